@@ -1,0 +1,76 @@
+"""The application context: one data dir, its settings, its database. Shared by the CLI and the desktop."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.db.database import Database, open_database
+from core.errors import StorageError
+from core.paths import resolve_data_dir
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.images.store import ImageStore
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """Create ``path`` if needed and prove it is writable; refuse with a clear reason otherwise."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"The data dir {path} cannot be created ({exc.strerror}).",
+            hint="Choose another with --data-dir or SELLERDESK_DATA_DIR.",
+        ) from exc
+    if not path.is_dir():
+        raise StorageError(f"The data dir {path} is a file, not a folder.", hint="Choose another with --data-dir.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise StorageError(
+            f"The data dir {path} is read-only ({exc.strerror}).",
+            hint="Fix its permissions, or choose another with --data-dir.",
+        ) from exc
+    return path
+
+
+class App:
+    """Everything a command or a window needs: the data dir, settings, and (opened on first use) the database."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, json_output: bool = False) -> None:
+        self.data_dir = ensure_data_dir(resolve_data_dir(data_dir))
+        self.settings = Settings(self.data_dir)
+        self.json = json_output
+
+    @cached_property
+    def db(self) -> Database:
+        """The migrated database, opened on first use."""
+        return open_database(self.data_dir)
+
+    @cached_property
+    def image_store(self) -> ImageStore:
+        """The content-addressed store of photos and their platform variants."""
+        from core.images.store import ImageStore
+
+        return ImageStore(self.data_dir / "images")
+
+    @property
+    def logs_dir(self) -> Path:
+        """Where the rotating log files go."""
+        return self.data_dir / "logs"
+
+    @property
+    def profiles_dir(self) -> Path:
+        """Persistent browser profiles for the portals (one per platform)."""
+        return self.data_dir / "browser-profiles"
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if "db" in self.__dict__:
+            self.db.dispose()

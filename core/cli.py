@@ -1,0 +1,166 @@
+"""The ``sellerdesk`` command: no arguments opens the window; a subcommand runs without loading Qt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import core
+from core.errors import SellerDeskError
+
+log = logging.getLogger("sellerdesk.cli")
+
+Handler = Callable[[argparse.Namespace, Any], int]
+
+
+def json_parent() -> argparse.ArgumentParser:
+    """A parent parser adding ``--json`` to a subcommand (it may also be given before the subcommand)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print machine-readable JSON instead of text")
+    return parent
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as JSON to stdout (Decimals and dates as strings)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Write rows as an aligned text table (for people; scripts use --json)."""
+    if not rows:
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    widths = {c: min(w, 50) for c, w in widths.items()}
+    lines = ["  ".join(c.upper().ljust(widths[c]) for c in columns)]
+    for r in rows:
+        cells = []
+        for c in columns:
+            text = str(r.get(c) if r.get(c) is not None else "")
+            cells.append((text[: widths[c] - 1] + "…" if len(text) > widths[c] else text).ljust(widths[c]))
+        lines.append("  ".join(cells).rstrip())
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _config_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cfg = sub.add_parser("config", help="read and change settings")
+    cfg_sub = cfg.add_subparsers(dest="action", required=True)
+    p = cfg_sub.add_parser("list", parents=[json_parent()], help="every setting with its value and meaning")
+    p.set_defaults(handler=_config_list)
+    p = cfg_sub.add_parser("get", parents=[json_parent()], help="one setting's value")
+    p.add_argument("key")
+    p.set_defaults(handler=_config_get)
+    p = cfg_sub.add_parser("set", parents=[json_parent()], help="change a setting")
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=_config_set)
+    p = cfg_sub.add_parser("unset", help="return a setting to its default")
+    p.add_argument("key")
+    p.set_defaults(handler=_config_unset)
+
+
+def _config_list(args: argparse.Namespace, app: Any) -> int:
+    values = app.settings.all()
+    if app.json:
+        print_json([{"key": v.spec.key, "value": v.value, "default": v.spec.default, "source": v.source,
+                     "type": v.spec.type, "description": v.spec.description} for v in values])
+    else:
+        print_table([{"key": v.spec.key, "value": v.value, "source": v.source, "description": v.spec.description}
+                     for v in values], ["key", "value", "source", "description"])
+    return 0
+
+
+def _config_get(args: argparse.Namespace, app: Any) -> int:
+    value = app.settings.resolve(args.key)
+    if app.json:
+        print_json({"key": args.key, "value": value.value, "source": value.source})
+    else:
+        print(value.value)
+    return 0
+
+
+def _config_set(args: argparse.Namespace, app: Any) -> int:
+    stored = app.settings.set(args.key, args.value)
+    if app.json:
+        print_json({"key": args.key, "value": stored})
+    else:
+        print(f"{args.key} = {stored}")
+    return 0
+
+
+def _config_unset(args: argparse.Namespace, app: Any) -> int:
+    app.settings.unset(args.key)
+    print(f"{args.key} is back to its default ({app.settings.get(args.key)})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line grammar."""
+    from core import doctor
+    from core.products import commands as product_commands
+
+    parser = argparse.ArgumentParser(
+        prog="sellerdesk",
+        description="SellerDesk: photograph a product once, list and post it everywhere you sell. "
+        "Without a command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"SellerDesk {core.__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="keep the database, images, logs and browser profiles in DIR "
+                        "(default: SELLERDESK_DATA_DIR or the system's user data folder)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    product_commands.register(sub)
+    _config_commands(sub)
+    doctor.register(sub)
+    return parser
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed subcommand; SellerDesk errors become one line on stderr and exit status 1."""
+    from core.app import App
+    from core.logs import setup_logging, stop_logging
+
+    app = None
+    try:
+        app = App(args.data_dir, json_output=args.json)
+        setup_logging(app.logs_dir, app.settings.get("logging.level"))
+        handler: Handler = args.handler
+        return handler(args, app)
+    except SellerDeskError as exc:
+        log.warning("command failed: %s", exc)
+        sys.stderr.write(f"sellerdesk: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("sellerdesk: cancelled\n")
+        return 130
+    except Exception as exc:
+        # A bug, not bad input: keep the details in the log, give the seller one line and where to look.
+        log.exception("unexpected error in %s", args.command)
+        where = app.logs_dir if app is not None else "the log folder"
+        sys.stderr.write(f"sellerdesk: unexpected error ({type(exc).__name__}); details are in {where}\n")
+        return 2
+    finally:
+        if app is not None:
+            app.close()
+        stop_logging()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sellerdesk`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from desktop.main import run_gui
+
+        return run_gui(args.data_dir)
+    return run_command(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Opening the local SQLite database: checks, pragmas, automatic migrations, sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import StorageError
+
+DB_FILE = "sellerdesk.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; a kill never corrupts
+    cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes, fast
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse a file that exists but is not an SQLite database, before SQLite touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise StorageError(
+            f"The database file {path} is damaged or is not a SellerDesk database.",
+            hint="Nothing was changed. Restore it from <data dir>/backups, or move it away to start afresh.",
+        )
+
+
+class Database:
+    """One SQLite database file with its engine and session factory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine: Engine = create_engine(f"sqlite:///{path}")
+        event.listen(self.engine, "connect", _set_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except SADatabaseError as exc:
+                session.rollback()
+                raise _storage_error(self.path, exc) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before the file is copied, moved or deleted)."""
+        self.engine.dispose()
+
+
+def _storage_error(path: Path, exc: SADatabaseError) -> StorageError:
+    text = str(exc.orig)
+    if "not a database" in text or "malformed" in text:
+        return StorageError(
+            f"The database file {path} is damaged ({text}).",
+            hint="Restore it from <data dir>/backups; SellerDesk has not changed it.",
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"The database file {path} cannot be written ({text}).",
+            hint="Check the permissions of the data dir, or choose another with --data-dir.",
+        )
+    if "locked" in text:
+        return StorageError(
+            f"The database {path} is busy in another SellerDesk window or command.",
+            hint="Close the other one, or try again in a moment.",
+        )
+    return StorageError(f"The database {path} failed: {text}.")
+
+
+def open_database(data_dir: Path) -> Database:
+    """Open (creating if needed) and migrate the database in ``data_dir``.
+
+    Raises StorageError with a one-line reason for a missing/read-only dir, a damaged file,
+    or a database written by a newer SellerDesk. The file is never modified in those cases.
+    """
+    from core.db.migrate import upgrade_to_head
+
+    path = data_dir / DB_FILE
+    check_database_file(path)
+    db = Database(path)
+    try:
+        upgrade_to_head(db)
+    except SADatabaseError as exc:
+        db.dispose()
+        raise _storage_error(path, exc) from exc
+    except BaseException:
+        db.dispose()
+        raise
+    return db

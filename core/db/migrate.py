@@ -1,0 +1,81 @@
+"""Alembic migrations applied automatically at start, with a backup first and a refusal of newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from core.db.database import Database
+from core.errors import StorageError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the bundled migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of SellerDesk knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    """The schema revision stored in the database (None for a new, empty database)."""
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(db: Database, target: str = "head") -> None:
+    """Bring the database to ``target`` (normally the newest revision).
+
+    A database whose revision this version does not know was written by a newer SellerDesk:
+    it is refused untouched. An older database is backed up before it is upgraded.
+    """
+    cfg = alembic_config()
+    scripts = ScriptDirectory.from_config(cfg)
+    current = current_revision(db)
+    head = scripts.get_current_head()
+    if current == head:
+        return
+    if current is not None:
+        try:
+            scripts.get_revision(current)
+        except Exception:
+            raise StorageError(
+                f"The database {db.path} was written by a newer version of SellerDesk (schema {current}).",
+                hint="Install the newer SellerDesk to open it; nothing has been changed.",
+            ) from None
+        backup_database(db.path, reason=f"before-upgrade-from-{current}")
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def backup_database(path: Path, reason: str) -> Path:
+    """Copy the live database (consistently, through SQLite's backup API) into <data dir>/backups."""
+    backups = path.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backups / f"{path.stem}-{stamp}-{reason}.db"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target

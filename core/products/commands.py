@@ -1,0 +1,169 @@
+"""``sellerdesk products ...``: add, list, show, edit, delete, restore, import and export products."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from core.cli import json_parent, print_json, print_table
+from core.products import csvio, service
+
+_LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
+
+
+def _product_fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--title", required=required, help="what buyers see first")
+    parser.add_argument("--price", required=required, help="e.g. 499 or 1,299.50")
+    parser.add_argument("--currency", help="ISO code (default: the general.currency setting)")
+    parser.add_argument("--description")
+    parser.add_argument("--quantity", help="items in stock")
+    parser.add_argument("--sku")
+    parser.add_argument("--category", help="e.g. 'Home > Candles'")
+    parser.add_argument("--attr", action="append", dest="attributes", metavar="NAME=VALUE",
+                        help="an attribute such as colour=red (repeatable)")
+    parser.add_argument("--status", choices=["draft", "ready", "archived"])
+    parser.add_argument("--language", choices=["en", "hi", "hinglish"], help="language of the listing copy")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``products`` command group."""
+    products = sub.add_parser("products", help="manage products")
+    psub = products.add_subparsers(dest="action", required=True)
+
+    p = psub.add_parser("add", parents=[json_parent()], help="add a product")
+    _product_fields(p, required=True)
+    p.add_argument("--image", action="append", default=[], metavar="PATH", help="a photo (repeatable)")
+    p.set_defaults(handler=_add)
+
+    p = psub.add_parser("list", parents=[json_parent()], help="list products")
+    p.add_argument("--search", default="", help="text in the title, SKU or category")
+    p.add_argument("--status", choices=["draft", "ready", "archived"])
+    p.add_argument("--sort", default="id", choices=["id", "title", "price", "updated", "quantity"])
+    p.add_argument("--limit", type=int)
+    p.set_defaults(handler=_list)
+
+    p = psub.add_parser("show", parents=[json_parent()], help="show one product")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=_show)
+
+    p = psub.add_parser("edit", parents=[json_parent()], help="change a product's fields")
+    p.add_argument("id", type=int)
+    _product_fields(p, required=False)
+    p.set_defaults(handler=_edit)
+
+    p = psub.add_parser("delete", parents=[json_parent()], help="move a product to the bin (undo: restore)")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=_delete)
+
+    p = psub.add_parser("restore", parents=[json_parent()], help="bring a deleted product back")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=_restore)
+
+    p = psub.add_parser("import", parents=[json_parent()], help="add or update products from a CSV file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=_import)
+
+    p = psub.add_parser("export", parents=[json_parent()], help="write all products to a CSV file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=_export)
+
+
+def _values(args: argparse.Namespace) -> dict[str, Any]:
+    names = ["title", "price", "currency", "description", "quantity", "sku", "category", "attributes", "status",
+             "language"]
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def _print_product(app: Any, product: service.ProductView) -> None:
+    if app.json:
+        print_json(product.to_json())
+        return
+    print(f"#{product.id}  {product.title}")
+    print(f"  price     {product.price} {product.currency}   quantity {product.quantity}   status {product.status}")
+    if product.sku:
+        print(f"  sku       {product.sku}")
+    if product.category:
+        print(f"  category  {product.category}")
+    for key, value in product.attributes.items():
+        print(f"  {key}: {value}")
+    for image in product.images:
+        print(f"  photo {image.position + 1}: {image.original_name} ({image.width}×{image.height} {image.format})")
+    if product.description:
+        print()
+        print(product.description)
+
+
+def _add(args: argparse.Namespace, app: Any) -> int:
+    data = service.product_input(_values(args), default_currency=app.settings.get("general.currency"))
+    product = service.create_product(app.db, data, images=[Path(p) for p in args.image], store=app.image_store)
+    if not app.json:
+        print(f"Added product #{product.id}: {product.title}")
+    else:
+        print_json(product.to_json())
+    return 0
+
+
+def _list(args: argparse.Namespace, app: Any) -> int:
+    rows = service.list_products(app.db, search=args.search, status=args.status, sort=args.sort, limit=args.limit)
+    if app.json:
+        print_json(rows)
+    elif rows:
+        print_table(rows, _LIST_COLUMNS)
+    else:
+        print("No products yet. Add one with: sellerdesk products add --title ... --price ...")
+    return 0
+
+
+def _show(args: argparse.Namespace, app: Any) -> int:
+    _print_product(app, service.get_product(app.db, args.id))
+    return 0
+
+
+def _edit(args: argparse.Namespace, app: Any) -> int:
+    product = service.update_product(app.db, args.id, _values(args))
+    if app.json:
+        print_json(product.to_json())
+    else:
+        print(f"Saved product #{product.id}: {product.title}")
+    return 0
+
+
+def _delete(args: argparse.Namespace, app: Any) -> int:
+    product = service.delete_product(app.db, args.id)
+    if app.json:
+        print_json({"deleted": product.id})
+    else:
+        print(f"Moved #{product.id} {product.title!r} to the bin. Undo: sellerdesk products restore {product.id}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, app: Any) -> int:
+    product = service.restore_product(app.db, args.id)
+    if app.json:
+        print_json(product.to_json())
+    else:
+        print(f"Restored #{product.id} {product.title!r}")
+    return 0
+
+
+def _import(args: argparse.Namespace, app: Any) -> int:
+    report = csvio.import_products(app.db, args.file, default_currency=app.settings.get("general.currency"),
+                                   store=app.image_store)
+    if app.json:
+        print_json(report.to_json())
+    else:
+        for problem in report.problems:
+            print(f"{args.file.name}, line {problem.line}: {problem.message} (row skipped)")
+        print(f"Imported {len(report.created)} new and updated {len(report.updated)} products"
+              + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
+    return 1 if report.problems else 0
+
+
+def _export(args: argparse.Namespace, app: Any) -> int:
+    count = csvio.export_products(app.db, args.file, store=app.image_store)
+    if app.json:
+        print_json({"exported": count, "file": str(args.file)})
+    else:
+        print(f"Wrote {count} products to {args.file}")
+    return 0

@@ -1,0 +1,171 @@
+"""Parsing and checking product fields, shared by the CLI, CSV import and the desktop editor."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from core.errors import ValidationError
+
+MAX_TITLE = 500
+MAX_DESCRIPTION = 20_000
+MAX_SKU = 100
+MAX_CATEGORY = 200
+MAX_PRICE = Decimal("100000000")  # one crore in any currency is beyond a small seller's single item
+STATUSES = ("draft", "ready", "archived")
+LANGUAGES = ("en", "hi", "hinglish")
+
+# Digits with optional group separators (1,234.50 or Indian 1,23,456.00) and at most one decimal point.
+_PRICE_RE = re.compile(r"^\d{1,3}(?:,\d{2,3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def parse_title(raw: Any) -> str:
+    """A non-empty, single-line title of at most 500 characters."""
+    title = " ".join(str(raw or "").split())
+    if not title:
+        raise ValidationError("The title is empty.", field="title", hint="Give the product a name buyers search for.")
+    if len(title) > MAX_TITLE:
+        raise ValidationError(
+            f"The title is {len(title)} characters; at most {MAX_TITLE} are kept.", field="title"
+        )
+    return title
+
+
+def parse_description(raw: Any) -> str:
+    """Free text of at most 20,000 characters (platform limits are applied per listing later)."""
+    text = str(raw or "").strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError(
+            f"The description is {len(text)} characters; at most {MAX_DESCRIPTION} are kept.", field="description"
+        )
+    return text
+
+
+def parse_price(raw: Any, currency: str = "INR") -> Decimal:
+    """A positive price with no more decimals than the currency has (₹ 1,23,456.50 → 123456.50)."""
+    text = str(raw if raw is not None else "").strip().replace(" ", "")
+    text = re.sub(r"^(?:₹|Rs\.?|INR|\$|US\$|€|£)", "", text, flags=re.IGNORECASE)
+    if not _PRICE_RE.match(text):
+        raise ValidationError(
+            f"The price {raw!r} is not a number.", field="price", hint="Write it like 499 or 1,299.50."
+        )
+    try:
+        price = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(f"The price {raw!r} is not a number.", field="price") from None
+    if price <= 0:
+        raise ValidationError("The price must be more than zero.", field="price")
+    if price >= MAX_PRICE:
+        raise ValidationError(f"The price {raw} is too large.", field="price", hint="Check for extra digits.")
+    from babel.numbers import get_currency_precision
+
+    digits = get_currency_precision(currency)
+    if -price.as_tuple().exponent > digits:  # type: ignore[operator]
+        raise ValidationError(
+            f"The price {raw} has more decimals than {currency} allows ({digits}).", field="price"
+        )
+    return price
+
+
+def parse_currency(raw: Any) -> str:
+    """An ISO 4217 code such as INR, USD, EUR."""
+    code = str(raw or "").strip().upper()
+    if code not in _currencies():
+        raise ValidationError(
+            f"{raw!r} is not a currency code.", field="currency", hint="Use a code like INR, USD or EUR."
+        )
+    return code
+
+
+def parse_quantity(raw: Any) -> int:
+    """A whole number of items in stock, zero or more."""
+    try:
+        qty = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"The quantity {raw!r} is not a whole number.", field="quantity") from None
+    if qty < 0 or qty > 1_000_000:
+        raise ValidationError(f"The quantity {qty} must be between 0 and 1,000,000.", field="quantity")
+    return qty
+
+
+def parse_sku(raw: Any) -> str | None:
+    """An optional stock-keeping code: letters, digits, . _ - /; empty means none."""
+    sku = str(raw or "").strip()
+    if not sku:
+        return None
+    if len(sku) > MAX_SKU or not _SKU_RE.match(sku):
+        raise ValidationError(
+            f"The SKU {sku!r} is not usable.",
+            field="sku",
+            hint=f"Use up to {MAX_SKU} letters, digits, '.', '_', '-' or '/'.",
+        )
+    return sku
+
+
+def parse_category(raw: Any) -> str:
+    """A free-text category (e.g. 'Home > Candles'), at most 200 characters."""
+    category = " ".join(str(raw or "").split())
+    if len(category) > MAX_CATEGORY:
+        raise ValidationError(f"The category is longer than {MAX_CATEGORY} characters.", field="category")
+    return category
+
+
+def parse_choice(raw: Any, field: str, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words (status, language)."""
+    value = str(raw or "").strip().lower()
+    if value not in choices:
+        raise ValidationError(f"The {field} {raw!r} must be one of: {', '.join(choices)}.", field=field)
+    return value
+
+
+def parse_attributes(pairs: list[str] | str | dict[str, Any] | None) -> dict[str, str]:
+    """Attributes from ``key=value`` pairs (CLI, or ``;``-separated in CSV), a JSON object text, or a dict."""
+    if not pairs:
+        return {}
+    if isinstance(pairs, str) and pairs.lstrip().startswith("{"):
+        try:
+            pairs = json.loads(pairs)
+        except json.JSONDecodeError:
+            raise ValidationError("The attributes are not valid JSON.", field="attributes") from None
+        if not isinstance(pairs, dict):
+            raise ValidationError("The attributes must be a JSON object.", field="attributes")
+    if isinstance(pairs, dict):
+        items = [(str(k), str(v)) for k, v in pairs.items()]
+    else:
+        raw_items = pairs.split(";") if isinstance(pairs, str) else pairs
+        items = []
+        for item in raw_items:
+            if not item.strip():
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise ValidationError(
+                    f"The attribute {item!r} is not of the form name=value.", field="attributes",
+                    hint="Write it like colour=red.",
+                )
+            items.append((key, value))
+    attrs = {" ".join(k.split()): " ".join(v.split()) for k, v in items}
+    for key, value in attrs.items():
+        if len(key) > 100 or len(value) > 500:
+            raise ValidationError(f"The attribute {key[:40]!r} is too long.", field="attributes")
+    return attrs
+
+
+def format_attributes(attributes: dict[str, Any]) -> str:
+    """The spreadsheet form ``colour=red;size=M``, or JSON when a name or value holds ``;`` or ``=``."""
+    if any(";" in f"{k}{v}" or "=" in f"{k}{v}" for k, v in attributes.items()) or any(
+        str(v) != " ".join(str(v).split()) for v in attributes.values()
+    ):
+        return json.dumps(attributes, ensure_ascii=False)
+    return ";".join(f"{k}={v}" for k, v in attributes.items())

@@ -1,0 +1,277 @@
+"""Product records: create, read, change, delete (with undo), as plain data for the CLI and the window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.db.database import Database
+from core.db.models import Product, ProductImage
+from core.db.types import utcnow
+from core.errors import NotFound, ValidationError
+from core.products import fields as F
+
+if TYPE_CHECKING:  # Pillow loads only when photos are really handled
+    from core.images.store import ImageStore, StoredImage
+
+
+@dataclass
+class ProductInput:
+    """Validated product facts, ready to store. Build it with :func:`product_input`."""
+
+    title: str
+    price: Decimal
+    currency: str
+    description: str = ""
+    quantity: int = 1
+    sku: str | None = None
+    category: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    status: str = "draft"
+    language: str = "en"
+
+
+@dataclass
+class ImageView:
+    """A product photo as shown to the seller."""
+
+    id: int
+    sha256: str
+    original_name: str
+    position: int
+    width: int
+    height: int
+    format: str
+    focal_x: float
+    focal_y: float
+
+
+@dataclass
+class ProductView:
+    """A product as plain data (no database session attached)."""
+
+    id: int
+    title: str
+    price: Decimal
+    currency: str
+    quantity: int
+    sku: str | None
+    category: str
+    status: str
+    language: str
+    description: str
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    images: list[ImageView] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (price as a string so no precision is lost)."""
+        data = asdict(self)
+        data["price"] = str(self.price)
+        data["created_at"] = self.created_at.isoformat()
+        data["updated_at"] = self.updated_at.isoformat()
+        return data
+
+
+def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> ProductInput:
+    """Check raw values (strings from the CLI, CSV or a form) and return a ProductInput, or raise ValidationError."""
+    currency = F.parse_currency(values.get("currency") or default_currency)
+    return ProductInput(
+        title=F.parse_title(values.get("title")),
+        price=F.parse_price(values.get("price"), currency),
+        currency=currency,
+        description=F.parse_description(values.get("description")),
+        quantity=F.parse_quantity(values["quantity"]) if values.get("quantity") not in (None, "") else 1,
+        sku=F.parse_sku(values.get("sku")),
+        category=F.parse_category(values.get("category")),
+        attributes=F.parse_attributes(values.get("attributes")),
+        status=F.parse_choice(values.get("status") or "draft", "status", F.STATUSES),
+        language=F.parse_choice(values.get("language") or "en", "language", F.LANGUAGES),
+    )
+
+
+_PARSERS = {
+    "title": F.parse_title,
+    "description": F.parse_description,
+    "quantity": F.parse_quantity,
+    "sku": F.parse_sku,
+    "category": F.parse_category,
+    "attributes": F.parse_attributes,
+    "status": lambda v: F.parse_choice(v, "status", F.STATUSES),
+    "language": lambda v: F.parse_choice(v, "language", F.LANGUAGES),
+}
+
+
+def _view(product: Product) -> ProductView:
+    return ProductView(
+        id=product.id,
+        title=product.title,
+        price=product.price,
+        currency=product.currency,
+        quantity=product.quantity,
+        sku=product.sku,
+        category=product.category,
+        status=product.status,
+        language=product.language,
+        description=product.description,
+        attributes=dict(product.attributes),
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+        images=[
+            ImageView(i.id, i.sha256, i.original_name, i.position, i.width, i.height, i.format, i.focal_x, i.focal_y)
+            for i in product.images
+        ],
+    )
+
+
+def _live(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.deleted_at is not None:
+        raise NotFound(f"There is no product with id {product_id}.", hint="'sellerdesk products list' shows them.")
+    return product
+
+
+def _sku_taken(sku: str | None) -> ValidationError:
+    return ValidationError(
+        f"Another product already has SKU {sku!r}.", field="sku", hint="Give each product its own SKU."
+    )
+
+
+def store_photos(store: ImageStore, paths: Sequence[Path]) -> list[StoredImage]:
+    """Check and keep each photo in the image store; the first bad one is refused with its name and reason."""
+    return [store.add(path) for path in paths]
+
+
+def image_rows(stored: Sequence[StoredImage], first_position: int) -> list[ProductImage]:
+    """Database rows for photos already in the store, numbered from ``first_position``."""
+    return [
+        ProductImage(sha256=s.sha256, original_name=s.original_name, position=first_position + i,
+                     width=s.width, height=s.height, format=s.format)
+        for i, s in enumerate(stored)
+    ]
+
+
+def create_product(
+    db: Database, data: ProductInput, *, images: Sequence[Path] = (), store: ImageStore | None = None
+) -> ProductView:
+    """Store a new product (with its photos, all checked before anything is saved) and return it."""
+    stored = store_photos(store, images) if images and store is not None else []
+    try:
+        with db.session() as session:
+            product = Product(**asdict(data))
+            product.images = image_rows(stored, 0)
+            session.add(product)
+            session.flush()
+            return _view(product)
+    except IntegrityError:
+        raise _sku_taken(data.sku) from None
+
+
+def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence[Path]) -> ProductView:
+    """Add photos to the end of a product's photo list."""
+    stored = store_photos(store, paths)
+    with db.session() as session:
+        product = _live(session, product_id)
+        start = max((i.position for i in product.images), default=-1) + 1
+        product.images.extend(image_rows(stored, start))
+        session.flush()
+        return _view(product)
+
+
+def get_product(db: Database, product_id: int) -> ProductView:
+    """One product with its photos; NotFound if it does not exist or is deleted."""
+    with db.session() as session:
+        return _view(_live(session, product_id))
+
+
+def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> ProductView:
+    """Apply raw field changes (validated here); price and currency are checked together."""
+    try:
+        with db.session() as session:
+            product = _live(session, product_id)
+            if "currency" in changes and changes["currency"] is not None:
+                product.currency = F.parse_currency(changes["currency"])
+            if "price" in changes and changes["price"] is not None:
+                product.price = F.parse_price(changes["price"], product.currency)
+            for name, parse in _PARSERS.items():
+                if name in changes and changes[name] is not None:
+                    setattr(product, name, parse(changes[name]))
+            session.flush()
+            return _view(product)
+    except IntegrityError:
+        raise _sku_taken(changes.get("sku")) from None
+
+
+def delete_product(db: Database, product_id: int) -> ProductView:
+    """Move a product to the bin (restorable with :func:`restore_product`)."""
+    with db.session() as session:
+        product = _live(session, product_id)
+        product.deleted_at = utcnow()
+        return _view(product)
+
+
+def restore_product(db: Database, product_id: int) -> ProductView:
+    """Bring a deleted product back."""
+    try:
+        with db.session() as session:
+            product = session.get(Product, product_id)
+            if product is None or product.deleted_at is None:
+                raise NotFound(f"There is no deleted product with id {product_id}.")
+            product.deleted_at = None
+            session.flush()
+            return _view(product)
+    except IntegrityError:
+        raise ValidationError(
+            f"Product {product_id} cannot come back with its SKU: another product uses it now.", field="sku"
+        ) from None
+
+
+def list_products(
+    db: Database,
+    *,
+    search: str = "",
+    status: str | None = None,
+    sort: str = "id",
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Live products as JSON-ready rows (id, title, price, currency, quantity, sku, category, status, images).
+
+    Uses a single Core query (no ORM objects) because the desktop and ``--json`` list tens of thousands.
+    """
+    p = Product.__table__.c
+    image_count = (
+        select(func.count(ProductImage.id)).where(ProductImage.product_id == p.id).scalar_subquery()
+    )
+    query = select(p.id, p.title, p.price, p.currency, p.quantity, p.sku, p.category, p.status,
+                   p.updated_at, image_count.label("images")).where(p.deleted_at.is_(None))
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(p.title.ilike(like) | p.sku.ilike(like) | p.category.ilike(like))
+    if status:
+        query = query.where(p.status == status)
+    order = {"id": p.id, "title": p.title, "price": p.price, "updated": p.updated_at.desc(),
+             "quantity": p.quantity}
+    if sort not in order:
+        raise ValidationError(f"Cannot sort by {sort!r}.", hint=f"Use one of: {', '.join(order)}.")
+    query = query.order_by(order[sort], p.id)
+    if limit:
+        query = query.limit(limit)
+    with db.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        {
+            "id": r.id, "title": r.title, "price": str(r.price), "currency": r.currency,
+            "quantity": r.quantity, "sku": r.sku, "category": r.category, "status": r.status,
+            "updated_at": r.updated_at.isoformat(), "images": r.images,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,78 @@
+"""Shared test set-up: offscreen Qt, an isolated data dir and keychain for every test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.fakes.memory_keyring import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data dir and an empty in-memory keychain; the seller's real ones are never used."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SELLERDESK_DATA_DIR", str(data_dir))
+    for name in list(os.environ):
+        if name.startswith("SELLERDESK_") and name != "SELLERDESK_DATA_DIR":
+            monkeypatch.delenv(name)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield data_dir
+    keyring.set_keyring(previous)
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(isolated_env: Path):
+    """Run ``sellerdesk ARGS`` in-process and capture its exit code, stdout and stderr."""
+    from core.cli import main
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse usage errors
+                code = int(exc.code or 0)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def app(isolated_env: Path):
+    """A core App on the test's data dir, closed afterwards."""
+    from core.app import App
+
+    application = App(isolated_env)
+    yield application
+    application.close()
+
+
+def python_subprocess_env(data_dir: Path) -> dict[str, str]:
+    """Environment for running ``python -m core.cli`` in a child process on ``data_dir``."""
+    env = dict(os.environ)
+    env["SELLERDESK_DATA_DIR"] = str(data_dir)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+PYTHON = sys.executable
