@@ -1,4 +1,4 @@
-"""The ``sellerdesk`` command: no arguments opens the window; a subcommand runs without loading Qt."""
+"""The ``sellerdesk`` command line: every core capability, without loading Qt."""
 
 from __future__ import annotations
 
@@ -151,14 +151,12 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``sellerdesk`` command."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run ``sellerdesk COMMAND ...`` (without a command, print the help: the window lives in desktop/)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
-        from desktop.main import run_gui
-
-        return run_gui(args.data_dir)
+        parser.print_help()
+        return 0
     return run_command(args)
 
 

@@ -43,7 +43,7 @@ class CliResult:
 @pytest.fixture
 def cli(isolated_env: Path):
     """Run ``sellerdesk ARGS`` in-process and capture its exit code, stdout and stderr."""
-    from core.cli import main
+    from desktop.launch import main
 
     def run(*args: str) -> CliResult:
         out, err = io.StringIO(), io.StringIO()

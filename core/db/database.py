@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import StorageError
@@ -56,6 +57,9 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise  # a broken constraint is the caller's to explain (duplicate SKU, ...)
             except SADatabaseError as exc:
                 session.rollback()
                 raise _storage_error(self.path, exc) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,10 @@ from core.db.database import Database
 from core.errors import StorageError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Alembic narrates every start at INFO ("Context impl SQLiteImpl"); only real upgrades are worth a log line.
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 
 def alembic_config() -> Config:
@@ -57,7 +62,8 @@ def upgrade_to_head(db: Database, target: str = "head") -> None:
                 f"The database {db.path} was written by a newer version of SellerDesk (schema {current}).",
                 hint="Install the newer SellerDesk to open it; nothing has been changed.",
             ) from None
-        backup_database(db.path, reason=f"before-upgrade-from-{current}")
+        backup = backup_database(db.path, reason=f"before-upgrade-from-{current}")
+        log.info("upgrading database schema %s -> %s (backup at %s)", current, head, backup)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)

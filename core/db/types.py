@@ -30,9 +30,7 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        amount = Decimal(int(value)).scaleb(-4).normalize()
-        # normalize() turns 100 into 1E+2; keep plain digits for display and JSON.
-        return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount
+        return plain_decimal(Decimal(int(value)).scaleb(-4))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,6 +50,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def plain_decimal(amount: Decimal) -> Decimal:
+    """``amount`` without trailing zeros and never in exponent form (1299.50 → 1299.5, 100.00 → 100)."""
+    amount = amount.normalize()
+    # normalize() turns 100 into 1E+2; keep plain digits for display and JSON.
+    return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount  # type: ignore[operator]
 
 
 def utcnow() -> datetime:

@@ -96,7 +96,8 @@ def _print_product(app: Any, product: service.ProductView) -> None:
 
 def _add(args: argparse.Namespace, app: Any) -> int:
     data = service.product_input(_values(args), default_currency=app.settings.get("general.currency"))
-    product = service.create_product(app.db, data, images=[Path(p) for p in args.image], store=app.image_store)
+    images = [Path(p) for p in args.image]
+    product = service.create_product(app.db, data, images=images, store=app.image_store if images else None)
     if not app.json:
         print(f"Added product #{product.id}: {product.title}")
     else:

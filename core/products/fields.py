@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from core.db.types import plain_decimal
 from core.errors import ValidationError
 
 MAX_TITLE = 500
@@ -75,7 +76,7 @@ def parse_price(raw: Any, currency: str = "INR") -> Decimal:
         raise ValidationError(
             f"The price {raw} has more decimals than {currency} allows ({digits}).", field="price"
         )
-    return price
+    return plain_decimal(price)
 
 
 def parse_currency(raw: Any) -> str:

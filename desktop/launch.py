@@ -1,0 +1,22 @@
+"""The ``sellerdesk`` entry point: a subcommand runs the command line (Qt never loads); none opens the window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch to the CLI or the window. Qt is imported only on the window path."""
+    from core.cli import build_parser, run_command
+
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is not None:
+        return run_command(args)
+    from desktop.main import run_gui
+
+    return run_gui(args.data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
