@@ -26,8 +26,10 @@ def json_parent() -> argparse.ArgumentParser:
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON to stdout (Decimals and dates as strings)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Write ``data`` as JSON to stdout (Decimals and dates as strings); indented only for a person's terminal."""
+    # indent= forces json's pure-Python encoder: 10,000 products would cost a third of a second.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:

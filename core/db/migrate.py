@@ -7,13 +7,14 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
+from core.db import SCHEMA_HEAD
 from core.db.database import Database
 from core.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -24,13 +25,17 @@ log = logging.getLogger(__name__)
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the bundled migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of SellerDesk knows."""
+    """The newest schema revision this version of SellerDesk knows (read from the migration scripts)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -39,7 +44,14 @@ def head_revision() -> str:
 def current_revision(db: Database) -> str | None:
     """The schema revision stored in the database (None for a new, empty database)."""
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).first():
+            return None
+        revisions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    if len(revisions) > 1:
+        raise StorageError(f"The database {db.path} has several schema revisions ({', '.join(revisions)}).")
+    return revisions[0] if revisions else None
 
 
 def upgrade_to_head(db: Database, target: str = "head") -> None:
@@ -48,9 +60,14 @@ def upgrade_to_head(db: Database, target: str = "head") -> None:
     A database whose revision this version does not know was written by a newer SellerDesk:
     it is refused untouched. An older database is backed up before it is upgraded.
     """
+    current = current_revision(db)
+    if current == SCHEMA_HEAD and target == "head":
+        return  # the common case; skips loading every migration script at start-up
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config()
     scripts = ScriptDirectory.from_config(cfg)
-    current = current_revision(db)
     head = scripts.get_current_head()
     if current == head:
         return

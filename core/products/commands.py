@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
-from core.products import csvio, service
+from core.products import service
 
 _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
 
@@ -149,6 +149,8 @@ def _restore(args: argparse.Namespace, app: Any) -> int:
 
 
 def _import(args: argparse.Namespace, app: Any) -> int:
+    from core.products import csvio
+
     report = csvio.import_products(app.db, args.file, default_currency=app.settings.get("general.currency"),
                                    store=app.image_store)
     if app.json:
@@ -162,6 +164,8 @@ def _import(args: argparse.Namespace, app: Any) -> int:
 
 
 def _export(args: argparse.Namespace, app: Any) -> int:
+    from core.products import csvio
+
     count = csvio.export_products(app.db, args.file, store=app.image_store)
     if app.json:
         print_json({"exported": count, "file": str(args.file)})

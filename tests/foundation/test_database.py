@@ -126,3 +126,9 @@ def test_data_dir_that_is_a_file_gives_one_line_reason(cli, tmp_path: Path) -> N
     result = cli("--data-dir", str(blocker / "sub"), "products", "list")
     assert result.code == 1
     assert result.err.startswith("sellerdesk: The data dir") and result.err.count("\n") == 1
+
+
+def test_schema_head_constant_matches_the_migration_scripts() -> None:
+    from core.db import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()
