@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
-from core.products import service
+from core.products import listing, service
 
 _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
 
@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = psub.add_parser("list", parents=[json_parent()], help="list products")
     p.add_argument("--search", default="", help="text in the title, SKU or category")
     p.add_argument("--status", choices=["draft", "ready", "archived"])
+    p.add_argument("--platform", help="only products with copy or posts for this platform")
     p.add_argument("--sort", default="id", choices=["id", "title", "price", "updated", "quantity"])
     p.add_argument("--limit", type=int)
     p.set_defaults(handler=_list)
@@ -106,7 +107,8 @@ def _add(args: argparse.Namespace, app: Any) -> int:
 
 
 def _list(args: argparse.Namespace, app: Any) -> int:
-    rows = service.list_products(app.db, search=args.search, status=args.status, sort=args.sort, limit=args.limit)
+    rows = listing.list_products(app.db, search=args.search, status=args.status, platform=args.platform,
+                                 sort=args.sort, limit=args.limit)
     if app.json:
         print_json(rows)
     elif rows:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -233,48 +232,3 @@ def restore_product(db: Database, product_id: int) -> ProductView:
         raise ValidationError(
             f"Product {product_id} cannot come back with its SKU: another product uses it now.", field="sku"
         ) from None
-
-
-def list_products(
-    db: Database,
-    *,
-    search: str = "",
-    status: str | None = None,
-    sort: str = "id",
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Live products as JSON-ready rows (id, title, price, currency, quantity, sku, category, status, images).
-
-    Uses a single Core query (no ORM objects) because the desktop and ``--json`` list tens of thousands.
-    """
-    p = Product.__table__.c
-    counts = (
-        select(ProductImage.product_id, func.count().label("n")).group_by(ProductImage.product_id).subquery()
-    )
-    query = (
-        select(p.id, p.title, p.price, p.currency, p.quantity, p.sku, p.category, p.status, p.updated_at,
-               func.coalesce(counts.c.n, 0).label("images"))
-        .outerjoin(counts, counts.c.product_id == p.id)
-        .where(p.deleted_at.is_(None))
-    )
-    if search:
-        like = f"%{search.strip()}%"
-        query = query.where(p.title.ilike(like) | p.sku.ilike(like) | p.category.ilike(like))
-    if status:
-        query = query.where(p.status == status)
-    order = {"id": p.id, "title": p.title, "price": p.price, "updated": p.updated_at.desc(),
-             "quantity": p.quantity}
-    if sort not in order:
-        raise ValidationError(f"Cannot sort by {sort!r}.", hint=f"Use one of: {', '.join(order)}.")
-    query = query.order_by(order[sort], p.id)
-    if limit:
-        query = query.limit(limit)
-    with db.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    keys = ("id", "title", "price", "currency", "quantity", "sku", "category", "status", "updated_at", "images")
-    # Plain tuples and zip: attribute access on 10,000 Row objects costs more than the query itself.
-    return [
-        dict(zip(keys, (id_, title, str(price), currency, qty, sku, category, status, updated.isoformat(), n),
-                 strict=True))
-        for id_, title, price, currency, qty, sku, category, status, updated, n in rows
-    ]
