@@ -15,6 +15,7 @@ from core.settings import Settings
 
 if TYPE_CHECKING:
     from core.images.store import ImageStore
+    from core.secrets.store import SecretStore
 
 
 def ensure_data_dir(path: Path) -> Path:
@@ -59,6 +60,13 @@ class App:
         from core.images.store import ImageStore
 
         return ImageStore(self.data_dir / "images")
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        """Tokens and keys: the OS keychain, or an encrypted file where there is none. Reads are audited."""
+        from core.secrets.store import SecretStore
+
+        return SecretStore(self.data_dir, db=self.db)
 
     @property
     def logs_dir(self) -> Path:

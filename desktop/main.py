@@ -14,6 +14,8 @@ def run_gui(data_dir: str | None = None) -> int:
     from core.app import App
     from core.logs import setup_logging, stop_logging
     from desktop.main_window import MainWindow
+    from desktop.theme import apply_theme
+    from desktop.welcome import WelcomeDialog
 
     qt_app = QApplication.instance() or QApplication(sys.argv)
     qt_app.setApplicationName("SellerDesk")
@@ -26,6 +28,9 @@ def run_gui(data_dir: str | None = None) -> int:
     except SellerDeskError as exc:
         QMessageBox.critical(None, "SellerDesk cannot start", str(exc))
         return 1
+    apply_theme(qt_app, app.settings.get("general.theme"))
+    if not app.settings.get("general.first_run_done"):
+        WelcomeDialog(app).exec()
     window = MainWindow(app)
     window.show()
     try:

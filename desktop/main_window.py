@@ -1,19 +1,20 @@
-"""The main window: one tab per part of the seller's work."""
+"""The main window: tabs for each part of the seller's work, a menu, shortcuts, and a status bar for background work."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QTabWidget
 
+import core
 from core.app import App
+from core.errors import SellerDeskError
+from desktop.placeholder import PlaceholderTab
+from desktop.products.tab import ProductsTab
+from desktop.tasks import TaskRunner
+from desktop.theme import icon
 
-_TABS = [
-    ("Products", "Your products, their photos and facts."),
-    ("Content", "Each platform's title, description and hashtags, ready for you to review."),
-    ("Platforms", "Connect Etsy, Shopify, Facebook, Instagram, Pinterest, Meesho, Snapdeal and IndiaMART."),
-    ("Schedule", "A calendar of scheduled and published posts."),
-    ("Analytics", "Sales and engagement across every platform."),
-]
+STATE_FILE = "window.ini"
 
 
 class MainWindow(QMainWindow):
@@ -22,15 +23,198 @@ class MainWindow(QMainWindow):
     def __init__(self, app: App) -> None:
         super().__init__()
         self.app = app
+        self.tasks = TaskRunner(self)
+        self.undo = QUndoStack(self)
         self.setWindowTitle("SellerDesk")
-        self.resize(1200, 800)
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 820)
+
         self.tabs = QTabWidget()
-        for name, blurb in _TABS:
-            page = QWidget()
-            layout = QVBoxLayout(page)
-            label = QLabel(blurb)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-            self.tabs.addTab(page, name)
+        self.tabs.setDocumentMode(True)
+        self.products = ProductsTab(app, self.tasks, self.undo)
+        self.tabs.addTab(self.products, icon("products"), "Products")
+        self.content = self._content_tab()
+        self.tabs.addTab(self.content, icon("content"), "Content")
+        self.tabs.addTab(PlaceholderTab(
+            "platforms", "Connect the places you sell",
+            "Etsy, Shopify, Facebook, Instagram and Pinterest connect through their official sign-in; Meesho, "
+            "Snapdeal and IndiaMART through your own browser. Each shows whether it is connected and when its "
+            "sign-in expires."), icon("platforms"), "Platforms")
+        self.tabs.addTab(PlaceholderTab(
+            "schedule", "Plan your posts",
+            "A calendar of scheduled and published posts for every platform, with a wizard to post many products "
+            "at the best time, and live status as they go out."), icon("schedule"), "Schedule")
+        self.tabs.addTab(PlaceholderTab(
+            "analytics", "See what sells where",
+            "Revenue, orders, profit and engagement per platform and product, compared with the previous period."),
+            icon("analytics"), "Analytics")
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage(f"Data in {app.data_dir}")
+
+        self._build_status_bar()
+        self._build_menu()
+        self.products.message.connect(self.show_message)
+        self.tasks.activity.connect(self._activity)
+        self._restore_state()
+
+    def _content_tab(self):  # type: ignore[no-untyped-def]
+        from desktop.content.tab import ContentTab
+
+        tab = ContentTab(self.app, self.tasks)
+        tab.message.connect(self.show_message)
+        self.products.productSelected.connect(tab.show_product)
+        return tab
+
+    # -- chrome ------------------------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.work_label = QLabel("")
+        self.work_progress = QProgressBar(maximumWidth=160, maximum=0)
+        self.work_progress.hide()
+        self.undo_button = QPushButton(icon("undo"), "Undo")
+        self.undo_button.setFlat(True)
+        self.undo_button.clicked.connect(self.undo.undo)
+        self.undo_button.hide()
+        self.undo.canUndoChanged.connect(self.undo_button.setVisible)
+        bar.addPermanentWidget(self.undo_button)
+        bar.addPermanentWidget(self.work_label)
+        bar.addPermanentWidget(self.work_progress)
+        bar.showMessage(f"Your data is in {self.app.data_dir}", 8000)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self._action(file_menu, "&New product", self.new_product, QKeySequence.StandardKey.New, "add")
+        self._action(file_menu, "Add &photos…", self.products.import_photos_dialog, "Ctrl+Shift+P", "photo")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import products from CSV…", self.import_csv, "Ctrl+I", "import")
+        self._action(file_menu, "&Export products to CSV…", self.export_csv, "Ctrl+E", "export")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = menu.addMenu("&Edit")
+        undo = self.undo.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Delete product", self.products.delete_selected, QKeySequence.StandardKey.Delete,
+                     "delete")
+        self._action(edit_menu, "&Find", self.find, QKeySequence.StandardKey.Find, "search")
+
+        view_menu = menu.addMenu("&View")
+        for number, name in enumerate(["Products", "Content", "Platforms", "Schedule", "Analytics"]):
+            self._action(view_menu, name, lambda _=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}")
+
+        help_menu = menu.addMenu("&Help")
+        self._action(help_menu, "&About SellerDesk", self.about)
+
+    def _action(self, menu, text, slot, shortcut=None, icon_name=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _activity(self, count: int, name: str) -> None:
+        self.work_label.setText(f"{name}…" if count == 1 else (f"{count} tasks running" if count else ""))
+        self.work_progress.setVisible(count > 0)
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` in the status bar for a while."""
+        self.statusBar().showMessage(text, 10_000)
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def new_product(self) -> None:
+        """Go to the Products tab with an empty product."""
+        self.tabs.setCurrentWidget(self.products)
+        self.products.new_product()
+
+    def find(self) -> None:
+        """Focus the product search."""
+        self.tabs.setCurrentWidget(self.products)
+        self.products.search.setFocus()
+        self.products.search.selectAll()
+
+    def import_csv(self) -> None:
+        """Import products from a CSV file in the background, then report what happened."""
+        path = self.products.import_csv_dialog()
+        if not path:
+            return
+        from pathlib import Path
+
+        from core.products.csvio import import_products
+
+        def work(_handle):  # type: ignore[no-untyped-def]
+            return import_products(self.app.db, Path(path), store=self.app.image_store,
+                                   default_currency=self.app.settings.get("general.currency"))
+
+        def done(report) -> None:  # type: ignore[no-untyped-def]
+            self.products.model.refresh()
+            text = f"Imported {len(report.created)} new and updated {len(report.updated)} products."
+            if report.problems:
+                lines = "\n".join(f"Line {p.line}: {p.message}" for p in report.problems[:20])
+                QMessageBox.warning(self, "Some rows were skipped", f"{text}\n\nSkipped rows:\n{lines}")
+            self.show_message(text)
+
+        self.tasks.start("Importing products", work, on_success=done, on_failure=self.show_error, writes=True)
+
+    def export_csv(self) -> None:
+        """Export every product to a CSV file in the background."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export products to CSV", "products.csv", "CSV files (*.csv)")
+        if not path:
+            return
+        from pathlib import Path
+
+        from core.products.csvio import export_products
+
+        self.tasks.start("Exporting products",
+                         lambda _h: export_products(self.app.db, Path(path), store=self.app.image_store),
+                         on_success=lambda n: self.show_message(f"Exported {n} products to {path}."),
+                         on_failure=self.show_error)
+
+    def show_error(self, exc: Exception) -> None:
+        """Tell the seller what went wrong (a SellerDesk message, or where the details are)."""
+        text = str(exc) if isinstance(exc, SellerDeskError) else (
+            f"Something went wrong ({type(exc).__name__}). The details are in {self.app.logs_dir}.")
+        QMessageBox.warning(self, "SellerDesk", text)
+
+    def about(self) -> None:
+        """Version and where the data lives."""
+        QMessageBox.about(self, "About SellerDesk",
+                          f"<b>SellerDesk {core.__version__}</b><p>List once, sell everywhere.</p>"
+                          f"<p>Your data: {self.app.data_dir}</p>")
+
+    # -- state -------------------------------------------------------------------------------------------
+    def _state(self) -> QSettings:
+        return QSettings(str(self.app.data_dir / STATE_FILE), QSettings.Format.IniFormat)
+
+    def _restore_state(self) -> None:
+        state = self._state()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = state.value("products_splitter")
+        if isinstance(splitter, QByteArray):
+            self.products.splitter.restoreState(splitter)
+        self.tabs.setCurrentIndex(int(state.value("tab", 0)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.products.editor.save_now()
+        state = self._state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("products_splitter", self.products.splitter.saveState())
+        state.setValue("tab", self.tabs.currentIndex())
+        state.sync()
+        if not self.tasks.shutdown():
+            event.ignore()
+            self.show_message("Still finishing background work; try closing again in a moment.")
+            return
+        event.accept()
+

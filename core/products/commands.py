@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--search", default="", help="text in the title, SKU or category")
     p.add_argument("--status", choices=["draft", "ready", "archived"])
     p.add_argument("--platform", help="only products with copy or posts for this platform")
-    p.add_argument("--sort", default="id", choices=["id", "title", "price", "updated", "quantity"])
+    p.add_argument("--sort", default="id", choices=listing.SORTS)
     p.add_argument("--limit", type=int)
     p.set_defaults(handler=_list)
 

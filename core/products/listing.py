@@ -11,7 +11,7 @@ from core.db.database import Database
 from core.db.models import ContentDraft, Product, ProductImage, PublishJob
 from core.errors import ValidationError
 
-SORTS = ("id", "title", "price", "updated", "quantity")
+SORTS = ("id", "title", "price", "updated", "quantity", "sku", "status")
 ROW_KEYS = ("id", "title", "price", "currency", "quantity", "sku", "category", "status", "updated_at", "images")
 
 _p = Product.__table__.c
@@ -34,7 +34,8 @@ def _filtered(query: Select[Any], search: str, status: str | None, platform: str
 
 
 def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
-    columns = {"id": _p.id, "title": _p.title, "price": _p.price, "updated": _p.updated_at, "quantity": _p.quantity}
+    columns = {"id": _p.id, "title": _p.title, "price": _p.price, "updated": _p.updated_at, "quantity": _p.quantity,
+               "sku": _p.sku, "status": _p.status}
     if sort not in columns:
         raise ValidationError(f"Cannot sort by {sort!r}.", hint=f"Use one of: {', '.join(SORTS)}.")
     column = columns[sort]
@@ -98,3 +99,20 @@ def product_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     with db.engine.connect() as conn:
         rows = conn.execute(_rows_query().where(_p.id.in_(list(ids)))).all()
     return {row["id"]: row for row in _as_dicts(rows)}
+
+
+def cover_images(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The first photo (sha256) of each of ``ids`` that has photos: what a product's thumbnail shows."""
+    if not ids:
+        return {}
+    first = (
+        select(ProductImage.product_id, func.min(ProductImage.position).label("position"))
+        .where(ProductImage.product_id.in_(list(ids)))
+        .group_by(ProductImage.product_id)
+        .subquery()
+    )
+    query = select(ProductImage.product_id, ProductImage.sha256).join(
+        first, (first.c.product_id == ProductImage.product_id) & (first.c.position == ProductImage.position)
+    )
+    with db.engine.connect() as conn:
+        return {product_id: sha for product_id, sha in conn.execute(query).all()}

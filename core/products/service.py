@@ -110,7 +110,8 @@ _PARSERS = {
 }
 
 
-def _view(product: Product) -> ProductView:
+def product_view(product: Product) -> ProductView:
+    """``product`` (with its photos) as plain data."""
     return ProductView(
         id=product.id,
         title=product.title,
@@ -132,7 +133,8 @@ def _view(product: Product) -> ProductView:
     )
 
 
-def _live(session: Session, product_id: int) -> Product:
+def live_product(session: Session, product_id: int) -> Product:
+    """The product ``product_id`` in ``session``; NotFound if it does not exist or is in the bin."""
     product = session.get(Product, product_id)
     if product is None or product.deleted_at is not None:
         raise NotFound(f"There is no product with id {product_id}.", hint="'sellerdesk products list' shows them.")
@@ -170,33 +172,22 @@ def create_product(
             product.images = image_rows(stored, 0)
             session.add(product)
             session.flush()
-            return _view(product)
+            return product_view(product)
     except IntegrityError:
         raise _sku_taken(data.sku) from None
-
-
-def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence[Path]) -> ProductView:
-    """Add photos to the end of a product's photo list."""
-    stored = store_photos(store, paths)
-    with db.session() as session:
-        product = _live(session, product_id)
-        start = max((i.position for i in product.images), default=-1) + 1
-        product.images.extend(image_rows(stored, start))
-        session.flush()
-        return _view(product)
 
 
 def get_product(db: Database, product_id: int) -> ProductView:
     """One product with its photos; NotFound if it does not exist or is deleted."""
     with db.session() as session:
-        return _view(_live(session, product_id))
+        return product_view(live_product(session, product_id))
 
 
 def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> ProductView:
     """Apply raw field changes (validated here); price and currency are checked together."""
     try:
         with db.session() as session:
-            product = _live(session, product_id)
+            product = live_product(session, product_id)
             if "currency" in changes and changes["currency"] is not None:
                 product.currency = F.parse_currency(changes["currency"])
             if "price" in changes and changes["price"] is not None:
@@ -205,7 +196,7 @@ def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> Pr
                 if name in changes and changes[name] is not None:
                     setattr(product, name, parse(changes[name]))
             session.flush()
-            return _view(product)
+            return product_view(product)
     except IntegrityError:
         raise _sku_taken(changes.get("sku")) from None
 
@@ -213,9 +204,9 @@ def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> Pr
 def delete_product(db: Database, product_id: int) -> ProductView:
     """Move a product to the bin (restorable with :func:`restore_product`)."""
     with db.session() as session:
-        product = _live(session, product_id)
+        product = live_product(session, product_id)
         product.deleted_at = utcnow()
-        return _view(product)
+        return product_view(product)
 
 
 def restore_product(db: Database, product_id: int) -> ProductView:
@@ -227,7 +218,7 @@ def restore_product(db: Database, product_id: int) -> ProductView:
                 raise NotFound(f"There is no deleted product with id {product_id}.")
             product.deleted_at = None
             session.flush()
-            return _view(product)
+            return product_view(product)
     except IntegrityError:
         raise ValidationError(
             f"Product {product_id} cannot come back with its SKU: another product uses it now.", field="sku"

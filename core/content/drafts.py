@@ -1,0 +1,206 @@
+"""Listing copy in the database: one ContentDraft per product × platform, written, edited, approved.
+
+This joins the copy writers (service.py) to the stored products: it builds the facts and photos Gemini sees,
+keeps what the seller edited unless they ask otherwise, and refuses to approve copy that breaks a platform rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from core.content.cache import CopyCache
+from core.content.gemini import GeminiWriter
+from core.content.models import PlatformCopy, ProductFacts, Violation
+from core.content.rules import load_rules
+from core.content.service import generate_copy, merge_regenerated
+from core.content.validate import validate
+from core.db.database import Database
+from core.db.models import ContentDraft
+from core.errors import NotFound, ValidationError
+from core.products.service import get_product, live_product
+
+if TYPE_CHECKING:
+    from core.app import App
+
+GEMINI_KEY = "gemini:api_key"
+PHOTOS_SENT = 3  # Gemini sees the first photos as small JPEGs, never the 12 MP originals
+
+
+@dataclass
+class DraftView:
+    """One platform's stored copy of a product, with the rule violations it has right now."""
+
+    platform: str
+    title: str
+    description: str
+    bullets: list[str]
+    hashtags: list[str]
+    tags: list[str]
+    status: str
+    source: str
+    model: str | None
+    language: str
+    edited_by_seller: bool
+    updated_at: datetime
+    violations: list[Violation] = field(default_factory=list)
+
+    def copy(self) -> PlatformCopy:
+        """The copy as the writers' and validator's plain type."""
+        return PlatformCopy(platform=self.platform, title=self.title, description=self.description,
+                            bullets=list(self.bullets), hashtags=list(self.hashtags), tags=list(self.tags),
+                            source="gemini" if self.source == "gemini" else "offline", model=self.model,
+                            language=self.language)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form for ``--json``."""
+        return {
+            "platform": self.platform, "title": self.title, "description": self.description,
+            "bullets": self.bullets, "hashtags": self.hashtags, "tags": self.tags, "status": self.status,
+            "source": self.source, "model": self.model, "language": self.language,
+            "edited_by_seller": self.edited_by_seller, "updated_at": self.updated_at.isoformat(),
+            "violations": [{"field": v.field, "position": v.position, "rule": v.rule, "message": v.message}
+                           for v in self.violations],
+        }
+
+
+@dataclass
+class DraftOutcome:
+    """What a generation did: the drafts now stored, who wrote them, and what the seller should know."""
+
+    drafts: dict[str, DraftView]
+    writer: str
+    kept: list[str]  # platforms whose seller-edited copy was left alone
+    messages: list[str]
+
+
+def _view(row: ContentDraft) -> DraftView:
+    view = DraftView(row.platform, row.title, row.description, list(row.bullets), list(row.hashtags),
+                     list(row.tags), row.status, row.source, row.model, row.language, row.edited_by_seller,
+                     row.updated_at)
+    view.violations = validate(view.copy(), load_rules())
+    return view
+
+
+def _copy_of(row: ContentDraft) -> PlatformCopy:
+    return _view(row).copy()
+
+
+def all_platforms() -> list[str]:
+    """Every platform copy can be written for, in the rules file's order."""
+    return list(load_rules().platforms)
+
+
+def product_facts(app: App, product_id: int) -> ProductFacts:
+    """The facts and small photos Gemini (or the offline writer) needs for ``product_id``."""
+    product = get_product(app.db, product_id)
+    photos = [app.image_store.variants(image.sha256, ["thumbnail"])[0].path.read_bytes()
+              for image in product.images[:PHOTOS_SENT]]
+    return ProductFacts(
+        title=product.title, description=product.description, price=product.price, currency=product.currency,
+        category=product.category, attributes={str(k): str(v) for k, v in product.attributes.items()},
+        quantity=product.quantity, sku=product.sku or "", language=product.language,  # type: ignore[arg-type]
+        tone=app.settings.get("content.tone"), image_jpegs=photos,
+    )
+
+
+def gemini_writer(app: App) -> GeminiWriter | None:
+    """A Gemini writer if the seller stored a key, else None (the offline writer is used)."""
+    key = app.secrets.get(GEMINI_KEY)
+    if not key:
+        return None
+    return GeminiWriter(api_key=key, model=app.settings.get("content.gemini_model"),
+                        base_url=app.settings.get("content.gemini_base_url") or None,
+                        temperature=app.settings.get("content.temperature"))
+
+
+def generate_drafts(
+    app: App, product_id: int, platforms: Sequence[str] | None = None, *, offline: bool = False, force: bool = False
+) -> DraftOutcome:
+    """Write copy for ``product_id`` and store it; seller-edited drafts are kept unless ``force``.
+
+    Uses Gemini when a key is stored and ``offline`` is false; otherwise the offline writer. Slow with Gemini
+    (network): call it off the GUI thread.
+    """
+    chosen = list(platforms) if platforms else all_platforms()
+    facts = product_facts(app, product_id)
+    writer = None if offline else gemini_writer(app)
+    result = generate_copy(facts, chosen, writer=writer, cache=CopyCache(app.data_dir / "cache"), offline=offline)
+    kept: list[str] = []
+    with app.db.session() as session:
+        existing = {row.platform: row for row in session.scalars(
+            select(ContentDraft).where(ContentDraft.product_id == product_id))}
+        for platform, new in result.copies.items():
+            row = existing.get(platform)
+            merged = merge_regenerated(_copy_of(row) if row else None, bool(row and row.edited_by_seller), new, force)
+            if row is not None and merged is not new:
+                kept.append(platform)
+                continue
+            if row is None:
+                row = existing[platform] = ContentDraft(product_id=product_id, platform=platform)
+                session.add(row)
+            _store(row, new, edited=False)
+            row.status = "draft"
+        session.flush()
+        drafts = {platform: _view(row) for platform, row in existing.items()}
+    messages = result.messages()
+    if kept:
+        messages.append(f"Kept your own edits for {', '.join(kept)}; regenerate those with 'replace my edits'.")
+    return DraftOutcome(drafts, result.writer, kept, messages)
+
+
+def _store(row: ContentDraft, copy: PlatformCopy, *, edited: bool) -> None:
+    row.title, row.description = copy.title, copy.description
+    row.bullets, row.hashtags, row.tags = list(copy.bullets), list(copy.hashtags), list(copy.tags)
+    row.source = "manual" if edited else copy.source
+    row.model = None if edited else copy.model
+    row.language = copy.language
+    row.edited_by_seller = edited
+
+
+def list_drafts(db: Database, product_id: int) -> dict[str, DraftView]:
+    """The stored drafts of ``product_id`` by platform."""
+    with db.session() as session:
+        live_product(session, product_id)
+        rows = session.scalars(select(ContentDraft).where(ContentDraft.product_id == product_id))
+        return {row.platform: _view(row) for row in rows}
+
+
+def _draft(session: Any, product_id: int, platform: str) -> ContentDraft:
+    live_product(session, product_id)
+    row = session.scalars(select(ContentDraft).where(
+        ContentDraft.product_id == product_id, ContentDraft.platform == platform)).first()
+    if row is None:
+        raise NotFound(f"Product {product_id} has no {platform} copy yet.", hint="Generate it first.")
+    return row
+
+
+def save_draft(db: Database, product_id: int, platform: str, copy: PlatformCopy) -> DraftView:
+    """Store the seller's own version of a platform's copy (it is then never overwritten without asking)."""
+    with db.session() as session:
+        row = _draft(session, product_id, platform)
+        _store(row, copy, edited=True)
+        row.status = "draft"
+        session.flush()
+        return _view(row)
+
+
+def set_status(db: Database, product_id: int, platform: str, status: str) -> DraftView:
+    """Approve or reject a platform's copy; approval is refused while the copy breaks a platform rule."""
+    if status not in ("approved", "rejected", "draft"):
+        raise ValidationError(f"Unknown copy status {status!r}.", field="status")
+    with db.session() as session:
+        row = _draft(session, product_id, platform)
+        if status == "approved":
+            problems = validate(_copy_of(row), load_rules())
+            if problems:
+                more = f"Fix all {len(problems)} problems first." if len(problems) > 1 else None
+                raise ValidationError(f"The {platform} copy cannot be approved yet: {problems[0].message}",
+                                      field=problems[0].field, hint=more)
+        row.status = status
+        session.flush()
+        return _view(row)

@@ -1,0 +1,81 @@
+"""A product's photos: add, remove, reorder, and the focal point crops are centred on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.db.database import Database
+from core.db.models import ProductImage
+from core.errors import NotFound, ValidationError
+from core.products.service import ProductView, image_rows, live_product, product_view, store_photos
+
+if TYPE_CHECKING:
+    from core.images.store import ImageStore
+
+MAX_PHOTOS = 20  # Etsy's limit, the highest of the platforms; others take the first N
+
+
+def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence[Path]) -> ProductView:
+    """Add photos to the end of a product's list; all are checked before any is added, duplicates are skipped."""
+    stored = store_photos(store, paths)
+    with db.session() as session:
+        product = live_product(session, product_id)
+        known = {image.sha256 for image in product.images}
+        fresh = []
+        for item in stored:
+            if item.sha256 not in known:
+                known.add(item.sha256)
+                fresh.append(item)
+        if len(product.images) + len(fresh) > MAX_PHOTOS:
+            raise ValidationError(
+                f"A product can have at most {MAX_PHOTOS} photos; this one has {len(product.images)}.",
+                field="images", hint="Remove some photos first.",
+            )
+        start = max((i.position for i in product.images), default=-1) + 1
+        product.images.extend(image_rows(fresh, start))
+        session.flush()
+        return product_view(product)
+
+
+def _image(product_images: list[ProductImage], image_id: int, product_id: int) -> ProductImage:
+    for image in product_images:
+        if image.id == image_id:
+            return image
+    raise NotFound(f"Product {product_id} has no photo {image_id}.")
+
+
+def remove_photo(db: Database, product_id: int, image_id: int) -> ProductView:
+    """Take a photo off a product (the stored original stays, other products may use it)."""
+    with db.session() as session:
+        product = live_product(session, product_id)
+        product.images.remove(_image(product.images, image_id, product_id))
+        for position, image in enumerate(product.images):
+            image.position = position
+        session.flush()
+        return product_view(product)
+
+
+def reorder_photos(db: Database, product_id: int, image_ids: Sequence[int]) -> ProductView:
+    """Put the product's photos in the order of ``image_ids`` (the first is the cover)."""
+    with db.session() as session:
+        product = live_product(session, product_id)
+        if sorted(image_ids) != sorted(i.id for i in product.images):
+            raise ValidationError("The new photo order must list each of the product's photos once.", field="images")
+        for position, image_id in enumerate(image_ids):
+            _image(product.images, image_id, product_id).position = position
+        session.flush()
+        session.expire(product, ["images"])
+        return product_view(product)
+
+
+def set_focal_point(db: Database, product_id: int, image_id: int, x: float, y: float) -> ProductView:
+    """Where crops should centre on this photo (0..1 from the left and top)."""
+    if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+        raise ValidationError("The focal point must lie inside the photo.", field="focal")
+    with db.session() as session:
+        product = live_product(session, product_id)
+        image = _image(product.images, image_id, product_id)
+        image.focal_x, image.focal_y = x, y
+        return product_view(product)

@@ -1,0 +1,1 @@
+"""The Content tab: each platform's copy of a product, to review, edit and approve."""

@@ -1,0 +1,199 @@
+"""The Content tab: the selected product's copy for every platform, written in the background, reviewed here."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.content import drafts as draft_service
+from core.content.models import PlatformCopy
+from core.content.rules import load_rules
+from core.errors import SellerDeskError
+from core.products.service import get_product
+from desktop.content.platform_editor import PlatformEditor
+from desktop.placeholder import EmptyState
+from desktop.tasks import TaskHandle, TaskRunner
+from desktop.theme import icon
+
+STATUS_MARK = {"approved": "✓ ", "rejected": "✕ ", "draft": ""}
+
+
+class ContentTab(QWidget):
+    """Review and approve each platform's copy of one product."""
+
+    message = Signal(str)
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.product_id: int | None = None
+        self._job: TaskHandle | None = None
+        rules = load_rules()
+
+        self.heading = QLabel("")
+        self.heading.setProperty("role", "heading")
+        self.writer_note = QLabel("")
+        self.writer_note.setProperty("role", "muted")
+        self.offline = QCheckBox("Write offline")
+        self.offline.setToolTip("Use SellerDesk's own templates instead of Gemini (no internet needed).")
+        self.replace = QCheckBox("Replace my edits")
+        self.replace.setToolTip("Rewrite platforms you edited by hand too.")
+        self.generate = QPushButton(icon("sparkle", "#ffffff"), "Write copy for all platforms")
+        self.generate.setProperty("primary", True)
+        self.generate.clicked.connect(lambda: self.write_copy(None))
+        self.progress = QProgressBar(maximum=0, maximumWidth=140)
+        self.progress.hide()
+        self.cancel = QPushButton("Cancel")
+        self.cancel.hide()
+        self.cancel.clicked.connect(self._cancel)
+        bar = QHBoxLayout()
+        bar.addWidget(self.heading, 1)
+        bar.addWidget(self.offline)
+        bar.addWidget(self.replace)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.cancel)
+        bar.addWidget(self.generate)
+
+        self.platforms = QTabWidget()
+        self.editors: dict[str, PlatformEditor] = {}
+        for name, platform_rules in rules.platforms.items():
+            editor = PlatformEditor(platform_rules)
+            editor.edited.connect(self._save)
+            editor.approveRequested.connect(lambda p: self._set_status(p, "approved"))
+            editor.rejectRequested.connect(lambda p: self._set_status(p, "rejected"))
+            editor.regenerateRequested.connect(lambda p: self.write_copy([p]))
+            self.platforms.addTab(editor, platform_rules.label)
+            self.editors[name] = editor
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(bar)
+        layout.addWidget(self.writer_note)
+        layout.addWidget(self.platforms, 1)
+        self.empty = EmptyState("content", "Pick a product",
+                                "Select a product on the Products tab; its copy for every platform appears here.")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    # -- showing -----------------------------------------------------------------------------------------
+    def show_product(self, product_id: int) -> None:
+        """Show ``product_id``'s copy (stored drafts; nothing is written until the seller asks)."""
+        self.flush()
+        self.product_id = product_id
+        try:
+            product = get_product(self.app.db, product_id)
+            drafts = draft_service.list_drafts(self.app.db, product_id)
+        except SellerDeskError as exc:
+            self.message.emit(str(exc))
+            return
+        self.heading.setText(product.title)
+        self.stack.setCurrentIndex(1)
+        self._show_drafts(drafts)
+        has_key = bool(self.app.secrets.get(draft_service.GEMINI_KEY))
+        self.offline.setChecked(not has_key)
+        self.offline.setEnabled(has_key)
+        self.writer_note.setText("" if has_key else
+                                 "No Gemini key set: copy is written offline from the product's facts.")
+
+    def _show_drafts(self, drafts: dict[str, draft_service.DraftView]) -> None:
+        for index, (name, editor) in enumerate(self.editors.items()):
+            draft = drafts.get(name)
+            editor.show_draft(draft)
+            mark = STATUS_MARK.get(draft.status, "") if draft else ""
+            self.platforms.setTabText(index, mark + editor.rules.label)
+
+    def flush(self) -> None:
+        """Save edits still waiting for their debounce."""
+        for editor in self.editors.values():
+            editor.flush()
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def write_copy(self, platforms: list[str] | None) -> None:
+        """Write (or rewrite) copy in the background; the seller can keep working or cancel."""
+        if self.product_id is None or self._job is not None:
+            return
+        self.flush()
+        product_id, offline, force = self.product_id, self.offline.isChecked(), self.replace.isChecked()
+        if platforms is not None:
+            force = True  # "Rewrite" on one platform is an explicit request to replace it
+
+        def work(_handle: TaskHandle) -> draft_service.DraftOutcome:
+            return draft_service.generate_drafts(self.app, product_id, platforms, offline=offline, force=force)
+
+        self._busy(True)
+        self._job = self.tasks.start("Writing listing copy", work, on_success=lambda o: self._written(product_id, o),
+                                     on_failure=self._failed)
+
+    def _written(self, product_id: int, outcome: draft_service.DraftOutcome) -> None:
+        cancelled = self._job is None or self._job.cancelled
+        self._busy(False)
+        if cancelled or product_id != self.product_id:
+            return
+        self._show_drafts(draft_service.list_drafts(self.app.db, product_id))
+        who = "Gemini" if outcome.writer == "gemini" else "the offline writer"
+        self.writer_note.setText(" ".join([f"Written by {who}.", *outcome.messages]))
+        self.message.emit(f"Copy written by {who} for {len(outcome.drafts) - len(outcome.kept)} platforms.")
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy(False)
+        self.writer_note.setText(str(exc))
+        self.message.emit(str(exc))
+
+    def _cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+        self._busy(False)
+        self.message.emit("Stopped waiting for the copy; nothing was changed.")
+
+    def _busy(self, busy: bool) -> None:
+        if not busy:
+            self._job = None
+        self.generate.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.cancel.setVisible(busy)
+
+    def _save(self, platform: str, copy: PlatformCopy) -> None:
+        if self.product_id is None:
+            return
+        try:
+            draft = draft_service.save_draft(self.app.db, self.product_id, platform, copy)
+        except SellerDeskError as exc:
+            self.message.emit(str(exc))
+            return
+        self.editors[platform].show_draft(draft)
+        self._update_tab(platform, draft.status)
+
+    def _set_status(self, platform: str, status: str) -> None:
+        if self.product_id is None:
+            return
+        try:
+            draft = draft_service.set_status(self.app.db, self.product_id, platform, status)
+        except SellerDeskError as exc:
+            self.message.emit(str(exc))
+            self.editors[platform].problems.setText(str(exc))
+            self.editors[platform].problems.show()
+            return
+        self.editors[platform].show_draft(draft)
+        self._update_tab(platform, draft.status)
+        self.message.emit(f"{self.editors[platform].rules.label} copy {status}.")
+
+    def _update_tab(self, platform: str, status: str) -> None:
+        index = list(self.editors).index(platform)
+        self.platforms.setTabText(index, STATUS_MARK.get(status, "") + self.editors[platform].rules.label)

@@ -1,0 +1,1 @@
+"""The Products tab: the product table and the product editor."""

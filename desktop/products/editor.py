@@ -1,0 +1,267 @@
+"""The product editor: fields checked as the seller types, kept on disk at every keystroke, saved when valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.errors import SellerDeskError, ValidationError
+from core.products import service
+from core.products.autosave import AutosaveJournal
+from core.products.fields import LANGUAGES, STATUSES, format_attributes
+from desktop.products.photos import PhotoPanel
+from desktop.tasks import TaskRunner
+
+AUTOSAVE_DELAY_MS = 600
+CURRENCIES = ["INR", "USD", "EUR", "GBP", "AED", "AUD", "CAD", "SGD"]
+LANGUAGE_LABELS = {"en": "English", "hi": "Hindi (हिन्दी)", "hinglish": "Hinglish"}
+
+
+class ProductEditor(QWidget):
+    """Edits one product. Every change is journalled at once and written to the database shortly after."""
+
+    saved = Signal(int)  # product id
+    message = Signal(str)
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.journal = AutosaveJournal(app.data_dir)
+        self.product_id: int | None = None
+        self._loading = False
+        self._dirty = False
+        self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        self._errors: dict[str, QLabel] = {}
+        self._build()
+
+    # -- layout ------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.heading = QLabel("New product")
+        self.heading.setProperty("role", "heading")
+        self.state = QLabel("")
+        self.state.setProperty("role", "muted")
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.state)
+
+        self.title = QLineEdit(placeholderText="What buyers search for, e.g. Handmade brass diya")
+        self.price = QLineEdit(placeholderText="e.g. 1,299.50")
+        self.currency = QComboBox()
+        self.currency.addItems(CURRENCIES)
+        self.currency.setEditable(True)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price, 1)
+        price_row.addWidget(self.currency)
+        self.quantity = QSpinBox(minimum=0, maximum=1_000_000, value=1)
+        self.sku = QLineEdit(placeholderText="optional, e.g. DIYA-001")
+        self.category = QLineEdit(placeholderText="e.g. Home > Lighting")
+        self.status = QComboBox()
+        for value in STATUSES:
+            self.status.addItem(value.capitalize(), value)
+        self.language = QComboBox()
+        for value in LANGUAGES:
+            self.language.addItem(LANGUAGE_LABELS[value], value)
+        self.attributes = QLineEdit(placeholderText="colour=gold; material=brass; size=10 cm")
+        self.description = QPlainTextEdit(placeholderText="A few facts about the product: what it is, how it is made")
+        self.description.setMinimumHeight(110)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(4)
+        for label, field, key in [
+            ("Title", self.title, "title"), ("Price", price_row, "price"), ("In stock", self.quantity, "quantity"),
+            ("SKU", self.sku, "sku"), ("Category", self.category, "category"), ("Status", self.status, "status"),
+            ("Copy language", self.language, "language"), ("Attributes", self.attributes, "attributes"),
+            ("Description", self.description, "description"),
+        ]:
+            form.addRow(label, field)
+            error = QLabel("")
+            error.setProperty("role", "error")
+            error.setWordWrap(True)
+            error.hide()
+            form.addRow("", error)
+            self._errors[key] = error
+
+        self.photos = PhotoPanel(self.app, self.tasks)
+        self.photos.changed.connect(self._photos_changed)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(self.photos)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for widget in (self.title, self.price, self.sku, self.category, self.attributes):
+            widget.textEdited.connect(self._changed)
+        self.currency.currentTextChanged.connect(self._changed)
+        self.quantity.valueChanged.connect(self._changed)
+        self.status.currentIndexChanged.connect(self._changed)
+        self.language.currentIndexChanged.connect(self._changed)
+        self.description.textChanged.connect(self._changed)
+
+    # -- loading -----------------------------------------------------------------------------------------
+    @property
+    def journal_key(self) -> str:
+        """The autosave journal entry of the product being edited."""
+        return f"product-{self.product_id}" if self.product_id is not None else "product-new"
+
+    def new_product(self) -> None:
+        """Start an empty product (or the unsaved one the journal kept)."""
+        self.save_now()
+        self.product_id = None
+        self._fill({"title": "", "price": "", "currency": self.app.settings.get("general.currency"), "quantity": 1,
+                    "sku": "", "category": "", "status": "draft",
+                    "language": self.app.settings.get("general.language"), "attributes": "", "description": ""})
+        self.photos.show_product(None)
+        self._recover()
+        self.heading.setText("New product")
+        self.title.setFocus()
+
+    def load(self, product_id: int) -> None:
+        """Show ``product_id``; edits kept in the journal but never saved are put back."""
+        if product_id == self.product_id:
+            return
+        self.save_now()
+        product = service.get_product(self.app.db, product_id)
+        self.product_id = product_id
+        self._fill({"title": product.title, "price": str(product.price), "currency": product.currency,
+                    "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
+                    "status": product.status, "language": product.language,
+                    "attributes": format_attributes(product.attributes), "description": product.description})
+        self.photos.show_product(product)
+        self._recover()
+        self.heading.setText(product.title)
+
+    def _recover(self) -> None:
+        kept = self.journal.load(self.journal_key)
+        if kept:
+            self._fill(kept)
+            self._dirty = True
+            self.state.setText("Recovered unsaved changes")
+            self.message.emit("Recovered changes that were not saved last time.")
+            self._validate()
+            self._timer.start()
+        else:
+            self._dirty = False
+            self.state.setText("")
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            self.title.setText(str(values.get("title", "")))
+            self.price.setText(str(values.get("price", "")))
+            self.currency.setCurrentText(str(values.get("currency", "INR")))
+            self.quantity.setValue(int(values.get("quantity") or 0))
+            self.sku.setText(str(values.get("sku") or ""))
+            self.category.setText(str(values.get("category", "")))
+            self.status.setCurrentIndex(max(0, self.status.findData(values.get("status", "draft"))))
+            self.language.setCurrentIndex(max(0, self.language.findData(values.get("language", "en"))))
+            self.attributes.setText(str(values.get("attributes", "")))
+            self.description.setPlainText(str(values.get("description", "")))
+            for label in self._errors.values():
+                label.hide()
+            for widget in (self.title, self.price, self.sku, self.attributes):
+                self._mark(widget, False)
+        finally:
+            self._loading = False
+
+    # -- editing -----------------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The form as raw values (what the journal keeps and the service validates)."""
+        return {
+            "title": self.title.text(), "price": self.price.text(), "currency": self.currency.currentText(),
+            "quantity": self.quantity.value(), "sku": self.sku.text(), "category": self.category.text(),
+            "status": self.status.currentData(), "language": self.language.currentData(),
+            "attributes": self.attributes.text(), "description": self.description.toPlainText(),
+        }
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self.journal.save(self.journal_key, self.values())  # on disk before anything else can go wrong
+        self.state.setText("Editing…")
+        self._timer.start()
+
+    def _mark(self, widget: QWidget, invalid: bool) -> None:
+        widget.setProperty("invalid", invalid)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def _validate(self) -> service.ProductInput | None:
+        for label in self._errors.values():
+            label.hide()
+        for widget in (self.title, self.price, self.sku, self.attributes):
+            self._mark(widget, False)
+        try:
+            return service.product_input(self.values(), default_currency=self.app.settings.get("general.currency"))
+        except ValidationError as exc:
+            field = exc.field or "title"
+            label = self._errors.get(field)
+            if label is not None:
+                label.setText(str(exc))
+                label.show()
+            fields = {"title": self.title, "price": self.price, "sku": self.sku, "attributes": self.attributes}
+            widget = fields.get(field)
+            if widget is not None:
+                self._mark(widget, True)
+            return None
+
+    def save_now(self) -> bool:
+        """Write a valid form to the database now (used by the timer, and before switching product)."""
+        self._timer.stop()
+        if not self._dirty:
+            return not self._dirty
+        data = self._validate()
+        if data is None:
+            self.state.setText("Not saved yet: fix the field marked in red")
+            return False
+        values, key, product_id = self.values(), self.journal_key, self.product_id
+        try:
+            if product_id is None:
+                product = service.create_product(self.app.db, data)
+                self.product_id = product.id
+                self.photos.show_product(product)
+            else:
+                product = service.update_product(self.app.db, product_id, values)
+        except SellerDeskError as exc:
+            self.state.setText("Not saved")
+            self.message.emit(str(exc))
+            return False
+        self.journal.clear(key)
+        self._dirty = False
+        self.heading.setText(product.title)
+        self.state.setText("All changes saved")
+        self.saved.emit(product.id)
+        return True
+
+    def _photos_changed(self) -> None:
+        if self.product_id is not None:
+            self.saved.emit(self.product_id)

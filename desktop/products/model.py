@@ -1,0 +1,150 @@
+"""The product table model: holds only ids, fetches rows a page at a time as the view asks for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QIcon
+
+from core.db.database import Database
+from core.money import format_money
+from core.products.listing import cover_images, product_ids, product_rows
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: list[tuple[str, str]] = [
+    ("", "thumb"), ("Title", "title"), ("Price", "price"), ("Stock", "quantity"), ("SKU", "sku"),
+    ("Status", "status"), ("Photos", "images"), ("Updated", "updated_at"),
+]
+_SORT_KEYS = {"title": "title", "price": "price", "quantity": "quantity", "updated_at": "updated", "sku": "sku",
+              "status": "status"}
+STATUS_LABELS = {"draft": "Draft", "ready": "Ready", "archived": "Archived"}
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ProductTableModel(QAbstractTableModel):
+    """Products matching the current search and filters; rows are fetched lazily, in pages."""
+
+    countChanged = Signal(int)
+
+    def __init__(self, db: Database, locale: str, thumbnail: Any = None) -> None:
+        super().__init__()
+        self.db = db
+        self.locale = locale
+        self.thumbnail = thumbnail  # callable(product_id, cover sha256 | None) -> QIcon | None, from the tab
+        self._ids: list[int] = []
+        self._rows: dict[int, dict[str, Any]] = {}
+        self.search = ""
+        self.status: str | None = None
+        self.platform: str | None = None
+        self.sort_key = "updated"
+        self.descending = True
+
+    # -- queries -------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-run the query (search, filters, order) and show its result."""
+        ids = product_ids(self.db, search=self.search, status=self.status, platform=self.platform,
+                          sort=self.sort_key, descending=self.descending)
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+        self.countChanged.emit(len(ids))
+
+    def set_filter(self, *, search: str | None = None, status: str | bool | None = False,
+                   platform: str | bool | None = False) -> None:
+        """Change the search text or filters (False leaves a filter as it is) and refresh."""
+        if search is not None:
+            self.search = search
+        if status is not False:
+            self.status = status or None  # type: ignore[assignment]
+        if platform is not False:
+            self.platform = platform or None  # type: ignore[assignment]
+        self.refresh()
+
+    def _row(self, row: int) -> dict[str, Any] | None:
+        product_id = self._ids[row]
+        cached = self._rows.get(product_id)
+        if cached is None:
+            start = row - row % PAGE
+            page = self._ids[start:start + PAGE]
+            rows = product_rows(self.db, page)
+            covers = cover_images(self.db, page)
+            for pid, values in rows.items():
+                values["cover"] = covers.get(pid)
+            self._rows.update(rows)
+            cached = self._rows.get(product_id)
+        return cached
+
+    def product_id(self, row: int) -> int:
+        """The id of the product shown on ``row``."""
+        return self._ids[row]
+
+    def row_of(self, product_id: int) -> int | None:
+        """The row showing ``product_id``, if it is in the current result."""
+        try:
+            return self._ids.index(product_id)
+        except ValueError:
+            return None
+
+    def invalidate(self, product_id: int) -> None:
+        """Forget the cached row of ``product_id`` (it changed) and repaint it."""
+        self._rows.pop(product_id, None)
+        row = self.row_of(product_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- Qt model API --------------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        key = COLUMNS[index.column()][1]
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        row = self._row(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(key, row)
+        if role == Qt.ItemDataRole.DecorationRole and key == "thumb" and self.thumbnail is not None:
+            icon: QIcon | None = self.thumbnail(row["id"], row["cover"])
+            return icon
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in {"price", "quantity", "images"}:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "title":
+            return row["title"]
+        return None
+
+    def _display(self, key: str, row: dict[str, Any]) -> str | None:
+        if key == "thumb":
+            return None
+        if key == "price":
+            return format_money(row["price"], row["currency"], self.locale)
+        if key == "status":
+            return STATUS_LABELS.get(row["status"], row["status"])
+        if key == "updated_at":
+            return str(row["updated_at"])[:10]
+        value = row[key]
+        return "" if value is None else str(value)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = _SORT_KEYS.get(COLUMNS[column][1])
+        if key is None:
+            return  # the photo and photo-count columns keep the current order
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

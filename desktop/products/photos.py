@@ -1,0 +1,343 @@
+"""The photo panel of the product editor: add (drop or pick), reorder, remove, focal point, per-platform crops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.products import photos as photo_service
+from core.products.service import ImageView, ProductView
+from desktop.tasks import TaskRunner
+from desktop.theme import icon
+
+PREVIEW_PLATFORMS = ["instagram", "facebook", "pinterest", "etsy", "shopify", "meesho", "snapdeal", "indiamart"]
+PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif);;All files (*)"
+IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _scaled(path: Path, size: int) -> QImage:
+    image = QImage(str(path))
+    if image.isNull():
+        raise ValueError(f"cannot decode {path}")
+    return image.scaled(QSize(size, size), Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)
+
+
+class PhotoList(QListWidget):
+    """Photos as tiles: drag to reorder, drop files from the desktop to add."""
+
+    filesDropped = Signal(list)
+    reordered = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(96, 96))
+        self.setGridSize(QSize(112, 124))
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(False)
+        self.setMovement(QListWidget.Movement.Snap)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAcceptDrops(True)
+        self.setFixedHeight(146)
+        self.setSpacing(4)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if event.mimeData().hasUrls():
+            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+            event.acceptProposedAction()
+            if paths:
+                self.filesDropped.emit(paths)
+            return
+        super().dropEvent(event)
+        self.reordered.emit(self.image_ids())
+
+    def image_ids(self) -> list[int]:
+        """Photo ids in the order shown."""
+        return [self.item(i).data(IMAGE_ID_ROLE) for i in range(self.count())]
+
+
+class FocalPicker(QWidget):
+    """The selected photo; a click marks what crops must keep in view."""
+
+    focalChanged = Signal(float, float)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumSize(200, 200)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip("Click the part of the photo every platform's crop must keep.")
+        self._pixmap: QPixmap | None = None
+        self._focal = QPointF(0.5, 0.5)
+
+    def show_photo(self, pixmap: QPixmap | None, focal: tuple[float, float]) -> None:
+        """Show ``pixmap`` with the focal point marked."""
+        self._pixmap = pixmap
+        self._focal = QPointF(*focal)
+        self.update()
+
+    def _target(self) -> QRectF:
+        if self._pixmap is None:
+            return QRectF()
+        size = self._pixmap.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
+                      size.width(), size.height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._pixmap is None:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Select a photo")
+            return
+        target = self._target()
+        painter.drawPixmap(target.toRect(), self._pixmap)
+        point = QPointF(target.left() + self._focal.x() * target.width(),
+                        target.top() + self._focal.y() * target.height())
+        for colour, width in ((QColor(0, 0, 0, 160), 4), (QColor("#ffffff"), 2)):
+            painter.setPen(QPen(colour, width))
+            painter.drawEllipse(point, 12, 12)
+            painter.drawLine(point + QPointF(-18, 0), point + QPointF(18, 0))
+            painter.drawLine(point + QPointF(0, -18), point + QPointF(0, 18))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        target = self._target()
+        if self._pixmap is None or not target.contains(event.position()):
+            return
+        x = (event.position().x() - target.left()) / target.width()
+        y = (event.position().y() - target.top()) / target.height()
+        self._focal = QPointF(x, y)
+        self.update()
+        self.focalChanged.emit(round(x, 4), round(y, 4))
+
+
+class PhotoPanel(QWidget):
+    """Everything about a product's photos, in the product editor."""
+
+    changed = Signal()
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.product: ProductView | None = None
+        self._preview_request = 0
+        heading = QLabel("Photos")
+        heading.setProperty("role", "heading")
+        self.hint = QLabel("Drop photos here or click “Add photos”. Drag to reorder: the first is the cover.")
+        self.hint.setProperty("role", "muted")
+        self.hint.setWordWrap(True)
+        self.add_button = QPushButton(icon("photo"), "Add photos…")
+        self.add_button.clicked.connect(self.add_from_dialog)
+        self.remove_button = QPushButton(icon("delete"), "Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(heading)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+
+        self.list = PhotoList()
+        self.list.filesDropped.connect(self.add_files)
+        self.list.reordered.connect(self._reordered)
+        self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
+        self.focal = FocalPicker()
+        self.focal.focalChanged.connect(self._focal_changed)
+        self.previews = QGridLayout()
+        self.previews.setSpacing(8)
+        self._preview_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for n, platform in enumerate(PREVIEW_PLATFORMS):
+            picture, caption = QLabel(), QLabel(platform.capitalize() if platform != "indiamart" else "IndiaMART")
+            picture.setFixedSize(76, 76)
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setProperty("role", "muted")
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box = QVBoxLayout()
+            box.addWidget(picture)
+            box.addWidget(caption)
+            self.previews.addLayout(box, n // 4, n % 4)
+            self._preview_labels[platform] = (picture, caption)
+        crops = QHBoxLayout()
+        crops.addWidget(self.focal, 1)
+        crops.addLayout(self.previews)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.list)
+        layout.addLayout(crops)
+        self.show_product(None)
+
+    # -- showing -----------------------------------------------------------------------------------------
+    def show_product(self, product: ProductView | None) -> None:
+        """Show ``product``'s photos (None: a product not saved yet, which cannot take photos)."""
+        self.product = product
+        self.list.clear()
+        self.setEnabled(product is not None)
+        if product is None:
+            self.hint.setText("Give the product a title and price first; then add its photos.")
+            self._selection_changed()
+            return
+        self.hint.setText("Drop photos here or click “Add photos”. Drag to reorder: the first is the cover.")
+        for image in product.images:
+            item = QListWidgetItem(icon("photo"), image.original_name or "photo")
+            item.setData(IMAGE_ID_ROLE, image.id)
+            item.setToolTip(f"{image.original_name} — {image.width}×{image.height} {image.format}")
+            self.list.addItem(item)
+            self._load_tile(item, image)
+        if product.images:
+            self.list.setCurrentRow(0)
+        else:
+            self._selection_changed()
+
+    def _load_tile(self, item: QListWidgetItem, image: ImageView) -> None:
+        def work(_handle):  # type: ignore[no-untyped-def]
+            return _scaled(self.app.image_store.variants(image.sha256, ["thumbnail"])[0].path, 400)
+
+        def done(qimage: QImage) -> None:
+            if self.list.row(item) >= 0:  # the tile may be gone by now
+                item.setIcon(QIcon(QPixmap.fromImage(qimage)))
+                if self.list.currentItem() is item:
+                    self.focal.show_photo(QPixmap.fromImage(qimage), (image.focal_x, image.focal_y))
+
+        self.tasks.start("Making thumbnails", work, on_success=done)
+
+    def selected_image(self) -> ImageView | None:
+        """The photo selected in the list."""
+        item = self.list.currentItem()
+        if item is None or self.product is None:
+            return None
+        image_id = item.data(IMAGE_ID_ROLE)
+        return next((i for i in self.product.images if i.id == image_id), None)
+
+    def _selection_changed(self) -> None:
+        image = self.selected_image()
+        self.remove_button.setEnabled(image is not None)
+        if image is None:
+            self.focal.show_photo(None, (0.5, 0.5))
+            for picture, _caption in self._preview_labels.values():
+                picture.clear()
+            return
+        item = self.list.currentItem()
+        pixmap = item.icon().pixmap(QSize(400, 400)) if item is not None else None
+        self.focal.show_photo(pixmap, (image.focal_x, image.focal_y))
+        self._refresh_previews(image)
+
+    def _refresh_previews(self, image: ImageView) -> None:
+        self._preview_request += 1
+        request = self._preview_request
+        focal = (image.focal_x, image.focal_y)
+
+        def work(handle):  # type: ignore[no-untyped-def]
+            results = {}
+            for n, variant in enumerate(self.app.image_store.variants(image.sha256, PREVIEW_PLATFORMS, focal)):
+                if handle.cancelled:
+                    break
+                results[variant.preset] = (_scaled(variant.path, 76), f"{variant.width}×{variant.height}")
+                handle.signals.progress.emit(n + 1, len(PREVIEW_PLATFORMS), variant.preset)
+            return results
+
+        def done(results: dict[str, tuple[QImage, str]]) -> None:
+            if request != self._preview_request:
+                return  # the seller has moved on to another photo or focal point
+            for platform, (qimage, size) in results.items():
+                picture, caption = self._preview_labels[platform]
+                picture.setPixmap(QPixmap.fromImage(qimage))
+                name = platform.capitalize() if platform != "indiamart" else "IndiaMART"
+                caption.setText(f"{name}\n{size}")
+
+        self.tasks.start("Previewing crops", work, on_success=done)
+
+    # -- changes -----------------------------------------------------------------------------------------
+    def add_from_dialog(self) -> None:
+        """Pick photos with the system file dialog."""
+        if self.product is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add photos", "", PHOTO_FILTER)
+        if paths:
+            self.add_files(paths)
+
+    def add_files(self, paths: list[str]) -> None:
+        """Check and add photos in the background (big phone photos take a moment each)."""
+        product = self.product
+        if product is None:
+            return
+
+        def work(_handle):  # type: ignore[no-untyped-def]
+            return photo_service.add_photos(self.app.db, self.app.image_store, product.id, [Path(p) for p in paths])
+
+        self.tasks.start(f"Adding {len(paths)} photo{'s' if len(paths) != 1 else ''}", work,
+                         on_success=self._updated, on_failure=self._failed, writes=True)
+
+    def remove_selected(self) -> None:
+        """Take the selected photo off the product."""
+        image = self.selected_image()
+        if image is None or self.product is None:
+            return
+        self._updated(photo_service.remove_photo(self.app.db, self.product.id, image.id))
+
+    def _reordered(self, image_ids: list[int]) -> None:
+        if self.product is not None:
+            self.product = photo_service.reorder_photos(self.app.db, self.product.id, image_ids)
+            self.changed.emit()
+
+    def _focal_changed(self, x: float, y: float) -> None:
+        image = self.selected_image()
+        if image is None or self.product is None:
+            return
+        self.product = photo_service.set_focal_point(self.app.db, self.product.id, image.id, x, y)
+        updated = self.selected_image()
+        if updated is not None:
+            self._refresh_previews(updated)
+
+    def _updated(self, product: ProductView) -> None:
+        current = self.list.currentRow()
+        self.show_product(product)
+        if 0 <= current < self.list.count():
+            self.list.setCurrentRow(current)
+        self.changed.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self, "Photo not added", str(exc))

@@ -1,0 +1,207 @@
+"""The Products tab: a searchable, sortable table of products beside the editor of the selected one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.products import service
+from desktop.products.editor import ProductEditor
+from desktop.products.model import ProductTableModel
+from desktop.products.thumbnails import ThumbnailCache
+from desktop.tasks import TaskRunner
+from desktop.theme import icon
+
+PLATFORMS = ["etsy", "shopify", "facebook", "instagram", "pinterest", "meesho", "snapdeal", "indiamart"]
+
+
+class DeleteProducts(QUndoCommand):
+    """Moving products to the bin, undoable from the Edit menu or the status bar."""
+
+    def __init__(self, tab: ProductsTab, ids: list[int], titles: list[str]) -> None:
+        label = f"Delete “{titles[0]}”" if len(ids) == 1 else f"Delete {len(ids)} products"
+        super().__init__(label)
+        self.tab = tab
+        self.ids = ids
+
+    def redo(self) -> None:
+        for product_id in self.ids:
+            service.delete_product(self.tab.app.db, product_id)
+        self.tab.model.refresh()
+
+    def undo(self) -> None:
+        for product_id in self.ids:
+            service.restore_product(self.tab.app.db, product_id)
+        self.tab.model.refresh()
+        self.tab.select(self.ids[0])
+
+
+class ProductsTab(QWidget):
+    """Products on the left, the selected product's editor on the right."""
+
+    message = Signal(str)
+    productSelected = Signal(int)
+
+    def __init__(self, app: App, tasks: TaskRunner, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.undo = undo
+        self.thumbnails = ThumbnailCache(app, tasks, self)
+        self.model = ProductTableModel(app.db, app.settings.get("general.locale"), self.thumbnails.icon_for)
+        self.thumbnails.ready.connect(self.model.invalidate)
+        self._build()
+        self.model.countChanged.connect(self._count_changed)
+        self.model.refresh()
+
+    def _build(self) -> None:
+        self.search = QLineEdit(placeholderText="Search title, SKU or category   (Ctrl+F)")
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.model.set_filter(search=text))
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Any status", "")
+        for value in ("draft", "ready", "archived"):
+            self.status_filter.addItem(value.capitalize(), value)
+        self.status_filter.currentIndexChanged.connect(
+            lambda: self.model.set_filter(status=self.status_filter.currentData()))
+        self.platform_filter = QComboBox()
+        self.platform_filter.addItem("Any platform", "")
+        for name in PLATFORMS:
+            self.platform_filter.addItem(name.capitalize() if name != "indiamart" else "IndiaMART", name)
+        self.platform_filter.currentIndexChanged.connect(
+            lambda: self.model.set_filter(platform=self.platform_filter.currentData()))
+
+        self.add_button = QPushButton(icon("add", "#ffffff"), "New product")
+        self.add_button.setProperty("primary", True)
+        self.add_button.clicked.connect(self.new_product)
+        self.delete_button = QPushButton(icon("delete"), "Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.platform_filter)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setIconSize(QSize(44, 44))
+        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 56), (2, 100), (3, 60), (4, 90), (5, 80), (6, 60), (7, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.count = QLabel("")
+        self.count.setProperty("role", "muted")
+        actions = QHBoxLayout()
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.delete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.count)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 12, 6, 12)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(actions)
+
+        self.editor = ProductEditor(self.app, self.tasks)
+        self.editor.saved.connect(self._saved)
+        self.editor.message.connect(self.message)
+        self.editor.setEnabled(False)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([640, 640])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def _count_changed(self, count: int) -> None:
+        self.count.setText(f"{count:,} product{'s' if count != 1 else ''}")
+
+    def _current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        if not current.isValid():
+            return
+        product_id = self.model.product_id(current.row())
+        self.editor.setEnabled(True)
+        self.editor.load(product_id)
+        self.productSelected.emit(product_id)
+
+    def _saved(self, product_id: int) -> None:
+        if self.model.row_of(product_id) is None:
+            self.model.refresh()
+            self.select(product_id)
+        else:
+            self.model.invalidate(product_id)
+
+    def select(self, product_id: int) -> None:
+        """Select (and scroll to) ``product_id`` if it is in the current list."""
+        row = self.model.row_of(product_id)
+        if row is None:
+            return
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows (for bulk actions)."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.product_id(row) for row in rows]
+
+    def new_product(self) -> None:
+        """Open an empty product in the editor."""
+        self.table.clearSelection()
+        self.editor.setEnabled(True)
+        self.editor.new_product()
+
+    def delete_selected(self) -> None:
+        """Move the selected products to the bin (undo with Ctrl+Z)."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.editor.save_now()
+        titles = [self.model.data(self.model.index(self.model.row_of(i) or 0, 1)) or "" for i in ids]
+        self.undo.push(DeleteProducts(self, ids, titles))
+        self.editor.product_id = None
+        self.editor.setEnabled(False)
+        self.message.emit(f"{self.undo.undoText()}: done. Press Ctrl+Z to undo.")
+
+    def import_photos_dialog(self) -> None:
+        """Pick photos for the product in the editor."""
+        self.editor.photos.add_from_dialog()
+
+    def import_csv_dialog(self) -> str | None:
+        """Ask for a CSV file to import (the main window runs the import)."""
+        path, _ = QFileDialog.getOpenFileName(self, "Import products from CSV", "", "CSV files (*.csv)")
+        return path or None

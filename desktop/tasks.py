@@ -1,0 +1,119 @@
+"""Background work for the window: core calls run in worker threads; results come back as Qt signals.
+
+Two pools, as in Picard: a general pool for reads, images and network calls, and a one-thread pool for
+database writes so that SQLite only ever sees one writer from this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+
+class TaskSignals(QObject):
+    """Signals of one task; they live in the GUI thread, so connected slots run there."""
+
+    progress = Signal(int, int, str)  # done, total, what is being worked on
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    finished = Signal()
+
+
+@dataclass
+class TaskHandle:
+    """What the window keeps of a running task: its name, signals and a way to cancel it."""
+
+    name: str
+    signals: TaskSignals
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Ask the task to stop; core functions check the event between units of work."""
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel() was called."""
+        return self.cancel_event.is_set()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, handle: TaskHandle, fn: Callable[[TaskHandle], Any]) -> None:
+        super().__init__()
+        self.handle = handle
+        self.fn = fn
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        signals = self.handle.signals
+        try:
+            result = self.fn(self.handle)
+        except Exception as exc:  # every failure reaches the window as a signal, never as a dead thread
+            log.warning("task %s failed: %s", self.handle.name, exc, exc_info=not hasattr(exc, "message"))
+            signals.failed.emit(exc)
+        else:
+            signals.succeeded.emit(result)
+        finally:
+            signals.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks on the right pool and tells the status bar what is running."""
+
+    activity = Signal(int, str)  # number of running tasks, name of the newest
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.writer = QThreadPool(self)
+        self.writer.setMaxThreadCount(1)
+        self._running: list[TaskHandle] = []
+
+    def start(
+        self,
+        name: str,
+        fn: Callable[[TaskHandle], Any],
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        writes: bool = False,
+    ) -> TaskHandle:
+        """Run ``fn(handle)`` off the GUI thread; ``fn`` reports progress through ``handle.signals.progress``."""
+        handle = TaskHandle(name, TaskSignals())
+        if on_success is not None:
+            handle.signals.succeeded.connect(on_success)
+        if on_failure is not None:
+            handle.signals.failed.connect(on_failure)
+        if on_progress is not None:
+            handle.signals.progress.connect(on_progress)
+        handle.signals.finished.connect(lambda: self._done(handle))
+        self._running.append(handle)
+        self.activity.emit(len(self._running), name)
+        (self.writer if writes else self.pool).start(_Runnable(handle, fn))
+        return handle
+
+    def _done(self, handle: TaskHandle) -> None:
+        if handle in self._running:
+            self._running.remove(handle)
+        self.activity.emit(len(self._running), self._running[-1].name if self._running else "")
+
+    @property
+    def running(self) -> list[TaskHandle]:
+        """Tasks started and not yet finished."""
+        return list(self._running)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel what is running and wait for both pools; True if everything stopped in time."""
+        for handle in self._running:
+            handle.cancel()
+        return self.pool.waitForDone(timeout_ms) and self.writer.waitForDone(timeout_ms)
