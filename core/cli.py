@@ -100,10 +100,35 @@ def _config_unset(args: argparse.Namespace, app: Any) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command-line grammar."""
-    from core import doctor
-    from core.products import commands as product_commands
+# Each command group lives with its feature; only the group a command names is imported, so that
+# `sellerdesk products list` never pays for Pillow, google-genai or httpx.
+COMMAND_GROUPS = {
+    "products": "core.products.commands",
+    "images": "core.images.commands",
+    "content": "core.content.commands",
+    "platforms": "core.platforms.commands",
+    "config": "core.cli",
+    "doctor": "core.doctor",
+}
+
+
+def _named_group(argv: Sequence[str]) -> str | None:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--data-dir")
+    pre.add_argument("--json", action="store_true")
+    pre.add_argument("command", nargs="?")
+    known, _ = pre.parse_known_args(list(argv))
+    return known.command if known.command in COMMAND_GROUPS else None
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``config`` command group (settings)."""
+    _config_commands(sub)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command-line grammar: every group for help, or just the group ``argv`` names."""
+    import importlib
 
     parser = argparse.ArgumentParser(
         prog="sellerdesk",
@@ -116,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: SELLERDESK_DATA_DIR or the system's user data folder)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    product_commands.register(sub)
-    _config_commands(sub)
-    doctor.register(sub)
+    named = _named_group(argv) if argv is not None else None
+    for group, module in COMMAND_GROUPS.items():
+        if named is None or group == named:
+            importlib.import_module(module).register(sub)
     return parser
 
 
@@ -154,8 +180,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sellerdesk COMMAND ...`` (without a command, print the help: the window lives in desktop/)."""
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0

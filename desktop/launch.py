@@ -10,7 +10,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to the CLI or the window. Qt is imported only on the window path."""
     from core.cli import build_parser, run_command
 
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command is not None:
         return run_command(args)
     from desktop.main import run_gui

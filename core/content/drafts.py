@@ -95,15 +95,16 @@ def all_platforms() -> list[str]:
     return list(load_rules().platforms)
 
 
-def product_facts(app: App, product_id: int) -> ProductFacts:
-    """The facts and small photos Gemini (or the offline writer) needs for ``product_id``."""
+def product_facts(app: App, product_id: int, language: str | None = None) -> ProductFacts:
+    """The facts and small photos Gemini (or the offline writer) needs, in the product's language or ``language``."""
     product = get_product(app.db, product_id)
     photos = [app.image_store.variants(image.sha256, ["thumbnail"])[0].path.read_bytes()
               for image in product.images[:PHOTOS_SENT]]
     return ProductFacts(
         title=product.title, description=product.description, price=product.price, currency=product.currency,
         category=product.category, attributes={str(k): str(v) for k, v in product.attributes.items()},
-        quantity=product.quantity, sku=product.sku or "", language=product.language,  # type: ignore[arg-type]
+        quantity=product.quantity, sku=product.sku or "",
+        language=language or product.language,  # type: ignore[arg-type]
         tone=app.settings.get("content.tone"), image_jpegs=photos,
     )
 
@@ -119,7 +120,8 @@ def gemini_writer(app: App) -> GeminiWriter | None:
 
 
 def generate_drafts(
-    app: App, product_id: int, platforms: Sequence[str] | None = None, *, offline: bool = False, force: bool = False
+    app: App, product_id: int, platforms: Sequence[str] | None = None, *, offline: bool = False, force: bool = False,
+    language: str | None = None,
 ) -> DraftOutcome:
     """Write copy for ``product_id`` and store it; seller-edited drafts are kept unless ``force``.
 
@@ -127,7 +129,7 @@ def generate_drafts(
     (network): call it off the GUI thread.
     """
     chosen = list(platforms) if platforms else all_platforms()
-    facts = product_facts(app, product_id)
+    facts = product_facts(app, product_id, language)
     writer = None if offline else gemini_writer(app)
     result = generate_copy(facts, chosen, writer=writer, cache=CopyCache(app.data_dir / "cache"), offline=offline)
     kept: list[str] = []

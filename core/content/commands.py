@@ -1,0 +1,133 @@
+"""``sellerdesk content ...``: write, show and check each platform's listing copy; store the Gemini key."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from core.cli import json_parent, print_json
+from core.errors import ValidationError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``content`` command group."""
+    content = sub.add_parser("content", help="listing copy for each platform")
+    csub = content.add_subparsers(dest="action", required=True)
+
+    p = csub.add_parser("generate", parents=[json_parent()], help="write copy (Gemini, or offline)")
+    p.add_argument("product_id", type=int)
+    p.add_argument("--platform", action="append", help="only this platform (repeatable; default: all)")
+    p.add_argument("--offline", action="store_true", help="use the offline writer even if a Gemini key is set")
+    p.add_argument("--language", choices=["en", "hi", "hinglish"], help="write in this language")
+    p.add_argument("--replace-edits", action="store_true", help="also rewrite copy you edited by hand")
+    p.set_defaults(handler=_generate)
+
+    p = csub.add_parser("show", parents=[json_parent()], help="show the stored copy")
+    p.add_argument("product_id", type=int)
+    p.add_argument("--platform", action="append")
+    p.set_defaults(handler=_show)
+
+    p = csub.add_parser("check", parents=[json_parent()], help="list every rule the stored copy breaks")
+    p.add_argument("product_id", type=int)
+    p.set_defaults(handler=_check)
+
+    p = csub.add_parser("approve", parents=[json_parent()], help="approve a platform's copy for publishing")
+    p.add_argument("product_id", type=int)
+    p.add_argument("platform")
+    p.set_defaults(handler=_approve)
+
+    p = csub.add_parser("set-key", help="store the Gemini API key in the keychain (read from standard input)")
+    p.set_defaults(handler=_set_key)
+
+
+def _print_draft(platform: str, draft: Any) -> None:
+    print(f"== {platform}  [{draft.status}, {'edited by you' if draft.edited_by_seller else draft.source}]")
+    if draft.title:
+        print(f"title: {draft.title}")
+    if draft.description:
+        print(draft.description)
+    for bullet in draft.bullets:
+        print(f"  • {bullet}")
+    if draft.hashtags:
+        print(" ".join(draft.hashtags))
+    if draft.tags:
+        print("tags: " + ", ".join(draft.tags))
+    for violation in draft.violations:
+        print(f"  ! {violation.message}")
+    print()
+
+
+def _generate(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import generate_drafts
+
+    outcome = generate_drafts(app, args.product_id, args.platform, offline=args.offline,
+                              force=args.replace_edits, language=args.language)
+    if app.json:
+        print_json({"writer": outcome.writer, "kept": outcome.kept, "messages": outcome.messages,
+                    "drafts": {p: d.to_json() for p, d in outcome.drafts.items()}})
+        return 0
+    for platform, draft in outcome.drafts.items():
+        if not args.platform or platform in args.platform:
+            _print_draft(platform, draft)
+    print(f"Written by {'Gemini' if outcome.writer == 'gemini' else 'the offline writer'}.")
+    for message in outcome.messages:
+        print(message)
+    return 0
+
+
+def _show(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import list_drafts
+
+    drafts = {p: d for p, d in list_drafts(app.db, args.product_id).items()
+              if not args.platform or p in args.platform}
+    if app.json:
+        print_json({p: d.to_json() for p, d in drafts.items()})
+    elif not drafts:
+        print(f"No copy yet. Write it with: sellerdesk content generate {args.product_id}")
+    for platform, draft in drafts.items():
+        if not app.json:
+            _print_draft(platform, draft)
+    return 0
+
+
+def _check(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import list_drafts
+
+    drafts = list_drafts(app.db, args.product_id)
+    problems = [(p, v) for p, d in drafts.items() for v in d.violations]
+    if app.json:
+        print_json([{"platform": p, "field": v.field, "position": v.position, "rule": v.rule, "message": v.message}
+                    for p, v in problems])
+    elif not drafts:
+        print(f"No copy yet. Write it with: sellerdesk content generate {args.product_id}")
+    elif not problems:
+        print(f"All {len(drafts)} platforms' copy is within the rules.")
+    else:
+        for platform, violation in problems:
+            where = f" at {violation.position}" if violation.position is not None else ""
+            print(f"{platform}: {violation.field}{where}: {violation.message}")
+    return 1 if problems else 0
+
+
+def _approve(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import set_status
+
+    draft = set_status(app.db, args.product_id, args.platform, "approved")
+    if app.json:
+        print_json(draft.to_json())
+    else:
+        print(f"Approved the {args.platform} copy of product {args.product_id}.")
+    return 0
+
+
+def _set_key(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import GEMINI_KEY
+
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise ValidationError("No key was given on standard input.",
+                              hint="Run: echo YOUR_KEY | sellerdesk content set-key")
+    app.secrets.set(GEMINI_KEY, key)
+    print("The Gemini key is stored in the keychain.")
+    return 0

@@ -1,0 +1,89 @@
+"""Reviewing listing copy: written offline, counted against each platform's limits, approved."""
+
+from __future__ import annotations
+
+from core.content.drafts import list_drafts
+from core.products.service import create_product, product_input
+
+
+def _product(window) -> int:
+    product = create_product(window.app.db, product_input(
+        {"title": "Handmade brass diya", "price": "499", "category": "Home decor",
+         "attributes": "material=brass;colour=gold", "quantity": "5"}))
+    window.products.model.refresh()
+    return product.id
+
+
+def _write_all(qtbot, window, product_id: int) -> None:
+    window.products.select(product_id)
+    window.tabs.setCurrentWidget(window.content)
+    content = window.content
+    assert content.offline.isChecked() and not content.offline.isEnabled()  # no Gemini key: offline it is
+    content.write_copy(None)
+    qtbot.waitUntil(lambda: len(list_drafts(window.app.db, product_id)) == 8, timeout=20_000)
+    qtbot.waitUntil(lambda: content.generate.isEnabled(), timeout=5000)
+
+
+def test_copy_for_every_platform_offline_then_approve(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    content = window.content
+    assert "offline writer" in content.writer_note.text()
+    for name, editor in content.editors.items():
+        assert editor.source.text() == "Written offline", name
+        assert editor.approve.isEnabled(), f"{name}: {editor.problems.text()}"
+    etsy = content.editors["etsy"]
+    assert "Handmade brass diya" in etsy.title.text()
+    etsy.approve.click()
+    assert list_drafts(window.app.db, product_id)["etsy"].status == "approved"
+    assert content.platforms.tabText(list(content.editors).index("etsy")).startswith("✓")
+
+
+def test_over_limit_turns_counter_red_and_refuses_approval(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    pinterest = window.content.editors["pinterest"]
+    counter = pinterest._counters["title"][0]
+    assert counter.property("over") is False
+    pinterest.title.setText("Brass " * 30)  # Pinterest titles stop at 100 characters
+    assert counter.property("over") is True
+    assert counter.text() == "179 / 100 characters"  # counted as it will be posted (trimmed)
+    assert not pinterest.approve.isEnabled()
+    assert "100" in pinterest.problems.text()
+
+    pinterest.flush()
+    window.content._set_status("pinterest", "approved")  # as if approval were forced: core refuses it too
+    draft = list_drafts(window.app.db, product_id)["pinterest"]
+    assert draft.status == "draft" and draft.edited_by_seller
+    assert "cannot be approved" in pinterest.problems.text()
+
+    pinterest.title.setText("Handmade brass diya for Diwali")
+    pinterest.flush()
+    assert pinterest.approve.isEnabled()
+    pinterest.approve.click()
+    assert list_drafts(window.app.db, product_id)["pinterest"].status == "approved"
+
+
+def test_rewrite_keeps_seller_edits_unless_asked(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    etsy = window.content.editors["etsy"]
+    etsy.title.setText("My own Etsy title")
+    etsy.flush()
+    window.content.write_copy(None)
+    qtbot.waitUntil(lambda: window.content.generate.isEnabled(), timeout=20_000)
+    assert list_drafts(window.app.db, product_id)["etsy"].title == "My own Etsy title"
+    assert "Kept your own edits for etsy" in window.content.writer_note.text()
+    etsy.regenerate.click()  # rewriting one platform explicitly replaces it
+    qtbot.waitUntil(lambda: list_drafts(window.app.db, product_id)["etsy"].title != "My own Etsy title",
+                    timeout=20_000)
+    qtbot.waitUntil(lambda: window.content.generate.isEnabled(), timeout=5000)
+
+
+def test_product_text_is_shown_never_run_as_markup(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    facebook = window.content.editors["facebook"]
+    facebook.description.setPlainText('<img src="x" onerror="alert(1)"><b>bold</b>')
+    html = facebook.preview.toHtml()
+    assert "&lt;img" in html and "<b>bold</b>" not in html
