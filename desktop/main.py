@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from core.errors import SellerDeskError
+
+
+def settle_after_start() -> None:
+    """Move everything start-up allocated out of the garbage collector's sight.
+
+    Start-up leaves half a million long-lived objects (Qt wrappers, SQLAlchemy, Babel data); without this the
+    first full collection lands on the seller's first keystroke as a 40 ms stall.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run_gui(data_dir: str | None = None) -> int:
@@ -33,6 +44,7 @@ def run_gui(data_dir: str | None = None) -> int:
         WelcomeDialog(app).exec()
     window = MainWindow(app)
     window.show()
+    settle_after_start()
     try:
         return qt_app.exec()
     finally:

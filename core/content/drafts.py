@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from core.content.cache import CopyCache
-from core.content.gemini import GeminiWriter
 from core.content.models import PlatformCopy, ProductFacts, Violation
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
@@ -26,6 +25,7 @@ from core.products.service import get_product, live_product
 
 if TYPE_CHECKING:
     from core.app import App
+    from core.content.gemini import GeminiWriter
 
 GEMINI_KEY = "gemini:api_key"
 PHOTOS_SENT = 3  # Gemini sees the first photos as small JPEGs, never the 12 MP originals
@@ -114,6 +114,8 @@ def gemini_writer(app: App) -> GeminiWriter | None:
     key = app.secrets.get(GEMINI_KEY)
     if not key:
         return None
+    from core.content.gemini import GeminiWriter  # google-genai takes most of a second to import
+
     return GeminiWriter(api_key=key, model=app.settings.get("content.gemini_model"),
                         base_url=app.settings.get("content.gemini_base_url") or None,
                         temperature=app.settings.get("content.temperature"))

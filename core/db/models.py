@@ -35,6 +35,8 @@ class Product(Timestamped, Base):
     __table_args__ = (
         Index("ix_products_title", "title"),
         Index("ix_products_updated", "updated_at"),
+        # Covers every column the product list filters on, so a search scans this index, not the descriptions.
+        Index("ix_products_listing", "updated_at", "id", "deleted_at", "title", "sku", "category", "status"),
         # A deleted product keeps its SKU for undo, but no longer blocks a new product from using it.
         Index("uq_products_live_sku", "sku", unique=True, sqlite_where=text("deleted_at IS NULL")),
     )

@@ -20,8 +20,10 @@ _p = Product.__table__.c
 def _filtered(query: Select[Any], search: str, status: str | None, platform: str | None) -> Select[Any]:
     query = query.where(_p.deleted_at.is_(None))
     if search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(_p.title.ilike(like), _p.sku.ilike(like), _p.category.ilike(like)))
+        # SQLite's LIKE already ignores ASCII case; ilike's lower() on every row would double the cost.
+        like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(_p.title.like(like, escape="\\"), _p.sku.like(like, escape="\\"),
+                                _p.category.like(like, escape="\\")))
     if status:
         query = query.where(_p.status == status)
     if platform:
@@ -89,7 +91,7 @@ def product_ids(
     """Only the ids of matching products, in order: what a lazy table model holds."""
     query = _ordered(_filtered(select(_p.id), search, status, platform), sort, descending)
     with db.engine.connect() as conn:
-        return list(conn.execute(query).scalars())
+        return list(conn.execute(query).scalars().all())
 
 
 def product_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
