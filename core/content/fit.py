@@ -1,0 +1,233 @@
+"""Make a draft obey its platform's rules by shortening and pruning, never by cutting words or emoji."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from core.content.graphemes import clean_text, graphemes, is_emoji_cluster
+from core.content.hashtags import find_marked, normalise_hashtag
+from core.content.models import LIST_FIELDS, TEXT_FIELDS, FitChange, PlatformCopy
+from core.content.rules import CaptionRule, CharClass, FieldRule, PlatformRules, Rules, compose_caption
+from core.content.shorten import shorten
+
+_SPACES = re.compile(r"[ \t]{2,}")
+# A caption keeps at least this share of its length for the description before bullets and hashtags give way.
+_DESCRIPTION_SHARE = 0.5
+
+Note = Callable[[str, str, str], None]
+
+
+def _drop_clusters(text: str, unwanted: Callable[[str], bool]) -> str:
+    """Remove whole grapheme clusters; the gap they leave becomes at most one space."""
+    kept = "".join(" " if unwanted(g) else g for g in graphemes(text))
+    return _SPACES.sub(" ", kept).strip()
+
+
+def _keep_first(text: str, char: str) -> str:
+    first = text.find(char)
+    if first < 0:
+        return text
+    head, tail = text[: first + 1], text[first + 1 :]
+    return head + _SPACES.sub(" ", tail.replace(char, " ")).rstrip() if char in tail else text
+
+
+def _fit_text(label: str, name: str, text: str, rule: FieldRule, note: Note) -> str:
+    cleaned = clean_text(text).strip()
+    if cleaned != text.strip():
+        note(name, "invalid_character", f"{label} {name}: removed invisible control characters.")
+    for char in rule.at_most_once:
+        once = _keep_first(cleaned, char)
+        if once != cleaned:
+            note(name, "at_most_once", f"{label} {name}: '{char}' is allowed once; later ones were removed.")
+            cleaned = once
+    if rule.no_emoji:
+        plain = _drop_clusters(cleaned, is_emoji_cluster)
+        if plain != cleaned:
+            note(name, "no_emoji", f"{label} {name}: emoji and symbols were removed ({label} rejects them).")
+            cleaned = plain
+    if rule.max_chars is not None and len(cleaned) > rule.max_chars:
+        short = shorten(cleaned, rule.max_chars)
+        note(
+            name,
+            "max_chars",
+            f"{label} {name} shortened from {len(cleaned):,} to {len(short):,} characters "
+            f"(limit {rule.max_chars:,}) at a sentence or word boundary.",
+        )
+        cleaned = short
+    return cleaned
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.lstrip("#").casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _allowed_only(item: str, chars: CharClass) -> str:
+    return _drop_clusters(item, lambda g: not all(chars.allows(c) for c in g))
+
+
+def _quote(item: str, limit: int = 30) -> str:
+    """``item`` quoted for a message, clipped (between graphemes) when long."""
+    if len(item) <= limit:
+        return repr(item)
+    clip = ""
+    for cluster in graphemes(item):
+        if len(clip) + len(cluster) > limit:
+            break
+        clip += cluster
+    return repr(clip + "…")
+
+
+def _fit_items(label: str, name: str, items: list[str], rule: FieldRule, note: Note) -> list[str]:
+    out: list[str] = []
+    # One note per kind of change, with a few examples, however many items it hit.
+    events: dict[str, list[str]] = {"item_chars": [], "item_max_chars": [], "dropped": []}
+    for raw in items:
+        item = clean_text(raw).strip()
+        if name == "hashtags":
+            item = normalise_hashtag(item)
+            if rule.item_max_chars is not None and len(item) > rule.item_max_chars:
+                # A shortened hashtag is a different hashtag, so it goes.
+                events["dropped"].append(_quote(item))
+                continue
+        else:
+            if rule.item_chars is not None:
+                allowed = _allowed_only(item, rule.item_chars)
+                if allowed != item:
+                    events["item_chars"].append(f"{_quote(item)} → {_quote(allowed)}")
+                    item = allowed
+            if rule.item_max_chars is not None and len(item) > rule.item_max_chars:
+                short = shorten(item, rule.item_max_chars)
+                events["item_max_chars" if short else "dropped"].append(
+                    f"{_quote(item)} → {_quote(short)}" if short else _quote(item)
+                )
+                item = short
+        if item:
+            out.append(item)
+    limit = rule.item_max_chars
+    texts = {
+        "item_chars": f"characters {label} does not allow were removed (allowed: "
+        f"{rule.item_chars.describe if rule.item_chars else ''})",
+        "item_max_chars": f"shortened to at most {limit} characters at a word boundary",
+        "dropped": f"dropped, being longer than {limit} characters"
+        + ("" if name == "hashtags" else " even at their first word"),
+    }
+    for kind, examples in events.items():
+        if examples:
+            shown = ", ".join(examples[:3]) + (f" and {len(examples) - 3} more" if len(examples) > 3 else "")
+            note(name, kind, f"{label} {name}: {len(examples)} {texts[kind]}: {shown}.")
+    if name in ("hashtags", "tags"):
+        unique = _dedupe(out)
+        if len(unique) < len(out):
+            note(
+                name,
+                "duplicate",
+                f"{label} {name}: removed {len(out) - len(unique)} repeated (ignoring case).",
+            )
+        out = unique
+    if rule.max_items is not None and len(out) > rule.max_items:
+        note(name, "max_items", f"{label} {name}: kept the first {rule.max_items} of {len(out)} (the limit).")
+        out = out[: rule.max_items]
+    return out
+
+
+def _unmark(text: str, marker: str, keep: int) -> tuple[str, int]:
+    """Turn every hashtag/mention after the first ``keep`` into a plain word; returns the text and how many
+    stayed marked."""
+    hits = find_marked(text, marker)
+    for offset in reversed(hits[keep:]):
+        text = text[:offset] + text[offset + 1 :]
+    return text, min(len(hits), keep)
+
+
+def _fit_marks(copy: PlatformCopy, cap: CaptionRule, label: str, note: Note) -> PlatformCopy:
+    for marker, limit, noun in (("#", cap.max_hashtags, "hashtags"), ("@", cap.max_mentions, "@mentions")):
+        if limit is None:
+            continue
+        description, used = _unmark(copy.description, marker, limit)
+        bullets = []
+        for bullet in copy.bullets:
+            bullet, kept = _unmark(bullet, marker, limit - used)
+            used += kept
+            bullets.append(bullet)
+        hashtags = copy.hashtags[: max(0, limit - used)] if marker == "#" else copy.hashtags
+        if (description, bullets, hashtags) != (copy.description, copy.bullets, copy.hashtags):
+            note(
+                "caption",
+                f"caption_max_{noun.lstrip('@')}",
+                f"{label} caption: at most {limit} {noun} are "
+                "allowed; the rest became plain words or were dropped.",
+            )
+            copy = copy.with_fields(description=description, bullets=bullets, hashtags=hashtags)
+    return copy
+
+
+def _fit_caption(copy: PlatformCopy, pr: PlatformRules, note: Note) -> PlatformCopy:
+    cap = pr.caption
+    if cap is None:
+        return copy
+    copy = _fit_marks(copy, cap, pr.label, note)
+    start = len(compose_caption(copy, pr))
+    if start <= cap.max_chars:
+        return copy
+    floor = int(cap.max_chars * _DESCRIPTION_SHARE)
+    budget = cap.max_chars - (start - len(copy.description))
+    copy = copy.with_fields(
+        description=shorten(copy.description, max(budget, min(floor, len(copy.description))))
+    )
+    for name in ("bullets", "hashtags"):
+        items = list(getattr(copy, name))
+        while items and len(compose_caption(copy, pr)) > cap.max_chars:
+            items.pop()
+            copy = copy.with_fields(**{name: items})
+    overflow = len(compose_caption(copy, pr)) - cap.max_chars
+    if overflow > 0:
+        copy = copy.with_fields(description=shorten(copy.description, len(copy.description) - overflow))
+    note(
+        "caption",
+        "caption_max_chars",
+        f"{pr.label} caption shortened from {start:,} to "
+        f"{len(compose_caption(copy, pr)):,} characters (limit {cap.max_chars:,}); bullets and hashtags "
+        "gave way after the description.",
+    )
+    return copy
+
+
+def fit_report(copy: PlatformCopy, rules: Rules) -> tuple[PlatformCopy, list[FitChange]]:
+    """Fit ``copy`` to its platform's rules and say what was changed, one ``FitChange`` per change."""
+    pr = rules.platform(copy.platform)
+    changes: list[FitChange] = []
+
+    def note(field: str, rule: str, message: str) -> None:
+        changes.append(FitChange(pr.name, field, rule, message))
+
+    updates: dict[str, object] = {}
+    for name in TEXT_FIELDS + LIST_FIELDS:
+        value = getattr(copy, name)
+        rule = pr.fields.get(name)
+        if rule is None:
+            if value:
+                what = f"a {name}; it was" if name in TEXT_FIELDS else f"{name}; they were"
+                note(name, "unused", f"{pr.label} does not use {what} left out.")
+            updates[name] = "" if name in TEXT_FIELDS else []
+        elif name in TEXT_FIELDS:
+            updates[name] = _fit_text(pr.label, name, value, rule, note)
+        else:
+            updates[name] = _fit_items(pr.label, name, value, rule, note)
+    return _fit_caption(copy.with_fields(**updates), pr, note), changes
+
+
+def fit(copy: PlatformCopy, rules: Rules) -> PlatformCopy:
+    """``copy`` shortened and pruned until it passes every length, count and character rule of its platform.
+
+    Text is cut at sentence, then word boundaries (never inside a word or an emoji); hashtags get one '#' and
+    are de-duplicated case-insensitively; characters a platform forbids are removed; lists are cut to size.
+    """
+    return fit_report(copy, rules)[0]

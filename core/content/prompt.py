@@ -1,0 +1,171 @@
+"""The Gemini request (prompt text and response schema) and the decoding of its JSON answer.
+
+The wording lives in resources/content/prompts/; this module only fills it in from the facts and the rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from string import Template
+from typing import Any
+
+from core.content.errors import GeminiBadOutput
+from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy, ProductFacts
+from core.content.offline import format_price
+from core.content.rules import PlatformRules, Rules, content_resource, load_json_resource
+from core.errors import StorageError
+
+PROMPT_FILE = "listing_copy.txt"
+
+
+@dataclass(frozen=True)
+class GeminiAnswer:
+    """Gemini's decoded answer (per platform: field -> value), the model that wrote it, and the tries it took
+    (0 when it came from the cache)."""
+
+    data: dict[str, dict[str, Any]]
+    model: str
+    attempts: int
+
+
+@lru_cache(maxsize=1)
+def prompt_template() -> str:
+    """The prompt template text (part of the cache key: a reworded prompt is a new question)."""
+    path = content_resource("prompts", PROMPT_FILE)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(
+            f"The prompt template {path} cannot be read ({exc}).", hint="Reinstall SellerDesk."
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, Any]:
+    data: dict[str, Any] = load_json_resource("prompts", "phrases.json")
+    return data
+
+
+def facts_for_prompt(facts: ProductFacts) -> dict[str, Any]:
+    """The facts as the model sees them (and the cache key hashes them): plain JSON, price pre-formatted."""
+    return {
+        "title": facts.title,
+        "description": facts.description,
+        "price": format_price(facts) if facts.price > 0 else "",
+        "price_amount": str(facts.price),
+        "currency": facts.currency.upper(),
+        "category": facts.category,
+        "attributes": dict(facts.attributes),
+        "quantity": facts.quantity,
+        "sku": facts.sku,
+    }
+
+
+def _platform_limits(pr: PlatformRules) -> str:
+    words = _phrases()["rules"]
+    limits: list[str] = []
+    for name, rule in pr.fields.items():
+        if rule.max_chars is not None:
+            limits.append(words["max_chars"].format(field=name, n=rule.max_chars))
+        if rule.at_most_once:
+            limits.append(words["at_most_once"].format(field=name, chars=" ".join(rule.at_most_once)))
+        if rule.no_emoji:
+            limits.append(words["no_emoji"].format(field=name))
+        if rule.max_items is not None:
+            limits.append(words["items"].format(field=name, n=rule.max_items))
+        if rule.item_max_chars is not None:
+            limits.append(words["item_max_chars"].format(field=name, n=rule.item_max_chars))
+        if rule.item_chars is not None:
+            limits.append(words["item_chars"].format(field=name, describe=rule.item_chars.describe))
+    if pr.caption is not None:
+        cap = pr.caption
+        limits.append(words["caption"].format(parts=" + ".join(cap.parts), n=cap.max_chars))
+        if cap.max_hashtags is not None:
+            limits.append(words["caption_hashtags"].format(n=cap.max_hashtags))
+        if cap.max_mentions is not None:
+            limits.append(words["caption_mentions"].format(n=cap.max_mentions))
+    unused = [f for f in TEXT_FIELDS + LIST_FIELDS if not pr.uses(f)]
+    if unused:
+        limits.append(words["unused"].format(fields=", ".join(unused)))
+    return str(words["platform"].format(platform=pr.name, label=pr.label, limits="; ".join(limits)))
+
+
+def render_prompt(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -> str:
+    """The full prompt text for one product and the selected platforms."""
+    language = _phrases()["languages"][facts.language]
+    return Template(prompt_template()).substitute(
+        language_name=language["name"],
+        language_rule=language["rule"],
+        tone=facts.tone.strip() or "friendly",
+        image_count=len(facts.image_jpegs),
+        facts_json=json.dumps(facts_for_prompt(facts), ensure_ascii=False, indent=2),
+        platform_rules="\n".join(_platform_limits(rules.platform(p)) for p in platforms),
+    )
+
+
+def response_schema(platforms: Sequence[str], rules: Rules) -> dict[str, Any]:
+    """The JSON schema of the answer: one object per platform holding the fields that platform uses."""
+    properties: dict[str, Any] = {}
+    for platform in platforms:
+        pr = rules.platform(platform)
+        fields: dict[str, Any] = {}
+        for name, rule in pr.fields.items():
+            if name in TEXT_FIELDS:
+                fields[name] = {"type": "string"}
+                if rule.max_chars is not None:
+                    fields[name]["maxLength"] = rule.max_chars
+            else:
+                item: dict[str, Any] = {"type": "string"}
+                if rule.item_max_chars is not None:
+                    item["maxLength"] = rule.item_max_chars
+                fields[name] = {"type": "array", "items": item}
+                if rule.max_items is not None:
+                    fields[name]["maxItems"] = rule.max_items
+        properties[platform] = {"type": "object", "properties": fields, "required": list(fields)}
+    return {"type": "object", "properties": properties, "required": list(platforms)}
+
+
+def decode_answer(text: str, platforms: Sequence[str], rules: Rules) -> dict[str, dict[str, Any]]:
+    """Parse and type-check the model's JSON; raises ``GeminiBadOutput`` saying what was wrong with it.
+
+    Missing fields become empty (the validator then names them); a missing platform or a wrongly typed field
+    makes the whole answer unusable.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise GeminiBadOutput("it was not valid JSON") from None
+    if not isinstance(data, dict):
+        raise GeminiBadOutput("it was not a JSON object")
+    answer: dict[str, dict[str, Any]] = {}
+    for platform in platforms:
+        label = rules.platform(platform).label
+        entry = data.get(platform)
+        if not isinstance(entry, dict):
+            raise GeminiBadOutput(f"it had no copy for {label}")
+        clean: dict[str, Any] = {}
+        for name in TEXT_FIELDS:
+            value = entry.get(name, "")
+            if not isinstance(value, str):
+                raise GeminiBadOutput(f"the {label} {name} was not text")
+            clean[name] = value
+        for name in LIST_FIELDS:
+            value = entry.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise GeminiBadOutput(f"the {label} {name} were not a list of text")
+            clean[name] = list(value)
+        answer[platform] = clean
+    return answer
+
+
+def copies_from_answer(
+    answer: dict[str, dict[str, Any]], language: Language, model: str
+) -> dict[str, PlatformCopy]:
+    """Turn a decoded answer into (not yet fitted) drafts marked as Gemini's."""
+    return {
+        platform: PlatformCopy(platform=platform, source="gemini", model=model, language=language, **fields)
+        for platform, fields in answer.items()
+    }
