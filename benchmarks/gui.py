@@ -38,7 +38,7 @@ def child(data_dir: str, started: float) -> None:
     painted: list[float] = []
 
     class FirstPaint(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
             if event.type() == QEvent.Type.Paint and not painted:
                 painted.append(time.time())
             return False

@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 from core.db.database import open_database  # noqa: E402
 from core.db.models import Product  # noqa: E402
 
-WORDS = "brass copper cotton silk handmade block-print diya lamp cushion saree kurta mug bowl candle jute bag".split()
+WORDS = ["brass", "copper", "cotton", "silk", "handmade", "block-print", "diya", "lamp", "cushion", "saree",
+         "kurta", "mug", "bowl", "candle", "jute", "bag"]
 
 
 def build(data_dir: Path, count: int) -> None:

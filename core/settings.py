@@ -17,7 +17,7 @@ from core.paths import resources_dir
 SETTINGS_FILE = "settings.json"
 ENV_PREFIX = "SELLERDESK_"
 
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+_TYPES: dict[str, type[Any]] = {"str": str, "int": int, "float": float, "bool": bool}
 
 
 @dataclass(frozen=True)

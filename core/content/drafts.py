@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.content.cache import CopyCache
 from core.content.models import PlatformCopy, ProductFacts, Violation
@@ -174,7 +175,7 @@ def list_drafts(db: Database, product_id: int) -> dict[str, DraftView]:
         return {row.platform: _view(row) for row in rows}
 
 
-def _draft(session: Any, product_id: int, platform: str) -> ContentDraft:
+def _draft(session: Session, product_id: int, platform: str) -> ContentDraft:
     live_product(session, product_id)
     row = session.scalars(select(ContentDraft).where(
         ContentDraft.product_id == product_id, ContentDraft.platform == platform)).first()

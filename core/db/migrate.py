@@ -6,7 +6,6 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from core.db import SCHEMA_HEAD

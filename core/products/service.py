@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -98,7 +98,7 @@ def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> P
     )
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[Any], Any]] = {
     "title": F.parse_title,
     "description": F.parse_description,
     "quantity": F.parse_quantity,

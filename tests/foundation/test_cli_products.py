@@ -135,7 +135,7 @@ def test_csv_import_updates_by_sku_and_reports_bad_rows_by_line(cli, tmp_path: P
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("name,cost\nMug,10\n".encode(), "missing column(s) price, title and unknown column(s) name, cost"),
+        (b"name,cost\nMug,10\n", "missing column(s) price, title and unknown column(s) name, cost"),
         ("title,price\nCafé,10\n".encode("cp1252"), "not UTF-8 text (first bad byte on line 2)"),
         (b"", "is empty"),
     ],

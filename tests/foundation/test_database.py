@@ -131,4 +131,4 @@ def test_data_dir_that_is_a_file_gives_one_line_reason(cli, tmp_path: Path) -> N
 def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from core.db import SCHEMA_HEAD
 
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD
