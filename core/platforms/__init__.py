@@ -1,0 +1,1 @@
+"""Selling platforms behind one interface (core.platforms.base.Platform), registered by data files and entry points."""

@@ -1,0 +1,192 @@
+"""``sellerdesk platforms ...``: list, connect, test, disconnect, choose preferences, publish, import sales."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import timedelta
+from typing import Any
+
+from core.cli import json_parent, print_json, print_table
+from core.db.types import utcnow
+from core.errors import ValidationError
+from core.platforms import service
+from core.platforms.base import ConnectOptions, Platform
+from core.platforms.connections import list_statuses
+from core.platforms.specs import get_spec
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``platforms`` command group."""
+    platforms = sub.add_parser("platforms", help="connect and use selling platforms")
+    psub = platforms.add_subparsers(dest="action", required=True)
+
+    p = psub.add_parser("list", parents=[json_parent()], help="every platform with its connection status")
+    p.set_defaults(handler=_list)
+
+    p = psub.add_parser("connect", parents=[json_parent()], help="connect a platform (browser sign-in or token)")
+    p.add_argument("name")
+    p.add_argument("--token-stdin", action="store_true", help="read the access token from stdin (Shopify)")
+    p.add_argument("--secret-stdin", action="store_true", help="read the app's shared secret from stdin (Etsy)")
+    p.add_argument("--no-browser", action="store_true", help="print the sign-in address instead of opening it")
+    p.set_defaults(handler=_connect)
+
+    p = psub.add_parser("test", parents=[json_parent()], help="check that a connection still works")
+    p.add_argument("name")
+    p.set_defaults(handler=_test)
+
+    p = psub.add_parser("disconnect", parents=[json_parent()], help="forget a platform's credentials")
+    p.add_argument("name")
+    p.set_defaults(handler=_disconnect)
+
+    p = psub.add_parser("prefs", parents=[json_parent()], help="show or set a platform's choices (KEY=VALUE)")
+    p.add_argument("name")
+    p.add_argument("values", nargs="*", metavar="KEY=VALUE", help="a choice to store; KEY= removes it")
+    p.add_argument("--options", action="store_true", help="list what the platform offers for each choice")
+    p.set_defaults(handler=_prefs)
+
+    p = psub.add_parser("publish", parents=[json_parent()], help="publish a product with its approved copy")
+    p.add_argument("product_id", type=int)
+    p.add_argument("name")
+    p.set_defaults(handler=_publish)
+
+    p = psub.add_parser("sales", parents=[json_parent()], help="import a platform's recent sales")
+    p.add_argument("name")
+    p.add_argument("--days", type=int, help="how far back (default: as far as the platform allows)")
+    p.set_defaults(handler=_sales)
+
+
+def _open(app: Any, name: str) -> Platform:
+    from core.platforms.registry import open_platform
+    from core.secrets import SecretStore
+
+    def ask() -> str | None:
+        if not sys.stdin.isatty():
+            return None
+        return getpass.getpass("Passphrase for SellerDesk's encrypted secrets file: ")
+
+    get_spec(name)  # an unknown name is refused before anything opens
+    return open_platform(app, name, secrets=SecretStore(app.data_dir, db=app.db, ask_passphrase=ask))
+
+
+def _list(args: argparse.Namespace, app: Any) -> int:
+    statuses = list_statuses(app.db)
+    if app.json:
+        print_json([s.to_json() for s in statuses])
+    else:
+        print_table([{"name": s.name, "kind": s.kind, "status": s.summary} for s in statuses],
+                    ["name", "kind", "status"])
+    return 0
+
+
+def _read_secret(from_stdin: bool, prompt: str) -> str:
+    value = sys.stdin.readline() if from_stdin else getpass.getpass(f"{prompt}: ")
+    if not value.strip():
+        raise ValidationError(f"Nothing was given for: {prompt}.", field="token")
+    return value.strip()
+
+
+def _connect(args: argparse.Namespace, app: Any) -> int:
+    spec = get_spec(args.name)
+    def show(url: str) -> None:
+        sys.stderr.write(f"Sign in to {spec.display_name} in your browser. If it does not open, visit:\n{url}\n")
+
+    options = ConnectOptions(on_url=show)
+    if args.no_browser:
+        options.open_browser = lambda url: False
+    with _open(app, args.name) as platform:
+        secret = spec.auth.get("app_secret")
+        if secret and (args.secret_stdin or not platform.context.secrets.get(secret["name"])):
+            options.app_secret = _read_secret(args.secret_stdin, secret["label"])
+        if spec.connect == "token":
+            options.token = _read_secret(args.token_stdin, spec.auth.get("token_label", "Access token"))
+        status = service.connect_platform(app, args.name, options, target=platform)
+    if app.json:
+        print_json(status.to_json())
+    else:
+        print(f"{status.display_name}: {status.summary}")
+    return 0
+
+
+def _test(args: argparse.Namespace, app: Any) -> int:
+    with _open(app, args.name) as platform:
+        status = service.verify_connection(app, args.name, target=platform)
+    if app.json:
+        print_json(status.to_json())
+    else:
+        print(f"{status.display_name} works: {status.summary}")
+    return 0
+
+
+def _disconnect(args: argparse.Namespace, app: Any) -> int:
+    with _open(app, args.name) as platform:
+        status = service.disconnect_platform(app, args.name, target=platform)
+    if app.json:
+        print_json(status.to_json())
+    else:
+        print(f"{status.display_name}: disconnected (its credentials were removed from this computer)")
+    return 0
+
+
+def _parse_value(raw: str) -> Any:
+    if raw == "":
+        return None
+    if raw[:1] in "{[":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise ValidationError(f"{raw!r} is not valid JSON.", field="value") from None
+    return raw
+
+
+def _prefs(args: argparse.Namespace, app: Any) -> int:
+    get_spec(args.name)
+    values: dict[str, Any] = {}
+    for item in args.values:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"{item!r} is not KEY=VALUE.", field="values")
+        values[key] = _parse_value(raw)
+    prefs = service.save_preferences(app, args.name, values) if values else service.current_preferences(app, args.name)
+    fields = []
+    if args.options:
+        with _open(app, args.name) as platform:
+            fields = service.preference_fields(app, args.name, target=platform)
+    if app.json:
+        print_json({"preferences": prefs, "options": [
+            {"key": f.key, "label": f.label, "required": f.required, "help": f.help,
+             "choices": [{"value": c.value, "label": c.label} for c in f.choices]} for f in fields]})
+        return 0
+    for key, value in sorted(prefs.items()):
+        print(f"{key} = {value}")
+    for f in fields:
+        print(f"\n{f.label} ({f.key}){' — ' + f.help if f.help else ''}:")
+        for choice in f.choices:
+            print(f"  {choice.value}  {choice.label}")
+    return 0
+
+
+def _publish(args: argparse.Namespace, app: Any) -> int:
+    from core.platforms.publish import publish_listing
+
+    with _open(app, args.name) as platform:
+        result = publish_listing(app, args.product_id, args.name, target=platform)
+    if app.json:
+        print_json({"remote_id": result.remote_id, "url": result.url, "state": result.state,
+                    "images": result.image_count})
+    else:
+        print(f"Published #{args.product_id} on {get_spec(args.name).display_name} ({result.state}): {result.url}")
+    return 0
+
+
+def _sales(args: argparse.Namespace, app: Any) -> int:
+    since = utcnow() - timedelta(days=args.days) if args.days else None
+    with _open(app, args.name) as platform:
+        report = service.import_sales(app, args.name, since=since, target=platform)
+    if app.json:
+        print_json({"platform": report.platform, "new": report.new, "known": report.known})
+    else:
+        print(f"{get_spec(args.name).display_name}: {report.new} new sales imported, {report.known} already known")
+    return 0

@@ -1,0 +1,155 @@
+"""The seller's platform connections in the database: status, expiry and per-platform choices (never secrets)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.database import Database
+from core.db.models import PlatformConnection
+from core.db.types import utcnow
+from core.platforms.specs import PlatformSpec, all_specs
+
+State = Literal["not_connected", "connected", "expiring", "needs_attention", "disabled"]
+# The seller is warned this many days before a sign-in runs out (platform-facts: "warn before expiry").
+EXPIRY_WARNING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PlatformStatus:
+    """One platform as the Platforms tab and ``platforms list`` show it."""
+
+    name: str
+    display_name: str
+    kind: str
+    connect_method: str
+    state: State
+    summary: str
+    account_name: str = ""
+    account_id: str = ""
+    expires_at: datetime | None = None
+    days_left: int | None = None
+    enabled: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["expires_at"] = self.expires_at.isoformat() if self.expires_at else None
+        return data
+
+
+def _row(session: Session, name: str) -> PlatformConnection | None:
+    return session.scalars(select(PlatformConnection).where(PlatformConnection.platform == name)).first()
+
+
+def _row_or_new(session: Session, name: str) -> PlatformConnection:
+    row = _row(session, name)
+    if row is None:
+        row = PlatformConnection(platform=name, preferences={})
+        session.add(row)
+    return row
+
+
+def _status(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
+    status = PlatformStatus(name=spec.name, display_name=spec.display_name, kind=spec.kind,
+                            connect_method=spec.connect, state="not_connected", summary="not connected")
+    if row is None or row.status == "not_connected":
+        return status
+    status = replace(status, account_name=row.account_name, account_id=row.account_id, expires_at=row.expires_at,
+                     enabled=row.enabled)
+    if not row.enabled:
+        return replace(status, state="disabled", summary=f"switched off (connected as {row.account_name})")
+    if row.expires_at is not None:
+        status = replace(status, days_left=max(0, math.floor((row.expires_at - now).total_seconds() / 86400)))
+    if row.status == "needs_attention" or (row.expires_at is not None and row.expires_at <= now):
+        return replace(status, state="needs_attention",
+                       summary=f"needs attention: reconnect {spec.display_name} ({row.account_name})")
+    summary = f"connected as {row.account_name}"
+    if status.days_left is None:
+        return replace(status, state="connected", summary=summary)
+    days = status.days_left
+    summary += f" — sign-in expires in {days} day{'s' if days != 1 else ''}"
+    return replace(status, state="expiring" if days <= EXPIRY_WARNING_DAYS else "connected", summary=summary)
+
+
+def list_statuses(db: Database, *, now: datetime | None = None) -> list[PlatformStatus]:
+    """Every known platform with its connection status, in name order."""
+    moment = now or utcnow()
+    with db.session() as session:
+        rows = {r.platform: r for r in session.scalars(select(PlatformConnection))}
+        return [_status(spec, rows.get(name), moment) for name, spec in all_specs().items()]
+
+
+def platform_status(db: Database, name: str, *, now: datetime | None = None) -> PlatformStatus:
+    """The connection status of one platform."""
+    spec = all_specs()[name]
+    with db.session() as session:
+        return _status(spec, _row(session, name), now or utcnow())
+
+
+def get_preferences(db: Database, name: str) -> dict[str, Any]:
+    """The seller's stored choices for platform ``name`` (empty if none)."""
+    with db.session() as session:
+        row = _row(session, name)
+        return dict(row.preferences) if row is not None else {}
+
+
+def set_preferences(db: Database, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``values`` into the platform's choices (a None value removes a choice); returns them all."""
+    with db.session() as session:
+        row = _row_or_new(session, name)
+        prefs = dict(row.preferences or {})
+        for key, value in values.items():
+            if value is None:
+                prefs.pop(key, None)
+            else:
+                prefs[key] = value
+        row.preferences = prefs  # a new dict, so SQLAlchemy sees the JSON column change
+        return dict(prefs)
+
+
+def record_connected(db: Database, name: str, account_name: str, account_id: str,
+                     expires_at: datetime | None, preferences: Mapping[str, Any]) -> None:
+    """Store a successful connection: who, until when, and what was learnt (shop id, currency, ...)."""
+    with db.session() as session:
+        row = _row_or_new(session, name)
+        row.account_name = account_name
+        row.account_id = account_id
+        row.status = "connected"
+        row.expires_at = expires_at
+        row.preferences = {**(row.preferences or {}), **preferences}
+
+
+def record_expiry(db: Database, name: str, expires_at: datetime | None) -> None:
+    """A refresh moved the sign-in's end (rotating refresh tokens start a new lifetime)."""
+    with db.session() as session:
+        row = _row(session, name)
+        if row is not None:
+            row.expires_at = expires_at
+            if row.status == "needs_attention":
+                row.status = "connected"
+
+
+def mark_needs_attention(db: Database, name: str) -> None:
+    """The platform refused SellerDesk's credentials: the seller must reconnect."""
+    with db.session() as session:
+        row = _row(session, name)
+        if row is not None and row.status != "not_connected":
+            row.status = "needs_attention"
+
+
+def record_disconnected(db: Database, name: str) -> None:
+    """The seller disconnected: keep the choices (for reconnecting), forget who it was."""
+    with db.session() as session:
+        row = _row(session, name)
+        if row is not None:
+            row.status = "not_connected"
+            row.account_name = ""
+            row.account_id = ""
+            row.expires_at = None

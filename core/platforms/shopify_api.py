@@ -1,0 +1,186 @@
+"""Shopify Admin GraphQL over HTTP: the documents SellerDesk sends, cost-based throttling, and error reading.
+
+Shopify meters query *cost* in a leaky bucket and reports it after every call
+(``extensions.cost.throttleStatus``). SellerDesk mirrors that bucket and waits before sending a query the
+bucket cannot pay for. A THROTTLED answer means nothing was run, so even a mutation may be sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.platforms.base import PlatformContext
+from core.platforms.errors import ContentRejected, PlatformError, RateLimited
+from core.platforms.http import ApiClient
+from core.platforms.ratelimit import ThrottleStatus, TokenBucket, requested_cost
+
+NAME = "shopify"
+
+SHOP = """query SellerDeskShop {
+  shop { name myshopifyDomain currencyCode }
+  locations(first: 50) { nodes { id name } }
+}"""
+
+STAGED_UPLOADS = """mutation SellerDeskStagedUploads($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) {
+    stagedTargets { url resourceUrl parameters { name value } }
+    userErrors { field message }
+  }
+}"""
+
+PRODUCT_SET = """mutation SellerDeskProductSet($identifier: ProductSetIdentifiers, $input: ProductSetInput!) {
+  productSet(identifier: $identifier, input: $input, synchronous: true) {
+    product {
+      id handle status onlineStoreUrl
+      variants(first: 1) { nodes { id inventoryItem { id } } }
+      mediaCount { count }
+    }
+    userErrors { field message code }
+  }
+}"""
+
+INVENTORY_SET = """mutation SellerDeskInventorySet($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { id }
+    userErrors { field message code }
+  }
+}"""
+
+PRODUCT_STATUS = """mutation SellerDeskProductStatus($product: ProductUpdateInput!) {
+  productUpdate(product: $product) {
+    product { id status onlineStoreUrl }
+    userErrors { field message }
+  }
+}"""
+
+FIND_PRODUCTS = """query SellerDeskFindProducts($query: String!) {
+  products(first: 10, query: $query, sortKey: CREATED_AT, reverse: true) {
+    nodes {
+      id title status onlineStoreUrl
+      metafield(namespace: "sellerdesk", key: "idempotency_key") { value }
+      variants(first: 1) { nodes { id sku price inventoryItem { id } } }
+      mediaCount { count }
+    }
+  }
+}"""
+
+ORDERS = """query SellerDeskOrders($query: String!, $after: String) {
+  orders(first: 10, after: $after, query: $query, sortKey: CREATED_AT) {
+    nodes {
+      id createdAt
+      lineItems(first: 10) {
+        nodes { id sku quantity originalUnitPriceSet { shopMoney { amount currencyCode } } product { id } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+# First guesses at each document's cost (Shopify reports the real one; these only pace the first call).
+COSTS = {SHOP: 3.0, STAGED_UPLOADS: 10.0, PRODUCT_SET: 10.0, INVENTORY_SET: 10.0, PRODUCT_STATUS: 10.0,
+         FIND_PRODUCTS: 25.0, ORDERS: 350.0}
+
+
+class ShopifyAuth:
+    """The ``X-Shopify-Access-Token`` header. A pasted token cannot be refreshed: a refusal means reconnect."""
+
+    def __init__(self, token: Callable[[], str]) -> None:
+        self._token = token
+
+    def headers(self) -> dict[str, str]:
+        """The Admin API token header."""
+        return {"X-Shopify-Access-Token": self._token()}
+
+    def refresh(self) -> bool:
+        """Nothing to renew: the owner pastes a new token when the old one is revoked."""
+        return False
+
+
+# Shopify's input names that sellers know by another name.
+_FIELD_NAMES = {"files": "images", "originalSource": "images", "descriptionHtml": "description"}
+
+
+def _field_name(path: Any) -> str:
+    # userErrors name fields by path, e.g. ["input", "variants", "0", "price"]: the last word is the field.
+    words = [str(p) for p in (path or []) if not str(p).isdigit() and str(p) not in ("input", "product")]
+    return _FIELD_NAMES.get(words[-1], words[-1]) if words else "product"
+
+
+def raise_user_errors(errors: list[dict[str, Any]], product: str | None) -> None:
+    """Raise ContentRejected for the first of Shopify's ``userErrors`` (nothing if there are none)."""
+    if errors:
+        first = errors[0]
+        raise ContentRejected(NAME, _field_name(first.get("field")), str(first.get("message", "refused")),
+                              product=product)
+
+
+class ShopifyGraphQL:
+    """One shop's Admin GraphQL endpoint with Shopify's cost bucket mirrored on this side."""
+
+    def __init__(self, context: PlatformContext, token: Callable[[], str]) -> None:
+        self._context = context
+        settings = context.settings
+        limits = context.spec.rate_limits
+        self.shop_domain = settings.get("platforms.shopify.shop_domain").strip().removeprefix("https://").rstrip("/")
+        base = settings.get("platforms.shopify.api_base").replace("{shop}", self.shop_domain).rstrip("/")
+        self.url = f"{base}/{settings.get('platforms.shopify.api_version')}/graphql.json"
+        clock, sleep = context.http.clock, context.http.sleep
+        self.cost_bucket = TokenBucket(limits.cost_restore_rate or 100.0, limits.cost_bucket or 1000.0,
+                                       clock=clock, sleep=sleep)
+        self.client = ApiClient(
+            NAME, base, options=context.http,
+            limiter=TokenBucket(limits.requests_per_second, limits.burst, clock=clock, sleep=sleep),
+            auth=ShopifyAuth(token),
+        )
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.client.close()
+
+    def execute(self, document: str, variables: dict[str, Any] | None = None, *,
+                product: str | None = None) -> dict[str, Any]:
+        """Run one query or mutation and return its ``data``; waits for query cost, retries THROTTLED answers."""
+        mutation = document.lstrip().startswith("mutation")
+        cost = COSTS.get(document, 10.0)
+        options = self._context.http
+        attempt = 0
+        while True:
+            self.cost_bucket.acquire(cost)
+            response = self.client.request("POST", self.url, json={"query": document, "variables": variables or {}},
+                                           product=product, idempotent=not mutation)
+            body = response.json()
+            extensions = body.get("extensions")
+            status = ThrottleStatus.from_extensions(extensions)
+            if status is not None:
+                self.cost_bucket.sync(status.currently_available, rate=status.restore_rate,
+                                      capacity=status.maximum_available)
+            errors = list(body.get("errors") or [])
+            if not any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
+                if errors:
+                    raise self._graphql_error(errors, product)
+                return dict(body.get("data") or {})
+            cost = requested_cost(extensions, cost)
+            wait = status.wait_for(cost) if status is not None else 1.0
+            if wait > options.max_wait or attempt >= options.max_retries:
+                raise RateLimited(NAME, wait, product=product)
+            attempt += 1
+            # The next acquire() sleeps until the mirrored bucket holds ``cost`` points again.
+
+    @staticmethod
+    def _graphql_error(errors: list[dict[str, Any]], product: str | None) -> PlatformError:
+        codes = {(e.get("extensions") or {}).get("code") for e in errors}
+        text = "; ".join(str(e.get("message", "")) for e in errors)[:300]
+        if "ACCESS_DENIED" in codes:
+            return PlatformError(NAME, f"the Admin API token lacks a permission ({text})", product=product,
+                                 hint="Give the store app the write_products, write_inventory, read_locations and "
+                                      "read_orders scopes, then paste its new token.")
+        return PlatformError(NAME, f"refused the request ({text})", product=product)
+
+    def upload(self, url: str, parameters: list[dict[str, str]], filename: str, data: bytes, mime: str,
+               product: str | None) -> None:
+        """Send a file to a staged-upload target (another host: the Shopify token is *not* sent there)."""
+        form = {str(p["name"]): str(p["value"]) for p in parameters}
+        # The same file to the same target twice leaves the same object, so this may be retried.
+        self.client.request("POST", url, data=form, files={"file": (filename, data, mime)}, product=product,
+                            authenticated=False, idempotent=True)

@@ -1,0 +1,154 @@
+"""``sellerdesk platforms ...`` against the stand-ins, and the promise that no secret reaches a file."""
+
+from __future__ import annotations
+
+import io
+import json
+import webbrowser
+from pathlib import Path
+
+import pytest
+
+from core.app import App
+from core.logs import setup_logging, stop_logging
+from core.platforms.publish import publish_listing
+from core.platforms.service import verify_connection
+from tests.fakes.etsy import EtsyStandIn
+from tests.fakes.shopify import ShopifyStandIn
+from tests.platforms.conftest import FakeBrowser, FakeVariants, add_product
+
+
+@pytest.fixture
+def stand_ins(monkeypatch: pytest.MonkeyPatch, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn,
+              browser: FakeBrowser) -> tuple[EtsyStandIn, ShopifyStandIn]:
+    """Settings (through the environment) pointing the command line at both stand-ins."""
+    env = {
+        "PLATFORMS__ETSY__API_BASE": f"{etsy_server.url}/v3/application",
+        "PLATFORMS__ETSY__TOKEN_URL": f"{etsy_server.url}/v3/public/oauth/token",
+        "PLATFORMS__ETSY__AUTHORIZE_URL": f"{etsy_server.url}/oauth/connect",
+        "PLATFORMS__ETSY__CLIENT_ID": etsy_server.keystring,
+        "PLATFORMS__SHOPIFY__API_BASE": f"{shopify_server.url}/{{shop}}/admin/api",
+        "PLATFORMS__SHOPIFY__SHOP_DOMAIN": shopify_server.shop_domain,
+        "LOGGING__LEVEL": "DEBUG",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(f"SELLERDESK_{key}", value)
+    monkeypatch.setattr(webbrowser, "open", browser)
+    return etsy_server, shopify_server
+
+
+def feed(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text + "\n"))
+
+
+def test_list_connect_test_and_prefs(cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                     stand_ins: tuple[EtsyStandIn, ShopifyStandIn], browser: FakeBrowser) -> None:
+    etsy, shopify = stand_ins
+    listed = json.loads(cli("platforms", "list", "--json").out)
+    assert [(p["name"], p["state"]) for p in listed] == [("etsy", "not_connected"), ("shopify", "not_connected")]
+
+    feed(monkeypatch, shopify.token)
+    result = cli("platforms", "connect", "shopify", "--token-stdin")
+    assert result.code == 0, result.err
+    assert result.out.strip() == "Shopify: connected as Clay Corner"
+
+    feed(monkeypatch, etsy.shared_secret)
+    result = cli("platforms", "connect", "etsy", "--secret-stdin")
+    browser.join()
+    assert result.code == 0, result.err
+    assert "Sign in to Etsy in your browser" in result.err and "/oauth/connect?" in result.err
+    assert result.out.strip() == "Etsy: connected as ClayCorner — sign-in expires in 89 days"
+
+    table = cli("platforms", "list").out
+    assert "connected as Clay Corner" in table and "connected as ClayCorner" in table
+    assert cli("platforms", "test", "etsy").out.startswith("Etsy works: connected as ClayCorner")
+
+    result = cli("platforms", "prefs", "etsy", "taxonomy_id=1064", "shipping_profile_id=71", "--options", "--json")
+    prefs = json.loads(result.out)
+    assert prefs["preferences"]["taxonomy_id"] == "1064" and prefs["preferences"]["shop_id"] == etsy.shop_id
+    assert {o["key"] for o in prefs["options"]} >= {"taxonomy_id", "shipping_profile_id", "readiness_state_id"}
+
+    assert cli("platforms", "disconnect", "shopify").code == 0
+    assert json.loads(cli("platforms", "list", "--json").out)[1]["state"] == "not_connected"
+
+
+def test_publish_from_the_command_line_with_real_photos(cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                        stand_ins: tuple[EtsyStandIn, ShopifyStandIn],
+                                                        isolated_env: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from core.db.models import ContentDraft
+
+    _, shopify = stand_ins
+    photo = tmp_path / "mug.jpg"
+    Image.new("RGB", (900, 600), (30, 80, 200)).save(photo, "JPEG")
+    added = cli("products", "add", "--title", "Mug", "--price", "10", "--currency", "USD", "--image", str(photo),
+                "--json")
+    product_id = json.loads(added.out)["id"]
+    app = App(isolated_env)
+    with app.db.session() as session:
+        session.add(ContentDraft(product_id=product_id, platform="shopify", title="Blue mug",
+                                 description="Nice mug", status="approved"))
+    app.close()
+    feed(monkeypatch, shopify.token)
+    assert cli("platforms", "connect", "shopify", "--token-stdin").code == 0
+    result = cli("platforms", "publish", str(product_id), "shopify", "--json")
+    assert result.code == 0, result.err
+    published = json.loads(result.out)
+    assert published["state"] == "active" and published["images"] == 1
+    upload = next(iter(shopify.staged.values()))["data"]
+    assert upload.startswith(b"\xff\xd8")  # the Shopify variant made by the image pipeline, not the original
+    assert upload != photo.read_bytes()
+
+
+def test_mistakes_get_one_clear_line(cli, stand_ins: tuple[EtsyStandIn, ShopifyStandIn]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("platforms", "connect", "ebay")
+    assert result.code == 1 and "There is no platform called 'ebay'" in result.err
+    result = cli("platforms", "test", "etsy")
+    assert result.code == 1
+    assert result.err == ("sellerdesk: Etsy: SellerDesk is not connected yet. Connect Etsy in the Platforms tab "
+                          "(or run: sellerdesk platforms connect etsy).\n")
+    result = cli("platforms", "prefs", "etsy", "oops")
+    assert result.code == 1 and "is not KEY=VALUE" in result.err
+
+
+def test_no_secret_reaches_the_database_logs_or_settings(cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                         stand_ins: tuple[EtsyStandIn, ShopifyStandIn],
+                                                         browser: FakeBrowser, variants: FakeVariants,
+                                                         isolated_env: Path) -> None:
+    etsy, shopify = stand_ins
+    feed(monkeypatch, shopify.token)
+    assert cli("platforms", "connect", "shopify", "--token-stdin").code == 0
+    feed(monkeypatch, etsy.shared_secret)
+    assert cli("platforms", "connect", "etsy", "--secret-stdin").code == 0
+    browser.join()
+    assert cli("platforms", "prefs", "etsy", "taxonomy_id=1064", "shipping_profile_id=71",
+               "readiness_state_id=81").code == 0
+    cli("config", "set", "general.currency", "USD")
+    app = App(isolated_env)
+    setup_logging(app.logs_dir, "DEBUG")
+    try:
+        product_id = add_product(app)
+        publish_listing(app, product_id, "etsy", variants=variants)
+        publish_listing(app, product_id, "shopify", variants=variants)
+        etsy.expire_access_tokens()  # a refresh (and rotation) happens too
+        verify_connection(app, "etsy")
+        shopify.token = "shpat_revoked"
+        with pytest.raises(Exception, match="Reconnect Shopify"):
+            verify_connection(app, "shopify")
+    finally:
+        stop_logging()
+        app.close()
+    assert cli("platforms", "sales", "etsy").code == 0
+    secrets = {shopify.token, "shpat_0123456789abcdef0123456789abcdef", etsy.shared_secret,
+               *etsy.access_tokens, *etsy.refresh_tokens, *etsy.dead_refresh_tokens}
+    assert len(secrets) >= 6
+    files = [p for p in isolated_env.rglob("*") if p.is_file()]
+    scanned = [p for p in files
+               if p.name.startswith("sellerdesk.db") or p.suffix == ".log" or p.name == "settings.json"]
+    assert any(p.suffix == ".log" and p.stat().st_size > 0 for p in scanned) and len(scanned) >= 3
+    for path in scanned:
+        data = path.read_bytes()
+        for secret in secrets:
+            # the part after Etsy's "<user id>." prefix is the secret half of a token
+            assert secret.split(".")[-1].encode() not in data, f"a secret is in {path.name}"
