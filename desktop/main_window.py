@@ -10,6 +10,7 @@ import core
 from core.app import App
 from core.errors import SellerDeskError
 from desktop.placeholder import PlaceholderTab
+from desktop.platforms.tab import PlatformsTab
 from desktop.products.tab import ProductsTab
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
@@ -35,11 +36,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.products, icon("products"), "Products")
         self.content = self._content_tab()
         self.tabs.addTab(self.content, icon("content"), "Content")
-        self.tabs.addTab(PlaceholderTab(
-            "platforms", "Connect the places you sell",
-            "Etsy, Shopify, Facebook, Instagram and Pinterest connect through their official sign-in; Meesho, "
-            "Snapdeal and IndiaMART through your own browser. Each shows whether it is connected and when its "
-            "sign-in expires."), icon("platforms"), "Platforms")
+        self.platforms = PlatformsTab(app, self.tasks)
+        self.platforms.message.connect(self.show_message)
+        self.tabs.addTab(self.platforms, icon("platforms"), "Platforms")
         self.tabs.addTab(PlaceholderTab(
             "schedule", "Plan your posts",
             "A calendar of scheduled and published posts for every platform, with a wizard to post many products "

@@ -76,3 +76,21 @@ def python_subprocess_env(data_dir: Path) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture
+def window(qtbot, isolated_env: Path) -> Iterator:
+    """The main window on an empty data dir (welcome already done); checked for leftover work at the end."""
+    from core.app import App
+    from desktop.main_window import MainWindow
+
+    app = App(isolated_env)
+    app.settings.set("general.first_run_done", True)
+    win = MainWindow(app)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    assert win.tasks.shutdown(10_000), "a background task was still running when the test ended"
+    assert win.tasks.pool.activeThreadCount() == 0 and win.tasks.writer.activeThreadCount() == 0
+    win.close()
+    app.close()

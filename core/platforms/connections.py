@@ -153,3 +153,9 @@ def record_disconnected(db: Database, name: str) -> None:
             row.account_name = ""
             row.account_id = ""
             row.expires_at = None
+
+
+def set_enabled(db: Database, name: str, enabled: bool) -> None:
+    """Switch a platform on or off without forgetting its sign-in (off: nothing is published there)."""
+    with db.session() as session:
+        _row_or_new(session, name).enabled = enabled

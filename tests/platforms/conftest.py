@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +30,9 @@ def no_thread_left() -> Iterator[None]:
     """Every server, listener and fake browser a test starts must be gone when it ends."""
     before = set(threading.enumerate())
     yield
-    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    # Qt's pool threads show up as _DummyThread once they ran Python; the window fixture checks those itself.
+    left = [t for t in threading.enumerate()
+            if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)]
     assert not left, f"threads left running: {left}"
 
 
@@ -203,3 +206,22 @@ def add_product(app: App, *, platforms: Sequence[str] = ("etsy", "shopify"), app
                 bullets=["350 ml", "Microwave safe"], tags=["stoneware mug", "blue mug", "handmade"],
                 status="approved" if approved else "draft"))
         return product.id
+
+
+@pytest.fixture
+def stand_ins(monkeypatch: pytest.MonkeyPatch, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn,
+              browser: FakeBrowser) -> tuple[EtsyStandIn, ShopifyStandIn]:
+    """Settings (through the environment) pointing the command line at both stand-ins."""
+    env = {
+        "PLATFORMS__ETSY__API_BASE": f"{etsy_server.url}/v3/application",
+        "PLATFORMS__ETSY__TOKEN_URL": f"{etsy_server.url}/v3/public/oauth/token",
+        "PLATFORMS__ETSY__AUTHORIZE_URL": f"{etsy_server.url}/oauth/connect",
+        "PLATFORMS__ETSY__CLIENT_ID": etsy_server.keystring,
+        "PLATFORMS__SHOPIFY__API_BASE": f"{shopify_server.url}/{{shop}}/admin/api",
+        "PLATFORMS__SHOPIFY__SHOP_DOMAIN": shopify_server.shop_domain,
+        "LOGGING__LEVEL": "DEBUG",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(f"SELLERDESK_{key}", value)
+    monkeypatch.setattr(webbrowser, "open", browser)
+    return etsy_server, shopify_server

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import webbrowser
 from pathlib import Path
 
 import pytest
@@ -16,25 +15,6 @@ from core.platforms.service import verify_connection
 from tests.fakes.etsy import EtsyStandIn
 from tests.fakes.shopify import ShopifyStandIn
 from tests.platforms.conftest import FakeBrowser, FakeVariants, add_product
-
-
-@pytest.fixture
-def stand_ins(monkeypatch: pytest.MonkeyPatch, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn,
-              browser: FakeBrowser) -> tuple[EtsyStandIn, ShopifyStandIn]:
-    """Settings (through the environment) pointing the command line at both stand-ins."""
-    env = {
-        "PLATFORMS__ETSY__API_BASE": f"{etsy_server.url}/v3/application",
-        "PLATFORMS__ETSY__TOKEN_URL": f"{etsy_server.url}/v3/public/oauth/token",
-        "PLATFORMS__ETSY__AUTHORIZE_URL": f"{etsy_server.url}/oauth/connect",
-        "PLATFORMS__ETSY__CLIENT_ID": etsy_server.keystring,
-        "PLATFORMS__SHOPIFY__API_BASE": f"{shopify_server.url}/{{shop}}/admin/api",
-        "PLATFORMS__SHOPIFY__SHOP_DOMAIN": shopify_server.shop_domain,
-        "LOGGING__LEVEL": "DEBUG",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(f"SELLERDESK_{key}", value)
-    monkeypatch.setattr(webbrowser, "open", browser)
-    return etsy_server, shopify_server
 
 
 def feed(monkeypatch: pytest.MonkeyPatch, text: str) -> None:

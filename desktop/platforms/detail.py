@@ -1,0 +1,255 @@
+"""One platform's page: its connection, a test, and the seller's preferences for it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.platforms import connections, service
+from core.platforms.base import ConnectOptions, PreferenceField
+from core.platforms.connections import PlatformStatus
+from desktop.tasks import TaskHandle, TaskRunner
+from desktop.theme import icon
+
+STATE_COLOURS = {"connected": "#2e9e5b", "expiring": "#d68a1a", "needs_attention": "#d64545",
+                 "disabled": "#7b8794", "not_connected": "#7b8794"}
+
+
+class PlatformDetail(QWidget):
+    """Connect, test, switch off and configure one platform. Network work runs in the TaskRunner."""
+
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.status: PlatformStatus | None = None
+        self._connecting: TaskHandle | None = None
+        self._cancel = threading.Event()
+        self.heading = QLabel("")
+        self.heading.setProperty("role", "heading")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.error = QLabel("")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.connect_button = QPushButton(icon("platforms", "#ffffff"), "Connect")
+        self.connect_button.setProperty("primary", True)
+        self.connect_button.clicked.connect(self.connect_platform)
+        self.cancel_button = QPushButton("Cancel sign-in")
+        self.cancel_button.clicked.connect(self._cancel_connect)
+        self.cancel_button.hide()
+        self.test_button = QPushButton(icon("approve"), "Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.disconnect_button = QPushButton(icon("reject"), "Disconnect")
+        self.disconnect_button.clicked.connect(self.disconnect_platform)
+        self.enabled = QCheckBox("Publish to this platform")
+        self.enabled.toggled.connect(self._toggle_enabled)
+        buttons = QHBoxLayout()
+        for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        prefs_heading = QLabel("Preferences")
+        prefs_heading.setProperty("role", "heading")
+        self.markup = QDoubleSpinBox(minimum=-50, maximum=300, decimals=1, suffix=" %")
+        self.markup.setToolTip("Added to the product's price on this platform (to cover its fees).")
+        self.hours = QLineEdit(placeholderText="e.g. 10-13, 19-22")
+        self.hours.setToolTip("Hours (your time) when posts may go out; empty means any time.")
+        self.prefs = QFormLayout()
+        self.prefs.addRow("Price markup", self.markup)
+        self.prefs.addRow("Posting hours", self.hours)
+        self._platform_fields: dict[str, QComboBox] = {}
+        self.load_choices = QPushButton("Load choices from the platform")
+        self.load_choices.clicked.connect(self._load_fields)
+        self.save_button = QPushButton("Save preferences")
+        self.save_button.clicked.connect(self.save_preferences)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.load_choices)
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+
+        self.setMaximumWidth(720)  # a form stretched across a wide screen is hard to read
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        layout.addWidget(self.enabled)
+        layout.addSpacing(12)
+        layout.addWidget(prefs_heading)
+        layout.addLayout(self.prefs)
+        layout.addLayout(save_row)
+        layout.addStretch(1)
+
+    # -- showing -----------------------------------------------------------------------------------------
+    def show_status(self, status: PlatformStatus) -> None:
+        """Show ``status`` and the stored preferences of its platform."""
+        switching = self.status is None or self.status.name != status.name
+        self.status = status
+        self.heading.setText(status.display_name)
+        colour = STATE_COLOURS.get(status.state, "#7b8794")
+        self.summary.setText(f"<span style='color:{colour}'>●</span> {status.summary[:1].upper()}{status.summary[1:]}")
+        connected = status.state != "not_connected"
+        self.connect_button.setText("Reconnect" if connected else "Connect")
+        self.test_button.setEnabled(connected)
+        self.disconnect_button.setEnabled(connected)
+        self.enabled.blockSignals(True)
+        self.enabled.setChecked(status.enabled)
+        self.enabled.blockSignals(False)
+        if switching:
+            self.error.hide()
+            self._show_preferences(connections.get_preferences(self.app.db, status.name))
+
+    def _show_preferences(self, prefs: dict[str, Any]) -> None:
+        self.markup.setValue(float(prefs.get("price_markup_percent", 0)))
+        self.hours.setText(str(prefs.get("posting_hours", "")))
+        for combo in self._platform_fields.values():
+            self.prefs.removeRow(combo)
+        self._platform_fields.clear()
+        connected = self.status is not None and self.status.state != "not_connected"
+        self.load_choices.setEnabled(connected)
+
+    def _add_fields(self, fields: list[PreferenceField]) -> None:
+        prefs = connections.get_preferences(self.app.db, self.status.name) if self.status else {}
+        for combo in self._platform_fields.values():
+            self.prefs.removeRow(combo)
+        self._platform_fields.clear()
+        for field in fields:
+            combo = QComboBox()
+            combo.setToolTip(field.help)
+            if not field.required:
+                combo.addItem("— none —", None)
+            for choice in field.choices:
+                combo.addItem(choice.label, choice.value)
+            index = combo.findData(prefs.get(field.key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+            self.prefs.addRow(field.label, combo)
+            self._platform_fields[field.key] = combo
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def _options(self) -> ConnectOptions | None:
+        assert self.status is not None
+        spec_auth = self._spec_auth()
+        options = ConnectOptions(cancel=self._cancel, on_url=lambda url: self.message.emit(f"Sign in at {url}"))
+        if self.status.connect_method == "token":
+            label = spec_auth.get("token_label", f"{self.status.display_name} access token")
+            token, ok = QInputDialog.getText(self, f"Connect {self.status.display_name}", label,
+                                             QLineEdit.EchoMode.Password)
+            if not ok or not token.strip():
+                return None
+            options.token = token.strip()
+        secret = spec_auth.get("app_secret")
+        if secret and not self.app.secrets.get(secret["name"]):
+            value, ok = QInputDialog.getText(self, f"Connect {self.status.display_name}", secret["label"],
+                                             QLineEdit.EchoMode.Password)
+            if not ok or not value.strip():
+                return None
+            options.app_secret = value.strip()
+        return options
+
+    def _spec_auth(self) -> dict[str, Any]:
+        from core.platforms.specs import get_spec
+
+        assert self.status is not None
+        return dict(get_spec(self.status.name).auth)
+
+    def connect_platform(self) -> None:
+        """Sign in (system browser or a pasted token) in the background; the seller can cancel."""
+        if self.status is None or self._connecting is not None:
+            return
+        options = self._options()
+        if options is None:
+            return
+        self._cancel.clear()
+        name = self.status.name
+        self._busy(True)
+        self._connecting = self.tasks.start(
+            f"Connecting {self.status.display_name}", lambda _h: service.connect_platform(self.app, name, options),
+            on_success=self._connected, on_failure=self._failed)
+
+    def _cancel_connect(self) -> None:
+        self._cancel.set()
+
+    def _connected(self, status: PlatformStatus) -> None:
+        self._busy(False)
+        self.error.hide()
+        self.show_status(status)
+        self.message.emit(f"{status.display_name}: {status.summary}.")
+        self.changed.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy(False)
+        self.changed.emit()  # the status may have changed too (e.g. now needs attention)
+        self.error.setText(str(exc))
+        self.error.show()
+        self.message.emit(str(exc))
+
+    def _busy(self, busy: bool) -> None:
+        if not busy:
+            self._connecting = None
+        self.connect_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+
+    def test_connection(self) -> None:
+        """Ask the platform whether SellerDesk's sign-in still works."""
+        if self.status is None:
+            return
+        name = self.status.name
+        self.tasks.start(f"Testing {self.status.display_name}", lambda _h: service.verify_connection(self.app, name),
+                         on_success=self._connected, on_failure=self._failed)
+
+    def disconnect_platform(self) -> None:
+        """Forget the platform's credentials (choices stay)."""
+        if self.status is None:
+            return
+        name = self.status.name
+        self.tasks.start(f"Disconnecting {self.status.display_name}",
+                         lambda _h: service.disconnect_platform(self.app, name),
+                         on_success=self._connected, on_failure=self._failed)
+
+    def _toggle_enabled(self, on: bool) -> None:
+        if self.status is not None:
+            connections.set_enabled(self.app.db, self.status.name, on)
+            self.changed.emit()
+
+    def _load_fields(self) -> None:
+        if self.status is None:
+            return
+        name = self.status.name
+        self.tasks.start(f"Loading {self.status.display_name} choices",
+                         lambda _h: service.preference_fields(self.app, name),
+                         on_success=self._add_fields, on_failure=self._failed)
+
+    def save_preferences(self) -> None:
+        """Store the markup, posting hours and the platform's own choices."""
+        if self.status is None:
+            return
+        values: dict[str, Any] = {"price_markup_percent": self.markup.value(),
+                                  "posting_hours": self.hours.text().strip() or None}
+        for key, combo in self._platform_fields.items():
+            values[key] = combo.currentData()
+        service.save_preferences(self.app, self.status.name, values)
+        self.message.emit(f"Saved {self.status.display_name} preferences.")
