@@ -11,6 +11,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from core.cli import build_parser, run_command
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--self-test"]:
+        from desktop.self_test import run_self_test
+
+        return run_self_test()
     args = build_parser(argv).parse_args(argv)
     if args.command is not None:
         return run_command(args)
