@@ -1,0 +1,116 @@
+"""Content-addressed picture store: each original kept once, each platform variant made once.
+
+Layout under the store's root::
+
+    originals/<first two hex digits>/<sha256>.<ext>       the seller's bytes, untouched
+    variants/<sha256>/<preset>-<presethash>[-focal].jpg   made on demand, metadata-free
+
+A variant's name carries a hash of its preset definition and focal point, so editing presets.json or
+moving the focal point makes a new file, and the stale one is removed when the new one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import NotFound, ValidationError
+from core.images.output import Variant, existing_variant, write_atomically, write_variant
+from core.images.presets import Focal, Preset, load_presets, resolve
+from core.images.validate import check_picture, read_source
+from core.images.variants import render
+
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic", "GIF": "gif"}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An original photo in the store; width and height are as the seller sees it (upright)."""
+
+    sha256: str
+    path: Path
+    width: int
+    height: int
+    format: str
+    original_name: str
+
+
+class ImageStore:
+    """Originals and their per-platform variants under one folder (usually <data dir>/images)."""
+
+    def __init__(self, root: Path, presets: Mapping[str, Preset] | None = None) -> None:
+        self.root = root
+        self._presets = dict(presets) if presets is not None else None
+
+    @property
+    def presets(self) -> dict[str, Preset]:
+        """The presets this store renders with (read from resources on first use)."""
+        if self._presets is None:
+            self._presets = load_presets()
+        return self._presets
+
+    def add(self, path: Path) -> StoredImage:
+        """Check a seller's photo and keep it; adding identical bytes again stores nothing new.
+
+        Raises ImageRejected when the file is not a usable picture.
+        """
+        data = read_source(path)
+        info = check_picture(data, path.name)
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.root / "originals" / sha[:2] / f"{sha}.{_EXTENSIONS[info.format]}"
+        if not target.exists():
+            write_atomically(target, data)
+        return StoredImage(sha, target, info.width, info.height, info.format, path.name)
+
+    def original_path(self, sha256: str) -> Path:
+        """Path of a stored original; NotFound if the store does not hold it."""
+        folder = self.root / "originals" / _checked(sha256)[:2]
+        matches = sorted(folder.glob(f"{sha256}.*")) if folder.is_dir() else []
+        if not matches:
+            raise NotFound(
+                f"Picture {sha256[:12]} is not in the image store at {self.root}.",
+                hint="Add the photo to the product again.",
+            )
+        return matches[0]
+
+    def variants(self, sha256: str, platforms: Sequence[str], focal: Focal | None = None) -> list[Variant]:
+        """The stored photo's picture for each platform (or 'all'), made now only if not made before."""
+        chosen = resolve(platforms, self.presets)
+        folder = self.root / "variants" / _checked(sha256)
+        found: dict[str, Variant] = {}
+        missing: list[Preset] = []
+        for preset in chosen:
+            variant = existing_variant(preset.name, self._variant_path(folder, preset, focal))
+            if variant is None:
+                missing.append(preset)
+            else:
+                found[preset.name] = variant
+        if missing:
+            source = self.original_path(sha256)
+            for rendered in render(read_source(source), source.name, missing, focal):
+                path = self._variant_path(folder, rendered.preset, focal)
+                found[rendered.preset.name] = write_variant(rendered, path)
+                self._drop_stale(folder, rendered.preset.name, keep=path)
+        return [found[preset.name] for preset in chosen]
+
+    @staticmethod
+    def _variant_path(folder: Path, preset: Preset, focal: Focal | None) -> Path:
+        suffix = "-focal" if preset.uses_focal(focal) else ""
+        return folder / f"{preset.name}-{preset.cache_key(focal)}{suffix}.{preset.extension}"
+
+    @staticmethod
+    def _drop_stale(folder: Path, preset: str, keep: Path) -> None:
+        # Preset names are [a-z0-9_], so "<name>-" never matches another preset's files.
+        for old in folder.glob(f"{preset}-*"):
+            if old != keep:
+                old.unlink(missing_ok=True)
+
+
+def _checked(sha256: str) -> str:
+    if not _SHA256.match(sha256):
+        raise ValidationError(f"'{sha256}' is not a picture id (64 hex digits).", field="sha256")
+    return sha256
