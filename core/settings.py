@@ -166,6 +166,10 @@ class Settings:
         if self._stored.pop(key, None) is not None:
             self._save()
 
+    def changed(self) -> dict[str, Any]:
+        """Only the values the seller changed (what settings.json holds)."""
+        return dict(self._stored)
+
     def all(self) -> list[SettingValue]:
         """Every declared setting with its effective value, sorted by key."""
         return [self.resolve(key) for key in sorted(schema())]

@@ -1,0 +1,1 @@
+"""Earning the seller's trust: backups and integrity, crash reports, export, deletion and purging, the audit log."""
