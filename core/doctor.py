@@ -78,17 +78,43 @@ def check_database(data_dir: Path) -> Check:
     return Check("database", True, f"{path} (schema {stored}, integrity ok)")
 
 
-def check_keyring() -> Check:
-    """A keychain backend exists for tokens and API keys."""
-    import keyring
-    from keyring.backends import fail
+def check_keyring(app: Any) -> Check:
+    """Secrets can really be stored and read back (keychain, or the encrypted file where there is none)."""
+    from core.secrets.store import SecretStore
 
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if isinstance(backend, fail.Keyring):
-        return Check("keychain", False, "no keychain backend is available",
-                     "On Linux install and unlock a Secret Service keyring (GNOME Keyring or KWallet).")
-    return Check("keychain", True, name)
+    probe = "doctor:probe"
+    store = SecretStore(app.data_dir)  # no database: the probe is not worth an audit entry, and works without one
+    try:
+        store.set(probe, "ok")
+        readable = store.get(probe) == "ok"
+        store.delete(probe)
+    except SellerDeskError as exc:
+        return Check("keychain", False, exc.message, exc.hint or "")
+    if not readable:
+        return Check("keychain", False, "a secret written to the keychain could not be read back",
+                     "Unlock your system keychain (or keyring) and try again.")
+    where = "system keychain" if store.backend == "keychain" else "encrypted file (no system keychain found)"
+    return Check("keychain", True, f"{where}: write, read and delete work")
+
+
+def check_backups(data_dir: Path) -> Check:
+    """A database backup from the last two days exists (SellerDesk makes one a day when the window opens)."""
+    from datetime import UTC, datetime, timedelta
+
+    from core.trust.backup import daily_backups
+
+    if not (data_dir / DB_FILE).exists():
+        return Check("backups", True, "nothing to back up yet")
+    backups = daily_backups(data_dir)
+    if not backups:
+        return Check("backups", False, "no database backup yet",
+                     "Open SellerDesk once (it backs up daily), or run: sellerdesk data backups")
+    newest = datetime.fromtimestamp(backups[-1].stat().st_mtime, UTC)
+    age = datetime.now(UTC) - newest
+    if age > timedelta(days=2):
+        return Check("backups", False, f"the newest backup is {age.days} days old ({backups[-1].name})",
+                     "Run: sellerdesk data backups")
+    return Check("backups", True, f"{len(backups)} daily backups, newest {backups[-1].name}")
 
 
 def find_browser(channel: str, executable_path: str) -> str | None:
@@ -119,7 +145,8 @@ def run_checks(app: Any) -> list[Check]:
     return [
         check_data_dir(app.data_dir),
         check_database(app.data_dir),
-        check_keyring(),
+        check_keyring(app),
+        check_backups(app.data_dir),
         check_browser(app.settings.get("browser.channel"), app.settings.get("browser.executable_path")),
     ]
 

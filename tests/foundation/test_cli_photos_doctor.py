@@ -63,8 +63,12 @@ def test_doctor_reports_each_check_and_how_to_fix(cli, monkeypatch: pytest.Monke
     monkeypatch.setenv("SELLERDESK_BROWSER__EXECUTABLE_PATH", str(tmp_path / "no-such-browser"))
     result = cli("doctor", "--json")
     checks = {c["name"]: c for c in json.loads(result.out)}
-    assert set(checks) == {"data dir", "database", "keychain", "browser"}
+    assert set(checks) == {"data dir", "database", "keychain", "backups", "browser"}
     assert checks["data dir"]["ok"] and checks["keychain"]["ok"]
+    assert "write, read and delete work" in checks["keychain"]["detail"]
+    assert not checks["backups"]["ok"] and "sellerdesk data backups" in checks["backups"]["fix"]
+    assert cli("data", "backups").code == 0
+    assert {c["name"]: c for c in json.loads(cli("doctor", "--json").out)}["backups"]["ok"]
     assert not checks["browser"]["ok"] and "browser.executable_path" in checks["browser"]["fix"]
     assert result.code == 1
     text = cli("doctor")
