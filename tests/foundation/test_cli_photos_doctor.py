@@ -61,6 +61,7 @@ def test_csv_photo_paths_cannot_escape_the_csv_folder(cli, jpeg: Path, tmp_path:
 
 def test_doctor_reports_each_check_and_how_to_fix(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SELLERDESK_BROWSER__EXECUTABLE_PATH", str(tmp_path / "no-such-browser"))
+    assert cli("products", "add", "--title", "Mug", "--price", "100").code == 0
     result = cli("doctor", "--json")
     checks = {c["name"]: c for c in json.loads(result.out)}
     assert set(checks) == {"data dir", "database", "keychain", "backups", "browser"}
