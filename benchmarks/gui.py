@@ -27,12 +27,13 @@ def child(data_dir: str, started: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     from core.app import App
-    from desktop.main import settle_after_start
+    from desktop.main import check_database, settle_after_start
     from desktop.main_window import MainWindow
     from desktop.theme import apply_theme
 
     qt_app = QApplication([])
     app = App(data_dir)
+    check_database(app)  # integrity check and daily backup, as desktop.main.run_gui does
     apply_theme(qt_app, "light")
     window = MainWindow(app)
     painted: list[float] = []

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import SellerDeskError
+
+if TYPE_CHECKING:
+    from core.app import App
 
 
 def settle_after_start() -> None:
@@ -16,6 +21,52 @@ def settle_after_start() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def install_crash_reports(app: App) -> None:
+    """Save a report of any uncaught error and offer to copy it (a worker thread's error too)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from core.trust.crash import install
+
+    def tell(path: Path) -> None:
+        def show() -> None:
+            box = QMessageBox(QMessageBox.Icon.Critical, "SellerDesk ran into a problem",
+                              "Something went wrong. Your work is saved. A report without passwords or tokens "
+                              f"was written to:\n{path}")
+            copy = box.addButton("Copy report", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Close)
+            box.exec()
+            if box.clickedButton() is copy:
+                QApplication.clipboard().setText(path.read_text(encoding="utf-8"))
+
+        QTimer.singleShot(0, QApplication.instance(), show)  # on the GUI thread, whichever thread crashed
+
+    install(app.data_dir, tell)
+
+
+def check_database(app: App) -> bool:
+    """Integrity check and today's backup; a damaged database is offered its newest backup back."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.trust.backup import daily_backups, daily_maintenance, restore_backup
+
+    done = daily_maintenance(app.data_dir)
+    if done.healthy:
+        return True
+    backups = daily_backups(app.data_dir)
+    if not backups:
+        QMessageBox.critical(None, "SellerDesk", f"The database is damaged ({done.integrity}) and there is no "
+                             "backup yet. Nothing was changed; please contact support with the crash report.")
+        return False
+    answer = QMessageBox.question(None, "SellerDesk", f"The database is damaged ({done.integrity}).\n\nRestore "
+                                  f"the backup {backups[-1].name}? Changes made after it are lost; the damaged "
+                                  "file is kept beside it.")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    restore_backup(app.data_dir, backups[-1])
+    return True
 
 
 def run_gui(data_dir: str | None = None) -> int:
@@ -34,7 +85,10 @@ def run_gui(data_dir: str | None = None) -> int:
     try:
         app = App(data_dir)
         setup_logging(app.logs_dir, app.settings.get("logging.level"))
-        # Open and migrate now, so a damaged or too-new database is reported before the window shows.
+        install_crash_reports(app)
+        if not check_database(app):
+            return 1
+        # Open and migrate now, so a too-new database is reported before the window shows.
         _ = app.db
     except SellerDeskError as exc:
         QMessageBox.critical(None, "SellerDesk cannot start", str(exc))

@@ -43,10 +43,11 @@ class MainWindow(QMainWindow):
             "schedule", "Plan your posts",
             "A calendar of scheduled and published posts for every platform, with a wizard to post many products "
             "at the best time, and live status as they go out."), icon("schedule"), "Schedule")
-        self.tabs.addTab(PlaceholderTab(
-            "analytics", "See what sells where",
-            "Revenue, orders, profit and engagement per platform and product, compared with the previous period."),
-            icon("analytics"), "Analytics")
+        from desktop.analytics.tab import AnalyticsTab
+
+        self.analytics = AnalyticsTab(app, self.tasks)
+        self.analytics.message.connect(self.show_message)
+        self.tabs.addTab(self.analytics, icon("analytics"), "Analytics")
         self.setCentralWidget(self.tabs)
 
         self._build_status_bar()
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Import products from CSV…", self.import_csv, "Ctrl+I", "import")
         self._action(file_menu, "&Export products to CSV…", self.export_csv, "Ctrl+E", "export")
+        self._action(file_menu, "Export &all my data…", self.export_all, None, "export")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
             self._action(view_menu, name, lambda _=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}")
 
         help_menu = menu.addMenu("&Help")
+        self._action(help_menu, "A&udit log…", self.show_audit)
         self._action(help_menu, "&About SellerDesk", self.about)
 
     def _action(self, menu, text, slot, shortcut=None, icon_name=None) -> QAction:  # type: ignore[no-untyped-def]
@@ -177,6 +180,30 @@ class MainWindow(QMainWindow):
                          lambda _h: export_products(self.app.db, Path(path), store=self.app.image_store),
                          on_success=lambda n: self.show_message(f"Exported {n} products to {path}."),
                          on_failure=self.show_error)
+
+    def export_all(self) -> None:
+        """Write everything the seller owns to a zip, in the background with progress."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from core.trust.export import export_all
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export all my data", "sellerdesk-export.zip", "Zip files (*.zip)")
+        if not path:
+            return
+
+        def work(handle):  # type: ignore[no-untyped-def]
+            return export_all(self.app, Path(path), progress=handle.signals.progress.emit)
+
+        self.tasks.start("Exporting all data", work, on_failure=self.show_error,
+                         on_success=lambda p: self.show_message(f"Exported everything to {p}."))
+
+    def show_audit(self) -> None:
+        """Open the audit log."""
+        from desktop.audit_dialog import AuditDialog
+
+        AuditDialog(self.app, self).exec()
 
     def show_error(self, exc: Exception) -> None:
         """Tell the seller what went wrong (a SellerDesk message, or where the details are)."""

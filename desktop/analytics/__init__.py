@@ -1,0 +1,1 @@
+"""The Analytics tab: KPI cards, charts and the sale form."""

@@ -1,0 +1,344 @@
+"""The Analytics tab: headline figures and charts for a date range, loaded in the background, compared with the
+period before; and, before the first sale, a page that shows how to record or import one."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.analytics.periods import PRESETS, Period, preset_period, zone
+from core.app import App
+from core.errors import SellerDeskError
+from core.paths import resources_dir
+from desktop.analytics.kpi import KpiRow
+from desktop.placeholder import EmptyState
+from desktop.tasks import TaskHandle, TaskRunner
+from desktop.theme import icon
+
+if TYPE_CHECKING:  # matplotlib loads when the tab is first shown, not when the window opens
+    from core.analytics.summary import Summary
+    from desktop.analytics.charts import ChartPanel
+
+CUSTOM = "custom"
+# The shared style sheet dresses combo boxes but not date edits; these match them (same border, same chevron).
+_DATE_EDIT_STYLE = """
+QDateEdit { padding: 5px 7px; padding-right: 24px; border: 1px solid palette(mid); border-radius: 5px;
+            background: palette(base); }
+QDateEdit:focus { border: 1px solid palette(highlight); }
+QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 22px; border: none; }
+QDateEdit::down-arrow { image: url(@ICONS@/chevron-down.svg); width: 12px; height: 12px; }
+"""
+EDIT_DELAY_MS = 400  # typing a date fires a change per digit; load once the seller pauses
+EMPTY_TEXT = {"revenue": "No sales in this period.", "platforms": "No sales in this period.",
+              "products": "No product sold in this period.",
+              "engagement": "No post engagement recorded in this period.\nConnect Instagram, Facebook or Pinterest "
+                            "on the Platforms tab to see it."}
+
+
+class AnalyticsTab(QWidget):
+    """What sells where: revenue, orders, profit, platforms, products and engagement for a period."""
+
+    message = Signal(str)
+    loaded = Signal()  # a summary has been drawn
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.locale = app.settings.get("general.locale")
+        self.summary: Summary | None = None
+        self.charts: dict[str, ChartPanel] = {}
+        self.last_redraw_ms: float | None = None
+        self._generation = 0
+        self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
+        self._edit_timer.timeout.connect(self.reload)
+        self._build()
+
+    # -- layout ------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        heading = QLabel("Analytics")
+        heading.setProperty("role", "heading")
+        self.range = QComboBox()
+        for key, label in PRESETS.items():
+            self.range.addItem(label, key)
+        self.range.addItem("Custom…", CUSTOM)
+        self.range.setCurrentIndex(list(PRESETS).index("30d"))
+        self.range.currentIndexChanged.connect(self._range_changed)
+        today = self._today()
+        self.start = QDateEdit(QDate(today.year, today.month, 1), calendarPopup=True, displayFormat="d MMM yyyy")
+        self.end = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
+                             displayFormat="d MMM yyyy")
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(lambda _date: self._edit_timer.start())
+            edit.setStyleSheet(_DATE_EDIT_STYLE.replace("@ICONS@", (resources_dir() / "icons").as_posix()))
+            edit.hide()
+        self.compared = QLabel("")
+        self.compared.setProperty("role", "muted")
+        self.currency = QComboBox()
+        self.currency.setToolTip("Amounts in currencies without a rate are shown on their own, never added")
+        self.currency.currentIndexChanged.connect(lambda _i: self._draw())
+        self.currency.hide()
+        record = QPushButton(icon("add"), "Record a sale…")
+        record.clicked.connect(self.record_sale_dialog)
+        import_button = QPushButton(icon("import"), "Import sales…")
+        import_button.clicked.connect(lambda: self.import_csv())
+        bar = QHBoxLayout()
+        bar.addWidget(heading)
+        bar.addSpacing(12)
+        bar.addWidget(self.range)
+        bar.addWidget(self.start)
+        bar.addWidget(self.end)
+        bar.addWidget(self.compared, 1)
+        bar.addWidget(self.currency)
+        bar.addWidget(record)
+        bar.addWidget(import_button)
+
+        self.kpis = KpiRow()
+        self.grid = QGridLayout()
+        self.grid.setSpacing(10)
+        dashboard = QWidget()
+        inner = QVBoxLayout(dashboard)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(10)
+        inner.addWidget(self.kpis)
+        inner.addLayout(self.grid, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(dashboard)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(page)
+        self.stack.addWidget(self._empty_page())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    def _empty_page(self) -> QWidget:
+        self.empty = EmptyState(
+            "analytics", "No sales yet",
+            "Sales from connected platforms arrive by themselves. Sales made elsewhere — WhatsApp, walk-in buyers, "
+            "a fair — you can record one at a time, or import from a spreadsheet saved as CSV with the columns "
+            "date, platform, sku, quantity, amount (and optionally currency, fees, kind, buyer, order_id).")
+        record = QPushButton(icon("add", "#ffffff"), "Record a sale…")
+        record.setProperty("primary", True)
+        record.clicked.connect(self.record_sale_dialog)
+        import_button = QPushButton(icon("import"), "Import sales from CSV…")
+        import_button.clicked.connect(lambda: self.import_csv())
+        self.empty_buttons = (record, import_button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(record)
+        row.addWidget(import_button)
+        row.addStretch(1)
+        layout = self.empty.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(layout.count() - 1, row)  # above the bottom stretch, under the explanation
+        return self.empty
+
+    def _build_charts(self) -> None:
+        from desktop.analytics.charts import ChartPanel
+
+        places = {"revenue": (0, 0, "Revenue over time"), "platforms": (0, 1, "Platforms compared"),
+                  "products": (1, 0, "Top products"), "engagement": (1, 1, "Engagement over time")}
+        for kind, (row, column, title) in places.items():
+            panel = ChartPanel(kind, title, self.locale)
+            panel.message.connect(self.message)
+            self.grid.addWidget(panel, row, column)
+            self.charts[kind] = panel
+        for n in range(2):
+            self.grid.setColumnStretch(n, 1)
+            self.grid.setRowStretch(n, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Data is loaded when the seller looks, and again on every return (connectors may have added sales)."""
+        super().showEvent(event)
+        if not self.charts:
+            self._build_charts()
+        self.reload()
+
+    # -- the period --------------------------------------------------------------------------------------
+    def _today(self) -> Any:
+        return datetime.now(zone(self.app.settings.get("general.timezone"))).date()
+
+    def period(self) -> Period:
+        """The period the picker shows."""
+        key = self.range.currentData()
+        if key != CUSTOM:
+            return preset_period(key, self._today())
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        return Period(min(start, end), max(start, end))
+
+    def set_preset(self, key: str) -> None:
+        """Pick a preset range ('7d', '30d', 'month', 'last-month', 'year' or 'custom')."""
+        self.range.setCurrentIndex(self.range.findData(key))
+
+    def set_custom(self, start: Any, end: Any) -> None:
+        """Show the custom period ``start``..``end`` (dates)."""
+        for edit, day in ((self.start, start), (self.end, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+        if self.range.currentData() == CUSTOM:
+            self.reload()
+        else:
+            self.set_preset(CUSTOM)
+
+    def _range_changed(self, _index: int) -> None:
+        custom = self.range.currentData() == CUSTOM
+        for edit in (self.start, self.end):
+            edit.setVisible(custom)
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------------------------------
+    def reload(self) -> TaskHandle | None:
+        """Summarise the period in the background; the newest request wins if several overlap."""
+        if not self.isVisible():
+            return None
+        self._edit_timer.stop()
+        try:
+            period = self.period()
+        except SellerDeskError as exc:
+            self.message.emit(str(exc))
+            return None
+        self._generation += 1
+        generation, started = self._generation, time.perf_counter()
+        timezone, currency = self.app.settings.get("general.timezone"), self.app.settings.get("general.currency")
+        db = self.app.db
+
+        def work(_handle: TaskHandle) -> Summary:
+            from core.analytics.summary import summarize
+
+            return summarize(db, period, timezone=timezone, currency=currency)
+
+        return self.tasks.start("Loading analytics", work, on_failure=self._failed,
+                                on_success=lambda summary: self._loaded(generation, started, summary))
+
+    def _loaded(self, generation: int, started: float, summary: Summary) -> None:
+        if generation != self._generation:
+            return  # a newer period was asked for while this one loaded
+        self.summary = summary
+        self.stack.setCurrentIndex(0 if summary.has_sales else 1)
+        self.compared.setText("compared with " + _span(summary.previous_period, self.locale))
+        codes = sorted(summary.totals, key=lambda code: (code != summary.currency, code)) or [summary.currency]
+        chosen = self.currency.currentText()
+        self.currency.blockSignals(True)
+        self.currency.clear()
+        self.currency.addItems(codes)
+        self.currency.setCurrentText(chosen if chosen in codes else codes[0])
+        self.currency.blockSignals(False)
+        self.currency.setVisible(len(codes) > 1)
+        self._draw()
+        self.last_redraw_ms = (time.perf_counter() - started) * 1000
+        self.loaded.emit()
+
+    def _draw(self) -> None:
+        from core.analytics import chart_data
+
+        summary = self.summary
+        if summary is None or not self.charts:
+            return
+        code = self.currency.currentText() or summary.currency
+        self.kpis.show_summary(summary, code, self.locale)
+        tables = {"revenue": chart_data.revenue_over_time(summary, self.locale, code),
+                  "platforms": chart_data.platform_comparison(summary, code),
+                  "products": chart_data.top_products(summary, code),
+                  "engagement": chart_data.engagement_over_time(summary, self.locale)}
+        for kind, table in tables.items():
+            self.charts[kind].show_table(table, EMPTY_TEXT[kind])
+
+    def _failed(self, exc: Exception) -> None:
+        text = str(exc) if isinstance(exc, SellerDeskError) else (
+            f"Analytics could not be loaded ({type(exc).__name__}); the details are in {self.app.logs_dir}.")
+        self.message.emit(text)
+
+    # -- adding sales ------------------------------------------------------------------------------------
+    def record_sale_dialog(self) -> None:
+        """Ask for one sale (products are read in the background first), then store it."""
+        from core.analytics.sales import sale_choices
+
+        self.tasks.start("Reading products", lambda _h: sale_choices(self.app.db),
+                         on_success=lambda found: self._ask_for_sale(*found), on_failure=self._failed)
+
+    def _ask_for_sale(self, products: list[Any], platforms: list[str]) -> None:
+        from desktop.analytics.dialogs import RecordSaleDialog
+
+        if not products:
+            self.message.emit("Add the product on the Products tab first; a sale is always of a product.")
+            return
+        dialog = RecordSaleDialog(products, platforms, self.app.settings.get("general.currency"),
+                                  self.app.settings.get("general.timezone"), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.store_sale(dialog.record))
+        dialog.open()
+
+    def store_sale(self, record: Any) -> None:
+        """Store a sale typed in by the seller, then redraw."""
+        from core.analytics.sales import record_sale
+
+        def done(result: tuple[str, bool]) -> None:
+            self.message.emit("Sale recorded." if result[1] else "That sale was already recorded; nothing added.")
+            self.reload()
+
+        self.tasks.start("Recording a sale", lambda _h: record_sale(self.app.db, record), on_success=done,
+                         on_failure=self._failed, writes=True)
+
+    def import_csv(self, path: str | None = None) -> TaskHandle | None:
+        """Import sales from a CSV file in the background, then say what landed and what was skipped."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import sales from CSV", "", "CSV files (*.csv)")
+            if not path:
+                return None
+        from core.analytics.csvio import import_sales_csv
+
+        timezone, currency = self.app.settings.get("general.timezone"), self.app.settings.get("general.currency")
+
+        def work(_handle: TaskHandle) -> Any:
+            return import_sales_csv(self.app.db, Path(path), timezone=timezone, default_currency=currency)
+
+        def done(report: Any) -> None:
+            text = f"Imported {report.added} new sales from {Path(path).name}; {report.unchanged} were already there."
+            self.message.emit(text)
+            if report.problems:
+                lines = "\n".join(f"Line {p.line}: {p.message}" for p in report.problems[:20])
+                box = QMessageBox(QMessageBox.Icon.Warning, "Some rows were skipped",
+                                  f"{text}\n\nSkipped rows:\n{lines}", parent=self)
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
+            self.reload()
+
+        return self.tasks.start("Importing sales", work, on_success=done, on_failure=self._failed, writes=True)
+
+
+def _span(period: Period, locale: str) -> str:
+    """'2 Oct – 31 Oct 2025' in the seller's locale."""
+    from babel.dates import format_skeleton
+
+    start = format_skeleton("MMMd", period.start, locale=locale)
+    return f"{start} – {format_skeleton('yMMMd', period.end, locale=locale)}"
