@@ -51,8 +51,26 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        """The migrated database, opened on first use."""
-        return open_database(self.data_dir)
+        """The migrated database, opened on first use, with its column-encryption key source attached."""
+        from core.db.crypto import attach_key
+
+        db = open_database(self.data_dir)
+        attach_key(db.engine, self._column_key)
+        return db
+
+    def _column_key(self) -> bytes:
+        # Read through a store without the database: this runs inside a flush, where an audit write would deadlock.
+        import base64
+
+        from core.db.crypto import KEY_NAME, new_key
+        from core.secrets.store import SecretStore
+
+        store = SecretStore(self.data_dir)
+        key = store.get(KEY_NAME)
+        if key is None:
+            key = new_key()
+            store.set(KEY_NAME, key)
+        return base64.b64decode(key)
 
     @cached_property
     def image_store(self) -> ImageStore:

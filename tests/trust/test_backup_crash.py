@@ -49,7 +49,8 @@ def test_damage_is_found_and_a_backup_restores(app) -> None:
 
 def test_crash_report_hides_secrets_and_home(tmp_path: Path) -> None:
     try:
-        raise RuntimeError(f"token refresh_token=r3fr3sh-abc in {Path.home()}/shop with key AIzaSyA1234567890abcdefghij")
+        raise RuntimeError(
+            f"token refresh_token=r3fr3sh-abc in {Path.home()}/shop with key AIzaSyA1234567890abcdefghij")
     except RuntimeError as exc:
         report = write_report(tmp_path, RuntimeError, exc, exc.__traceback__)
     text = report.read_text(encoding="utf-8")
