@@ -1,0 +1,319 @@
+"""Sync under load: simulated devices push and pull against a real server on 127.0.0.1, then every change is
+accounted for.
+
+Usage: python benchmarks/sync_load.py [--accounts 50] [--devices 4] [--rounds 4] [--changes 10]
+                                      [--workers 2] [--database-url postgresql+psycopg://...]
+Starts `python -m server` on a free loopback port (SQLite in a temp dir unless --database-url is given), runs
+accounts x devices concurrent devices for a fixed number of rounds, prints requests/s and latency percentiles,
+and checks that every applied version was pulled exactly once by every other device of its account, that no
+device saw another account's record, and that every conflict is kept. Prints figures; never fails a build
+(but exits 1 if a change was lost or duplicated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "load test passphrase"
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (loopback only)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None = None,
+                   extra_env: dict[str, str] | None = None, log_path: Path | None = None) -> Iterator[str]:
+    """`python -m server` on a free 127.0.0.1 port until the block ends; yields its base URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERDESK_") and k != "DATABASE_URL"}
+    env.update({"PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+                # Sign-in cost is not what this measures; keep Argon2 cheap so set-up takes seconds.
+                "SELLERDESK_SERVER_ARGON2_TIME_COST": "1", "SELLERDESK_SERVER_ARGON2_MEMORY_KIB": "1024",
+                # Every simulated device signs up from 127.0.0.1.
+                "SELLERDESK_SERVER_REGISTRATIONS_PER_ADDRESS": "100000",
+                **(extra_env or {})})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    log = (log_path or data_dir / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "server", "--data-dir", str(data_dir), "--port", str(port),
+                             "--workers", str(workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {proc.returncode}; see {log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not become healthy within 30 s")
+            time.sleep(0.1)
+        yield base
+    except BaseException:
+        log.flush()
+        tail = Path(log.name).read_text(errors="replace").splitlines()[-40:]
+        print("server log (last lines):\n" + "\n".join(tail), file=sys.stderr)
+        raise
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@dataclass
+class Device:
+    """One simulated computer: its tokens, cursor, the versions it knows and what it pulled."""
+
+    account: int
+    name: str
+    http: httpx.AsyncClient
+    uid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    access: str = ""
+    cursor: int = 0
+    known: dict[str, int] = field(default_factory=dict)
+    pulled: list[tuple[str, int]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    """Everything the run measured and every version the server applied, per account."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    applied: dict[int, dict[tuple[str, int], str]] = field(default_factory=lambda: defaultdict(dict))
+    conflicts: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+async def _call(device: Device, tally: Tally, kind: str, method: str, url: str, auth: bool = True,
+                **kwargs: Any) -> Any:
+    headers = {"Authorization": f"Bearer {device.access}"} if auth else {}
+    for attempt in range(3):
+        started = time.perf_counter()
+        try:
+            response = await device.http.request(method, url, headers=headers, **kwargs)
+        except httpx.TransportError:
+            # Safe to repeat: pulls read, and a repeated push carries the same change ids (applied once).
+            tally.statuses["retried after network error"] += 1
+            if attempt == 2:
+                raise
+            continue
+        break
+    tally.latencies[kind].append(time.perf_counter() - started)
+    response.raise_for_status()
+    return response.json()
+
+
+async def _sign_in(tally: Tally, device: Device, first: bool, email: str) -> None:
+    body = {"email": email, "password": PASSWORD, "device_id": device.uid, "device_name": device.name}
+    tokens = await _call(device, tally, "auth", "POST", "/v1/auth/register" if first else "/v1/auth/login",
+                         auth=False, json=body)
+    device.access = tokens["access_token"]
+
+
+async def _pull(tally: Tally, device: Device) -> None:
+    while True:
+        page = await _call(device, tally, "pull", "GET", "/v1/sync/pull",
+                           params={"cursor": device.cursor, "limit": 500})
+        for record in page["changes"]:
+            device.pulled.append((record["id"], record["version"]))
+            device.known[record["id"]] = max(device.known.get(record["id"], 0), record["version"])
+        device.cursor = page["cursor"]
+        if not page["has_more"]:
+            return
+
+
+async def _round(tally: Tally, device: Device, changes: int, rng: random.Random) -> None:
+    now = datetime.now(UTC).isoformat()
+    edits: dict[str, dict[str, Any]] = {}
+    known = list(device.known)
+    for n in range(changes):
+        # Mostly edits of records some device of the account made (concurrent ones collide), some new records.
+        record = rng.choice(known) if known and rng.random() < 0.6 else str(uuid.uuid4())
+        edits[record] = {"change_id": str(uuid.uuid4()), "kind": "product", "id": record,
+                         "base_version": device.known.get(record, 0), "updated_at": now,
+                         "data": {"title": f"{device.name} edit {n}", "price": rng.randint(1, 9999)}}
+    result = await _call(device, tally, "push", "POST", "/v1/sync/push", json={"changes": list(edits.values())})
+    for outcome in result["results"]:
+        tally.statuses[outcome["status"]] += 1
+        if outcome["status"] == "applied":
+            tally.applied[device.account][(outcome["id"], outcome["version"])] = device.uid
+            device.known[outcome["id"]] = outcome["version"]
+        elif outcome["status"] == "conflict":
+            tally.conflicts[device.account].add(outcome["conflict"]["conflict_id"])
+            device.conflicts.append(outcome["conflict"]["conflict_id"])
+    await _pull(tally, device)
+    if device.conflicts:  # settle one of this device's conflicts per round by taking its own side
+        conflict_id = device.conflicts[0]
+        listing = await _call(device, tally, "conflicts", "GET", "/v1/sync/conflicts")
+        waiting = {c["conflict_id"]: c for c in listing["conflicts"]}
+        if conflict_id not in waiting:
+            device.conflicts.pop(0)
+            return
+        current = waiting[conflict_id]["current"]
+        response = await device.http.post(f"/v1/sync/conflicts/{conflict_id}/resolve",
+                                     headers={"Authorization": f"Bearer {device.access}"},
+                                     json={"choice": "conflict", "base_version": current["version"] if current else 0})
+        if response.status_code == 200:
+            record = response.json()["record"]
+            tally.applied[device.account][(record["id"], record["version"])] = device.uid
+            device.known[record["id"]] = record["version"]
+            device.conflicts.pop(0)
+            tally.statuses["resolved"] += 1
+
+
+@dataclass
+class Report:
+    """The run's figures and its verdict."""
+
+    devices: int
+    requests: int
+    seconds: float
+    percentiles: dict[str, tuple[float, float, float]]
+    statuses: dict[str, int]
+    problems: list[str]
+
+    @property
+    def requests_per_second(self) -> float:
+        """Completed requests per wall-clock second."""
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        """The report as printed."""
+        out = [f"{self.devices} devices, {self.requests} requests in {self.seconds:.1f} s: "
+               f"{self.requests_per_second:.0f} requests/s"]
+        for kind, (p50, p95, p99) in sorted(self.percentiles.items()):
+            out.append(f"  {kind:9} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms")
+        out.append("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())))
+        out.append("  verdict: " + ("every change pulled exactly once by every other device; no leaks; "
+                                    "no conflict lost" if not self.problems else f"{len(self.problems)} PROBLEMS"))
+        out.extend("    " + problem for problem in self.problems[:20])
+        return out
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return at(0.50), at(0.95), at(0.99)
+
+
+async def _check(tally: Tally, devices: list[Device]) -> list[str]:
+    problems = []
+    records_of = {account: {record for record, _ in applied} for account, applied in tally.applied.items()}
+    for device in devices:
+        expected = Counter(key for key, uid in tally.applied[device.account].items() if uid != device.uid)
+        got = Counter(device.pulled)
+        if got != expected:
+            missing, extra = expected - got, got - expected
+            problems.append(f"{device.name}: {sum(missing.values())} versions missing, {sum(extra.values())} "
+                            "duplicated or unexpected")
+        leaked = [record for record, _ in device.pulled if record not in records_of[device.account]]
+        if leaked:
+            problems.append(f"{device.name}: saw {len(leaked)} records of another account")
+    for account in {d.account for d in devices}:
+        first = next(d for d in devices if d.account == account)
+        listing = await _call(first, tally, "conflicts", "GET", "/v1/sync/conflicts")
+        open_ids = {c["conflict_id"] for c in listing["conflicts"]}
+        unresolved = {c for d in devices if d.account == account for c in d.conflicts}
+        if not unresolved <= open_ids:
+            problems.append(f"account {account}: {len(unresolved - open_ids)} conflicts lost")
+    return problems
+
+
+async def run_load(base_url: str, accounts: int, devices_per_account: int, rounds: int, changes: int,
+                   seed: int = 1) -> Report:
+    """Sign the devices in, run the rounds concurrently, pull to the end and check every version."""
+    rng = random.Random(seed)
+    tally = Tally()
+    run_id = uuid.uuid4().hex[:8]
+    async with contextlib.AsyncExitStack() as stack:
+        # One client (one connection) per device, as on real computers; a shared pool of hundreds of connections
+        # would cost the load generator more CPU than the server.
+        devices = [Device(a, f"acct{a}-dev{d}", await stack.enter_async_context(
+            httpx.AsyncClient(base_url=base_url, timeout=120)))
+            for a in range(accounts) for d in range(devices_per_account)]
+        gate = asyncio.Semaphore(16)
+
+        async def sign_in(device: Device) -> None:
+            async with gate:
+                email = f"load-{run_id}-{device.account}@example.com"
+                await _sign_in(tally, device, device.name.endswith("dev0"), email)
+
+        await asyncio.gather(*(sign_in(d) for d in devices if d.name.endswith("dev0")))
+        await asyncio.gather(*(sign_in(d) for d in devices if not d.name.endswith("dev0")))
+        tally.latencies.clear()
+        started = time.perf_counter()
+
+        async def life(device: Device, device_rng: random.Random) -> None:
+            for _ in range(rounds):
+                await _round(tally, device, changes, device_rng)
+            await _pull(tally, device)
+
+        await asyncio.gather(*(life(d, random.Random(rng.random())) for d in devices))
+        # Every push is done now; a last pull lets each device catch up with the ones that finished after it.
+        await asyncio.gather(*(_pull(tally, d) for d in devices))
+        seconds = time.perf_counter() - started
+        problems = await _check(tally, devices)
+    requests = sum(len(v) for v in tally.latencies.values())
+    return Report(len(devices), requests, seconds, {k: _percentiles(v) for k, v in tally.latencies.items()},
+                  dict(tally.statuses), problems)
+
+
+def main() -> int:
+    """Parse arguments, start the server, run, print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accounts", type=int, default=50)
+    parser.add_argument("--devices", type=int, default=4, help="devices per account")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--changes", type=int, default=10, help="changes per push")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite in a temp dir)")
+    parser.add_argument("--url", default=None,
+                        help="use a server already running on this loopback URL (e.g. to profile it)")
+    args = parser.parse_args()
+    if args.url:
+        if not args.url.startswith(("http://127.0.0.1:", "http://localhost:")):
+            parser.error("--url must be a loopback address: this load is never pointed at a shared server")
+        report = asyncio.run(run_load(args.url, args.accounts, args.devices, args.rounds, args.changes))
+    else:
+        with tempfile.TemporaryDirectory(prefix="sellerdesk-load-") as tmp, \
+                running_server(Path(tmp), workers=args.workers, database_url=args.database_url) as base:
+            print(f"server: {base} ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers} workers)")
+            report = asyncio.run(run_load(base, args.accounts, args.devices, args.rounds, args.changes))
+    print("\n".join(report.lines()))
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

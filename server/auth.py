@@ -1,0 +1,237 @@
+"""Accounts and sign-in: register, log in, refresh (rotating, reuse-detecting), log out, change password, delete."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server import ratelimit
+from server.context import CallerDep, Services, ServicesDep, client_address
+from server.errors import ApiError, unauthorized
+from server.models import Account, AuthSession, Blob, Device, MediaItem, RefreshToken, utcnow
+from server.ratelimit import Window
+from server.schemas import (
+    AccountOut,
+    DeviceOut,
+    LoginRequest,
+    PasswordChangeRequest,
+    PasswordConfirmation,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPair,
+)
+from server.security import random_token, sha256_hex
+from server.storage import account_prefixes
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1")
+
+_WRONG_CREDENTIALS = "The email or password is wrong."
+
+
+def _no_store(response: Response) -> None:
+    # Security headers add no-store everywhere; said here too so auth answers stay uncached if that ever changes.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+
+
+NoStore = Depends(_no_store)
+
+
+def _start_session(session: Session, services: Services, account_id: int, device_uid: str,
+                   device_name: str) -> TokenPair:
+    """Open a sign-in for one device (creating the device on first sight) and issue its first tokens."""
+    now = utcnow()
+    device = session.scalar(select(Device).where(Device.account_id == account_id, Device.device_uid == device_uid))
+    if device is None:
+        device = Device(account_id=account_id, device_uid=device_uid, name=device_name, created_at=now)
+        session.add(device)
+    elif device_name:
+        device.name = device_name
+    device.last_seen_at = now
+    session.flush()
+    auth = AuthSession(id=uuid.uuid4().hex, account_id=account_id, device_id=device.id, created_at=now)
+    session.add(auth)
+    session.flush()
+    return _issue(session, services, auth)
+
+
+def _issue(session: Session, services: Services, auth: AuthSession) -> TokenPair:
+    """A fresh access token and a new refresh token in ``auth``'s family."""
+    now = utcnow()
+    refresh = random_token("sdr_")
+    session.add(RefreshToken(session_id=auth.id, token_hash=sha256_hex(refresh), created_at=now,
+                             expires_at=now + timedelta(seconds=services.config.limits.refresh_ttl_seconds)))
+    access = services.access_tokens.issue(auth.account_id, auth.id, auth.device_id)
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=services.access_tokens.ttl_seconds)
+
+
+def _revoke_all(session: Session, account_id: int, reason: str) -> None:
+    session.execute(update(AuthSession)
+                    .where(AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None))
+                    .values(revoked_at=utcnow(), revoked_reason=reason))
+
+
+def _guard_password_attempt(services: Services, kind: str, email: str, address: str) -> list[int]:
+    """Count an attempt at a password against the account and the address; 429 once either is over its limit.
+
+    Counted before the password is checked, so parallel guesses cannot slip past the limit together. A success
+    takes its events back (see ``_attempt_succeeded``): only failures accumulate, so many honest sellers behind
+    one shared address (carrier-grade NAT) are not locked out by each other.
+    """
+    limits = services.config.limits
+    window = limits.login_window_seconds
+    keys = [(ratelimit.account_key(kind, email), Window(limits.login_failures_per_account, window)),
+            (ratelimit.address_key(kind, address), Window(limits.login_failures_per_address, window))]
+    now = utcnow()
+    with services.db.writer() as session:
+        ratelimit.check(session, keys, now)
+        return ratelimit.record(session, [key for key, _ in keys], window, now)
+
+
+def _attempt_succeeded(session: Session, kind: str, email: str, events: list[int]) -> None:
+    # The right password clears the account's earlier failures too.
+    ratelimit.uncount(session, events)
+    ratelimit.forget(session, ratelimit.account_key(kind, email))
+
+
+@router.post("/auth/register", status_code=201, dependencies=[NoStore])
+def register(body: RegisterRequest, request: Request, services: ServicesDep) -> TokenPair:
+    """Create an account and sign this device in at once (nothing has to be verified to start)."""
+    limits = services.config.limits
+    key = ratelimit.address_key("register", client_address(request))
+    now = utcnow()
+    with services.db.writer() as session:
+        ratelimit.check(session, [(key, Window(limits.registrations_per_address, limits.registration_window_seconds))],
+                        now)
+        ratelimit.record(session, [key], limits.registration_window_seconds, now)
+        taken = session.scalar(select(Account.id).where(Account.email == body.email))
+    if taken is None:
+        password_hash = services.passwords.hash(body.password)  # slow on purpose: outside any transaction
+        try:
+            with services.db.writer() as session:
+                account = Account(email=body.email, password_hash=password_hash, created_at=utcnow())
+                session.add(account)
+                session.flush()
+                return _start_session(session, services, account.id, str(body.device_id), body.device_name)
+        except IntegrityError:
+            pass  # registered by a concurrent request between our check and insert
+    raise ApiError(409, "email_taken", "An account with this email already exists. Sign in instead.")
+
+
+@router.post("/auth/login", dependencies=[NoStore])
+def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenPair:
+    """Sign a device in with email and password."""
+    events = _guard_password_attempt(services, "login", body.email, client_address(request))
+    with services.db.reader() as session:
+        account = session.scalar(select(Account).where(Account.email == body.email))
+    if not services.passwords.verify(account.password_hash if account else None, body.password) or account is None:
+        raise unauthorized(_WRONG_CREDENTIALS)
+    new_hash = services.passwords.hash(body.password) if services.passwords.needs_rehash(account.password_hash) \
+        else None
+    with services.db.writer() as session:
+        _attempt_succeeded(session, "login", body.email, events)
+        if new_hash is not None:
+            session.execute(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
+        return _start_session(session, services, account.id, str(body.device_id), body.device_name)
+
+
+@router.post("/auth/refresh", dependencies=[NoStore])
+def refresh(body: RefreshRequest, services: ServicesDep) -> TokenPair:
+    """Trade a refresh token for a new pair. A token used twice means it was copied: its whole family ends."""
+    now = utcnow()
+    with services.db.writer() as session:
+        found = session.execute(
+            select(RefreshToken, AuthSession).join(AuthSession, RefreshToken.session_id == AuthSession.id)
+            .where(RefreshToken.token_hash == sha256_hex(body.refresh_token))
+        ).first()
+        if found is None:
+            raise unauthorized()
+        token, auth = found
+        if auth.revoked_at is not None or token.expires_at <= now:
+            raise unauthorized()
+        # Conditional update: of two concurrent uses of one token, exactly one wins.
+        won = session.execute(update(RefreshToken).where(RefreshToken.id == token.id, RefreshToken.used_at.is_(None))
+                              .values(used_at=now)).rowcount == 1  # type: ignore[attr-defined]
+        if won:
+            session.execute(update(Device).where(Device.id == auth.device_id).values(last_seen_at=now))
+            # Used tokens are kept until they expire (to recognise a replay); after that they can go.
+            session.execute(delete(RefreshToken).where(RefreshToken.session_id == auth.id,
+                                                       RefreshToken.expires_at <= now))
+            return _issue(session, services, auth)
+        auth.revoked_at, auth.revoked_reason = now, "refresh_token_reused"
+    log.warning("refresh token reused; session %s revoked", auth.id)
+    raise unauthorized("This sign-in was ended because its refresh token was used twice. Sign in again.")
+
+
+@router.post("/auth/logout", status_code=204, dependencies=[NoStore])
+def logout(caller: CallerDep, services: ServicesDep) -> None:
+    """End this device's sign-in: its access and refresh tokens stop working at once."""
+    with services.db.writer() as session:
+        session.execute(update(AuthSession).where(AuthSession.id == caller.session_id)
+                        .values(revoked_at=utcnow(), revoked_reason="logout"))
+
+
+def _confirm_password(services: Services, caller_account: int, password: str, request: Request) -> Account:
+    """The caller's account, once ``password`` is proved right (attempts are rate limited like logins)."""
+    with services.db.reader() as session:
+        account = session.get(Account, caller_account)
+    if account is None:
+        raise unauthorized()
+    events = _guard_password_attempt(services, "confirm", account.email, client_address(request))
+    if not services.passwords.verify(account.password_hash, password):
+        raise ApiError(403, "wrong_password", "The current password is wrong.")
+    with services.db.writer() as session:
+        _attempt_succeeded(session, "confirm", account.email, events)
+    return account
+
+
+@router.post("/auth/password", dependencies=[NoStore])
+def change_password(body: PasswordChangeRequest, request: Request, caller: CallerDep,
+                    services: ServicesDep) -> TokenPair:
+    """Change the password; every device is signed out, and this one gets fresh tokens."""
+    account = _confirm_password(services, caller.account_id, body.current_password, request)
+    new_hash = services.passwords.hash(body.new_password)
+    with services.db.writer() as session:
+        session.execute(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
+        _revoke_all(session, account.id, "password_changed")
+        device = session.get(Device, caller.device_id)
+        assert device is not None
+        return _start_session(session, services, account.id, device.device_uid, "")
+
+
+@router.get("/account", dependencies=[NoStore])
+def account_info(caller: CallerDep, services: ServicesDep) -> AccountOut:
+    """The account's email, storage used and devices."""
+    with services.db.reader() as session:
+        account = session.get(Account, caller.account_id)
+        if account is None:
+            raise unauthorized()
+        blob_bytes = session.scalar(select(func.coalesce(func.sum(Blob.size), 0))
+                                    .where(Blob.account_id == caller.account_id)) or 0
+        media_bytes = session.scalar(select(func.coalesce(func.sum(MediaItem.size), 0))
+                                     .where(MediaItem.account_id == caller.account_id)) or 0
+        devices = session.scalars(select(Device).where(Device.account_id == caller.account_id)
+                                  .order_by(Device.created_at)).all()
+    return AccountOut(email=account.email, created_at=account.created_at, storage_bytes=int(blob_bytes + media_bytes),
+                      devices=[DeviceOut(id=d.device_uid, name=d.name, created_at=d.created_at,
+                                         last_seen_at=d.last_seen_at, current=d.id == caller.device_id)
+                               for d in devices])
+
+
+@router.post("/account/delete", status_code=204, dependencies=[NoStore])
+def delete_account(body: PasswordConfirmation, request: Request, caller: CallerDep, services: ServicesDep) -> None:
+    """Delete the account and everything in it: synced records, conflicts, photos, public media, sign-ins."""
+    account = _confirm_password(services, caller.account_id, body.password, request)
+    with services.db.writer() as session:
+        # Foreign keys cascade from the account row to every table that names it.
+        session.execute(delete(Account).where(Account.id == account.id))
+        ratelimit.forget(session, ratelimit.account_key("login", account.email))
+    for prefix in account_prefixes(account.id):
+        services.store.delete_prefix(prefix)

@@ -1,0 +1,219 @@
+"""The service's configuration: one frozen object, built from the environment or handed over by tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ENV_PREFIX = "SELLERDESK_SERVER_"
+PROVIDERS = ("facebook", "instagram", "pinterest")
+_MIN_SECRET_CHARS = 32
+
+
+class ConfigError(Exception):
+    """The service cannot start with this configuration; the message says which variable to set."""
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One OAuth provider the broker exchanges codes for. Empty ``client_secret`` means not set up here."""
+
+    name: str
+    client_id: str
+    client_secret: str
+    authorize_url: str
+    token_url: str
+    exchange_url: str  # long-lived token exchange (Facebook, Instagram); unused by Pinterest
+    scopes: tuple[str, ...]
+
+    @property
+    def configured(self) -> bool:
+        """Whether this server holds the app id and secret for the provider."""
+        return bool(self.client_id and self.client_secret)
+
+
+_PROVIDER_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
+    # name: (authorize_url, token_url, exchange_url, scopes); versions drift, so each is overridable.
+    "facebook": (
+        "https://www.facebook.com/v25.0/dialog/oauth",
+        "https://graph.facebook.com/v25.0/oauth/access_token",
+        "https://graph.facebook.com/v25.0/oauth/access_token",
+        "pages_manage_posts pages_read_engagement pages_show_list instagram_basic instagram_content_publish",
+    ),
+    "instagram": (
+        "https://www.instagram.com/oauth/authorize",
+        "https://api.instagram.com/oauth/access_token",
+        "https://graph.instagram.com/access_token",
+        "instagram_business_basic instagram_business_content_publish",
+    ),
+    "pinterest": (
+        "https://www.pinterest.com/oauth/",
+        "https://api.pinterest.com/v5/oauth/token",
+        "",
+        "boards:read boards:write pins:read pins:write user_accounts:read",
+    ),
+}
+
+
+def default_provider(name: str, client_id: str = "", client_secret: str = "") -> ProviderConfig:
+    """``name``'s provider settings with the public endpoints of 2026."""
+    authorize, token, exchange, scopes = _PROVIDER_DEFAULTS[name]
+    return ProviderConfig(name, client_id, client_secret, authorize, token, exchange, tuple(scopes.split()))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes, rates and lifetimes; the defaults suit one small-business account per seller."""
+
+    access_ttl_seconds: int = 15 * 60
+    refresh_ttl_seconds: int = 60 * 24 * 3600
+    max_body_bytes: int = 4 * 1024 * 1024
+    max_upload_bytes: int = 25 * 1024 * 1024
+    account_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    media_default_ttl_seconds: int = 24 * 3600
+    media_max_ttl_seconds: int = 7 * 24 * 3600
+    login_failures_per_account: int = 10
+    login_failures_per_address: int = 100
+    login_window_seconds: int = 15 * 60
+    registrations_per_address: int = 20
+    registration_window_seconds: int = 3600
+    push_max_changes: int = 500
+    record_max_bytes: int = 256 * 1024
+    pull_max_limit: int = 1000
+    # Superseded versions stay pullable this long, so a device that was off for weeks still sees every change.
+    sync_retention_seconds: int = 90 * 24 * 3600
+    oauth_flow_ttl_seconds: int = 10 * 60
+    oauth_handoff_ttl_seconds: int = 2 * 60
+    provider_timeout_seconds: float = 15.0
+
+
+@dataclass(frozen=True)
+class PasswordCost:
+    """Argon2id parameters, and how many hashes may run at once (each holds ``memory_kib`` of RAM)."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 2
+    concurrent_hashes: int = 4
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything the service needs to run; instances sharing one database must share ``secret``."""
+
+    database_url: str
+    secret: str
+    public_url: str
+    media_dir: Path
+    limits: Limits = field(default_factory=Limits)
+    password_cost: PasswordCost = field(default_factory=PasswordCost)
+    providers: Mapping[str, ProviderConfig] = field(
+        default_factory=lambda: {name: default_provider(name) for name in PROVIDERS})
+    db_pool_size: int = 40  # the worker thread pool's size: one connection per thread
+    expose_api_docs: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < _MIN_SECRET_CHARS:
+            raise ConfigError(f"{ENV_PREFIX}SECRET must be at least {_MIN_SECRET_CHARS} characters "
+                              "(e.g. the output of `python -c 'import secrets; print(secrets.token_hex(32))'`).")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError(f"{ENV_PREFIX}PUBLIC_URL must start with http:// or https:// (got {self.public_url!r}).")
+
+    @property
+    def public_base(self) -> str:
+        """``public_url`` without a trailing slash, for building links."""
+        return self.public_url.rstrip("/")
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(ENV_PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number (got {raw!r}).") from None
+
+
+def _providers(env: Mapping[str, str]) -> dict[str, ProviderConfig]:
+    providers = {}
+    for name in PROVIDERS:
+        key = ENV_PREFIX + name.upper() + "_"
+        base = default_provider(name, env.get(key + "APP_ID", ""), env.get(key + "APP_SECRET", ""))
+        scopes = env.get(key + "SCOPES")
+        providers[name] = replace(
+            base,
+            authorize_url=env.get(key + "AUTHORIZE_URL") or base.authorize_url,
+            token_url=env.get(key + "TOKEN_URL") or base.token_url,
+            exchange_url=env.get(key + "EXCHANGE_URL") or base.exchange_url,
+            scopes=tuple(scopes.replace(",", " ").split()) if scopes else base.scopes,
+        )
+    return providers
+
+
+def _local_secret(data_dir: Path) -> str:
+    """The secret kept in the data dir of a one-machine server, made on first start (owner-only file).
+
+    Written to a temporary file and linked into place, so instances starting together on one data dir agree on
+    one secret and none reads a half-written file.
+    """
+    path = data_dir / "server-secret"
+    if not path.exists():
+        fd, temp = tempfile.mkstemp(dir=data_dir, prefix=".server-secret-")  # created 0600
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another instance was first; use its secret
+        finally:
+            os.unlink(temp)
+    return path.read_text(encoding="ascii").strip()
+
+
+def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: int = 8765) -> ServerConfig:
+    """The configuration from environment variables, with a local data dir filling in what is not set.
+
+    With ``data_dir`` the service needs nothing else (SQLite file, media folder and secret inside it).
+    Without it — production — ``DATABASE_URL``, ``SELLERDESK_SERVER_SECRET``, ``SELLERDESK_SERVER_PUBLIC_URL``
+    and ``SELLERDESK_SERVER_MEDIA_DIR`` must be given, because several instances must agree on them.
+    """
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or (f"sqlite:///{data_dir / 'server.db'}" if data_dir else "")
+    secret = env.get(ENV_PREFIX + "SECRET") or (_local_secret(data_dir) if data_dir else "")
+    public_url = env.get(ENV_PREFIX + "PUBLIC_URL") or (f"http://127.0.0.1:{port}" if data_dir else "")
+    media_dir = env.get(ENV_PREFIX + "MEDIA_DIR") or (str(data_dir / "media") if data_dir else "")
+    missing = [name for name, value in (("DATABASE_URL", database_url), (ENV_PREFIX + "SECRET", secret),
+                                        (ENV_PREFIX + "PUBLIC_URL", public_url),
+                                        (ENV_PREFIX + "MEDIA_DIR", media_dir)) if not value]
+    if missing:
+        raise ConfigError(f"Set {', '.join(missing)}, or start with --data-dir DIR for a one-machine server.")
+    defaults, cost = Limits(), PasswordCost()
+    return ServerConfig(
+        database_url=database_url,
+        secret=secret,
+        public_url=public_url,
+        media_dir=Path(media_dir),
+        limits=replace(defaults,
+                       access_ttl_seconds=_int(env, "ACCESS_TTL_SECONDS", defaults.access_ttl_seconds),
+                       max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+                       account_quota_bytes=_int(env, "ACCOUNT_QUOTA_BYTES", defaults.account_quota_bytes),
+                       login_failures_per_account=_int(env, "LOGIN_FAILURES_PER_ACCOUNT",
+                                                       defaults.login_failures_per_account),
+                       login_failures_per_address=_int(env, "LOGIN_FAILURES_PER_ADDRESS",
+                                                       defaults.login_failures_per_address),
+                       registrations_per_address=_int(env, "REGISTRATIONS_PER_ADDRESS",
+                                                      defaults.registrations_per_address)),
+        password_cost=replace(cost,
+                              time_cost=_int(env, "ARGON2_TIME_COST", cost.time_cost),
+                              memory_kib=_int(env, "ARGON2_MEMORY_KIB", cost.memory_kib),
+                              concurrent_hashes=_int(env, "CONCURRENT_HASHES", cost.concurrent_hashes)),
+        providers=_providers(env),
+        db_pool_size=_int(env, "DB_POOL_SIZE", 40),
+        expose_api_docs=env.get(ENV_PREFIX + "API_DOCS", "") == "1",
+    )

@@ -1,0 +1,266 @@
+"""Request and response bodies (pydantic): the service's public contract, validated at the door."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError("not an email address")
+    return value
+
+
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+Kind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+UrlSafe = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._~-]+$")]
+Token = Annotated[str, Field(min_length=1, max_length=4096)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a misspelt field fails loudly instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(Strict):
+    """A new account, signing in the device that creates it."""
+
+    email: Email
+    password: NewPassword
+    device_id: UUID
+    device_name: str = Field(default="", max_length=100)
+
+
+class LoginRequest(Strict):
+    """A device signing in; ``device_id`` is the UUID the desktop keeps for this computer."""
+
+    email: Email
+    password: Password
+    device_id: UUID
+    device_name: str = Field(default="", max_length=100)
+
+
+class RefreshRequest(Strict):
+    """The current refresh token, to trade for a new pair."""
+
+    refresh_token: Token
+
+
+class PasswordChangeRequest(Strict):
+    """The current password (proof) and the new one."""
+
+    current_password: Password
+    new_password: NewPassword
+
+
+class PasswordConfirmation(Strict):
+    """The password again, for something that cannot be undone."""
+
+    password: Password
+
+
+class TokenPair(BaseModel):
+    """A short-lived access token and the refresh token that renews it (once)."""
+
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a token type, not a secret)
+    expires_in: int
+
+
+class DeviceOut(BaseModel):
+    """One of the account's computers."""
+
+    id: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool
+
+
+class AccountOut(BaseModel):
+    """The account as the seller sees it in the desktop's settings."""
+
+    email: str
+    created_at: datetime
+    storage_bytes: int
+    devices: list[DeviceOut]
+
+
+class ChangeIn(Strict):
+    """One edit a device made to one record, based on the version it last saw (0: the record is new)."""
+
+    change_id: UUID
+    kind: Kind
+    id: UUID
+    base_version: int = Field(ge=0)
+    deleted: bool = False
+    data: dict[str, Any] = Field(default_factory=dict)
+    updated_at: AwareDatetime
+
+
+class PushRequest(Strict):
+    """A batch of one device's changes, applied in order."""
+
+    changes: list[ChangeIn] = Field(min_length=1)
+
+
+class RecordOut(BaseModel):
+    """A record version as stored; ``seq`` orders the account's changes."""
+
+    kind: str
+    id: str
+    version: int
+    deleted: bool
+    data: dict[str, Any]
+    updated_at: datetime
+    seq: int
+
+
+class ConflictOut(BaseModel):
+    """The losing side of a concurrent edit, next to the record as it now stands."""
+
+    conflict_id: str
+    kind: str
+    id: str
+    base_version: int
+    server_version: int
+    deleted: bool
+    data: dict[str, Any]
+    updated_at: datetime
+    created_at: datetime
+    device_name: str
+    current: RecordOut | None
+
+
+class PushResult(BaseModel):
+    """What became of one pushed change."""
+
+    change_id: str
+    kind: str
+    id: str
+    status: Literal["applied", "unchanged", "conflict"]
+    version: int
+    seq: int | None
+    conflict: ConflictOut | None = None
+
+
+class PushResponse(BaseModel):
+    """One result per pushed change, in the order sent."""
+
+    results: list[PushResult]
+
+
+class PullResponse(BaseModel):
+    """A page of other devices' changes, and the cursor to continue from."""
+
+    changes: list[RecordOut]
+    cursor: int
+    has_more: bool
+    open_conflicts: int
+
+
+class ConflictList(BaseModel):
+    """The account's unresolved conflicts."""
+
+    conflicts: list[ConflictOut]
+
+
+class ResolveRequest(Strict):
+    """Which side wins: the record as it stands, the conflict's content, or a merge the seller made."""
+
+    choice: Literal["current", "conflict", "merged"]
+    base_version: int = Field(ge=0)
+    data: dict[str, Any] | None = None
+    deleted: bool = False
+
+
+class ResolveResponse(BaseModel):
+    """The record after the resolution (None if the seller kept a record the server never had)."""
+
+    conflict_id: str
+    record: RecordOut | None
+
+
+class BlobOut(BaseModel):
+    """A backed-up photo."""
+
+    sha256: str
+    size: int
+    content_type: str
+    created_at: datetime
+
+
+class MediaOut(BaseModel):
+    """A public image; ``url`` is only filled in the upload answer."""
+
+    id: str
+    url: str
+    sha256: str
+    size: int
+    content_type: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class MediaList(BaseModel):
+    """The account's public images."""
+
+    media: list[MediaOut]
+
+
+class OAuthStartRequest(Strict):
+    """Where the desktop's loopback listener waits, and the state it will check."""
+
+    redirect_uri: str = Field(max_length=2000)
+    state: UrlSafe
+    scopes: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_:.]{1,80}$")]] | None = Field(default=None, max_length=30)
+
+
+class OAuthStartResponse(BaseModel):
+    """The provider's consent page to open in the seller's browser."""
+
+    authorize_url: str
+    expires_at: datetime
+
+
+class RedeemRequest(Strict):
+    """The one-time code the loopback listener received."""
+
+    code: Token
+
+
+class ExchangeRequest(Strict):
+    """A short-lived provider token to make long-lived."""
+
+    access_token: Token
+
+
+class ProviderRefreshRequest(Strict):
+    """A provider refresh token."""
+
+    refresh_token: Token
+
+
+class ProviderTokensOut(BaseModel):
+    """Provider tokens for the desktop to keep in the OS keychain."""
+
+    provider: str
+    access_token: str
+    token_type: str
+    expires_in: int | None
+    refresh_token: str | None
+    refresh_token_expires_in: int | None
+    scope: str | None
+    user_id: str | None

@@ -1,0 +1,106 @@
+"""Sync routes: push changes, pull others' changes by cursor, list and resolve conflicts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select, update
+
+from server import sync_engine
+from server.context import CallerDep, ServicesDep
+from server.errors import ApiError, not_found
+from server.models import SyncConflict, SyncHead, utcnow
+from server.schemas import (
+    ConflictList,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ResolveRequest,
+    ResolveResponse,
+)
+
+router = APIRouter(prefix="/v1/sync")
+
+
+@router.post("/push")
+def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushResponse:
+    """Send this device's changes; each comes back applied, unchanged (same edit already there) or a conflict."""
+    limits = services.config.limits
+    if len(body.changes) > limits.push_max_changes:
+        raise ApiError(413, "too_many_changes", f"Push at most {limits.push_max_changes} changes at a time.")
+    for change in body.changes:
+        if len(json.dumps(change.data, separators=(",", ":"))) > limits.record_max_bytes:
+            raise ApiError(413, "record_too_large",
+                           f"The {change.kind} {change.id} is larger than {limits.record_max_bytes} bytes of JSON.")
+    with services.db.writer() as session:
+        results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes,
+                                   limits.sync_retention_seconds)
+    return PushResponse(results=results)
+
+
+@router.get("/pull")
+def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0)] = 0,
+         limit: Annotated[int, Query(ge=1)] = 500, include_own: bool = False) -> PullResponse:
+    """Other devices' changes after ``cursor`` (this device's too with ``include_own``, e.g. to restore a backup)."""
+    limit = min(limit, services.config.limits.pull_max_limit)
+    with services.db.reader() as session:
+        try:
+            page = sync_engine.pull(session, caller.account_id, caller.device_id, cursor, limit, include_own)
+        except sync_engine.CursorAhead:
+            raise ApiError(409, "cursor_ahead", "This device's sync position is ahead of the server's data; "
+                                                "pull again from cursor 0.") from None
+        conflicts = sync_engine.count_open_conflicts(session, caller.account_id)
+    return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more, open_conflicts=conflicts)
+
+
+@router.get("/conflicts")
+def list_conflicts(caller: CallerDep, services: ServicesDep) -> ConflictList:
+    """Every unresolved conflict of the account, each beside the record as it now stands."""
+    with services.db.reader() as session:
+        conflicts = sync_engine.open_conflicts(session, caller.account_id)
+        return ConflictList(conflicts=sync_engine.conflicts_out(session, caller.account_id, conflicts))
+
+
+@router.post("/conflicts/{conflict_id}/resolve")
+def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: CallerDep, services: ServicesDep) -> ResolveResponse:
+    """Settle a conflict: keep the current record, take the conflict's content, or write a merge.
+
+    ``base_version`` is the record version the seller looked at; if the record moved on since, 409 asks the
+    client to show the newer version first rather than overwrite it unseen.
+    """
+    if body.choice == "merged" and body.data is None and not body.deleted:
+        raise ApiError(422, "invalid_request", "A merged resolution needs the merged data (or deleted: true).")
+    now = utcnow()
+    with services.db.writer() as session:
+        account = sync_engine.lock_account(session, caller.account_id)
+        conflict = session.scalar(select(SyncConflict).where(SyncConflict.id == str(conflict_id),
+                                                             SyncConflict.account_id == caller.account_id))
+        if conflict is None:
+            raise not_found("conflict")
+        if conflict.resolved_at is not None:
+            raise ApiError(409, "already_resolved", "This conflict was already resolved (perhaps on another device).")
+        head = session.get(SyncHead, (caller.account_id, conflict.kind, conflict.record_id))
+        current_version = head.version if head else 0
+        if body.choice != "current" and body.base_version != current_version:
+            raise ApiError(409, "record_changed", f"The {conflict.kind} changed since (now version {current_version});"
+                                                  " look at it again before choosing.")
+        record = None
+        if body.choice == "current":
+            current = sync_engine.head_change(session, caller.account_id, head)
+            record = sync_engine.record_out(current) if current else None
+        else:
+            deleted = conflict.deleted if body.choice == "conflict" else body.deleted
+            data = conflict.data if body.choice == "conflict" else (body.data or {})
+            written, _ = sync_engine.write_version(
+                session, account, head, kind=conflict.kind, record_id=conflict.record_id,
+                change_id=str(uuid.uuid4()), deleted=deleted, data=data, updated_at=now,
+                device_id=caller.device_id, now=now)
+            session.flush()
+            record = sync_engine.record_out(written)
+        session.execute(update(SyncConflict).where(SyncConflict.id == conflict.id)
+                        .values(resolved_at=now, resolution=body.choice))
+        sync_engine.finish(session, account, services.config.limits.sync_retention_seconds, now)
+    return ResolveResponse(conflict_id=conflict.id, record=record)

@@ -1,0 +1,207 @@
+"""Versioned records in a per-account change log: push with version checks, pull by cursor, keep every loser.
+
+Each account has its own sequence (``accounts.sync_seq``). A push locks that row first, so pushes of one account
+commit one after another in sequence order: a device that has seen sequence N has seen everything below N, and a
+cursor never skips a change that commits late.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from server.models import Account, Device, SyncChange, SyncConflict, SyncHead, utcnow
+from server.schemas import ChangeIn, ConflictOut, PushResult, RecordOut
+
+
+@dataclass
+class _Account:
+    """The locked account row's sequence, advanced as changes are written, and the versions they superseded."""
+
+    id: int
+    seq: int
+    superseded: list[int] = field(default_factory=list)
+
+
+def lock_account(session: Session, account_id: int) -> _Account:
+    """Take the account's sync lock for the rest of the transaction (SQLite: the writer's BEGIN IMMEDIATE)."""
+    seq = session.execute(select(Account.sync_seq).where(Account.id == account_id).with_for_update()).scalar_one()
+    return _Account(account_id, seq)
+
+
+def record_out(change: SyncChange) -> RecordOut:
+    """A logged version as devices see it."""
+    return RecordOut(kind=change.kind, id=change.record_id, version=change.version, deleted=change.deleted,
+                     data=change.data, updated_at=change.updated_at, seq=change.seq)
+
+
+def head_change(session: Session, account_id: int, head: SyncHead | None) -> SyncChange | None:
+    """The logged version ``head`` points at (None for a record the server has never seen)."""
+    return None if head is None else session.get(SyncChange, (account_id, head.head_seq))
+
+
+def conflict_out(session: Session, conflict: SyncConflict, device_names: dict[int, str]) -> ConflictOut:
+    """A conflict with the record as it stands now, so the seller can compare the two."""
+    head = session.get(SyncHead, (conflict.account_id, conflict.kind, conflict.record_id))
+    current = head_change(session, conflict.account_id, head)
+    return ConflictOut(conflict_id=conflict.id, kind=conflict.kind, id=conflict.record_id,
+                       base_version=conflict.base_version, server_version=conflict.server_version,
+                       deleted=conflict.deleted, data=conflict.data, updated_at=conflict.updated_at,
+                       created_at=conflict.created_at, device_name=device_names.get(conflict.device_id or 0, ""),
+                       current=record_out(current) if current else None)
+
+
+def _device_names(session: Session, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Device.id, Device.name).where(Device.account_id == account_id))
+    return {device_id: name for device_id, name in rows}
+
+
+def write_version(session: Session, account: _Account, head: SyncHead | None, *, kind: str, record_id: str,
+                  change_id: str, deleted: bool, data: dict[str, Any], updated_at: datetime,
+                  device_id: int | None, now: datetime) -> tuple[SyncChange, SyncHead]:
+    """Log the next version of a record on top of ``head`` and move the head to it."""
+    account.seq += 1
+    change = SyncChange(account_id=account.id, seq=account.seq, change_id=change_id, kind=kind, record_id=record_id,
+                        version=(head.version if head else 0) + 1, deleted=deleted, data={} if deleted else data,
+                        updated_at=updated_at, device_id=device_id, created_at=now)
+    session.add(change)
+    if head is None:
+        head = SyncHead(account_id=account.id, kind=kind, record_id=record_id, version=change.version,
+                        deleted=deleted, head_seq=change.seq)
+        session.add(head)
+    else:
+        account.superseded.append(head.head_seq)
+        head.version, head.deleted, head.head_seq = change.version, deleted, change.seq
+    return change, head
+
+
+def finish(session: Session, account: _Account, retention_seconds: int, now: datetime) -> None:
+    """Mark superseded versions, store the advanced sequence, and drop versions superseded longer ago than the
+    retention period. One statement each, whatever the number of changes (a push holds the account's lock)."""
+    session.flush()
+    if account.superseded:
+        session.execute(update(SyncChange).where(SyncChange.account_id == account.id,
+                                                 SyncChange.seq.in_(account.superseded))
+                        .values(superseded_at=now).execution_options(synchronize_session=False))
+    session.execute(update(Account).where(Account.id == account.id).values(sync_seq=account.seq)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(SyncChange).where(SyncChange.account_id == account.id,
+                                             SyncChange.superseded_at < now - timedelta(seconds=retention_seconds))
+                    .execution_options(synchronize_session=False))
+
+
+def push(session: Session, account_id: int, device_id: int, changes: list[ChangeIn],
+         retention_seconds: int) -> list[PushResult]:
+    """Apply each change whose base is the current version; keep the others as conflicts. Retries are no-ops."""
+    now = utcnow()
+    account = lock_account(session, account_id)
+    change_ids = [str(c.change_id) for c in changes]
+    record_ids = {str(c.id) for c in changes}
+    logged = {c.change_id: c for c in session.scalars(
+        select(SyncChange).where(SyncChange.account_id == account_id, SyncChange.change_id.in_(change_ids)))}
+    kept = {c.change_id: c for c in session.scalars(
+        select(SyncConflict).where(SyncConflict.account_id == account_id, SyncConflict.change_id.in_(change_ids)))}
+    heads = {(h.kind, h.record_id): h for h in session.scalars(
+        select(SyncHead).where(SyncHead.account_id == account_id, SyncHead.record_id.in_(record_ids)))}
+    names: dict[int, str] | None = None
+    results: list[PushResult] = []
+    for change in changes:
+        change_id, record_id = str(change.change_id), str(change.id)
+        # A retried push (its answer was lost on the way back) gets the first answer again, changing nothing.
+        if change_id in logged:
+            done = logged[change_id]
+            results.append(PushResult(change_id=change_id, kind=done.kind, id=done.record_id, status="applied",
+                                      version=done.version, seq=done.seq))
+            continue
+        head = heads.get((change.kind, record_id))
+        if change_id in kept:
+            names = names if names is not None else _device_names(session, account_id)
+            results.append(_conflict_result(session, kept[change_id], head, names))
+            continue
+        current_version = head.version if head else 0
+        if change.base_version == current_version:
+            written, heads[(change.kind, record_id)] = write_version(
+                session, account, head, kind=change.kind, record_id=record_id, change_id=change_id,
+                deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now)
+            logged[change_id] = written
+            results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
+                                      version=written.version, seq=written.seq))
+            continue
+        session.flush()  # the head version may have been written earlier in this batch
+        current = head_change(session, account_id, head)
+        same = current is not None and current.deleted == change.deleted and (
+            change.deleted or current.data == change.data)
+        if current is not None and same:
+            # Both sides made the same edit: nothing to choose between.
+            results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="unchanged",
+                                      version=current.version, seq=current.seq))
+            continue
+        conflict = SyncConflict(id=str(uuid.uuid4()), account_id=account_id, change_id=change_id, kind=change.kind,
+                                record_id=record_id, base_version=change.base_version,
+                                server_version=current_version, deleted=change.deleted,
+                                data={} if change.deleted else change.data, updated_at=change.updated_at,
+                                device_id=device_id, created_at=now)
+        session.add(conflict)
+        session.flush()
+        kept[change_id] = conflict
+        names = names if names is not None else _device_names(session, account_id)
+        results.append(_conflict_result(session, conflict, head, names))
+    finish(session, account, retention_seconds, now)
+    return results
+
+
+def _conflict_result(session: Session, conflict: SyncConflict, head: SyncHead | None,
+                     names: dict[int, str]) -> PushResult:
+    return PushResult(change_id=conflict.change_id, kind=conflict.kind, id=conflict.record_id, status="conflict",
+                      version=head.version if head else 0, seq=None, conflict=conflict_out(session, conflict, names))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a pull: the other devices' changes and where to continue."""
+
+    changes: list[RecordOut]
+    cursor: int
+    has_more: bool
+
+
+class CursorAhead(Exception):
+    """The device's cursor is past this account's last change (the server was restored from a backup)."""
+
+
+def pull(session: Session, account_id: int, device_id: int, cursor: int, limit: int, include_own: bool) -> Page:
+    """Changes after ``cursor`` in sequence order. The device's own changes advance the cursor but are not sent."""
+    rows = session.scalars(select(SyncChange).where(SyncChange.account_id == account_id, SyncChange.seq > cursor)
+                           .order_by(SyncChange.seq).limit(limit)).all()
+    if not rows:
+        last = session.scalar(select(Account.sync_seq).where(Account.id == account_id)) or 0
+        if cursor > last:
+            raise CursorAhead
+        return Page([], cursor, False)
+    changes = [record_out(row) for row in rows if include_own or row.device_id != device_id]
+    return Page(changes, rows[-1].seq, len(rows) == limit)
+
+
+def open_conflicts(session: Session, account_id: int) -> list[SyncConflict]:
+    """The account's unresolved conflicts, oldest first."""
+    return list(session.scalars(select(SyncConflict).where(SyncConflict.account_id == account_id,
+                                                           SyncConflict.resolved_at.is_(None))
+                                .order_by(SyncConflict.created_at, SyncConflict.id).limit(1000)))
+
+
+def count_open_conflicts(session: Session, account_id: int) -> int:
+    """How many conflicts wait for the seller."""
+    return session.scalar(select(func.count()).select_from(SyncConflict).where(
+        SyncConflict.account_id == account_id, SyncConflict.resolved_at.is_(None))) or 0
+
+
+def conflicts_out(session: Session, account_id: int, conflicts: Iterable[SyncConflict]) -> list[ConflictOut]:
+    """Conflicts as devices see them."""
+    names = _device_names(session, account_id)
+    return [conflict_out(session, c, names) for c in conflicts]
