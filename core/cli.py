@@ -107,8 +107,13 @@ COMMAND_GROUPS = {
     "images": "core.images.commands",
     "content": "core.content.commands",
     "platforms": "core.platforms.commands",
+    "publish": "core.publishing.commands",
+    "jobs": "core.publishing.commands",
+    "run-scheduler": "core.publishing.commands",
+    "analytics": "core.analytics.commands",
     "config": "core.cli",
     "doctor": "core.doctor",
+    "data": "core.trust.commands",
 }
 
 

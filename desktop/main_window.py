@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QP
 import core
 from core.app import App
 from core.errors import SellerDeskError
-from desktop.placeholder import PlaceholderTab
 from desktop.platforms.tab import PlatformsTab
 from desktop.products.tab import ProductsTab
+from desktop.schedule.tab import ScheduleTab
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
@@ -39,10 +39,9 @@ class MainWindow(QMainWindow):
         self.platforms = PlatformsTab(app, self.tasks)
         self.platforms.message.connect(self.show_message)
         self.tabs.addTab(self.platforms, icon("platforms"), "Platforms")
-        self.tabs.addTab(PlaceholderTab(
-            "schedule", "Plan your posts",
-            "A calendar of scheduled and published posts for every platform, with a wizard to post many products "
-            "at the best time, and live status as they go out."), icon("schedule"), "Schedule")
+        self.schedule = ScheduleTab(app, self.tasks)
+        self.schedule.message.connect(self.show_message)
+        self.tabs.addTab(self.schedule, icon("schedule"), "Schedule")
         from desktop.analytics.tab import AnalyticsTab
 
         self.analytics = AnalyticsTab(app, self.tasks)

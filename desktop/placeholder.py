@@ -22,7 +22,7 @@ class EmptyState(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         body = QLabel(text)
         body.setWordWrap(True)
-        body.setMaximumWidth(520)
+        body.setFixedWidth(520)  # a wrapped label needs a width, or centring shrinks it and cuts lines off
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         body.setProperty("role", "muted")
         layout = QVBoxLayout(self)

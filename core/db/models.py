@@ -5,13 +5,14 @@ Schema changes go through a new Alembic revision in core/db/migrations/versions,
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core.db.crypto import EncryptedText
 from core.db.types import Money, UTCDateTime, utcnow
 
 
@@ -112,8 +113,9 @@ class PlatformConnection(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(30), unique=True)
-    account_name: Mapped[str] = mapped_column(String(255), default="")
-    account_id: Mapped[str] = mapped_column(String(255), default="")
+    # Who the seller is on the platform: encrypted at rest (core/db/crypto.py).
+    account_name: Mapped[str] = mapped_column(EncryptedText, default="")
+    account_id: Mapped[str] = mapped_column(EncryptedText, default="")
     status: Mapped[str] = mapped_column(String(30), default="not_connected")
     enabled: Mapped[bool] = mapped_column(default=True)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -124,7 +126,12 @@ class PublishJob(Timestamped, Base):
     """Publishing one product to one platform, with its state machine's current state."""
 
     __tablename__ = "publish_jobs"
-    __table_args__ = (Index("ix_publish_jobs_state_due", "state", "scheduled_at"),)
+    __table_args__ = (
+        Index("ix_publish_jobs_state_due", "state", "scheduled_at"),
+        # At most one job per product and platform is still going somewhere: a second one would be a duplicate post.
+        Index("uq_publish_jobs_open", "product_id", "platform", unique=True,
+              sqlite_where=text("state NOT IN ('published', 'cancelled')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
@@ -138,6 +145,33 @@ class PublishJob(Timestamped, Base):
     remote_url: Mapped[str | None] = mapped_column(Text, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     next_step: Mapped[str | None] = mapped_column(Text, default=None)
+    # -- publishing (issue 8) --
+    # The next automatic attempt (backoff, rate limit, outcome check); scheduled_at stays the seller's chosen time.
+    retry_at: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)  # live status, e.g. "waiting for network"
+    # An attempt was sent and no answer came (or SellerDesk stopped mid-attempt): look on the platform first.
+    outcome_unknown: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    events: Mapped[list[PublishJobEvent]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", order_by="PublishJobEvent.id")
+
+
+class PublishJobEvent(Base):
+    """One stored transition of a publish job: from which state to which, when, and why."""
+
+    __tablename__ = "publish_job_events"
+    __table_args__ = (Index("ix_publish_job_events_job", "job_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("publish_jobs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    job: Mapped[PublishJob] = relationship(back_populates="events")
 
 
 class SaleEvent(Base):
@@ -159,7 +193,7 @@ class SaleEvent(Base):
     currency: Mapped[str] = mapped_column(String(3))
     occurred_at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(20), default="sale")  # sale | lead | refund
-    buyer: Mapped[str | None] = mapped_column(Text, default=None)
+    buyer: Mapped[str | None] = mapped_column(EncryptedText, default=None)  # personal data: encrypted at rest
 
 
 class EngagementSnapshot(Base):
@@ -193,3 +227,108 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(50))
     subject: Mapped[str] = mapped_column(String(255), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+
+# -- analytics ---------------------------------------------------------------------------------------------
+
+# Top products: grouping by product reads this index in order, so SQLite neither sorts nor touches the table.
+Index("ix_sale_events_products", SaleEvent.product_id, SaleEvent.currency, SaleEvent.kind, SaleEvent.occurred_at,
+      SaleEvent.amount, SaleEvent.quantity)
+
+
+class PlatformCost(Timestamped, Base):
+    """A platform's rate card as the seller enters it: commission on sales and a listing fee per unit sold.
+
+    It estimates the fees of sales whose platform reported none (hand entries, CSV imports without fees).
+    """
+
+    __tablename__ = "platform_costs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(30), unique=True)
+    commission_percent: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    listing_fee: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class AdSpend(Base):
+    """Money the seller spent promoting on one platform, on one of the seller's local days."""
+
+    __tablename__ = "ad_spend"
+    __table_args__ = (Index("ix_ad_spend_day", "spent_on", "platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(30))
+    spent_on: Mapped[date]
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CurrencyRate(Timestamped, Base):
+    """The seller's own rate for showing ``currency`` amounts in ``base``: 1 currency = rate base."""
+
+    __tablename__ = "currency_rates"
+    __table_args__ = (UniqueConstraint("currency", "base"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    base: Mapped[str] = mapped_column(String(3))
+    # Decimal text, not Money: a rate such as 1 INR = 0.011983 USD needs more than four decimal places.
+    rate: Mapped[str] = mapped_column(String(40))
+
+
+class AnalyticsZone(Base):
+    """The seller's time zone as UTC offsets from ``since`` on (SQLite modifiers such as '+330 minutes').
+
+    Triggers read it to file every sale and snapshot under its local day; core.analytics.rollup rewrites it
+    (and the daily totals) when general.timezone changes.
+    """
+
+    __tablename__ = "analytics_zone"
+
+    since: Mapped[str] = mapped_column(String(19), primary_key=True)  # UTC, 'YYYY-MM-DD HH:MM:SS'
+    modifier: Mapped[str] = mapped_column(String(20))
+    zone: Mapped[str] = mapped_column(String(64))
+
+
+class SalesDaily(Base):
+    """Sales per local day, platform, currency and kind, kept up to date by triggers on sale_events.
+
+    Refunds are counted as positive amounts (platforms report them with either sign). ``*_no_fees`` add up
+    the sales whose platform reported no fees: the rate card in platform_costs estimates theirs.
+    """
+
+    __tablename__ = "sales_daily"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(30), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    quantity: Mapped[int] = mapped_column(default=0)
+    fees: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    amount_no_fees: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    quantity_no_fees: Mapped[int] = mapped_column(default=0)
+
+
+class EngagementDaily(Base):
+    """Engagement gained per local day and platform, kept up to date by triggers on engagement_snapshots.
+
+    Snapshots hold running totals; each one adds what its post gained since the post's previous snapshot.
+    """
+
+    __tablename__ = "engagement_daily"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(30), primary_key=True)
+    likes: Mapped[int] = mapped_column(default=0)
+    comments: Mapped[int] = mapped_column(default=0)
+    shares: Mapped[int] = mapped_column(default=0)
+    saves: Mapped[int] = mapped_column(default=0)
+    reach: Mapped[int] = mapped_column(default=0)
+    impressions: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)

@@ -34,8 +34,8 @@ Everything SellerDesk keeps about your shop, readable without SellerDesk:
 Passwords, tokens and API keys are never exported: they stay in your system keychain.
 """
 
-# Rows SellerDesk keeps for its own machinery, not the seller's data.
-_SKIP_TABLES = {"alembic_version", "apscheduler_jobs"}
+# Rows SellerDesk keeps for its own machinery or derives from other tables (daily totals), not the seller's data.
+_SKIP_TABLES = {"alembic_version", "apscheduler_jobs", "sales_daily", "engagement_daily", "analytics_zone"}
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PySide6.QtCore import Signal
@@ -26,6 +27,7 @@ from desktop.analytics.style import HIGHLIGHT, chart_colours, elide, platform_co
 
 Hover = Callable[[float, float], str | None]
 MAX_TICKS = 8
+TICK_FONT = FontProperties(size=8.5)  # the size style_axes gives tick labels
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -35,37 +37,75 @@ class ChartCanvas(FigureCanvasQTAgg):
     """
 
     def __init__(self) -> None:
-        self.figure = Figure(figsize=(5.6, 2.9), dpi=100, layout="constrained")
+        self.figure = Figure(figsize=(5.6, 2.9), dpi=100)
         super().__init__(self.figure)
-        self.setMinimumHeight(230)
+        self.setMinimumHeight(205)
+        self._ax: Any = None
+        self._legend: Any = None
         self._hover: Hover | None = None
         self._tip: Any = None
         self._background: Any = None
         self.mpl_connect("motion_notify_event", self._moved)
         self.mpl_connect("figure_leave_event", lambda _event: self._hide())
 
-    def reset(self, hover: Hover | None) -> Any:
-        """Clear the figure for a new drawing and return its axes; ``hover(x, y)`` names what is at a point."""
-        self.figure.clear()
+    def reset(self, hover: Hover | None, style: Callable[[Any], None]) -> Any:
+        """Empty the chart for a new drawing and return its axes; ``hover(x, y)`` names what is at a point.
+
+        The axes are made (and styled by ``style``) once; later drawings only swap the data artists, so the
+        ticks, spines and grid are reused: rebuilding them is most of what a redraw would otherwise cost.
+        """
+        if self._ax is None:
+            self._ax = self.figure.add_subplot()
+            style(self._ax)
+        else:
+            for artist in [*self._ax.collections, *self._ax.lines, *self._ax.texts, *self._ax.patches]:
+                artist.remove()
+            self._ax.relim()  # forget the old data's extent
+            self._ax.set_axis_on()
+            self._ax.set_autoscale_on(True)
+        for legend in list(self.figure.legends):
+            legend.remove()
+        self._legend = None
         self._hover = hover
         self._background = None
-        ax = self.figure.add_subplot()
-        self._tip = ax.annotate("", xy=(0, 0), xytext=(12, 12), textcoords="offset points", fontsize=8.5,
-                                color="#ffffff", zorder=10, visible=False, annotation_clip=False,
-                                bbox={"boxstyle": "round,pad=0.45", "fc": "#1f2933", "ec": "none", "alpha": 0.93})
-        self._tip.set_in_layout(False)
-        return ax
+        self._tip = self._ax.annotate("", xy=(0, 0), xytext=(12, 12), textcoords="offset points", fontsize=8.5,
+                                      color="#ffffff", zorder=10, visible=False, annotation_clip=False,
+                                      bbox={"boxstyle": "round,pad=0.45", "fc": "#1f2933", "ec": "none",
+                                            "alpha": 0.93})
+        return self._ax
+
+    def legend(self, handles: list[Any], labels: list[str], colour: str) -> None:
+        """A one-line legend above the chart, lined up with the plot's left edge."""
+        self._legend = self.figure.legend(handles, labels, loc="upper left", ncol=max(1, min(len(labels), 7)),
+                                          frameon=False, fontsize=8, handlelength=1.0, columnspacing=1.2,
+                                          borderaxespad=0.2, labelcolor=colour)
+
+    def _place(self) -> None:
+        """Margins from the tick labels actually shown: what constrained layout finds, at a fifth of its cost."""
+        ax = self._ax
+        renderer = self.get_renderer()
+        width, height = self.figure.bbox.width, self.figure.bbox.height
+        left = _widest(ax.yaxis, ax.get_ylim(), renderer) + 14
+        right = max(14.0, _widest(ax.xaxis, ax.get_xlim(), renderer, last_only=True) / 2 + 6)
+        top, bottom = (34 if self._legend is not None else 12), 24
+        ax.set_position([left / width, bottom / height, max(0.1, (width - left - right) / width),
+                         max(0.1, (height - top - bottom) / height)])
+        if self._legend is not None:
+            self._legend.set_bbox_to_anchor((left / width - 0.01, 1.0), transform=self.figure.transFigure)
 
     def draw(self) -> None:
         """Draw the chart without the tooltip, keep that picture for blitting, then put the tooltip back."""
+        if self._ax is not None and self._ax.axison:
+            self._place()
         shown = self._tip is not None and self._tip.get_visible()
         if shown:
             self._tip.set_visible(False)
         super().draw()
         self._background = self.copy_from_bbox(self.figure.bbox)
         if shown:
+            # Onto the picture only: this may run inside a paint event, where a blit would repaint recursively.
             self._tip.set_visible(True)
-            self._blit_tip()
+            self.figure.draw_artist(self._tip)
 
     def _blit_tip(self) -> None:
         if self._background is None:
@@ -106,6 +146,23 @@ def _bars(ax: Any, boxes: list[tuple[float, float, float, float]], colour: str, 
     """Rectangles (x0, x1, y0, y1) drawn as one collection: a fraction of the cost of one patch per bar."""
     ax.add_collection(PolyCollection([[(x0, y0), (x0, y1), (x1, y1), (x1, y0)] for x0, x1, y0, y1 in boxes],
                                      facecolors=colour, alpha=alpha, linewidths=0))
+
+
+def _widest(axis: Any, limits: tuple[float, float], renderer: Any, *, last_only: bool = False) -> float:
+    """Pixel width of the widest tick label ``axis`` will show (or of the last one, which may overhang)."""
+    low, high = sorted(limits)
+    spots = [v for v in axis.get_majorticklocs() if low - 1e-9 <= v <= high + 1e-9]
+    texts = axis.get_major_formatter().format_ticks(spots) if spots else []
+    if last_only:
+        texts = texts[-1:]
+    return max((renderer.get_text_width_height_descent(t, TICK_FONT, ismath=False)[0] for t in texts if t),
+               default=0.0)
+
+
+def _from_zero(set_limits: Callable[..., Any], limits: tuple[float, float], lowest: float) -> None:
+    """Bars of money start at the axis: no gap below zero unless something is negative."""
+    if lowest >= 0:
+        set_limits(0, limits[1])
 
 
 def _box_at(boxes: list[tuple[float, float, float, float, str]], x: float, y: float) -> str | None:
@@ -151,6 +208,9 @@ class ChartPanel(QFrame):
         layout.addWidget(self.canvas, 1)
 
     # -- drawing -----------------------------------------------------------------------------------------
+    def _style(self, ax: Any) -> None:
+        style_axes(ax, chart_colours(self), grid_axis="x" if self.kind in ("platforms", "products") else "y")
+
     def show_table(self, table: ChartTable, empty_text: str) -> None:
         """Draw ``table`` (or ``empty_text`` when it has nothing to show)."""
         self.table = table
@@ -160,7 +220,7 @@ class ChartPanel(QFrame):
         for button in (self.save_png, self.save_csv):
             button.setEnabled(not table.empty)
         if table.empty:
-            ax = self.canvas.reset(None)
+            ax = self.canvas.reset(None, self._style)
             ax.set_axis_off()
             ax.text(0.5, 0.5, empty_text, transform=ax.transAxes, ha="center", va="center", fontsize=10,
                     color=colours["muted"], wrap=True)
@@ -188,16 +248,13 @@ class ChartPanel(QFrame):
         ax.set_xticks(range(0, len(labels), step), labels[::step])
         ax.set_xlim(-0.6, len(labels) - 0.4)
 
-    def _legend(self, names: list[str], colours: dict[str, str], alpha: float = 1.0) -> None:
-        handles = [Patch(color=platform_colour(n), alpha=alpha) for n in names]
-        self.canvas.figure.legend(handles, [platform_name(n) for n in names], loc="outside upper left",
-                                  ncol=min(len(names), 7), frameon=False, fontsize=8, handlelength=1.0,
-                                  columnspacing=1.2, labelcolor=colours["text"])
+    def _legend(self, names: list[str], colours: dict[str, str]) -> None:
+        self.canvas.legend([Patch(color=platform_colour(n)) for n in names], [platform_name(n) for n in names],
+                           colours["text"])
 
     def _stacked_bars(self, table: ChartTable, colours: dict[str, str]) -> None:
         boxes: list[tuple[float, float, float, float, str]] = []
-        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y))
-        style_axes(ax, colours)
+        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y), self._style)
         above = [0.0] * len(table.labels)
         below = [0.0] * len(table.labels)  # a day of more refunds than sales stacks downwards
         for name, values in table.series.items():
@@ -213,14 +270,14 @@ class ChartPanel(QFrame):
                 boxes.append((*box, f"{platform_name(name)} · {table.labels[n]}\n{self._money(value)}"))
             _bars(ax, mine, platform_colour(name))
         ax.autoscale_view()
+        _from_zero(ax.set_ylim, ax.get_ylim(), min(below))
         self._time_axis(ax, table.labels)
         self._money_axis(ax.yaxis)
         self._legend(list(table.series), colours)
 
     def _platform_bars(self, table: ChartTable, colours: dict[str, str]) -> None:
         boxes: list[tuple[float, float, float, float, str]] = []
-        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y))
-        style_axes(ax, colours, grid_axis="x")
+        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y), self._style)
         revenue, costs, profit = table.series["Revenue"], table.series["Costs"], table.series["Profit"]
         for n, name in enumerate(table.labels):
             text = (f"{platform_name(name)}\nRevenue {self._money(revenue[n])}\nCosts {self._money(costs[n])}"
@@ -230,25 +287,24 @@ class ChartPanel(QFrame):
                 _bars(ax, [box], platform_colour(name), alpha)
                 boxes.append((*box, text))
         ax.autoscale_view()
+        _from_zero(ax.set_xlim, ax.get_xlim(), min(float(v) for v in profit))
         ax.set_yticks(range(len(table.labels)), [platform_name(n) for n in table.labels])
         ax.set_ylim(len(table.labels) - 0.5, -0.5)  # biggest at the top
         ax.axvline(0, color=colours["edge"], linewidth=0.8)
         self._money_axis(ax.xaxis)
         grey = colours["muted"]
-        self.canvas.figure.legend([Patch(color=grey), Patch(color=grey, alpha=0.45)], ["Revenue", "Profit"],
-                                  loc="outside upper left", ncol=2, frameon=False, fontsize=8, handlelength=1.0,
-                                  labelcolor=colours["text"])
+        self.canvas.legend([Patch(color=grey), Patch(color=grey, alpha=0.45)], ["Revenue", "Profit"], colours["text"])
 
     def _product_bars(self, table: ChartTable, colours: dict[str, str]) -> None:
         boxes: list[tuple[float, float, float, float, str]] = []
-        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y))
-        style_axes(ax, colours, grid_axis="x")
+        ax = self.canvas.reset(lambda x, y: _box_at(boxes, x, y), self._style)
         revenue, units = table.series["Revenue"], table.series["Units"]
         for n, label in enumerate(table.labels):
             boxes.append((0.0, float(revenue[n]), n - 0.31, n + 0.31,
                           f"{label}\n{self._money(revenue[n])} · {self._count(units[n])} units"))
-        _bars(ax, [box[:4] for box in boxes], HIGHLIGHT)  # type: ignore[misc]
+        _bars(ax, [(x0, x1, y0, y1) for x0, x1, y0, y1, _text in boxes], HIGHLIGHT)
         ax.autoscale_view()
+        _from_zero(ax.set_xlim, ax.get_xlim(), 0.0)
         ax.set_yticks(range(len(table.labels)), [elide(label, 26) for label in table.labels])
         ax.set_ylim(len(table.labels) - 0.5, -0.5)
         self._money_axis(ax.xaxis)
@@ -262,8 +318,7 @@ class ChartPanel(QFrame):
                      if values[n]]
             return "\n".join([f"{table.labels[n]} · interactions", *lines])
 
-        ax = self.canvas.reset(under)
-        style_axes(ax, colours)
+        ax = self.canvas.reset(under, self._style)
         few = len(table.labels) <= 40
         for name, values in table.series.items():
             ax.plot(range(len(values)), [float(v) for v in values], color=platform_colour(name), linewidth=1.8,

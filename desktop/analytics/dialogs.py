@@ -22,7 +22,7 @@ from core.analytics.periods import zone
 from core.analytics.sales import ProductChoice, SaleRecord, parse_amount, parse_platform
 from core.errors import ValidationError
 from core.products.fields import parse_currency
-from desktop.analytics.style import platform_name
+from desktop.analytics.style import dress_date_edit, platform_name
 
 COMMON_PLATFORMS = ["offline", "whatsapp", "instagram", "facebook", "exhibition"]
 KIND_LABELS = {"sale": "Sale", "refund": "Refund (money given back)", "lead": "Lead (an enquiry, no money yet)"}
@@ -61,6 +61,7 @@ class RecordSaleDialog(QDialog):
         self.when = QDateTimeEdit(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("d MMM yyyy, HH:mm")
+        dress_date_edit(self.when)
         self.buyer = QLineEdit(placeholderText="optional: name or phone")
         self.error = QLabel("")
         self.error.setProperty("role", "error")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.analytics.chart_data import axis_money
@@ -22,6 +23,33 @@ def change_text(value: float | None, is_new: bool = False) -> tuple[str, str]:
     if abs(value) < 0.0005:
         return "no change", ""
     return f"{'↑' if value > 0 else '↓'} {abs(value) * 100:.1f}%", UP if value > 0 else DOWN
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in … when its card is too narrow, with the whole text as its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        """Show ``text``, cut to the label's width."""
+        self._full = text
+        self._fit()
+
+    def text(self) -> str:
+        """The whole text, however much of it shows."""
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 40))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class KpiCard(QFrame):
@@ -41,7 +69,7 @@ class KpiCard(QFrame):
         self.change.setStyleSheet("font-weight: 600;")
         self.versus = QLabel("")
         self.versus.setProperty("role", "muted")
-        self.note = QLabel("")
+        self.note = ElidedLabel()
         self.note.setProperty("role", "muted")
         row = QHBoxLayout()
         row.setSpacing(6)

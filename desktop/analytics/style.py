@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
+from core.paths import resources_dir
+
 # Hues near each brand's own where they stay apart from one another; a platform keeps its colour in every chart.
 PLATFORM_COLOURS = {
     "shopify": "#5e8e3e", "etsy": "#f1641e", "meesho": "#9f2089", "instagram": "#e1306c", "facebook": "#1877f2",
@@ -37,6 +39,22 @@ def platform_name(platform: str) -> str:
         return NAMES[platform]
     head, _, tail = platform.partition("-")
     return head.capitalize() + (f"-{tail.upper()}" if len(tail) <= 3 and tail else f" {tail}" if tail else "")
+
+
+# The shared style sheet dresses combo boxes but not date edits; this matches them (same border, same chevron).
+_DATE_EDIT_STYLE = """
+QDateTimeEdit { padding: 5px 7px; padding-right: 24px; border: 1px solid palette(mid); border-radius: 5px;
+                background: palette(base); }
+QDateTimeEdit:focus { border: 1px solid palette(highlight); }
+QDateTimeEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 22px;
+                           border: none; }
+QDateTimeEdit::down-arrow { image: url(@ICONS@/chevron-down.svg); width: 12px; height: 12px; }
+"""
+
+
+def dress_date_edit(edit: QWidget) -> None:
+    """Give a date (or date-time) edit with a calendar pop-up the look of the app's combo boxes."""
+    edit.setStyleSheet(_DATE_EDIT_STYLE.replace("@ICONS@", (resources_dir() / "icons").as_posix()))
 
 
 def chart_colours(widget: QWidget) -> dict[str, str]:

@@ -3,12 +3,11 @@ period before; and, before the first sale, a page that shows how to record or im
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,9 +27,8 @@ from PySide6.QtWidgets import (
 from core.analytics.periods import PRESETS, Period, preset_period, zone
 from core.app import App
 from core.errors import SellerDeskError
-from core.paths import resources_dir
 from desktop.analytics.kpi import KpiRow
-from desktop.placeholder import EmptyState
+from desktop.analytics.style import dress_date_edit
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
 
@@ -39,14 +37,6 @@ if TYPE_CHECKING:  # matplotlib loads when the tab is first shown, not when the 
     from desktop.analytics.charts import ChartPanel
 
 CUSTOM = "custom"
-# The shared style sheet dresses combo boxes but not date edits; these match them (same border, same chevron).
-_DATE_EDIT_STYLE = """
-QDateEdit { padding: 5px 7px; padding-right: 24px; border: 1px solid palette(mid); border-radius: 5px;
-            background: palette(base); }
-QDateEdit:focus { border: 1px solid palette(highlight); }
-QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right; width: 22px; border: none; }
-QDateEdit::down-arrow { image: url(@ICONS@/chevron-down.svg); width: 12px; height: 12px; }
-"""
 EDIT_DELAY_MS = 400  # typing a date fires a change per digit; load once the seller pauses
 EMPTY_TEXT = {"revenue": "No sales in this period.", "platforms": "No sales in this period.",
               "products": "No product sold in this period.",
@@ -67,7 +57,6 @@ class AnalyticsTab(QWidget):
         self.locale = app.settings.get("general.locale")
         self.summary: Summary | None = None
         self.charts: dict[str, ChartPanel] = {}
-        self.last_redraw_ms: float | None = None
         self._generation = 0
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(self.reload)
@@ -80,7 +69,7 @@ class AnalyticsTab(QWidget):
         self.range = QComboBox()
         for key, label in PRESETS.items():
             self.range.addItem(label, key)
-        self.range.addItem("Custom…", CUSTOM)
+        self.range.addItem("Custom dates", CUSTOM)
         self.range.setCurrentIndex(list(PRESETS).index("30d"))
         self.range.currentIndexChanged.connect(self._range_changed)
         today = self._today()
@@ -89,7 +78,7 @@ class AnalyticsTab(QWidget):
                              displayFormat="d MMM yyyy")
         for edit in (self.start, self.end):
             edit.dateChanged.connect(lambda _date: self._edit_timer.start())
-            edit.setStyleSheet(_DATE_EDIT_STYLE.replace("@ICONS@", (resources_dir() / "icons").as_posix()))
+            dress_date_edit(edit)
             edit.hide()
         self.compared = QLabel("")
         self.compared.setProperty("role", "muted")
@@ -141,25 +130,34 @@ class AnalyticsTab(QWidget):
         outer.addWidget(self.stack)
 
     def _empty_page(self) -> QWidget:
-        self.empty = EmptyState(
-            "analytics", "No sales yet",
-            "Sales from connected platforms arrive by themselves. Sales made elsewhere — WhatsApp, walk-in buyers, "
-            "a fair — you can record one at a time, or import from a spreadsheet saved as CSV with the columns "
-            "date, platform, sku, quantity, amount (and optionally currency, fees, kind, buyer, order_id).")
+        """Before the first sale: what this tab will show, and the two ways to get sales into it."""
+        picture = QLabel()
+        picture.setPixmap(icon("analytics").pixmap(QSize(64, 64)))
+        title = QLabel("No sales yet")
+        title.setProperty("role", "heading")
+        body = _paragraph("Sales on connected platforms appear here by themselves. Add the ones made elsewhere — "
+                          "on WhatsApp, to walk-in buyers, at a fair — and see what sells where: revenue, profit "
+                          "and engagement per platform and product.")
         record = QPushButton(icon("add", "#ffffff"), "Record a sale…")
         record.setProperty("primary", True)
         record.clicked.connect(self.record_sale_dialog)
         import_button = QPushButton(icon("import"), "Import sales from CSV…")
         import_button.clicked.connect(lambda: self.import_csv())
         self.empty_buttons = (record, import_button)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(record)
-        row.addWidget(import_button)
-        row.addStretch(1)
-        layout = self.empty.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertLayout(layout.count() - 1, row)  # above the bottom stretch, under the explanation
+        columns = _paragraph("A CSV file needs the columns <b>date</b>, <b>platform</b>, <b>sku</b> and "
+                             "<b>amount</b>; it may add quantity, currency, fees, kind (sale, refund or lead), buyer "
+                             "and order_id. Importing the same file twice adds nothing.")
+        columns.setProperty("role", "muted")
+        self.empty = QWidget()
+        layout = QVBoxLayout(self.empty)
+        layout.addStretch(1)
+        for widget in (picture, title, body):
+            layout.addLayout(_centred(widget))
+        layout.addSpacing(10)
+        layout.addLayout(_centred(record, import_button))
+        layout.addSpacing(14)
+        layout.addLayout(_centred(columns))
+        layout.addStretch(2)
         return self.empty
 
     def _build_charts(self) -> None:
@@ -184,7 +182,7 @@ class AnalyticsTab(QWidget):
         self.reload()
 
     # -- the period --------------------------------------------------------------------------------------
-    def _today(self) -> Any:
+    def _today(self) -> date:
         return datetime.now(zone(self.app.settings.get("general.timezone"))).date()
 
     def period(self) -> Period:
@@ -199,7 +197,7 @@ class AnalyticsTab(QWidget):
         """Pick a preset range ('7d', '30d', 'month', 'last-month', 'year' or 'custom')."""
         self.range.setCurrentIndex(self.range.findData(key))
 
-    def set_custom(self, start: Any, end: Any) -> None:
+    def set_custom(self, start: date, end: date) -> None:
         """Show the custom period ``start``..``end`` (dates)."""
         for edit, day in ((self.start, start), (self.end, end)):
             edit.blockSignals(True)
@@ -228,7 +226,7 @@ class AnalyticsTab(QWidget):
             self.message.emit(str(exc))
             return None
         self._generation += 1
-        generation, started = self._generation, time.perf_counter()
+        generation = self._generation
         timezone, currency = self.app.settings.get("general.timezone"), self.app.settings.get("general.currency")
         db = self.app.db
 
@@ -238,9 +236,9 @@ class AnalyticsTab(QWidget):
             return summarize(db, period, timezone=timezone, currency=currency)
 
         return self.tasks.start("Loading analytics", work, on_failure=self._failed,
-                                on_success=lambda summary: self._loaded(generation, started, summary))
+                                on_success=lambda summary: self._loaded(generation, summary))
 
-    def _loaded(self, generation: int, started: float, summary: Summary) -> None:
+    def _loaded(self, generation: int, summary: Summary) -> None:
         if generation != self._generation:
             return  # a newer period was asked for while this one loaded
         self.summary = summary
@@ -255,7 +253,6 @@ class AnalyticsTab(QWidget):
         self.currency.blockSignals(False)
         self.currency.setVisible(len(codes) > 1)
         self._draw()
-        self.last_redraw_ms = (time.perf_counter() - started) * 1000
         self.loaded.emit()
 
     def _draw(self) -> None:
@@ -342,3 +339,22 @@ def _span(period: Period, locale: str) -> str:
 
     start = format_skeleton("MMMd", period.start, locale=locale)
     return f"{start} – {format_skeleton('yMMMd', period.end, locale=locale)}"
+
+
+def _paragraph(text: str) -> QLabel:
+    """Centred, wrapped text of a fixed width, so that it is as tall as its lines (a layout alignment would clip
+    a wrapped label to the height of its size hint)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setFixedWidth(520)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _centred(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row

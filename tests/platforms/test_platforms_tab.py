@@ -25,7 +25,7 @@ def test_connect_test_and_disconnect(qtbot, window, monkeypatch, stand_ins: tupl
     tab = window.platforms
     tab.refresh()
     names = [tab.list.item(r).text().split("\n")[0] for r in range(tab.list.count())]
-    assert names == ["Etsy", "Shopify"]
+    assert {"Etsy", "Shopify"} <= set(names)
 
     _select(tab, "shopify")
     assert tab.detail.heading.text() == "Shopify" and not tab.detail.test_button.isEnabled()

@@ -1,0 +1,99 @@
+"""Periods of the seller's local days (general.timezone) and their bounds in UTC, where sales are stored.
+
+A sale at 23:30 IST on the 1st is 18:00 UTC on the 1st; one at 00:30 IST on the 2nd is 19:00 UTC on the 1st:
+the day is only known after the offset, so every period is turned into UTC bounds before it meets the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import ValidationError
+
+# Ten years: more than any comparison a seller makes, and a typed year 20226 fails fast instead of summing forever.
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(
+                f"The period ends ({self.end}) before it starts ({self.start}).", hint="Swap the two dates."
+            )
+        if self.days > MAX_DAYS:
+            raise ValidationError(f"The period is {self.days} days long; at most {MAX_DAYS} are summed at once.")
+
+    @property
+    def days(self) -> int:
+        """How many local days the period holds."""
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one (what changes are compared with)."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def dates(self) -> list[date]:
+        """Every day of the period, in order."""
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (general.timezone), or a message saying how to fix the setting."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"{name!r} is not a time zone.", field="general.timezone",
+            hint="Set one like Asia/Kolkata: sellerdesk config set general.timezone Asia/Kolkata",
+        ) from None
+
+
+def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC instant the local ``day`` begins (the first midnight; where midnight is skipped, when the day starts)."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def utc_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC half-open interval [start, end) covering the period's local days."""
+    return local_midnight_utc(period.start, tz), local_midnight_utc(period.end + timedelta(days=1), tz)
+
+
+def parse_day(raw: str, field: str = "date") -> date:
+    """A day written as YYYY-MM-DD (what --from/--to and CSV files use)."""
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(f"{raw!r} is not a date.", field=field,
+                              hint="Write it as YYYY-MM-DD, e.g. 2026-11-01.") from None
+
+
+# The date-range picker's presets, in the order it shows them.
+PRESETS = {"7d": "Last 7 days", "30d": "Last 30 days", "month": "This month", "last-month": "Last month",
+           "year": "This year"}
+
+
+def preset_period(name: str, today: date) -> Period:
+    """The period a preset names, ending ``today`` (the seller's local date) where it runs to now."""
+    if name == "7d":
+        return Period(today - timedelta(days=6), today)
+    if name == "30d":
+        return Period(today - timedelta(days=29), today)
+    if name == "month":
+        return Period(today.replace(day=1), today)
+    if name == "last-month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return Period(end.replace(day=1), end)
+    if name == "year":
+        return Period(date(today.year, 1, 1), today)
+    raise ValidationError(f"There is no date range called {name!r}.", hint=f"Use one of: {', '.join(PRESETS)}.")
