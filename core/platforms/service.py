@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
 
-from core.db.models import AuditEvent, EngagementSnapshot, Product, PublishJob, SaleEvent
+from core.db.models import AuditEvent, EngagementSnapshot, PublishJob
 from core.db.types import utcnow
 from core.platforms.base import ConnectOptions, Platform, PreferenceField
 from core.platforms.connections import (
@@ -117,23 +116,23 @@ def import_sales(app: App, name: str, *, since: datetime | None = None, target: 
     start = since or utcnow() - timedelta(days=days)
     with _opened(app, name, target) as platform:
         sales = platform.fetch_sales(start)
-    new = 0
+    from core.analytics.sales import SaleRecord
+    from core.analytics.sales import import_sales as store_sales
+
     with app.db.session() as session:
-        by_sku = {sku: pid for sku, pid in session.execute(
-            select(Product.sku, Product.id).where(Product.deleted_at.is_(None), Product.sku.is_not(None)))}
         by_listing = {rid: pid for rid, pid in session.execute(
             select(PublishJob.remote_id, PublishJob.product_id).where(
                 PublishJob.platform == name, PublishJob.remote_id.is_not(None)))}
-        for sale in sales:
-            product_id = by_sku.get(sale.sku or "") or by_listing.get(sale.remote_listing_id or "")
-            # (platform, external_id) is unique: a sale seen before is skipped by the database itself.
-            result = session.execute(insert(SaleEvent).values(
-                platform=name, external_id=sale.external_id, product_id=product_id, quantity=sale.quantity,
-                amount=sale.amount, fees=sale.fees, currency=sale.currency, occurred_at=sale.occurred_at,
-                kind=sale.kind,
-            ).on_conflict_do_nothing(index_elements=["platform", "external_id"]))
-            new += result.rowcount  # type: ignore[attr-defined]
-    return SalesImport(name, new, len(sales) - new)
+    # One writer for sales: a sale seen before is stored once, and corrected if the platform changed its figures
+    # (e.g. fees settled after the order).
+    report = store_sales(app.db, [
+        SaleRecord(platform=name, external_id=sale.external_id, occurred_at=sale.occurred_at, amount=sale.amount,
+                   currency=sale.currency, quantity=sale.quantity, fees=sale.fees, product_sku=sale.sku,
+                   product_id=by_listing.get(sale.remote_listing_id or ""), kind=sale.kind)
+        for sale in sales
+    ])
+    new = report.added
+    return SalesImport(name, new, report.updated + report.unchanged)
 
 
 def import_engagement(app: App, name: str, remote_ids: list[str], *, target: Platform | None = None) -> int:
