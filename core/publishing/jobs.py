@@ -1,0 +1,254 @@
+"""Publish jobs in the database: creating them, moving them through the state machine, reading them back.
+
+Every move is one committed transaction holding both the new state and a PublishJobEvent saying why, so the
+stored history is what happened, in order, even after a crash. Claims are compare-and-set updates: two workers,
+or two SellerDesk processes, can never both take the same job.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.db.database import Database
+from core.db.models import Product, PublishJob, PublishJobEvent
+from core.db.types import utcnow
+from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
+from core.platforms.specs import display_name
+from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
+
+PRIORITY_SCHEDULED = 0
+PRIORITY_NOW = 100  # publish-now and the seller's retries jump the queue
+
+
+@dataclass(frozen=True)
+class JobView:
+    """One publish job as plain data (for the GUI, the CLI and the queue)."""
+
+    id: int
+    product_id: int
+    product_title: str
+    platform: str
+    state: State
+    scheduled_at: datetime | None
+    retry_at: datetime | None
+    priority: int
+    attempts: int
+    idempotency_key: str
+    remote_id: str | None
+    remote_url: str | None
+    last_error: str | None
+    next_step: str | None
+    note: str | None
+    outcome_unknown: bool
+    started_at: datetime | None
+    published_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def due(self) -> datetime | None:
+        """When the next automatic attempt is due: a pending retry or check, else the seller's chosen time."""
+        return self.retry_at or self.scheduled_at
+
+    @property
+    def label(self) -> str:
+        """How messages name the job: ``#12 'Blue mug' on Etsy``."""
+        title = self.product_title if len(self.product_title) <= 50 else self.product_title[:49] + "…"
+        return f"#{self.product_id} '{title}' on {display_name(self.platform)}"
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (times in ISO 8601 UTC)."""
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for key, value in data.items():
+            if isinstance(value, datetime):
+                data[key] = value.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One stored transition of a job."""
+
+    at: datetime
+    from_state: str
+    to_state: str
+    message: str
+
+
+def _view(job: PublishJob, title: str) -> JobView:
+    return JobView(
+        id=job.id, product_id=job.product_id, product_title=title, platform=job.platform,
+        state=job.state,  # type: ignore[arg-type]
+        scheduled_at=job.scheduled_at, retry_at=job.retry_at, priority=job.priority, attempts=job.attempts,
+        idempotency_key=job.idempotency_key,
+        remote_id=job.remote_id, remote_url=job.remote_url, last_error=job.last_error, next_step=job.next_step,
+        note=job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
+        published_at=job.published_at, updated_at=job.updated_at,
+    )
+
+
+def _load(session: Session, job_id: int) -> tuple[PublishJob, str]:
+    row = session.execute(select(PublishJob, Product.title).join(Product, Product.id == PublishJob.product_id)
+                          .where(PublishJob.id == job_id)).first()
+    if row is None:
+        raise NotFound(f"There is no publish job #{job_id}.", hint="See the jobs with: sellerdesk jobs list")
+    return row[0], row[1]
+
+
+def _record(session: Session, job: PublishJob, before: str, message: str, now: datetime) -> None:
+    session.add(PublishJobEvent(job_id=job.id, at=now, from_state=before, to_state=job.state, message=message))
+
+
+def get_job(db: Database, job_id: int) -> JobView:
+    """The job ``job_id`` (NotFound if there is none)."""
+    with db.session() as session:
+        return _view(*_load(session, job_id))
+
+
+def list_jobs(db: Database, *, states: Iterable[str] | None = None, platform: str | None = None,
+              ids: Iterable[int] | None = None) -> list[JobView]:
+    """Jobs in time order (when they went out, else when they are planned), optionally only some states, one
+    platform, or some ids."""
+    query = select(PublishJob, Product.title).join(Product, Product.id == PublishJob.product_id)
+    if states is not None:
+        query = query.where(PublishJob.state.in_(list(states)))
+    if platform is not None:
+        query = query.where(PublishJob.platform == platform)
+    if ids is not None:
+        query = query.where(PublishJob.id.in_(list(ids)))
+    with db.session() as session:
+        views = [_view(job, title) for job, title in session.execute(query.order_by(PublishJob.id))]
+    return sorted(views, key=lambda v: (v.published_at or v.scheduled_at or v.updated_at, v.id))
+
+
+def job_events(db: Database, job_id: int) -> list[EventView]:
+    """Every stored transition of ``job_id``, oldest first."""
+    with db.session() as session:
+        _load(session, job_id)
+        rows = session.scalars(select(PublishJobEvent).where(PublishJobEvent.job_id == job_id)
+                               .order_by(PublishJobEvent.id))
+        return [EventView(e.at, e.from_state, e.to_state, e.message) for e in rows]
+
+
+def _cas_move(session: Session, job_id: int, to: State, message: str, now: datetime,
+              expect: Iterable[str] | None, **fields: Any) -> JobView:
+    # Compare-and-set on the state read: a claim or another process moving the job in between makes the update
+    # touch nothing, and the move is re-checked against the state the job really has now.
+    for _ in range(10):
+        job, title = _load(session, job_id)
+        before = job.state
+        check_transition(job.id, before, to, expect)
+        result = session.execute(update(PublishJob).where(PublishJob.id == job_id, PublishJob.state == before)
+                                 .values(state=to, updated_at=now, **fields))
+        session.expire_all()
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            job, title = _load(session, job_id)
+            _record(session, job, before, message, now)
+            session.flush()
+            return _view(job, title)
+    raise StorageError(f"Publish job #{job_id} kept changing while SellerDesk tried to update it.",
+                       hint="Try again in a moment.")
+
+
+def _schedule(session: Session, product_id: int, platform: str, at: datetime, priority: int, message: str,
+              now: datetime) -> JobView:
+    product = session.get(Product, product_id)
+    if product is None or product.deleted_at is not None:
+        raise NotFound(f"There is no product #{product_id}.", hint="See the products with: sellerdesk products list")
+    jobs = session.scalars(select(PublishJob).where(PublishJob.product_id == product_id,
+                                                    PublishJob.platform == platform)).all()
+    name = display_name(platform)
+    for job in jobs:
+        if job.state == "published":
+            raise ValidationError(
+                f"#{product_id} '{product.title}' is already published on {name}"
+                + (f" ({job.remote_url})." if job.remote_url else "."), field="platform",
+                hint=f"Edit the product to change the {name} listing; it is not posted twice.")
+    open_job = next((j for j in jobs if j.state in OPEN_STATES), None)
+    if open_job is None:
+        # The partial unique index refuses a second open job even if another process races this one here.
+        open_job = PublishJob(product_id=product_id, platform=platform, state="draft", attempts=0,
+                              idempotency_key=secrets.token_hex(16), priority=priority)
+        session.add(open_job)
+        session.flush()
+    return _cas_move(session, open_job.id, "scheduled", message or "scheduled", now, SELLER_MOVABLE,
+                     scheduled_at=at, retry_at=None, priority=priority, next_step=None, note=None)
+
+
+def create_job(db: Database, product_id: int, platform: str, *, at: datetime, priority: int = PRIORITY_SCHEDULED,
+               message: str = "", now: datetime | None = None) -> JobView:
+    """Schedule ``product_id`` on ``platform`` at ``at``; an open job for the pair is rescheduled, never doubled.
+
+    Refuses a product that is already published there, or is being published right now.
+    """
+    with db.session() as session:
+        return _schedule(session, product_id, platform, at, priority, message, now or utcnow())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One job to make in a batch."""
+
+    product_id: int
+    platform: str
+    at: datetime
+    priority: int = PRIORITY_SCHEDULED
+    message: str = ""
+
+
+def create_jobs(db: Database, planned: Sequence[Planned], *, now: datetime) -> list[JobView | SellerDeskError]:
+    """create_job for many pairs in one transaction (a bulk action stays quick); each pair's refusal is returned in
+    its place instead of stopping the others."""
+    outcomes: list[JobView | SellerDeskError] = []
+    with db.session() as session:
+        for item in planned:
+            try:
+                outcomes.append(_schedule(session, item.product_id, item.platform, item.at, item.priority,
+                                          item.message, now))
+            except SellerDeskError as exc:  # refused before anything of this pair was written
+                outcomes.append(exc)
+    return outcomes
+
+
+def move(db: Database, job_id: int, to: State, message: str, *, now: datetime | None = None,
+         expect: Iterable[str] | None = None, **fields: Any) -> JobView:
+    """Move job ``job_id`` to ``to``, setting ``fields``; IllegalTransition if its state cannot go there, or is not
+    one of ``expect`` (the states the caller means to move it from)."""
+    with db.session() as session:
+        return _cas_move(session, job_id, to, message, now or utcnow(), expect, **fields)
+
+
+def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -> JobView | None:
+    """Take job ``job_id`` for one attempt (→ publishing, committed before anything is sent), or None if it is no
+    longer waiting (cancelled, rescheduled, taken by another worker or process).
+
+    ``checking`` claims a needs-attention job whose last outcome is unknown, to look for it on the platform.
+    """
+    source: Sequence[str] = ("needs_attention",) if checking else ("scheduled",)
+    condition = [PublishJob.id == job_id, PublishJob.state.in_(source)]
+    if checking:
+        condition.append(PublishJob.outcome_unknown.is_(True))
+    with db.session() as session:
+        result = session.execute(update(PublishJob).where(*condition).values(
+            state="publishing", attempts=PublishJob.attempts + 1, started_at=now, note=None, next_step=None,
+            updated_at=now))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        job, title = _load(session, job_id)
+        _record(session, job, source[0], "checking the platform for the earlier attempt" if checking
+                else f"attempt {job.attempts} started", now)
+        session.flush()
+        return _view(job, title)
+
+
+def note(db: Database, job_ids: Iterable[int], text: str | None) -> None:
+    """Set the live status note of waiting jobs (e.g. "waiting for network"); their state does not change."""
+    with db.session() as session:
+        session.execute(update(PublishJob).where(PublishJob.id.in_(list(job_ids)), PublishJob.state == "scheduled")
+                        .values(note=text))

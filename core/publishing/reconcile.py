@@ -1,0 +1,68 @@
+"""What SellerDesk does at start (and after the computer slept) so that nothing is lost, doubled or silently late.
+
+- A job still "publishing" belonged to a SellerDesk that stopped mid-attempt (crash, kill, power cut). Whether the
+  listing exists is unknown, so the job needs attention and is checked on the platform at once; it is never simply
+  sent again.
+- A scheduled job whose time passed while SellerDesk was closed goes out now if it is late by no more than the
+  grace window; otherwise the seller decides (publish now or reschedule), since a late post can be worse than none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core.db.database import Database
+from core.platforms.specs import display_name
+from core.publishing.jobs import JobView, list_jobs, move
+
+MISSED_CLOSED = "Missed its time while SellerDesk was closed: publish now or reschedule"
+MISSED_ASLEEP = "Missed its time while the computer was asleep: publish now or reschedule"
+
+
+@dataclass
+class StartPlan:
+    """The jobs sorted at start: to attempt now, to check now, to put on the schedule, and those the seller decides."""
+
+    run_now: list[JobView] = field(default_factory=list)
+    check_now: list[JobView] = field(default_factory=list)
+    later: list[JobView] = field(default_factory=list)
+    missed: list[JobView] = field(default_factory=list)
+    interrupted: list[JobView] = field(default_factory=list)
+
+
+def recover_interrupted(db: Database, now: datetime) -> list[JobView]:
+    """Move every job left "publishing" by a stopped SellerDesk to needs-attention with an immediate check."""
+    recovered = []
+    for job in list_jobs(db, states=["publishing"]):
+        name = display_name(job.platform)
+        recovered.append(move(
+            db, job.id, "needs_attention", "SellerDesk stopped during the attempt: the outcome is unknown", now=now,
+            expect=("publishing",), outcome_unknown=True, retry_at=now,
+            next_step=f"SellerDesk stopped while publishing this. It looks on {name} for the listing before anything "
+                      "is sent again; do not post it by hand."))
+    return recovered
+
+
+def mark_missed(db: Database, job_id: int, now: datetime, step: str) -> JobView:
+    """Park a scheduled job whose time passed beyond the grace window until the seller decides."""
+    return move(db, job_id, "needs_attention", "missed its time", now=now, expect=("scheduled",), next_step=step,
+                retry_at=None, note=None)
+
+
+def plan_start(db: Database, now: datetime, grace: timedelta) -> StartPlan:
+    """Recover interrupted attempts, then sort every waiting job by what happens to it now (see the module doc)."""
+    plan = StartPlan(interrupted=recover_interrupted(db, now))
+    for job in list_jobs(db, states=["scheduled", "needs_attention"]):
+        due = job.due
+        if job.state == "needs_attention":
+            if job.outcome_unknown and due is not None:
+                (plan.check_now if due <= now else plan.later).append(job)
+            continue
+        if due is None or due > now:
+            plan.later.append(job)
+        elif now - due <= grace:
+            plan.run_now.append(job)
+        else:
+            plan.missed.append(mark_missed(db, job.id, now, MISSED_CLOSED))
+    return plan

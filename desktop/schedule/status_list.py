@@ -1,0 +1,148 @@
+"""The live status list: every post that is waiting, going out, done or stuck, updated as jobs move, with the
+reason and next step of any that needs the seller, and Retry / Cancel for the selected one."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.platforms.specs import display_name
+from core.publishing.jobs import JobView
+from core.publishing.states import ATTENTION_STATES, LABELS, SELLER_MOVABLE
+from core.publishing.timezones import format_local
+from desktop.schedule.calendar import platform_colour
+
+COLUMNS = ("Post", "Platform", "Status", "When")
+FILTERS = {"Needs me": ATTENTION_STATES, "Upcoming": frozenset({"scheduled", "publishing"}), "All": None}
+RETRYABLE = frozenset({"failed", "needs_attention"})
+STATE_COLOURS = {"failed": "#d64545", "needs_attention": "#c77700", "published": "#2f8f46", "publishing": "#2f6fdf"}
+
+
+class StatusList(QWidget):
+    """A table of jobs; ``retryRequested(id)`` and ``cancelRequested(id)`` ask the tab to act."""
+
+    retryRequested = Signal(int)
+    cancelRequested = Signal(int)
+
+    def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.jobs: dict[int, JobView] = {}
+        self.heading = QLabel("Posts")
+        self.heading.setProperty("role", "heading")
+        self.filter = QComboBox()
+        self.filter.addItems(list(FILTERS))
+        self.filter.setCurrentText("All")
+        self.filter.currentTextChanged.connect(lambda _: self._redraw())
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.retry = QPushButton("Retry")
+        self.retry.setToolTip("Send it again now (an unanswered attempt is looked for on the platform first).")
+        self.cancel = QPushButton("Cancel post")
+        self.retry.clicked.connect(lambda: self._act(self.retryRequested))
+        self.cancel.clicked.connect(lambda: self._act(self.cancelRequested))
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.filter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry)
+        buttons.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(buttons)
+        self._selection_changed()
+
+    def set_jobs(self, jobs: list[JobView]) -> None:
+        """Show exactly these jobs."""
+        self.jobs = {job.id: job for job in jobs}
+        self._redraw()
+
+    def update_job(self, job: JobView) -> None:
+        """Show ``job``'s new state (adding it if it is new)."""
+        self.jobs[job.id] = job
+        self._redraw()
+
+    def selected_id(self) -> int | None:
+        """The job of the selected row."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+
+    def select(self, job_id: int) -> None:
+        """Select ``job_id``'s row (if shown)."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == job_id:
+                self.table.selectRow(row)
+                return
+
+    def _redraw(self) -> None:
+        keep = self.selected_id()
+        wanted = FILTERS[self.filter.currentText()]
+        jobs = [j for j in self.jobs.values() if j.state != "cancelled" and (wanted is None or j.state in wanted)]
+        # What needs the seller first, then the soonest.
+        jobs.sort(key=lambda j: (j.state not in ATTENTION_STATES, (j.published_at or j.due or j.updated_at), j.id))
+        self.table.setRowCount(len(jobs))
+        for row, job in enumerate(jobs):
+            moment = job.published_at or job.due
+            when = f"{moment.astimezone(self.zone):%a %d %b, %H:%M}" if moment else ""
+            cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), LABELS[job.state], when)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip("\n".join(filter(None, [job.label, format_local(moment, self.zone), job.last_error,
+                                                        job.next_step, job.note, job.remote_url])))
+                if column == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, job.id)
+                if column == 1:
+                    item.setForeground(QColor(platform_colour(job.platform)))
+                if column == 2 and job.state in STATE_COLOURS:
+                    item.setForeground(QColor(STATE_COLOURS[job.state]))
+                self.table.setItem(row, column, item)
+        self.heading.setText(f"Posts ({len(jobs)})")
+        if keep is not None:
+            self.select(keep)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        job = self.jobs.get(self.selected_id() or -1)
+        self.retry.setEnabled(job is not None and job.state in RETRYABLE)
+        self.cancel.setEnabled(job is not None and job.state in SELLER_MOVABLE)
+        self.detail.setText("" if job is None else " ".join(filter(None, [
+            job.last_error if job.state != "published" else None, job.next_step, job.note,
+            job.remote_url if job.state == "published" else None])))
+
+    def _act(self, signal: Signal) -> None:
+        job_id = self.selected_id()
+        if job_id is not None:
+            signal.emit(job_id)  # type: ignore[attr-defined]

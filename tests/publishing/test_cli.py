@@ -1,0 +1,71 @@
+"""``sellerdesk publish``, ``jobs`` and ``run-scheduler`` as a seller would use them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.app import App
+from core.publishing.jobs import get_job, list_jobs
+from tests.fakes.etsy import EtsyStandIn
+from tests.fakes.shopify import ShopifyStandIn
+from tests.platforms.conftest import add_product
+from tests.publishing.conftest import add_photographed_product
+
+FUTURE = datetime.now(UTC) + timedelta(days=30)
+
+
+def test_publish_at_a_local_time_schedules_it_in_ist(shop: App, cli) -> None:
+    product = add_product(shop)
+    local = FUTURE.astimezone(ZoneInfo("Asia/Kolkata")).replace(hour=18, minute=30)
+    result = cli("publish", str(product), "--platform", "all", "--at", local.strftime("%Y-%m-%dT%H:%M"))
+    assert result.code == 0, result.err
+    assert f"Scheduled #{product} 'Blue Glazed Stoneware Mug' on Etsy for " in result.out
+    assert f"{local:%d %b %Y}, 18:30 IST" in result.out
+    assert "goes out while SellerDesk's window or 'sellerdesk run-scheduler' is running" in result.out
+    jobs = list_jobs(shop.db)
+    assert {j.scheduled_at for j in jobs} == {local.astimezone(UTC).replace(second=0, microsecond=0)}
+
+    listed = cli("--json", "jobs", "list")
+    rows = json.loads(listed.out)
+    assert [r["state"] for r in rows] == ["scheduled", "scheduled"] and rows[0]["platform"] in ("etsy", "shopify")
+    table = cli("jobs", "list", "--platform", "shopify")
+    assert "Scheduled" in table.out and "18:30 IST" in table.out and "Etsy" not in table.out
+
+    cancelled = cli("jobs", "cancel", str(jobs[0].id))
+    assert cancelled.code == 0 and f"Cancelled job #{jobs[0].id}" in cancelled.out
+    again = cli("jobs", "cancel", str(jobs[0].id))
+    assert again.code == 1 and "it was cancelled" in again.err
+
+
+def test_a_time_the_clocks_skip_is_refused_on_the_command_line(shop: App, cli) -> None:
+    shop.settings.set("general.timezone", "America/New_York")
+    result = cli("publish", str(add_product(shop)), "--platform", "etsy", "--at", "2027-03-14T02:30")
+    assert result.code == 1 and "clocks jump from 02:00 to 03:00" in result.err
+    assert list_jobs(shop.db) == []
+
+
+def test_publish_now_waits_and_prints_progress(shop: App, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn,
+                                               cli, tmp_path) -> None:
+    product = add_photographed_product(shop, tmp_path)
+    shop.settings.set("platforms.http.max_retries", 0)
+    result = cli("publish", str(product), "--platform", "etsy", "--platform", "shopify")
+    assert result.code == 0, result.out + result.err
+    assert f"#{product} 'Blue Glazed Stoneware Mug' on Etsy: publishing…" in result.out
+    assert f"#{product} 'Blue Glazed Stoneware Mug' on Etsy: published: https://www.etsy.com/listing/" in result.out
+    assert len(etsy_server.listings) == 1 and len(shopify_server.products) == 1
+    shown = cli("jobs", "show", str(list_jobs(shop.db)[0].id))
+    assert "scheduled → publishing: attempt 1 started" in shown.out and "publishing → published" in shown.out
+
+
+def test_retry_sends_a_failed_job_again(shop: App, cli) -> None:
+    from core.publishing.jobs import claim, create_job, move
+
+    job = create_job(shop.db, add_product(shop), "etsy", at=FUTURE)
+    claim(shop.db, job.id, now=FUTURE)
+    move(shop.db, job.id, "failed", "refused", last_error="Etsy: refused")
+    result = cli("jobs", "retry", str(job.id))
+    assert result.code == 0 and "will be tried again now" in result.out and "run-scheduler" in result.out
+    assert get_job(shop.db, job.id).state == "scheduled"
+    assert cli("jobs", "retry", "999").code == 1
