@@ -25,7 +25,7 @@ class TaskSignals(QObject):
     progress = Signal(int, int, str)  # done, total, what is being worked on
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
-    finished = Signal()
+    finished = Signal(object)  # the TaskHandle
 
 
 @dataclass
@@ -63,7 +63,7 @@ class _Runnable(QRunnable):
         else:
             signals.succeeded.emit(result)
         finally:
-            signals.finished.emit()
+            signals.finished.emit(self.handle)
 
 
 class TaskRunner(QObject):
@@ -96,7 +96,9 @@ class TaskRunner(QObject):
             handle.signals.failed.connect(on_failure)
         if on_progress is not None:
             handle.signals.progress.connect(on_progress)
-        handle.signals.finished.connect(lambda: self._done(handle))
+        # A bound method of this QObject, not a lambda: Qt drops the connection if the runner (and its window)
+        # is deleted before a task finishes, instead of calling into a deleted object.
+        handle.signals.finished.connect(self._done)
         self._running.append(handle)
         self.activity.emit(len(self._running), name)
         (self.writer if writes else self.pool).start(_Runnable(handle, fn))

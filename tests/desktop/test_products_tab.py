@@ -130,3 +130,21 @@ def test_window_state_is_remembered(qtbot, window, isolated_env: Path) -> None:
     qtbot.addWidget(again)
     assert again.tabs.currentIndex() == 3
     again.tasks.shutdown()
+
+
+def test_a_task_finishing_after_its_window_is_gone_is_harmless(qtbot, isolated_env) -> None:
+    import threading
+
+    from core.app import App
+    from desktop.main_window import MainWindow
+
+    gate = threading.Event()
+    win = MainWindow(App(isolated_env))
+    win.tasks.start("Slow", lambda _h: gate.wait(10))
+    pool = win.tasks.pool
+    pool.setParent(None)  # keep the pool alive so the task can finish after the window is gone
+    win.deleteLater()
+    qtbot.wait(50)
+    gate.set()
+    assert pool.waitForDone(10_000)
+    qtbot.wait(50)  # the finished signal is delivered now, to nobody

@@ -21,7 +21,7 @@ def test_every_data_file_is_a_usable_platform() -> None:
     specs = all_specs()
     assert set(specs) >= {"etsy", "shopify"}
     etsy = get_spec("etsy")
-    assert (etsy.display_name, etsy.kind, etsy.connect, etsy.concurrency) == ("Etsy", "api", "oauth", 1)
+    assert (etsy.display_name, etsy.kind, etsy.connect, etsy.concurrency) == ("Etsy", "api", "oauth", 4)
     assert etsy.capabilities.max_images == 20 and not etsy.capabilities.needs_public_image_url
     assert etsy.rate_limits.requests_per_second == 10 and etsy.rate_limits.per_day == 10_000
     assert get_spec("shopify").rate_limits.cost_restore_rate == 100
