@@ -50,18 +50,19 @@ def test_killed_mid_publish_then_restarted(app: App, etsy_server: EtsyStandIn, s
     monkeypatch.setenv("SELLERDESK_SECRETS_PASSPHRASE", PASSPHRASE)
     connect_etsy(app, etsy_server)
     connect_shopify(app, shopify_server)
-    app.settings.set("platforms.http.timeout_seconds", 60.0)  # the child waits for the answer until it is killed
+    app.settings.set("platforms.http.timeout_seconds", 180.0)  # the child waits for the answer until it is killed
     product = add_photographed_product(app, tmp_path)
     for platform in ("etsy", "shopify"):
         create_job(app.db, product, platform, at=utcnow(), priority=PRIORITY_NOW)
-    etsy_server.delay("POST", r"/shops/\d+/listings$", 30)
-    shopify_server.faults.append(Fault("POST", re.compile("graphql"), "delay", seconds=30,
+    # Held back far longer than the child needs to start on a busy machine, so the kill lands mid-request.
+    etsy_server.delay("POST", r"/shops/\d+/listings$", 120)
+    shopify_server.faults.append(Fault("POST", re.compile("graphql"), "delay", seconds=120,
                                        body_contains=b"productSet"))
     log = tmp_path / "scheduler.log"
 
     first = _scheduler(isolated_env, log)
     try:
-        wait_for(lambda: etsy_server.listings and shopify_server.products, timeout=30,
+        wait_for(lambda: etsy_server.listings and shopify_server.products, timeout=90,
                  message="both create requests reached the platforms")
         assert _states(app) == {"etsy": "publishing", "shopify": "publishing"}  # committed before sending
     finally:
@@ -71,7 +72,7 @@ def test_killed_mid_publish_then_restarted(app: App, etsy_server: EtsyStandIn, s
 
     second = _scheduler(isolated_env, log)
     try:
-        wait_for(lambda: _states(app) == {"etsy": "published", "shopify": "published"}, timeout=30,
+        wait_for(lambda: _states(app) == {"etsy": "published", "shopify": "published"}, timeout=90,
                  message=f"reconciled after the restart; log:\n{log.read_text(errors='replace')}")
     finally:
         second.send_signal(signal.SIGTERM)
