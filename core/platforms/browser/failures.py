@@ -1,0 +1,63 @@
+"""What a portal showed when a step failed: screenshot, page HTML and a note, kept for the seller (and support).
+
+Folders go to ``<data dir>/portal-failures/<platform>/<local time>-<step>/``; only the newest ones are kept so
+a portal that keeps failing cannot fill the disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+log = logging.getLogger(__name__)
+
+FAILURES_DIR = "portal-failures"
+SCREENSHOT = "screenshot.png"
+PAGE_HTML = "page.html"
+NOTE = "step.txt"
+# Taking the screenshot must never hang the error report itself.
+_CAPTURE_TIMEOUT_MS = 5000
+
+
+def _slug(step: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")[:40] or "step"
+
+
+def save_failure(data_dir: Path, platform: str, step: str, page: Page | None, problem: str, *,
+                 when: datetime, product: str | None = None, keep: int = 20) -> Path:
+    """Save the page as it was when ``step`` failed; returns the folder. Capture problems are noted, not raised."""
+    root = data_dir / FAILURES_DIR / platform
+    stamp = when.astimezone().strftime("%Y%m%d-%H%M%S-%f")
+    folder = root / f"{stamp}-{_slug(step)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    notes = [f"platform: {platform}", f"step: {step}", f"time: {when.astimezone().isoformat()}",
+             f"product: {product or '-'}", f"problem: {problem}"]
+    if page is not None and not page.is_closed():
+        notes.append(f"address: {page.url}")
+        try:
+            # Bytes, written here: a path would make Playwright write it from a thread pool of its own.
+            (folder / SCREENSHOT).write_bytes(page.screenshot(full_page=True, timeout=_CAPTURE_TIMEOUT_MS))
+        except PlaywrightError as exc:
+            notes.append(f"no screenshot: {exc.message.splitlines()[0]}")
+        try:
+            (folder / PAGE_HTML).write_text(page.content(), encoding="utf-8")
+        except PlaywrightError as exc:
+            notes.append(f"no page HTML: {exc.message.splitlines()[0]}")
+    else:
+        notes.append("the browser tab was already closed: no screenshot or page")
+    (folder / NOTE).write_text("\n".join(notes) + "\n", encoding="utf-8")
+    _prune(root, keep)
+    log.warning("%s: step '%s' failed (%s); saved in %s", platform, step, problem, folder)
+    return folder
+
+
+def _prune(root: Path, keep: int) -> None:
+    folders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)
+    for old in folders[:-keep] if keep > 0 else []:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,147 @@
+"""Filling a portal's multi-step listing form, screen by screen as its data file lists them, and reading the result.
+
+Each screen is one named step: wait for the screen, fill its fields, click its button, then wait for the next
+screen, an error banner or a field error. Only the last button creates the listing (``commits``); a failure
+after it is OutcomeUnknown, never a blind retry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import cast
+from urllib.parse import urljoin
+
+from core.platforms.base import ListingResult
+from core.platforms.browser.page import PortalPage
+from core.platforms.browser.spec import Cell, FieldSpec
+from core.platforms.browser.values import FieldValue, fix_for
+from core.platforms.errors import ContentRejected, OutcomeUnknown
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("%", " ").split()).casefold()
+
+
+def _segments(text: str) -> list[str]:
+    return [_norm(part) for part in text.split(">") if part.strip()]
+
+
+def choose(offered: Sequence[str], wanted: str) -> int | None:
+    """Which offered choice is ``wanted``: the same text, else the only choice ending in the same last segment
+    (so "Kitchen > Mugs" finds "Home & Kitchen > Kitchen Tools > Mugs"), else the only one whose last segment
+    has it as a word ("Mugs & Cups"). Ambiguous or unknown: None."""
+    norms = [_norm(o) for o in offered]
+    if _norm(wanted) in norms:
+        return norms.index(_norm(wanted))
+    last = (_segments(wanted)[-1:] or [""])[0]
+    for same in (lambda seg: seg == last, lambda seg: re.search(rf"\b{re.escape(last)}\b", seg) is not None):
+        hits = [i for i, o in enumerate(offered) if _segments(o) and same(_segments(o)[-1])]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _refused(pp: PortalPage, field: FieldSpec, wanted: str, offered: Sequence[str]) -> ContentRejected:
+    some = f"; it offers e.g. {', '.join(offered[:5])}" if offered else ""
+    return ContentRejected(pp.platform, field.label, f"{pp.display} has no {field.label} '{wanted}'{some}",
+                           fix=fix_for(field, pp.platform), product=pp.product)
+
+
+def _select(pp: PortalPage, field: FieldSpec, wanted: str) -> None:
+    box = pp.page.locator(field.part("input"))
+    box.wait_for()
+    options: list[list[str]] = box.locator("option").evaluate_all(
+        "os => os.map(o => [o.value, (o.textContent || '').trim()])")
+    for value, label in options:
+        if _norm(wanted) in (_norm(value), _norm(label)):
+            box.select_option(value=value)
+            return
+    index = choose([label for _, label in options], wanted)
+    if index is None:
+        raise _refused(pp, field, wanted, [label for value, label in options if value])
+    box.select_option(value=options[index][0])
+
+
+def _pick(pp: PortalPage, field: FieldSpec, wanted: str) -> None:
+    # A search box whose suggestions arrive later: only suggestions rendered after typing count.
+    pp.forget_seen(field.part("option"))
+    pp.forget_seen(field.part("none"))
+    pp.page.locator(field.part("input")).fill(wanted.split(">")[-1].strip())
+    options = pp.fresh(field.part("option"))
+    found = pp.first_of({"none": pp.fresh(field.part("none")), "option": options}, field.part("option"))
+    offered = options.filter(visible=True).all_inner_texts() if found == "option" else []
+    index = choose(offered, wanted)
+    if index is None:
+        raise _refused(pp, field, wanted, offered)
+    options.filter(visible=True).nth(index).click()
+
+
+def _upload(pp: PortalPage, field: FieldSpec, files: Sequence[Path]) -> None:
+    pp.page.locator(field.part("input")).set_input_files([str(p) for p in files])
+    # Previews appear once the portal has taken each photo; a refused photo shows a field error instead.
+    pp.outcome(f"{field.part('uploaded')} >> nth={len(files) - 1}", (field,))
+
+
+def _pairs(pp: PortalPage, field: FieldSpec, pairs: Sequence[tuple[str, str]]) -> None:
+    rows = pp.page.locator(field.part("row"))
+    for i, (name, value) in enumerate(pairs):
+        if rows.count() <= i:
+            pp.page.locator(field.part("add")).click()
+            rows.nth(i).wait_for()
+        rows.nth(i).locator(field.part("name")).fill(name)
+        rows.nth(i).locator(field.part("value")).fill(value)
+
+
+def fill(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
+    """Put ``value`` into ``field`` the way its kind needs (an empty optional value leaves the field alone)."""
+    if not value:
+        return
+    if field.kind == "text":
+        pp.page.locator(field.part("input")).fill(str(value))
+    elif field.kind == "select":
+        _select(pp, field, str(value))
+    elif field.kind == "pick":
+        _pick(pp, field, str(value))
+    elif field.kind == "files":
+        _upload(pp, field, cast("tuple[Path, ...]", value))
+    else:
+        _pairs(pp, field, cast("tuple[tuple[str, str], ...]", value))
+
+
+def create_listing(pp: PortalPage, values: Mapping[str, FieldValue]) -> ListingResult:
+    """Open the listing form, go through every screen, submit, and read what the portal made."""
+    portal = pp.portal
+    pp.committed = False
+    with pp.step(portal.open_step):
+        pp.open(portal.form_path, portal.form_ready)
+    for i, step in enumerate(portal.steps):
+        after = portal.steps[i + 1].screen if i + 1 < len(portal.steps) else portal.result["marker"]
+        with pp.step(step.name):
+            pp.wait_ready(step.screen)
+            for field in step.fields:
+                fill(pp, field, values.get(field.key, ""))
+            button = pp.page.locator(step.next)
+            button.wait_for()
+            # From the committing click on, a failure may hide a listing that was made.
+            pp.committed = pp.committed or step.commits
+            button.click()
+            pp.outcome(after, step.fields)
+    images = sum(len(values.get(f.key, ())) for f in portal.fields() if f.kind == "files")
+    with pp.step(portal.result["step"]):
+        return read_result(pp, images)
+
+
+def read_result(pp: PortalPage, images: int) -> ListingResult:
+    """The listing the portal shows after submitting: its id, status and (if linked) address."""
+    result = pp.portal.result
+    marker = pp.page.locator(result["marker"]).first
+    remote_id = pp.read(marker, Cell(result["id"], result.get("id_attribute")))
+    if not remote_id:
+        raise OutcomeUnknown(pp.platform, f"{pp.display} accepted the listing but showed no id for it",
+                             product=pp.product)
+    status = pp.read(marker, Cell(result["status"]))
+    link = pp.read(marker, Cell(result["link"], "href")) if result.get("link") else ""
+    url = urljoin(pp.page.url, link) if link else None
+    return ListingResult(re.sub(r"\s+", "", remote_id), url, pp.state_of(status), image_count=images)

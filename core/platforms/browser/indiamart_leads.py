@@ -1,0 +1,124 @@
+"""IndiaMART's Lead Manager pull API (CRM API v2): buyer enquiries as leads, with httpx.
+
+IndiaMART answers at most one call per 5 minutes, each covering at most 7 days (resources/platforms/indiamart.json
+``leads_api``). So a pull covers the 7 days after where the last one stopped, and a longer catch-up continues on the
+next import; the time of the last call is kept in the connection's preferences so the rule holds across runs.
+The CRM key lives in the keychain (SecretStore), never in the database or settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from core.platforms.base import PlatformContext, Sale
+from core.platforms.connections import get_preferences, set_preferences
+from core.platforms.errors import AuthExpired, PlatformError, RateLimited, TransientFailure, describe_duration
+
+log = logging.getLogger(__name__)
+
+NAME = "indiamart"
+_LAST_CALL = "leads_api_last_call"
+_SYNCED_UNTIL = "leads_synced_until"
+_KEY_HINT = ("Generate a CRM key in IndiaMART's Lead Manager (Settings > CRM API key) and enter it again in the "
+             "Platforms tab.")
+
+
+class LeadsApi:
+    """Pulls leads for the connected IndiaMART seller with the CRM key in the keychain."""
+
+    def __init__(self, context: PlatformContext) -> None:
+        self.context = context
+        self.conf: dict[str, Any] = context.spec.extra["leads_api"]
+
+    @property
+    def secret_name(self) -> str:
+        """The keychain name of the CRM key."""
+        return str(self.conf["secret"])
+
+    def has_key(self) -> bool:
+        """Whether the seller has given SellerDesk a CRM key."""
+        return bool(self.context.secrets.get(self.secret_name))
+
+    def store_key(self, key: str) -> None:
+        """Keep the seller's CRM key in the keychain."""
+        if not key.strip():
+            raise AuthExpired(NAME, "the IndiaMART CRM key is empty", hint=_KEY_HINT)
+        self.context.secrets.set(self.secret_name, key.strip())
+
+    def _window(self, since: datetime, now: datetime, prefs: dict[str, Any]) -> tuple[datetime, datetime]:
+        start = since
+        if prefs.get(_SYNCED_UNTIL):
+            overlap = timedelta(minutes=float(self.conf["overlap_minutes"]))
+            start = max(since, datetime.fromisoformat(prefs[_SYNCED_UNTIL]) - overlap)
+        return start, min(now, start + timedelta(days=float(self.conf["max_window_days"])))
+
+    def pull(self, since: datetime) -> list[Sale]:
+        """Leads from ``since`` on, at most one window (7 days) per call and one call per 5 minutes."""
+        key = self.context.secrets.get(self.secret_name)
+        if not key:
+            raise AuthExpired(NAME, "SellerDesk has no IndiaMART CRM key", hint=_KEY_HINT)
+        db, now = self.context.db, self.context.now()
+        prefs = get_preferences(db, NAME)
+        gap = float(self.conf["min_interval_seconds"])
+        if prefs.get(_LAST_CALL):
+            waited = (now - datetime.fromisoformat(prefs[_LAST_CALL])).total_seconds()
+            if waited < gap:
+                raise RateLimited(NAME, gap - waited, problem=f"IndiaMART allows one leads download every "
+                                                              f"{describe_duration(gap)}; try again in "
+                                                              f"{describe_duration(gap - waited)}")
+        start, end = self._window(since, now, prefs)
+        body = self._get(key, start, end)
+        # The call counts against IndiaMART's limit whatever it answered.
+        set_preferences(db, NAME, {_LAST_CALL: now.isoformat()})
+        leads = self._leads(body, gap)
+        set_preferences(db, NAME, {_SYNCED_UNTIL: end.isoformat()})
+        if end < now:
+            log.info("IndiaMART leads fetched up to %s; the next import continues from there", end.isoformat())
+        return [self._sale(lead) for lead in leads]
+
+    def _get(self, key: str, start: datetime, end: datetime) -> dict[str, Any]:
+        zone, fmt = ZoneInfo(self.conf["timezone"]), self.conf["time_format"]
+        params = {"glusr_crm_key": key, "start_time": start.astimezone(zone).strftime(fmt),
+                  "end_time": end.astimezone(zone).strftime(fmt)}
+        http = self.context.http
+        url = self.context.settings.get("platforms.indiamart.leads_api_url")
+        try:
+            with httpx.Client(timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout)) as client:
+                response = client.get(url, params=params)
+        except httpx.TransportError as exc:
+            raise TransientFailure(NAME, f"the IndiaMART leads service could not be reached ({type(exc).__name__})"
+                                   ) from exc
+        if response.status_code >= 500:
+            raise TransientFailure(NAME, f"the IndiaMART leads service failed (HTTP {response.status_code})")
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError as exc:
+            raise PlatformError(NAME, f"the IndiaMART leads service answered something unreadable "
+                                      f"(HTTP {response.status_code})") from exc
+        return body
+
+    def _leads(self, body: dict[str, Any], gap: float) -> list[dict[str, Any]]:
+        codes = self.conf["codes"]
+        code, message = int(body.get("CODE") or 0), str(body.get("MESSAGE") or "").strip()
+        if code in codes["ok"]:
+            return list(body.get("RESPONSE") or [])
+        if code in codes["empty"]:
+            return []
+        if code in codes["rate_limited"]:
+            raise RateLimited(NAME, gap, problem=f"IndiaMART asks to wait between leads downloads ({message})")
+        if code in codes["auth"]:
+            raise AuthExpired(NAME, f"IndiaMART refused the CRM key ({message})", hint=_KEY_HINT)
+        raise PlatformError(NAME, f"the IndiaMART leads service refused the request (CODE {code}: {message})")
+
+    def _sale(self, lead: dict[str, Any]) -> Sale:
+        local = datetime.strptime(str(lead["QUERY_TIME"]), self.conf["query_time_format"])
+        when = local.replace(tzinfo=ZoneInfo(self.conf["timezone"])).astimezone(UTC)
+        # Buyer names and phone numbers stay on IndiaMART: SellerDesk counts leads, it does not copy contacts.
+        return Sale(external_id=str(lead["UNIQUE_QUERY_ID"]), occurred_at=when, amount=Decimal(0), currency="INR",
+                    kind="lead")

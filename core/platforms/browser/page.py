@@ -1,0 +1,248 @@
+"""The page object every portal shares: one browser tab driven by the portal's data file.
+
+It only runs on the platform's browser thread. Waits are explicit (a selector becoming visible), never fixed
+sleeps. Every piece of work happens inside a named :meth:`PortalPage.step`; when a step fails, what the page
+showed is saved and the error the seller sees names the step and that folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import cast
+from urllib.parse import urljoin
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from core.platforms.base import ListingState
+from core.platforms.browser.failures import save_failure
+from core.platforms.browser.spec import Cell, FieldSpec, PortalSpec
+from core.platforms.browser.values import fix_for
+from core.platforms.errors import (
+    AuthExpired,
+    ContentRejected,
+    OutcomeUnknown,
+    PlatformError,
+    TransientFailure,
+)
+from core.platforms.specs import display_name
+
+_WAITING_FOR = re.compile(r"waiting for (.+)")
+_SEEN = "data-sellerdesk-seen"
+
+
+def _waiting_for(message: str) -> str:
+    """The selector Playwright was waiting for, from its timeout message (helps whoever fixes the data file)."""
+    found = _WAITING_FOR.search(message)
+    return found.group(1).strip() if found else ""
+
+
+class PortalPage:
+    """A tab of one portal with the portal's selectors; the building blocks of the listing, table and sign-in work."""
+
+    def __init__(self, page: Page, portal: PortalSpec, *, platform: str, base_url: str, timeout: float,
+                 retries: int, data_dir: Path, now: Callable[[], datetime]) -> None:
+        self.page = page
+        self.portal = portal
+        self.platform = platform
+        self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.retries = retries
+        self.data_dir = data_dir
+        self.now = now
+        self.product: str | None = None
+        self.committed = False  # set just before a click that may create something on the portal
+        page.set_default_timeout(timeout * 1000)
+        page.set_default_navigation_timeout(timeout * 1000)
+
+    @property
+    def display(self) -> str:
+        """The platform's name as sellers know it."""
+        return display_name(self.platform)
+
+    def url(self, path: str) -> str:
+        """The absolute address of ``path`` on the portal."""
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    # --- steps and what their failures become ---
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Run a named step; any failure saves the page and names the step and the folder in the error."""
+        try:
+            yield
+        except PlatformError as exc:
+            folder = self.save(name, exc.message)
+            raise self._with_folder(exc, name, folder) from exc
+        except PlaywrightTimeoutError as exc:
+            waiting = _waiting_for(exc.message)
+            problem = (f"step '{name}' did not finish: the page did not show what SellerDesk waits for within "
+                       f"{self.timeout:g} s" + (f" (waiting for {waiting})" if waiting else ""))
+            raise self._failed(name, problem) from exc
+        except PlaywrightError as exc:
+            raise self._failed(name, f"step '{name}' failed in the browser: {exc.message.splitlines()[0]}") from exc
+
+    def save(self, step: str, problem: str) -> Path:
+        """Save the page as it is now for ``step``; returns the folder."""
+        return save_failure(self.data_dir, self.platform, step, self.page, problem, when=self.now(),
+                            product=self.product)
+
+    def _with_folder(self, error: PlatformError, step: str, folder: Path) -> PlatformError:
+        named = copy.copy(error)
+        named.hint = f"{error.hint or ''} What {self.display} showed at step '{step}' is saved in {folder}".strip()
+        return named
+
+    def _failed(self, step: str, problem: str) -> PlatformError:
+        folder = self.save(step, problem)
+        if self.committed:
+            return OutcomeUnknown(
+                self.platform, f"{problem}; the listing may or may not have been created", product=self.product,
+                hint=f"SellerDesk looks for it on {self.display} before anything is sent again; do not list it again "
+                     f"by hand. What the page showed is saved in {folder}")
+        return TransientFailure(
+            self.platform, problem, product=self.product,
+            hint=f"SellerDesk tries again later. If it keeps happening, the {self.display} panel may have changed: "
+                 f"the screenshot and page are saved in {folder}")
+
+    # --- waiting ---
+
+    def visible(self, selector: str) -> Locator:
+        """The visible elements matching ``selector``."""
+        return self.page.locator(selector).filter(visible=True)
+
+    def first_of(self, candidates: dict[str, Locator], what: str) -> str:
+        """Wait until one of the named locators shows something; returns its name (earlier names win ties).
+
+        ``what`` describes the awaited success for the timeout message (the selector to check in the data file).
+        """
+        deadline = time.monotonic() + self.timeout
+        shown = {name: loc.filter(visible=True) for name, loc in candidates.items()}
+        union: Locator | None = None
+        for loc in shown.values():
+            union = loc if union is None else union.or_(loc)
+        assert union is not None
+        while True:
+            remaining_ms = max(1.0, (deadline - time.monotonic()) * 1000)
+            try:
+                union.first.wait_for(state="visible", timeout=remaining_ms)
+            except PlaywrightTimeoutError as exc:
+                raise PlaywrightTimeoutError(f"Timeout exceeded; waiting for {what}") from exc
+            for name, loc in shown.items():
+                if loc.count():
+                    return name
+            # What showed vanished again before it was read (a re-render): wait for the next one.
+
+    def open(self, path: str, ready: str) -> None:
+        """Go to ``path`` and wait for ``ready``; the portal's sign-in form instead means the session expired.
+
+        Opening a page changes nothing, so a timeout is retried (``retries`` times) before it counts.
+        """
+        for attempt in range(self.retries + 1):
+            try:
+                if attempt:
+                    # Chromium aborts a new navigation to an address it is still loading: drop that one first.
+                    self.page.goto("about:blank")
+                self.page.goto(self.url(path), wait_until="domcontentloaded")
+                self.wait_ready(ready)
+                return
+            except PlaywrightTimeoutError:
+                if attempt == self.retries:
+                    raise
+
+    def wait_ready(self, ready: str) -> None:
+        """Wait until ``ready`` shows, refusing with AuthExpired if the sign-in form shows instead."""
+        page = self.page
+        found = self.first_of({"signed_out": page.locator(self.portal.session["signed_out"]),
+                               "ready": page.locator(ready)}, ready)
+        if found == "signed_out":
+            raise self.expired()
+
+    def outcome(self, success: str, fields: tuple[FieldSpec, ...] = ()) -> None:
+        """After a click: wait for ``success``; an error banner, a field error or the sign-in form raise instead."""
+        page = self.page
+        found = self.first_of({"banner": page.locator(self.portal.banner),
+                               "field_error": page.locator(self.portal.field_error),
+                               "signed_out": page.locator(self.portal.session["signed_out"]),
+                               "success": page.locator(success)}, success)
+        if found == "banner":
+            raise self.banner_error()
+        if found == "field_error":
+            raise self.field_error(fields)
+        if found == "signed_out":
+            raise self.expired()
+
+    # --- reading what the portal says ---
+
+    def expired(self) -> AuthExpired:
+        """The portal shows its sign-in form: the saved session is over."""
+        return AuthExpired(self.platform, f"the {self.display} session has expired; sign in to {self.display} again",
+                           product=self.product)
+
+    def banner_error(self) -> PlatformError:
+        """The error banner's text, classified by the data file's ``errors.banners`` rules."""
+        text = " ".join(self.visible(self.portal.banner).first.inner_text().split())
+        for rule in self.portal.banners:
+            if re.search(rule.match, text):
+                if rule.means == "auth":
+                    return self.expired()
+                if rule.means == "rejected":
+                    return ContentRejected(self.platform, rule.field, text, product=self.product)
+                return TransientFailure(self.platform, f"{self.display} said: “{text}”", product=self.product)
+        return PlatformError(self.platform, f"{self.display} refused it: “{text}”", product=self.product,
+                             hint=f"Read the message, fix the product or the {self.display} account, and publish "
+                                  "again.")
+
+    def field_error(self, fields: tuple[FieldSpec, ...]) -> ContentRejected:
+        """The field the portal marked as wrong, with the portal's own message."""
+        for field in fields:
+            shown = self._error_of(field)
+            if shown is not None:
+                return ContentRejected(self.platform, field.label, shown, fix=fix_for(field, self.platform),
+                                       product=self.product)
+        text = " ".join(self.visible(self.portal.field_error).first.inner_text().split())
+        return ContentRejected(self.platform, "listing", text, product=self.product)
+
+    def _error_of(self, field: FieldSpec) -> str | None:
+        anchor = field.parts.get("input") or field.parts.get("row") or ""
+        if field.error:
+            candidates = self.visible(field.error)
+        elif self.portal.field_error_near and anchor:
+            candidates = self.page.locator(anchor).first.locator(self.portal.field_error_near).filter(visible=True)
+        else:
+            return None
+        if not candidates.count():
+            return None
+        text = " ".join(candidates.first.inner_text().split())
+        return text or None
+
+    def read(self, scope: Locator, cell: Cell) -> str:
+        """A cell's text (or attribute) inside ``scope``; empty when the portal does not show it."""
+        target = scope if cell.selector is None else scope.locator(cell.selector)
+        if not target.count():
+            return ""
+        target = target.first
+        value = target.get_attribute(cell.attribute) if cell.attribute else target.inner_text()
+        return " ".join((value or "").split())
+
+    def state_of(self, status: str) -> ListingState:
+        """The listing state a portal status text means (data file ``states``, matched case-insensitively)."""
+        lowered = status.lower()
+        for text, state in self.portal.states.items():
+            if text in lowered:
+                return cast(ListingState, state)  # the loader checked it is one
+        return "unknown"
+
+    def forget_seen(self, selector: str) -> None:
+        """Mark what ``selector`` matches now, so that :meth:`fresh` later finds only what the page shows anew."""
+        self.page.locator(selector).evaluate_all(f"els => els.forEach(e => e.setAttribute('{_SEEN}', ''))")
+
+    def fresh(self, selector: str) -> Locator:
+        """Elements matching ``selector`` that were not there at the last :meth:`forget_seen`."""
+        return self.page.locator(selector).and_(self.page.locator(f":not([{_SEEN}])"))

@@ -1,0 +1,243 @@
+"""A seller panel without a listing API, driven in the seller's browser: the Platform interface for the portals.
+
+One object holds one browser (one thread, one persistent profile, one reused tab), so listing many products in
+a row pays for the browser start only once. Everything portal-specific comes from resources/portals/<name>.json.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page
+
+from core.platforms.base import (
+    AccountInfo,
+    Choice,
+    ConnectOptions,
+    ListingRequest,
+    ListingResult,
+    Platform,
+    PlatformContext,
+    PreferenceField,
+    Sale,
+)
+from core.platforms.browser.form import create_listing
+from core.platforms.browser.launcher import browser_data, launch_plan
+from core.platforms.browser.page import PortalPage
+from core.platforms.browser.session import PortalSession
+from core.platforms.browser.signin import SignInHook, check_signed_in, wait_for_sign_in
+from core.platforms.browser.spec import PortalSpec, load_portal, portal_file
+from core.platforms.browser.tables import Row, find_row, read_rows, row_action, row_values
+from core.platforms.browser.values import form_values, format_price
+from core.platforms.connections import get_preferences
+from core.platforms.errors import AuthExpired, PlatformError
+
+T = TypeVar("T")
+
+PROFILES_DIR = "browser-profiles"  # the same folder as core.app.App.profiles_dir
+
+
+class PortalPlatform(Platform):
+    """Meesho, Snapdeal or IndiaMART (the subclass names which), driven through the seller's own panel.
+
+    ``on_sign_in_page`` runs on the sign-in tab as soon as it opens: tests use it to type a replica's OTP.
+    """
+
+    def __init__(self, context: PlatformContext, *, on_sign_in_page: SignInHook | None = None) -> None:
+        super().__init__(context)
+        self.on_sign_in_page = on_sign_in_page
+        settings = context.settings
+        self._portal: tuple[Path, int, PortalSpec] | None = None
+        # PlatformContext carries no data dir; the settings file lives in it.
+        self.data_dir = settings.path.parent
+        self.profile = self.data_dir / PROFILES_DIR / self.name
+        self._session = PortalSession(self.name, self.profile, lambda: launch_plan(settings, self.name),
+                                      wait=float(settings.get("browser.timeout_seconds")),
+                                      idle=float(browser_data()["close_when_idle_seconds"]))
+
+    def close(self) -> None:
+        """Close the browser and its thread (the next call opens them again)."""
+        self._session.close()
+
+    @property
+    def portal(self) -> PortalSpec:
+        """The portal's data file, read again whenever it (or the setting naming an edited copy) changed."""
+        override = self.context.settings.get("browser.portals_dir") or None
+        path = portal_file(self.name, override)
+        stamp = path.stat().st_mtime_ns if path.exists() else 0
+        if self._portal is None or self._portal[:2] != (path, stamp):
+            self._portal = (path, stamp, load_portal(self.name, override))
+        return self._portal[2]
+
+    def _tab(self, page: Page, product: str | None) -> PortalPage:
+        settings = self.context.settings
+        tab = PortalPage(page, self.portal, platform=self.name, base_url=settings.get(self.portal.url_setting),
+                         timeout=float(settings.get("browser.timeout_seconds")),
+                         retries=int(browser_data()["idempotent_retries"]), data_dir=self.data_dir,
+                         now=self.context.now)
+        tab.product = product
+        return tab
+
+    def _run(self, work: Callable[[PortalPage], T], *, product: str | None = None) -> T:
+        if not self.profile.is_dir():
+            raise AuthExpired.not_connected(self.name)
+        return self._session.run(lambda page: work(self._tab(page, product)),
+                                 headless=bool(self.context.settings.get("browser.headless")))
+
+    # --- connection ---
+
+    def connect(self, options: ConnectOptions) -> AccountInfo:
+        """Open a visible window on the portal's sign-in page and wait while the seller signs in (phone + OTP).
+
+        The window closes afterwards, so later jobs can use the saved session headless.
+        """
+        settings = self.context.settings
+        timeout = options.timeout or float(settings.get("browser.sign_in_timeout_seconds"))
+        poll = float(browser_data()["sign_in_poll_seconds"])
+        try:
+            return self._session.run(
+                lambda page: wait_for_sign_in(self._tab(page, None), cancel=options.cancel, timeout=timeout,
+                                              poll=poll, hook=self.on_sign_in_page),
+                headless=bool(settings.get("browser.sign_in_headless")))
+        finally:
+            self._session.close_browser()
+
+    def check_connection(self) -> AccountInfo:
+        """Open the panel headless with the saved session; AuthExpired if the portal asks to sign in again."""
+        return self._run(check_signed_in)
+
+    def disconnect(self) -> None:
+        """Forget the saved session (the browser profile) and any stored keys."""
+        self._session.close_browser()
+        shutil.rmtree(self.profile, ignore_errors=True)
+        super().disconnect()
+
+    def preference_fields(self) -> list[PreferenceField]:
+        """The defaults a seller sets once for this portal (from the data file's ``preferences``)."""
+        return [PreferenceField(p["key"], p["label"], tuple(Choice(str(c), str(c)) for c in p.get("choices", [])),
+                                required=bool(p.get("required", False)), help=p.get("help", ""))
+                for p in self.portal.preferences]
+
+    # --- listings ---
+
+    def publish(self, request: ListingRequest, *, existing: ListingResult | None = None) -> ListingResult:
+        """Fill the portal's add-product form and submit it; returns the new listing and its review state.
+
+        A portal creates a listing in one submit, so an ``existing`` one (found after OutcomeUnknown) is complete.
+        """
+        if existing is not None:
+            return existing
+        values = form_values(self.portal, request, get_preferences(self.context.db, self.name), self.name)
+        return self._run(lambda tab: create_listing(tab, values), product=request.product_label)
+
+    def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
+        """Changing a listed product's copy or photos is not automated for the portals: the seller is told so."""
+        raise PlatformError(self.name, "SellerDesk cannot change the copy or photos of a listed product here yet",
+                            product=request.product_label,
+                            hint=f"Edit it in the {self.portal_display} panel; SellerDesk keeps stock and price in "
+                                 "step by itself.")
+
+    @property
+    def portal_display(self) -> str:
+        """The platform's name as sellers know it."""
+        return self.context.spec.display_name
+
+    def _price_format(self) -> str:
+        return next((f.format for f in self.portal.fields() if "price" in f.source.split("|")), "")
+
+    def update_inventory(self, remote_id: str, *, quantity: int, price: Decimal | None = None,
+                         sku: str | None = None, product: str | None = None) -> None:
+        """Set the stock (and the price, when given) of a listing from the portal's catalog page."""
+        if not self.capabilities.inventory:
+            raise PlatformError(self.name, f"{self.portal_display} keeps no stock count for its listings",
+                                product=product, hint=f"Change the listing in the {self.portal_display} panel if "
+                                                      "it needs to.")
+        inputs = {"quantity": str(quantity)}
+        if price is not None:
+            inputs["price"] = format_price(price, self._price_format())
+        self._row_action("stock", remote_id, inputs, product)
+
+    def delist(self, remote_id: str, *, product: str | None = None) -> ListingResult:
+        """Take the listing off sale from the portal's catalog page (it can be put back in the panel)."""
+        self._row_action("delist", remote_id, {}, product)
+        return ListingResult(remote_id, None, "inactive")
+
+    def _row_action(self, action: str, remote_id: str, inputs: dict[str, str], product: str | None) -> None:
+        catalog = self.portal.catalog
+        spec = catalog.actions.get(action)
+        if spec is None:
+            raise PlatformError(self.name, f"the data file {self.portal.path} has no '{action}' catalog action",
+                                product=product, hint=f"Do it in the {self.portal_display} panel, or add "
+                                                      f"catalog.actions.{action} to that file.")
+
+        def act(tab: PortalPage) -> None:
+            with tab.step(spec["step"]):
+                row_action(tab, catalog, spec, remote_id, inputs)
+
+        self._run(act, product=product)
+
+    def find_existing(self, request: ListingRequest) -> ListingResult | None:
+        """Search the portal's catalog for the product's SKU (or, without one, its exact title)."""
+        key, value = ("sku", request.sku) if request.sku else ("title", request.copy.title)
+        catalog = self.portal.catalog
+
+        def look(tab: PortalPage) -> ListingResult | None:
+            with tab.step(catalog.step):
+                row = find_row(tab, catalog, key, value)
+                if row is None:
+                    return None
+                cells = row_values(tab, catalog, row)
+                url = urljoin(tab.page.url, cells["link"]) if cells.get("link") else None
+                return ListingResult(cells["id"], url, tab.state_of(cells.get("status", "")))
+
+        return self._run(look, product=request.product_label)
+
+    # --- sales and leads ---
+
+    def _when(self, text: str) -> datetime | None:
+        zone = ZoneInfo(self.portal.timezone)
+        for fmt in self.portal.sales.date_formats:
+            try:
+                return datetime.strptime(text, fmt).replace(tzinfo=zone).astimezone(UTC)
+            except ValueError:
+                continue
+        return None
+
+    def fetch_sales(self, since: datetime) -> list[Sale]:
+        """Every order (or lead) on the panel's orders page since ``since``, newest pages first."""
+        table = self.portal.sales
+
+        def older(row: Row) -> bool:
+            when = self._when(row.get("date", ""))
+            return when is not None and when < since
+
+        def read(tab: PortalPage) -> list[Row]:
+            with tab.step(table.step):
+                return read_rows(tab, table, enough=older)
+
+        return [sale for row in self._run(read) if (sale := self._sale(row)).occurred_at >= since]
+
+    def _sale(self, row: Row) -> Sale:
+        when = self._when(row.get("date", ""))
+        if when is None:
+            raise PlatformError(self.name, f"a date at step '{self.portal.sales.step}' cannot be read "
+                                           f"('{row.get('date', '')}')",
+                                hint=f"Add its format to sales.date_formats in {self.portal.path}.")
+        return Sale(external_id=row["id"], occurred_at=when, amount=_amount(row.get("amount", "")),
+                    currency=self.portal.currency, quantity=int(_amount(row.get("quantity", "")) or 1),
+                    sku=row.get("sku") or None,
+                    remote_listing_id=row.get("listing") or None, kind=self.portal.sales_kind)
+
+
+def _amount(text: str) -> Decimal:
+    """The first number in a text ("₹1,299.00", "Rs. 1299", "2 units"); none shown (a lead's amount) is zero."""
+    found = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return Decimal(found.group().replace(",", "")) if found else Decimal(0)

@@ -1,0 +1,143 @@
+"""The browser of one platform: its thread, its persistent profile, and the one tab every job reuses.
+
+The profile (<data dir>/browser-profiles/<platform>) keeps the seller's sign-in between runs. Chromium lets only
+one browser use a profile at a time, so within this process a lock per profile makes a second job wait its turn
+(up to the page timeout) instead of failing obscurely.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from core.platforms.browser.launcher import (
+    BrowserMissing,
+    LaunchPlan,
+    is_missing_browser,
+    is_no_display,
+    is_profile_in_use,
+)
+from core.platforms.browser.worker import BrowserThread
+from core.platforms.errors import PlatformError, TransientFailure
+from core.platforms.specs import display_name
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_PROFILE_LOCKS: dict[Path, threading.Lock] = {}
+_PROFILE_LOCKS_GUARD = threading.Lock()
+
+
+def _profile_lock(profile: Path) -> threading.Lock:
+    with _PROFILE_LOCKS_GUARD:
+        return _PROFILE_LOCKS.setdefault(profile.resolve(), threading.Lock())
+
+
+class PortalSession:
+    """Opens the platform's browser on first use (headless or visible) and keeps one tab for every job; closes the
+    browser after ``idle`` seconds without work, and everything on ``close``."""
+
+    def __init__(self, platform: str, profile: Path, plan: Callable[[], LaunchPlan], *, wait: float,
+                 idle: float) -> None:
+        self.platform = platform
+        self.profile = profile
+        self._plan = plan
+        self._wait = wait
+        # An idle browser is closed, so the profile is free for a sign-in or another SellerDesk window.
+        self._thread = BrowserThread(platform, idle=idle, on_idle=lambda playwright: self._close_context())
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
+        self._headless = True
+        self._holding: threading.Lock | None = None
+
+    def run(self, work: Callable[[Page], T], *, headless: bool) -> T:
+        """Run ``work(tab)`` on the browser thread, opening the browser first if needed; blocks until done."""
+        if self._context is None:
+            self._plan()  # no browser to start is refused before Playwright's driver starts
+        return self._thread.call(lambda playwright: work(self._tab(playwright, headless)))
+
+    def close_browser(self) -> None:
+        """Close the browser (the thread stays for the next job), e.g. to free the profile after signing in."""
+        if self._thread.running:
+            self._thread.call(lambda playwright: self._close_context())
+
+    def close(self) -> None:
+        """Close the browser and end the thread."""
+        self.close_browser()
+        self._thread.stop()
+
+    def _tab(self, playwright: Playwright, headless: bool) -> Page:
+        if self._context is not None and (headless != self._headless or self._page is None or self._page.is_closed()):
+            self._close_context()
+        if self._context is None:
+            self._context = self._launch(playwright, headless)
+            self._headless = headless
+            self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
+        assert self._page is not None
+        return self._page
+
+    def _launch(self, playwright: Playwright, headless: bool) -> BrowserContext:
+        lock = _profile_lock(self.profile)
+        if not lock.acquire(timeout=self._wait):
+            raise TransientFailure(self.platform, f"another SellerDesk job is using the {display_name(self.platform)} "
+                                                  "browser", hint="SellerDesk tries again when it has finished.")
+        try:
+            context = self._start(playwright, headless)
+        except BaseException:
+            lock.release()
+            raise
+        self._holding = lock
+        # The seller may close the window (or the browser may crash): the next job then opens a new one.
+        context.on("close", lambda _: self._forget(context))
+        return context
+
+    def _start(self, playwright: Playwright, headless: bool) -> BrowserContext:
+        plan = self._plan()
+        self.profile.mkdir(parents=True, exist_ok=True)
+        for way in plan.ways:
+            try:
+                return playwright.chromium.launch_persistent_context(
+                    str(self.profile), **plan.launch_kwargs(way, headless=headless))
+            except PlaywrightError as exc:
+                if is_missing_browser(exc.message):
+                    continue
+                name = display_name(self.platform)
+                if is_profile_in_use(exc.message):
+                    raise TransientFailure(
+                        self.platform, f"the {name} browser profile is in use by another program ({self.profile})",
+                        hint="Close other SellerDesk windows; SellerDesk tries again later.") from exc
+                if not headless and is_no_display(exc.message):
+                    raise PlatformError(self.platform, f"there is no screen to show the {name} sign-in window on",
+                                        hint="Connect from SellerDesk on the computer's desktop.") from exc
+                first = exc.message.splitlines()[0] if exc.message else type(exc).__name__
+                raise PlatformError(self.platform, f"the browser could not start ({first})",
+                                    hint="Run: sellerdesk doctor") from exc
+        raise BrowserMissing(self.platform, "no Chrome, Edge or Chromium could be started from "
+                             + ", ".join(next(iter(w.values())) for w in plan.ways))
+
+    def _forget(self, context: BrowserContext) -> None:
+        if context is self._context:
+            self._context = None
+            self._page = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._holding is not None:
+            self._holding.release()
+            self._holding = None
+
+    def _close_context(self) -> None:
+        context, self._context, self._page = self._context, None, None
+        try:
+            if context is not None:
+                context.close()
+        except PlaywrightError as exc:  # the browser is already gone (crashed, or the seller closed it)
+            log.info("%s: the browser was already closed (%s)", self.platform, exc.message.splitlines()[0])
+        finally:
+            self._release()

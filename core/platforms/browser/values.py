@@ -1,0 +1,117 @@
+"""What goes into each field of a portal's form, worked out from the ListingRequest before any browser opens.
+
+A field's ``source`` in the data file names where its value comes from; alternatives are separated by ``|`` and
+the first one with a value wins:
+
+- ``title``, ``description`` (with the bullets), ``sku``, ``price``, ``quantity``, ``category``, ``images``;
+- ``specifications``: the product's attributes not used by another field, as (name, value) pairs;
+- ``attribute:NAME``: one of the product's attributes; ``preference:NAME``: the seller's default for the platform;
+- ``=TEXT``: a fixed value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from core.platforms.base import ListingRequest
+from core.platforms.browser.spec import FieldSpec, PortalSpec
+from core.platforms.errors import ContentRejected
+from core.platforms.specs import display_name
+
+FieldValue = str | tuple[Path, ...] | tuple[tuple[str, str], ...]
+_COPY = ("title", "description")
+
+
+def _attribute(request: ListingRequest, name: str) -> str | None:
+    for key, value in request.attributes.items():
+        if key.lower() == name.lower() and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def format_price(value: Decimal, fmt: str) -> str:
+    """A price as a portal's field wants it: ``integer`` (whole rupees), ``decimal`` (two places) or as stored."""
+    if fmt == "integer":
+        return str(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"{value:.2f}" if fmt == "decimal" else str(value)
+
+
+def _category(request: ListingRequest, prefs: Mapping[str, Any]) -> str:
+    # The seller may map their own category names onto the portal's tree once, in the platform's preferences.
+    mapped = (prefs.get("category_by_category") or {}).get(request.category)
+    return str(mapped or request.category)
+
+
+def _one(source: str, field: FieldSpec, request: ListingRequest, prefs: Mapping[str, Any],
+         taken: set[str]) -> FieldValue | None:
+    if source.startswith("="):
+        return source[1:]
+    kind, _, name = source.partition(":")
+    if kind == "attribute":
+        return _attribute(request, name)
+    if kind == "preference":
+        value = prefs.get(name)
+        return str(value) if value not in (None, "") else None
+    facts: dict[str, FieldValue | None] = {
+        "title": request.copy.title,
+        "description": request.copy.text_with_bullets(),
+        "sku": request.sku,
+        "price": format_price(request.price, field.format),
+        "quantity": str(request.quantity),
+        "category": _category(request, prefs),
+        "images": tuple(request.images),
+        "specifications": tuple((k[:1].upper() + k[1:].replace("_", " "), str(v).strip())
+                                for k, v in request.attributes.items()
+                                if k.lower() not in taken and str(v).strip()),
+    }
+    if kind not in facts:
+        raise ValueError(f"unknown value source {source!r} for field {field.key!r}")
+    return facts[kind]
+
+
+def fix_for(field: FieldSpec, platform: str) -> str:
+    """What the seller changes when the portal refuses ``field`` (depends on where its value came from)."""
+    name = display_name(platform)
+    sources = field.source.split("|")
+    kinds = {s.partition(":")[0] for s in sources}
+    if kinds & set(_COPY):
+        return f"Change the {name} {field.label} in the Content tab and publish again."
+    attribute = next((s.partition(":")[2] for s in sources if s.startswith("attribute:")), None)
+    preference = next((s.partition(":")[2] for s in sources if s.startswith("preference:")), None)
+    if attribute and preference:
+        return (f"Set the product's '{attribute}' attribute in the Products tab, or one value for every product: "
+                f"sellerdesk platforms prefs {platform} {preference}=VALUE; then publish again.")
+    if attribute:
+        return f"Set the product's '{attribute}' attribute in the Products tab and publish again."
+    if preference:
+        return f"Choose it once for {name}: sellerdesk platforms prefs {platform} {preference}=VALUE."
+    return f"Change the product's {field.label} in the Products tab and publish again."
+
+
+def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str, Any],
+                platform: str) -> dict[str, FieldValue]:
+    """The value of every field of the portal's listing form; a required one without a value is refused here,
+    before a browser opens, with what to change."""
+    product = request.product_label
+    name = display_name(platform)
+    if portal.currency and request.currency != portal.currency:
+        raise ContentRejected(platform, "price", f"{name} sells in {portal.currency} but the product is priced "
+                              f"in {request.currency}", product=product,
+                              fix=f"Give the product a price in {portal.currency} before listing it on {name}.")
+    taken = {s.partition(":")[2].lower() for f in portal.fields() for s in f.source.split("|")
+             if s.startswith("attribute:")}
+    values: dict[str, FieldValue] = {}
+    for field in portal.fields():
+        value: FieldValue | None = None
+        for source in field.source.split("|"):
+            value = _one(source.strip(), field, request, prefs, taken)
+            if value:
+                break
+        if field.required and not value:
+            raise ContentRejected(platform, field.label, f"{name} needs the {field.label} and the product has none",
+                                  fix=fix_for(field, platform), product=product)
+        values[field.key] = value or ""
+    return values

@@ -1,0 +1,1 @@
+"""Replica seller panels (Meesho, Snapdeal, IndiaMART) and the IndiaMART leads API, for the browser platforms."""
