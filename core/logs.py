@@ -20,7 +20,8 @@ _SECRET_PATTERNS = [
     re.compile(r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{16,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
     re.compile(
-        r"(?i)((?:access_token|refresh_token|api[_-]?key|client_secret|password|x-api-key|secret|code_verifier)"
+        r"(?i)((?:access_token|refresh_token|fb_exchange_token|api[_-]?key|client_secret|password|x-api-key|secret"
+        r"|code_verifier)"
         r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
     ),
 ]

@@ -96,9 +96,13 @@ def _connect(args: argparse.Namespace, app: Any) -> int:
     options = ConnectOptions(on_url=show)
     if args.no_browser:
         options.open_browser = lambda url: False
+    if spec.kind == "browser":
+        minutes = round(float(app.settings.get("browser.sign_in_timeout_seconds")) / 60)
+        sys.stderr.write(f"Sign in to {spec.display_name} in the browser window SellerDesk opens "
+                         f"(SellerDesk waits up to {minutes} minutes, and never sees your OTP).\n")
     with _open(app, args.name) as platform:
-        secret = spec.auth.get("app_secret")
-        if secret and (args.secret_stdin or not platform.context.secrets.get(secret["name"])):
+        secret = service.secret_to_ask(app, args.name, again=args.secret_stdin)
+        if secret is not None:
             options.app_secret = _read_secret(args.secret_stdin, secret["label"])
         if spec.connect == "token":
             options.token = _read_secret(args.token_stdin, spec.auth.get("token_label", "Access token"))

@@ -161,8 +161,8 @@ class PlatformDetail(QWidget):
             if not ok or not token.strip():
                 return None
             options.token = token.strip()
-        secret = spec_auth.get("app_secret")
-        if secret and not self.app.secrets.get(secret["name"]):
+        secret = service.secret_to_ask(self.app, self.status.name)
+        if secret is not None:
             value, ok = QInputDialog.getText(self, f"Connect {self.status.display_name}", secret["label"],
                                              QLineEdit.EchoMode.Password)
             if not ok or not value.strip():
