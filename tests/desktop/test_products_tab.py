@@ -104,18 +104,23 @@ def test_event_loop_keeps_turning_during_long_work(qtbot, window) -> None:
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
 
-    def slow(handle):  # a second of GIL-holding Python work in the pool, the worst kind for a GUI
+    from PIL import Image
+
+    picture = Image.new("RGB", (2400, 1800), (120, 80, 40))
+
+    def slow(handle):  # a second of photo work in the pool, like a real image batch
         deadline = time.monotonic() + 1.0
-        total = 0
+        made = 0
         while time.monotonic() < deadline and not handle.cancelled:
-            total += sum(n * n for n in range(1000))
-        return total
+            picture.resize((1200, 900), Image.Resampling.LANCZOS)
+            made += 1
+        return made
 
     done = []
     window.tasks.start("Long job", slow, on_success=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=30_000)
     timer.stop()
-    # A 10 ms timer ticks ~100 times in that second if the GUI thread is never starved; 20 allows for a busy CI box.
+    # A 10 ms timer ticks ~100 times in that second if the GUI thread is never starved; 20 allows for a busy box.
     assert len(ticks) >= 20, f"the GUI thread only ticked {len(ticks)} times while the job ran"
     qtbot.waitUntil(lambda: window.work_label.text() == "", timeout=5000)  # the status bar says it is over
 
