@@ -114,6 +114,7 @@ COMMAND_GROUPS = {
     "config": "core.cli",
     "doctor": "core.doctor",
     "data": "core.trust.commands",
+    "sync": "core.sync.commands",
 }
 
 

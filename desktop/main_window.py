@@ -12,6 +12,7 @@ from core.errors import SellerDeskError
 from desktop.platforms.tab import PlatformsTab
 from desktop.products.tab import ProductsTab
 from desktop.schedule.tab import ScheduleTab
+from desktop.sync import install_sync_ui
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menu()
+        self.sync = install_sync_ui(self)
         self.products.message.connect(self.show_message)
         self.tasks.activity.connect(self._activity)
         self._restore_state()

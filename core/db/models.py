@@ -5,6 +5,7 @@ Schema changes go through a new Alembic revision in core/db/migrations/versions,
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -22,6 +23,15 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[str]: JSON,
     }
+
+
+def new_sync_id() -> str:
+    """A fresh global record id: two computers' local integer ids clash, these never do.
+
+    ``sync_id`` columns are NULL-able in SQL only because SQLite cannot add a NOT NULL column to a filled table
+    without copying it; every insert gets one and revision 0050 gave one to every older row.
+    """
+    return str(uuid.uuid4())
 
 
 class Timestamped:
@@ -54,6 +64,7 @@ class Product(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     language: Mapped[str] = mapped_column(String(10), default="en")
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
 
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"
@@ -79,6 +90,7 @@ class ProductImage(Base):
     focal_y: Mapped[float] = mapped_column(default=0.5)
     alt_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -102,6 +114,7 @@ class ContentDraft(Timestamped, Base):
     model: Mapped[str | None] = mapped_column(String(100), default=None)
     language: Mapped[str] = mapped_column(String(10), default="en")
     edited_by_seller: Mapped[bool] = mapped_column(default=False)
+    sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
 
     product: Mapped[Product] = relationship(back_populates="drafts")
 
@@ -153,6 +166,7 @@ class PublishJob(Timestamped, Base):
     outcome_unknown: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
 
     events: Mapped[list[PublishJobEvent]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="PublishJobEvent.id")
@@ -332,3 +346,67 @@ class EngagementDaily(Base):
     reach: Mapped[int] = mapped_column(default=0)
     impressions: Mapped[int] = mapped_column(default=0)
     clicks: Mapped[int] = mapped_column(default=0)
+
+
+# -- sync (issue 11) -------------------------------------------------------------------------------------------
+
+
+class SyncOutboxEntry(Base):
+    """A committed local change waiting for the sync service. ``change_id`` goes with it on every try, so a retried
+    push is applied once; once ``sent`` its content is frozen and later edits queue behind it."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (Index("ix_sync_outbox_record", "sync_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    sync_id: Mapped[str] = mapped_column(String(36))
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncRecord(Base):
+    """What this computer knows of a record on the service: its version there and a hash of that version's data."""
+
+    __tablename__ = "sync_records"
+
+    sync_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=0)
+    data_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SyncConflict(Base):
+    """Two edits of one record that met: ``mine`` lost the race and waits here for the seller, beside ``theirs``
+    (the record as it stands). ``local_only``: found on this computer (two records claimed one SKU or one
+    platform's copy), so the service knows nothing of it."""
+
+    __tablename__ = "sync_conflicts"
+
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    sync_id: Mapped[str] = mapped_column(String(36), index=True)
+    mine_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    mine_deleted: Mapped[bool] = mapped_column(default=False)
+    mine_device: Mapped[str] = mapped_column(String(100), default="")
+    theirs_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    theirs_deleted: Mapped[bool] = mapped_column(default=False)
+    theirs_version: Mapped[int] = mapped_column(default=0)
+    local_only: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncState(Base):
+    """Small facts of this data dir's sync: device id, signed-in email, cursor, last round's outcome."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+# Every flush of a synced table records its change in the outbox, whichever code path made it.
+import core.sync.capture  # noqa: E402, F401

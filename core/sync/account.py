@@ -1,0 +1,170 @@
+"""The seller's account on the sync service for one data dir: sign in, register, sign out, and a client to sync with.
+
+The refresh token lives only in the keychain (``sync:refresh_token``, the name core.platforms.broker reads too);
+the access token only in this object's memory. The service rotates the refresh token on every renewal and ends
+the session if an old one is used again, and the broker may renew it meanwhile, so the keychain is read again
+whenever the access token in memory is about to run out.
+"""
+
+from __future__ import annotations
+
+import platform
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from core.errors import ValidationError
+from core.sync import state
+from core.sync.errors import SIGN_IN_HINT, SyncError, translated
+from core.sync.outbox import forget_service_state, seed
+
+if TYPE_CHECKING:
+    import httpx
+
+    from core.app import App
+    from core.secrets.store import SecretStore
+    from server.client import SyncServiceClient
+    from server.client_models import Tokens
+
+SESSION_REFRESH = "sync:refresh_token"
+# What the broker may have stored beside it; forgotten at sign-out so nothing of the session lingers.
+_BROKER_NAMES = ("sync:access_token", "sync:access_expires_at")
+_RENEW_MARGIN_SECONDS = 60
+_TIMEOUT_SECONDS = 30.0
+
+
+class SyncAccount:
+    """Sign-in state and service clients for ``app``'s data dir (safe to use from one worker thread at a time)."""
+
+    def __init__(self, app: App, *, secrets: SecretStore | None = None, http: httpx.Client | None = None) -> None:
+        self.app = app
+        self._secrets = secrets
+        self._http = http  # tests hand in a client whose network can be switched off
+        self._tokens: Tokens | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def secrets(self) -> SecretStore:
+        """Where the refresh token is kept."""
+        return self._secrets if self._secrets is not None else self.app.secrets
+
+    @property
+    def server_url(self) -> str:
+        """The service's address (``sync.server_url``), empty when none is set."""
+        return str(self.app.settings.get("sync.server_url") or "").strip().rstrip("/")
+
+    @property
+    def email(self) -> str | None:
+        """The account this data dir is signed in to, or None."""
+        with self.app.db.session() as session:
+            return state.read(session, state.EMAIL) or None
+
+    def sign_in(self, email: str, password: str, *, create: bool = False, server_url: str | None = None) -> str:
+        """Sign this computer in (``create``: register the account first); returns the normalised email.
+
+        Signing in to another account than the one this data dir synced with before compares every record afresh
+        with the new account; the same account carries on where it stopped.
+        """
+        from server.client import SyncServiceClient
+
+        email = email.strip().lower()
+        if server_url:
+            self.app.settings.set("sync.server_url", server_url.strip().rstrip("/"))
+        url = self.server_url
+        if not url:
+            raise ValidationError("No sync service address is set.", field="sync.server_url",
+                                  hint="Enter it in the sign-in window, or: sellerdesk config set sync.server_url URL")
+        if not email or not password:
+            raise ValidationError("Enter your email and password.", field="email")
+        device = state.device_id(self.app.db)
+        with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                translated("creating the account" if create else "signing in"):
+            if create:
+                client.register(email, password, device, platform.node()[:100])
+            else:
+                client.login(email, password, device, platform.node()[:100])
+        self._bind(email)
+        return email
+
+    def _bind(self, email: str) -> None:
+        from sqlalchemy import delete
+
+        from core.db.models import SyncConflict
+        from core.db.types import utcnow
+
+        with self.app.db.session() as session:
+            if state.read(session, state.ACCOUNT) != email:
+                conn = session.connection()
+                forget_service_state(conn)
+                session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False)))
+                state.write(session, state.CURSOR, "0")
+                state.write(session, state.ACCOUNT, email)
+            seed(session.connection(), utcnow())
+            state.write(session, state.EMAIL, email)
+            state.write(session, state.PROBLEM, None)
+            state.write(session, state.PROBLEM_TEXT, None)
+
+    def sign_out(self) -> None:
+        """End the session on the service if it can be reached, and forget the tokens here in any case.
+
+        Local data, the outbox, and this account's versions and cursor stay: signing in again carries on.
+        """
+        from server.client_models import ServiceError
+
+        if self.email is None:
+            return
+        try:
+            with self.client() as client:
+                client.logout()
+        except (SyncError, ServiceError):
+            pass  # offline or already ended: the token is forgotten below, which is what signing out means here
+        self._store(None)
+        with self.app.db.session() as session:
+            state.write(session, state.EMAIL, None)
+            state.write(session, state.PROBLEM, None)
+            state.write(session, state.PROBLEM_TEXT, None)
+
+    @contextmanager
+    def client(self) -> Iterator[SyncServiceClient]:
+        """A client on the signed-in session; SyncError (signed_out) when there is none."""
+        from server.client import SyncServiceClient
+
+        url = self.server_url
+        if not url or self.email is None:
+            raise SyncError("This computer is not signed in to the sync service.", "signed_out", hint=SIGN_IN_HINT)
+        with SyncServiceClient(url, tokens=self._current_tokens(), on_tokens=self._store, http=self._http,
+                               timeout=_TIMEOUT_SECONDS) as client:
+            yield client
+
+    def _current_tokens(self) -> Tokens:
+        from server.client_models import Tokens
+
+        with self._lock:
+            held = self._tokens
+            if held is not None and held.expires_at - _RENEW_MARGIN_SECONDS > time.time():
+                return held
+        refresh = self.secrets.get(SESSION_REFRESH)
+        if not refresh:
+            self.mark_signed_out()
+            raise SyncError("The sync session is no longer in the keychain.", "signed_out", hint=SIGN_IN_HINT)
+        with self._lock:
+            if held is not None and held.refresh_token == refresh:
+                return held  # ours is still the newest: the client renews it itself
+            return Tokens("", refresh, 0.0)  # renewed elsewhere (or a new process): renew with the newest
+
+    def _store(self, tokens: Tokens | None) -> None:
+        with self._lock:
+            self._tokens = tokens
+        if tokens is None:
+            self.secrets.delete_many([SESSION_REFRESH, *_BROKER_NAMES])
+        else:
+            self.secrets.set(SESSION_REFRESH, tokens.refresh_token)
+
+    def mark_signed_out(self, reason: str = "The sync session has ended.") -> None:
+        """Record that the session is over (the service refused it, or the keychain lost it)."""
+        with self.app.db.session() as session:
+            state.write(session, state.EMAIL, None)
+            state.write(session, state.PROBLEM, "signed_out")
+            state.write(session, state.PROBLEM_TEXT, reason)

@@ -1,0 +1,130 @@
+"""``sellerdesk sync ...``: sign in or register, sync now, status, conflicts and their resolution, sign out."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from core.cli import json_parent, print_json, print_table
+from core.errors import NotFound, ValidationError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sync`` command group."""
+    sync = sub.add_parser("sync", help="sync between your computers through a SellerDesk account (optional)")
+    ssub = sync.add_subparsers(dest="action", required=True)
+
+    for name, text in (("signin", "sign this computer in (the password is read from stdin or asked for)"),
+                       ("register", "create an account and sign this computer in")):
+        p = ssub.add_parser(name, parents=[json_parent()], help=text)
+        p.add_argument("--email", required=True)
+        p.add_argument("--server", metavar="URL", help="the sync service's address (saved as sync.server_url)")
+        p.set_defaults(handler=_sign_in, create=name == "register")
+
+    p = ssub.add_parser("now", parents=[json_parent()], help="send changes and fetch the other computers' now")
+    p.set_defaults(handler=_now)
+    p = ssub.add_parser("status", parents=[json_parent()], help="signed in or not, changes waiting, last sync")
+    p.set_defaults(handler=_status)
+    p = ssub.add_parser("conflicts", parents=[json_parent()], help="edits that met another computer's")
+    p.set_defaults(handler=_conflicts)
+    p = ssub.add_parser("resolve", parents=[json_parent()], help="settle a conflict by keeping one side")
+    p.add_argument("id", help="the conflict's id (or its first characters)")
+    p.add_argument("--keep", required=True, choices=["mine", "theirs"],
+                   help="mine: the edit set aside; theirs: the version that stands now")
+    p.set_defaults(handler=_resolve)
+    p = ssub.add_parser("signout", help="forget this computer's session (your data stays here)")
+    p.set_defaults(handler=_sign_out)
+
+
+def _password(create: bool) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if create and getpass.getpass("Password again: ") != password:
+        raise ValidationError("The two passwords differ.", field="password")
+    return password
+
+
+def _sign_in(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+
+    email = SyncAccount(app).sign_in(args.email, _password(args.create), create=args.create, server_url=args.server)
+    if app.json:
+        print_json({"email": email, "server_url": app.settings.get("sync.server_url")})
+    else:
+        print(f"Signed in as {email}. Sync now with: sellerdesk sync now")
+    return 0
+
+
+def _now(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+    from core.sync.engine import sync_now
+    from core.sync.status import read_status
+
+    report = sync_now(SyncAccount(app))
+    status = read_status(app)
+    if app.json:
+        print_json({**report.to_json(), "status": status.to_json()})
+    else:
+        print(f"Sent {_count(report.pushed, 'change')} and {_count(report.photos_up, 'photo')}; received "
+              f"{_count(report.pulled, 'change')} and {_count(report.photos_down, 'photo')}. {status.summary}.")
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _status(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.status import read_status
+
+    status = read_status(app)
+    if app.json:
+        print_json(status.to_json())
+    else:
+        print(f"{status.summary}. {status.detail}")
+    return 0
+
+
+def _conflicts(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.conflicts import list_conflicts
+
+    conflicts = list_conflicts(app.db)
+    if app.json:
+        print_json([c.to_json() for c in conflicts])
+        return 0
+    if not conflicts:
+        print("No conflicts.")
+        return 0
+    for conflict in conflicts:
+        print(f"{conflict.conflict_id[:8]}  {conflict.label}  (set aside from {conflict.mine_device or 'a computer'})")
+        print_table([{"field": name, "mine": mine, "theirs": theirs}
+                     for name, mine, theirs in conflict.differences() if mine != theirs], ["field", "mine", "theirs"])
+    print("Keep one side with: sellerdesk sync resolve ID --keep mine|theirs")
+    return 0
+
+
+def _resolve(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+    from core.sync.conflicts import list_conflicts, resolve
+
+    matches = [c for c in list_conflicts(app.db) if c.conflict_id.startswith(args.id)]
+    if len(matches) != 1:
+        raise NotFound(f"No single conflict has an id starting {args.id!r} ({len(matches)} do).",
+                       hint="See them with: sellerdesk sync conflicts")
+    resolve(SyncAccount(app), matches[0].conflict_id, args.keep)
+    if app.json:
+        print_json({"id": matches[0].conflict_id, "kept": args.keep})
+    else:
+        print(f"Kept {args.keep} for {matches[0].label}.")
+    return 0
+
+
+def _sign_out(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+
+    SyncAccount(app).sign_out()
+    print("Signed out. Your data stays on this computer; sign in again to carry on syncing.")
+    return 0

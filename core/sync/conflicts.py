@@ -1,0 +1,162 @@
+"""Conflicts: an edit that lost a race is kept here, beside the record as it stands, until the seller picks one.
+
+The service keeps every losing edit too, so a conflict found on one computer can be settled on any of them. "Mine"
+is the edit that was set aside, "theirs" the version that stands on the service (and on this computer meanwhile).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from core.db.database import Database
+from core.db.models import Product, SyncConflict
+from core.errors import NotFound, ValidationError
+from core.sync.apply import apply_version, remember, write_local
+from core.sync.capture import quietly
+from core.sync.errors import SyncError, translated
+from core.sync.outbox import pending_ids
+from core.sync.records import KINDS, PARENT_KEY, SETTING
+from server.client_models import ConflictInfo, RecordVersion, ServiceConflict
+
+if TYPE_CHECKING:
+    from core.sync.account import SyncAccount
+
+Keep = Literal["mine", "theirs"]
+_HIDDEN = {PARENT_KEY, "created_at"}
+_NOUNS = {"product": "Product", "product_image": "Photo", "content_draft": "Copy", "publish_job": "Post",
+          SETTING: "Setting"}
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as the seller compares it; ``mine``/``theirs`` are None where that side is a deletion."""
+
+    conflict_id: str
+    kind: str
+    label: str
+    mine: dict[str, Any] | None
+    theirs: dict[str, Any] | None
+    mine_device: str
+    created_at: datetime
+    local_only: bool
+
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """(field, mine, theirs) for every field shown, differing or not; a deletion shows as "(deleted)"."""
+        names = [n for n in {**(self.theirs or {}), **(self.mine or {})} if n not in _HIDDEN]
+        return [(name, _side(self.mine, name), _side(self.theirs, name)) for name in names]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"id": self.conflict_id, "kind": self.kind, "label": self.label, "mine": self.mine,
+                "theirs": self.theirs, "mine_device": self.mine_device, "created_at": self.created_at.isoformat(),
+                "local_only": self.local_only}
+
+
+def _side(data: dict[str, Any] | None, name: str) -> Any:
+    return "(deleted)" if data is None else data.get(name)
+
+
+def _label(session: Session, kind: str, data: dict[str, Any]) -> str:
+    noun = _NOUNS.get(kind, kind)
+    if kind == SETTING:
+        return f"{noun} {data.get('key', '')}"
+    if kind == "product":
+        return f"{noun} “{data.get('title', '')}”"
+    title = session.scalar(select(Product.title).where(Product.sync_id == data.get(PARENT_KEY))) or "a product"
+    detail = data.get("platform") or data.get("original_name") or ""
+    return f"{noun} {detail} of “{title}”".replace("  ", " ")
+
+
+def _view(session: Session, row: SyncConflict) -> ConflictView:
+    mine = None if row.mine_deleted else dict(row.mine_data)
+    theirs = None if row.theirs_deleted else dict(row.theirs_data)
+    return ConflictView(row.conflict_id, row.kind, _label(session, row.kind, theirs or mine or {}), mine, theirs,
+                        row.mine_device, row.created_at, row.local_only)
+
+
+def list_conflicts(db: Database) -> list[ConflictView]:
+    """Every conflict waiting for the seller, oldest first."""
+    with db.session() as session:
+        rows = session.scalars(select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.conflict_id))
+        return [_view(session, row) for row in rows]
+
+
+def conflict_count(session: Session) -> int:
+    """How many conflicts wait."""
+    return session.scalar(select(func.count()).select_from(SyncConflict)) or 0
+
+
+def keep(session: Session, info: ConflictInfo, mine: dict[str, Any] | None = None, mine_deleted: bool = False) -> None:
+    """Store (or refresh) a conflict the service reported; ``mine`` overrides its content with newer local edits
+    that were queued behind the losing one."""
+    row = session.get(SyncConflict, info.conflict_id)
+    if row is None:
+        newer = mine is not None or mine_deleted
+        row = SyncConflict(conflict_id=info.conflict_id, kind=info.kind, sync_id=info.id,
+                           mine_data=(mine or {}) if newer else info.data,
+                           mine_deleted=mine_deleted if newer else info.deleted,
+                           mine_device=info.device_name[:100], created_at=info.created_at)
+        session.add(row)
+    current = info.current
+    row.theirs_data = dict(current.data) if current is not None else {}
+    row.theirs_deleted = current is None or current.deleted
+    row.theirs_version = current.version if current is not None else 0
+
+
+def mirror(session: Session, infos: list[ConflictInfo]) -> None:
+    """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go."""
+    open_ids = [info.conflict_id for info in infos]
+    session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
+                                               SyncConflict.conflict_id.not_in(open_ids)))
+    for info in infos:
+        keep(session, info)
+
+
+def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:
+    """Settle a conflict with the seller's pick. The chosen content becomes the record everywhere."""
+    if choice not in ("mine", "theirs"):
+        raise ValidationError(f"Keep 'mine' or 'theirs', not {choice!r}.", field="keep")
+    db = account.app.db
+    with db.session() as session:
+        row = session.get(SyncConflict, conflict_id)
+        if row is None:
+            raise NotFound(f"There is no conflict {conflict_id}.", hint="See them with: sellerdesk sync conflicts")
+        local_only, kind, sync_id = row.local_only, row.kind, row.sync_id
+        mine, mine_deleted, base = dict(row.mine_data), row.mine_deleted, row.theirs_version
+    if local_only:
+        with db.session() as session:
+            if choice == "mine" and kind in KINDS:
+                write_local(session, KINDS[kind], sync_id, mine)  # an ordinary edit: queued and sent
+            session.execute(delete(SyncConflict).where(SyncConflict.conflict_id == conflict_id))
+        return
+    record: RecordVersion | None = None
+    settled_elsewhere = False
+    with account.client() as client, translated("settling the conflict"):
+        try:
+            if choice == "mine":
+                record = client.resolve_conflict(conflict_id, "merged", base, data=mine, deleted=mine_deleted)
+            else:
+                record = client.resolve_conflict(conflict_id, "current", base)
+        except ServiceConflict as exc:
+            if exc.code != "already_resolved":
+                with db.session() as session:
+                    mirror(session, client.conflicts())
+                raise SyncError("The record changed on another computer since this conflict was shown.", "refused",
+                                hint="Look at both versions again and choose.") from exc
+            settled_elsewhere = True  # its outcome arrives with the next pull
+    from core.sync.settings_sync import applier
+
+    with db.session() as session:
+        quietly(session)
+        if record is not None and not settled_elsewhere:
+            if record.id in pending_ids(session.connection()):
+                # Edited here since: the local row is newer than either side and goes out with the next push.
+                remember(session, record.kind, record.id, record.version, None if record.deleted else record.data)
+            else:
+                apply_version(session, record, applier(account.app.settings))
+        session.execute(delete(SyncConflict).where(SyncConflict.conflict_id == conflict_id))

@@ -1,0 +1,41 @@
+"""Sync errors in the seller's words, and the translation from the service client's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from core.errors import SellerDeskError
+from server.client_models import NotSignedIn, RateLimited, ServiceError, ServiceUnavailable, WrongCredentials
+
+Problem = Literal["offline", "signed_out", "rate_limited", "refused"]
+SIGN_IN_HINT = "Sign in again: Account → Sign in…, or: sellerdesk sync signin --email YOU@EXAMPLE.COM"
+
+
+class SyncError(SellerDeskError):
+    """Syncing stopped short; ``problem`` says why in one word (the status bar shows it), the message in full."""
+
+    def __init__(self, message: str, problem: Problem, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problem: Problem = problem
+
+
+@contextmanager
+def translated(doing: str) -> Iterator[None]:
+    """Turn the client's ServiceErrors raised while ``doing`` (e.g. "syncing") into SyncErrors."""
+    try:
+        yield
+    except ServiceUnavailable as exc:
+        raise SyncError(f"The sync service could not be reached while {doing} (no network, or the service is down).",
+                        "offline", hint="Your changes wait on this computer and go at the next sync.") from exc
+    except WrongCredentials as exc:
+        raise SyncError("The email or password is wrong.", "refused",
+                        hint="Check both; the service has no password reset by email yet.") from exc
+    except NotSignedIn as exc:
+        raise SyncError(f"The sync session has ended ({exc.message})", "signed_out", hint=SIGN_IN_HINT) from exc
+    except RateLimited as exc:
+        raise SyncError(f"The sync service asks to wait {exc.retry_after} seconds before {doing} again.",
+                        "rate_limited") from exc
+    except ServiceError as exc:
+        raise SyncError(f"The sync service refused {doing}: {exc.message}", "refused") from exc

@@ -1,0 +1,54 @@
+"""This data dir's sync facts, kept in its database: device id, signed-in email, the account the stored versions and
+cursor belong to, and how the last round went. No token ever goes here (they live in the keychain)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.db.database import Database
+from core.db.models import SyncState
+
+DEVICE_ID = "device_id"
+EMAIL = "email"  # the account signed in now (empty: signed out)
+ACCOUNT = "account"  # the account whose versions and cursor this database holds (kept across sign-out)
+CURSOR = "cursor"
+LAST_SYNC = "last_sync_at"  # ISO time of the last complete round
+PROBLEM = "problem"  # why the last round stopped short: offline | signed_out | rate_limited | error
+PROBLEM_TEXT = "problem_text"
+
+
+def read(session: Session, key: str) -> str | None:
+    """The stored value of ``key`` (None when unset)."""
+    row = session.get(SyncState, key)
+    return row.value if row is not None else None
+
+
+def write(session: Session, key: str, value: str | None) -> None:
+    """Store ``value`` under ``key`` (None removes it)."""
+    if value is None:
+        session.execute(delete(SyncState).where(SyncState.key == key))
+        return
+    row = session.get(SyncState, key)
+    if row is None:
+        session.add(SyncState(key=key, value=value))
+    else:
+        row.value = value
+
+
+def read_all(db: Database) -> dict[str, str]:
+    """Every stored fact at once (for the status line)."""
+    with db.session() as session:
+        return {row.key: row.value for row in session.scalars(select(SyncState))}
+
+
+def device_id(db: Database) -> str:
+    """This data dir's device id, made on first use: the service tells this computer's changes apart by it."""
+    with db.session() as session:
+        value = read(session, DEVICE_ID)
+        if value is None:
+            value = str(uuid.uuid4())
+            write(session, DEVICE_ID, value)
+        return value

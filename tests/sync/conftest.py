@@ -1,0 +1,178 @@
+"""The real sync service on 127.0.0.1 (uvicorn on a thread, SQLite in the test's folder), and desktop "devices":
+each an App on its own data dir with its own keychain and a network that a test can switch off or make drop the
+answer to a request."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from core.app import App
+from core.secrets.store import SecretStore
+from core.sync.account import SyncAccount
+from core.sync.engine import RoundReport, sync_now
+from server.app import create_app
+from server.config import Limits, PasswordCost, ServerConfig
+from server.db import Database, migrate
+from tests.fakes.memory_keyring import MemoryKeyring
+
+PASSWORD = "correct horse battery staple"
+CHEAP_PASSWORDS = PasswordCost(time_cost=1, memory_kib=1024, parallelism=1, concurrent_hashes=4)
+
+
+class LiveServer:
+    """One service instance; ``stop()`` and ``start()`` again keep its address and its data."""
+
+    def __init__(self, root: Path, template: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, root / "server.db")
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LiveServer:
+        config = ServerConfig(database_url=f"sqlite:///{self.root / 'server.db'}", secret="sync-tests-" + "s" * 40,
+                              public_url=self.url, media_dir=self.root / "media",
+                              limits=Limits(registrations_per_address=1000, login_failures_per_address=1000),
+                              password_cost=CHEAP_PASSWORDS, db_pool_size=4)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        self._server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False,
+                                                     lifespan="on"))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name="sync-service")
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the sync service did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+            assert not self._thread.is_alive(), "the sync service did not stop"
+        self._server = self._thread = None
+
+
+class Network(httpx.BaseTransport):
+    """A device's connection: ``online = False`` is a pulled cable; ``drop_answer_to(path)`` lets the next request
+    to ``path`` reach the service and then loses its answer, as a flaky mobile connection does."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.online = True
+        self._drop: str | None = None
+        self.tokens_seen: set[str] = set()  # every access and refresh token that crossed this connection
+
+    def drop_answer_to(self, path: str) -> None:
+        self._drop = path
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.online:
+            raise httpx.ConnectError("network is unreachable", request=request)
+        bearer = request.headers.get("authorization", "")
+        if bearer:
+            self.tokens_seen.add(bearer.removeprefix("Bearer "))
+        response = self.inner.handle_request(request)
+        if request.url.path.startswith("/v1/auth/"):
+            response.read()
+            if response.is_success and response.content:
+                body = response.json()
+                self.tokens_seen.update(body[name] for name in ("access_token", "refresh_token") if name in body)
+        if self._drop is not None and request.url.path == self._drop:
+            self._drop = None
+            response.read()
+            response.close()
+            raise httpx.ReadError("connection reset by peer", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@dataclass
+class Device:
+    """One of the seller's computers."""
+
+    name: str
+    app: App
+    account: SyncAccount
+    network: Network
+    keyring: MemoryKeyring
+    http: httpx.Client
+
+    def sync(self) -> RoundReport:
+        return sync_now(self.account)
+
+    def close(self) -> None:
+        self.http.close()
+        self.app.close()
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind() -> Iterator[None]:
+    """Fail a test that leaves a server (or any other non-daemon thread) running. Daemon threads are Qt's pooled
+    workers as Python sees them, idle until Qt retires them; the window fixture checks those."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while (extra := [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]) and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
+@pytest.fixture(scope="session")
+def server_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated service database, copied for each server."""
+    path = tmp_path_factory.mktemp("sync-template") / "server.db"
+    db = Database(f"sqlite:///{path}", pool_size=2)
+    migrate(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_template: Path) -> Iterator[LiveServer]:
+    """A running service, stopped at the end of the test."""
+    live = LiveServer(tmp_path / "service", server_template).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def make_device(tmp_path: Path, server: LiveServer) -> Iterator[Callable[..., Device]]:
+    """``make_device("laptop")``: a data dir pointed at the service, not signed in."""
+    devices: list[Device] = []
+
+    def make(name: str) -> Device:
+        app = App(tmp_path / name)
+        app.settings.set("sync.server_url", server.url)
+        keyring = MemoryKeyring()
+        network = Network()
+        http = httpx.Client(transport=network, timeout=10)
+        account = SyncAccount(app, secrets=SecretStore(app.data_dir, db=app.db, backend=keyring), http=http)
+        device = Device(name, app, account, network, keyring, http)
+        devices.append(device)
+        return device
+
+    yield make
+    for device in devices:
+        device.close()
