@@ -22,7 +22,15 @@ from core.publishing.config import load_config
 from core.publishing.service import Publisher
 from tests.fakes.etsy import EtsyStandIn
 from tests.fakes.shopify import ShopifyStandIn
-from tests.platforms.conftest import FakeBrowser, FakeVariants, opener, point_at_etsy, point_at_shopify
+from tests.platforms.conftest import (  # noqa: F401  (etsy_server and shopify_server are fixtures reused here)
+    FakeBrowser,
+    FakeVariants,
+    etsy_server,
+    opener,
+    point_at_etsy,
+    point_at_shopify,
+    shopify_server,
+)
 from tests.publishing.generic_fake import GenericStandIn, register_fake
 
 QUICK = {"backoff_base_seconds": 0.05, "backoff_cap_seconds": 0.2, "check_after_seconds": 0.2, "poll_seconds": 0.2,
@@ -43,22 +51,6 @@ def no_thread_left() -> Iterator[None]:
             return
         time.sleep(0.05)
     raise AssertionError(f"threads left running: {left}")
-
-
-@pytest.fixture
-def etsy_server() -> Iterator[EtsyStandIn]:
-    server = EtsyStandIn()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def shopify_server() -> Iterator[ShopifyStandIn]:
-    server = ShopifyStandIn()
-    server.start()
-    yield server
-    server.stop()
 
 
 def connect_etsy(app: App, server: EtsyStandIn) -> None:

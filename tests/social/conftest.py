@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image, ImageDraw
 
@@ -28,6 +27,7 @@ from tests.fakes.social.meta import MetaStandIn
 from tests.fakes.social.pinterest import PinterestStandIn
 from tests.fakes.social.s3 import S3StandIn
 from tests.fakes.social.sync_service import SyncService, migrate_new
+from tests.platforms.conftest import FakeBrowser, browser  # noqa: F401  (fixture reused)
 
 SOCIAL = ("facebook", "instagram", "pinterest")
 BOARD = "549755885175"
@@ -73,35 +73,6 @@ class Sleeps:
 @pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
-
-
-class FakeBrowser:
-    """The seller's browser: follows the consent page's redirects back to SellerDesk, on its own thread."""
-
-    def __init__(self) -> None:
-        self.threads: list[threading.Thread] = []
-        self.landed: list[httpx.Response] = []
-
-    def __call__(self, url: str) -> bool:
-        def visit() -> None:
-            with httpx.Client(follow_redirects=True, timeout=10) as client:
-                self.landed.append(client.get(url))
-
-        thread = threading.Thread(target=visit, name="fake-browser")
-        self.threads.append(thread)
-        thread.start()
-        return True
-
-    def join(self) -> None:
-        for thread in self.threads:
-            thread.join(10)
-
-
-@pytest.fixture
-def browser() -> Iterator[FakeBrowser]:
-    fake = FakeBrowser()
-    yield fake
-    fake.join()
 
 
 @pytest.fixture
