@@ -190,7 +190,7 @@ def apply_version(session: Session, record: RecordVersion,
         remember(session, record.kind, record.id, record.version, None if record.deleted else record.data)
         return "applied"
     kind = KINDS.get(record.kind)
-    if kind is None:  # written by a newer SellerDesk: kept on the service for it, nothing to do here
+    if kind is None:  # a kind this computer does not sync (e.g. another computer's posts): nothing to do here
         return "ignored"
     _open_transaction(session)
     try:

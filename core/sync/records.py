@@ -75,7 +75,9 @@ JOB = Kind("publish_job", PublishJob, ("platform", "state", "scheduled_at", "pri
                                        "remote_id", "remote_url", "last_error", "next_step", "outcome_unknown",
                                        "published_at", "created_at"), child=True)
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (PRODUCT, IMAGE, DRAFT, JOB)}
+# Publish jobs stay on the computer that scheduled them: every computer runs its own scheduler, so a synced
+# scheduled job would be posted once per computer. (JOB still describes them for cascades from products.)
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (PRODUCT, IMAGE, DRAFT)}
 BY_MODEL: dict[type[Any], Kind] = {kind.model: kind for kind in KINDS.values()}
 # Parents before children when applying, so a photo always finds its product.
 APPLY_ORDER: dict[str, int] = {SETTING: 0, "product": 1, "product_image": 2, "content_draft": 3, "publish_job": 4}
