@@ -132,3 +132,19 @@ def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from core.db import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_fast_listing_text_matches_what_the_types_read_back(tmp_path: Path) -> None:
+    from core.products.listing import list_products
+    from core.products.service import create_product, get_product, product_input
+
+    db = open_database(tmp_path)
+    try:
+        for price in ("1299.50", "100", "0.05", "12345.6", "99.99"):
+            created = create_product(db, product_input({"title": f"Item {price}", "price": price}))
+            listed = next(r for r in list_products(db) if r["id"] == created.id)
+            stored = get_product(db, created.id)
+            assert listed["price"] == str(stored.price)
+            assert listed["updated_at"] == stored.updated_at.isoformat()
+    finally:
+        db.dispose()
