@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,18 +31,7 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     an fsync per file (about 3 ms, nine files a photo) would only slow a batch down.
     """
     try:
-        if durable:
-            atomic_write_bytes(path, data)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+        atomic_write_bytes(path, data, durable=durable)
     except OSError as err:
         raise StorageError(
             f"Could not write {path} ({err.strerror or err}).",

@@ -40,6 +40,7 @@ class ContentTab(QWidget):
         self.tasks = tasks
         self.product_id: int | None = None
         self._job: TaskHandle | None = None
+        self._key_known: bool | None = None
         rules = load_rules()
 
         self.heading = QLabel("")
@@ -106,11 +107,18 @@ class ContentTab(QWidget):
         self.heading.setText(product.title)
         self.stack.setCurrentIndex(1)
         self._show_drafts(drafts)
-        has_key = bool(self.app.secrets.get(draft_service.GEMINI_KEY))
+        has_key = self._has_key()
         self.offline.setChecked(not has_key)
         self.offline.setEnabled(has_key)
         self.writer_note.setText("" if has_key else
                                  "No Gemini key set: copy is written offline from the product's facts.")
+
+    def _has_key(self) -> bool:
+        # Asked once: each keychain read may block on the OS keychain and writes an audit entry, so it must not
+        # happen on every product selection. Writing the copy reads the key again in the worker anyway.
+        if self._key_known is None:
+            self._key_known = bool(self.app.secrets.get(draft_service.GEMINI_KEY))
+        return self._key_known
 
     def _show_drafts(self, drafts: dict[str, draft_service.DraftView]) -> None:
         for index, (name, editor) in enumerate(self.editors.items()):
