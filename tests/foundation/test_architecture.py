@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,11 @@ def test_ruff_finds_nothing() -> None:
     proc = subprocess.run([str(ruff), "check", "core", "desktop", "tests", "benchmarks", "installers"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-5000:]
+
+
+def test_nothing_reaches_outside_the_repository() -> None:
+    # A user's fresh clone has no ../shared beside it: every file the tests read lives in this repository.
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+    reach_out = re.compile(r'"\.\."\s*/\s*"shared"|\.\./shared/')
+    outside = [name for name in tracked.stdout.split() if reach_out.search((ROOT / name).read_text(encoding="utf-8"))]
+    assert outside == []

@@ -1,4 +1,4 @@
-"""The contract the Pinterest stand-in enforces: Pinterest's own OpenAPI description (shared/specs), version 5.23.
+"""The contract the Pinterest stand-in enforces: Pinterest's own OpenAPI description (tests/fakes/specs), version 5.23.
 
 tests/fakes/openapi_check.py matches paths and checks path and query parameters; the request bodies of this
 description lean on ``allOf``, ``oneOf`` and discriminators (``media_source.source_type``, ``grant_type``) and on
@@ -14,7 +14,7 @@ from typing import Any
 from tests.fakes.http_stand_in import Request
 from tests.fakes.openapi_check import ContractViolation, OpenApi, Operation, load_spec
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / ".." / "shared" / "specs" / "pinterest-v5-openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "pinterest-v5-openapi.json"
 _TYPES: dict[str, Any] = {"integer": int, "number": int | float, "string": str, "boolean": bool, "array": list,
                           "object": dict}
 
