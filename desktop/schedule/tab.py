@@ -58,7 +58,8 @@ class ScheduleTab(QWidget):
 
         self.new_button = QPushButton(icon("add", "#ffffff"), "New post…")
         self.new_button.setProperty("primary", True)
-        self.new_button.clicked.connect(self.new_post)
+        # clicked(bool) would arrive as product_ids: connect through a lambda so the wizard opens with none chosen.
+        self.new_button.clicked.connect(lambda: self.new_post())
         self.pause_button = QPushButton("Pause publishing")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)

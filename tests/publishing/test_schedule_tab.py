@@ -96,6 +96,17 @@ def test_the_wizard_makes_a_job_per_product_and_platform(qtbot, app: App, tab) -
     assert {j.state for j in jobs} == {"scheduled"} and all(j.scheduled_at > datetime.now(UTC) for j in jobs)  # type: ignore[operator]
 
 
+def test_clicking_new_post_opens_the_wizard_with_nothing_chosen(qtbot, app: App, tab) -> None:
+    from PySide6.QtCore import Qt
+
+    add_product(app, platforms=FAKE, sku="C", title="Clicked mug")
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)  # clicked(bool) once crashed the wizard
+    wizard = tab.wizard
+    assert wizard is not None and wizard.isVisible()
+    assert wizard.request().product_ids == [] and not wizard.products.isComplete()
+    wizard.reject()
+
+
 def test_posts_going_out_show_live_and_notify(qtbot, app: App, tab) -> None:
     product = add_product(app, platforms=FAKE)
     with qtbot.waitSignal(tab.message, timeout=10_000, check_params_cb=lambda t: t.startswith("Published")):
