@@ -8,24 +8,34 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import StorageError
+from core.errors import SellerDeskError, StorageError
 
 DB_FILE = "sellerdesk.db"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # SQLAlchemy's documented pysqlite recipe, part 1: the driver's own transaction handling only BEGINs before
+    # INSERT/UPDATE/DELETE, so a SAVEPOINT issued first becomes the transaction and its RELEASE commits. Turn the
+    # driver's handling off; _begin below starts every transaction explicitly instead.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; a kill never corrupts
     cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes, fast
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _begin(conn: Connection) -> None:
+    # Part 2 of the recipe: SQLAlchemy's "begin" is a real BEGIN, so begin_nested() is a savepoint inside it and an
+    # outer rollback undoes everything the nested blocks did.
+    conn.exec_driver_sql("BEGIN")
 
 
 def check_database_file(path: Path) -> None:
@@ -46,8 +56,11 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine: Engine = create_engine(f"sqlite:///{path}")
+        # hide_parameters: SQLAlchemy's error text would otherwise carry the bound values (buyer names, addresses
+        # before encryption) into logs, crash reports and messages.
+        self.engine: Engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
         event.listen(self.engine, "connect", _set_pragmas)
+        event.listen(self.engine, "begin", _begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -60,9 +73,15 @@ class Database:
             except IntegrityError:
                 session.rollback()
                 raise  # a broken constraint is the caller's to explain (duplicate SKU, ...)
-            except SADatabaseError as exc:
+            except StatementError as exc:
                 session.rollback()
-                raise _storage_error(self.path, exc) from exc
+                if isinstance(exc.orig, SellerDeskError):
+                    # A column type refused a value (e.g. the encryption key is locked away): the seller needs that
+                    # reason, not "StatementError" — and the wrapper's text would name the statement.
+                    raise exc.orig from None
+                if isinstance(exc, SADatabaseError):
+                    raise _storage_error(self.path, exc) from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise

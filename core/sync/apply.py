@@ -169,14 +169,6 @@ def write_local(session: Session, kind: Kind, sync_id: str, data: dict[str, Any]
     session.flush()
 
 
-def _open_transaction(session: Session) -> None:
-    # SQLite's Python driver begins a transaction only before a write. A SAVEPOINT outside one would become the
-    # transaction itself and commit when released, so a later failure could no longer undo the round's work.
-    driver = session.connection().connection.driver_connection
-    if driver is not None and not getattr(driver, "in_transaction", True):
-        session.connection().exec_driver_sql("BEGIN")
-
-
 def apply_version(session: Session, record: RecordVersion,
                   settings_apply: Callable[[dict[str, Any]], bool] | None = None) -> Applied:
     """Make the local copy of ``record`` match the service's version, and remember that version.
@@ -192,7 +184,8 @@ def apply_version(session: Session, record: RecordVersion,
     kind = KINDS.get(record.kind)
     if kind is None:  # a kind this computer does not sync (e.g. another computer's posts): nothing to do here
         return "ignored"
-    _open_transaction(session)
+    # The savepoint sits inside the pull's transaction (core.db.database starts every transaction with an explicit
+    # BEGIN), so a failed row is undone alone and a failed round still undoes all its rows.
     try:
         with session.begin_nested():
             outcome = _apply_row(session, kind, record)
