@@ -224,23 +224,29 @@ class PhotoPanel(QWidget):
             item.setData(IMAGE_ID_ROLE, image.id)
             item.setToolTip(f"{image.original_name} — {image.width}×{image.height} {image.format}")
             self.list.addItem(item)
-            self._load_tile(item, image)
+            self._load_tile(image)
         if product.images:
             self.list.setCurrentRow(0)
         else:
             self._selection_changed()
 
-    def _load_tile(self, item: QListWidgetItem, image: ImageView) -> None:
+    def _load_tile(self, image: ImageView) -> None:
         def work(_handle):  # type: ignore[no-untyped-def]
             return _scaled(self.app.image_store.variants(image.sha256, ["thumbnail"])[0].path, 400)
 
         def done(qimage: QImage) -> None:
-            if self.list.row(item) >= 0:  # the tile may be gone by now
-                item.setIcon(QIcon(QPixmap.fromImage(qimage)))
-                if self.list.currentItem() is item:
+            # Found again by id: the list may have been rebuilt meanwhile, deleting the item this task started for.
+            tile = self._tile(image.id)
+            if tile is not None:
+                tile.setIcon(QIcon(QPixmap.fromImage(qimage)))
+                if self.list.currentItem() is tile:
                     self.focal.show_photo(QPixmap.fromImage(qimage), (image.focal_x, image.focal_y))
 
         self.tasks.start("Making thumbnails", work, on_success=done)
+
+    def _tile(self, image_id: int) -> QListWidgetItem | None:
+        return next((self.list.item(i) for i in range(self.list.count())
+                     if self.list.item(i).data(IMAGE_ID_ROLE) == image_id), None)
 
     def selected_image(self) -> ImageView | None:
         """The photo selected in the list."""

@@ -182,6 +182,8 @@ class ProductsTab(QWidget):
     def new_product(self) -> None:
         """Open an empty product in the editor."""
         self.table.clearSelection()
+        # Without a current row, clicking the product that was current before opens it again (currentRowChanged).
+        self.table.selectionModel().clearCurrentIndex()
         self.editor.setEnabled(True)
         self.editor.new_product()
 

@@ -1,0 +1,50 @@
+"""A seller's data dir as a new user has it after a few weeks: products with real photos and approved copy, posts
+scheduled, published and failed, and a month of sales (offline, WhatsApp, on the connected platform)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from core.analytics.sales import SaleRecord, import_sales
+from core.app import App
+from core.publishing.jobs import claim, create_job, move
+from tests.publishing.conftest import add_photographed_product
+
+PLATFORM = "fakegram"  # the connected stand-in platform of tests.publishing.conftest's fake_platform
+
+
+@dataclass
+class Shop:
+    """What was put into the data dir."""
+
+    products: list[int]
+    scheduled_job: int
+    failed_job: int
+    published_job: int
+
+
+def fill_shop(app: App, tmp_path: Path, *, products: int = 4, sales: int = 60) -> Shop:
+    """Fill ``app``'s data dir; ``PLATFORM`` must already be connected."""
+    # Copy only for platforms with content rules (the stand-in has none); its posts fail for want of copy, as a
+    # real platform's would.
+    ids = [add_photographed_product(app, tmp_path, platforms=("etsy", "instagram"), sku=f"SKU-{n:03d}")
+           for n in range(products)]
+    now = datetime.now(UTC)
+    scheduled = create_job(app.db, ids[0], PLATFORM, at=now + timedelta(days=1, hours=2))
+    failed = create_job(app.db, ids[1], PLATFORM, at=now)
+    claim(app.db, failed.id, now=now)
+    move(app.db, failed.id, "failed", "refused", last_error="Fakegram refused the photo.", next_step="Retry.")
+    published = create_job(app.db, ids[2], PLATFORM, at=now)
+    claim(app.db, published.id, now=now)
+    move(app.db, published.id, "published", "done", remote_id="42", published_at=now)
+    records = [SaleRecord(platform=("offline", "whatsapp", PLATFORM)[n % 3], external_id=f"order-{n}",
+                          occurred_at=now - timedelta(hours=7 * n + 1), amount=Decimal(450 + 25 * n),
+                          currency="INR", quantity=1 + n % 2, product_id=ids[n % len(ids)],
+                          kind="refund" if n % 17 == 16 else "sale")
+               for n in range(sales)]
+    report = import_sales(app.db, records)
+    assert not report.problems, report.problems
+    return Shop(ids, scheduled.id, failed.id, published.id)
