@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +69,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = psub.add_parser("import", parents=[json_parent()], help="add or update products from a CSV file")
     p.add_argument("file", type=Path)
+    p.add_argument("--from-start", action="store_true",
+                   help="import the whole file again, even if an earlier import of it stopped part-way")
     p.set_defaults(handler=_import)
 
     p = psub.add_parser("export", parents=[json_parent()], help="write all products to a CSV file")
@@ -153,16 +161,71 @@ def _restore(args: argparse.Namespace, app: Any) -> int:
 def _import(args: argparse.Namespace, app: Any) -> int:
     from core.products import csvio
 
-    report = csvio.import_products(app.db, args.file, default_currency=app.settings.get("general.currency"),
-                                   store=app.image_store)
+    watcher = _Progress(args.file.name)
+    try:
+        with watcher.catching_interrupt():
+            report = csvio.import_products(app.db, args.file, store=app.image_store, restart=args.from_start,
+                                           default_currency=app.settings.get("general.currency"),
+                                           progress=watcher.show, cancel=watcher.cancelled)
+    except csvio.ImportStopped as exc:
+        if app.json:
+            print_json(exc.report.to_json())
+        else:
+            _print_problems(args.file.name, exc.report)
+        raise
     if app.json:
         print_json(report.to_json())
-    else:
-        for problem in report.problems:
-            print(f"{args.file.name}, line {problem.line}: {problem.message} (row skipped)")
-        print(f"Imported {len(report.created)} new and updated {len(report.updated)} products"
-              + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
+        return 1 if report.problems else 0
+    if report.delimiter != ",":
+        print(f"{args.file.name} has its columns separated by {csvio.DELIMITERS[report.delimiter]}; "
+              "it was read that way.")
+    if report.resumed_after:
+        print(f"Continued an earlier import of this file that had stored lines up to {report.resumed_after:,}.")
+    _print_problems(args.file.name, report)
+    print(f"Imported {len(report.created)} new and updated {len(report.updated)} products"
+          + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
     return 1 if report.problems else 0
+
+
+class _Progress:
+    """Import progress on stderr (about once a second), and Ctrl+C as a clean stop between rows."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._shown = 0.0
+        self._stop = False
+
+    def show(self, progress: Any) -> None:
+        now = time.monotonic()
+        if progress.done < progress.total and now - self._shown < 1.0:
+            return
+        self._shown = now
+        sys.stderr.write(f"{self._name}: {progress.done:,} of {progress.total:,} rows "
+                         f"({progress.created:,} new, {progress.updated:,} updated, {progress.skipped:,} skipped)\n")
+
+    def cancelled(self) -> bool:
+        return self._stop
+
+    @contextmanager
+    def catching_interrupt(self) -> Iterator[None]:
+        # Ctrl+C mid-chunk would lose the chunk's work and the report of what is stored; stop between rows instead.
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(_signum: int, _frame: Any) -> None:
+            self._stop = True
+
+        previous = signal.signal(signal.SIGINT, stop)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _print_problems(name: str, report: Any) -> None:
+    for problem in report.problems:
+        print(f"{name}, line {problem.line}: {problem.message} (row skipped)")
 
 
 def _export(args: argparse.Namespace, app: Any) -> int:
