@@ -8,8 +8,10 @@ which spreadsheets show as text. SellerDesk's importers remove that prefix again
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PREFIX = "'"
 
@@ -17,9 +19,10 @@ _PREFIX = "'"
 def safe_cell(value: Any) -> Any:
     """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a leading ``'``.
 
-    Only text is changed; numbers (a refund's negative amount) are written as they are.
+    Only text is changed; numbers, and text that is only a number (a refund's "-120.50"), are written as they are:
+    a spreadsheet reads those as numbers, and a ``'`` would turn them into text.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.match(value):
         return _PREFIX + value
     return value
 

@@ -35,6 +35,7 @@ from core.db.models import Product, SaleEvent
 from core.db.types import plain_decimal, utcnow
 from core.errors import ValidationError
 from core.fileio import atomic_write_text
+from core.spreadsheet import read_cell, safe_cell
 
 COLUMNS = ["date", "platform", "order_id", "sku", "product_id", "quantity", "amount", "currency", "fees", "kind",
            "buyer"]
@@ -140,7 +141,7 @@ def import_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata"
         if len(records) + len(problems) >= MAX_ROWS:
             problems.append(SaleProblem(line, None, f"Only {MAX_ROWS:,} rows are read per file; split the file."))
             break
-        values = {name: (row[n].strip() if n < len(row) else "") for n, name in enumerate(header) if name}
+        values = {name: (read_cell(row[n].strip()) if n < len(row) else "") for n, name in enumerate(header) if name}
         try:
             records.append(_record(values, tz, default_currency))
         except ValidationError as exc:
@@ -176,9 +177,9 @@ def export_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata"
     with db.session() as session:
         for when, platform, ext, sku, product_id, quantity, amount, currency, fees, kind, buyer in session.execute(
                 query).yield_per(2000):
-            writer.writerow([when.astimezone(tz).isoformat(timespec="seconds"), platform, ext, sku or "",
-                             product_id or "", quantity, _text(amount), currency, _text(fees), kind,
-                             _safe(buyer or "")])
+            writer.writerow([when.astimezone(tz).isoformat(timespec="seconds"), safe_cell(platform),
+                             safe_cell(ext), safe_cell(sku or ""), product_id or "", quantity, _text(amount),
+                             currency, _text(fees), kind, safe_cell(buyer or "")])
             count += 1
     try:
         atomic_write_text(path, "\ufeff" + out.getvalue())
@@ -189,9 +190,3 @@ def export_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata"
 
 def _text(amount: Decimal) -> str:
     return str(plain_decimal(amount))
-
-
-def _safe(text: str) -> str:
-    # A buyer's name that starts like a formula would run as one when the file is opened in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.db.models import AuditEvent, Base, ProductImage
 from core.errors import StorageError
+from core.spreadsheet import safe_cell
 
 if TYPE_CHECKING:
     from core.app import App
@@ -30,6 +31,8 @@ Everything SellerDesk keeps about your shop, readable without SellerDesk:
   exactly as text (e.g. 1299.50), times in UTC (ISO 8601).
 - photos/<sha256>.<ext> — your original photos, named by their content; product_images.csv says which product
   each belongs to and in which order.
+- In the .csv files, text that starts with = + - @ is written with a leading ' so that a spreadsheet shows it
+  instead of running it as a formula; the .json files hold every value exactly.
 - settings.json — the settings you changed.
 Passwords, tokens and API keys are never exported: they stay in your system keychain.
 """
@@ -58,7 +61,8 @@ def _csv(rows: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+            # Seller-typed text (titles, buyer names) may start like a formula; spreadsheets must show it, not run it.
+            writer.writerow({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
                              for k, v in row.items()})
     return "\ufeff" + out.getvalue()
 
