@@ -51,11 +51,23 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        """The migrated database, opened on first use, with its column-encryption key source attached."""
+        """The migrated database, opened on first use, with its column-encryption key source attached.
+
+        The first open of the day also checks the whole file, backs it up and empties the bin of what has been
+        there 30 days, whichever entry point (window, command, scheduler) opens it.
+        """
         from core.db.crypto import attach_key
+        from core.trust.housekeeping import run_daily
 
         db = open_database(self.data_dir)
         attach_key(db.engine, self._column_key)
+        self.__dict__["db"] = db  # run_daily works through app.db
+        try:
+            run_daily(self)
+        except BaseException:
+            del self.__dict__["db"]
+            db.dispose()
+            raise
         return db
 
     def _column_key(self) -> bytes:

@@ -98,7 +98,8 @@ def check_keyring(app: Any) -> Check:
 
 
 def check_backups(data_dir: Path) -> Check:
-    """A database backup from the last two days exists (SellerDesk makes one a day when the window opens)."""
+    """A database backup from the last two days exists (SellerDesk makes one a day, at the first window, command
+    or scheduler round of the day)."""
     from datetime import UTC, datetime, timedelta
 
     from core.trust.backup import daily_backups

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, literal_column, select, table
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,9 +39,19 @@ def _begin(conn: Connection) -> None:
 
 
 def check_database_file(path: Path) -> None:
-    """Refuse a file that exists but is not an SQLite database, before SQLite touches it."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Refuse a file that exists but is not an SQLite database, before SQLite touches it.
+
+    An empty (0-byte) file is refused too: SQLite would take it for a new, empty shop, and tomorrow's backup would
+    be of that, while the seller's real data is what went missing.
+    """
+    if not path.exists():
         return
+    if path.stat().st_size == 0:
+        raise StorageError(
+            f"The database file {path} is empty (0 bytes): the shop's data is missing from it.",
+            hint="Nothing was changed. Restore it from <data dir>/backups (sellerdesk data backups lists them), "
+            "or delete the empty file to start a new shop.",
+        )
     with path.open("rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
@@ -62,10 +72,17 @@ class Database:
         event.listen(self.engine, "connect", _set_pragmas)
         event.listen(self.engine, "begin", _begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._refused: StorageError | None = None
+
+    def refuse(self, error: StorageError) -> None:
+        """Refuse every later session with ``error`` (the daily full check found the file damaged)."""
+        self._refused = error
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in a transaction: committed on success, rolled back on any error."""
+        if self._refused is not None:
+            raise self._refused
         with self._sessions() as session:
             try:
                 yield session
@@ -111,6 +128,16 @@ def _storage_error(path: Path, exc: SADatabaseError) -> StorageError:
     return StorageError(f"The database {path} failed: {text}.")
 
 
+def _probe_tables(db: Database) -> None:
+    # The cheap check at every open: read the first row of every table, which touches each table's root page. A
+    # file with a sound header but scribbled pages fails here (the full PRAGMA quick_check runs once a day, in
+    # core.trust.housekeeping), so no command writes into a damaged database.
+    with db.engine.connect() as conn:
+        names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars().all()
+        for name in names:
+            conn.execute(select(literal_column("*")).select_from(table(name)).limit(1)).all()
+
+
 def open_database(data_dir: Path) -> Database:
     """Open (creating if needed) and migrate the database in ``data_dir``.
 
@@ -124,6 +151,7 @@ def open_database(data_dir: Path) -> Database:
     db = Database(path)
     try:
         upgrade_to_head(db)
+        _probe_tables(db)
     except SADatabaseError as exc:
         db.dispose()
         raise _storage_error(path, exc) from exc

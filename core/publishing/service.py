@@ -203,8 +203,11 @@ class Publisher:
                     scheduler.plan(job_id, due)
 
     def _maintain(self) -> None:
+        from core.trust.housekeeping import run_daily
+
         while not self._stop.wait(self.config.poll_seconds):
             try:
+                run_daily(self.app)  # the window and run-scheduler stay open for days: back up and purge daily
                 if self.is_runner:
                     self._sync()
                 elif self._become_runner():

@@ -3,6 +3,12 @@
 Names look like ``etsy:access_token`` or ``gemini:api_key`` (namespace, colon, key). Secrets set together with
 ``set_many`` (a token pair) are kept as one keychain entry, so they can only ever change together.
 Every read and write can be recorded in the audit log by name, never by value.
+
+Keychain entries belong to one data folder: their service is "SellerDesk <folder id>", the id kept in the folder's
+``folder-id`` file, so two shops on one computer never share a token, and the entries go wherever the folder goes
+(into the trash with "delete all", back with "restore all"). An index entry lists them, because keychains cannot
+be asked what they hold; that is how they are removed for good. Entries from before (service "SellerDesk") are
+moved under the folder that first asks for them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 import logging
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +28,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
 from core.errors import SellerDeskError, ValidationError
+from core.fileio import atomic_write_text
 from core.secrets.vault import EncryptedVault
 
 if TYPE_CHECKING:
@@ -28,7 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SERVICE = "SellerDesk"
+SERVICE = "SellerDesk"  # the service of entries from before they were kept per data folder
+FOLDER_ID_FILE = "folder-id"
+_INDEX = "_index"
 PASSPHRASE_ENV = "SELLERDESK_SECRETS_PASSPHRASE"  # noqa: S105 (the variable's name, not a password)
 VAULT_FILE = "secrets.enc"
 _BUNDLE = "bundle"
@@ -39,6 +49,11 @@ class SecretsUnavailable(SellerDeskError):
     """The OS keychain refused to store or give back a secret (locked, denied, broken)."""
 
 
+def _suppress_missing(kr: KeyringBackend, service: str, username: str) -> None:
+    with contextlib.suppress(PasswordDeleteError):  # not stored: nothing to forget
+        kr.delete_password(service, username)
+
+
 def keychain_usable(backend: KeyringBackend) -> bool:
     """True if ``backend`` really keeps secrets (keyring's fail/null backends and an empty chain do not)."""
     from keyring.backends import chainer, fail, null
@@ -46,6 +61,32 @@ def keychain_usable(backend: KeyringBackend) -> bool:
     if isinstance(backend, fail.Keyring | null.Keyring):
         return False
     return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
+
+
+def folder_service(data_dir: Path, *, create: bool = True) -> str | None:
+    """The keychain service of ``data_dir``'s entries (None if it has no id yet and ``create`` is False)."""
+    path = data_dir / FOLDER_ID_FILE
+    try:
+        ident = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        if not create:
+            return None
+        ident = uuid.uuid4().hex
+        atomic_write_text(path, ident + "\n")
+    return f"{SERVICE} {ident}"
+
+
+def forget_folder(data_dir: Path, backend: KeyringBackend | None = None) -> int:
+    """Remove every keychain entry of ``data_dir`` (a data set being purged for good); returns how many."""
+    chosen = backend if backend is not None else keyring.get_keyring()
+    service = folder_service(data_dir, create=False)
+    if service is None or not keychain_usable(chosen):
+        return 0  # no keychain entries were ever made for it (an encrypted file goes with the folder)
+    store = SecretStore(data_dir, backend=chosen)
+    names = store._index()
+    for name in [*names, _INDEX]:
+        store._delete_entry(name)
+    return len(names)
 
 
 def _check_name(name: str) -> str:
@@ -65,6 +106,8 @@ class SecretStore:
         chosen = backend if backend is not None else keyring.get_keyring()
         self._keyring: KeyringBackend | None = chosen if keychain_usable(chosen) else None
         self._vault = None if self._keyring else EncryptedVault(data_dir / VAULT_FILE, self._passphrase)
+        self._data_dir = data_dir
+        self._service: str | None = None
 
     @property
     def backend(self) -> str:
@@ -82,7 +125,7 @@ class SecretStore:
         else:
             value = self._bundle(namespace).get(name)
             if value is None:
-                value = self._call(lambda kr: kr.get_password(SERVICE, name))
+                value = self._get_entry(name)
         self._audit("secret.read", [name], found=value is not None)
         return value
 
@@ -107,7 +150,7 @@ class SecretStore:
             bundle = self._bundle(namespace)
             if len(values) == 1 and next(iter(values)) not in bundle:
                 name, value = next(iter(values.items()))
-                self._call(lambda kr: kr.set_password(SERVICE, name, value))
+                self._set_entry(name, value)
             else:
                 bundle.update(values)
                 self._write_bundle(namespace, bundle)
@@ -140,8 +183,53 @@ class SecretStore:
                 self._delete_single(name)
         self._audit("secret.delete", names)
 
+    def _folder(self) -> str:
+        if self._service is None:
+            service = folder_service(self._data_dir)
+            assert service is not None  # made when missing
+            self._service = service
+        return self._service
+
+    def _index(self) -> list[str]:
+        raw = self._call(lambda kr: kr.get_password(self._folder(), _INDEX))
+        try:
+            names = json.loads(raw) if raw else []
+        except json.JSONDecodeError:
+            return []
+        return [str(n) for n in names] if isinstance(names, list) else []
+
+    def _write_index(self, names: list[str]) -> None:
+        if names:
+            text = json.dumps(sorted(set(names)))
+            self._call(lambda kr: kr.set_password(self._folder(), _INDEX, text))
+        else:
+            self._delete_entry(_INDEX)
+
+    def _get_entry(self, username: str) -> str | None:
+        value: str | None = self._call(lambda kr: kr.get_password(self._folder(), username))
+        if value is None:
+            value = self._call(lambda kr: kr.get_password(SERVICE, username))
+            if value is not None:  # kept before entries were per data folder: it becomes this folder's
+                self._set_entry(username, value)
+                self._call(lambda kr: _suppress_missing(kr, SERVICE, username))
+        return value
+
+    def _set_entry(self, username: str, value: str) -> None:
+        names = self._index()
+        if username not in names:
+            self._write_index([*names, username])  # indexed first: a crash never leaves an entry nothing lists
+        self._call(lambda kr: kr.set_password(self._folder(), username, value))
+
+    def _delete_entry(self, username: str) -> None:
+        self._call(lambda kr: _suppress_missing(kr, self._folder(), username))
+        self._call(lambda kr: _suppress_missing(kr, SERVICE, username))  # and any copy from before
+        if username != _INDEX:
+            names = self._index()
+            if username in names:
+                self._write_index([n for n in names if n != username])
+
     def _bundle(self, namespace: str) -> dict[str, str]:
-        raw = self._call(lambda kr: kr.get_password(SERVICE, f"{namespace}:{_BUNDLE}"))
+        raw = self._get_entry(f"{namespace}:{_BUNDLE}")
         if not raw:
             return {}
         try:
@@ -152,15 +240,10 @@ class SecretStore:
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def _write_bundle(self, namespace: str, bundle: dict[str, str]) -> None:
-        text = json.dumps(bundle)
-        self._call(lambda kr: kr.set_password(SERVICE, f"{namespace}:{_BUNDLE}", text))
+        self._set_entry(f"{namespace}:{_BUNDLE}", json.dumps(bundle))
 
     def _delete_single(self, name: str) -> None:
-        def delete(kr: KeyringBackend) -> None:
-            with contextlib.suppress(PasswordDeleteError):  # not stored on its own: nothing to forget
-                kr.delete_password(SERVICE, name)
-
-        self._call(delete)
+        self._delete_entry(name)
 
     def _call(self, action: Callable[[KeyringBackend], Any]) -> Any:
         assert self._keyring is not None

@@ -30,6 +30,8 @@ class Maintenance:
 
 def integrity(path: Path) -> str:
     """``ok`` or what SQLite's quick_check found wrong (read-only: never changes the file)."""
+    if path.exists() and path.stat().st_size == 0:
+        return "the file is empty (0 bytes)"  # SQLite calls that a healthy new database; the shop is gone from it
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return "; ".join(row[0] for row in conn.execute("PRAGMA quick_check").fetchall()[:5])
@@ -43,6 +45,11 @@ def daily_backups(data_dir: Path) -> list[Path]:
     """Existing daily backups, oldest first."""
     folder = data_dir / BACKUP_DIR
     return sorted(folder.glob(f"{_DAILY_PREFIX}*.db")) if folder.is_dir() else []
+
+
+def daily_backup_name(day: datetime) -> str:
+    """The file name of the daily backup made on ``day``."""
+    return f"{_DAILY_PREFIX}{day:%Y-%m-%d}.db"
 
 
 def backup_now(data_dir: Path, name: str) -> Path:
@@ -73,7 +80,7 @@ def daily_maintenance(data_dir: Path, *, today: datetime | None = None) -> Maint
     if found != "ok":
         return Maintenance(found, None, [])
     now = today or datetime.now(UTC)
-    name = f"{_DAILY_PREFIX}{now:%Y-%m-%d}.db"
+    name = daily_backup_name(now)
     made = None if (data_dir / BACKUP_DIR / name).exists() else backup_now(data_dir, name)
     cutoff = f"{_DAILY_PREFIX}{(now - timedelta(days=KEEP_DAYS - 1)):%Y-%m-%d}.db"
     removed = [p for p in daily_backups(data_dir) if p.name < cutoff]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
+from core.db.database import DB_FILE
 from core.db.models import AuditEvent, Product, ProductImage
 from core.errors import NotFound, ValidationError
+from core.secrets.store import FOLDER_ID_FILE, forget_folder
 
 if TYPE_CHECKING:
     from core.app import App
@@ -44,11 +47,14 @@ def _unused_photos(app: App) -> list[str]:
     return sorted({p.stem for p in store_root.glob("*/*") if p.stem not in used})
 
 
-def purge(app: App, *, now: datetime | None = None, everything: bool = False) -> PurgeReport:
+def purge(app: App, *, now: datetime | None = None, everything: bool = False,
+          photo_grace: timedelta | None = None) -> PurgeReport:
     """Remove for good what has been deleted for 30 days (``everything``: all that is deleted, now).
 
     Products in the bin, photos no product uses any more (originals and their variants), and data sets moved to
-    the trash by :func:`delete_all_data`.
+    the trash by :func:`delete_all_data`, with the keychain entries moved aside with them. ``photo_grace`` spares
+    unused photos younger than that: the automatic purge must not take a photo another window or command has
+    just stored for a product it has not saved yet.
     """
     moment = now or datetime.now(UTC)
     cutoff = moment if everything else moment - timedelta(days=KEEP_DAYS)
@@ -58,6 +64,10 @@ def purge(app: App, *, now: datetime | None = None, everything: bool = False) ->
         if ids:
             session.execute(delete(Product).where(Product.id.in_(ids)))
     photos = _unused_photos(app)
+    if photo_grace is not None:
+        young = (moment - photo_grace).timestamp()
+        photos = [sha for sha in photos if all(path.stat().st_mtime < young for path in
+                                               (app.data_dir / "images" / "originals" / sha[:2]).glob(f"{sha}.*"))]
     for sha in photos:
         for path in (app.data_dir / "images" / "originals" / sha[:2]).glob(f"{sha}.*"):
             path.unlink()
@@ -66,6 +76,7 @@ def purge(app: App, *, now: datetime | None = None, everything: bool = False) ->
     for folder in trash_sets(app.data_dir):
         made = datetime.strptime(folder.name, _STAMP).replace(tzinfo=UTC)
         if made <= cutoff:
+            forget_folder(folder)  # its keychain entries went aside with it; now they go for good
             shutil.rmtree(folder)
             trashed += 1
     report = PurgeReport(len(ids), len(photos), trashed)
@@ -84,8 +95,9 @@ def delete_all_data(app: App) -> Path:
     """Move every file of the data dir (database, photos, browser profiles, logs, settings) into the trash.
 
     The app must not be used afterwards; a new App on the same dir starts empty. Recoverable with
-    :func:`restore_all_data` until purged (30 days, or ``purge(everything=True)``). Secrets in the keychain are
-    removed by the caller, which knows the platforms connected.
+    :func:`restore_all_data` until purged (30 days, or ``purge(everything=True)``). The folder's keychain entries
+    (tokens, API keys, the database key) go aside too: they belong to the ``folder-id`` file, which moves with the
+    rest, so the folder's next shop cannot use them; the purge of the set removes them from the keychain.
     """
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = app.data_dir / TRASH_DIR / stamp
@@ -100,6 +112,27 @@ def delete_all_data(app: App) -> Path:
     return target
 
 
+_FRESH = {TRASH_DIR, "logs", "settings.json", "backups", "crash-reports", FOLDER_ID_FILE, DB_FILE,
+          f"{DB_FILE}-wal", f"{DB_FILE}-shm"}
+_MACHINERY_TABLES = {"alembic_version", "audit_events", "analytics_zone", "apscheduler_jobs"}  # made at any start
+
+
+def _holds_nothing(path: Path) -> bool:
+    """Whether the database at ``path`` is missing or has no row of the seller's (only SellerDesk's own notes)."""
+    if not path.exists():
+        return True
+    conn = sqlite3.connect(path)  # not read-only: a WAL left by the last command must be readable
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                 "AND name NOT LIKE 'sqlite_%'")]
+        return all(conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is None  # noqa: S608 (own names)
+                   for name in tables if name not in _MACHINERY_TABLES)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def restore_all_data(data_dir: Path, name: str | None = None) -> Path:
     """Bring back a data set from the trash (the newest, or ``name``); refused if the data dir is in use again."""
     sets = trash_sets(data_dir)
@@ -107,11 +140,25 @@ def restore_all_data(data_dir: Path, name: str | None = None) -> Path:
     if not chosen:
         raise NotFound("There is no deleted data to restore." if not sets else f"No deleted data set {name!r}.")
     source = chosen[-1]
-    in_use = [e.name for e in data_dir.iterdir() if e.name not in {TRASH_DIR, "logs", "settings.json"}]
+    in_use = [e.name for e in data_dir.iterdir() if e.name not in _FRESH]
+    if not in_use and not _holds_nothing(data_dir / DB_FILE):
+        in_use = [DB_FILE]
     if in_use:
         raise ValidationError(
             f"The data dir is in use again ({', '.join(sorted(in_use)[:3])}); restoring would mix two shops.",
             hint=f"Restore into an empty data dir: move {source} there by hand, or use another --data-dir.")
+    from core.logs import stop_logging
+
+    stop_logging()  # the log file is replaced by the restored one
+    forget_folder(data_dir)  # a key the empty shop made on a read; the restored folder-id brings the old ones
+    for name in _FRESH - {TRASH_DIR}:
+        # What a command run since "delete all" made: an empty database (and its WAL, which must never meet the
+        # restored file), its backups, logs. None of it holds the seller's data.
+        leftover = data_dir / name
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink(missing_ok=True)
     for entry in source.iterdir():
         destination = data_dir / entry.name
         if destination.is_dir():

@@ -67,6 +67,10 @@ def test_doctor_reports_each_check_and_how_to_fix(cli, monkeypatch: pytest.Monke
     assert set(checks) == {"data dir", "database", "keychain", "backups", "browser"}
     assert checks["data dir"]["ok"] and checks["keychain"]["ok"]
     assert "write, read and delete work" in checks["keychain"]["detail"]
+    assert checks["backups"]["ok"]  # the first command of the day made one, as the window does
+    for backup in (tmp_path / "data" / "backups").glob("daily-*.db"):
+        backup.unlink()
+    checks = {c["name"]: c for c in json.loads(cli("doctor", "--json").out)}
     assert not checks["backups"]["ok"] and "sellerdesk data backups" in checks["backups"]["fix"]
     assert cli("data", "backups").code == 0
     assert {c["name"]: c for c in json.loads(cli("doctor", "--json").out)}["backups"]["ok"]

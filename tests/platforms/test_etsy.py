@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,15 +16,18 @@ from core.platforms.connections import platform_status, set_preferences
 from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, PlatformError, RateLimited
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.service import import_engagement, import_sales, preference_fields, verify_connection
-from core.secrets import SERVICE
+from core.secrets.store import folder_service
 from tests.fakes.etsy import EtsyStandIn
 from tests.platforms.conftest import FakeTime, FakeVariants, add_product, opener
 
 
 def stored_tokens() -> dict[str, str]:
+    import os
+
     import keyring
 
-    return dict(json.loads(keyring.get_password(SERVICE, "etsy:bundle") or "{}"))
+    service = folder_service(Path(os.environ["SELLERDESK_DATA_DIR"]))  # the test's data folder
+    return dict(json.loads(keyring.get_password(service, "etsy:bundle") or "{}"))
 
 
 def test_connecting_finds_the_shop_and_keeps_tokens_in_the_keychain(etsy_app: App,

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from core.app import App
 from core.db.models import AuditEvent
-from core.secrets import PASSPHRASE_ENV, SERVICE, SecretsLocked, SecretStore
+from core.secrets import PASSPHRASE_ENV, SecretsLocked, SecretStore
+from core.secrets.store import folder_service
 from tests.fakes.memory_keyring import MemoryKeyring
 
 ACCESS = "etsy-access-9f8e7d6c5b4a"
@@ -34,7 +35,7 @@ def test_keychain_round_trip(tmp_path: Path) -> None:
     assert store.backend == "keychain"
     store.set("gemini:api_key", "AIza-test-key")
     assert store.get("gemini:api_key") == "AIza-test-key"
-    assert keyring.get_password(SERVICE, "gemini:api_key") == "AIza-test-key"
+    assert keyring.get_password(folder_service(tmp_path), "gemini:api_key") == "AIza-test-key"
     store.delete("gemini:api_key")
     assert store.get("gemini:api_key") is None
     store.delete("gemini:api_key")  # forgetting twice is fine
@@ -44,12 +45,14 @@ def test_token_pair_is_one_keychain_entry_written_once(tmp_path: Path) -> None:
     backend = CountingKeyring()
     store = SecretStore(tmp_path, backend=backend)
     store.set_many({"etsy:access_token": ACCESS, "etsy:refresh_token": REFRESH})
-    assert backend.writes == ["etsy:bundle"]  # one write: a crash cannot split the pair
-    assert json.loads(backend.secrets[(SERVICE, "etsy:bundle")]) == {"etsy:access_token": ACCESS,
+    # one write of the pair (after the folder's list of entries): a crash cannot split the pair
+    assert [w for w in backend.writes if w != "_index"] == ["etsy:bundle"]
+    service = folder_service(tmp_path)
+    assert json.loads(backend.secrets[(service, "etsy:bundle")]) == {"etsy:access_token": ACCESS,
                                                                      "etsy:refresh_token": REFRESH}
     store.set("etsy:access_token", "newer")  # a member of the pair is changed inside the entry
     assert store.get("etsy:access_token") == "newer" and store.get("etsy:refresh_token") == REFRESH
-    assert (SERVICE, "etsy:access_token") not in backend.secrets
+    assert (service, "etsy:access_token") not in backend.secrets
     store.delete_many(["etsy:access_token", "etsy:refresh_token"])
     assert backend.secrets == {}
 
@@ -98,6 +101,7 @@ def test_every_read_and_write_is_audited_by_name_never_value(app: App) -> None:
     store.get("gemini:api_key")
     with app.db.session() as session:
         events = [(e.kind, e.subject, e.detail) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    events = [e for e in events if e[0].startswith("secret.")]  # (opening the database notes its daily purge)
     assert [(k, s) for k, s, _ in events] == [
         ("secret.write", "etsy:access_token"), ("secret.write", "etsy:refresh_token"),
         ("secret.read", "etsy:access_token"), ("secret.read", "gemini:api_key")]

@@ -13,7 +13,7 @@ from core.platforms.connections import platform_status
 from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, RateLimited
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.service import connect_platform, import_sales, verify_connection
-from core.secrets import SERVICE
+from core.secrets.store import folder_service
 from tests.fakes.shopify import LOCATION, ShopifyStandIn
 from tests.platforms.conftest import FakeTime, FakeVariants, add_product, opener, point_at_shopify
 
@@ -22,14 +22,14 @@ def test_the_pasted_token_is_checked_then_kept_in_the_keychain(shopify_app: App,
                                                                 shopify_server: ShopifyStandIn) -> None:
     status = platform_status(shopify_app.db, "shopify")
     assert status.state == "connected" and status.summary == "connected as Clay Corner"
-    assert keyring.get_password(SERVICE, "shopify:access_token") == shopify_server.token
+    assert keyring.get_password(folder_service(shopify_app.data_dir), "shopify:access_token") == shopify_server.token
 
 
 def test_a_wrong_token_is_refused_and_not_kept(app: App, shopify_server: ShopifyStandIn) -> None:
     point_at_shopify(app, shopify_server)
     with pytest.raises(AuthExpired, match="did not accept that Admin API token"):
         connect_platform(app, "shopify", ConnectOptions(token="shpat_wrong"))
-    assert keyring.get_password(SERVICE, "shopify:access_token") is None
+    assert keyring.get_password(folder_service(app.data_dir), "shopify:access_token") is None
     assert platform_status(app.db, "shopify").state == "not_connected"
 
 

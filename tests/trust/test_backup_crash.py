@@ -19,17 +19,18 @@ def test_one_backup_a_day_and_only_seven_kept(app) -> None:
     for day in range(10):
         for _ in range(2):  # a second start on the same day makes no second backup
             daily_maintenance(app.data_dir, today=start + timedelta(days=day))
-    names = [p.name for p in daily_backups(app.data_dir)]
+    # (opening the database made today's real backup too; the ones of these simulated days are what is checked)
+    names = [p.name for p in daily_backups(app.data_dir) if p.name.startswith("daily-2026-11")]
     assert names == [f"daily-2026-11-{d:02d}.db" for d in range(4, 11)]
-    conn = sqlite3.connect(daily_backups(app.data_dir)[-1])
+    conn = sqlite3.connect(app.data_dir / "backups" / names[-1])
     assert conn.execute("SELECT title FROM products").fetchall() == [("Mug",)]
     conn.close()
 
 
 def test_damage_is_found_and_a_backup_restores(app) -> None:
     create_product(app.db, product_input({"title": "Bowl", "price": "100"}))
-    daily_maintenance(app.data_dir)
-    backup = daily_backups(app.data_dir)[0]
+    daily_maintenance(app.data_dir, today=datetime.now(UTC) + timedelta(days=1))  # tomorrow's, with the bowl
+    backup = daily_backups(app.data_dir)[-1]
     app.close()
     path = app.data_dir / DB_FILE
     with sqlite3.connect(path) as conn:

@@ -67,11 +67,15 @@ def test_delete_all_then_restore(cli, isolated_env: Path) -> None:
     refused = cli("data", "delete-all")
     assert refused.code == 1 and "--yes" in refused.err
     assert cli("data", "delete-all", "--yes").code == 0
-    assert json.loads(cli("products", "list", "--json").out) == []
-    blocked = cli("data", "restore-all")
-    assert blocked.code == 1 and "in use again" in blocked.err
-    # A fresh start made a new empty database; remove it as the seller would to restore.
-    for name in ("sellerdesk.db", "sellerdesk.db-wal", "sellerdesk.db-shm"):
-        (isolated_env / name).unlink(missing_ok=True)
+    assert json.loads(cli("products", "list", "--json").out) == []  # read-only use makes a new, empty database
     assert cli("data", "restore-all").code == 0
     assert [r["title"] for r in json.loads(cli("products", "list", "--json").out)] == ["Mug"]
+
+
+def test_restore_all_refuses_to_mix_with_a_new_shop(cli, isolated_env: Path) -> None:
+    assert cli("products", "add", "--title", "Mug", "--price", "100").code == 0
+    assert cli("data", "delete-all", "--yes").code == 0
+    assert cli("products", "add", "--title", "Lamp", "--price", "300").code == 0  # a new shop begun here
+    blocked = cli("data", "restore-all")
+    assert blocked.code == 1 and "in use again (sellerdesk.db)" in blocked.err
+    assert [r["title"] for r in json.loads(cli("products", "list", "--json").out)] == ["Lamp"]

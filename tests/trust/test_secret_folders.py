@@ -1,0 +1,83 @@
+"""Keychain entries belong to one data folder: two shops never share them, entries from before are moved under the
+folder that asks first, "delete all" takes them out of the folder and the purge removes them from the keychain."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import keyring
+
+from core.app import App
+from core.db.models import SaleEvent
+from core.secrets import SERVICE, SecretStore
+from core.secrets.store import folder_service
+
+GEMINI = "AIzaSy-folder-test-key-000000000000"
+BUYER = "Meera Iyer, 4 Park Street"
+
+
+def test_two_data_folders_never_share_a_secret(tmp_path: Path) -> None:
+    shop, other = tmp_path / "shop", tmp_path / "other"
+    shop.mkdir()
+    other.mkdir()
+    SecretStore(shop).set("gemini:api_key", GEMINI)
+    assert SecretStore(shop).get("gemini:api_key") == GEMINI
+    assert SecretStore(other).get("gemini:api_key") is None
+    assert folder_service(shop) != folder_service(other)
+
+
+def test_entries_from_before_move_under_the_first_folder_that_asks(tmp_path: Path) -> None:
+    backend = keyring.get_keyring()
+    backend.set_password(SERVICE, "gemini:api_key", GEMINI)  # as SellerDesk kept it before
+    backend.set_password(SERVICE, "etsy:bundle", json.dumps({"etsy:access_token": "tok"}))
+    shop, other = tmp_path / "shop", tmp_path / "other"
+    shop.mkdir()
+    other.mkdir()
+    store = SecretStore(shop)
+    assert store.get("gemini:api_key") == GEMINI and store.get("etsy:access_token") == "tok"
+    assert backend.get_password(SERVICE, "gemini:api_key") is None  # moved, not copied
+    assert backend.get_password(SERVICE, "etsy:bundle") is None
+    assert backend.get_password(folder_service(shop), "gemini:api_key") == GEMINI
+    assert SecretStore(other).get("gemini:api_key") is None
+    store.delete("gemini:api_key")
+    assert SecretStore(shop).get("gemini:api_key") is None
+
+
+def test_delete_all_takes_the_secrets_restore_brings_them_back_purge_removes_them(cli, isolated_env: Path) -> None:
+    app = App(isolated_env)
+    app.secrets.set("gemini:api_key", GEMINI)
+    app.secrets.set_many({"etsy:access_token": "etsy-access-123", "etsy:refresh_token": "etsy-refresh-456"})
+    with app.db.session() as session:  # makes the database key, kept in the keychain
+        session.add(SaleEvent(platform="etsy", external_id="r-1", amount=Decimal("5"), currency="INR",
+                              occurred_at=datetime(2026, 11, 1, tzinfo=UTC), buyer=BUYER))
+    app.close()
+    backend = keyring.get_keyring()
+    assert len(backend.secrets) >= 3  # type: ignore[attr-defined]
+
+    deleted = cli("data", "delete-all", "--yes")
+    assert deleted.code == 0 and "keychain entries with it" in deleted.out
+    fresh = App(isolated_env)
+    try:
+        assert fresh.secrets.get("gemini:api_key") is None  # this folder's new shop has none of them
+        assert fresh.secrets.get("etsy:access_token") is None
+    finally:
+        fresh.close()
+
+    assert cli("data", "restore-all").code == 0
+    back = App(isolated_env)
+    try:
+        assert back.secrets.get("gemini:api_key") == GEMINI
+        with back.db.session() as session:
+            assert session.query(SaleEvent).one().buyer == BUYER  # the database key came back too
+    finally:
+        back.close()
+
+    assert cli("data", "delete-all", "--yes").code == 0
+    assert cli("data", "purge", "--now").code == 0
+    left = "".join(backend.secrets.values())  # type: ignore[attr-defined]
+    for secret in (GEMINI, "etsy-access-123", "etsy-refresh-456"):
+        assert secret not in left
+    assert not [k for k in backend.secrets if k[1] == "sellerdesk:db_key"]  # type: ignore[attr-defined]
