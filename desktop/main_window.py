@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.sync = install_sync_ui(self)
         self.products.message.connect(self.show_message)
+        self.products.scheduleRequested.connect(self.schedule_products)
+        self.content.scheduleRequested.connect(self.schedule_products)
         self.tasks.activity.connect(self._activity)
         self._restore_state()
 
@@ -136,6 +138,10 @@ class MainWindow(QMainWindow):
         """Go to the Products tab with an empty product."""
         self.tabs.setCurrentWidget(self.products)
         self.products.new_product()
+
+    def schedule_products(self, product_ids: list[int]) -> None:
+        """Open the scheduling wizard with ``product_ids`` chosen (from wherever the seller is)."""
+        self.schedule.new_post(product_ids)
 
     def find(self) -> None:
         """Focus the product search."""

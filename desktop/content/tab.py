@@ -33,6 +33,7 @@ class ContentTab(QWidget):
     """Review and approve each platform's copy of one product."""
 
     message = Signal(str)
+    scheduleRequested = Signal(list)  # product ids
 
     def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +67,10 @@ class ContentTab(QWidget):
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel)
         bar.addWidget(self.generate)
+        self.schedule = QPushButton(icon("schedule"), "Schedule…")
+        self.schedule.setToolTip("Post this product with its approved copy (now or later)")
+        self.schedule.clicked.connect(self._schedule)
+        bar.addWidget(self.schedule)
 
         self.platforms = QTabWidget()
         self.editors: dict[str, PlatformEditor] = {}
@@ -148,6 +153,11 @@ class ContentTab(QWidget):
         self._busy(True)
         self._job = self.tasks.start("Writing listing copy", work, on_success=lambda o: self._written(product_id, o),
                                      on_failure=self._failed)
+
+    def _schedule(self) -> None:
+        if self.product_id is not None:
+            self.flush()
+            self.scheduleRequested.emit([self.product_id])
 
     def _written(self, product_id: int, outcome: draft_service.DraftOutcome) -> None:
         cancelled = self._job is None or self._job.cancelled

@@ -26,9 +26,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ProductTableModel(QAbstractTableModel):
-    """Products matching the current search and filters; rows are fetched lazily, in pages."""
+    """Products matching the current search and filters; rows are fetched lazily, in pages.
+
+    With ``choosing`` on, the title column carries a check box: ``chosen`` holds the ticked ids whatever the
+    search shows, and ``only_chosen`` narrows the list to them.
+    """
 
     countChanged = Signal(int)
+    chosenChanged = Signal()
 
     def __init__(self, db: Database, locale: str, thumbnail: Any = None) -> None:
         super().__init__()
@@ -36,20 +41,27 @@ class ProductTableModel(QAbstractTableModel):
         self.locale = locale
         self.thumbnail = thumbnail  # callable(product_id, cover sha256 | None) -> QIcon | None, from the tab
         self._ids: list[int] = []
+        self._positions: dict[int, int] = {}  # id -> row, so finding a product's row is not a scan of 10,000
         self._rows: dict[int, dict[str, Any]] = {}
         self.search = ""
         self.status: str | None = None
         self.platform: str | None = None
         self.sort_key = "updated"
         self.descending = True
+        self.choosing = False
+        self.chosen: set[int] = set()
+        self.only_chosen = False
 
     # -- queries -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-run the query (search, filters, order) and show its result."""
         ids = product_ids(self.db, search=self.search, status=self.status, platform=self.platform,
                           sort=self.sort_key, descending=self.descending)
+        if self.only_chosen:
+            ids = [i for i in ids if i in self.chosen]
         self.beginResetModel()
         self._ids = ids
+        self._positions = {pid: n for n, pid in enumerate(ids)}
         self._rows.clear()
         self.endResetModel()
         self.countChanged.emit(len(ids))
@@ -75,6 +87,8 @@ class ProductTableModel(QAbstractTableModel):
             covers = cover_images(self.db, page)
             for pid, values in rows.items():
                 values["cover"] = covers.get(pid)
+                # Formatted once per fetch: data() runs for every cell on every repaint, and Babel is slow.
+                values["shown"] = {key: self._display(key, values) for _header, key in COLUMNS}
             self._rows.update(rows)
             cached = self._rows.get(product_id)
         return cached
@@ -85,10 +99,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def row_of(self, product_id: int) -> int | None:
         """The row showing ``product_id``, if it is in the current result."""
-        try:
-            return self._ids.index(product_id)
-        except ValueError:
-            return None
+        return self._positions.get(product_id)
 
     def invalidate(self, product_id: int) -> None:
         """Forget the cached row of ``product_id`` (it changed) and repaint it."""
@@ -119,7 +130,9 @@ class ProductTableModel(QAbstractTableModel):
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(key, row)
+            return row["shown"][key]
+        if role == Qt.ItemDataRole.CheckStateRole and key == "title" and self.choosing:
+            return Qt.CheckState.Checked if row["id"] in self.chosen else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole and key == "thumb" and self.thumbnail is not None:
             icon: QIcon | None = self.thumbnail(row["id"], row["cover"])
             return icon
@@ -140,6 +153,30 @@ class ProductTableModel(QAbstractTableModel):
             return str(row["updated_at"])[:10]
         value = row[key]
         return "" if value is None else str(value)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not (self.choosing and index.isValid() and role == Qt.ItemDataRole.CheckStateRole):
+            return False
+        self.choose([self._ids[index.row()]], Qt.CheckState(value) == Qt.CheckState.Checked)
+        return True
+
+    def choose(self, ids: list[int], on: bool = True) -> None:
+        """Tick (or untick) ``ids``."""
+        if on:
+            self.chosen.update(ids)
+        else:
+            self.chosen.difference_update(ids)
+        rows = [r for r in (self.row_of(i) for i in ids) if r is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 1), self.index(max(rows), 1),
+                                  [Qt.ItemDataRole.CheckStateRole])
+        self.chosenChanged.emit()
+
+    def titles(self, ids: list[int]) -> list[str]:
+        """The titles of ``ids`` (in that order), from the rows already fetched or the database."""
+        missing = [i for i in ids if i not in self._rows]
+        fetched = product_rows(self.db, missing) if missing else {}
+        return [str((self._rows.get(i) or fetched.get(i) or {}).get("title", f"#{i}")) for i in ids]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = _SORT_KEYS.get(COLUMNS[column][1])

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,6 +23,7 @@ from core.products import service
 from desktop.products.editor import ProductEditor
 from desktop.products.model import ProductTableModel
 from desktop.products.thumbnails import ThumbnailCache
+from desktop.search_box import SearchBox
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
@@ -56,6 +56,7 @@ class ProductsTab(QWidget):
 
     message = Signal(str)
     productSelected = Signal(int)
+    scheduleRequested = Signal(list)  # product ids
 
     def __init__(self, app: App, tasks: TaskRunner, undo: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,10 +71,8 @@ class ProductsTab(QWidget):
         self.model.refresh()
 
     def _build(self) -> None:
-        self.search = QLineEdit(placeholderText="Search title, SKU or category   (Ctrl+F)")
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda text: self.model.set_filter(search=text))
+        self.search = SearchBox("Search title, SKU or category   (Ctrl+F)")
+        self.search.searchChanged.connect(lambda text: self.model.set_filter(search=text))
         self.status_filter = QComboBox()
         self.status_filter.addItem("Any status", "")
         for value in ("draft", "ready", "archived"):
@@ -92,6 +91,9 @@ class ProductsTab(QWidget):
         self.add_button.clicked.connect(self.new_product)
         self.delete_button = QPushButton(icon("delete"), "Delete")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.schedule_button = QPushButton(icon("schedule"), "Schedule…")
+        self.schedule_button.setToolTip("Post the selected products on your platforms (now or later)")
+        self.schedule_button.clicked.connect(self.schedule_selected)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -115,11 +117,13 @@ class ProductsTab(QWidget):
         for column, width in ((0, 56), (2, 100), (3, 60), (4, 90), (5, 80), (6, 60), (7, 90)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.count = QLabel("")
         self.count.setProperty("role", "muted")
         actions = QHBoxLayout()
         actions.addWidget(self.add_button)
+        actions.addWidget(self.schedule_button)
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.count)
@@ -148,6 +152,12 @@ class ProductsTab(QWidget):
 
     def _count_changed(self, count: int) -> None:
         self.count.setText(f"{count:,} product{'s' if count != 1 else ''}")
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        chosen = bool(self.table.selectionModel().hasSelection())
+        self.schedule_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
 
     def _current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if not current.isValid():
@@ -198,6 +208,13 @@ class ProductsTab(QWidget):
         self.editor.product_id = None
         self.editor.setEnabled(False)
         self.message.emit(f"{self.undo.undoText()}: done. Press Ctrl+Z to undo.")
+
+    def schedule_selected(self) -> None:
+        """Open the scheduling wizard with the selected products chosen."""
+        ids = self.selected_ids()
+        if ids:
+            self.editor.save_now()
+            self.scheduleRequested.emit(ids)
 
     def import_photos_dialog(self) -> None:
         """Pick photos for the product in the editor."""

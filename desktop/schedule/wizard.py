@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.errors import ValidationError
 from core.platforms.connections import list_statuses
-from core.products.listing import list_products
 from core.publishing.best_time import best_time
 from core.publishing.bulk import When
 from core.publishing.timezones import Resolved, format_local, local_to_utc, seller_zone
+from desktop.schedule.product_page import NAMED, ProductsPage, chosen_text
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,13 @@ class PostWizard(QWizard):
         self.now_local = now_utc.astimezone(self.zone)
         self.setWindowTitle("New post")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.products = _ListPage("Products", "Which products? (Each needs approved copy for a platform.)")
-        for row in list_products(app.db, sort="id"):
-            self.products.add(f"#{row['id']} {row['title']}", int(row["id"]),
-                              checked=product_ids is not None and int(row["id"]) in product_ids)
+        self.resize(760, 560)
+        self.products = ProductsPage(app.db, app.settings.get("general.locale"), product_ids)
         self.platforms = _ListPage("Platforms", "Where? Platforms that are not connected cannot be chosen.")
+        self.platform_names: dict[str, str] = {}
         for status in list_statuses(app.db):
             usable = status.state in ("connected", "expiring")
+            self.platform_names[status.name] = status.display_name
             self.platforms.add(f"{status.display_name} — {status.summary}", status.name, checked=usable,
                                enabled=usable)
         self.when = _WhenPage(self)
@@ -170,7 +170,7 @@ class PostWizard(QWizard):
 
     def request(self) -> PostRequest:
         """The seller's choices."""
-        products = [int(v) for v in _checked(self.products.items)]  # type: ignore[call-overload]
+        products = self.products.chosen_ids()
         platforms = [str(v) for v in _checked(self.platforms.items)]
         spread = self.when.spread.value()
         if self.when.now.isChecked():
@@ -183,15 +183,17 @@ class PostWizard(QWizard):
     def describe(self, request: PostRequest) -> str:
         """The review text: how many posts, where, when."""
         count = len(request.product_ids) * len(request.platforms)
-        lines = [f"{count} post{'s' if count != 1 else ''}: {len(request.product_ids)} product(s) on "
-                 f"{', '.join(request.platforms)}."]
+        where = ", ".join(self.platform_names.get(name, name) for name in request.platforms)
+        lines = [f"{count} post{'s' if count != 1 else ''}: {len(request.product_ids)} product(s) on {where}.",
+                 chosen_text(len(request.product_ids), self.products.model.titles(request.product_ids[:NAMED]))]
         if request.when == "now":
             lines.append("When: now, ahead of scheduled posts.")
         elif request.when == "best":
             lines.append("When: each platform's best time:")
             for name in request.platforms:
                 best = best_time(self.app.db, name, self.zone, after=self.now_utc)
-                lines.append(f"  {name}: {format_local(best.at, self.zone)} — {best.reason}")
+                lines.append(f"  {self.platform_names.get(name, name)}: {format_local(best.at, self.zone)} — "
+                             f"{best.reason}")
         else:
             lines.append(f"When: {format_local(request.when, self.zone)}")
         if request.spread_days and request.when != "now":

@@ -1,11 +1,18 @@
-"""Desktop test set-up: real photos to drop into the editor."""
+"""Desktop test set-up: real photos to drop into the editor; the main window on a lived-in data dir."""
 
 from __future__ import annotations
 
+import webbrowser
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PIL import Image, ImageDraw
+
+from core.app import App
+from tests.desktop.shop import PLATFORM, fill_shop
+from tests.publishing.conftest import fake_platform  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.fixture
@@ -20,3 +27,31 @@ def photos(tmp_path: Path) -> list[Path]:
         image.save(path, quality=90)
         paths.append(path)
     return paths
+
+
+@pytest.fixture
+def shop_window(qtbot, app: App, fake_platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """The main window on a lived-in data dir; no browser opens, and no work may outlive the test."""
+    from desktop.main_window import MainWindow
+
+    from core.platforms import registry
+
+    installed = registry._entry_points
+    # The stand-in takes the place of the real platform's class too (an installed entry point would win).
+    monkeypatch.setattr(registry, "_entry_points", lambda: {k: v for k, v in installed().items() if k != PLATFORM})
+    fake_platform(PLATFORM)
+    shop = fill_shop(app, tmp_path)
+    monkeypatch.setattr(webbrowser, "open", lambda *_a, **_k: False)
+    app.settings.set("general.first_run_done", True)
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.schedule.publisher.is_runner)
+    window.shop = shop
+    yield window
+    window.close()
+    assert window.tasks.shutdown(10_000), "a background task was still running when the test ended"
+    # Destroyed now, with its dialogs: a window left behind is restyled by a later test's theme change, and
+    # restyling a left-over wizard's date-time edit (with its calendar pop-up) crashes Qt 6.11.
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))

@@ -10,15 +10,21 @@ from pathlib import Path
 
 from core.analytics.sales import SaleRecord, import_sales
 from core.app import App
+from core.db.models import Product
 from core.publishing.jobs import claim, create_job, move
 from tests.publishing.conftest import add_photographed_product
 
-PLATFORM = "fakegram"  # the connected stand-in platform of tests.publishing.conftest's fake_platform
+# Posts go to a generic stand-in registered under a real platform's name (tests.publishing.conftest's fake_platform),
+# so that the copy rules of that platform apply to its drafts.
+PLATFORM = "etsy"
+TITLES = ["Brass diya", "Jute tote bag", "Block-printed cushion cover", "Terracotta planter", "Silk dupatta",
+          "Handmade soap set"]
 
 
 @dataclass
 class Shop:
-    """What was put into the data dir."""
+    """What was put into the data dir: products[0] has a scheduled post, [1] a failed one, [2] a published one; the
+    others have none."""
 
     products: list[int]
     scheduled_job: int
@@ -26,17 +32,18 @@ class Shop:
     published_job: int
 
 
-def fill_shop(app: App, tmp_path: Path, *, products: int = 4, sales: int = 60) -> Shop:
+def fill_shop(app: App, tmp_path: Path, *, products: int = 6, sales: int = 60) -> Shop:
     """Fill ``app``'s data dir; ``PLATFORM`` must already be connected."""
-    # Copy only for platforms with content rules (the stand-in has none); its posts fail for want of copy, as a
-    # real platform's would.
-    ids = [add_photographed_product(app, tmp_path, platforms=("etsy", "instagram"), sku=f"SKU-{n:03d}")
+    ids = [add_photographed_product(app, tmp_path, platforms=(PLATFORM, "instagram"), sku=f"SKU-{n:03d}")
            for n in range(products)]
+    with app.db.session() as session:
+        for n, product_id in enumerate(ids):
+            session.get(Product, product_id).title = TITLES[n % len(TITLES)]
     now = datetime.now(UTC)
     scheduled = create_job(app.db, ids[0], PLATFORM, at=now + timedelta(days=1, hours=2))
     failed = create_job(app.db, ids[1], PLATFORM, at=now)
     claim(app.db, failed.id, now=now)
-    move(app.db, failed.id, "failed", "refused", last_error="Fakegram refused the photo.", next_step="Retry.")
+    move(app.db, failed.id, "failed", "refused", last_error="Etsy refused the photo.", next_step="Retry.")
     published = create_job(app.db, ids[2], PLATFORM, at=now)
     claim(app.db, published.id, now=now)
     move(app.db, published.id, "published", "done", remote_id="42", published_at=now)

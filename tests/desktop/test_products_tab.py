@@ -78,9 +78,11 @@ def test_search_filters_as_you_type(qtbot, window) -> None:
         create_product(window.app.db, product_input({"title": title, "price": "100"}))
     window.products.model.refresh()
     assert window.products.model.rowCount() == 3
-    qtbot.keyClicks(window.products.search, "brass")
-    assert window.products.model.rowCount() == 2
-    window.products.search.clear()
+    with qtbot.waitSignal(window.products.model.countChanged) as searched:
+        qtbot.keyClicks(window.products.search, "brass")
+        assert window.products.model.rowCount() == 3, "searched before the seller paused typing"
+    assert searched.args == [2] and window.products.model.rowCount() == 2
+    window.products.search.clear()  # the clear button brings everything back at once
     assert window.products.model.rowCount() == 3
 
 

@@ -89,7 +89,7 @@ def test_the_wizard_makes_a_job_per_product_and_platform(qtbot, app: App, tab) -
     wizard.when.best.setChecked(True)
     wizard.next()
     review = wizard.review.summary.text()
-    assert review.startswith("2 posts: 2 product(s) on fakegram.") and "best time" in review
+    assert review.startswith("2 posts: 2 product(s) on Fakegram.") and "best time" in review
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: len(list_jobs(app.db)) == 2)
     jobs = list_jobs(app.db)
