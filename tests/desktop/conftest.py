@@ -32,9 +32,8 @@ def photos(tmp_path: Path) -> list[Path]:
 @pytest.fixture
 def shop_window(qtbot, app: App, fake_platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """The main window on a lived-in data dir; no browser opens, and no work may outlive the test."""
-    from desktop.main_window import MainWindow
-
     from core.platforms import registry
+    from desktop.main_window import MainWindow
 
     installed = registry._entry_points
     # The stand-in takes the place of the real platform's class too (an installed entry point would win).

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QWizard
 
-from core.publishing.jobs import list_jobs
 from core.products.service import create_product, product_input
+from core.publishing.jobs import list_jobs
 from tests.desktop.shop import PLATFORM
 
 
