@@ -13,11 +13,13 @@ LOG_FILE = "sellerdesk.log"
 _MAX_BYTES = 2_000_000
 _BACKUPS = 5
 
-# Shapes of credentials that must never be written: Google API keys, Shopify tokens, bearer/OAuth values,
-# and key=value pairs whose key says secret.
+# Shapes of credentials that must never be written: Google API keys, Shopify tokens, Etsy's OAuth tokens (the
+# user id, a dot, then the token: they appear bare in URLs and tracebacks), bearer/OAuth values, and key=value pairs
+# whose key says secret.
 _SECRET_PATTERNS = [
     re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
     re.compile(r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{16,}"),
+    re.compile(r"\b\d{4,}\.[A-Za-z0-9_\-]{20,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
     re.compile(
         r"(?i)((?:access_token|refresh_token|fb_exchange_token|api[_-]?key|client_secret|password|x-api-key|secret"
@@ -34,24 +36,42 @@ def redact(text: str) -> str:
     return text
 
 
+_SECRET_KEY = re.compile(r"(?i)token|secret|password|api[_-]?key|verifier|authorization")
+
+
+def _masked(key: str, value: object) -> object:
+    """``value`` (an ``extra`` field) with secrets masked, keeping its JSON shape."""
+    if value is None or isinstance(value, bool | int | float):
+        return value  # a count ("tokens_used") is never a credential
+    if _SECRET_KEY.search(key) and value != "":
+        return "***"
+    if isinstance(value, dict):
+        return {str(k): _masked(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(key, v) for v in value]
+    return redact(str(value))
+
+
 class JsonLineFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, plus any ``extra`` fields given."""
 
     _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
+        # Masked before JSON encoding: escaping turns password="x" into password=\"x\", which the patterns would no
+        # longer recognise.
         entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         for key, value in record.__dict__.items():
             if key not in self._STANDARD and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = _masked(key, value)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str, ensure_ascii=False))
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str, ensure_ascii=False)
 
 
 def stop_logging() -> None:

@@ -129,5 +129,5 @@ def _set_key(args: argparse.Namespace, app: Any) -> int:
         raise ValidationError("No key was given on standard input.",
                               hint="Run: echo YOUR_KEY | sellerdesk content set-key")
     app.secrets.set(GEMINI_KEY, key)
-    print("The Gemini key is stored in the keychain.")
+    print(f"The Gemini key is stored in {app.secrets.location}.")
     return 0

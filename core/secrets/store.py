@@ -114,6 +114,13 @@ class SecretStore:
         """Where secrets go: ``keychain`` or ``encrypted-file``."""
         return "keychain" if self._keyring is not None else "encrypted-file"
 
+    @property
+    def location(self) -> str:
+        """Where secrets go, in words for the seller (so no message claims the keychain when it was the file)."""
+        if self._vault is not None:
+            return f"SellerDesk's encrypted secrets file ({self._vault.path.name}, no system keychain here)"
+        return "the system keychain"
+
     def _passphrase(self) -> str | None:
         return os.environ.get(PASSPHRASE_ENV) or (self._ask() if self._ask is not None else None)
 

@@ -70,7 +70,7 @@ def _delete_all(args: argparse.Namespace, app: Any) -> int:
         raise ValidationError("Deleting all data needs --yes.",
                               hint="It can be undone for 30 days with: sellerdesk data restore-all")
     target = delete_all_data(app)
-    print(f"All data moved to {target}, this folder's keychain entries with it. "
+    print(f"All data moved to {target}, with this folder's secrets (tokens, API keys). "
           "Undo within 30 days: sellerdesk data restore-all (or remove it for good now: sellerdesk data purge --now)")
     return 0
 

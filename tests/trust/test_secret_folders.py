@@ -58,7 +58,7 @@ def test_delete_all_takes_the_secrets_restore_brings_them_back_purge_removes_the
     assert len(backend.secrets) >= 3  # type: ignore[attr-defined]
 
     deleted = cli("data", "delete-all", "--yes")
-    assert deleted.code == 0 and "keychain entries with it" in deleted.out
+    assert deleted.code == 0 and "with this folder's secrets" in deleted.out
     fresh = App(isolated_env)
     try:
         assert fresh.secrets.get("gemini:api_key") is None  # this folder's new shop has none of them
@@ -81,3 +81,20 @@ def test_delete_all_takes_the_secrets_restore_brings_them_back_purge_removes_the
     for secret in (GEMINI, "etsy-access-123", "etsy-refresh-456"):
         assert secret not in left
     assert not [k for k in backend.secrets if k[1] == "sellerdesk:db_key"]  # type: ignore[attr-defined]
+
+
+def test_only_a_key_that_went_to_the_keychain_is_said_to_be_there(cli, monkeypatch) -> None:
+    import io
+
+    from keyring.backends import fail
+
+    from core.secrets import PASSPHRASE_ENV
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(GEMINI + "\n"))
+    assert "stored in the system keychain" in cli("content", "set-key").out
+    keyring.set_keyring(fail.Keyring())  # a computer without a keychain: the encrypted file takes it
+    monkeypatch.setenv(PASSPHRASE_ENV, "a long passphrase")
+    monkeypatch.setattr("sys.stdin", io.StringIO(GEMINI + "\n"))
+    result = cli("content", "set-key")
+    assert result.code == 0 and "keychain" not in result.out.replace("no system keychain", "")
+    assert "encrypted secrets file" in result.out
