@@ -82,3 +82,23 @@ def test_fifty_kills_leave_whole_chunks_and_a_rerun_ends_with_exactly_the_files_
     titles = [row[0] for row in conn.execute("SELECT title FROM products ORDER BY id")]
     conn.close()
     assert titles == [f"Item {n}" for n in range(ROWS)]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_command_between_rows_with_an_exact_report(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    csv_path = tmp_path / "catalogue.csv"
+    csv_path.write_text("title,price\n" + "".join(f"Item {n},{n % 900 + 1}\n" for n in range(60_000)),
+                        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SELLERDESK_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from desktop.launch import main; sys.exit(main())",
+                             "products", "import", str(csv_path)], stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    progress = proc.stderr.readline()  # the first chunk is in
+    assert "of 60,000 rows" in progress, progress
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 1, rest
+    assert "The import was cancelled." in rest and "Run the same import again to continue" in rest
+    count, through, finished = _state(data_dir)
+    assert not finished and count == through - 1 and f"Lines 2–{through:,} are imported" in rest
