@@ -6,6 +6,8 @@ keeps what the seller edited unless they ask otherwise, and refuses to approve c
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.content.cache import CopyCache
+from core.content.errors import CopyCancelled
 from core.content.models import PlatformCopy, ProductFacts, Violation
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
@@ -110,31 +113,42 @@ def product_facts(app: App, product_id: int, language: str | None = None) -> Pro
     )
 
 
-def gemini_writer(app: App) -> GeminiWriter | None:
-    """A Gemini writer if the seller stored a key, else None (the offline writer is used)."""
+def gemini_writer(app: App, cancel: threading.Event | None = None) -> GeminiWriter | None:
+    """A Gemini writer if the seller stored a key, else None (the offline writer is used).
+
+    With ``cancel``, the wait before a retry ends as soon as it is set, and no further (paid) call is made.
+    """
     key = app.secrets.get(GEMINI_KEY)
     if not key:
         return None
     from core.content.gemini import GeminiWriter  # google-genai takes most of a second to import
 
+    def wait_unless_cancelled(seconds: float) -> None:
+        if cancel is not None and cancel.wait(seconds):
+            raise CopyCancelled()
+
     return GeminiWriter(api_key=key, model=app.settings.get("content.gemini_model"),
                         base_url=app.settings.get("content.gemini_base_url") or None,
-                        temperature=app.settings.get("content.temperature"))
+                        temperature=app.settings.get("content.temperature"),
+                        sleep=time.sleep if cancel is None else wait_unless_cancelled)
 
 
 def generate_drafts(
     app: App, product_id: int, platforms: Sequence[str] | None = None, *, offline: bool = False, force: bool = False,
-    language: str | None = None,
+    language: str | None = None, cancel: threading.Event | None = None,
 ) -> DraftOutcome:
     """Write copy for ``product_id`` and store it; seller-edited drafts are kept unless ``force``.
 
     Uses Gemini when a key is stored and ``offline`` is false; otherwise the offline writer. Slow with Gemini
-    (network): call it off the GUI thread.
+    (network): call it off the GUI thread. ``cancel``, once set, stops before the next Gemini call and before
+    anything is written (CopyCancelled); a call already under way cannot be taken back, its answer is dropped.
     """
     chosen = list(platforms) if platforms else all_platforms()
     facts = product_facts(app, product_id, language)
-    writer = None if offline else gemini_writer(app)
+    writer = None if offline else gemini_writer(app, cancel)
+    _stop_if(cancel)
     result = generate_copy(facts, chosen, writer=writer, cache=CopyCache(app.data_dir / "cache"), offline=offline)
+    _stop_if(cancel)
     kept: list[str] = []
     with app.db.session() as session:
         existing = {row.platform: row for row in session.scalars(
@@ -156,6 +170,11 @@ def generate_drafts(
     if kept:
         messages.append(f"Kept your own edits for {', '.join(kept)}; regenerate those with 'replace my edits'.")
     return DraftOutcome(drafts, result.writer, kept, messages)
+
+
+def _stop_if(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise CopyCancelled()
 
 
 def _store(row: ContentDraft, copy: PlatformCopy, *, edited: bool) -> None:

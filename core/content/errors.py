@@ -114,3 +114,11 @@ class OfflineFallback(CopyError):
             hint="The offline draft is ready to review; try Gemini again later to compare.",
         )
         self.cause = cause
+
+
+class CopyCancelled(CopyError):
+    """The seller cancelled: no further Gemini call is made and nothing is written."""
+
+    def __init__(self) -> None:
+        super().__init__("Writing the copy was cancelled; no copy was changed.",
+                         hint="Press “Write copy” again when you want it.")

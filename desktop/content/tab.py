@@ -147,38 +147,46 @@ class ContentTab(QWidget):
         if platforms is not None:
             force = True  # "Rewrite" on one platform is an explicit request to replace it
 
-        def work(_handle: TaskHandle) -> draft_service.DraftOutcome:
-            return draft_service.generate_drafts(self.app, product_id, platforms, offline=offline, force=force)
+        def work(handle: TaskHandle) -> draft_service.DraftOutcome:
+            return draft_service.generate_drafts(self.app, product_id, platforms, offline=offline, force=force,
+                                                 cancel=handle.cancel_event)
 
         self._busy(True)
-        self._job = self.tasks.start("Writing listing copy", work, on_success=lambda o: self._written(product_id, o),
-                                     on_failure=self._failed)
+        job: TaskHandle | None = None
+        # The answer of a cancelled job (or of one the seller has replaced) must not touch the page.
+        job = self.tasks.start("Writing listing copy", work,
+                               on_success=lambda o: self._written(job, product_id, o),
+                               on_failure=lambda exc: self._failed(job, exc))
+        self._job = job
 
     def _schedule(self) -> None:
         if self.product_id is not None:
             self.flush()
             self.scheduleRequested.emit([self.product_id])
 
-    def _written(self, product_id: int, outcome: draft_service.DraftOutcome) -> None:
-        cancelled = self._job is None or self._job.cancelled
+    def _written(self, job: TaskHandle | None, product_id: int, outcome: draft_service.DraftOutcome) -> None:
+        if job is not self._job:
+            return
         self._busy(False)
-        if cancelled or product_id != self.product_id:
+        if product_id != self.product_id:
             return
         self._show_drafts(draft_service.list_drafts(self.app.db, product_id))
         who = "Gemini" if outcome.writer == "gemini" else "the offline writer"
         self.writer_note.setText(" ".join([f"Written by {who}.", *outcome.messages]))
         self.message.emit(f"Copy written by {who} for {len(outcome.drafts) - len(outcome.kept)} platforms.")
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, job: TaskHandle | None, exc: Exception) -> None:
+        if job is not self._job:
+            return
         self._busy(False)
         self.writer_note.setText(str(exc))
         self.message.emit(str(exc))
 
     def _cancel(self) -> None:
         if self._job is not None:
-            self._job.cancel()
+            self._job.cancel()  # checked before every further Gemini call and before anything is written
         self._busy(False)
-        self.message.emit("Stopped waiting for the copy; nothing was changed.")
+        self.message.emit("Cancelled: no copy was written.")
 
     def _busy(self, busy: bool) -> None:
         if not busy:
