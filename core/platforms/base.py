@@ -58,6 +58,14 @@ class ListingRequest:
     alt_texts: tuple[str, ...] = ()
 
     @property
+    def listing_sku(self) -> str:
+        """The SKU the listing carries: the product's own, or one made from the job's key when it has none.
+
+        Reconciliation finds a listing again by it; never by its copy alone, which another product may share.
+        """
+        return self.sku or f"SD-{self.idempotency_key[:12].upper()}"
+
+    @property
     def product_label(self) -> str:
         """How messages name the product: ``#12 'Blue mug'``."""
         title = self.copy.title if len(self.copy.title) <= 60 else self.copy.title[:59] + "…"

@@ -178,13 +178,16 @@ class EtsyPlatform(Platform):
             listing_id, have = int(listing["listing_id"]), 0
         else:
             listing_id = int(existing.remote_id)
+            # A draft found by its copy may carry another run's tags and price: make its words ours as well.
+            self._api.update_listing(shop_id, listing_id, {key: value for key, value in self._listing_form(
+                request, choices).items() if key in ("title", "description", "tags")}, product)
             have = len(self._api.get(f"shops/{shop_id}/listings/{listing_id}/images", product=product)
                        .get("results", []))
+        # The SKU goes on first, before the photos: from here on find_existing recognises this listing by it.
+        self._api.put_inventory(listing_id, self._inventory(request.listing_sku, request.price, request.quantity,
+                                                            choices), product)
         for rank, path in enumerate(images[have:], start=have + 1):
             self._api.upload_image(shop_id, listing_id, path, rank, product)
-        if request.sku:
-            self._api.put_inventory(listing_id, self._inventory(request.sku, request.price, request.quantity,
-                                                                choices), product)
         live = self._api.update_listing(shop_id, listing_id, {"state": "active"}, product)
         return ListingResult(str(listing_id), live.get("url"), _STATES.get(str(live.get("state")), "unknown"),
                              image_count=len(images))
@@ -220,8 +223,8 @@ class EtsyPlatform(Platform):
         form = {"title": request.copy.title, "description": request.copy.text_with_bullets(),
                 "tags": ",".join(request.copy.tags)}
         listing = self._api.update_listing(self._shop_id(), int(remote_id), form, request.product_label)
-        self._api.put_inventory(int(remote_id), self._inventory(request.sku, request.price, request.quantity,
-                                                                choices), request.product_label)
+        self._api.put_inventory(int(remote_id), self._inventory(request.listing_sku, request.price,
+                                                                request.quantity, choices), request.product_label)
         return ListingResult(remote_id, listing.get("url"), _STATES.get(str(listing.get("state")), "unknown"))
 
     def update_inventory(self, remote_id: str, *, quantity: int, price: Decimal | None = None,
@@ -241,26 +244,38 @@ class EtsyPlatform(Platform):
         return ListingResult(remote_id, listing.get("url"), _STATES.get(str(listing.get("state")), "unknown"))
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
-        """The newest draft or live listing with this SKU, or with exactly this title and description.
+        """The newest draft or live listing carrying this request's SKU (``listing_sku``).
 
-        Etsy has no hidden field for SellerDesk's idempotency key, and the SKU is only set after the draft
-        exists, so the copy itself identifies a draft whose creation went unanswered.
+        Etsy keeps no key of SellerDesk's, and a draft gets its SKU in the call after the one that creates it. So
+        one more listing is accepted: an empty shell — a draft with no SKU and no photo — with exactly this title
+        and description, which is what a create whose answer never came leaves. Copy alone is never enough: a
+        listing with a SKU, photos or a live state is someone's finished work (another product may share the copy).
         """
         shop_id = self._shop_id()
         description = request.copy.text_with_bullets()
+        shell: dict[str, Any] | None = None
         for state in ("draft", "active"):
             listings = self._api.get(f"shops/{shop_id}/listings", product=request.product_label, state=state,
                                      limit=100, sort_on="created", sort_order="desc").get("results", [])
             for listing in listings:
-                same_sku = bool(request.sku) and request.sku in (listing.get("skus") or [])
-                same_copy = listing.get("title") == request.copy.title and listing.get("description") == description
-                if same_sku or same_copy:
-                    listing_id = int(listing["listing_id"])
-                    images = self._api.get(f"shops/{shop_id}/listings/{listing_id}/images",
-                                           product=request.product_label).get("results", [])
-                    return ListingResult(str(listing_id), listing.get("url"), _STATES.get(state, "unknown"),
-                                         image_count=len(images))
+                skus = listing.get("skus") or []
+                if request.listing_sku in skus:
+                    return self._found(shop_id, listing, state, request)
+                if (shell is None and state == "draft" and not skus and listing.get("title") == request.copy.title
+                        and listing.get("description") == description):
+                    shell = listing
+        if shell is not None:
+            found = self._found(shop_id, shell, "draft", request)
+            if found.image_count == 0:
+                return found
         return None
+
+    def _found(self, shop_id: int, listing: dict[str, Any], state: str, request: ListingRequest) -> ListingResult:
+        listing_id = int(listing["listing_id"])
+        images = self._api.get(f"shops/{shop_id}/listings/{listing_id}/images",
+                               product=request.product_label).get("results", [])
+        return ListingResult(str(listing_id), listing.get("url"), _STATES.get(state, "unknown"),
+                             image_count=len(images))
 
     # --- sales and engagement ---
 
