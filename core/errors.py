@@ -37,3 +37,7 @@ class NotFound(SellerDeskError):
 
 class StorageError(SellerDeskError):
     """The data dir or database cannot be used (missing, read-only, damaged, too new)."""
+
+
+class Cancelled(SellerDeskError):
+    """The seller stopped a long task; nothing half-done was kept."""

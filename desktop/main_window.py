@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self.products.message.connect(self.show_message)
         self.products.scheduleRequested.connect(self.schedule_products)
         self.content.scheduleRequested.connect(self.schedule_products)
-        self.tasks.activity.connect(self._activity)
+        self.tasks.activity.connect(lambda *_: self._show_work())
+        self.tasks.progressed.connect(lambda _handle: self._show_work())
         self._restore_state()
 
     def _content_tab(self):  # type: ignore[no-untyped-def]
@@ -73,6 +74,10 @@ class MainWindow(QMainWindow):
         self.work_label = QLabel("")
         self.work_progress = QProgressBar(maximumWidth=160, maximum=0)
         self.work_progress.hide()
+        self.work_cancel = QPushButton("Cancel")
+        self.work_cancel.setFlat(True)
+        self.work_cancel.clicked.connect(lambda: self.cancel_shown_task())
+        self.work_cancel.hide()
         self.undo_button = QPushButton(icon("undo"), "Undo")
         self.undo_button.setFlat(True)
         self.undo_button.clicked.connect(self.undo.undo)
@@ -81,6 +86,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.undo_button)
         bar.addPermanentWidget(self.work_label)
         bar.addPermanentWidget(self.work_progress)
+        bar.addPermanentWidget(self.work_cancel)
         bar.showMessage(f"Your data is in {self.app.data_dir}", 8000)
 
     def _build_menu(self) -> None:
@@ -125,9 +131,30 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _activity(self, count: int, name: str) -> None:
-        self.work_label.setText(f"{name}…" if count == 1 else (f"{count} tasks running" if count else ""))
-        self.work_progress.setVisible(count > 0)
+    def _show_work(self) -> None:
+        """The status bar's account of background work: the newest long task with its counts (and Cancel), else
+        how many small tasks run."""
+        running, task = self.tasks.running, self.tasks.shown_task()
+        if task is None:
+            count = len(running)
+            self.work_label.setText(f"{running[-1].name}…" if count == 1 else
+                                    (f"{count} tasks running" if count else ""))
+            self.work_progress.setRange(0, 0)
+        else:
+            counts = f": {task.done:,} of {task.total:,} {task.unit}".rstrip() if task.total else "…"
+            self.work_label.setText("Cancelling…" if task.cancelled else f"{task.name}{counts}")
+            self.work_progress.setRange(0, task.total)
+            self.work_progress.setValue(task.done)
+        self.work_progress.setVisible(bool(running))
+        self.work_cancel.setVisible(task is not None and task.cancellable)
+        self.work_cancel.setEnabled(task is not None and not task.cancelled)
+
+    def cancel_shown_task(self) -> None:
+        """Stop the long task the status bar shows (it stops at its next check; nothing half-done is kept)."""
+        task = self.tasks.shown_task()
+        if task is not None and task.cancellable:
+            task.cancel()
+            self._show_work()
 
     def show_message(self, text: str) -> None:
         """Show ``text`` in the status bar for a while."""
@@ -158,9 +185,11 @@ class MainWindow(QMainWindow):
 
         from core.products.csvio import import_products
 
-        def work(_handle):  # type: ignore[no-untyped-def]
+        def work(handle):  # type: ignore[no-untyped-def]
             return import_products(self.app.db, Path(path), store=self.app.image_store,
-                                   default_currency=self.app.settings.get("general.currency"))
+                                   default_currency=self.app.settings.get("general.currency"),
+                                   progress=lambda p: handle.signals.progress.emit(p.done, p.total, ""),
+                                   cancel=handle.cancel_event.is_set)
 
         def done(report) -> None:  # type: ignore[no-untyped-def]
             self.products.model.refresh()
@@ -170,7 +199,15 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "Some rows were skipped", f"{text}\n\nSkipped rows:\n{lines}")
             self.show_message(text)
 
-        self.tasks.start("Importing products", work, on_success=done, on_failure=self.show_error, writes=True)
+        def failed(exc: Exception) -> None:
+            self.products.model.refresh()  # whole chunks before a stop are stored
+            if handle.cancelled:
+                self.show_message(str(exc))  # what was stored and how to continue; the seller asked for the stop
+            else:
+                self.show_error(exc)
+
+        handle = self.tasks.start("Importing products", work, on_success=done, on_failure=failed, writes=True,
+                                  cancellable=True, unit="rows")
 
     def export_csv(self) -> None:
         """Export every product to a CSV file in the background."""
@@ -203,7 +240,7 @@ class MainWindow(QMainWindow):
         def work(handle):  # type: ignore[no-untyped-def]
             return export_all(self.app, Path(path), progress=handle.signals.progress.emit)
 
-        self.tasks.start("Exporting all data", work, on_failure=self.show_error,
+        self.tasks.start("Exporting all data", work, on_failure=self.show_error, shown=True, unit="items",
                          on_success=lambda p: self.show_message(f"Exported everything to {p}."))
 
     def show_audit(self) -> None:

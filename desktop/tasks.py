@@ -35,6 +35,11 @@ class TaskHandle:
     name: str
     signals: TaskSignals
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    shown: bool = False  # long work the seller started: the status bar shows its counts
+    cancellable: bool = False  # … and a Cancel button for it
+    done: int = 0
+    total: int = 0
+    unit: str = ""  # what is being counted ("photos", "rows", …)
 
     def cancel(self) -> None:
         """Ask the task to stop; core functions check the event between units of work."""
@@ -70,6 +75,7 @@ class TaskRunner(QObject):
     """Starts tasks on the right pool and tells the status bar what is running."""
 
     activity = Signal(int, str)  # number of running tasks, name of the newest
+    progressed = Signal(object)  # the TaskHandle of a shown task whose counts moved (or that started or ended)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,9 +93,20 @@ class TaskRunner(QObject):
         on_failure: Callable[[Exception], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         writes: bool = False,
+        shown: bool = False,
+        cancellable: bool = False,
+        unit: str = "",
     ) -> TaskHandle:
-        """Run ``fn(handle)`` off the GUI thread; ``fn`` reports progress through ``handle.signals.progress``."""
-        handle = TaskHandle(name, TaskSignals())
+        """Run ``fn(handle)`` off the GUI thread; ``fn`` reports progress through ``handle.signals.progress``.
+
+        A ``shown`` task is long work the seller started: the status bar shows its counts ("12 of 40 ``unit``");
+        a ``cancellable`` one also gets a Cancel button, which sets ``handle.cancel_event`` (``fn`` passes it on
+        to the core call).
+        """
+        shown = shown or cancellable
+        handle = TaskHandle(name, TaskSignals(), shown=shown, cancellable=cancellable, unit=unit)
+        if shown:
+            handle.signals.progress.connect(self._moved)  # a bound method, for the same reason as _done below
         if on_success is not None:
             handle.signals.succeeded.connect(on_success)
         if on_failure is not None:
@@ -101,13 +118,27 @@ class TaskRunner(QObject):
         handle.signals.finished.connect(self._done)
         self._running.append(handle)
         self.activity.emit(len(self._running), name)
+        if shown:
+            self.progressed.emit(handle)
         (self.writer if writes else self.pool).start(_Runnable(handle, fn))
         return handle
+
+    def _moved(self, done: int, total: int, _text: str) -> None:
+        handle = next((h for h in self._running if h.signals is self.sender()), None)
+        if handle is not None:
+            handle.done, handle.total = done, total
+            self.progressed.emit(handle)
 
     def _done(self, handle: TaskHandle) -> None:
         if handle in self._running:
             self._running.remove(handle)
         self.activity.emit(len(self._running), self._running[-1].name if self._running else "")
+        if handle.shown:
+            self.progressed.emit(handle)
+
+    def shown_task(self) -> TaskHandle | None:
+        """The newest running long task the seller started (what the status bar shows), if any."""
+        return next((h for h in reversed(self._running) if h.shown), None)
 
     @property
     def running(self) -> list[TaskHandle]:

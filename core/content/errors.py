@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import SellerDeskError
+from core.errors import Cancelled, SellerDeskError
 
 
 class CopyError(SellerDeskError):
@@ -116,7 +116,7 @@ class OfflineFallback(CopyError):
         self.cause = cause
 
 
-class CopyCancelled(CopyError):
+class CopyCancelled(CopyError, Cancelled):
     """The seller cancelled: no further Gemini call is made and nothing is written."""
 
     def __init__(self) -> None:

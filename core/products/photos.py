@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.db.database import Database
 from core.db.models import ProductImage
-from core.errors import NotFound, ValidationError
+from core.errors import Cancelled, NotFound, ValidationError
 from core.products.service import ProductView, image_rows, live_product, product_view, store_photos
 
 if TYPE_CHECKING:
@@ -17,9 +18,21 @@ if TYPE_CHECKING:
 MAX_PHOTOS = 20  # Etsy's limit, the highest of the platforms; others take the first N
 
 
-def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence[Path]) -> ProductView:
-    """Add photos to the end of a product's list; all are checked before any is added, duplicates are skipped."""
-    stored = store_photos(store, paths)
+def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence[Path], *,
+               progress: Callable[[int, int, str], None] | None = None,
+               cancel: threading.Event | None = None) -> ProductView:
+    """Add photos to the end of a product's list; all are checked before any is added, duplicates are skipped.
+
+    Each photo is checked and stored in turn (a second or so for a phone photo): ``progress(done, total, name)``
+    hears after each, and ``cancel``, once set, stops before the next with ``Cancelled`` and none added.
+    """
+    stored = []
+    for done, path in enumerate(paths):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(f"Adding photos was cancelled after {done} of {len(paths)}; none were added.")
+        stored.extend(store_photos(store, [path]))
+        if progress is not None:
+            progress(done + 1, len(paths), path.name)
     with db.session() as session:
         product = live_product(session, product_id)
         known = {image.sha256 for image in product.images}

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.errors import Cancelled
 from core.products import photos as photo_service
 from core.products.service import ImageView, ProductView
 from desktop.tasks import TaskRunner
@@ -309,11 +310,13 @@ class PhotoPanel(QWidget):
         if product is None:
             return
 
-        def work(_handle):  # type: ignore[no-untyped-def]
-            return photo_service.add_photos(self.app.db, self.app.image_store, product.id, [Path(p) for p in paths])
+        def work(handle):  # type: ignore[no-untyped-def]
+            return photo_service.add_photos(self.app.db, self.app.image_store, product.id, [Path(p) for p in paths],
+                                            progress=handle.signals.progress.emit, cancel=handle.cancel_event)
 
         self.tasks.start(f"Adding {len(paths)} photo{'s' if len(paths) != 1 else ''}", work,
-                         on_success=self._updated, on_failure=self._failed, writes=True)
+                         on_success=self._updated, on_failure=self._failed, writes=True, cancellable=True,
+                         unit="photos")
 
     def remove_selected(self) -> None:
         """Take the selected photo off the product."""
@@ -346,4 +349,7 @@ class PhotoPanel(QWidget):
     def _failed(self, exc: Exception) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        if isinstance(exc, Cancelled):
+            self.hint.setText(str(exc))  # the seller asked for it: said, not alarmed about
+            return
         QMessageBox.warning(self, "Photo not added", str(exc))

@@ -182,7 +182,8 @@ class ScheduleTab(QWidget):
             self.state.setText(text)
             self.reload()
 
-        return self.tasks.start("Scheduling posts", work, on_success=done, on_failure=self._failed, writes=True)
+        return self.tasks.start("Scheduling posts", work, on_success=done, on_failure=self._failed, writes=True,
+                                cancellable=True, unit="posts")
 
     def reschedule_to(self, job_id: int, day: date, hour: int | None) -> None:
         """A post was dropped on ``day`` (and ``hour``): move it there, keeping its minutes (DST-safe)."""
