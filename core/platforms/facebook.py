@@ -27,6 +27,7 @@ from core.platforms.base import (
     PreferenceField,
     Sale,
 )
+from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences
 from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
 from core.platforms.media_host import read_picture
@@ -241,14 +242,16 @@ class FacebookPlatform(Platform):
         return ListingResult(remote_id, None, "inactive")
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
-        """The Page's recent post with exactly this product's text (Facebook keeps no key of SellerDesk's)."""
+        """The Page's recent post with exactly this product's text that is not another product's post (Facebook
+        keeps no key of SellerDesk's; see core.platforms.claims)."""
         product = request.product_label
         page_id, token = self._page(product)
         message = self._message(request, self._link(request)).strip()
         posts = self._graph.get(f"{page_id}/posts", token=token, product=product,
                                 fields="id,message,permalink_url", limit=25).get("data", [])
         for post in posts:
-            if str(post.get("message", "")).strip() == message:
+            if str(post.get("message", "")).strip() == message and not taken_by_another(
+                    self.context.db, NAME, request.product_id, str(post["id"])):
                 return ListingResult(str(post["id"]), post.get("permalink_url"), "active")
         return None
 

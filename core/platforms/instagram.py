@@ -25,6 +25,7 @@ from core.platforms.base import (
     PreferenceField,
     Sale,
 )
+from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences, record_expiry
 from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
 from core.platforms.instagram_publish import NAME, Containers
@@ -188,12 +189,14 @@ class InstagramPlatform(Platform):
                             hint="Archive the post in the Instagram app (… → Archive); it can be shown again later.")
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
-        """The account's recent post with exactly this product's caption (Instagram keeps no key of SellerDesk's)."""
+        """The account's recent post with exactly this product's caption that is not another product's post
+        (Instagram keeps no key of SellerDesk's; see core.platforms.claims)."""
         text = caption(request).strip()
         posts = self._graph.get(f"{self._user_id()}/media", token=self._tokens.access_token(),
                                 product=request.product_label, fields="id,caption,permalink", limit=25).get("data", [])
         for post in posts:
-            if str(post.get("caption", "")).strip() == text:
+            if str(post.get("caption", "")).strip() == text and not taken_by_another(
+                    self.context.db, NAME, request.product_id, str(post["id"])):
                 return ListingResult(str(post["id"]), post.get("permalink"), "active")
         return None
 

@@ -27,6 +27,7 @@ from core.platforms.base import (
     Sale,
 )
 from core.platforms.broker import open_sync_service
+from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences, record_expiry, set_preferences
 from core.platforms.errors import ContentRejected, PlatformError
 from core.platforms.media_host import hosted
@@ -208,13 +209,15 @@ class PinterestPlatform(Platform):
                                  "pin in Pinterest if you want it gone.")
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
-        """The pin on the chosen board with exactly this product's title and description."""
+        """The pin on the chosen board with exactly this product's title and description that is not another
+        product's pin (Pinterest keeps no key of SellerDesk's; see core.platforms.claims)."""
         board = str(get_preferences(self.context.db, NAME).get("board_id") or "")
         if not board or board.startswith(NEW_BOARD):
             return None
         description = caption(request, with_title=True)
         for pin in self._api.pages(f"boards/{board}/pins", product=request.product_label, page_size=50, max_pages=2):
-            if pin.get("title") == request.copy.title and pin.get("description") == description:
+            if (pin.get("title") == request.copy.title and pin.get("description") == description
+                    and not taken_by_another(self.context.db, NAME, request.product_id, str(pin["id"]))):
                 return ListingResult(str(pin["id"]), pin_url(str(pin["id"])), "active", image_count=1)
         return None
 
