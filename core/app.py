@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,10 @@ class App:
         self.data_dir = ensure_data_dir(resolve_data_dir(data_dir))
         self.settings = Settings(self.data_dir)
         self.json = json_output
+        # Without a keychain the secrets file needs a passphrase: the window sets a function that asks the seller
+        # (SELLERDESK_SECRETS_PASSPHRASE, when set, is used first and nothing is asked).
+        self.ask_passphrase: Callable[[], str | None] | None = None
+        self._passphrase: str | None = None
 
     @cached_property
     def db(self) -> Database:
@@ -77,7 +82,7 @@ class App:
         from core.db.crypto import KEY_NAME, new_key
         from core.secrets.store import SecretStore
 
-        store = SecretStore(self.data_dir)
+        store = SecretStore(self.data_dir, ask_passphrase=self._asker())
         key = store.get(KEY_NAME)
         if key is None:
             key = new_key()
@@ -96,7 +101,23 @@ class App:
         """Tokens and keys: the OS keychain, or an encrypted file where there is none. Reads are audited."""
         from core.secrets.store import SecretStore
 
-        return SecretStore(self.data_dir, db=self.db)
+        return SecretStore(self.data_dir, db=self.db, ask_passphrase=self._asker())
+
+    def _asker(self) -> Callable[[], str | None]:
+        # Both stores (the database key's and app.secrets) open the same file, so the passphrase is asked once and
+        # shared. A store keeps the key it derived, so one that asks again was refused: then the seller is asked anew.
+        asked = False
+
+        def ask() -> str | None:
+            nonlocal asked
+            if asked:
+                self._passphrase = None
+            asked = True
+            if self._passphrase is None and self.ask_passphrase is not None:
+                self._passphrase = self.ask_passphrase() or None
+            return self._passphrase
+
+        return ask
 
     @property
     def logs_dir(self) -> Path:

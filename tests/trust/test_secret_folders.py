@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import keyring
+import pytest
 
 from core.app import App
 from core.db.models import SaleEvent
@@ -98,3 +99,38 @@ def test_only_a_key_that_went_to_the_keychain_is_said_to_be_there(cli, monkeypat
     result = cli("content", "set-key")
     assert result.code == 0 and "keychain" not in result.out.replace("no system keychain", "")
     assert "encrypted secrets file" in result.out
+
+
+def test_without_a_keychain_the_app_asks_for_the_passphrase_once_and_again_after_a_wrong_one(isolated_env: Path
+                                                                                              ) -> None:
+    from keyring.backends import fail
+
+    from core.secrets import SecretsLocked
+
+    keyring.set_keyring(fail.Keyring())
+    answers = iter(["first phrase", "wrong phrase", "first phrase"])
+    asked: list[str] = []
+
+    def ask() -> str:
+        asked.append("asked")
+        return next(answers)
+
+    app = App(isolated_env)
+    app.ask_passphrase = ask
+    try:
+        app.secrets.set("gemini:api_key", GEMINI)
+        with app.db.session() as session:  # the database key is in the same file: no second question
+            session.add(SaleEvent(platform="etsy", external_id="r-1", amount=Decimal("5"), currency="INR",
+                                  occurred_at=datetime(2026, 11, 1, tzinfo=UTC), buyer=BUYER))
+        assert asked == ["asked"] and app.secrets.location.startswith("SellerDesk's encrypted secrets file")
+    finally:
+        app.close()
+    later = App(isolated_env)
+    later.ask_passphrase = ask
+    try:
+        with pytest.raises(SecretsLocked, match="passphrase does not open"):
+            later.secrets.get("gemini:api_key")
+        assert later.secrets.get("gemini:api_key") == GEMINI  # asked again, and the right one opens it
+        assert asked == ["asked"] * 3
+    finally:
+        later.close()
