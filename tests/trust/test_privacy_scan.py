@@ -15,6 +15,7 @@ from keyring.errors import KeyringLocked
 from core.app import App
 from core.db.models import SaleEvent
 from core.errors import SellerDeskError
+from core.trust.backup import backup_now
 from core.trust.crash import write_report
 from tests.fakes.memory_keyring import MemoryKeyring
 
@@ -65,3 +66,37 @@ def test_key_failure_puts_no_buyer_detail_anywhere(cli, isolated_env: Path, back
     assert "crash report" in written and "sellerdesk" in written.lower()  # the scan really read the log and report
     for piece in PIECES:
         assert piece not in written
+
+
+def test_secrets_and_buyer_details_are_nowhere_on_disk_but_the_encrypted_columns(cli, isolated_env: Path,
+                                                                                  tmp_path: Path) -> None:
+    import zipfile
+
+    gemini, access, refresh = "AIzaSyScanTest0123456789abcdefghij", "etsy-access-scan-42", "etsy-refresh-scan-43"
+    assert cli("products", "add", "--title", "Mug", "--price", "450", "--sku", "M-1").code == 0
+    app = App(isolated_env)
+    try:
+        app.secrets.set("gemini:api_key", gemini)
+        app.secrets.set_many({"etsy:access_token": access, "etsy:refresh_token": refresh})
+        with app.db.session() as session:
+            session.add(SaleEvent(platform="etsy", external_id="r-9", amount=Decimal("450"), currency="INR",
+                                  occurred_at=datetime(2026, 11, 1, tzinfo=UTC), buyer=BUYER))
+        try:
+            raise RuntimeError(f"upload failed with key={gemini}")
+        except RuntimeError as exc:
+            write_report(isolated_env, RuntimeError, exc, exc.__traceback__)
+    finally:
+        app.close()
+    assert cli("products", "show", "99").code == 1  # a failure, logged
+    backup_now(isolated_env, "daily-2099-01-01.db")  # a backup holding the sale
+    assert cli("data", "backups").code == 0
+    export = tmp_path / "export.zip"
+    assert cli("data", "export", str(export)).code == 0
+    with zipfile.ZipFile(export) as zf:
+        exported = b"".join(zf.read(name) for name in zf.namelist())
+    on_disk = b"".join(p.read_bytes() for p in isolated_env.rglob("*") if p.is_file())
+    for secret in (gemini, access, refresh):
+        assert secret.encode() not in on_disk and secret.encode() not in exported, secret
+    assert b"enc1:" in on_disk and b"crash report" in on_disk  # the scan read the database and the crash report
+    for piece in PIECES:  # the buyer: encrypted in the database and its backups, nowhere else on disk
+        assert piece.encode() not in on_disk, piece
