@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,13 @@ class ImageStore:
         if not target.exists():
             write_atomically(target, data)
         return StoredImage(sha, target, info.width, info.height, info.format, path.name)
+
+    def discard(self, sha256: str) -> None:
+        """Remove a stored original and its platform variants (a photo no product uses any more)."""
+        folder = self.root / "originals" / _checked(sha256)[:2]
+        for path in folder.glob(f"{sha256}.*") if folder.is_dir() else []:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(self.root / "variants" / sha256, ignore_errors=True)
 
     def original_path(self, sha256: str) -> Path:
         """Path of a stored original; NotFound if the store does not hold it."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import Product, ProductImage
 from core.db.types import utcnow
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, SellerDeskError, ValidationError
 from core.products import fields as F
 
 if TYPE_CHECKING:  # Pillow loads only when photos are really handled
@@ -174,7 +174,28 @@ def create_product(
             session.flush()
             return product_view(product)
     except IntegrityError:
+        _discard_unused(db, store, stored)
         raise _sku_taken(data.sku) from None
+    except BaseException:
+        _discard_unused(db, store, stored)
+        raise
+
+
+def _discard_unused(db: Database, store: ImageStore | None, stored: Sequence[StoredImage]) -> None:
+    # A refused product must not leave its photos (and the place they were taken) behind in the store.
+    if store is None or not stored:
+        return
+    from sqlalchemy import select
+
+    try:
+        with db.session() as session:
+            used = set(session.scalars(select(ProductImage.sha256).where(
+                ProductImage.sha256.in_([s.sha256 for s in stored]))))
+    except SellerDeskError:
+        return  # the database cannot say which photos are used: keep them (the daily purge looks again)
+    for photo in stored:
+        if photo.sha256 not in used:
+            store.discard(photo.sha256)
 
 
 def get_product(db: Database, product_id: int) -> ProductView:

@@ -69,9 +69,7 @@ def purge(app: App, *, now: datetime | None = None, everything: bool = False,
         photos = [sha for sha in photos if all(path.stat().st_mtime < young for path in
                                                (app.data_dir / "images" / "originals" / sha[:2]).glob(f"{sha}.*"))]
     for sha in photos:
-        for path in (app.data_dir / "images" / "originals" / sha[:2]).glob(f"{sha}.*"):
-            path.unlink()
-        shutil.rmtree(app.data_dir / "images" / "variants" / sha, ignore_errors=True)
+        app.image_store.discard(sha)
     trashed = 0
     for folder in trash_sets(app.data_dir):
         made = datetime.strptime(folder.name, _STAMP).replace(tzinfo=UTC)

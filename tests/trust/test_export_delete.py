@@ -79,3 +79,13 @@ def test_restore_all_refuses_to_mix_with_a_new_shop(cli, isolated_env: Path) -> 
     blocked = cli("data", "restore-all")
     assert blocked.code == 1 and "in use again (sellerdesk.db)" in blocked.err
     assert [r["title"] for r in json.loads(cli("products", "list", "--json").out)] == ["Lamp"]
+
+
+def test_a_refused_product_leaves_no_photo_in_the_store(cli, isolated_env: Path, tmp_path: Path) -> None:
+    assert cli("products", "add", "--title", "Mug", "--price", "100", "--sku", "M-1").code == 0
+    photo = _photo(tmp_path, "holiday.jpg", (10, 120, 200))
+    refused = cli("products", "add", "--title", "Cup", "--price", "90", "--sku", "M-1", "--image", str(photo))
+    assert refused.code == 1 and "already has SKU" in refused.err
+    assert not [p for p in (isolated_env / "images" / "originals").rglob("*") if p.is_file()]
+    kept = cli("products", "add", "--title", "Cup", "--price", "90", "--sku", "C-1", "--image", str(photo))
+    assert kept.code == 0 and len([p for p in (isolated_env / "images").rglob("originals/*/*")]) == 1
