@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+import gc
+import importlib
+
+from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QTabWidget
 
 import core
@@ -26,6 +29,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.app = app
         self.tasks = TaskRunner(self)
+        self._warmed = False
         self.undo = QUndoStack(self)
         self.setWindowTitle("SellerDesk")
         self.setWindowIcon(icon("app"))
@@ -275,6 +279,16 @@ class MainWindow(QMainWindow):
             self.products.splitter.restoreState(splitter)
         self.tabs.setCurrentIndex(int(state.value("tab", 0)))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            # After the first paint, matplotlib (a second of imports) loads in a worker, so that the first visit
+            # to Analytics finds it ready; the GUI thread itself never imports it.
+            QTimer.singleShot(0, self, lambda: self.tasks.start(
+                "Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
+                on_success=lambda _m: _settle_imports()))
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.products.editor.save_now()
         state = self._state()
@@ -288,3 +302,10 @@ class MainWindow(QMainWindow):
             return
         event.accept()
 
+
+def _settle_imports() -> None:
+    """Keep what a background import loaded out of the garbage collector's sight, as start-up did for its own
+    objects (desktop.main.settle_after_start): otherwise the next full collection scans matplotlib's hundreds of
+    thousands of objects, holding the GIL for 100 ms and more while the seller works."""
+    if gc.get_freeze_count():  # start-up froze the heap (a test process does not)
+        gc.freeze()

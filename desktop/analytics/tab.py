@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_skeleton
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -27,14 +28,15 @@ from PySide6.QtWidgets import (
 from core.analytics.periods import PRESETS, Period, preset_period, zone
 from core.app import App
 from core.errors import SellerDeskError
+from desktop.analytics.charts import ChartPanel
 from desktop.analytics.kpi import KpiRow
 from desktop.analytics.style import dress_date_edit
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
 
-if TYPE_CHECKING:  # matplotlib loads when the tab is first shown, not when the window opens
+if TYPE_CHECKING:
+    from core.analytics.chart_data import ChartTable
     from core.analytics.summary import Summary
-    from desktop.analytics.charts import ChartPanel
 
 CUSTOM = "custom"
 EDIT_DELAY_MS = 400  # typing a date fires a change per digit; load once the seller pauses
@@ -48,7 +50,7 @@ class AnalyticsTab(QWidget):
     """What sells where: revenue, orders, profit, platforms, products and engagement for a period."""
 
     message = Signal(str)
-    loaded = Signal()  # a summary has been drawn
+    loaded = Signal()  # a summary has been drawn: its figures and every chart are on screen
 
     def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +60,7 @@ class AnalyticsTab(QWidget):
         self.summary: Summary | None = None
         self.charts: dict[str, ChartPanel] = {}
         self._generation = 0
+        self._waiting: set[str] = set()  # charts of the newest summary not drawn yet
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(self.reload)
         self._build()
@@ -84,7 +87,7 @@ class AnalyticsTab(QWidget):
         self.compared.setProperty("role", "muted")
         self.currency = QComboBox()
         self.currency.setToolTip("Amounts in currencies without a rate are shown on their own, never added")
-        self.currency.currentIndexChanged.connect(lambda _i: self._draw())
+        self.currency.currentIndexChanged.connect(lambda _i: self._redraw())
         self.currency.hide()
         record = QPushButton(icon("add"), "Record a sale…")
         record.clicked.connect(self.record_sale_dialog)
@@ -161,13 +164,12 @@ class AnalyticsTab(QWidget):
         return self.empty
 
     def _build_charts(self) -> None:
-        from desktop.analytics.charts import ChartPanel
-
         places = {"revenue": (0, 0, "Revenue over time"), "platforms": (0, 1, "Platforms compared"),
                   "products": (1, 0, "Top products"), "engagement": (1, 1, "Engagement over time")}
         for kind, (row, column, title) in places.items():
-            panel = ChartPanel(kind, title, self.locale)
+            panel = ChartPanel(kind, title, self.locale, self.tasks)
             panel.message.connect(self.message)
+            panel.rendered.connect(lambda k=kind: self._chart_drawn(k))
             self.grid.addWidget(panel, row, column)
             self.charts[kind] = panel
         for n in range(2):
@@ -230,15 +232,19 @@ class AnalyticsTab(QWidget):
         timezone, currency = self.app.settings.get("general.timezone"), self.app.settings.get("general.currency")
         db = self.app.db
 
-        def work(_handle: TaskHandle) -> Summary:
+        chosen, locale = self.currency.currentText(), self.locale
+
+        def work(_handle: TaskHandle) -> tuple[Summary, dict[str, ChartTable]]:
             from core.analytics.summary import summarize
 
-            return summarize(db, period, timezone=timezone, currency=currency)
+            summary = summarize(db, period, timezone=timezone, currency=currency)
+            code = chosen if chosen in summary.totals else summary.currency
+            return summary, chart_tables(summary, locale, code)
 
         return self.tasks.start("Loading analytics", work, on_failure=self._failed,
-                                on_success=lambda summary: self._loaded(generation, summary))
+                                on_success=lambda result: self._loaded(generation, *result))
 
-    def _loaded(self, generation: int, summary: Summary) -> None:
+    def _loaded(self, generation: int, summary: Summary, tables: dict[str, ChartTable]) -> None:
         if generation != self._generation:
             return  # a newer period was asked for while this one loaded
         self.summary = summary
@@ -252,23 +258,38 @@ class AnalyticsTab(QWidget):
         self.currency.setCurrentText(chosen if chosen in codes else codes[0])
         self.currency.blockSignals(False)
         self.currency.setVisible(len(codes) > 1)
-        self._draw()
-        self.loaded.emit()
+        self._show(summary, tables)
 
-    def _draw(self) -> None:
-        from core.analytics import chart_data
+    def _redraw(self) -> None:
+        """Show the same summary in the currency now chosen (its chart tables are made in the background)."""
+        summary, code, locale = self.summary, self.currency.currentText(), self.locale
+        if summary is None or not code:
+            return
+        self.kpis.show_summary(summary, code, locale)  # a few figures: at once; the charts follow
+        self._generation += 1
+        generation = self._generation
 
-        summary = self.summary
-        if summary is None or not self.charts:
+        def made(tables: dict[str, ChartTable]) -> None:
+            if generation == self._generation:
+                self._show(summary, tables)
+
+        self.tasks.start("Drawing charts", lambda _h: chart_tables(summary, locale, code), on_success=made,
+                         on_failure=self._failed)
+
+    def _show(self, summary: Summary, tables: dict[str, ChartTable]) -> None:
+        if not self.charts:
             return
         code = self.currency.currentText() or summary.currency
         self.kpis.show_summary(summary, code, self.locale)
-        tables = {"revenue": chart_data.revenue_over_time(summary, self.locale, code),
-                  "platforms": chart_data.platform_comparison(summary, code),
-                  "products": chart_data.top_products(summary, code),
-                  "engagement": chart_data.engagement_over_time(summary, self.locale)}
+        self._waiting = set(tables)
         for kind, table in tables.items():
             self.charts[kind].show_table(table, EMPTY_TEXT[kind])
+
+    def _chart_drawn(self, kind: str) -> None:
+        if kind in self._waiting:
+            self._waiting.discard(kind)
+            if not self._waiting:
+                self.loaded.emit()
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, SellerDeskError) else (
@@ -333,10 +354,18 @@ class AnalyticsTab(QWidget):
         return self.tasks.start("Importing sales", work, on_success=done, on_failure=self._failed, writes=True)
 
 
+def chart_tables(summary: Summary, locale: str, code: str) -> dict[str, ChartTable]:
+    """The four charts' tables in ``code`` (labels formatted with Babel: made in a worker, not on the GUI thread)."""
+    from core.analytics import chart_data
+
+    return {"revenue": chart_data.revenue_over_time(summary, locale, code),
+            "platforms": chart_data.platform_comparison(summary, code),
+            "products": chart_data.top_products(summary, code),
+            "engagement": chart_data.engagement_over_time(summary, locale)}
+
+
 def _span(period: Period, locale: str) -> str:
     """'2 Oct – 31 Oct 2025' in the seller's locale."""
-    from babel.dates import format_skeleton
-
     start = format_skeleton("MMMd", period.start, locale=locale)
     return f"{start} – {format_skeleton('yMMMd', period.end, locale=locale)}"
 

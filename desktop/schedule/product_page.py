@@ -62,8 +62,11 @@ class ProductsPage(QWizardPage):
         header = self.table.horizontalHeader()
         for column, (_label, key) in enumerate(COLUMNS):
             self.table.setColumnHidden(column, key not in SHOWN_COLUMNS)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: fitting columns to their contents would read a thousand rows of a lazy 10,000-row list.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((4, 110), (5, 80), (7, 96)):
+            self.table.setColumnWidth(column, width)
         # A click anywhere on a row ticks it, not only on the small box (the model's items are not "user
         # checkable", so the box itself does not toggle a second time); Space ticks the selected rows.
         self.table.clicked.connect(self._row_clicked)

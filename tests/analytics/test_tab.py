@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from matplotlib.backend_bases import MouseEvent
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 
 from core.analytics.periods import Period
@@ -85,7 +85,7 @@ def test_switching_the_range_redraws_every_chart(qtbot, tab, data) -> None:
     assert len(tab.charts["revenue"].table.labels) == 31
     drawn: dict[str, int] = dict.fromkeys(tab.charts, 0)
     for kind, panel in tab.charts.items():
-        panel.canvas.mpl_connect("draw_event", lambda _event, k=kind: drawn.__setitem__(k, drawn[k] + 1))
+        panel.rendered.connect(lambda k=kind: drawn.__setitem__(k, drawn[k] + 1))
     _show(qtbot, tab, Period(date(2025, 4, 1), date(2025, 12, 31)))
     assert tab.summary.granularity == "month"
     assert tab.charts["revenue"].table.labels[0] == "Apr 2025" and len(tab.charts["revenue"].table.labels) == 9
@@ -100,16 +100,19 @@ def test_hovering_a_bar_names_it(qtbot, tab, data) -> None:
     _show(qtbot, tab)
     _show(qtbot, tab, OCTOBER)
     panel = tab.charts["revenue"]
-    panel.canvas.draw()
-    ax = panel.canvas.figure.axes[0]
+    canvas = panel.canvas
     values = next(iter(panel.table.series.values()))
     day = next(n for n, value in enumerate(values) if value > 0)
-    x, y = ax.transData.transform((day, float(values[day]) / 2))
-    MouseEvent("motion_notify_event", panel.canvas, x, y)._process()
-    assert panel.canvas.tip_text is not None
-    assert panel.table.labels[day] in panel.canvas.tip_text and "₹" in panel.canvas.tip_text
-    MouseEvent("motion_notify_event", panel.canvas, 1, 1)._process()
-    assert panel.canvas.tip_text is None
+    # The bar of that day is where the drawing put it: left to right, one slot per day inside the plot area.
+    box = next(rect for rect, text in canvas.picture.tips if text.split("\n")[0].endswith(panel.table.labels[day]))
+    first = min(rect.left() for rect, _text in canvas.picture.tips)
+    assert box.left() > first or day == 0
+    qtbot.mouseMove(canvas, box.center().toPoint())
+    assert canvas.tip_text is not None
+    assert panel.table.labels[day] in canvas.tip_text and "₹" in canvas.tip_text
+    qtbot.mouseMove(canvas, QPoint(1, 1))
+    assert canvas.tip_text is None
+    assert canvas.grab().toImage().pixelColor(box.center().toPoint()) != canvas.grab().toImage().pixelColor(1, 1)
 
 
 def test_charts_export_as_png_and_csv(qtbot, tab, data, tmp_path: Path) -> None:
@@ -130,9 +133,10 @@ def test_other_currencies_get_their_own_view(qtbot, tab, data) -> None:
     _show(qtbot, tab, OCTOBER)
     assert tab.currency.isVisibleTo(tab) and [tab.currency.itemText(n) for n in range(tab.currency.count())] == [
         "INR", "EUR", "USD"]
-    tab.currency.setCurrentText("EUR")
-    want = expected(data.sales, OCTOBER.start, OCTOBER.end, IST).totals["EUR"]
-    assert tab.kpis.revenue.value.text() == format_money(want.sales - want.refunds, "EUR", "en_IN")
+    with qtbot.waitSignal(tab.loaded, timeout=15_000):
+        tab.currency.setCurrentText("EUR")
+        want = expected(data.sales, OCTOBER.start, OCTOBER.end, IST).totals["EUR"]
+        assert tab.kpis.revenue.value.text() == format_money(want.sales - want.refunds, "EUR", "en_IN")
     assert tab.charts["revenue"].table.currency == "EUR"
 
 

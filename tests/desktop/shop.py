@@ -3,6 +3,7 @@ scheduled, published and failed, and a month of sales (offline, WhatsApp, on the
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from core.analytics.sales import SaleRecord, import_sales
 from core.app import App
+from core.db.database import Database
 from core.db.models import Product
 from core.publishing.jobs import claim, create_job, move
 from tests.publishing.conftest import add_photographed_product
@@ -55,3 +57,33 @@ def fill_shop(app: App, tmp_path: Path, *, products: int = 6, sales: int = 60) -
     report = import_sales(app.db, records)
     assert not report.problems, report.problems
     return Shop(ids, scheduled.id, failed.id, published.id)
+
+
+WORDS = ["brass", "copper", "cotton", "silk", "handmade", "block-print", "diya", "lamp", "cushion", "saree",
+         "kurta", "mug", "bowl", "candle", "jute", "bag"]
+
+
+def add_many_products(db: Database, count: int, *, seed: int = 7) -> None:
+    """``count`` varied products in one insert (the scale of a seller with a big catalogue)."""
+    rng = random.Random(seed)
+    rows = [{"title": " ".join(rng.choices(WORDS, k=5)).title(), "description": " ".join(rng.choices(WORDS, k=40)),
+             "price": Decimal(rng.randint(99, 99_999)) / 100, "currency": "INR", "quantity": rng.randint(0, 50),
+             "sku": f"BULK-{n:06d}", "category": rng.choice(["Home", "Clothing", "Kitchen", "Gifts"]),
+             "attributes": {"colour": rng.choice(["red", "blue", "gold"])}} for n in range(count)]
+    with db.session() as session:
+        session.execute(Product.__table__.insert(), rows)
+
+
+def add_many_sales(db: Database, count: int, *, days: int = 365) -> None:
+    """``count`` sales spread over the last ``days`` days on six platforms, linked to the first 200 products."""
+    now = datetime.now(UTC)
+    with db.engine.connect() as conn:
+        ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM products ORDER BY id LIMIT 200")]
+    step = timedelta(days=days) / count
+    platforms = ("offline", "whatsapp", "etsy", "instagram", "shopify", "meesho")
+    records = [SaleRecord(platform=platforms[n % len(platforms)], external_id=f"bulk-{n}",
+                          occurred_at=now - step * (n + 1), amount=Decimal(150 + n % 2900), currency="INR",
+                          quantity=1 + n % 3, product_id=ids[n % len(ids)] if ids else None,
+                          kind="refund" if n % 41 == 40 else "sale") for n in range(count)]
+    report = import_sales(db, records)
+    assert not report.problems, report.problems[:3]
