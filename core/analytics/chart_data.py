@@ -21,6 +21,7 @@ from typing import Any
 from core.analytics.summary import Summary
 from core.errors import StorageError
 from core.fileio import atomic_write_text
+from core.spreadsheet import safe_cell
 
 Number = Decimal | int | float
 
@@ -59,9 +60,12 @@ def _cell(value: Number) -> str:
 
 
 def write_csv(table: ChartTable, path: Path) -> None:
-    """Write ``table`` as UTF-8 CSV with a BOM (Excel then shows ₹ and Hindi right)."""
+    """Write ``table`` as UTF-8 CSV with a BOM (Excel then shows ₹ and Hindi right).
+
+    Labels are product titles the seller typed: one starting like a formula is written inert (core.spreadsheet).
+    """
     out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(table.rows())
+    csv.writer(out, lineterminator="\r\n").writerows([safe_cell(cell) for cell in row] for row in table.rows())
     try:
         atomic_write_text(path, "\ufeff" + out.getvalue())
     except OSError as exc:

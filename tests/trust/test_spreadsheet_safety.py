@@ -88,3 +88,15 @@ def test_sales_export_imports_back_with_the_buyer_as_typed(app, tmp_path: Path) 
     assert (again.added, again.updated, again.problems) == (0, 0, [])
     with app.db.session() as session:
         assert [s.buyer for s in session.query(SaleEvent)] == ["=HYPERLINK(1)"]
+
+
+def test_chart_csv_labels_are_inert(tmp_path: Path) -> None:
+    from core.analytics.chart_data import ChartTable, write_csv
+
+    table = ChartTable(title="Top products", key="product", labels=[HOSTILE[0], "Diya"],
+                       series={"revenue": [Decimal("-12.5"), Decimal("300")]}, currency="INR")
+    path = tmp_path / "top.csv"
+    write_csv(table, path)
+    text = path.read_text(encoding="utf-8-sig")
+    _assert_inert(text)
+    assert "'=HYPERLINK(" in text and ",-12.5" in text
