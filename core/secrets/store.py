@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SERVICE = "SellerDesk"  # the service of entries from before they were kept per data folder
 FOLDER_ID_FILE = "folder-id"
 _INDEX = "_index"
+_NO_LEGACY = "no-legacy"
 PASSPHRASE_ENV = "SELLERDESK_SECRETS_PASSPHRASE"  # noqa: S105 (the variable's name, not a password)
 VAULT_FILE = "secrets.enc"
 _BUNDLE = "bundle"
@@ -67,13 +68,23 @@ def folder_service(data_dir: Path, *, create: bool = True) -> str | None:
     """The keychain service of ``data_dir``'s entries (None if it has no id yet and ``create`` is False)."""
     path = data_dir / FOLDER_ID_FILE
     try:
-        ident = path.read_text(encoding="ascii").strip()
+        ident = path.read_text(encoding="ascii").split()[0]
     except FileNotFoundError:
         if not create:
             return None
         ident = uuid.uuid4().hex
-        atomic_write_text(path, ident + "\n")
+        # A shop begun after "delete all data" (the trash is there) must not take the deleted shop's entries from
+        # before they were kept per folder; any other folder may adopt them.
+        mark = _NO_LEGACY if (data_dir / "trash").is_dir() else ""
+        atomic_write_text(path, f"{ident}\n{mark}\n")
     return f"{SERVICE} {ident}"
+
+
+def _adopts_legacy(data_dir: Path) -> bool:
+    try:
+        return _NO_LEGACY not in (data_dir / FOLDER_ID_FILE).read_text(encoding="ascii")
+    except FileNotFoundError:
+        return True
 
 
 def forget_folder(data_dir: Path, backend: KeyringBackend | None = None) -> int:
@@ -214,7 +225,7 @@ class SecretStore:
 
     def _get_entry(self, username: str) -> str | None:
         value: str | None = self._call(lambda kr: kr.get_password(self._folder(), username))
-        if value is None:
+        if value is None and _adopts_legacy(self._data_dir):
             value = self._call(lambda kr: kr.get_password(SERVICE, username))
             if value is not None:  # kept before entries were per data folder: it becomes this folder's
                 self._set_entry(username, value)

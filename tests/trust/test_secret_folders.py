@@ -134,3 +134,14 @@ def test_without_a_keychain_the_app_asks_for_the_passphrase_once_and_again_after
         assert asked == ["asked"] * 3
     finally:
         later.close()
+
+
+def test_a_shop_begun_after_delete_all_does_not_take_entries_from_before(cli, isolated_env: Path) -> None:
+    assert cli("products", "add", "--title", "Mug", "--price", "100").code == 0
+    keyring.get_keyring().set_password(SERVICE, "gemini:api_key", GEMINI)  # never read since the upgrade
+    assert cli("data", "delete-all", "--yes").code == 0
+    fresh = App(isolated_env)
+    try:
+        assert fresh.secrets.get("gemini:api_key") is None
+    finally:
+        fresh.close()
