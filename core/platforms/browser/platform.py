@@ -37,7 +37,6 @@ from core.platforms.browser.signin import SignInHook, check_signed_in, wait_for_
 from core.platforms.browser.spec import PortalSpec, load_portal, portal_file
 from core.platforms.browser.tables import Row, find_row, read_rows, row_action, row_values
 from core.platforms.browser.values import form_values, format_price
-from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences
 from core.platforms.errors import AuthExpired, PlatformError
 
@@ -186,27 +185,21 @@ class PortalPlatform(Platform):
         self._run(act, product=product)
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
-        """Search the portal's catalog for the product's SKU (or, without one, its exact title).
-
-        A title is no identifier: a row found by it that SellerDesk recorded for another product is not taken.
+        """Search the portal's catalog for the listing's SKU: the product's own, or the one SellerDesk gave the
+        listing of a product without one (``listing_sku``). A title is never enough: another product may share it.
         """
-        key, value = ("sku", request.sku) if request.sku else ("title", request.copy.title)
         catalog = self.portal.catalog
 
         def look(tab: PortalPage) -> ListingResult | None:
             with tab.step(catalog.step):
-                row = find_row(tab, catalog, key, value)
+                row = find_row(tab, catalog, "sku", request.listing_sku)
                 if row is None:
                     return None
                 cells = row_values(tab, catalog, row)
                 url = urljoin(tab.page.url, cells["link"]) if cells.get("link") else None
                 return ListingResult(cells["id"], url, tab.state_of(cells.get("status", "")))
 
-        found = self._run(look, product=request.product_label)
-        if found is not None and key == "title" and taken_by_another(self.context.db, self.name, request.product_id,
-                                                                     found.remote_id):
-            return None
-        return found
+        return self._run(look, product=request.product_label)
 
     # --- sales and leads ---
 

@@ -58,7 +58,7 @@ def _one(source: str, field: FieldSpec, request: ListingRequest, prefs: Mapping[
     facts: dict[str, FieldValue | None] = {
         "title": request.copy.title,
         "description": request.copy.text_with_bullets(),
-        "sku": request.sku,
+        "sku": request.listing_sku,  # one made from the job's key for a product without: find_existing needs it
         "price": format_price(request.price, field.format),
         "quantity": str(request.quantity),
         "category": _category(request, prefs),
