@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TYPED = "brass diya lamp"
 KEY_GAP_S = 0.12  # a quick typist's pace: faster than the search waits for
 FLOWS = ["open Analytics", "switch Analytics range", "open the wizard", "scroll the wizard", "search the wizard",
-         "scroll products", "drop 10 photos"]
+         "scroll products", "back to Products", "drop 10 photos"]
 
 
 def _cpu() -> float:
@@ -210,11 +210,13 @@ def app_child(data_dir: str, photos: list[str]) -> dict[str, Any]:
     _wait(qt_app, 0.4)
     wizard.reject()
 
-    meter.flow = "drop 10 photos"
+    meter.flow = "back to Products"
     window.tabs.setCurrentWidget(window.products)
     window.products.search.setText("")
     _wait(qt_app, 0.4)
     window.products.select(window.products.model.product_id(0))
+    _run_until(qt_app, idle)
+    meter.flow = "drop 10 photos"
     window.products.editor.photos.add_files(photos)
     _run_until(qt_app, idle)
     _wait(qt_app, 0.3)

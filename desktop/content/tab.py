@@ -42,6 +42,7 @@ class ContentTab(QWidget):
         self.product_id: int | None = None
         self._job: TaskHandle | None = None
         self._key_known: bool | None = None
+        self._key_asked = False
         rules = load_rules()
 
         self.heading = QLabel("")
@@ -112,18 +113,32 @@ class ContentTab(QWidget):
         self.heading.setText(product.title)
         self.stack.setCurrentIndex(1)
         self._show_drafts(drafts)
-        has_key = self._has_key()
+        self._show_writer()
+
+    def _show_writer(self) -> None:
+        """Gemini or the offline writer, once the keychain has said whether a key is stored."""
+        if self._key_known is None:
+            self._ask_keychain()
+        has_key = bool(self._key_known)
         self.offline.setChecked(not has_key)
         self.offline.setEnabled(has_key)
-        self.writer_note.setText("" if has_key else
+        self.writer_note.setText("" if has_key else "Checking for a Gemini key…" if self._key_known is None else
                                  "No Gemini key set: copy is written offline from the product's facts.")
 
-    def _has_key(self) -> bool:
-        # Asked once: each keychain read may block on the OS keychain and writes an audit entry, so it must not
-        # happen on every product selection. Writing the copy reads the key again in the worker anyway.
-        if self._key_known is None:
-            self._key_known = bool(self.app.secrets.get(draft_service.GEMINI_KEY))
-        return self._key_known
+    def _ask_keychain(self) -> None:
+        # Asked once, in the background: the first keychain read starts the OS keychain's backend (helper
+        # processes, 100 ms and more) and each read writes an audit entry. Writing the copy reads the key again.
+        if self._key_asked:
+            return
+        self._key_asked = True
+
+        def known(has_key: bool) -> None:
+            self._key_known = has_key
+            if self.product_id is not None:
+                self._show_writer()
+
+        self.tasks.start("Checking the Gemini key", lambda _h: bool(self.app.secrets.get(draft_service.GEMINI_KEY)),
+                         on_success=known, on_failure=lambda _exc: known(False), writes=True)
 
     def _show_drafts(self, drafts: dict[str, draft_service.DraftView]) -> None:
         for index, (name, editor) in enumerate(self.editors.items()):

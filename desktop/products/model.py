@@ -11,7 +11,7 @@ from core.db.database import Database
 from core.money import format_money
 from core.products.listing import cover_images, product_ids, product_rows
 
-PAGE = 200
+PAGE = 64  # rows read at once: a screenful or two, so scrolling to an unseen page costs one short query
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: list[tuple[str, str]] = [
@@ -84,7 +84,7 @@ class ProductTableModel(QAbstractTableModel):
             start = row - row % PAGE
             page = self._ids[start:start + PAGE]
             rows = product_rows(self.db, page)
-            covers = cover_images(self.db, page)
+            covers = cover_images(self.db, page) if self.thumbnail is not None else {}  # no pictures, no query
             for pid, values in rows.items():
                 values["cover"] = covers.get(pid)
                 # Formatted once per fetch: data() runs for every cell on every repaint, and Babel is slow.

@@ -27,7 +27,8 @@ def _start_writing(qtbot, window, gemini: FakeGemini) -> int:
     window.products.select(product.id)
     window.tabs.setCurrentWidget(window.content)
     content = window.content
-    assert not content.offline.isChecked()  # a key is stored: Gemini writes
+    qtbot.waitUntil(content.offline.isEnabled)  # the keychain (asked in the background) has a key: Gemini writes
+    assert not content.offline.isChecked()
     qtbot.mouseClick(content.generate, Qt.MouseButton.LeftButton)
     assert content.cancel.isVisible()
     qtbot.waitUntil(lambda: len(gemini.requests) == 1, timeout=10_000)

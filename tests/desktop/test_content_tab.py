@@ -18,6 +18,7 @@ def _write_all(qtbot, window, product_id: int) -> None:
     window.products.select(product_id)
     window.tabs.setCurrentWidget(window.content)
     content = window.content
+    qtbot.waitUntil(lambda: "No Gemini key" in content.writer_note.text())  # the keychain is asked in the background
     assert content.offline.isChecked() and not content.offline.isEnabled()  # no Gemini key: offline it is
     content.write_copy(None)
     qtbot.waitUntil(lambda: len(list_drafts(window.app.db, product_id)) == 8, timeout=20_000)
