@@ -32,10 +32,16 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
+_IMMEDIATE = "sellerdesk_immediate"
+
+
 def _begin(conn: Connection) -> None:
     # Part 2 of the recipe: SQLAlchemy's "begin" is a real BEGIN, so begin_nested() is a savepoint inside it and an
     # outer rollback undoes everything the nested blocks did.
-    conn.exec_driver_sql("BEGIN")
+    # Sessions (which write) begin IMMEDIATE: a deferred transaction that reads, then writes after another
+    # connection committed, fails at once with SQLITE_BUSY_SNAPSHOT, which no busy_timeout waits out; IMMEDIATE
+    # takes the write lock first and waits for it. Plain reads (engine.connect) stay deferred and never wait.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
 
 
 def check_database_file(path: Path) -> None:
@@ -71,7 +77,8 @@ class Database:
         self.engine: Engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
         event.listen(self.engine, "connect", _set_pragmas)
         event.listen(self.engine, "begin", _begin)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False)
+        self._readers = sessionmaker(self.engine, expire_on_commit=False)
         self._refused: StorageError | None = None
 
     def refuse(self, error: StorageError) -> None:
@@ -80,10 +87,24 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on any error."""
+        """A session in a transaction: committed on success, rolled back on any error.
+
+        It holds the write lock from its start; long reads that write nothing use :meth:`reading` instead.
+        """
+        with self._session(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only (an export, a report): it never holds up a writer, however long it takes."""
+        with self._session(self._readers) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, factory: sessionmaker[Session]) -> Iterator[Session]:
         if self._refused is not None:
             raise self._refused
-        with self._sessions() as session:
+        with factory() as session:
             try:
                 yield session
                 session.commit()

@@ -352,7 +352,7 @@ def export_products(db: Database, path: Path, *, store: ImageStore) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", *COLUMNS])
     count = 0
-    with db.session() as session:
+    with db.reading() as session:  # copying photos takes a while: writers must not wait for it
         for product in session.scalars(
             select(Product).where(Product.deleted_at.is_(None)).order_by(Product.id)
         ).yield_per(1000):

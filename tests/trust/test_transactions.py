@@ -80,3 +80,37 @@ def test_error_text_never_carries_the_values_written(tmp_path: Path) -> None:
         assert "UNIQUE" in str(caught.value)
     finally:
         db.dispose()
+
+
+def test_writers_that_read_first_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+
+    from sqlalchemy import func
+
+    db = open_database(tmp_path)
+    failures: list[str] = []
+
+    def worker(n: int) -> None:
+        for i in range(60):
+            try:
+                with db.session() as session:  # read, then write: what most saves do
+                    session.scalar(select(func.count()).select_from(Product))
+                    session.add(_product(f"w{n}-{i}"))
+            except Exception as exc:
+                failures.append(str(exc))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []  # a deferred BEGIN would fail here with "database is locked" (SQLITE_BUSY_SNAPSHOT)
+        assert len(_titles(db)) == 240
+        with db.reading() as session:  # a long read holds no lock: a writer goes ahead meanwhile
+            session.scalar(select(func.count()).select_from(Product))
+            with db.session() as other:
+                other.add(_product("while reading"))
+        assert "while reading" in _titles(db)
+    finally:
+        db.dispose()
