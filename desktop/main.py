@@ -76,6 +76,7 @@ def run_gui(data_dir: str | None = None) -> int:
     from core.app import App
     from core.logs import setup_logging, stop_logging
     from desktop.main_window import MainWindow
+    from desktop.passphrase import PassphraseAsker
     from desktop.theme import apply_theme
     from desktop.welcome import WelcomeDialog
 
@@ -84,6 +85,7 @@ def run_gui(data_dir: str | None = None) -> int:
     qt_app.setOrganizationName("SellerDesk")
     try:
         app = App(data_dir)
+        app.ask_passphrase = PassphraseAsker()  # used only where there is no keychain
         setup_logging(app.logs_dir, app.settings.get("logging.level"))
         install_crash_reports(app)
         if not check_database(app):
