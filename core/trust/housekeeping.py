@@ -38,8 +38,6 @@ def run_daily(app: App, *, now: datetime | None = None) -> None:
     A database that fails the full check is refused for the rest of this process (StorageError now, and from
     every later session), so nothing is written into it; the window offers the newest backup back.
     """
-    from core.trust.deletion import purge
-
     moment = now or datetime.now(UTC)
     if (app.data_dir / DB_FILE).exists() and not (app.data_dir / BACKUP_DIR / daily_backup_name(moment)).exists():
         done = daily_maintenance(app.data_dir, today=moment)
@@ -51,6 +49,8 @@ def run_daily(app: App, *, now: datetime | None = None) -> None:
             app.db.refuse(error)
             raise error
     if not _purged_today(app, moment):
+        from core.trust.deletion import purge  # (and the keychain library) only once a day, not at every command
+
         report = purge(app, now=moment, photo_grace=timedelta(days=1))
         if report.products or report.photos or report.trashed_sets:
             log.info("emptied the bin: %s products, %s photos, %s deleted data sets", report.products,
