@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import importlib
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QTabWidget
 
 import core
@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.setWindowTitle("SellerDesk")
         self.setWindowIcon(icon("app"))
-        self.resize(1280, 820)
+        self.resize(default_size())
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -309,3 +309,13 @@ def _settle_imports() -> None:
     thousands of objects, holding the GIL for 100 ms and more while the seller works."""
     if gc.get_freeze_count():  # start-up froze the heap (a test process does not)
         gc.freeze()
+
+
+def default_size() -> QSize:
+    """1280×820, or less on a smaller screen: the whole window, title bar and status bar included, fits the screen
+    the first time (a 1366×768 laptop leaves about 1366×728 to windows)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 820)
+    room = screen.availableGeometry()
+    return QSize(min(1280, room.width() - 40), min(820, room.height() - 60))

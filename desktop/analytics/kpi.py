@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.analytics.chart_data import axis_money
 from core.analytics.figures import change
 from core.analytics.summary import Summary
 from core.money import format_money
-from desktop.analytics.style import DOWN, UP, elide, platform_name
+from desktop.analytics.style import DOWN, UP, platform_name
 
 
 def change_text(value: float | None, is_new: bool = False) -> tuple[str, str]:
@@ -52,6 +52,53 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else "")
 
 
+class FittedLabel(QLabel):
+    """A headline figure that always shows whole: its font shrinks to fit the card, then a shorter form of the
+    figure is used (whole rupees, no paise); only a name, never an amount, is cut with an ellipsis."""
+
+    SIZES = (16.0, 14.0, 12.5, 11.0)  # points, largest first
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._forms: tuple[str, ...] = ("—",)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(QFontMetrics(self._font(self.SIZES[0])).height())
+
+    def set_forms(self, *forms: str) -> None:
+        """Show the first of ``forms`` (longest first) that fits."""
+        self._forms = forms or ("",)
+        self._fit()
+
+    def text(self) -> str:
+        """The full figure, however it is shown."""
+        return self._forms[0]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _font(self, points: float) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(points)
+        font.setWeight(QFont.Weight.DemiBold)
+        return font
+
+    def _fit(self) -> None:
+        room = max(self.width(), 40)
+        for form in self._forms:
+            for points in self.SIZES:
+                font = self._font(points)
+                if QFontMetrics(font).horizontalAdvance(form) <= room:
+                    self.setFont(font)
+                    super().setText(form)
+                    self.setToolTip(self._forms[0] if form != self._forms[0] else "")
+                    return
+        font = self._font(self.SIZES[-1])
+        self.setFont(font)
+        super().setText(QFontMetrics(font).elidedText(self._forms[-1], Qt.TextElideMode.ElideRight, room))
+        self.setToolTip(self._forms[0])
+
+
 class KpiCard(QFrame):
     """One headline figure in a card: what it is, its value, its change, and a line of context."""
 
@@ -62,12 +109,11 @@ class KpiCard(QFrame):
         self.setMinimumWidth(150)
         self.title = QLabel(title)
         self.title.setProperty("role", "muted")
-        self.value = QLabel("—")
-        self.value.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.value = FittedLabel()
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.change = QLabel("")
         self.change.setStyleSheet("font-weight: 600;")
-        self.versus = QLabel("")
+        self.versus = ElidedLabel()
         self.versus.setProperty("role", "muted")
         self.note = ElidedLabel()
         self.note.setProperty("role", "muted")
@@ -84,9 +130,10 @@ class KpiCard(QFrame):
         layout.addWidget(self.note)
 
     def set_figure(self, value: str, delta: float | None = None, *, is_new: bool = False, versus: str = "",
-                   note: str = "", tooltip: str = "") -> None:
-        """Show ``value``, its change against the previous period (``is_new``: there was none) and a note."""
-        self.value.setText(value)
+                   note: str = "", tooltip: str = "", short: str | None = None) -> None:
+        """Show ``value`` (or ``short``, where it does not fit), its change against the previous period
+        (``is_new``: there was none) and a note."""
+        self.value.set_forms(*([value, short] if short and short != value else [value]))
         text, colour = change_text(delta, is_new)
         self.change.setText(text)
         self.change.setStyleSheet(f"font-weight: 600; color: {colour};" if colour else "font-weight: 600;")
@@ -134,7 +181,8 @@ class KpiRow(QWidget):
         apart = [whole(f.revenue, code) for code, f in summary.other_currencies().items()] \
             if currency == summary.currency else []
         self.revenue.set_figure(
-            money(now.revenue), changes["revenue"], is_new=bool(now.revenue and not before.revenue), versus=versus,
+            money(now.revenue), changes["revenue"], short=whole(now.revenue),
+            is_new=bool(now.revenue and not before.revenue), versus=versus,
             note=("+ " + " · ".join(apart) + " not converted") if apart else f"refunds {whole(now.refunds)}",
             tooltip=f"Sales {money(now.sales)} less refunds {money(now.refunds)}; the previous period made "
                     f"{money(before.revenue)}." + (" Amounts in other currencies are not added in: set a rate "
@@ -143,7 +191,8 @@ class KpiRow(QWidget):
                                versus=versus, note=f"{count(now.units)} units · {count(now.leads)} leads",
                                tooltip=f"{count(before.orders)} orders in the previous period; "
                                        f"{count(now.refund_count)} refunds in this one.")
-        self.profit.set_figure(money(now.profit), changes["profit"], is_new=bool(now.profit and not before.profit),
+        self.profit.set_figure(money(now.profit), changes["profit"], short=whole(now.profit),
+                               is_new=bool(now.profit and not before.profit),
                                versus=versus, note=f"costs {whole(now.costs)}",
                                tooltip=f"Revenue less platform fees ({money(now.fees)}) and ad spend "
                                        f"({money(now.ad_spend)}); your own cost of goods is not included.")
@@ -163,7 +212,7 @@ class KpiRow(QWidget):
             self.product.set_figure("—", note="no product sold in this period")
         else:
             self.product.set_figure(
-                elide(product.title or f"Product #{product.product_id}", 22),
+                product.title or f"Product #{product.product_id}",
                 change(product.revenue, product.previous_revenue), is_new=not product.previous_revenue,
                 versus="in revenue", note=f"{whole(product.revenue)} · {count(product.units)} units",
                 tooltip=product.title + (f" ({product.sku})" if product.sku else ""))

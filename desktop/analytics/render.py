@@ -99,7 +99,11 @@ class _Chart:
 
     def _time_axis(self) -> None:
         labels = self.table.labels
-        step = max(1, math.ceil(len(labels) / MAX_TICKS))
+        # As many labels as fit side by side in the width the plot will roughly have, at most MAX_TICKS.
+        room = self.look.width - 90
+        widest = max((len(label) for label in labels), default=1) * 6.5 + 14  # pixels at the tick font size
+        most = max(2, min(MAX_TICKS, int(room / widest)))
+        step = max(1, math.ceil(len(labels) / most))
         self.ax.set_xticks(range(0, len(labels), step), labels[::step])
         self.ax.set_xlim(-0.6, len(labels) - 0.4)
 
@@ -195,8 +199,14 @@ class _Chart:
         renderer = FigureCanvasAgg(self.figure).get_renderer()
         width, height = self.figure.bbox.width, self.figure.bbox.height
         left = _widest(ax.yaxis, ax.get_ylim(), renderer) + 14 * s
-        right = max(14.0 * s, _widest(ax.xaxis, ax.get_xlim(), renderer, last_only=True) / 2 + 6 * s)
         top, bottom = 12 * s, 24 * s
+        if self.kind in ("platforms", "products"):  # money along x: no more ticks than their labels' room
+            plot = width - left - 20 * s
+            for bins in (5, 4, 3, 2):
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=bins, min_n_ticks=2))
+                if _widest(ax.xaxis, ax.get_xlim(), renderer) * (bins + 1) + 16 * s * bins <= plot:
+                    break
+        right = max(14.0 * s, _widest(ax.xaxis, ax.get_xlim(), renderer, last_only=True) / 2 + 6 * s)
         if self.legend is not None:
             handles, labels = self._legend_items
             for columns in range(len(labels), 0, -1):

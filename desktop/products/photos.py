@@ -16,9 +16,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +42,7 @@ from desktop.theme import icon
 PREVIEW_PLATFORMS = ["instagram", "facebook", "pinterest", "etsy", "shopify", "meesho", "snapdeal", "indiamart"]
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif);;All files (*)"
 IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SIDE_BY_SIDE_MIN = 560  # pixels: the photo and the grid of crop previews side by side
 
 
 def _scaled(path: Path, size: int) -> QImage:
@@ -197,17 +200,23 @@ class PhotoPanel(QWidget):
             box.addWidget(caption)
             self.previews.addLayout(box, n // 4, n % 4)
             self._preview_labels[platform] = (picture, caption)
-        crops = QHBoxLayout()
-        crops.addWidget(self.focal, 1)
-        crops.addLayout(self.previews)
+        self.crops = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.crops.addWidget(self.focal, 1)
+        self.crops.addLayout(self.previews)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
         layout.addWidget(self.list)
-        layout.addLayout(crops)
+        layout.addLayout(self.crops)
         self.show_product(None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The crop previews go under the photo when the editor is narrow (a 1024-pixel screen), not off its edge.
+        narrow = event.size().width() < SIDE_BY_SIDE_MIN
+        self.crops.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
 
     # -- showing -----------------------------------------------------------------------------------------
     def show_product(self, product: ProductView | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,9 @@ from desktop.search_box import SearchBox
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
+TITLE_MIN = 200  # pixels: two or three words a line
+COLUMN_WIDTHS = {0: 56, 2: 100, 3: 60, 4: 90, 5: 72, 6: 60, 7: 84}  # every column but the title, which stretches
+OPTIONAL_COLUMNS = (6, 3, 7, 5, 4)  # photos, stock, updated, status, SKU: hidden in this order when narrow
 PLATFORMS = ["etsy", "shopify", "facebook", "instagram", "pinterest", "meesho", "snapdeal", "indiamart"]
 
 
@@ -107,6 +110,7 @@ class ProductsTab(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)
         self.table.setAlternatingRowColors(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # columns fit instead
         self.table.setShowGrid(False)
         self.table.setIconSize(QSize(44, 44))
         self.table.verticalHeader().setDefaultSectionSize(52)
@@ -114,9 +118,11 @@ class ProductsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 56), (2, 100), (3, 60), (4, 90), (5, 80), (6, 60), (7, 90)):
+        for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._viewport = self.table.viewport()  # kept: the filter below compares by identity
+        self._viewport.installEventFilter(self)  # columns make room for the title as the list narrows
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.count = QLabel("")
@@ -143,12 +149,30 @@ class ProductsTab(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([640, 640])
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([720, 560])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self._fit_columns()
+        return False
+
+    def _fit_columns(self) -> None:
+        """Hide the least needed columns while the title would be narrower than TITLE_MIN (a title squeezed to
+        a few letters per line is unreadable); show them again when there is room."""
+        room = self._viewport.width()
+        hidden: list[int] = []
+        for column in OPTIONAL_COLUMNS:
+            # The set widths, not columnWidth(): a hidden column's is 0, which would show everything again.
+            if room - sum(w for c, w in COLUMN_WIDTHS.items() if c not in hidden) >= TITLE_MIN:
+                break
+            hidden.append(column)
+        for column in OPTIONAL_COLUMNS:
+            self.table.setColumnHidden(column, column in hidden)
 
     def _count_changed(self, count: int) -> None:
         self.count.setText(f"{count:,} product{'s' if count != 1 else ''}")
