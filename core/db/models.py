@@ -133,6 +133,9 @@ class PlatformConnection(Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     preferences: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # When sales and engagement were last fetched from the platform (core.listings.polling).
+    sales_checked_at: Mapped[datetime | None] = mapped_column(default=None)
+    engagement_checked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PublishJob(Timestamped, Base):
@@ -141,8 +144,9 @@ class PublishJob(Timestamped, Base):
     __tablename__ = "publish_jobs"
     __table_args__ = (
         Index("ix_publish_jobs_state_due", "state", "scheduled_at"),
-        # At most one job per product and platform is still going somewhere: a second one would be a duplicate post.
-        Index("uq_publish_jobs_open", "product_id", "platform", unique=True,
+        # At most one publish job per product and platform is still going somewhere (a second one would be a
+        # duplicate post), and at most one follow-up job (update, stock, take-down) per listing.
+        Index("uq_publish_jobs_open", "product_id", "platform", text("coalesce(listing_id, 0)"), unique=True,
               sqlite_where=text("state NOT IN ('published', 'cancelled')")),
     )
 
@@ -167,6 +171,10 @@ class PublishJob(Timestamped, Base):
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
+    # -- after publishing (issue 24) --
+    # publish | update | stock | take_down | relist; every action but publish works on ``listing_id``.
+    action: Mapped[str] = mapped_column(String(20), default="publish", server_default="publish")
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), default=None)
 
     events: Mapped[list[PublishJobEvent]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="PublishJobEvent.id")
@@ -186,6 +194,39 @@ class PublishJobEvent(Base):
     message: Mapped[str] = mapped_column(Text, default="")
 
     job: Mapped[PublishJob] = relationship(back_populates="events")
+
+
+class Listing(Timestamped, Base):
+    """A product on one platform, made by a publish job: where it lives, its state, and what SellerDesk last sent.
+
+    ``sent_*`` are compared with the product to know what is out of date; ``check_needed`` is set in the same
+    transaction as any change to the product, its photos or its copy (core.listings.watch), so nothing is missed.
+    """
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        UniqueConstraint("platform", "remote_id"),
+        Index("ix_listings_product", "product_id", "platform"),
+        Index("ix_listings_check", "check_needed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(30))
+    remote_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text, default=None)
+    # live | sold_out (deactivated at zero stock) | taken_down | not_removable (a post the platform keeps)
+    state: Mapped[str] = mapped_column(String(20), default="live")
+    # What waits for the seller: "update" (ask-me mode) or "repost" (a social post whose product changed).
+    pending: Mapped[str | None] = mapped_column(String(20), default=None)
+    sent_price: Mapped[Decimal]
+    sent_quantity: Mapped[int] = mapped_column(default=0)
+    sent_copy: Mapped[str] = mapped_column(String(64), default="")
+    check_needed: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text, default=None)  # the last outcome, in the seller's words
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    job_id: Mapped[int | None] = mapped_column(default=None)  # the publish job that made it (no FK: no cycle)
+    engagement_error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class SaleEvent(Base):
@@ -208,6 +249,8 @@ class SaleEvent(Base):
     occurred_at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(20), default="sale")  # sale | lead | refund
     buyer: Mapped[str | None] = mapped_column(EncryptedText, default=None)  # personal data: encrypted at rest
+    # Whether this sale (or refund) has been taken off (or added back to) the product's stock count.
+    stock_applied: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
 
 
 class EngagementSnapshot(Base):
@@ -408,5 +451,7 @@ class SyncState(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-# Every flush of a synced table records its change in the outbox, whichever code path made it.
+# Every flush of a synced table records its change in the outbox, whichever code path made it; every change to a
+# listed product flags its listings for a check.
+import core.listings.watch  # noqa: E402
 import core.sync.capture  # noqa: E402, F401

@@ -104,6 +104,11 @@ class OutcomeUnknown(PlatformError):
                     "do not publish it again by hand.")
 
 
+class NotSupported(PlatformError):
+    """The platform does not let SellerDesk do this (change a post, hide it, relist on a portal); the hint says how
+    the seller does it by hand. Nothing was sent, and trying again cannot help."""
+
+
 class ConnectCancelled(PlatformError):
     """The seller cancelled connecting, or the sign-in did not finish in time."""
 

@@ -27,7 +27,7 @@ from core.platforms.base import (
 )
 from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences, record_expiry
-from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
+from core.platforms.errors import AuthExpired, ContentRejected, NotSupported, PlatformError
 from core.platforms.instagram_publish import NAME, Containers
 from core.platforms.media_host import hosted
 from core.platforms.meta_graph import GraphApi
@@ -176,7 +176,7 @@ class InstagramPlatform(Platform):
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Refused: Instagram does not let apps change a published caption."""
-        raise PlatformError(NAME, "Instagram does not let apps change a published post", product=request.product_label,
+        raise NotSupported(NAME, "Instagram does not let apps change a published post", product=request.product_label,
                             hint="Edit the caption in the Instagram app (… → Edit).")
 
     def update_inventory(self, remote_id: str, *, quantity: int, price: Decimal | None = None,
@@ -185,7 +185,7 @@ class InstagramPlatform(Platform):
 
     def delist(self, remote_id: str, *, product: str | None = None) -> ListingResult:
         """Refused: Instagram does not let apps hide or archive a post."""
-        raise PlatformError(NAME, "Instagram does not let apps hide or archive a post", product=product,
+        raise NotSupported(NAME, "Instagram does not let apps hide or archive a post", product=product,
                             hint="Archive the post in the Instagram app (… → Archive); it can be shown again later.")
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:

@@ -29,7 +29,7 @@ from core.platforms.base import (
 from core.platforms.broker import open_sync_service
 from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences, record_expiry, set_preferences
-from core.platforms.errors import ContentRejected, PlatformError
+from core.platforms.errors import ContentRejected, NotSupported
 from core.platforms.media_host import hosted
 from core.platforms.pinterest_api import NAME, PinterestApi
 from core.platforms.social_copy import caption, check_copy, photo_label, product_link, publish_limit
@@ -204,7 +204,7 @@ class PinterestPlatform(Platform):
 
     def delist(self, remote_id: str, *, product: str | None = None) -> ListingResult:
         """Refused: a pin cannot be hidden, only deleted, and deleting loses its saves."""
-        raise PlatformError(NAME, "a pin cannot be taken off sale, only deleted", product=product,
+        raise NotSupported(NAME, "a pin cannot be taken off sale, only deleted", product=product,
                             hint="Its link leads to the shop page, which shows the product as sold out. Delete the "
                                  "pin in Pinterest if you want it gone.")
 

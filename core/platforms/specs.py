@@ -29,6 +29,10 @@ class Capabilities:
     sales: bool = False
     engagement: bool = False
     inventory: bool = False
+    #: a post, not a listing: a changed product is posted again (on the seller's word), never edited in place
+    posts: bool = False
+    #: SellerDesk can change a live listing's copy (not only its price and stock)
+    edits_copy: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from core.errors import SellerDeskError
+from core.listings.actions import perform
+from core.listings.store import record_publish
 from core.platforms.base import ListingResult, Platform
 from core.platforms.errors import (
     AuthExpired,
@@ -68,9 +72,12 @@ def run_attempt(ctx: AttemptContext, item: WorkItem, platform: Platform) -> Lane
     job = claim(ctx.app.db, item.job_id, now=ctx.clock(), checking=item.checking)
     if job is None:
         return None  # cancelled, rescheduled, or taken by another worker or SellerDesk in the meantime
-    ctx.observers.job(job, f"{job.label}: publishing…")
+    ctx.observers.job(job, f"{job.label}: {'publishing' if job.action == 'publish' else 'sending'}…")
     try:
-        result = _publish(ctx, job, platform)
+        if job.action == "publish":
+            result = _publish(ctx, job, platform)
+        else:
+            done = perform(ctx.app, job, platform, _variants(ctx), ctx.clock())
     except PlatformError as exc:
         return _platform_failure(ctx, job, platform, exc)
     except SellerDeskError as exc:
@@ -82,14 +89,24 @@ def run_attempt(ctx: AttemptContext, item: WorkItem, platform: Platform) -> Lane
                 last_error=f"{job.label}: an unexpected error stopped the attempt ({type(exc).__name__}).",
                 next_step=f"Press Retry; if it happens again, the details are in {ctx.app.logs_dir}.")
     else:
-        _finish(ctx, job, "published", f"published: {result.url or result.remote_id}", remote_id=result.remote_id,
-                remote_url=result.url, published_at=ctx.clock(), outcome_unknown=False, last_error=None,
-                next_step=None, retry_at=None, note=None)
+        now = ctx.clock()
+        if job.action == "publish":
+            _finish(ctx, job, "published", f"published: {result.url or result.remote_id}",
+                    then=lambda session, view: record_publish(session, view, result.remote_id, result.url, now),
+                    remote_id=result.remote_id, remote_url=result.url, published_at=now, outcome_unknown=False,
+                    last_error=None, next_step=None, retry_at=None, note=None)
+        else:
+            _finish(ctx, job, "published", done.message, then=done.record, published_at=now, outcome_unknown=False,
+                    last_error=None, next_step=None, retry_at=None, note=None)
     return None
 
 
+def _variants(ctx: AttemptContext) -> VariantSource:
+    return ctx.variants if ctx.variants is not None else ctx.app.image_store
+
+
 def _publish(ctx: AttemptContext, job: JobView, platform: Platform) -> ListingResult:
-    variants = ctx.variants if ctx.variants is not None else ctx.app.image_store
+    variants = _variants(ctx)
     existing = None
     # After any earlier attempt the platform may hold a listing (or half of one): find it and finish it, never
     # make a second. The first attempt has nothing to find and skips the extra requests.
@@ -105,9 +122,10 @@ def _publish(ctx: AttemptContext, job: JobView, platform: Platform) -> ListingRe
                            idempotency_key=job.idempotency_key, variants=variants, target=platform)
 
 
-def _finish(ctx: AttemptContext, job: JobView, to: str, message: str, **fields: object) -> JobView:
+def _finish(ctx: AttemptContext, job: JobView, to: str, message: str,
+            then: Callable[[Session, JobView], None] | None = None, **fields: object) -> JobView:
     view = move(ctx.app.db, job.id, to, message, now=ctx.clock(), expect=("publishing",),  # type: ignore[arg-type]
-                **fields)
+                then=then, **fields)
     ctx.observers.job(view, f"{view.label}: {message}")
     return view
 

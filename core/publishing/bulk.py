@@ -83,8 +83,10 @@ def _time_for(app: App, platform: str, when: When, index: int, spread_days: int,
 
 def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], when: When, *, now: datetime,
                 zone: ZoneInfo, spread_days: int = 0, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> BulkResult:
+                cancel: threading.Event | None = None, repost: bool = False) -> BulkResult:
     """Schedule each product on each platform (``platforms`` may be ["all"]: every platform with approved copy).
+
+    ``repost`` posts again on social platforms where an earlier post of the product is live (the seller's choice).
 
     A time in the past is refused (publish now instead); a product's time is ``when`` plus ``index × spread_days``
     days at the same local time. Jobs are made in batches (progress after each); ``cancel`` stops the planning.
@@ -125,7 +127,9 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
             result.skipped.append(str(exc))
             continue
         planned.append(Planned(product_id, platform, at, priority,
-                               "publish now" if when == "now" else f"scheduled for {at.isoformat()}"))
+                               ("post again" if repost else "publish") + (" now" if when == "now" else
+                                                                         f": scheduled for {at.isoformat()}"),
+                               repost=repost))
     for start in range(0, len(planned), BATCH):
         chunk = planned[start:start + BATCH]
         for outcome in create_job_batch(app.db, chunk, now=now):

@@ -8,7 +8,7 @@ or two SellerDesk processes, can never both take the same job.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,14 +17,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.db.database import Database
-from core.db.models import Product, PublishJob, PublishJobEvent
+from core.db.models import Listing, Product, PublishJob, PublishJobEvent
 from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
-from core.platforms.specs import display_name
+from core.platforms.specs import display_name, get_spec
 from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
 
 PRIORITY_SCHEDULED = 0
+PRIORITY_FOLLOW_UP = 50  # keeping live listings true (stock, take-downs, edits) goes before new scheduled posts
 PRIORITY_NOW = 100  # publish-now and the seller's retries jump the queue
+
+#: How a job that is not a first publish names itself in messages ("Take-down of #3 'Mug' on Etsy").
+ACTION_LABELS: dict[str, str] = {"update": "Update of ", "stock": "Stock of ", "take_down": "Take-down of ",
+                                 "relist": "Relisting of "}
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class JobView:
     started_at: datetime | None
     published_at: datetime | None
     updated_at: datetime
+    action: str = "publish"
+    listing_id: int | None = None
 
     @property
     def due(self) -> datetime | None:
@@ -60,7 +67,8 @@ class JobView:
     def label(self) -> str:
         """How messages name the job: ``#12 'Blue mug' on Etsy``."""
         title = self.product_title if len(self.product_title) <= 50 else self.product_title[:49] + "…"
-        return f"#{self.product_id} '{title}' on {display_name(self.platform)}"
+        what = ACTION_LABELS.get(self.action, "")
+        return f"{what}#{self.product_id} '{title}' on {display_name(self.platform)}"
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (times in ISO 8601 UTC)."""
@@ -89,7 +97,7 @@ def _view(job: PublishJob, title: str) -> JobView:
         idempotency_key=job.idempotency_key,
         remote_id=job.remote_id, remote_url=job.remote_url, last_error=job.last_error, next_step=job.next_step,
         note=job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
-        published_at=job.published_at, updated_at=job.updated_at,
+        published_at=job.published_at, updated_at=job.updated_at, action=job.action, listing_id=job.listing_id,
     )
 
 
@@ -157,19 +165,18 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
 
 
 def _schedule(session: Session, product_id: int, platform: str, at: datetime, priority: int, message: str,
-              now: datetime) -> JobView:
+              now: datetime, repost: bool = False) -> JobView:
     product = session.get(Product, product_id)
     if product is None or product.deleted_at is not None:
         raise NotFound(f"There is no product #{product_id}.", hint="See the products with: sellerdesk products list")
     jobs = session.scalars(select(PublishJob).where(PublishJob.product_id == product_id,
-                                                    PublishJob.platform == platform)).all()
-    name = display_name(platform)
-    for job in jobs:
-        if job.state == "published":
-            raise ValidationError(
-                f"#{product_id} '{product.title}' is already published on {name}"
-                + (f" ({job.remote_url})." if job.remote_url else "."), field="platform",
-                hint=f"Edit the product to change the {name} listing; it is not posted twice.")
+                                                    PublishJob.platform == platform,
+                                                    PublishJob.action == "publish")).all()
+    live = session.scalars(select(Listing).where(Listing.product_id == product_id, Listing.platform == platform,
+                                                 Listing.state.in_(("live", "sold_out")))
+                           .order_by(Listing.id.desc())).first()
+    if live is not None and not (repost and get_spec(platform).capabilities.posts):
+        raise _already_live(product, live)
     open_job = next((j for j in jobs if j.state in OPEN_STATES), None)
     if open_job is None:
         # The partial unique index refuses a second open job even if another process races this one here.
@@ -179,6 +186,18 @@ def _schedule(session: Session, product_id: int, platform: str, at: datetime, pr
         session.flush()
     return _cas_move(session, open_job.id, "scheduled", message or "scheduled", now, SELLER_MOVABLE,
                      scheduled_at=at, retry_at=None, priority=priority, next_step=None, note=None)
+
+
+def _already_live(product: Product, live: Listing) -> ValidationError:
+    name = display_name(live.platform)
+    where = f" ({live.url})" if live.url else ""
+    if get_spec(live.platform).capabilities.posts:
+        hint = (f"To post it on {name} again (a promotion, a new price), use Post again… in the Listings window "
+                f"(or: sellerdesk listings repost {live.id}).")
+    else:
+        hint = (f"Changes to the product reach the {name} listing by themselves; see it with: "
+                f"sellerdesk listings show {live.id}")
+    return ValidationError(f"#{product.id} '{product.title}' is already on {name}{where}.", field="platform", hint=hint)
 
 
 def create_job(db: Database, product_id: int, platform: str, *, at: datetime, priority: int = PRIORITY_SCHEDULED,
@@ -200,6 +219,7 @@ class Planned:
     at: datetime
     priority: int = PRIORITY_SCHEDULED
     message: str = ""
+    repost: bool = False  # post again on a social platform although an earlier post of the product is live
 
 
 def create_jobs(db: Database, planned: Sequence[Planned], *, now: datetime) -> list[JobView | SellerDeskError]:
@@ -210,18 +230,23 @@ def create_jobs(db: Database, planned: Sequence[Planned], *, now: datetime) -> l
         for item in planned:
             try:
                 outcomes.append(_schedule(session, item.product_id, item.platform, item.at, item.priority,
-                                          item.message, now))
+                                          item.message, now, item.repost))
             except SellerDeskError as exc:  # refused before anything of this pair was written
                 outcomes.append(exc)
     return outcomes
 
 
 def move(db: Database, job_id: int, to: State, message: str, *, now: datetime | None = None,
-         expect: Iterable[str] | None = None, **fields: Any) -> JobView:
+         expect: Iterable[str] | None = None, then: Callable[[Session, JobView], None] | None = None,
+         **fields: Any) -> JobView:
     """Move job ``job_id`` to ``to``, setting ``fields``; IllegalTransition if its state cannot go there, or is not
-    one of ``expect`` (the states the caller means to move it from)."""
+    one of ``expect`` (the states the caller means to move it from). ``then(session, job)`` writes what goes with
+    the move (e.g. the listing a publish made) in the same transaction: both are stored, or neither."""
     with db.session() as session:
-        return _cas_move(session, job_id, to, message, now or utcnow(), expect, **fields)
+        view = _cas_move(session, job_id, to, message, now or utcnow(), expect, **fields)
+        if then is not None:
+            then(session, view)
+        return view
 
 
 def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -> JobView | None:
@@ -252,3 +277,31 @@ def note(db: Database, job_ids: Iterable[int], text: str | None) -> None:
     with db.session() as session:
         session.execute(update(PublishJob).where(PublishJob.id.in_(list(job_ids)), PublishJob.state == "scheduled")
                         .values(note=text))
+
+
+def schedule_follow_up(session: Session, listing: Listing, action: str, now: datetime, message: str) -> JobView | None:
+    """Make (or re-aim) the one open follow-up job of ``listing`` to do ``action`` now; None while an attempt of it
+    is under way (the listing is checked again when that attempt ends)."""
+    job = session.scalars(select(PublishJob).where(PublishJob.listing_id == listing.id,
+                                                   PublishJob.state.in_(list(OPEN_STATES)))).first()
+    if job is not None and job.state == "publishing":
+        return None
+    if job is None:
+        job = PublishJob(product_id=listing.product_id, platform=listing.platform, state="draft", attempts=0,
+                         idempotency_key=secrets.token_hex(16), priority=PRIORITY_FOLLOW_UP, action=action,
+                         listing_id=listing.id)
+        session.add(job)
+        session.flush()
+    elif job.state == "scheduled" and job.action == action:
+        return _view(*_load(session, job.id))
+    return _cas_move(session, job.id, "scheduled", message, now, SELLER_MOVABLE, action=action, scheduled_at=now,
+                     retry_at=None, priority=PRIORITY_FOLLOW_UP, next_step=None, note=None, last_error=None,
+                     outcome_unknown=False, attempts=0)
+
+
+def cancel_follow_up(session: Session, listing: Listing, now: datetime, message: str) -> JobView | None:
+    """Cancel the waiting follow-up job of ``listing`` that is no longer needed (the product changed back)."""
+    job = session.scalars(select(PublishJob).where(PublishJob.listing_id == listing.id,
+                                                   PublishJob.state.in_(list(SELLER_MOVABLE)))).first()
+    return None if job is None else _cas_move(session, job.id, "cancelled", message, now, SELLER_MOVABLE,
+                                              retry_at=None, note=None)

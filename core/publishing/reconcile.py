@@ -5,6 +5,7 @@
   sent again.
 - A scheduled job whose time passed while SellerDesk was closed goes out now if it is late by no more than the
   grace window; otherwise the seller decides (publish now or reschedule), since a late post can be worse than none.
+  Follow-ups of live listings (stock, take-downs, updates) always go: a late correction beats a wrong listing.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def plan_start(db: Database, now: datetime, grace: timedelta) -> StartPlan:
             continue
         if due is None or due > now:
             plan.later.append(job)
-        elif now - due <= grace:
+        elif now - due <= grace or job.action != "publish":
+            # A late follow-up (stock, take-down, update) is still wanted: the listing is wrong until it goes.
             plan.run_now.append(job)
         else:
             plan.missed.append(mark_missed(db, job.id, now, MISSED_CLOSED))

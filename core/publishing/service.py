@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from core.db.types import utcnow
 from core.errors import SellerDeskError
+from core.listings.plan import queue_follow_ups
+from core.listings.polling import poll_due
 from core.platforms.base import Platform
 from core.platforms.publish import VariantSource
 from core.publishing import network
@@ -183,6 +185,7 @@ class Publisher:
             if queue is None or scheduler is None:
                 return
             now = self.clock()
+            self._follow_up(now)
             grace = timedelta(seconds=self.config.grace_seconds)
             wanted: dict[int, datetime] = {}
             for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"]):
@@ -191,7 +194,8 @@ class Publisher:
                     continue
                 if due > now:
                     wanted[job.id] = due
-                elif job.state == "scheduled" and now - due > grace and job.note != WAITING_FOR_NETWORK:
+                elif (job.state == "scheduled" and now - due > grace and job.note != WAITING_FOR_NETWORK
+                      and job.action == "publish"):
                     self._missed(job.id)  # late beyond the grace window while running: the computer slept
                 else:
                     self._enqueue(job)
@@ -202,6 +206,16 @@ class Publisher:
                 if planned.get(job_id) != due:
                     scheduler.plan(job_id, due)
 
+    def _follow_up(self, now: datetime) -> None:
+        """Queue what changed listings need (core.listings.plan)."""
+        for job in queue_follow_ups(self.app, now=now).jobs:
+            self.observers.job(job, f"{job.label}: queued")
+
+    def _poll(self) -> None:
+        """Fetch sales and engagement from the platforms whose turn it is (outside the guard: network time)."""
+        for text in poll_due(self.app, now=self.clock(), opener=self._open):
+            self.observers.emit(PublishEvent("status", text))
+
     def _maintain(self) -> None:
         from core.trust.housekeeping import run_daily
 
@@ -210,6 +224,7 @@ class Publisher:
                 run_daily(self.app)  # the window and run-scheduler stay open for days: back up and purge daily
                 if self.is_runner:
                     self._sync()
+                    self._poll()
                 elif self._become_runner():
                     continue
                 else:
@@ -250,7 +265,7 @@ class Publisher:
     # -- what the seller asks -----------------------------------------------------------------------------------
     def schedule(self, product_ids: Iterable[int], platforms: Iterable[str], when: When, *,
                  spread_days: int = 0, progress: Callable[[int, int, str], None] | None = None,
-                 cancel: threading.Event | None = None) -> BulkResult:
+                 cancel: threading.Event | None = None, repost: bool = False) -> BulkResult:
         """Schedule every product on every platform (``when``: a time, "best" or "now"); see bulk.create_jobs."""
         def tell(done: int, total: int, text: str) -> None:
             self.observers.emit(PublishEvent("progress", text, done=done, total=total))
@@ -258,7 +273,7 @@ class Publisher:
                 progress(done, total, text)
 
         result = create_jobs(self.app, list(product_ids), list(platforms), when, now=self.clock(), zone=self.zone,
-                             spread_days=spread_days, progress=tell, cancel=cancel)
+                             spread_days=spread_days, progress=tell, cancel=cancel, repost=repost)
         for job in result.jobs:
             self._after_change(job, "publishing now" if when == "now" else "scheduled")
         return result

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.app import App
 from core.db.models import PublishJob
 from core.errors import ValidationError
+from core.listings.store import record_publish
 from core.publishing.jobs import claim, create_job, job_events, move
 from core.publishing.states import STATES, TRANSITIONS, IllegalTransition, check_transition
 from tests.platforms.conftest import add_product
@@ -60,9 +61,11 @@ def test_scheduling_a_pair_again_moves_its_job_instead_of_doubling_it(app: App) 
     claim(app.db, first.id, now=LATER)
     with pytest.raises(IllegalTransition, match="being published right now"):
         create_job(app.db, product_id, "etsy", at=LATER)
-    move(app.db, first.id, "published", "done", remote_id="9", remote_url="https://etsy.example/9")
-    with pytest.raises(ValidationError, match=r"already published on Etsy \(https://etsy.example/9\)"):
+    move(app.db, first.id, "published", "done", remote_id="9", remote_url="https://etsy.example/9",
+         then=lambda session, view: record_publish(session, view, "9", "https://etsy.example/9", LATER))
+    with pytest.raises(ValidationError, match=r"already on Etsy \(https://etsy.example/9\)") as refused:
         create_job(app.db, product_id, "etsy", at=LATER)
+    assert "reach the Etsy listing by themselves" in (refused.value.hint or "")
 
 
 def test_the_database_itself_refuses_a_second_open_job(app: App) -> None:

@@ -38,7 +38,7 @@ from core.platforms.browser.spec import PortalSpec, load_portal, portal_file
 from core.platforms.browser.tables import Row, find_row, read_rows, row_action, row_values
 from core.platforms.browser.values import form_values, format_price
 from core.platforms.connections import get_preferences
-from core.platforms.errors import AuthExpired, PlatformError
+from core.platforms.errors import AuthExpired, NotSupported, PlatformError
 
 T = TypeVar("T")
 
@@ -140,7 +140,7 @@ class PortalPlatform(Platform):
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Changing a listed product's copy or photos is not automated for the portals: the seller is told so."""
-        raise PlatformError(self.name, "SellerDesk cannot change the copy or photos of a listed product here yet",
+        raise NotSupported(self.name, "SellerDesk cannot change the copy or photos of a listed product here yet",
                             product=request.product_label,
                             hint=f"Edit it in the {self.portal_display} panel; SellerDesk keeps stock and price in "
                                  "step by itself.")

@@ -1,0 +1,1 @@
+"""After publishing: keeping every live listing true to its product (edits, stock, take-downs, reposts, engagement)."""
