@@ -81,7 +81,9 @@ class Clicker:
     clicked: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)  # titles and texts of message boxes the window asked
+    said: list[str] = field(default_factory=list)  # what the status bar said
     _explored: set[str] = field(default_factory=set)
+    _walked: set[str] = field(default_factory=set)
     _current: str = ""
 
     def __post_init__(self) -> None:
@@ -136,6 +138,7 @@ class Clicker:
         self.monkeypatch.setattr(QDialog, "exec", exec_)
 
     def _said(self, text: str) -> None:
+        self.said.append(text)
         self._check_text(text)
 
     def _check_text(self, text: str) -> None:
@@ -200,9 +203,24 @@ class Clicker:
             self._explored.add(key)
             self._check_text(dialog.text() if isinstance(dialog, QMessageBox) else "")
             self.explore(dialog, where, depth=depth)
+        elif isinstance(dialog, QWizard) and key not in self._walked:
+            self._walked.add(key)
+            self._walk(dialog, where, depth)
         if shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.reject()
             self.settle()
+
+    def _walk(self, wizard: QWizard, where: str, depth: int) -> None:
+        """The second time a wizard opens: Next on every page, then Finish, as a seller going through it does."""
+        for _page in range(len(wizard.pageIds())):
+            finish = wizard.button(QWizard.WizardButton.FinishButton)
+            if finish.isVisible() and finish.isEnabled():
+                self.click(finish, where, depth)
+                return
+            following = wizard.button(QWizard.WizardButton.NextButton)
+            if not (following.isVisible() and following.isEnabled()):
+                return
+            self.click(following, where, depth)
 
     def menu_actions(self) -> list[tuple[str, QAction]]:
         """Every enabled command in the menu bar, with its menu's name."""

@@ -58,10 +58,13 @@ def test_every_button_dialog_and_menu_command_works(qtbot, shop_window, monkeypa
 
     assert not clicker.failures, "\n".join(clicker.failures)
     assert not (window.app.data_dir / "crash-reports").exists()
+    # The wizard's Confirm ran the scheduling (which says what it skipped: the harness rejected every copy).
+    assert any(m.startswith("Scheduled ") for m in clicker.said), clicker.said
     assert {p.name for p in saved.iterdir()} >= {"products.csv", "sellerdesk-export.zip", "revenue-over-time.png",
                                                 "top-products.csv"}
     pressed = "\n".join(clicker.clicked)
     for expected in ["Schedule: New post…", "Products: Schedule… → PostWizard: Next", "Content: Schedule…",
+                     "Content: Schedule… → PostWizard: Confirm",
                      "Content: Write copy for all platforms",
                      "Analytics: Record a sale…", "Record a sale… → RecordSaleDialog", "Products: Add photos…",
                      "Schedule: Retry", "Help: About SellerDesk", "Help: Audit log…", "Account: Sign in…",
