@@ -15,6 +15,6 @@ def recent_events(db: Database, limit: int = 200, kind_prefix: str = "") -> list
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if kind_prefix:
         query = query.where(AuditEvent.kind.startswith(kind_prefix))
-    with db.session() as session:
+    with db.reading() as session:  # the window reads it while imports and publishing write
         return [{"at": e.at.isoformat(timespec="seconds"), "kind": e.kind, "subject": e.subject,
                  "detail": dict(e.detail)} for e in session.scalars(query)]
