@@ -98,7 +98,23 @@ def _check_window(data_dir: Path) -> str:
     window.tasks.shutdown()
     window.close()
     app.close()
-    return f"{len(variants)} photo variants; rendered {', '.join(rendered)}"
+    return f"{len(variants)} photo variants; rendered {', '.join(rendered)}; {_check_chart()}"
+
+
+def _check_chart() -> str:
+    """A chart drawn as the Analytics tab's workers draw them: matplotlib's Agg canvas and its fonts are bundled."""
+    from decimal import Decimal
+
+    from core.analytics.chart_data import ChartTable
+    from desktop.analytics.picture import Look
+    from desktop.analytics.render import draw
+
+    table = ChartTable("Revenue", "Day", ["1 Nov", "2 Nov"], {"etsy": [Decimal(450), Decimal(900)]}, currency="INR")
+    colours = {"background": "#ffffff", "text": "#1f2933", "muted": "#7b8794", "grid": "#f0f2f5", "edge": "#d5d9e0"}
+    picture = draw("revenue", table, Look(560, 290, 1.0, colours, "en_IN"), "")
+    if picture.image.isNull() or not picture.tips:
+        raise RuntimeError("the revenue chart did not draw")
+    return f"chart drawn ({picture.image.width()}×{picture.image.height()})"
 
 
 def run_self_test() -> int:
