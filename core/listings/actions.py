@@ -42,6 +42,7 @@ class _Target:
     label: str
     quantity: int
     deleted: bool
+    asked: bool  # the seller asked for this take-down (not a sell-out)
 
 
 def _target(app: App, job: JobView) -> _Target:
@@ -51,7 +52,7 @@ def _target(app: App, job: JobView) -> _Target:
         if listing is None or product is None:
             raise NotFound(f"{job.label}: the listing is no longer known to SellerDesk.")
         return _Target(listing.remote_id, listing.url, f"#{product.id} '{product.title}'", product.quantity,
-                       product.deleted_at is not None or product.status == "archived")
+                       product.deleted_at is not None or product.status == "archived", listing.pending == "take_down")
 
 
 def _recorder(job: JobView, now: datetime, *, state: str | None = None, note: str | None = None,
@@ -67,6 +68,7 @@ def _recorder(job: JobView, now: datetime, *, state: str | None = None, note: st
         if url:
             listing.url = url
         listing.note = note
+        listing.pending = None  # what the seller asked for is done
         if sent_stock or sent_all:
             listing.sent_quantity = product.quantity
         if sent_all:
@@ -89,7 +91,7 @@ def perform(app: App, job: JobView, platform: Platform, variants: VariantSource,
         platform.update_inventory(target.remote_id, quantity=target.quantity, product=target.label)
         return Done(f"{name} stock set to {target.quantity}", _recorder(job, now, sent_stock=True))
     if job.action == "take_down":
-        why = "sold out" if not target.deleted and target.quantity <= 0 else "taken down"
+        why = "sold out" if not (target.deleted or target.asked) and target.quantity <= 0 else "taken down"
         try:
             result = platform.delist(target.remote_id, product=target.label)
         except NotSupported as exc:

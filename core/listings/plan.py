@@ -55,6 +55,8 @@ def decide(listing: Listing, product: Product, copy: str, *, settings: Settings)
     """What ``listing`` needs so that it shows ``product`` (whose copy fingerprint is ``copy``)."""
     if listing.state not in ACTIVE_STATES:
         return Need()
+    if listing.pending == "take_down":  # the seller's own word stands until it is done
+        return Need("take_down", pending="take_down", reason="the seller asked to take it down")
     if product.deleted_at is not None or product.status == "archived":
         where = "moved to the bin" if product.deleted_at is not None else "archived"
         return Need("take_down", reason=f"the product was {where}")
@@ -68,6 +70,8 @@ def decide(listing: Listing, product: Product, copy: str, *, settings: Settings)
     if listing.state == "sold_out":
         return Need("relist", reason="back in stock") if keeps_stock else Need()
     if changed:
+        if listing.pending == "send":
+            return Need("update", pending="send", reason="the seller asked to send the update")
         if settings.get("listings.updates") == "ask":
             return Need(pending="update")
         return Need("update", reason="the product changed")
@@ -97,7 +101,7 @@ def queue_follow_ups(app: App, *, now: datetime | None = None) -> Planned:
             need = decide(listing, product, copy_fingerprint(session, product.id, listing.platform),
                           settings=app.settings)
             listing.pending = need.pending
-            if need.pending:
+            if need.pending in ("update", "repost"):
                 waiting.append(f"#{product.id} '{product.title}' on {display_name(listing.platform)}")
             if need.action is None:
                 cancel_follow_up(session, listing, now, "no longer needed: the listing matches the product")
@@ -126,7 +130,8 @@ def request(app: App, listing_ids: list[int], action: Action, *, now: datetime |
             if action == "update" and all_specs()[listing.platform].capabilities.posts:
                 raise ValidationError(f"A {name} post is not edited; post it again instead.", field="listing",
                                       hint=f"sellerdesk listings repost {listing_id}")
-            listing.pending = None
+            # Kept on the listing until done, so the planner carries the seller's word instead of second-guessing it.
+            listing.pending = "take_down" if action == "take_down" else "send"
             job = schedule_follow_up(session, listing, action, now,
                                      "the seller asked to take it down" if action == "take_down"
                                      else "the seller asked to send the update")

@@ -25,7 +25,8 @@ from core.platforms.specs import display_name
 STATE_LABELS: dict[str, str] = {"live": "Live", "sold_out": "Sold out (off sale)", "taken_down": "Taken down",
                                 "not_removable": "Still up (cannot be removed by SellerDesk)"}
 PENDING_LABELS: dict[str, str] = {"update": "Out of date: waiting for you to send the update",
-                                  "repost": "Product changed: post again to show it"}
+                                  "repost": "Product changed: post again to show it",
+                                  "send": "Update on its way", "take_down": "Being taken down, as you asked"}
 
 
 @dataclass(frozen=True)

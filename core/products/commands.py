@@ -57,10 +57,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = psub.add_parser("edit", parents=[json_parent()], help="change a product's fields")
     p.add_argument("id", type=int)
     _product_fields(p, required=False)
+    p.add_argument("--no-wait", action="store_true",
+                   help="queue the changes to the product's live listings and return at once")
     p.set_defaults(handler=_edit)
 
-    p = psub.add_parser("delete", parents=[json_parent()], help="move a product to the bin (undo: restore)")
+    p = psub.add_parser("delete", parents=[json_parent()],
+                        help="move a product to the bin (undo: restore) and take its listings down")
     p.add_argument("id", type=int)
+    p.add_argument("--no-wait", action="store_true", help="queue the take-downs and return at once")
     p.set_defaults(handler=_delete)
 
     p = psub.add_parser("restore", parents=[json_parent()], help="bring a deleted product back")
@@ -132,21 +136,25 @@ def _show(args: argparse.Namespace, app: Any) -> int:
 
 
 def _edit(args: argparse.Namespace, app: Any) -> int:
+    from core.listings.commands import follow_product_changes
+
     product = service.update_product(app.db, args.id, _values(args))
     if app.json:
         print_json(product.to_json())
     else:
         print(f"Saved product #{product.id}: {product.title}")
-    return 0
+    return follow_product_changes(app, wait=not args.no_wait, report=False)
 
 
 def _delete(args: argparse.Namespace, app: Any) -> int:
+    from core.listings.commands import follow_product_changes
+
     product = service.delete_product(app.db, args.id)
     if app.json:
         print_json({"deleted": product.id})
     else:
         print(f"Moved #{product.id} {product.title!r} to the bin. Undo: sellerdesk products restore {product.id}")
-    return 0
+    return follow_product_changes(app, wait=not args.no_wait, report=False)
 
 
 def _restore(args: argparse.Namespace, app: Any) -> int:

@@ -69,3 +69,35 @@ def test_retry_sends_a_failed_job_again(shop: App, cli) -> None:
     assert result.code == 0 and "will be tried again now" in result.out and "run-scheduler" in result.out
     assert get_job(shop.db, job.id).state == "scheduled"
     assert cli("jobs", "retry", "999").code == 1
+
+
+def test_edit_stock_take_down_and_sales_sync_from_the_command_line(
+        shop: App, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn, cli, tmp_path) -> None:
+    product = add_photographed_product(shop, tmp_path)
+    assert cli("publish", str(product), "--platform", "etsy", "--platform", "shopify").code == 0
+    listed = cli("listings", "list")
+    assert listed.code == 0 and "Live" in listed.out and "Etsy" in listed.out and "Shopify" in listed.out
+
+    edited = cli("products", "edit", str(product), "--price", "30")
+    assert edited.code == 0, edited.out + edited.err
+    assert f"Update of #{product} 'Blue Glazed Stoneware Mug' on Etsy: done." in edited.out
+    assert next(iter(etsy_server.listings.values()))["price"]["amount"] == 3000
+
+    counted = cli("stock", "set", str(product), "2")
+    assert counted.code == 0, counted.err
+    assert "stock 5 → 2; Etsy and Shopify are updated" in counted.out
+    assert list(shopify_server.inventory.values()) == [2]
+
+    etsy_server.add_receipt(7, int(datetime.now(UTC).timestamp()), [(701, 2, 30.0, None)])
+    synced = cli("sales", "sync", "--platform", "etsy")
+    assert synced.code == 0, synced.out + synced.err
+    assert "Etsy: 1 new; " in synced.out and "sold on Etsy, stock 2 → 0" in synced.out
+    assert next(iter(shopify_server.products.values()))["status"] == "DRAFT"
+
+    rows = json.loads(cli("--json", "listings", "list").out)
+    assert {r["state"] for r in rows} == {"sold_out"}
+    down = cli("listings", "take-down", str(rows[0]["id"]))
+    assert down.code == 0 and "Take-down of" in down.out
+    assert json.loads(cli("--json", "listings", "show", str(rows[0]["id"])).out)["state"] == "taken_down"
+    refused = cli("listings", "repost", str(rows[0]["id"]))
+    assert refused.code == 1 and "updated in place, not posted again" in refused.err
