@@ -120,6 +120,9 @@ class Engagement:
     reach: int = 0
     impressions: int = 0
     clicks: int = 0
+    #: counters the platform would not give this time (left at 0 here, never stored as 0), and why
+    unavailable: tuple[str, ...] = ()
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

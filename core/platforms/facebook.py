@@ -268,25 +268,28 @@ class FacebookPlatform(Platform):
         figures = []
         for remote_id in remote_ids:
             post = self._graph.get(remote_id, token=token, fields=_ENGAGEMENT_FIELDS)
+            reach, problem = self._reach(remote_id, token)
             figures.append(Engagement(
                 remote_id, taken, likes=_total(post.get("reactions")), comments=_total(post.get("comments")),
-                shares=int((post.get("shares") or {}).get("count", 0)), reach=self._reach(remote_id, token)))
+                shares=int((post.get("shares") or {}).get("count", 0)), reach=reach or 0,
+                unavailable=("reach",) if reach is None else (), problem=problem))
         return figures
 
-    def _reach(self, remote_id: str, token: str) -> int:
+    def _reach(self, remote_id: str, token: str) -> tuple[int | None, str | None]:
         metric = str(self.context.spec.extra["engagement"]["reach_metric"])
         try:
             data = self._graph.get(f"{remote_id}/insights", token=token, metric=metric).get("data", [])
         except PlatformError as exc:
             if exc.retryable or isinstance(exc, AuthExpired):
                 raise
-            # Facebook gives post insights only to Pages with enough followers; the other figures still count.
+            # Facebook gives post insights only to Pages with enough followers (and renames metrics): the other
+            # figures still count, and the seller is told reach is unavailable rather than shown a false 0.
             log.info("facebook: no reach for %s (%s)", remote_id, exc.problem)
-            return 0
+            return None, f"reach ({metric}) is unavailable: {exc.problem}"
         for entry in data:
             values = entry.get("values") or [{}]
-            return int(values[-1].get("value") or 0)
-        return 0
+            return int(values[-1].get("value") or 0), None
+        return None, f"reach ({metric}) is unavailable: Facebook sent no figure"
 
 
 def _can_post(page: dict[str, Any]) -> bool:

@@ -215,18 +215,22 @@ class InstagramPlatform(Platform):
         for remote_id in remote_ids:
             media = self._graph.get(remote_id, token=token, fields="like_count,comments_count")
             counts = {"likes": int(media.get("like_count") or 0), "comments": int(media.get("comments_count") or 0)}
-            counts.update(self._insights(remote_id, token, metrics))
-            figures.append(Engagement(remote_id, taken, **counts))
+            found, problem = self._insights(remote_id, token, metrics)
+            counts.update(found)
+            missing = tuple(sorted({_INSIGHT_FIELDS[m] for m in metrics if m in _INSIGHT_FIELDS} - found.keys()))
+            figures.append(Engagement(remote_id, taken, **counts, unavailable=missing,
+                                      problem=problem or (f"{', '.join(missing)} unavailable" if missing else None)))
         return figures
 
-    def _insights(self, remote_id: str, token: str, metrics: list[str]) -> dict[str, int]:
+    def _insights(self, remote_id: str, token: str, metrics: list[str]) -> tuple[dict[str, int], str | None]:
         try:
             data = self._graph.get(f"{remote_id}/insights", token=token, metric=",".join(metrics)).get("data", [])
         except PlatformError as exc:
             if exc.retryable or isinstance(exc, AuthExpired):
                 raise
             log.info("instagram: no insights for %s (%s)", remote_id, exc.problem)
-            return {}
+            return {}, (f"insights are unavailable: {exc.problem} (reconnect Instagram to grant "
+                        "instagram_business_manage_insights)")
         found: dict[str, int] = {}
         for entry in data:
             field = _INSIGHT_FIELDS.get(str(entry.get("name")))
@@ -234,4 +238,4 @@ class InstagramPlatform(Platform):
                 continue
             total = entry.get("total_value") or (entry.get("values") or [{}])[-1]
             found[field] = int(total.get("value") or 0)
-        return found
+        return found, None

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from core.db.models import AuditEvent, EngagementSnapshot, PublishJob
+from core.analytics.engagement import COUNTERS as ENGAGEMENT_COUNTERS
+from core.db.models import AuditEvent, EngagementSnapshot, Listing
 from core.db.types import utcnow
 from core.platforms.base import ConnectOptions, Platform, PreferenceField
 from core.platforms.connections import (
@@ -139,8 +140,7 @@ def import_sales(app: App, name: str, *, since: datetime | None = None, target: 
 
     with app.db.session() as session:
         by_listing = {rid: pid for rid, pid in session.execute(
-            select(PublishJob.remote_id, PublishJob.product_id).where(
-                PublishJob.platform == name, PublishJob.remote_id.is_not(None)))}
+            select(Listing.remote_id, Listing.product_id).where(Listing.platform == name))}
     # One writer for sales: a sale seen before is stored once, and corrected if the platform changed its figures
     # (e.g. fees settled after the order).
     report = store_sales(app.db, [
@@ -158,8 +158,16 @@ def import_engagement(app: App, name: str, remote_ids: list[str], *, target: Pla
     with _opened(app, name, target) as platform:
         figures = platform.fetch_engagement(remote_ids)
     with app.db.session() as session:
-        session.add_all(EngagementSnapshot(
-            platform=name, remote_id=f.remote_id, taken_at=f.taken_at, likes=f.likes, comments=f.comments,
-            shares=f.shares, saves=f.saves, reach=f.reach, impressions=f.impressions, clicks=f.clicks,
-        ) for f in figures)
+        for f in figures:
+            counts = {c: getattr(f, c) for c in ENGAGEMENT_COUNTERS}
+            if f.unavailable:
+                # Snapshots are running totals: a figure the platform withheld keeps its last known value (a gain
+                # of nothing), never a drop to 0.
+                last = session.scalars(select(EngagementSnapshot).where(
+                    EngagementSnapshot.platform == name, EngagementSnapshot.remote_id == f.remote_id)
+                    .order_by(EngagementSnapshot.taken_at.desc())).first()
+                counts.update({c: getattr(last, c) if last is not None else 0 for c in f.unavailable})
+            session.add(EngagementSnapshot(platform=name, remote_id=f.remote_id, taken_at=f.taken_at, **counts))
+            session.execute(update(Listing).where(Listing.platform == name, Listing.remote_id == f.remote_id)
+                            .values(engagement_error=f.problem))
     return len(figures)

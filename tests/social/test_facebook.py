@@ -8,11 +8,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from core.app import App
+from core.db.models import EngagementSnapshot
 from core.platforms.connections import get_preferences, platform_status, set_preferences
 from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, PlatformError, RateLimited
 from core.platforms.publish import build_listing_request, publish_listing
+from core.platforms.service import import_engagement
 from tests.fakes.social.meta import MetaStandIn
 from tests.fakes.social.pinterest import PinterestStandIn
 from tests.social.conftest import FakeBrowser, Opener, add_product, connect, point_at
@@ -163,15 +166,27 @@ def test_a_permission_declined_at_sign_in_shows_when_posting(app: App, meta: Met
     assert "missing permission pages_manage_posts" in str(caught.value) and "code 200" in str(caught.value)
 
 
-def test_reach_is_zero_when_the_page_has_no_insights(facebook_app: App, meta: MetaStandIn, opener: Opener,
-                                                     tmp_path: Path) -> None:
+def test_reach_uses_the_current_metric_and_a_withheld_figure_is_never_stored_as_zero(
+        facebook_app: App, meta: MetaStandIn, opener: Opener, tmp_path: Path) -> None:
     product_id = add_product(facebook_app, tmp_path, photos=1)
     result = _publish(facebook_app, opener, product_id)
     meta.facebook.engage(result.remote_id, reactions=4, reach=99)
-    meta.fail("GET", r"/insights$", 100, "(#100) The value must be a valid insights metric")
+    with opener(facebook_app, "facebook") as facebook:
+        assert import_engagement(facebook_app, "facebook", [result.remote_id], target=facebook) == 1
+        # Meta's deprecated metric is refused like any unknown one, so the client must not ask for it.
+        with pytest.raises(PlatformError, match="valid insights metric"):
+            facebook._graph.get(f"{result.remote_id}/insights", token=facebook._page(None)[1],
+                                metric="post_impressions_unique")
+    meta.facebook.engage(result.remote_id, reactions=6, reach=150)
+    meta.fail("GET", r"/insights$", 100, "(#100) The value must be a valid insights metric", times=2)
     with opener(facebook_app, "facebook") as facebook:
         (figures,) = facebook.fetch_engagement([result.remote_id])
-    assert (figures.likes, figures.reach) == (4, 0)
+        assert (figures.likes, figures.unavailable) == (6, ("reach",))
+        assert "reach (post_total_media_view_unique) is unavailable" in (figures.problem or "")
+        import_engagement(facebook_app, "facebook", [result.remote_id], target=facebook)
+    with facebook_app.db.session() as session:
+        reach = [r.reach for r in session.scalars(select(EngagementSnapshot).order_by(EngagementSnapshot.id))]
+    assert reach == [99, 99]  # the last known reach is kept: no false drop to 0 in the chart
 
 
 class _Broken:

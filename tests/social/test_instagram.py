@@ -201,3 +201,19 @@ def test_a_lost_publish_answer_is_found_instead_of_posting_twice(instagram_app: 
         assert found is not None and found.remote_id in meta.instagram.media
         assert ig.publish(request, existing=found) == found
     assert len(meta.instagram.media) == 1
+
+
+def test_insights_need_their_own_permission_and_say_so_when_missing(
+        app: App, meta: MetaStandIn, pinterest: Any, s3: S3StandIn, browser: Any, opener: Opener,
+        tmp_path: Path) -> None:
+    from tests.social.conftest import _own
+
+    meta.granted = {"instagram_business_basic", "instagram_business_content_publish"}  # the seller unticked one
+    connected = _own(app, meta, pinterest, s3, browser, opener, ["instagram"])
+    product_id = add_product(connected, tmp_path, photos=1)
+    result = _publish(connected, opener, product_id)
+    meta.instagram.engage(result.remote_id, like_count=3, reach=40)
+    with opener(connected, "instagram") as instagram:
+        (figures,) = instagram.fetch_engagement([result.remote_id])
+    assert figures.likes == 3 and set(figures.unavailable) == {"reach", "saves", "shares"}
+    assert "instagram_business_manage_insights" in (figures.problem or "")

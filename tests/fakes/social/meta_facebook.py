@@ -17,6 +17,8 @@ DAY = 86400
 USER_ID, USER_NAME = "10001", "Asha Sharma"
 _POSTING_TASKS = {"CREATE_CONTENT", "MANAGE"}
 
+REACH_METRIC = "post_total_media_view_unique"  # replaces the deprecated post_impressions_unique
+
 
 @dataclass
 class Page:
@@ -223,10 +225,11 @@ class FacebookGraph:
             return 200, {"success": True}
         self._need(token, page, "pages_read_engagement")
         if method == "GET" and edge == "insights":
-            if params.get("metric") != "post_impressions_unique":
+            # Meta's deprecated-metrics list: the old name answers with the invalid-metric error, like any unknown one.
+            if params.get("metric") != REACH_METRIC:
                 raise self._failure(100, "(#100) The value must be a valid insights metric")
-            return 200, {"data": [{"name": "post_impressions_unique", "period": "lifetime",
-                                   "values": [{"value": post.reach}], "id": f"{post.id}/insights/reach"}]}
+            return 200, {"data": [{"name": REACH_METRIC, "period": "lifetime", "values": [{"value": post.reach}],
+                                   "id": f"{post.id}/insights/{REACH_METRIC}/lifetime"}]}
         if method == "GET" and edge == "":
             fields = str(params.get("fields", "id")).split(",")
             body: dict[str, Any] = {"id": post.id}

@@ -25,6 +25,7 @@ DAY = 86400
 IG_USER, USERNAME = "17841400000000001", "ashapottery"
 MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, MAX_CHILDREN = 2200, 30, 20, 10
 PUBLISH_SCOPE = "instagram_business_content_publish"
+INSIGHTS_SCOPE = "instagram_business_manage_insights"  # media insights (platform-facts.md)
 
 
 @dataclass
@@ -122,6 +123,8 @@ class InstagramGraph:
             return 200, {"id": node, "status_code": container.status,
                          "status": _status_text(container)}
         if node in self.media and method == "GET":
+            if edge == "insights" and INSIGHTS_SCOPE not in token.scopes:
+                raise GraphFailure(10, "(#10) Application does not have permission for this action")
             return 200, self._media(self.media[node], edge, params)
         raise GraphFailure(100, f"(#100) Object with ID '{node}' does not exist or does not support this operation",
                            subcode=33)
