@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import importlib
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QTabWidget
 
 import core
@@ -29,7 +29,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.app = app
         self.tasks = TaskRunner(self)
-        self._warmed = False
+        self._warmed = False  # the background work after the first paint has been started
         self.undo = QUndoStack(self)
         self.setWindowTitle("SellerDesk")
         self.setWindowIcon(icon("app"))
@@ -53,6 +53,8 @@ class MainWindow(QMainWindow):
         self.analytics.message.connect(self.show_message)
         self.tabs.addTab(self.analytics, icon("analytics"), "Analytics")
         self.setCentralWidget(self.tabs)
+        self._first_painted = self.tabs.tabBar()  # kept: compared by identity in eventFilter
+        self._first_painted.installEventFilter(self)
 
         self._build_status_bar()
         self._build_menu()
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         for number, name in enumerate(["Products", "Content", "Platforms", "Schedule", "Analytics"]):
             self._action(view_menu, name, lambda _=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}")
+        view_menu.addSeparator()
+        self._action(view_menu, "&Listings…", lambda: self.show_listings(), "Ctrl+L", "platforms")
 
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "A&udit log…", self.show_audit)
@@ -247,6 +251,18 @@ class MainWindow(QMainWindow):
         self.tasks.start("Exporting all data", work, on_failure=self.show_error, shown=True, unit="items",
                          on_success=lambda p: self.show_message(f"Exported everything to {p}."))
 
+    def show_listings(self) -> None:
+        """Open the Listings window (where each product is live; update, take down, post again)."""
+        from desktop.listings.dialog import ListingsDialog
+
+        dialog = ListingsDialog(self.app, self.tasks, self._post_again, self)
+        dialog.message.connect(self.show_message)
+        dialog.exec()
+
+    def _post_again(self, product_id: int, platform: str) -> object:
+        # Called on a worker thread; the Publisher is thread-safe and tells the Schedule tab what it made.
+        return self.schedule.publisher.schedule([product_id], [platform], "now", repost=True)
+
     def show_audit(self) -> None:
         """Open the audit log."""
         from desktop.audit_dialog import AuditDialog
@@ -279,15 +295,17 @@ class MainWindow(QMainWindow):
             self.products.splitter.restoreState(splitter)
         self.tabs.setCurrentIndex(int(state.value("tab", 0)))
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._warmed:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self._first_painted and not self._warmed:
             self._warmed = True
-            # After the first paint, matplotlib (a second of imports) loads in a worker, so that the first visit
-            # to Analytics finds it ready; the GUI thread itself never imports it.
-            QTimer.singleShot(0, self, lambda: self.tasks.start(
-                "Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
-                on_success=lambda _m: _settle_imports()))
+            QTimer.singleShot(0, self, self._after_first_paint)
+        return False
+
+    def _after_first_paint(self) -> None:
+        """What may wait until the seller sees the window: it loads in workers, not before the first paint."""
+        # matplotlib (a second of imports) for the first visit to Analytics; the GUI thread never imports it.
+        self.tasks.start("Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
+                         on_success=lambda _m: _settle_imports())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.products.editor.save_now()

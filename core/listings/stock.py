@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from core.db.database import Database
 from core.db.models import AuditEvent, Listing, Product, SaleEvent
 from core.errors import ValidationError
-from core.platforms.specs import display_name
+from core.platforms.specs import all_specs, display_name
 
 _STOCK_KINDS = {"sale": -1, "refund": 1}
 
@@ -83,9 +83,11 @@ def describe(change: StockChange, db: Database) -> str:
         text += f"sold on {' and '.join(change.sold_on)}, "
     text += f"stock {change.before} → {change.after}"
     with db.session() as session:
+        # Posts show no stock: only the marketplaces whose count follows are named.
         others = sorted({display_name(p) for p in session.scalars(
             select(Listing.platform).where(Listing.product_id == change.product_id,
-                                           Listing.state.in_(("live", "sold_out"))))} - set(change.sold_on))
+                                           Listing.state.in_(("live", "sold_out"))))
+            if all_specs()[p].capabilities.inventory} - set(change.sold_on))
     if others:
         verb = "taken off sale" if change.after == 0 else "updated"
         text += f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} {verb}"

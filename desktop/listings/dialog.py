@@ -1,0 +1,216 @@
+"""The Listings window: where each product is live, what is on its way, and the seller's own say — send an update,
+take a listing down, post a product again, fetch sales now. Every core call runs off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.listings.store import ListingView
+from core.platforms.specs import all_specs, display_name
+from desktop.tasks import TaskRunner
+
+COLUMNS = ("Product", "Platform", "State", "Last change", "Address")
+Repost = Callable[[int, str], Any]  # (product id, platform) → post it again now
+
+
+def _sales_lag(app: App) -> str:
+    from core.listings.polling import lag_text
+    from core.platforms.connections import platform_status
+
+    parts = [f"{spec.display_name}: {lag_text(app, name)}" for name, spec in sorted(all_specs().items())
+             if spec.capabilities.sales and spec.kind == "api"
+             and platform_status(app.db, name).state in ("connected", "expiring")]
+    every = app.settings.get("listings.sales_poll_minutes")
+    if not parts:
+        return "Connect Etsy or Shopify to have their sales lower your stock everywhere."
+    return " · ".join(parts) + f" (checked every {float(every):g} min while SellerDesk runs)"
+
+
+class ListingsDialog(QDialog):
+    """Every listing and post, newest first; ``product_id`` shows one product's."""
+
+    message = Signal(str)
+
+    def __init__(self, app: App, tasks: TaskRunner, repost: Repost, parent: QWidget | None = None, *,
+                 product_id: int | None = None) -> None:
+        super().__init__(parent)
+        self.app, self.tasks, self._repost, self.product_id = app, tasks, repost, product_id
+        self.listings: list[ListingView] = []
+        self.setWindowTitle("Listings")
+        self.resize(900, 520)
+        intro = QLabel("Where your products are live. Edits, stock and deletions reach these listings by themselves; "
+                       "a social post is not edited — post it again to show a change.")
+        intro.setWordWrap(True)
+        self.waiting_only = QCheckBox("Only those waiting for me")
+        self.waiting_only.toggled.connect(lambda _checked: self.reload())
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._enable)
+        self.lag = QLabel("")
+        self.lag.setWordWrap(True)
+        self.lag.setProperty("role", "muted")
+        self.update_button = QPushButton("Update now")
+        self.update_button.setToolTip("Send the product's changes to the selected listings now")
+        self.take_down_button = QPushButton("Take down")
+        self.repost_button = QPushButton("Post again…")
+        self.open_button = QPushButton("Open")
+        self.sales_button = QPushButton("Check sales now")
+        close = QPushButton("Close")
+        self.update_button.clicked.connect(lambda: self.request("update"))
+        self.take_down_button.clicked.connect(lambda: self.request("take_down"))
+        self.repost_button.clicked.connect(lambda: self.post_again())
+        self.open_button.clicked.connect(lambda: self.open_selected())
+        self.sales_button.clicked.connect(lambda: self.check_sales())
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for button in (self.update_button, self.take_down_button, self.repost_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sales_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.waiting_only)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.lag)
+        layout.addLayout(buttons)
+        self.reload()
+
+    # -- showing ------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the listings again (in a worker) and show them."""
+        from core.listings.store import list_listings
+
+        waiting = self.waiting_only.isChecked()
+        self.tasks.start("Reading listings", lambda _h: (list_listings(
+            self.app.db, product_id=self.product_id, pending_only=waiting), _sales_lag(self.app)),
+            on_success=self._show, on_failure=self._failed)
+
+    def _show(self, result: tuple[list[ListingView], str]) -> None:
+        self.listings, lag = result
+        self.table.setRowCount(len(self.listings))
+        for row, item in enumerate(self.listings):
+            detail = f"On its way: {item.open_job}" if item.open_job else (item.note or item.engagement_error or "")
+            for column, text in enumerate((f"{item.product_title} (#{item.product_id})",
+                                           display_name(item.platform), item.status_text, detail, item.url or "")):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, column, cell)
+        self.lag.setText(lag)
+        self._enable()
+
+    def selected(self) -> list[ListingView]:
+        """The listings whose rows are selected."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.listings[row] for row in rows if row < len(self.listings)]
+
+    def _enable(self) -> None:
+        chosen = self.selected()
+        up = [x for x in chosen if x.state in ("live", "sold_out")]
+        posts = [x for x in chosen if all_specs()[x.platform].capabilities.posts]
+        self.update_button.setEnabled(bool(up) and len(posts) < len(chosen))
+        self.take_down_button.setEnabled(bool(up))
+        self.repost_button.setEnabled(len(chosen) == 1 and bool(posts))
+        self.open_button.setEnabled(len(chosen) == 1 and bool(chosen[0].url))
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.emit(str(exc))
+        QMessageBox.warning(self, "Listings", str(exc))
+
+    # -- acting -------------------------------------------------------------------------------------------
+    def request(self, action: str) -> None:
+        """Queue an update or a take-down of the selected listings (the publishing queue sends it)."""
+        from core.listings.plan import request
+
+        chosen = [x for x in self.selected() if x.state in ("live", "sold_out")]
+        if action == "update":
+            chosen = [x for x in chosen if not all_specs()[x.platform].capabilities.posts]
+        if not chosen:
+            return
+        if action == "take_down":
+            names = ", ".join(x.label for x in chosen[:5]) + (" …" if len(chosen) > 5 else "")
+            answer = QMessageBox.question(self, "Take down", f"Take these off sale?\n{names}")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ids = [x.id for x in chosen]
+        verb = "Take-down" if action == "take_down" else "Update"
+        self.tasks.start(f"{verb} of {len(ids)} listing(s)",
+                         lambda _h: request(self.app, ids, action),  # type: ignore[arg-type]
+                         writes=True, on_success=lambda jobs: self._queued(verb, jobs), on_failure=self._failed)
+
+    def _queued(self, verb: str, jobs: list[Any]) -> None:
+        self.message.emit(f"{verb} queued for {len(jobs)} listing(s); it goes out in a moment.")
+        self.reload()
+
+    def post_again(self) -> None:
+        """Post the selected post's product again on its platform, after the seller confirms (never by accident)."""
+        chosen = self.selected()
+        if len(chosen) != 1:
+            return
+        item = chosen[0]
+        answer = QMessageBox.question(self, "Post again", f"Post {item.label} again now?\nThe earlier post stays up.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.tasks.start(f"Posting {item.label} again", lambda _h: self._repost(item.product_id, item.platform),
+                         writes=True, on_success=lambda _r: self._queued("New post", [item]), on_failure=self._failed)
+
+    def open_selected(self) -> None:
+        """Open the selected listing in the browser."""
+        chosen = self.selected()
+        if len(chosen) == 1 and chosen[0].url:
+            QDesktopServices.openUrl(QUrl(chosen[0].url))
+
+    def check_sales(self) -> None:
+        """Fetch sales from every connected platform now (stock follows); the lines are shown when done."""
+        from core.listings.polling import sync_sales
+        from core.platforms.connections import platform_status
+
+        def fetch(handle: Any) -> list[str]:
+            names = [n for n, spec in sorted(all_specs().items()) if spec.capabilities.sales and spec.kind == "api"
+                     and platform_status(self.app.db, n).state in ("connected", "expiring")]
+            lines = []
+            for number, name in enumerate(names):
+                if handle.cancelled:
+                    break
+                handle.signals.progress.emit(number, len(names), display_name(name))
+                lines.append(sync_sales(self.app, name).text)
+            return lines or ["No connected platform reports sales through its API yet."]
+
+        self.sales_button.setEnabled(False)
+        self.tasks.start("Checking sales", fetch, shown=True, cancellable=True, unit="platforms",
+                         on_success=self._sales_checked, on_failure=self._failed)
+
+    def _sales_checked(self, lines: list[str]) -> None:
+        self.sales_button.setEnabled(True)
+        text = "\n".join(lines)
+        self.message.emit(text.replace("\n", " · "))
+        QMessageBox.information(self, "Sales", text)
+        self.reload()
+
