@@ -34,6 +34,9 @@ def big_window(qtbot, app: App) -> Iterator:
     window.show()
     qtbot.waitExposed(window)
     settle_after_start()  # as desktop.main.run_gui does once the window shows
+    # A seller looks at the window a moment before the first click: the work started after the first paint
+    # (publishing, matplotlib's import) has finished by then.
+    _settle(qtbot, window)
     yield window
     window.close()
     assert window.tasks.shutdown(10_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from core.products.csvio import CHUNK_ROWS
 from core.products.listing import product_ids
 from core.products.service import create_product, get_product, product_input
 
@@ -83,11 +85,11 @@ def test_cancel_stops_a_product_import_after_whole_chunks(qtbot, window, tmp_pat
     window.statusBar().messageChanged.connect(messages.append)
     window.import_csv()
     task = window.tasks.shown_task()
-    qtbot.waitUntil(lambda: task.done >= 2000, timeout=30_000)
-    assert window.work_label.text().startswith("Importing products: 2,000 of 8,000 rows")
+    qtbot.waitUntil(lambda: task.done >= 2 * CHUNK_ROWS, timeout=30_000)
+    assert re.fullmatch(r"Importing products: [\d,]+ of 8,000 rows", window.work_label.text())
     qtbot.mouseClick(window.work_cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=30_000)
     stored = len(product_ids(window.app.db))
-    assert stored % 2000 == 0 and 2000 <= stored < 8000  # whole chunks, never half of one
+    assert stored % CHUNK_ROWS == 0 and 2 * CHUNK_ROWS <= stored < 8000  # whole chunks, never half of one
     assert any("cancelled" in m for m in messages)
     assert window.products.model.rowCount() == stored
