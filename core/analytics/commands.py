@@ -113,7 +113,9 @@ def _add_sale(args: argparse.Namespace, app: Any) -> int:
         print(f"Recorded {args.kind} {external_id}.")
     else:
         print(f"That {args.kind} was already recorded ({external_id}); nothing was added.")
-    return 0
+    from core.listings.commands import settle_and_follow
+
+    return settle_and_follow(app)
 
 
 def _import(args: argparse.Namespace, app: Any) -> int:
@@ -128,7 +130,10 @@ def _import(args: argparse.Namespace, app: Any) -> int:
             print(f"{args.file.name}, line {problem.line}: {problem.message} (row skipped)")
         print(f"Imported {report.added} new sales; {report.updated} corrected, {report.unchanged} already there"
               + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
-    return 1 if report.problems else 0
+    from core.listings.commands import settle_and_follow
+
+    followed = settle_and_follow(app)
+    return 1 if report.problems else followed
 
 
 def _summary(args: argparse.Namespace, app: Any) -> int:

@@ -150,6 +150,19 @@ def follow_product_changes(app: Any, *, wait: bool = True, report: bool = True) 
     return carry_out(app, planned.jobs, wait=wait, report=report)
 
 
+def settle_and_follow(app: Any) -> int:
+    """After sales were recorded (by hand, from a CSV): take them off stock, say what moved, and carry the new
+    counts to every listing."""
+    from core.listings.polling import settle_changes
+    from core.listings.stock import describe
+
+    changes = settle_changes(app)
+    if not app.json:
+        for change in changes:
+            print(describe(change, app.db))
+    return follow_product_changes(app, report=False)
+
+
 def _request(args: argparse.Namespace, app: Any, action: Any) -> int:
     from core.listings.plan import request
 

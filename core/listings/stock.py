@@ -1,4 +1,5 @@
-"""One stock count per product: every sale lowers it, every refund raises it, once, whichever way the sale came in.
+"""One stock count per product: every sale lowers it, every refund raises it, once, whichever way the sale came in
+(sales dated before the product was added to SellerDesk are history and move no stock).
 
 Sales are stored by several writers (platform imports, the sale form, CSV files); each sale row carries
 ``stock_applied``, and :func:`settle_stock` takes every unapplied one into its product's count and flags the
@@ -37,14 +38,17 @@ def settle_stock(db: Database) -> list[StockChange]:
     changes: list[StockChange] = []
     with db.session() as session:
         rows = session.execute(select(SaleEvent.id, SaleEvent.product_id, SaleEvent.quantity, SaleEvent.kind,
-                                      SaleEvent.platform)
+                                      SaleEvent.platform, SaleEvent.occurred_at, Product.created_at)
+                               .outerjoin(Product, Product.id == SaleEvent.product_id)
                                .where(SaleEvent.stock_applied.is_(False))).all()
         if not rows:
             return []
         delta: dict[int, int] = defaultdict(int)
         where: dict[int, set[str]] = defaultdict(set)
-        for _id, product_id, quantity, kind, platform in rows:
-            if product_id is not None and kind in _STOCK_KINDS:
+        for _id, product_id, quantity, kind, platform, occurred_at, added_at in rows:
+            # Sales history from before the product came into SellerDesk (an old export imported) was never part
+            # of the count the seller entered: it is recorded for the figures but moves no stock.
+            if product_id is not None and kind in _STOCK_KINDS and occurred_at >= added_at:
                 delta[product_id] += _STOCK_KINDS[kind] * abs(quantity)
                 where[product_id].add(platform)
         for product_id, moved in sorted(delta.items()):

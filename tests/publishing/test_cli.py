@@ -88,7 +88,7 @@ def test_edit_stock_take_down_and_sales_sync_from_the_command_line(
     assert "stock 5 → 2; Etsy and Shopify are updated" in counted.out
     assert list(shopify_server.inventory.values()) == [2]
 
-    etsy_server.add_receipt(7, int(datetime.now(UTC).timestamp()), [(701, 2, 30.0, None)])
+    etsy_server.add_receipt(7, int(datetime.now(UTC).timestamp()) + 2, [(701, 2, 30.0, None)])
     synced = cli("sales", "sync", "--platform", "etsy")
     assert synced.code == 0, synced.out + synced.err
     assert "Etsy: 1 new; " in synced.out and "sold on Etsy, stock 2 → 0" in synced.out

@@ -78,11 +78,10 @@ def test_a_price_edit_reaches_etsy_and_shopify_once_each(
 def test_a_sale_on_etsy_lowers_stock_everywhere_and_a_sellout_takes_it_off_sale(
         shop: App, etsy_server: EtsyStandIn, shopify_server: ShopifyStandIn, make_publisher: Any) -> None:
     product, _ = _published_everywhere(shop, make_publisher)
-    now = int(datetime.now(UTC).timestamp())
+    now = int(datetime.now(UTC).timestamp()) + 2
     etsy_server.add_receipt(1, now, [(501, 2, 24.50, "MUG-BLUE-01")])
-    result = sync_sales(shop, "etsy", opener=opener(shop))
-    assert result.error is None and result.new == 1
-    assert "stock 5 → 3" in result.stock[0] and "Shopify" in result.stock[0]
+    # The runner fetches sales by itself too (listings.sales_poll_minutes); whoever fetches first, it counts once.
+    assert sync_sales(shop, "etsy", opener=opener(shop)).error is None
     wait_for(lambda: list(shopify_server.inventory.values()) == [3] and _settled(shop), message="stock 3")
     # Importing the same sales again changes nothing: the sale is counted once.
     assert sync_sales(shop, "etsy", opener=opener(shop)).stock == ()

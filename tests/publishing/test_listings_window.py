@@ -69,7 +69,7 @@ def test_check_sales_now_lowers_the_stock_and_says_where(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text))
     assert "Etsy: sales not checked yet" in window.lag.text()
-    etsy_server.add_receipt(9, int(datetime.now(UTC).timestamp()), [(901, 1, 24.50, "MUG-BLUE-01")])
+    etsy_server.add_receipt(9, int(datetime.now(UTC).timestamp()) + 2, [(901, 1, 24.50, "MUG-BLUE-01")])
     qtbot.mouseClick(window.sales_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "Etsy: 1 new; " in shown[0] and "stock 5 → 4; Shopify is updated" in shown[0]
