@@ -16,13 +16,15 @@ from core.publishing.jobs import JobView
 
 log = logging.getLogger(__name__)
 
-EventKind = Literal["job", "progress", "status"]
+EventKind = Literal["job", "progress", "status", "notice"]
 
 
 @dataclass(frozen=True)
 class PublishEvent:
     """Something happened: a job changed (``job``), bulk work progressed (``done``/``total``), or the queue's
-    condition changed (``status``: paused, offline, another SellerDesk is publishing). ``message`` is for people."""
+    condition changed (``status``: paused, offline, another SellerDesk is publishing), or something the seller
+    should hear of at once (``notice``: a sale lowered the stock and listings are taken off sale). ``message`` is
+    for people."""
 
     kind: EventKind
     message: str

@@ -214,7 +214,7 @@ class Publisher:
     def _poll(self) -> None:
         """Fetch sales and engagement from the platforms whose turn it is (outside the guard: network time)."""
         for text in poll_due(self.app, now=self.clock(), opener=self._open):
-            self.observers.emit(PublishEvent("status", text))
+            self.observers.emit(PublishEvent("notice", text))
 
     def _maintain(self) -> None:
         from core.trust.housekeeping import run_daily

@@ -140,6 +140,10 @@ class ScheduleTab(QWidget):
             self.state.setText(event.message)
             if event.message.startswith("Jobs changed"):
                 self._reload_timer.start()
+        elif event.kind == "notice":  # a sale moved stock, or a fetch failed: the seller hears of it at once
+            self.state.setText(event.message)
+            good = event.message.startswith("#") or " new" in event.message  # stock moved, or sales came in
+            self.notify("SellerDesk", event.message, ok=good)
         elif event.kind == "progress" and event.total:
             self.state.setText(f"Scheduling {event.done} of {event.total}: {event.message}")
         if event.job is not None:

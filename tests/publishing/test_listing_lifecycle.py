@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -140,3 +141,18 @@ def test_a_follow_up_cut_off_by_a_crash_is_sent_again_at_the_next_start_once(
     wait_for(lambda: list(shopify_server.inventory.values()) == [2] and _settled(shop), message="recovered")
     stock_jobs = [j for j in list_jobs(shop.db) if j.action == "stock"]
     assert len(stock_jobs) == 2 and all(j.state == "published" for j in stock_jobs)
+
+
+def test_a_sale_entered_by_hand_reaches_every_listing_and_the_seller_is_told(
+        shop: App, shopify_server: ShopifyStandIn, make_publisher: Any) -> None:
+    from core.analytics.sales import SaleRecord, record_sale
+
+    product, publisher = _published_everywhere(shop, make_publisher)
+    notices: list[str] = []
+    publisher.add_observer(lambda event: notices.append(event.message) if event.kind == "notice" else None)
+    record_sale(shop.db, SaleRecord(platform="meesho", external_id="", occurred_at=datetime.now(UTC),
+                                    amount=Decimal("24.50"), currency="USD", quantity=5, product_id=product))
+    wait_for(lambda: {x.state for x in list_listings(shop.db)} == {"sold_out"} and _settled(shop), message="sold out")
+    assert any(f"#{product} 'Blue Glazed Stoneware Mug': sold on Meesho, stock 5 → 0; Etsy and Shopify are taken "
+               "off sale" in text for text in notices), notices
+    assert _shopify_product(shopify_server)["status"] == "DRAFT"
