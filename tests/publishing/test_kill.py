@@ -1,5 +1,6 @@
 """Kill ``sellerdesk run-scheduler`` with SIGKILL while the platforms hold back their answers to the create requests,
-then start it again: no duplicate listing, no job lost, the unknown outcomes reconciled on the platforms."""
+then start it again: no duplicate listing, no job lost, the unknown outcomes reconciled on the platforms. Then the
+same while a sell-out is taken off sale everywhere: the stock is counted once and both take-downs finish."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import re
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
+from sqlalchemy import select
 
 from core.app import App
 from core.db.types import utcnow
@@ -93,3 +96,40 @@ def test_killed_mid_publish_then_restarted(app: App, etsy_server: EtsyStandIn, s
         assert "checking the platform for the earlier attempt" in messages
     creates = [r for r in etsy_server.requests if r.method == "POST" and r.path.endswith("/listings")]
     assert len(creates) == 1
+
+    # Then it sells out (entered by hand), and SellerDesk is killed while taking both listings off sale: after the
+    # restart the stock is counted once, both take-downs finish, and nothing is sent that should not be.
+    from core.analytics.sales import SaleRecord, record_sale
+    from core.db.models import Product, SaleEvent
+    from core.listings.store import list_listings
+
+    record_sale(app.db, SaleRecord(platform="meesho", external_id="", occurred_at=utcnow(), amount=Decimal("24.50"),
+                                   currency="USD", quantity=5, product_id=product))
+    etsy_server.delay("PATCH", r"/shops/\d+/listings/\d+$", 120)
+    shopify_server.faults.append(Fault("POST", re.compile("graphql"), "delay", seconds=120,
+                                       body_contains=b"productUpdate"))
+    etsy_seen, shopify_seen = len(etsy_server.requests), len(shopify_server.requests)
+    third = _scheduler(isolated_env, log)
+    try:
+        # Killed once both requests have reached the platforms, which hold back their answers.
+        wait_for(lambda: any(r.method == "PATCH" for r in etsy_server.requests[etsy_seen:])
+                 and any(b"productUpdate" in r.body for r in shopify_server.requests[shopify_seen:]), timeout=90,
+                 message=f"both take-downs sent; log:\n{log.read_text(errors='replace')}")
+        assert sorted(j.state for j in list_jobs(app.db) if j.action == "take_down") == ["publishing", "publishing"]
+    finally:
+        third.send_signal(signal.SIGKILL)
+        third.wait(10)
+    fourth = _scheduler(isolated_env, log)
+    try:
+        wait_for(lambda: {x.state for x in list_listings(app.db)} == {"sold_out"}, timeout=90,
+                 message=f"take-downs finished after the restart; log:\n{log.read_text(errors='replace')}")
+    finally:
+        fourth.send_signal(signal.SIGTERM)
+        fourth.wait(20)
+    with app.db.session() as session:
+        assert session.get(Product, product).quantity == 0  # type: ignore[union-attr]
+        assert all(session.scalars(select(SaleEvent.stock_applied)))
+    take_downs = [j for j in list_jobs(app.db) if j.action == "take_down"]
+    assert len(take_downs) == 2 and all(j.state == "published" for j in take_downs)
+    assert next(iter(etsy_server.listings.values()))["state"] == "inactive"
+    assert next(iter(shopify_server.products.values()))["status"] == "DRAFT"
