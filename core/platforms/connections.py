@@ -83,7 +83,7 @@ def list_statuses(db: Database, *, now: datetime | None = None) -> list[Platform
     moment = now or utcnow()
     with db.session() as session:
         rows = {r.platform: r for r in session.scalars(select(PlatformConnection))}
-        return [_status(spec, rows.get(name), moment) for name, spec in all_specs().items()]
+        return [_status(spec, rows.get(name), moment) for name, spec in sorted(all_specs().items())]
 
 
 def platform_status(db: Database, name: str, *, now: datetime | None = None) -> PlatformStatus:
