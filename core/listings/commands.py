@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -101,8 +100,7 @@ def carry_out(app: Any, jobs: list[Any], *, wait: bool = True, report: bool = Tr
     """Tell the seller which follow-up jobs were queued, and (unless another SellerDesk publishes, or ``wait`` is
     off) send them now and report each outcome. 0 when every one went through. ``report`` off: a command that has
     printed its own JSON adds none."""
-    from core.publishing.jobs import list_jobs
-    from core.publishing.service import Publisher, settled
+    from core.publishing.service import Publisher, wait_settled
 
     if not jobs:
         return 0
@@ -119,11 +117,7 @@ def carry_out(app: Any, jobs: list[Any], *, wait: bool = True, report: bool = Tr
         return 0
     ids = {job.id for job in jobs}
     try:
-        while True:
-            done = list_jobs(app.db, ids=ids)
-            if all(settled(j, publisher.clock(), _PATIENCE) for j in done):
-                break
-            time.sleep(0.2)
+        done = wait_settled(publisher, ids, _PATIENCE)
     except KeyboardInterrupt:
         sys.stderr.write("sellerdesk: stopped waiting; the changes stay queued and go out with the next run.\n")
         publisher.stop()

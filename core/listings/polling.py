@@ -10,7 +10,8 @@ Engagement: every live post or listing on a platform that reports engagement, ev
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -52,6 +53,17 @@ class PollResult:
         return f"{name}: {self.new} new" + "".join(f"; {line}" for line in self.stock)
 
 
+@contextmanager
+def _opened(opener: Opener | None, name: str) -> Iterator[Platform | None]:
+    """The runner's own platform client when it gives one (closed after), else None: the service opens one."""
+    target = opener(name) if opener is not None else None
+    try:
+        yield target
+    finally:
+        if target is not None:
+            target.close()
+
+
 def _connected(app: App, name: str) -> bool:
     return platform_status(app.db, name).state in ("connected", "expiring")
 
@@ -74,14 +86,11 @@ def sync_sales(app: App, name: str, *, now: datetime | None = None, opener: Open
 
     now = now or utcnow()
     last = _checked(app, name, "sales_checked_at")
-    target = opener(name) if opener is not None else None
     try:
-        report = import_sales(app, name, since=last - OVERLAP if last is not None else None, target=target)
+        with _opened(opener, name) as target:
+            report = import_sales(app, name, since=last - OVERLAP if last is not None else None, target=target)
     except SellerDeskError as exc:
         return PollResult(name, error=str(exc))
-    finally:
-        if target is not None:
-            target.close()
     _mark(app, name, "sales_checked_at", now)
     return PollResult(name, report.new, stock=tuple(describe(c, app.db) for c in settle_changes(app)))
 
@@ -103,14 +112,11 @@ def sync_engagement(app: App, name: str, *, now: datetime | None = None,
     with app.db.session() as session:
         remote_ids = list(session.scalars(select(Listing.remote_id).where(
             Listing.platform == name, Listing.state.in_(("live", "sold_out", "not_removable")))))
-    target = opener(name) if opener is not None else None
     try:
-        stored = import_engagement(app, name, remote_ids, target=target) if remote_ids else 0
+        with _opened(opener, name) as target:
+            stored = import_engagement(app, name, remote_ids, target=target) if remote_ids else 0
     except SellerDeskError as exc:
         return PollResult(name, error=str(exc))
-    finally:
-        if target is not None:
-            target.close()
     _mark(app, name, "engagement_checked_at", now)
     return PollResult(name, stored)
 

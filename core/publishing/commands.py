@@ -105,8 +105,7 @@ def _publish(args: argparse.Namespace, app: Any) -> int:
 
 
 def _publish_now(args: argparse.Namespace, app: Any, publisher: Any) -> int:
-    from core.publishing.jobs import list_jobs
-    from core.publishing.service import settled
+    from core.publishing.service import wait_settled
 
     mine: set[int] = set()
 
@@ -125,11 +124,7 @@ def _publish_now(args: argparse.Namespace, app: Any, publisher: Any) -> int:
         for text in result.skipped:
             if not app.json:
                 print(f"Skipped {text}.")
-        while True:
-            jobs = list_jobs(app.db, ids=mine)
-            if all(settled(j, publisher.clock(), WAIT_PATIENCE) for j in jobs):
-                break
-            time.sleep(0.2)
+        jobs = wait_settled(publisher, mine, WAIT_PATIENCE)
     except KeyboardInterrupt:
         sys.stderr.write("sellerdesk: stopped waiting; the posts stay queued and go out with the next run.\n")
         publisher.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -314,6 +315,15 @@ class Publisher:
     def is_paused(self, platform: str | None = None) -> bool:
         """Whether publishing (or one platform) is paused."""
         return self._queue is not None and self._queue.is_paused(platform)
+
+
+def wait_settled(publisher: Publisher, job_ids: set[int], patience: timedelta) -> list[JobView]:
+    """Block until every job of ``job_ids`` is :func:`settled` (a command waiting for what it queued); the jobs."""
+    while True:
+        jobs = list_jobs(publisher.app.db, ids=job_ids)
+        if all(settled(job, publisher.clock(), patience) for job in jobs):
+            return jobs
+        time.sleep(0.2)
 
 
 def settled(job: JobView, now: datetime, patience: timedelta) -> bool:

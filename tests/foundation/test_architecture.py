@@ -45,7 +45,7 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_nothing_reaches_outside_the_repository() -> None:
-    # A user's fresh clone has no ../shared beside it: every file the tests read lives in this repository.
+    # A user's fresh clone has nothing beside it: every file the tests read lives in this repository.
     tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
     reach_out = re.compile(r'"\.\."\s*/\s*"shared"|\.\./shared/')
     outside = [name for name in tracked.stdout.split() if reach_out.search((ROOT / name).read_text(encoding="utf-8"))]
