@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -179,9 +180,12 @@ class ShopifyPlatform(Platform):
                              image_count=int(count) if count is not None else None)
 
     def _set_stock(self, inventory_item_id: str, quantity: int, location_id: str, product: str | None) -> None:
-        result = self._api.execute(INVENTORY_SET, {"input": {
-            "name": "available", "reason": "correction", "ignoreCompareQuantity": True,
-            "quantities": [{"inventoryItemId": inventory_item_id, "locationId": location_id, "quantity": quantity}],
+        # SellerDesk's count is the truth it sets, so no compare-and-swap (changeFromQuantity null); the key makes a
+        # retry of this very request harmless.
+        result = self._api.execute(INVENTORY_SET, {"key": str(uuid.uuid4()), "input": {
+            "name": "available", "reason": "correction",
+            "quantities": [{"inventoryItemId": inventory_item_id, "locationId": location_id, "quantity": quantity,
+                            "changeFromQuantity": None}],
         }}, product=product)["inventorySetQuantities"]
         raise_user_errors(result.get("userErrors") or [], product)
 

@@ -40,8 +40,10 @@ PRODUCT_SET = """mutation SellerDeskProductSet($identifier: ProductSetIdentifier
   }
 }"""
 
-INVENTORY_SET = """mutation SellerDeskInventorySet($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
+# From API version 2026-04: changeFromQuantity on every quantity (null: no compare-and-swap check) and an idempotency
+# key, so a retried request is applied once.
+INVENTORY_SET = """mutation SellerDeskInventorySet($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
     inventoryAdjustmentGroup { id }
     userErrors { field message code }
   }

@@ -24,6 +24,7 @@ class Field:
     alias: str | None = None
     arguments: dict[str, Any] = field(default_factory=dict)
     selections: list[Field] = field(default_factory=list)
+    directives: dict[str, dict[str, Any]] = field(default_factory=dict)  # @name(arg: value) after the arguments
 
     @property
     def key(self) -> str:
@@ -133,8 +134,20 @@ class _Parser:
                 self.take(":")
                 arguments[arg] = self.value()
             self.take(")")
+        directives: dict[str, dict[str, Any]] = {}
+        while self.peek() == "@":
+            self.take("@")
+            directive = self.take()
+            directives[directive] = {}
+            if self.peek() == "(":
+                self.take("(")
+                while self.peek() != ")":
+                    arg = self.take()
+                    self.take(":")
+                    directives[directive][arg] = self.value()
+                self.take(")")
         selections = self.selection_set() if self.peek() == "{" else []
-        return Field(name, alias, arguments, selections)
+        return Field(name, alias, arguments, selections, directives)
 
     def value(self) -> Any:
         token = self.take()

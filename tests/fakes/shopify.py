@@ -53,6 +53,7 @@ class ShopifyStandIn(StandIn):
         self._waited = False
         self.products: dict[str, dict[str, Any]] = {}
         self.inventory: dict[tuple[str, str], int] = {}
+        self.idempotent: dict[str, Any] = {}  # @idempotent keys seen, with their answers
         self.staged: dict[str, dict[str, Any]] = {}
         self.orders: list[dict[str, Any]] = []
         self._serial = 0
@@ -108,11 +109,22 @@ class ShopifyStandIn(StandIn):
             return Reply.json(200, {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
                                     "extensions": extensions})
         try:
-            data = {fld.key: project(getattr(self, f"root_{fld.name}")(bind(fld.arguments, variables)),
-                                     fld.selections, variables, fld.name) for fld in operation.selections}
+            data = {fld.key: project(self._root(fld, variables), fld.selections, variables, fld.name)
+                    for fld in operation.selections}
         except (FieldError, AttributeError) as exc:
             return Reply.json(200, {"errors": [{"message": str(exc)}], "extensions": extensions})
         return Reply.json(200, {"data": data, "extensions": extensions})
+
+    def _root(self, fld: Field, variables: dict[str, Any]) -> Any:
+        if fld.name == "inventorySetQuantities":
+            key = bind(fld.directives.get("idempotent", {}), variables).get("key")
+            if not key:
+                raise FieldError("inventorySetQuantities requires the @idempotent(key:) directive")
+            if key in self.idempotent:  # the same request again: its first answer, nothing applied twice
+                return self.idempotent[key]
+            self.idempotent[key] = answer = self.root_inventorySetQuantities(bind(fld.arguments, variables))
+            return answer
+        return getattr(self, f"root_{fld.name}")(bind(fld.arguments, variables))
 
     def _check_variables(self, declared: dict[str, str], fields: list[Field], values: dict[str, Any]) -> None:
         for name, kind in declared.items():
@@ -237,7 +249,15 @@ class ShopifyStandIn(StandIn):
     def root_inventorySetQuantities(self, args: dict[str, Any]) -> dict[str, Any]:
         errors = []
         for i, q in enumerate(args["input"]["quantities"]):
-            if (q["inventoryItemId"], q["locationId"]) not in self.inventory:
+            where = ["input", "quantities", str(i)]
+            if "changeFromQuantity" not in q:
+                errors.append({"field": [*where, "changeFromQuantity"], "code": "INVALID",
+                               "message": "changeFromQuantity is required (null skips the compare check)"})
+            elif q["changeFromQuantity"] is not None and \
+                    q["changeFromQuantity"] != self.inventory.get((q["inventoryItemId"], q["locationId"])):
+                errors.append({"field": [*where, "changeFromQuantity"], "code": "CHANGE_FROM_QUANTITY_STALE",
+                               "message": "The quantity has changed since it was read."})
+            elif (q["inventoryItemId"], q["locationId"]) not in self.inventory:
                 errors.append({"field": ["input", "quantities", str(i), "inventoryItemId"],
                                "message": "The specified inventory item could not be found.", "code": "INVALID"})
             elif q["quantity"] < 0 and args["input"]["name"] == "on_hand":

@@ -104,11 +104,14 @@ PRODUCT_SET_INPUT = _obj("ProductSetInput", {
                                 ("namespace", "key", "type", "value"))),
 })
 PRODUCT_SET_IDENTIFIERS = _obj("ProductSetIdentifiers", {"id": _gid("Product"), "handle": _str})
+# From 2026-04 (changelog "compare and swap redesign for inventory set quantities"): compareQuantity and
+# ignoreCompareQuantity are gone; every quantity carries changeFromQuantity (null opts out of the check), which the
+# stand-in's inventorySetQuantities insists is present.
 INVENTORY_SET_INPUT = _obj("InventorySetQuantitiesInput", {
-    "name": _enum("available", "on_hand"), "reason": _str, "ignoreCompareQuantity": _bool, "referenceDocumentUri": _str,
+    "name": _enum("available", "on_hand"), "reason": _str, "referenceDocumentUri": _str,
     "quantities": _list_of(_obj("InventoryQuantityInput", {
         "inventoryItemId": _gid("InventoryItem"), "locationId": _gid("Location"), "quantity": _int,
-        "compareQuantity": _int}, ("inventoryItemId", "locationId", "quantity"))),
+        "changeFromQuantity": _int}, ("inventoryItemId", "locationId", "quantity"))),
 }, ("name", "reason", "quantities"))
 PRODUCT_UPDATE_INPUT = _obj("ProductUpdateInput", {
     "id": _gid("Product"), "status": _enum("ACTIVE", "DRAFT", "ARCHIVED"), "title": _str}, ("id",))

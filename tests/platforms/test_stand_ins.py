@@ -111,3 +111,26 @@ def test_shopify_throttles_when_the_bucket_is_empty() -> None:
     assert "data" in first and "data" in second
     assert third["errors"][0]["extensions"]["code"] == "THROTTLED"  # type: ignore[index]
     assert third["extensions"]["cost"]["requestedQueryCost"] == 2  # type: ignore[index]
+
+
+def test_shopify_stock_takes_the_2026_04_shape_only(shopify_server: ShopifyStandIn) -> None:
+    from core.platforms.shopify_api import INVENTORY_SET
+
+    item, location = "gid://shopify/InventoryItem/7", "gid://shopify/Location/1"
+    shopify_server.inventory[(item, location)] = 2
+    quantity = {"inventoryItemId": item, "locationId": location, "quantity": 5}
+    old = {"name": "available", "reason": "correction", "ignoreCompareQuantity": True, "quantities": [quantity]}
+    refused = graphql(shopify_server, INVENTORY_SET, {"key": "k-0", "input": old})
+    assert "ignoreCompareQuantity (Field is not defined" in str(refused["errors"])
+    missing = {"name": "available", "reason": "correction", "quantities": [quantity]}
+    answer = graphql(shopify_server, INVENTORY_SET, {"key": "k-1", "input": missing})
+    assert "changeFromQuantity is required" in str(answer["data"])
+    without_key = INVENTORY_SET.replace(" @idempotent(key: $key)", "").replace(", $key: String!", "")
+    assert "@idempotent" in str(graphql(shopify_server, without_key, {"input": missing})["errors"])
+    stale = {**missing, "quantities": [{**quantity, "changeFromQuantity": 9}]}
+    assert "CHANGE_FROM_QUANTITY_STALE" in str(graphql(shopify_server, INVENTORY_SET, {"key": "k-2", "input": stale}))
+    fresh = {**missing, "quantities": [{**quantity, "changeFromQuantity": None}]}
+    graphql(shopify_server, INVENTORY_SET, {"key": "k-3", "input": fresh})
+    shopify_server.inventory[(item, location)] = 1  # sold meanwhile: a retried request must not set 5 again
+    graphql(shopify_server, INVENTORY_SET, {"key": "k-3", "input": fresh})
+    assert shopify_server.inventory[(item, location)] == 1
