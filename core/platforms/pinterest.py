@@ -226,14 +226,16 @@ class PinterestPlatform(Platform):
         return []
 
     def fetch_engagement(self, remote_ids: list[str]) -> list[Engagement]:
-        """Lifetime reactions, comments, saves, impressions and outbound clicks of each pin."""
+        """Lifetime reactions, comments, impressions and outbound clicks of each pin."""
         taken = self.context.now()
         figures = []
         for remote_id in remote_ids:
             pin = self._api.get(f"pins/{remote_id}", pin_metrics="true")
             lifetime = (pin.get("pin_metrics") or {}).get("lifetime_metrics") or {}
-            got = {key: int(lifetime.get(key) or 0) for key in ("reaction", "comment", "save", "impression",
-                                                                 "clickthrough")}
+            got = {key: int(lifetime.get(key) or 0) for key in ("reaction", "comment", "impression", "clickthrough")}
+            # A pin's lifetime_metrics are pin_click, impression, clickthrough, reaction and comment (API v5.23):
+            # saves are not among them, so they are left unknown rather than recorded as none.
             figures.append(Engagement(remote_id, taken, likes=got["reaction"], comments=got["comment"],
-                                      saves=got["save"], impressions=got["impression"], clicks=got["clickthrough"]))
+                                      impressions=got["impression"], clicks=got["clickthrough"],
+                                      unavailable=("saves",)))
         return figures

@@ -67,7 +67,7 @@ def test_one_product_everywhere_with_engagement_read_back(connected: App, meta: 
 
     meta.facebook.engage(post.id, reactions=12, comments=3, shares=2, reach=340)
     meta.instagram.engage(media.id, like_count=41, comments_count=5, reach=900, saved=7, shares=4)
-    pinterest.engage(pin["id"], reaction=2, comment=1, save=9, impression=1500, clickthrough=17)
+    pinterest.engage(pin["id"], reaction=2, comment=1, impression=1500, clickthrough=17, pin_click=40)
     for name in SOCIAL:
         with opener(connected, name) as platform:
             assert import_engagement(connected, name, [results[name].remote_id], target=platform) == 1
@@ -77,5 +77,5 @@ def test_one_product_everywhere_with_engagement_read_back(connected: App, meta: 
     figures = {name: (r.likes, r.comments, r.shares, r.saves, r.reach, r.impressions, r.clicks)
                for name, r in rows.items()}
     assert figures == {"facebook": (12, 3, 2, 0, 340, 0, 0), "instagram": (41, 5, 4, 7, 900, 0, 0),
-                       "pinterest": (2, 1, 0, 9, 0, 1500, 17)}
+                       "pinterest": (2, 1, 0, 0, 0, 1500, 17)}
     assert {r.remote_id for r in rows.values()} == {results[n].remote_id for n in SOCIAL}

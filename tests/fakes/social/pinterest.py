@@ -25,6 +25,9 @@ DAY = 86400
 ACCESS_SECONDS, REFRESH_SECONDS = 30 * DAY, 60 * DAY
 _CODES = {400: 1, 401: 2, 403: 3, 404: 4, 409: 58, 429: 8}
 
+# Pin.pin_metrics.lifetime_metrics in the OpenAPI description 5.23.0
+LIFETIME_METRICS = {"pin_click", "impression", "clickthrough", "reaction", "comment"}
+
 
 class PinterestStandIn(StandIn):
     """Pinterest with one business account (@ashapottery) and two boards."""
@@ -54,6 +57,10 @@ class PinterestStandIn(StandIn):
             token["expires"] = 0.0
 
     def engage(self, pin_id: str, **figures: int) -> None:
+        """Set a pin's lifetime metrics; only the names API v5.23 reports exist (saves are not among them)."""
+        unknown = set(figures) - LIFETIME_METRICS
+        if unknown:
+            raise ValueError(f"Pinterest reports no lifetime metric {sorted(unknown)}")
         self.pins[pin_id]["metrics"].update(figures)
 
     # --- dispatch ---
