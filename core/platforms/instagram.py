@@ -1,7 +1,7 @@
 """Instagram (Instagram API with Instagram Login): a product becomes a photo post or a carousel of up to 10.
 
 The pictures are the instagram preset's JPEGs, put online for a few minutes (Instagram downloads them itself) and
-taken down as soon as their containers are FINISHED. The caption limits (2,200 characters, 30 hashtags,
+taken down as soon as their containers are FINISHED. The caption limits (2,200 characters, 5 hashtags,
 20 mentions) and the daily publishing quota are checked before anything is uploaded.
 
 The long-lived token lasts 60 days and is renewed with ``ig_refresh_token`` (no app secret needed) once fewer

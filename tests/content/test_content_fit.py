@@ -118,14 +118,14 @@ def test_instagram_caption_keeps_half_for_the_description_then_drops_bullets(rul
     fitted = fit(copy, rules)
     assert validate(fitted, rules) == []
     assert 1000 < len(fitted.description) <= 1100 and fitted.description.endswith("Lovely.")
-    assert 0 < len(fitted.bullets) < 8 and len(fitted.hashtags) == 30
+    assert 0 < len(fitted.bullets) < 8 and len(fitted.hashtags) == 5  # Instagram's limit since December 2025
 
 
 def test_hashtags_in_text_beyond_the_limit_become_words(rules: Rules) -> None:
-    copy = PlatformCopy("instagram", description=" ".join(f"#w{i}" for i in range(33)), hashtags=["#extra"])
+    copy = PlatformCopy("instagram", description=" ".join(f"#w{i}" for i in range(8)), hashtags=["#extra"])
     fitted = fit(copy, rules)
     assert validate(fitted, rules) == []
-    assert fitted.description.endswith("#w29 w30 w31 w32") and fitted.hashtags == []
+    assert fitted.description.endswith("#w4 w5 w6 w7") and fitted.hashtags == []
 
 
 def test_marketplace_title_loses_emoji_whole(rules: Rules) -> None:

@@ -32,7 +32,7 @@ def test_limits_follow_platform_facts(rules: Rules) -> None:
     insta = rules.platform("instagram")
     assert not insta.uses("title")
     assert insta.caption is not None
-    assert (insta.caption.max_chars, insta.caption.max_hashtags, insta.caption.max_mentions) == (2200, 30, 20)
+    assert (insta.caption.max_chars, insta.caption.max_hashtags, insta.caption.max_mentions) == (2200, 5, 20)
     pin = rules.platform("pinterest")
     assert (pin.fields["title"].max_chars, pin.fields["description"].max_chars) == (100, 800)
     assert (

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 DAY = 86400
 IG_USER, USERNAME = "17841400000000001", "ashapottery"
-MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, MAX_CHILDREN = 2200, 30, 20, 10
+# Hashtags: at most 5 per post since Instagram's December 2025 change (platform-facts.md); the old limit was 30.
+MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, MAX_CHILDREN = 2200, 5, 20, 10
 PUBLISH_SCOPE = "instagram_business_content_publish"
 INSIGHTS_SCOPE = "instagram_business_manage_insights"  # media insights (platform-facts.md)
 
