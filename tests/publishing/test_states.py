@@ -87,3 +87,26 @@ def test_a_declared_publishing_setting_overrides_the_data_file(app: App, monkeyp
     monkeypatch.setattr(config, "schema", lambda: declared)
     app.settings.set("publishing.grace_minutes", "90")
     assert config.load_config(app.settings).grace_minutes == 90.0
+
+
+def test_a_social_post_is_posted_again_only_when_asked(app: App) -> None:
+    from core.publishing.jobs import Planned, create_jobs
+
+    product_id = add_product(app, platforms=("facebook",))
+    first = create_job(app.db, product_id, "facebook", at=LATER)
+    claim(app.db, first.id, now=LATER)
+    move(app.db, first.id, "published", "done", remote_id="1_2",
+         then=lambda session, view: record_publish(session, view, "1_2", "https://facebook.example/1_2", LATER))
+    with pytest.raises(ValidationError) as refused:
+        create_job(app.db, product_id, "facebook", at=LATER)  # never by accident
+    assert "Post again" in (refused.value.hint or "") and "listings repost" in (refused.value.hint or "")
+    (again,) = create_jobs(app.db, [Planned(product_id, "facebook", LATER, repost=True)], now=LATER)
+    assert not isinstance(again, Exception) and again.id != first.id and again.action == "publish"
+    # An Etsy listing is updated in place: asking to post it again changes nothing.
+    etsy = add_product(app, platforms=("etsy",), sku="E-2")
+    job = create_job(app.db, etsy, "etsy", at=LATER)
+    claim(app.db, job.id, now=LATER)
+    move(app.db, job.id, "published", "done", remote_id="9",
+         then=lambda session, view: record_publish(session, view, "9", None, LATER))
+    (refusal,) = create_jobs(app.db, [Planned(etsy, "etsy", LATER, repost=True)], now=LATER)
+    assert isinstance(refusal, ValidationError)
