@@ -168,7 +168,9 @@ def run_command(args: argparse.Namespace) -> int:
         app = App(args.data_dir, json_output=args.json)
         setup_logging(app.logs_dir, app.settings.get("logging.level"))
         handler: Handler = args.handler
-        return handler(args, app)
+        code = handler(args, app)
+        sys.stdout.flush()  # here, so a reader that went away is met by the handler below, not at exit
+        return code
     except SellerDeskError as exc:
         log.warning("command failed: %s", exc)
         sys.stderr.write(f"sellerdesk: {exc}\n")
@@ -176,6 +178,12 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("sellerdesk: cancelled\n")
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
+    except EOFError:
+        sys.stderr.write("sellerdesk: nothing to read: standard input is closed. Type the value at the prompt, or "
+                         "pipe it in (see the command's --help).\n")
+        return 1
     except Exception as exc:
         # A bug, not bad input: keep the details in the log, give the seller one line and where to look.
         log.exception("unexpected error in %s", args.command)
@@ -186,6 +194,16 @@ def run_command(args: argparse.Namespace) -> int:
         if app is not None:
             app.close()
         stop_logging()
+
+
+def _pipe_closed() -> int:
+    """The reader went away (``sellerdesk … | head``): say nothing more, and keep Python from complaining at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, as a shell reports a command that wrote into a closed pipe
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -185,3 +185,31 @@ def test_log_file_is_json_lines_without_secrets(cli, isolated_env: Path) -> None
                     "Authorization: Bearer abc.def-ghi refresh_token=r1r2r3r4 password: hunter22")
     for secret in ["AIzaSyA1234567890", "shpat_0123", "abc.def-ghi", "r1r2r3r4", "hunter22"]:
         assert secret not in leaked
+
+
+def test_a_closed_pipe_or_closed_stdin_ends_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from core import cli
+    from tests.conftest import python_subprocess_env
+
+    data = tmp_path / "data"
+    assert cli.main(["--data-dir", str(data), "products", "add", "--title", "Brass diya", "--price", "10"]) == 0
+    capsys.readouterr()
+    # `sellerdesk products list | head -0`: the reader is gone before anything is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        code = cli.main(["--data-dir", str(data), "products", "list"])
+    monkeypatch.undo()
+    assert code == 141
+    assert capsys.readouterr().err == ""
+    # `sellerdesk platforms connect shopify < /dev/null`: nothing to read at the prompt.
+    closed = subprocess.run([sys.executable, "-m", "core.cli", "platforms", "connect", "shopify"],
+                            env=python_subprocess_env(data), stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    assert closed.returncode == 1 and b"standard input is closed" in closed.stderr
+    assert b"unexpected error" not in closed.stderr and b"Traceback" not in closed.stderr
