@@ -8,7 +8,10 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 
 TICK_MS = 10
-LIMIT_MS = 100.0  # issue 16: nothing the seller does blocks the GUI thread for longer
+# Issue 16's goal is 100 ms, and benchmarks/gui.py holds the window to it. In the test run the meter's wall-clock
+# gaps also take in the 2-core machine's scheduling noise (an idle CI run measured 104 ms once where runs on their
+# own measure 8-40 ms), so the test fails at 150 ms: still far below the multi-second freezes it guards against.
+LIMIT_MS = 150.0
 
 
 class StallMeter:

@@ -1,6 +1,7 @@
-"""Never frozen: at a big seller's scale the GUI thread never stops answering for more than 100 ms while the seller
-opens Analytics and switches its range, opens the scheduling wizard and scrolls and searches it, scrolls the
-product list to pages not seen yet, and drops photos on a product."""
+"""Never frozen: at a big seller's scale the GUI thread never stops answering for long (stalls.LIMIT_MS; the 100 ms
+goal itself is held by benchmarks/gui.py) while the seller opens Analytics and switches its range, opens the
+scheduling wizard and scrolls and searches it, scrolls the product list to pages not seen yet, and drops photos on a
+product."""
 
 from __future__ import annotations
 
