@@ -81,14 +81,14 @@ def decide(listing: Listing, product: Product, copy: str, *, settings: Settings)
 
 
 @dataclass(frozen=True)
-class Planned:
+class FollowUps:
     """What one run of :func:`queue_follow_ups` did: jobs queued, and listings now waiting for the seller."""
 
     jobs: list[JobView]
     waiting: list[str]
 
 
-def queue_follow_ups(app: App, *, now: datetime | None = None) -> Planned:
+def queue_follow_ups(app: App, *, now: datetime | None = None) -> FollowUps:
     """Look at every flagged listing and queue (or re-aim, or cancel) its follow-up job; one transaction."""
     now = now or utcnow()
     jobs: list[JobView] = []
@@ -112,7 +112,7 @@ def queue_follow_ups(app: App, *, now: datetime | None = None) -> Planned:
             listing.check_needed = job is None
             if job is not None:
                 jobs.append(job)
-    return Planned(jobs, waiting)
+    return FollowUps(jobs, waiting)
 
 
 def request(app: App, listing_ids: list[int], action: Action, *, now: datetime | None = None) -> list[JobView]:

@@ -10,7 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -146,11 +145,3 @@ def get_listing(db: Database, listing_id: int) -> ListingView:
             raise NotFound(f"There is no listing #{listing_id}.", hint="See them with: sellerdesk listings list")
         return _views(session, [(row[0], row[1])])[0]
 
-
-@dataclass(frozen=True)
-class Sent:
-    """What a follow-up job sent, to be remembered on the listing when it succeeds."""
-
-    price: Decimal | None = None
-    quantity: int | None = None
-    copy: str | None = None

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from core.app import App
@@ -44,6 +44,12 @@ def _select(qtbot: Any, dialog: ListingsDialog, platform: str) -> None:
     assert [x.platform for x in dialog.selected()] == [platform]
 
 
+def _tick(qtbot: Any, dialog: ListingsDialog) -> None:
+    """Click the "Only those waiting for me" box on its tick mark (the box is only clickable on its text)."""
+    box = dialog.waiting_only
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
 def test_take_down_from_the_window_after_the_seller_confirms(
         qtbot: Any, window: ListingsDialog, shop: App, shopify_server: ShopifyStandIn,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,3 +83,49 @@ def test_check_sales_now_lowers_the_stock_and_says_where(
         assert session.get(Product, window.product).quantity == 4  # type: ignore[attr-defined, union-attr]
     wait_for(lambda: list(shopify_server.inventory.values()) == [4], message="Shopify stock 4")
     qtbot.waitUntil(lambda: "sales checked just now" in window.lag.text())
+
+
+def test_update_open_post_again_and_the_waiting_filter_when_clicked(
+        qtbot: Any, window: ListingsDialog, shop: App, etsy_server: EtsyStandIn,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from decimal import Decimal
+
+    from PySide6.QtGui import QDesktopServices
+
+    from core.db.models import Listing
+    from core.db.types import utcnow
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    _select(qtbot, window, "etsy")
+    qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)
+    assert opened and opened[0].startswith("https://www.etsy.com/listing/")
+
+    shop.settings.set("listings.updates", "ask")
+    with shop.db.session() as session:
+        session.get(Product, window.product).price = Decimal("31")  # type: ignore[attr-defined, union-attr]
+    wait_for(lambda: [x.pending for x in list_listings(shop.db)] == ["update", "update"],
+             message="waiting for the seller")
+    _tick(qtbot, window)
+    assert window.waiting_only.isChecked()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2 and all(x.pending for x in window.listings))
+    _select(qtbot, window, "etsy")
+    qtbot.mouseClick(window.update_button, Qt.MouseButton.LeftButton)
+    wait_for(lambda: next(iter(etsy_server.listings.values()))["price"]["amount"] == 3100, message="update sent")
+
+    # A Facebook post of the same product: "Post again…" asks first, then hands it to the publisher.
+    with shop.db.session() as session:
+        session.add(Listing(product_id=window.product, platform="facebook", remote_id="2001_77",  # type: ignore[attr-defined]
+                            url="https://www.facebook.com/2001/posts/77", sent_price=Decimal("24.50"),
+                            published_at=utcnow()))
+    reposted: list[tuple[int, str]] = []
+    window._repost = lambda pid, platform: reposted.append((pid, platform))
+    _tick(qtbot, window)  # back to every listing
+    qtbot.waitUntil(lambda: len(window.listings) == 3)
+    _select(qtbot, window, "facebook")
+    assert window.repost_button.isEnabled() and not window.update_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    qtbot.mouseClick(window.repost_button, Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(window.repost_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reposted == [(window.product, "facebook")])  # type: ignore[attr-defined]
