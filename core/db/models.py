@@ -292,6 +292,8 @@ class AuditEvent(Base):
 # Top products: grouping by product reads this index in order, so SQLite neither sorts nor touches the table.
 Index("ix_sale_events_products", SaleEvent.product_id, SaleEvent.currency, SaleEvent.kind, SaleEvent.occurred_at,
       SaleEvent.amount, SaleEvent.quantity)
+# Sales not yet taken off stock (core.listings.stock): few at any time, looked for every few seconds.
+Index("ix_sale_events_unapplied", SaleEvent.id, sqlite_where=text("stock_applied = 0"))
 
 
 class PlatformCost(Timestamped, Base):

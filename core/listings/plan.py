@@ -93,6 +93,9 @@ def queue_follow_ups(app: App, *, now: datetime | None = None) -> FollowUps:
     now = now or utcnow()
     jobs: list[JobView] = []
     waiting: list[str] = []
+    with app.db.reading() as session:  # the runner asks every few seconds: take the write lock only when needed
+        if session.scalar(select(Listing.id).where(Listing.check_needed.is_(True)).limit(1)) is None:
+            return FollowUps(jobs, waiting)
     with app.db.session() as session:
         for listing in session.scalars(select(Listing).where(Listing.check_needed.is_(True))).all():
             product = session.get(Product, listing.product_id)

@@ -36,6 +36,9 @@ class StockChange:
 def settle_stock(db: Database) -> list[StockChange]:
     """Take every sale and refund not yet counted into its product's stock; returns what moved."""
     changes: list[StockChange] = []
+    with db.reading() as session:  # asked every few seconds by the runner: the write lock only when there is work
+        if session.scalar(select(SaleEvent.id).where(SaleEvent.stock_applied.is_(False)).limit(1)) is None:
+            return changes
     with db.session() as session:
         rows = session.execute(select(SaleEvent.id, SaleEvent.product_id, SaleEvent.quantity, SaleEvent.kind,
                                       SaleEvent.platform, SaleEvent.occurred_at, Product.created_at)
