@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +27,10 @@ ALLOWLIST = ROOT / "installers" / "stderr_allowlist.txt"
 
 
 def version() -> str:
-    """The version from pyproject.toml (the single source)."""
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    """``core.__version__``, the single version source (pyproject.toml reads it too)."""
+    from check_tag import source_version
+
+    return source_version()
 
 
 def draw_icons() -> None:
@@ -56,7 +57,7 @@ def draw_icons() -> None:
 
 
 def write_windows_version_info(ver: str) -> None:
-    """The file properties Windows Explorer shows, from pyproject's version."""
+    """The file properties Windows Explorer shows, from core.__version__."""
     parts = [*ver.split("."), "0", "0", "0"][:4]
     numbers = ", ".join(str(int(re.sub(r"\D.*", "", p) or 0)) for p in parts)
     text = (ROOT / "installers" / "windows" / "version_info.template").read_text(encoding="utf-8")

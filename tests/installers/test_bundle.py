@@ -28,7 +28,7 @@ def test_linux_bundle_builds_and_passes_its_frozen_self_test() -> None:
                           capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "smoke test passed" in proc.stdout
-    version = __import__("tomllib").loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    version = __import__("core").__version__
     archive = ROOT / "dist" / f"SellerDesk-{version}-linux-x86_64.tar.gz"
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
