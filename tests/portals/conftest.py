@@ -127,6 +127,7 @@ class PortalEnv:
         """Undo what a test switched on: replica faults and modes, edited settings."""
         self.replica.faults.clear()
         self.replica.variant = False
+        self.replica.frozen.clear()
         self.replica.banner_next_submit = None
         self.app.settings.set("browser.timeout_seconds", TIMEOUT)
         self.app.settings.unset("browser.portals_dir")

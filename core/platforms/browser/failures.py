@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+
+from core.platforms.browser.deadline import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +24,8 @@ FAILURES_DIR = "portal-failures"
 SCREENSHOT = "screenshot.png"
 PAGE_HTML = "page.html"
 NOTE = "step.txt"
-# Taking the screenshot must never hang the error report itself.
-_CAPTURE_TIMEOUT_MS = 5000
+# Saving what the page showed must never hang the error report itself (browser.json capture_seconds).
+CAPTURE_SECONDS = 5.0
 
 
 def _slug(step: str) -> str:
@@ -30,8 +33,13 @@ def _slug(step: str) -> str:
 
 
 def save_failure(data_dir: Path, platform: str, step: str, page: Page | None, problem: str, *,
-                 when: datetime, product: str | None = None, keep: int = 20) -> Path:
-    """Save the page as it was when ``step`` failed; returns the folder. Capture problems are noted, not raised."""
+                 when: datetime, product: str | None = None, keep: int = 20, watchdog: Watchdog | None = None,
+                 capture_seconds: float = CAPTURE_SECONDS) -> Path:
+    """Save the page as it was when ``step`` failed; returns the folder. Capture problems are noted, not raised.
+
+    The screenshot and the page HTML together get ``capture_seconds``: past that the ``watchdog`` closes the
+    browser (a page whose script never returns would otherwise hold ``page.content()`` for ever).
+    """
     root = data_dir / FAILURES_DIR / platform
     stamp = when.astimezone().strftime("%Y%m%d-%H%M%S-%f")
     folder = root / f"{stamp}-{_slug(step)}"
@@ -40,21 +48,33 @@ def save_failure(data_dir: Path, platform: str, step: str, page: Page | None, pr
              f"product: {product or '-'}", f"problem: {problem}"]
     if page is not None and not page.is_closed():
         notes.append(f"address: {page.url}")
-        try:
-            # Bytes, written here: a path would make Playwright write it from a thread pool of its own.
-            (folder / SCREENSHOT).write_bytes(page.screenshot(full_page=True, timeout=_CAPTURE_TIMEOUT_MS))
-        except PlaywrightError as exc:
-            notes.append(f"no screenshot: {exc.message.splitlines()[0]}")
-        try:
-            (folder / PAGE_HTML).write_text(page.content(), encoding="utf-8")
-        except PlaywrightError as exc:
-            notes.append(f"no page HTML: {exc.message.splitlines()[0]}")
+        guard: AbstractContextManager[None] = (
+            watchdog.limit(capture_seconds, "saving what the page showed") if watchdog is not None else nullcontext())
+        with guard:
+            notes.extend(_capture(page, folder, capture_seconds))
+        if watchdog is not None and watchdog.fired == "saving what the page showed":
+            notes.append(f"the page stopped responding while it was saved; the browser was closed after "
+                         f"{capture_seconds:g} s")
     else:
         notes.append("the browser tab was already closed: no screenshot or page")
     (folder / NOTE).write_text("\n".join(notes) + "\n", encoding="utf-8")
     _prune(root, keep)
     log.warning("%s: step '%s' failed (%s); saved in %s", platform, step, problem, folder)
     return folder
+
+
+def _capture(page: Page, folder: Path, seconds: float) -> list[str]:
+    notes = []
+    try:
+        # Bytes, written here: a path would make Playwright write it from a thread pool of its own.
+        (folder / SCREENSHOT).write_bytes(page.screenshot(full_page=True, timeout=seconds * 1000))
+    except PlaywrightError as exc:
+        notes.append(f"no screenshot: {exc.message.splitlines()[0]}")
+    try:
+        (folder / PAGE_HTML).write_text(page.content(), encoding="utf-8")
+    except PlaywrightError as exc:
+        notes.append(f"no page HTML: {exc.message.splitlines()[0]}")
+    return notes
 
 
 def _prune(root: Path, keep: int) -> None:

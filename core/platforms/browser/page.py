@@ -22,7 +22,8 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.platforms.base import ListingState
-from core.platforms.browser.failures import save_failure
+from core.platforms.browser.deadline import Watchdog
+from core.platforms.browser.failures import CAPTURE_SECONDS, save_failure
 from core.platforms.browser.spec import Cell, FieldSpec, PortalSpec
 from core.platforms.browser.values import fix_for
 from core.platforms.errors import (
@@ -35,20 +36,27 @@ from core.platforms.errors import (
 from core.platforms.specs import display_name
 
 _WAITING_FOR = re.compile(r"waiting for (.+)")
+_LOCATOR_ARG = re.compile(r"""locator\((["'])((?:\\.|(?!\1).)*)\1""")
 _SEEN = "data-sellerdesk-seen"
 
 
 def _waiting_for(message: str) -> str:
-    """The selector Playwright was waiting for, from its timeout message (helps whoever fixes the data file)."""
+    """The data file's selector Playwright was waiting for, from its timeout message (for whoever fixes the data
+    file); Playwright's own locator chain (``.and_(...)``, ``.first``) and SellerDesk's markers are left out."""
     found = _WAITING_FOR.search(message)
-    return found.group(1).strip() if found else ""
+    if not found:
+        return ""
+    wanted = found.group(1).strip()
+    selectors = [m.group(2).replace('\\"', '"') for m in _LOCATOR_ARG.finditer(wanted) if _SEEN not in m.group(2)]
+    return " ".join(selectors[:1]) if selectors else ("" if "locator(" in wanted else wanted)
 
 
 class PortalPage:
     """A tab of one portal with the portal's selectors; the building blocks of the listing, table and sign-in work."""
 
     def __init__(self, page: Page, portal: PortalSpec, *, platform: str, base_url: str, timeout: float,
-                 retries: int, data_dir: Path, now: Callable[[], datetime]) -> None:
+                 retries: int, data_dir: Path, now: Callable[[], datetime], watchdog: Watchdog | None = None,
+                 step_deadline: float | None = None, capture_seconds: float = CAPTURE_SECONDS) -> None:
         self.page = page
         self.portal = portal
         self.platform = platform
@@ -59,6 +67,10 @@ class PortalPage:
         self.now = now
         self.product: str | None = None
         self.committed = False  # set just before a click that may create something on the portal
+        self.watchdog = watchdog if watchdog is not None else Watchdog(platform)
+        # A step waits for several things, each up to ``timeout``; past its deadline the browser is closed.
+        self.step_deadline = step_deadline if step_deadline is not None else 4 * timeout
+        self.capture_seconds = capture_seconds
         page.set_default_timeout(timeout * 1000)
         page.set_default_navigation_timeout(timeout * 1000)
 
@@ -75,9 +87,12 @@ class PortalPage:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Run a named step; any failure saves the page and names the step and the folder in the error."""
+        """Run a named step within its deadline; any failure saves the page and names the step and the folder in
+        the error."""
+        self.watchdog.reset()
         try:
-            yield
+            with self.watchdog.limit(self.step_deadline, f"step '{name}'"):
+                yield
         except PlatformError as exc:
             folder = self.save(name, exc.message)
             raise self._with_folder(exc, name, folder) from exc
@@ -87,12 +102,17 @@ class PortalPage:
                        f"{self.timeout:g} s" + (f" (waiting for {waiting})" if waiting else ""))
             raise self._failed(name, problem) from exc
         except PlaywrightError as exc:
-            raise self._failed(name, f"step '{name}' failed in the browser: {exc.message.splitlines()[0]}") from exc
+            if self.watchdog.fired is not None:
+                problem = (f"step '{name}' did not finish: the {self.display} page stopped responding, so SellerDesk "
+                           f"closed the browser after {self.step_deadline:g} s")
+            else:
+                problem = f"step '{name}' failed in the browser: {exc.message.splitlines()[0]}"
+            raise self._failed(name, problem) from exc
 
     def save(self, step: str, problem: str) -> Path:
-        """Save the page as it is now for ``step``; returns the folder."""
+        """Save the page as it is now for ``step`` (within ``capture_seconds``); returns the folder."""
         return save_failure(self.data_dir, self.platform, step, self.page, problem, when=self.now(),
-                            product=self.product)
+                            product=self.product, watchdog=self.watchdog, capture_seconds=self.capture_seconds)
 
     def _with_folder(self, error: PlatformError, step: str, folder: Path) -> PlatformError:
         named = copy.copy(error)

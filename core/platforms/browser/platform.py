@@ -78,11 +78,13 @@ class PortalPlatform(Platform):
         return self._portal[2]
 
     def _tab(self, page: Page, product: str | None) -> PortalPage:
-        settings = self.context.settings
+        settings, data = self.context.settings, browser_data()
+        timeout = float(settings.get("browser.timeout_seconds"))
         tab = PortalPage(page, self.portal, platform=self.name, base_url=settings.get(self.portal.url_setting),
-                         timeout=float(settings.get("browser.timeout_seconds")),
-                         retries=int(browser_data()["idempotent_retries"]), data_dir=self.data_dir,
-                         now=self.context.now)
+                         timeout=timeout, retries=int(data["idempotent_retries"]), data_dir=self.data_dir,
+                         now=self.context.now, watchdog=self._session.watchdog,
+                         step_deadline=timeout * float(data["step_deadline_factor"]),
+                         capture_seconds=float(data["capture_seconds"]))
         tab.product = product
         return tab
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 from playwright.sync_api import BrowserContext, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from core.platforms.browser.deadline import Watchdog
 from core.platforms.browser.launcher import (
     BrowserMissing,
     LaunchPlan,
@@ -55,6 +56,7 @@ class PortalSession:
         self._page: Page | None = None
         self._headless = True
         self._holding: threading.Lock | None = None
+        self.watchdog = Watchdog(platform)
 
     def run(self, work: Callable[[Page], T], *, headless: bool) -> T:
         """Run ``work(tab)`` on the browser thread, opening the browser first if needed; blocks until done."""
@@ -73,6 +75,9 @@ class PortalSession:
         self._thread.stop()
 
     def _tab(self, playwright: Playwright, headless: bool) -> Page:
+        if self.watchdog.killed:  # the watchdog ended a stuck browser; Playwright may not have noticed yet
+            self.watchdog.killed = False
+            self._close_context()
         if self._context is not None and (headless != self._headless or self._page is None or self._page.is_closed()):
             self._close_context()
         if self._context is None:
@@ -93,6 +98,7 @@ class PortalSession:
             lock.release()
             raise
         self._holding = lock
+        self.watchdog.pid = _browser_pid(context)
         # The seller may close the window (or the browser may crash): the next job then opens a new one.
         context.on("close", lambda _: self._forget(context))
         return context
@@ -123,6 +129,7 @@ class PortalSession:
 
     def _forget(self, context: BrowserContext) -> None:
         if context is self._context:
+            self.watchdog.pid = None
             self._context = None
             self._page = None
             self._release()
@@ -134,6 +141,7 @@ class PortalSession:
 
     def _close_context(self) -> None:
         context, self._context, self._page = self._context, None, None
+        self.watchdog.pid = None
         try:
             if context is not None:
                 context.close()
@@ -141,3 +149,16 @@ class PortalSession:
             log.info("%s: the browser was already closed (%s)", self.platform, exc.message.splitlines()[0])
         finally:
             self._release()
+
+
+def _browser_pid(context: BrowserContext) -> int | None:
+    """The browser's process id (for the watchdog), from Chromium itself; None if it will not say."""
+    browser = context.browser
+    if browser is None:
+        return None
+    try:
+        info = browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")
+    except PlaywrightError as exc:
+        log.info("the browser did not tell its process id (%s)", exc.message.splitlines()[0])
+        return None
+    return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)

@@ -4,7 +4,8 @@ Each replica models its portal's flow (platform-facts.md, "Indian marketplaces")
 persistent session cookie that the replica can expire; a multi-step add-product form with client-side validation
 and ``<input type=file>`` photos; a catalog with search and row actions; orders or leads. Switches make it misbehave
 the way real panels do: a slow page (``delay``), an error banner on the next submit, a changed selector
-(``variant``: ids and labels of some buttons change), a session that ends.
+(``variant``: ids and labels of some buttons change), a session that ends, a page whose script hangs the tab
+(``frozen``).
 
 The OTP is "sent by SMS": the replica keeps it in ``otps`` for the test to type, like a seller reading their phone.
 """
@@ -75,6 +76,7 @@ class PortalReplica(StandIn):
         self.listings: dict[str, Listing] = {}
         self.orders: list[Order] = []
         self.variant = False
+        self.frozen: dict[str, int] = {}  # page file -> ms after loading when its script locks up the tab
         self.banner_next_submit: str | None = None
         self.submits = 0
         self._next = 1001
@@ -110,6 +112,10 @@ class PortalReplica(StandIn):
         if self.variant:
             for original, changed in self.variants.get(name, []):
                 text = text.replace(original, changed)
+        if name in self.frozen:
+            # A panel script stuck in a loop: the tab stops answering, as a hung page does in a real browser.
+            text = text.replace("</body>", f"<script>setTimeout(() => {{ for (;;) {{}} }}, {self.frozen[name]})"
+                                           "</script></body>")
         return Reply(200, text.encode(), {"Content-Type": "text/html; charset=utf-8"})
 
     def panel(self, name: str, **slots: str) -> Reply:
