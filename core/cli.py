@@ -63,6 +63,9 @@ def _config_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = cfg_sub.add_parser("unset", help="return a setting to its default")
     p.add_argument("key")
     p.set_defaults(handler=_config_unset)
+    from core.preferences.commands import add_secret_commands
+
+    add_secret_commands(cfg_sub)
 
 
 def _config_list(args: argparse.Namespace, app: Any) -> int:

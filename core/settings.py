@@ -18,6 +18,7 @@ SETTINGS_FILE = "settings.json"
 ENV_PREFIX = "SELLERDESK_"
 
 _TYPES: dict[str, type[Any]] = {"str": str, "int": int, "float": float, "bool": bool}
+_TYPE_WORDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "yes or no (true or false)"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class SettingSpec:
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    default_from: str | None = None  # "system_timezone": the default is this computer's, found at each read
 
     def coerce(self, raw: Any) -> Any:
         """Turn ``raw`` (a string from the CLI/env, or a typed value) into this setting's type, or refuse."""
@@ -45,18 +47,17 @@ class SettingSpec:
             else:
                 value = raw
         except ValueError:
-            raise ValidationError(
-                f"{self.key} must be a {self.type}, not {raw!r}.", field=self.key
-            ) from None
+            raise ValidationError(f"{self.key} must be {_TYPE_WORDS[self.type]}, not {raw!r}.",
+                                  field=self.key) from None
         if not isinstance(value, _TYPES[self.type]) or (self.type != "bool" and isinstance(value, bool)):
-            raise ValidationError(f"{self.key} must be a {self.type}, not {raw!r}.", field=self.key)
+            raise ValidationError(f"{self.key} must be {_TYPE_WORDS[self.type]}, not {raw!r}.", field=self.key)
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
             raise ValidationError(f"{self.key} must be one of {allowed}, not {raw!r}.", field=self.key)
         if self.minimum is not None and value < self.minimum:
-            raise ValidationError(f"{self.key} must be at least {self.minimum}, not {raw!r}.", field=self.key)
+            raise ValidationError(f"{self.key} must be at least {self.minimum:g}, not {raw!r}.", field=self.key)
         if self.maximum is not None and value > self.maximum:
-            raise ValidationError(f"{self.key} must be at most {self.maximum}, not {raw!r}.", field=self.key)
+            raise ValidationError(f"{self.key} must be at most {self.maximum:g}, not {raw!r}.", field=self.key)
         return value
 
     @property
@@ -101,6 +102,7 @@ def schema() -> dict[str, SettingSpec]:
             choices=tuple(choices) if choices is not None else None,
             minimum=entry.get("min"),
             maximum=entry.get("max"),
+            default_from=entry.get("default_from"),
         )
     return specs
 
@@ -147,6 +149,10 @@ class Settings:
                 return SettingValue(spec, spec.coerce(self._stored[key]), "file")
             except ValidationError:
                 pass  # a hand-edited bad value falls back to the default rather than breaking start-up
+        if spec.default_from == "system_timezone":
+            from core.preferences.zones import system_zone
+
+            return SettingValue(spec, system_zone(), "system")
         return SettingValue(spec, spec.default, "default")
 
     def get(self, key: str) -> Any:
@@ -155,7 +161,9 @@ class Settings:
 
     def set(self, key: str, raw: Any) -> Any:
         """Validate and store ``raw`` for ``key``; returns the stored typed value."""
-        value = self.spec(key).coerce(raw)
+        from core.preferences.checks import check
+
+        value = check(key, self.spec(key).coerce(raw))
         self._stored[key] = value
         self._save()
         return value

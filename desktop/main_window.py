@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Delete product", self.products.delete_selected, QKeySequence.StandardKey.Delete,
                      "delete")
         self._action(edit_menu, "&Find", self.find, QKeySequence.StandardKey.Find, "search")
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Settings…", lambda: self.show_settings(), "Ctrl+,")
 
         view_menu = menu.addMenu("&View")
         for number, name in enumerate(["Products", "Content", "Platforms", "Schedule", "Analytics"]):
@@ -262,6 +264,12 @@ class MainWindow(QMainWindow):
     def _post_again(self, product_id: int, platform: str) -> object:
         # Called on a worker thread; the Publisher is thread-safe and tells the Schedule tab what it made.
         return self.schedule.publisher.schedule([product_id], [platform], "now", repost=True)
+
+    def show_settings(self, group: str = "") -> None:
+        """Open Settings (at ``group``: General, Appearance, AI copy, Platforms, Sync or Advanced)."""
+        from desktop.settings.dialog import open_settings
+
+        self.settings_dialog = open_settings(self, group)
 
     def show_audit(self) -> None:
         """Open the audit log."""

@@ -14,18 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.errors import ValidationError
 from core.money import format_money
+from desktop.settings.editors import error_label
+from desktop.settings.timezone_box import TimeZoneBox
 
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी (Hindi)"), ("hinglish", "Hinglish")]
-REGIONS = [  # (label, locale, currency, time zone)
-    ("India", "en_IN", "INR", "Asia/Kolkata"),
-    ("United States", "en_US", "USD", "America/New_York"),
-    ("United Kingdom", "en_GB", "GBP", "Europe/London"),
-    ("European Union", "en_IE", "EUR", "Europe/Berlin"),
-    ("United Arab Emirates", "en_AE", "AED", "Asia/Dubai"),
-    ("Australia", "en_AU", "AUD", "Australia/Sydney"),
-    ("Canada", "en_CA", "CAD", "America/Toronto"),
-    ("Singapore", "en_SG", "SGD", "Asia/Singapore"),
+REGIONS = [  # (label, locale, currency); the time zone is the seller's own, not the region's
+    ("India", "en_IN", "INR"),
+    ("United States", "en_US", "USD"),
+    ("United Kingdom", "en_GB", "GBP"),
+    ("European Union", "en_IE", "EUR"),
+    ("United Arab Emirates", "en_AE", "AED"),
+    ("Australia", "en_AU", "AUD"),
+    ("Canada", "en_CA", "CAD"),
+    ("Singapore", "en_SG", "SGD"),
 ]
 
 
@@ -36,7 +39,7 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.app = app
         self.setWindowTitle("Welcome to SellerDesk")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         heading = QLabel("Welcome to SellerDesk")
         heading.setProperty("role", "heading")
         intro = QLabel("Photograph a product once; SellerDesk writes its listings for every place you sell. "
@@ -46,8 +49,10 @@ class WelcomeDialog(QDialog):
         for code, label in LANGUAGES:
             self.language.addItem(label, code)
         self.region = QComboBox()
-        for label, locale, currency, _zone in REGIONS:
+        for label, locale, currency in REGIONS:
             self.region.addItem(f"{label} — {format_money('123456', currency, locale)}", (locale, currency))
+        # This computer's zone to start with; any city can be chosen (a region spans several zones).
+        self.zone = TimeZoneBox(app.settings.get("general.timezone"))
         self.key = QLineEdit(placeholderText="optional: paste a Gemini API key for AI-written copy")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         note = QLabel("Without a key SellerDesk writes copy offline from your product's facts. The key is kept in "
@@ -57,6 +62,7 @@ class WelcomeDialog(QDialog):
         form = QFormLayout()
         form.addRow("Language", self.language)
         form.addRow("Where you sell", self.region)
+        form.addRow("Your time zone", self.zone)
         form.addRow("Gemini key", self.key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
@@ -68,19 +74,31 @@ class WelcomeDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(note)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        """Store the choices; the key goes to the keychain only."""
+        """Store the choices; the key goes to the keychain only. A wrong entry is said in red, and nothing is kept."""
+        from core.content.drafts import GEMINI_KEY
+        from core.preferences.secrets import clean_secret
+        from core.preferences.zones import check_zone
+
+        try:
+            zone = check_zone(self.zone.zone())
+            key = clean_secret(GEMINI_KEY, self.key.text()) if self.key.text().strip() else ""
+        except ValidationError as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return
         settings = self.app.settings
         settings.set("general.language", self.language.currentData())
         locale, currency = self.region.currentData()
         settings.set("general.locale", locale)
         settings.set("general.currency", currency)
-        settings.set("general.timezone", REGIONS[self.region.currentIndex()][3])
-        if self.key.text().strip():
-            from core.content.drafts import GEMINI_KEY
-
-            self.app.secrets.set(GEMINI_KEY, self.key.text().strip())
+        if zone != settings.get("general.timezone") or settings.resolve("general.timezone").source != "system":
+            settings.set("general.timezone", zone)  # the computer's own zone stays unset: it follows the computer
+        if key:
+            self.app.secrets.set(GEMINI_KEY, key)
         settings.set("general.first_run_done", True)
         super().accept()

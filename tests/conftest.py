@@ -27,6 +27,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     for name in list(os.environ):
         if name.startswith("SELLERDESK_") and name != "SELLERDESK_DATA_DIR":
             monkeypatch.delenv(name)
+    # general.timezone defaults to this computer's zone: tests run as a seller in India, whatever the machine says.
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     yield data_dir

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
+from core.preferences.layout import where
 
 # Ten years: more than any comparison a seller makes, and a typed year 20226 fails fast instead of summing forever.
 MAX_DAYS = 3660
@@ -55,7 +56,7 @@ def zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
             f"{name!r} is not a time zone.", field="general.timezone",
-            hint="Set one like Asia/Kolkata: sellerdesk config set general.timezone Asia/Kolkata",
+            hint="Choose your city. " + where("general.timezone", "Asia/Kolkata"),
         ) from None
 
 

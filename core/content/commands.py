@@ -8,6 +8,7 @@ from typing import Any
 
 from core.cli import json_parent, print_json
 from core.errors import ValidationError
+from core.preferences.layout import place_of
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,7 +128,8 @@ def _set_key(args: argparse.Namespace, app: Any) -> int:
     key = sys.stdin.readline().strip()
     if not key:
         raise ValidationError("No key was given on standard input.",
-                              hint="Run: echo YOUR_KEY | sellerdesk content set-key")
+                              hint="Run: echo YOUR_KEY | sellerdesk content set-key. In the window: "
+                                   + place_of(GEMINI_KEY).path)
     app.secrets.set(GEMINI_KEY, key)
     print(f"The Gemini key is stored in {app.secrets.location}.")
     return 0

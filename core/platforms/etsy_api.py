@@ -20,6 +20,7 @@ from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
 from core.platforms.http import ApiClient
 from core.platforms.ratelimit import EtsyQuota, TokenBucket, retry_after_seconds
 from core.platforms.tokens import TokenManager, TokenSet
+from core.preferences.layout import where
 
 NAME = "etsy"
 # Fields Etsy may name when it refuses a listing; the first one its message mentions is the one reported.
@@ -102,11 +103,12 @@ class EtsyApi:
         keystring = self._settings.get("platforms.etsy.client_id")
         if not keystring:
             raise PlatformError(NAME, "no Etsy app keystring is set",
-                                hint="Run: sellerdesk config set platforms.etsy.client_id YOUR_KEYSTRING")
+                                hint=where("platforms.etsy.client_id", "YOUR_KEYSTRING"))
         secret = self._context.secrets.get(self.secret_name)
         if not secret:
             raise PlatformError(NAME, "the Etsy app's shared secret is not in the keychain",
-                                hint="Connect Etsy again and enter the shared secret when asked.")
+                                hint="Connect Etsy again and enter the shared secret when asked. "
+                                     + where("etsy:shared_secret"))
         # Kept for the session: reading the keychain (and auditing it) on every request would be noise.
         self._api_key = f"{keystring}:{secret}"
         return self._api_key

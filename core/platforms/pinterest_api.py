@@ -17,6 +17,7 @@ from core.platforms.http import ApiClient
 from core.platforms.ratelimit import TokenBucket, retry_after_seconds
 from core.platforms.social_signin import OwnApp
 from core.platforms.tokens import TokenManager, TokenSet
+from core.preferences.layout import where
 
 NAME = "pinterest"
 TRIAL_ONLY = 29  # platform-facts.md: production answers code 29 to apps with trial access
@@ -59,8 +60,8 @@ def read_pinterest_error(response: httpx.Response, product: str | None) -> Platf
     if code == TRIAL_ONLY:
         return PlatformError(NAME, f"this Pinterest app has trial access, which works only with Pinterest's sandbox "
                              f"[{detail}]", product=product,
-                             hint="Run: sellerdesk config set platforms.pinterest.sandbox true (sandbox pins are "
-                                  "seen only by you), or apply for Standard access for the app.")
+                             hint="Use the sandbox (its pins are seen only by you), or apply for Standard access "
+                                  "for the app. " + where("platforms.pinterest.sandbox", "true"))
     if status == 403:
         return PlatformError(NAME, f"SellerDesk is not allowed to do this [{detail}]", product=product,
                              hint="Reconnect Pinterest in the Platforms tab and allow access to boards and pins.")

@@ -13,6 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
+from core.preferences.layout import where
 
 Ambiguity = Literal["earlier", "later", "refuse"]
 DEFAULT_ZONE = "Asia/Kolkata"
@@ -24,8 +25,7 @@ def seller_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"{name!r} is not a time zone SellerDesk knows.", field="general.timezone",
-                              hint="Use an IANA name such as Asia/Kolkata, Europe/London or America/New_York: "
-                                   "sellerdesk config set general.timezone Asia/Kolkata") from None
+                              hint="Choose your city. " + where("general.timezone", "Asia/Kolkata")) from None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
+from core.preferences.layout import where
 from core.sync import state
 from core.sync.errors import SIGN_IN_HINT, SyncError, translated
 from core.sync.outbox import forget_service_state, seed
@@ -75,7 +76,7 @@ class SyncAccount:
         url = self.server_url
         if not url:
             raise ValidationError("No sync service address is set.", field="sync.server_url",
-                                  hint="Enter it in the sign-in window, or: sellerdesk config set sync.server_url URL")
+                                  hint="Enter it in the sign-in window. " + where("sync.server_url", "URL"))
         if not email or not password:
             raise ValidationError("Enter your email and password.", field="email")
         device = state.device_id(self.app.db)

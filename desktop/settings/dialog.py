@@ -1,0 +1,262 @@
+"""The Settings window: groups on the left, their settings and secrets on the right, checked before anything is kept.
+
+Nothing is stored until every changed field passes its check, so a window with one bad value keeps none of the
+changes and says which field is wrong, in words. Most settings are read where they are used and take effect at
+once; the theme is applied on saving; the language of the window changes at the next start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.errors import SellerDeskError, ValidationError
+from core.preferences.checks import check
+from core.preferences.layout import GROUPS, HIDDEN, SECRETS, place_of
+from core.preferences.secrets import clean_secret, forget_secret, stored_secrets
+from core.settings import schema
+from desktop.settings.editors import SecretEditor, SettingEditor
+from desktop.tasks import TaskRunner
+
+RESTART_KEYS = frozenset({"general.language", "logging.level"})
+
+
+class SettingsDialog(QDialog):
+    """Every setting and secret, grouped; Save keeps them all or none."""
+
+    applied = Signal(list)  # the keys whose values changed
+    message = Signal(str)
+
+    def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.setWindowTitle("Settings")
+        self.resize(860, 600)
+        self.groups = QListWidget()
+        self.groups.setFixedWidth(150)
+        self.groups.setStyleSheet("QListWidget::item { padding: 6px 8px; }")
+        self.pages = QStackedWidget()
+        self.editors: dict[str, SettingEditor] = {}
+        self.secrets: dict[str, SecretEditor] = {}
+        self._build_pages()
+        self.groups.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.groups.setCurrentRow(0)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setProperty("role", "error")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Apply
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setProperty("primary", True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(self._save_and_close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(lambda: self.apply())
+        self.buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addWidget(self.groups)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+        self._check_secrets()
+
+    # -- building ----------------------------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        sections: dict[str, dict[str, QFormLayout]] = {group: {} for group in GROUPS}
+        boxes: dict[str, QVBoxLayout] = {}
+        for group in GROUPS:
+            page = QWidget()
+            column = QVBoxLayout(page)
+            column.setSpacing(12)
+            boxes[group] = column
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.pages.addWidget(scroll)
+            self.groups.addItem(group)
+
+        def form(group: str, section: str) -> QFormLayout:
+            if section not in sections[group]:
+                layout = QFormLayout()
+                layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+                if section:
+                    box = QGroupBox(section)
+                    box.setLayout(layout)
+                    boxes[group].addWidget(box)
+                else:
+                    boxes[group].addLayout(layout)
+                sections[group][section] = layout
+            return sections[group][section]
+
+        from core.preferences.layout import SETTINGS
+
+        keys = list(SETTINGS) + sorted(k for k in schema() if k not in SETTINGS and k not in HIDDEN)
+        secrets = {field.place: field for field in SECRETS}
+        for key in keys:
+            place = place_of(key)
+            editor = SettingEditor(self.app.settings.resolve(key), place)
+            editor.edited.connect(lambda e=editor: e.show_error(""))
+            self.editors[key] = editor
+            form(place.group, place.section).addRow("" if isinstance(editor.field, QCheckBox) else place.label,
+                                                    editor)
+            for secret_place, field in list(secrets.items()):  # a section's secrets follow its first setting
+                if (secret_place.group, secret_place.section) == (place.group, place.section):
+                    self._add_secret(form(place.group, place.section), field)
+                    del secrets[secret_place]
+        for field in secrets.values():
+            self._add_secret(form(field.place.group, field.place.section), field)
+        for column in boxes.values():
+            column.addStretch(1)
+
+    def _add_secret(self, layout: QFormLayout, field: Any) -> None:
+        editor = SecretEditor(field)
+        editor.edited.connect(lambda e=editor: e.show_error(""))
+        editor.removeRequested.connect(self.remove_secret)
+        self.secrets[field.name] = editor
+        layout.addRow(field.place.label, editor)
+
+    def _check_secrets(self) -> None:
+        def done(result: tuple[dict[str, bool], str]) -> None:
+            stored, where = result
+            for name, editor in self.secrets.items():
+                editor.set_stored(stored.get(name, False), where)
+
+        self.tasks.start("Checking stored keys", lambda _h: (stored_secrets(self.app.secrets), _where(self.app)),
+                         on_success=done, on_failure=self._failed)
+
+    # -- acting ------------------------------------------------------------------------------------------
+    def show_group(self, group: str) -> None:
+        """Open the page of ``group`` (General, Appearance, AI copy, Platforms, Sync, Advanced)."""
+        self.groups.setCurrentRow(GROUPS.index(group))
+
+    def apply(self) -> bool:
+        """Check every changed field; keep them all if each is right, else none, showing what is wrong."""
+        values: dict[str, Any] = {}
+        new_secrets: dict[str, str] = {}
+        first_bad: SettingEditor | SecretEditor | None = None
+        for key, editor in self.editors.items():
+            if not editor.changed():
+                continue
+            try:
+                values[key] = check(key, self.app.settings.spec(key).coerce(editor.raw()))
+            except ValidationError as exc:
+                editor.show_error(_plain(exc, editor.place.label))
+                first_bad = first_bad or editor
+        for name, secret in self.secrets.items():
+            if not secret.changed():
+                continue
+            try:
+                new_secrets[name] = clean_secret(name, secret.raw())
+            except ValidationError as exc:
+                secret.show_error(str(exc))
+                first_bad = first_bad or secret
+        if first_bad is not None:
+            self.show_group(first_bad.place.group)
+            first_bad.field.setFocus()
+            self.note.setText("Nothing was saved: correct the field marked in red first.")
+            return False
+        self.note.setText("")
+        for key, value in values.items():
+            self.app.settings.set(key, value)
+            self.editors[key].saved()
+        if new_secrets:
+            self._store_secrets(new_secrets)
+        if values:
+            self.applied.emit(sorted(values))
+            restart = RESTART_KEYS & set(values)
+            self.message.emit("Settings saved." + (" The new language is used from the next start." if
+                                                   "general.language" in restart else ""))
+        return True
+
+    def _store_secrets(self, values: dict[str, str]) -> None:
+        def work(_handle: object) -> str:
+            for name, value in values.items():
+                self.app.secrets.set(name, value)
+            return _where(self.app)
+
+        def done(where: str) -> None:
+            for name in values:
+                if name in self.secrets:  # the window may be gone; its editors with it
+                    self.secrets[name].set_stored(True, where)
+            labels = ", ".join(place_of(name).label for name in values)
+            self.message.emit(f"{labels}: stored in {where}.")
+
+        self.tasks.start("Storing keys", work, on_success=done, on_failure=self._failed, writes=True)
+
+    def remove_secret(self, name: str) -> None:
+        """Forget a stored secret, after asking."""
+        label = place_of(name).label
+        answer = QMessageBox.question(self, "Remove", f"Remove the stored {label}? Whatever uses it stops working "
+                                                      "until you enter it again.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(_result: object) -> None:
+            if name in self.secrets:
+                self.secrets[name].set_stored(False)
+            self.message.emit(f"{label} removed.")
+
+        self.tasks.start("Removing a key", lambda _h: forget_secret(self.app.secrets, name), on_success=done,
+                         on_failure=self._failed, writes=True)
+
+    def _save_and_close(self) -> None:
+        if self.apply():
+            self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        text = str(exc) if isinstance(exc, SellerDeskError) else (
+            f"The keychain could not be reached ({type(exc).__name__}). The details are in {self.app.logs_dir}.")
+        self.note.setText(text)
+
+
+def _where(app: App) -> str:
+    return "your keychain" if app.secrets.backend == "keychain" else "SellerDesk's encrypted secrets file"
+
+
+def _plain(exc: ValidationError, label: str) -> str:
+    """A type error from the schema names the key; the window names the field instead."""
+    text = str(exc)
+    if exc.field and text.startswith(exc.field):
+        return label + text[len(exc.field):]
+    return text
+
+
+def open_settings(window: Any, group: str = "") -> SettingsDialog:
+    """Show the Settings window over the main ``window`` (at ``group``); saved changes take effect at once."""
+    dialog = SettingsDialog(window.app, window.tasks, window)
+    dialog.message.connect(window.show_message)
+
+    def applied(keys: list[str]) -> None:
+        if "general.theme" in keys:
+            from PySide6.QtWidgets import QApplication
+
+            from desktop.theme import apply_theme
+
+            instance = QApplication.instance()
+            if isinstance(instance, QApplication):
+                apply_theme(instance, window.app.settings.get("general.theme"))
+
+    dialog.applied.connect(applied)
+    if group:
+        dialog.show_group(group)
+    dialog.open()
+    return dialog
