@@ -142,6 +142,8 @@ class PreferenceField:
     choices: tuple[Choice, ...]
     required: bool = True
     help: str = ""
+    #: several values may be picked (stored as a list)
+    multiple: bool = False
 
 
 @dataclass
@@ -232,6 +234,9 @@ class Platform(ABC):
     def disconnect(self) -> None:
         """Forget the stored credentials."""
         self.context.secrets.delete_many(self.secret_names)
+
+    def ready_to_connect(self) -> None:  # noqa: B027 (optional hook: most platforms need nothing set first)
+        """Raise a PlatformError naming what must be set (e.g. a store address) before connecting can start."""
 
     def close(self) -> None:  # noqa: B027 (optional hook: browser platforms may hold nothing to release)
         """Release network connections."""

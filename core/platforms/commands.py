@@ -14,6 +14,7 @@ from core.db.types import utcnow
 from core.errors import ValidationError
 from core.platforms import service
 from core.platforms.base import ConnectOptions, Platform
+from core.platforms.connect_form import apply_connect_form, connect_form, normalise_shop
 from core.platforms.connections import list_statuses
 from core.platforms.specs import get_spec
 
@@ -28,8 +29,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = psub.add_parser("connect", parents=[json_parent()], help="connect a platform (browser sign-in or token)")
     p.add_argument("name")
-    p.add_argument("--token-stdin", action="store_true", help="read the access token from stdin (Shopify)")
-    p.add_argument("--secret-stdin", action="store_true", help="read the app's shared secret from stdin (Etsy)")
+    p.add_argument("--shop", metavar="DOMAIN", help="the store address, e.g. mystore.myshopify.com (Shopify)")
+    p.add_argument("--client-id", metavar="ID",
+                   help="your app's id: Etsy keystring, Shopify Dev Dashboard client ID, or your own "
+                        "Facebook/Instagram/Pinterest app id")
+    p.add_argument("--token-stdin", action="store_true",
+                   help="read an older Shopify custom app's Admin API token (shpat_…) from stdin")
+    p.add_argument("--secret-stdin", action="store_true",
+                   help="read the app's secret from stdin (Etsy shared secret, Shopify client secret, …), "
+                        "replacing a stored one")
     p.add_argument("--no-browser", action="store_true", help="print the sign-in address instead of opening it")
     p.set_defaults(handler=_connect)
 
@@ -100,18 +108,43 @@ def _connect(args: argparse.Namespace, app: Any) -> int:
         minutes = round(float(app.settings.get("browser.sign_in_timeout_seconds")) / 60)
         sys.stderr.write(f"Sign in to {spec.display_name} in the browser window SellerDesk opens "
                          f"(SellerDesk waits up to {minutes} minutes, and never sees your OTP).\n")
+    options = apply_connect_form(app, args.name, _typed_values(args, app), options)
     with _open(app, args.name) as platform:
-        secret = service.secret_to_ask(app, args.name, again=args.secret_stdin)
-        if secret is not None:
-            options.app_secret = _read_secret(args.secret_stdin, secret["label"])
-        if spec.connect == "token":
-            options.token = _read_secret(args.token_stdin, spec.auth.get("token_label", "Access token"))
+        platform.ready_to_connect()
         status = service.connect_platform(app, args.name, options, target=platform)
     if app.json:
         print_json(status.to_json())
     else:
         print(f"{status.display_name}: {status.summary}")
     return 0
+
+
+def _typed_values(args: argparse.Namespace, app: Any) -> dict[str, str]:
+    """The connect form's answers from the flags, asking on the terminal only for what is still missing."""
+    form = connect_form(app, args.name)
+    fields = {f.key: f for f in form.fields} if form is not None else {}
+    values: dict[str, str] = {}
+    if args.shop is not None or args.client_id is not None:
+        unknown = [flag for flag, key, given in (("--shop", "shop", args.shop), ("--client-id", "client_id",
+                                                                                args.client_id))
+                   if given is not None and key not in fields]
+        if unknown:
+            raise ValidationError(f"{get_spec(args.name).display_name} has no {unknown[0][2:]} to set.",
+                                  field=unknown[0][2:])
+        values.update({k: v for k, v in (("shop", args.shop), ("client_id", args.client_id)) if v is not None})
+    if "shop" in values:
+        values["shop"] = normalise_shop(values["shop"])
+    if "shop" in fields and not (values.get("shop") or fields["shop"].value):
+        raise ValidationError("No store address is set.", field="shop",
+                              hint="Run: sellerdesk platforms connect shopify --shop mystore.myshopify.com")
+    if "token" in fields and (args.token_stdin or not (values.get("client_id") or fields["client_id"].value)):
+        values["token"] = _read_secret(args.token_stdin, fields["token"].label.removeprefix("Or: "))
+        return values
+    secret = fields.get("app_secret")
+    client_id = values.get("client_id", fields["client_id"].value if "client_id" in fields else "")
+    if secret is not None and client_id and (args.secret_stdin or not secret.stored):
+        values["app_secret"] = _read_secret(args.secret_stdin, secret.label)
+    return values
 
 
 def _test(args: argparse.Namespace, app: Any) -> int:

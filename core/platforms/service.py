@@ -50,24 +50,6 @@ def _audit(app: App, kind: str, subject: str, detail: dict[str, Any] | None = No
         session.add(AuditEvent(kind=kind, subject=subject, detail=detail or {}))
 
 
-def secret_to_ask(app: App, name: str, *, again: bool = False) -> dict[str, str] | None:
-    """The app secret the seller must type before connecting ``name`` (``{"name", "label"}``), or None.
-
-    Etsy needs its shared secret; Facebook/Instagram/Pinterest need one only when the seller uses their own app
-    (a client id is set) instead of the sync service's broker. ``again`` asks even if one is stored.
-    """
-    from core.platforms.specs import get_spec
-
-    auth = get_spec(name).auth
-    wanted = auth.get("app_secret")
-    own = auth.get("own_app")
-    if wanted is None and own and app.settings.get(f"platforms.{name}.client_id"):
-        wanted = {"name": own["secret"], "label": own["label"]}
-    if wanted is None or (not again and app.secrets.get(wanted["name"])):
-        return None
-    return {"name": wanted["name"], "label": wanted["label"]}
-
-
 def connect_platform(app: App, name: str, options: ConnectOptions, *, target: Platform | None = None,
                      ) -> PlatformStatus:
     """Connect ``name`` (browser sign-in or pasted token, as the platform needs) and record who it is."""

@@ -1,4 +1,5 @@
-"""Shopify (Admin GraphQL): the store owner's pasted Admin API token, productSet with staged image uploads,
+"""Shopify (Admin GraphQL): a Dev Dashboard app's client-credentials token (or a legacy pasted token), productSet
+with staged image uploads, publishablePublish to the Online Store (and any other sales channel the seller picks),
 inventorySetQuantities for stock, and the orders query for sales.
 
 The product carries SellerDesk's idempotency key in a metafield (sellerdesk.idempotency_key), so a product
@@ -35,13 +36,23 @@ from core.platforms.shopify_api import (
     ORDERS,
     PRODUCT_SET,
     PRODUCT_STATUS,
+    PUBLICATIONS,
+    PUBLISH,
     SHOP,
     STAGED_UPLOADS,
     ShopifyGraphQL,
     raise_user_errors,
 )
+from core.platforms.shopify_auth import (
+    ACCESS_SCOPES,
+    CLIENT_ID_SETTING,
+    ShopifyAuth,
+    missing_scopes,
+    scopes_hint,
+    secret_name,
+)
+from core.platforms.tokens import TokenSet
 
-TOKEN = "shopify:access_token"  # noqa: S105 (a secret's name in the keychain, not a secret)
 _STATES: dict[str, ListingState] = {"ACTIVE": "active", "DRAFT": "inactive", "ARCHIVED": "inactive"}
 
 
@@ -56,48 +67,68 @@ def _html(request: ListingRequest) -> str:
 class ShopifyPlatform(Platform):
     """A Shopify store through the Admin GraphQL API."""
 
-    secret_names = (TOKEN,)
+    secret_names = ShopifyAuth.secret_names()
 
     def __init__(self, context: PlatformContext) -> None:
         super().__init__(context)
-        self._token: str | None = None
-        self._api = ShopifyGraphQL(context, self._access_token)
+        self._api = ShopifyGraphQL(context)
+        self._auth: ShopifyAuth = self._api.auth
 
     def close(self) -> None:
         """Close the HTTP session."""
         self._api.close()
 
-    def _access_token(self) -> str:
-        if self._token is None:
-            self._token = self.context.secrets.get(TOKEN)
-        if not self._token:
-            raise AuthExpired.not_connected(NAME)
-        return self._token
-
     # --- connection ---
 
-    def connect(self, options: ConnectOptions) -> AccountInfo:
-        """Check the pasted Admin API token against the store, then keep it in the keychain."""
+    def ready_to_connect(self) -> None:
+        """Refuse at once when no store address is set (before any secret is asked for)."""
         if not self._api.shop_domain:
             raise PlatformError(NAME, "no store address is set",
-                                hint="Run: sellerdesk config set platforms.shopify.shop_domain mystore.myshopify.com")
+                                hint="Enter it in the Connect dialog, or run: sellerdesk platforms connect shopify "
+                                     "--shop mystore.myshopify.com")
+
+    def connect(self, options: ConnectOptions) -> AccountInfo:
+        """Sign in with a pasted legacy token, else with the Dev Dashboard app's client id and secret; check the
+        store grants every scope SellerDesk needs; only then keep the credentials in the keychain."""
+        self.ready_to_connect()
         token = (options.token or "").strip()
-        if not token:
-            raise PlatformError(NAME, "no Admin API token was given",
-                                hint="In Shopify admin open Settings → Apps → Develop apps, install your app and "
-                                     "copy its Admin API access token (it starts with shpat_).")
-        self._token = token
+        secret = (options.app_secret or "").strip()
+        if token:
+            tokens = TokenSet(token, None, None)
+            refused = AuthExpired(NAME, "the store did not accept that Admin API token",
+                                  hint="Copy the token again from the store app and paste it whole.")
+        else:
+            client_id = str(self.context.settings.get(CLIENT_ID_SETTING) or "").strip()
+            secret = secret or (self.context.secrets.get(secret_name(self.context)) or "")
+            if not client_id or not secret:
+                raise PlatformError(NAME, "no Dev Dashboard app client ID and secret (or Admin API token) were given",
+                                    hint="In the Shopify Dev Dashboard create an app, give it the scopes SellerDesk "
+                                         "needs, install it on your store, and copy the Client ID and Secret from "
+                                         "its Settings page.")
+            tokens = self._auth.client_credentials(client_id, secret)
+            refused = AuthExpired(NAME, "the store refused the token it had just issued")
+        self._auth.tokens.use(tokens)
         try:
             info = self.check_connection()
         except AuthExpired:
-            self._token = None
-            raise AuthExpired(NAME, "the store did not accept that Admin API token",
-                              hint="Copy the token again from the store app and paste it whole.") from None
-        self.context.secrets.set(TOKEN, token)
+            self._auth.tokens.forget()
+            raise refused from None
+        except PlatformError:
+            self._auth.tokens.forget()
+            raise
+        if not token:
+            self.context.secrets.set(secret_name(self.context), secret)
+        self._auth.tokens.store(tokens)
         return info
 
     def check_connection(self) -> AccountInfo:
-        """Ask the store for its name, currency and locations."""
+        """Ask the store for its name, currency and locations, and check the app has every scope needed."""
+        granted = {str(s["handle"]) for s in
+                   self._api.execute(ACCESS_SCOPES)["currentAppInstallation"]["accessScopes"]}
+        missing = missing_scopes(granted, list(self.context.spec.auth["required_scopes"]))
+        if missing:
+            raise PlatformError(NAME, f"the store app lacks the {', '.join(missing)} permission"
+                                f"{'s' if len(missing) > 1 else ''}", hint=scopes_hint(self.context, missing))
         data = self._api.execute(SHOP)
         shop = data["shop"]
         locations = data.get("locations", {}).get("nodes", [])
@@ -108,10 +139,37 @@ class ShopifyPlatform(Platform):
                            preferences=prefs)
 
     def preference_fields(self) -> list[PreferenceField]:
-        """The location whose stock SellerDesk sets."""
+        """The location whose stock SellerDesk sets, and the sales channels products go to besides the Online
+        Store."""
         locations = self._api.execute(SHOP).get("locations", {}).get("nodes", [])
+        online = self._online_store_title()
+        channels = [c for c in self._channels() if c.label != online]
         return [PreferenceField("location_id", "Stock location",
-                                tuple(Choice(str(loc["id"]), str(loc.get("name", ""))) for loc in locations))]
+                                tuple(Choice(str(loc["id"]), str(loc.get("name", ""))) for loc in locations)),
+                PreferenceField("publication_ids", "Also sell on", tuple(channels), required=False, multiple=True,
+                                help=f"Products always go to the {online}; tick other sales channels to publish "
+                                     "them there too.")]
+
+    def _online_store_title(self) -> str:
+        return str(self.context.spec.extra["publishing"]["online_store"])
+
+    def _channels(self) -> list[Choice]:
+        nodes = self._api.execute(PUBLICATIONS)["publications"]["nodes"]
+        return [Choice(str(n["id"]), str((n.get("catalog") or {}).get("title") or n["id"])) for n in nodes]
+
+    def _publish_to_channels(self, product_id: str, prefs: dict[str, Any], product: str) -> None:
+        """Publish to the Online Store and the channels the seller picked; without it buyers never see it."""
+        channels = self._channels()
+        online = [c.value for c in channels if c.label == self._online_store_title()]
+        if not online:
+            raise PlatformError(NAME, f"the store has no {self._online_store_title()} sales channel",
+                                product=product,
+                                hint="Add the Online Store sales channel in Shopify admin, then publish again.")
+        known = {c.value for c in channels}
+        picked = [p for p in prefs.get("publication_ids") or [] if p in known and p not in online]
+        result = self._api.execute(PUBLISH, {"id": product_id, "input": [
+            {"publicationId": p} for p in online + picked]}, product=product)["publishablePublish"]
+        raise_user_errors(result.get("userErrors") or [], product)
 
     # --- listings ---
 
@@ -211,7 +269,15 @@ class ShopifyPlatform(Platform):
         else:
             result, item = self._save(request, {"id": existing.remote_id}, None)
         self._set_stock(item, request.quantity, str(prefs["location_id"]), request.product_label)
-        return result
+        # Publishing again is harmless, and brings back a product someone took off a channel by hand.
+        self._publish_to_channels(result.remote_id, prefs, request.product_label)
+        return self._read_back(result.remote_id, request.product_label) or result
+
+    def _read_back(self, remote_id: str, product: str) -> ListingResult | None:
+        # The product's own view after publishing: its store address exists only now.
+        numeric = remote_id.rsplit("/", 1)[-1]
+        nodes = self._api.execute(FIND_PRODUCTS, {"query": f"id:{numeric}"}, product=product)["products"]["nodes"]
+        return self._result(nodes[0]) if nodes else None
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Bring the product's copy, price, SKU and stock in line with ``request`` (photos stay as they are)."""

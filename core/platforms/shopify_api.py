@@ -7,13 +7,13 @@ bucket cannot pay for. A THROTTLED answer means nothing was run, so even a mutat
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from core.platforms.base import PlatformContext
 from core.platforms.errors import ContentRejected, PlatformError, RateLimited
 from core.platforms.http import ApiClient
 from core.platforms.ratelimit import ThrottleStatus, TokenBucket, requested_cost
+from core.platforms.shopify_auth import ACCESS_SCOPES, ShopifyAuth, read_grant_error, scopes_hint
 
 NAME = "shopify"
 
@@ -79,24 +79,21 @@ ORDERS = """query SellerDeskOrders($query: String!, $after: String) {
   }
 }"""
 
+# Sales channels: Publication.name is deprecated, the channel's name is its catalog's title.
+PUBLICATIONS = """query SellerDeskPublications {
+  publications(first: 50) { nodes { id catalog { title } } }
+}"""
+
+# A product is seen by buyers only once published to a sales channel's publication (write_publications).
+PUBLISH = """mutation SellerDeskPublish($id: ID!, $input: [PublicationInput!]!) {
+  publishablePublish(id: $id, input: $input) {
+    userErrors { field message }
+  }
+}"""
+
 # First guesses at each document's cost (Shopify reports the real one; these only pace the first call).
 COSTS = {SHOP: 3.0, STAGED_UPLOADS: 10.0, PRODUCT_SET: 10.0, INVENTORY_SET: 10.0, PRODUCT_STATUS: 10.0,
-         FIND_PRODUCTS: 25.0, ORDERS: 350.0}
-
-
-class ShopifyAuth:
-    """The ``X-Shopify-Access-Token`` header. A pasted token cannot be refreshed: a refusal means reconnect."""
-
-    def __init__(self, token: Callable[[], str]) -> None:
-        self._token = token
-
-    def headers(self) -> dict[str, str]:
-        """The Admin API token header."""
-        return {"X-Shopify-Access-Token": self._token()}
-
-    def refresh(self) -> bool:
-        """Nothing to renew: the owner pastes a new token when the old one is revoked."""
-        return False
+         FIND_PRODUCTS: 25.0, ORDERS: 350.0, PUBLICATIONS: 52.0, PUBLISH: 10.0, ACCESS_SCOPES: 2.0}
 
 
 # Shopify's input names that sellers know by another name.
@@ -120,21 +117,24 @@ def raise_user_errors(errors: list[dict[str, Any]], product: str | None) -> None
 class ShopifyGraphQL:
     """One shop's Admin GraphQL endpoint with Shopify's cost bucket mirrored on this side."""
 
-    def __init__(self, context: PlatformContext, token: Callable[[], str]) -> None:
+    def __init__(self, context: PlatformContext) -> None:
         self._context = context
         settings = context.settings
         limits = context.spec.rate_limits
         self.shop_domain = settings.get("platforms.shopify.shop_domain").strip().removeprefix("https://").rstrip("/")
         base = settings.get("platforms.shopify.api_base").replace("{shop}", self.shop_domain).rstrip("/")
         self.url = f"{base}/{settings.get('platforms.shopify.api_version')}/graphql.json"
+        self.auth = ShopifyAuth(context, settings.get("platforms.shopify.token_url").replace("{shop}",
+                                                                                          self.shop_domain))
         clock, sleep = context.http.clock, context.http.sleep
         self.cost_bucket = TokenBucket(limits.cost_restore_rate or 100.0, limits.cost_bucket or 1000.0,
                                        clock=clock, sleep=sleep)
         self.client = ApiClient(
             NAME, base, options=context.http,
             limiter=TokenBucket(limits.requests_per_second, limits.burst, clock=clock, sleep=sleep),
-            auth=ShopifyAuth(token),
+            auth=self.auth, read_error=read_grant_error(NAME),
         )
+        self.auth.client = self.client
 
     def close(self) -> None:
         """Close the HTTP session."""
@@ -169,14 +169,14 @@ class ShopifyGraphQL:
             attempt += 1
             # The next acquire() sleeps until the mirrored bucket holds ``cost`` points again.
 
-    @staticmethod
-    def _graphql_error(errors: list[dict[str, Any]], product: str | None) -> PlatformError:
+    def _graphql_error(self, errors: list[dict[str, Any]], product: str | None) -> PlatformError:
         codes = {(e.get("extensions") or {}).get("code") for e in errors}
         text = "; ".join(str(e.get("message", "")) for e in errors)[:300]
         if "ACCESS_DENIED" in codes:
-            return PlatformError(NAME, f"the Admin API token lacks a permission ({text})", product=product,
-                                 hint="Give the store app the write_products, write_inventory, read_locations and "
-                                      "read_orders scopes, then paste its new token.")
+            required = list(self._context.spec.auth["required_scopes"])
+            named = [scope for scope in required if scope in text] or required
+            return PlatformError(NAME, f"the store app lacks a permission ({text})", product=product,
+                                 hint=scopes_hint(self._context, named))
         return PlatformError(NAME, f"refused the request ({text})", product=product)
 
     def upload(self, url: str, parameters: list[dict[str, str]], filename: str, data: bytes, mime: str,

@@ -81,8 +81,11 @@ class TokenManager:
     """
 
     def __init__(self, platform: str, secrets: SecretStore, refresher: Refresher, *, margin: float,
-                 now: Callable[[], datetime], on_refreshed: Callable[[TokenSet], None] | None = None) -> None:
+                 now: Callable[[], datetime], on_refreshed: Callable[[TokenSet], None] | None = None,
+                 needs_refresh_token: bool = True) -> None:
         self.platform = platform
+        # False where new tokens come from the app's own credentials (Shopify's client credentials grant).
+        self._needs_refresh_token = needs_refresh_token
         self._secrets = secrets
         self._refresher = refresher
         self._margin = margin
@@ -111,16 +114,24 @@ class TokenManager:
         self._secrets.set_many(tokens.to_secrets(self.platform))
         self._tokens = tokens
 
+    def use(self, tokens: TokenSet) -> None:
+        """Try ``tokens`` without storing them (while connecting, before the platform has accepted them)."""
+        self._tokens = tokens
+
+    def forget(self) -> None:
+        """Drop tokens held in memory only (read from the keychain again on next use)."""
+        self._tokens = None
+
     def refresh(self, stale: TokenSet | None = None) -> TokenSet:
         """Swap the refresh token for new tokens, unless another thread already did since ``stale`` was read."""
         with self._lock:
             tokens = self.current()
             if stale is not None and tokens.access_token != stale.access_token:
                 return tokens
-            if not tokens.refresh_token:
+            if not tokens.refresh_token and self._needs_refresh_token:
                 raise AuthExpired(self.platform, "the sign-in ran out and cannot be renewed")
             log.info("%s: refreshing the access token", self.platform)
-            fresh = self._refresher(tokens.refresh_token)
+            fresh = self._refresher(tokens.refresh_token or "")
             self.store(fresh)
         if self._on_refreshed is not None:
             self._on_refreshed(fresh)

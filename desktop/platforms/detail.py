@@ -5,16 +5,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,7 +25,9 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.platforms import connections, service
 from core.platforms.base import ConnectOptions, PreferenceField
+from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
+from desktop.platforms.connect_dialog import ConnectDialog
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
 
@@ -44,6 +48,7 @@ class PlatformDetail(QWidget):
         self.status: PlatformStatus | None = None
         self._connecting: TaskHandle | None = None
         self._cancel = threading.Event()
+        self.dialog: ConnectDialog | None = None  # the last Connect dialog (tests fill it in)
         self.heading = QLabel("")
         self.heading.setProperty("role", "heading")
         self.summary = QLabel("")
@@ -78,7 +83,7 @@ class PlatformDetail(QWidget):
         self.prefs = QFormLayout()
         self.prefs.addRow("Price markup", self.markup)
         self.prefs.addRow("Posting hours", self.hours)
-        self._platform_fields: dict[str, QComboBox] = {}
+        self._platform_fields: dict[str, QComboBox | QListWidget] = {}
         self.load_choices = QPushButton("Load choices from the platform")
         self.load_choices.clicked.connect(self._load_fields)
         self.save_button = QPushButton("Save preferences")
@@ -115,6 +120,7 @@ class PlatformDetail(QWidget):
         self.connect_button.setText("Reconnect" if connected else "Connect")
         self.test_button.setEnabled(connected)
         self.disconnect_button.setEnabled(connected)
+        self.load_choices.setEnabled(connected)
         self.enabled.blockSignals(True)
         self.enabled.setChecked(status.enabled)
         self.enabled.blockSignals(False)
@@ -137,6 +143,9 @@ class PlatformDetail(QWidget):
             self.prefs.removeRow(combo)
         self._platform_fields.clear()
         for field in fields:
+            if field.multiple:
+                self._add_checklist(field, prefs.get(field.key) or [])
+                continue
             combo = QComboBox()
             combo.setToolTip(field.help)
             if not field.required:
@@ -149,32 +158,40 @@ class PlatformDetail(QWidget):
             self.prefs.addRow(field.label, combo)
             self._platform_fields[field.key] = combo
 
+    def _add_checklist(self, field: PreferenceField, picked: list[str]) -> None:
+        checklist = QListWidget()
+        checklist.setToolTip(field.help)
+        checklist.setMaximumHeight(24 * max(2, min(6, len(field.choices))) + 8)
+        for choice in field.choices:
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice.value in picked else Qt.CheckState.Unchecked)
+            checklist.addItem(item)
+        self.prefs.addRow(field.label, checklist)
+        self._platform_fields[field.key] = checklist
+
+    @staticmethod
+    def _picked(widget: QComboBox | QListWidget) -> Any:
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+                if widget.item(i).checkState() == Qt.CheckState.Checked]
+
     # -- actions -----------------------------------------------------------------------------------------
     def _options(self) -> ConnectOptions | None:
+        """The connect form's dialog, when the platform needs something typed; None when the seller cancels."""
         assert self.status is not None
-        spec_auth = self._spec_auth()
         options = ConnectOptions(cancel=self._cancel, on_url=lambda url: self.message.emit(f"Sign in at {url}"))
-        if self.status.connect_method == "token":
-            label = spec_auth.get("token_label", f"{self.status.display_name} access token")
-            token, ok = QInputDialog.getText(self, f"Connect {self.status.display_name}", label,
-                                             QLineEdit.EchoMode.Password)
-            if not ok or not token.strip():
-                return None
-            options.token = token.strip()
-        secret = service.secret_to_ask(self.app, self.status.name)
-        if secret is not None:
-            value, ok = QInputDialog.getText(self, f"Connect {self.status.display_name}", secret["label"],
-                                             QLineEdit.EchoMode.Password)
-            if not ok or not value.strip():
-                return None
-            options.app_secret = value.strip()
+        form = connect_form(self.app, self.status.name)
+        if form is None:
+            return options
+        dialog = ConnectDialog(self.app, form, self)
+        self.dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.options is None:
+            return None
+        options.token, options.app_secret = dialog.options.token, dialog.options.app_secret
         return options
-
-    def _spec_auth(self) -> dict[str, Any]:
-        from core.platforms.specs import get_spec
-
-        assert self.status is not None
-        return dict(get_spec(self.status.name).auth)
 
     def connect_platform(self) -> None:
         """Sign in (system browser or a pasted token) in the background; the seller can cancel."""
@@ -249,7 +266,7 @@ class PlatformDetail(QWidget):
             return
         values: dict[str, Any] = {"price_markup_percent": self.markup.value(),
                                   "posting_hours": self.hours.text().strip() or None}
-        for key, combo in self._platform_fields.items():
-            values[key] = combo.currentData()
+        for key, widget in self._platform_fields.items():
+            values[key] = self._picked(widget)
         service.save_preferences(self.app, self.status.name, values)
         self.message.emit(f"Saved {self.status.display_name} preferences.")

@@ -4,6 +4,9 @@ It authenticates ``X-Shopify-Access-Token``, parses each operation, checks the v
 (tests/fakes/shopify_inputs.py), answers only the fields asked for, meters query cost in a leaky bucket
 (``extensions.cost.throttleStatus`` on every answer, THROTTLED when empty), reports invalid fields as
 ``userErrors``, and serves the staged-upload targets the images go to before ``productSet`` uses them.
+Tokens and scopes follow tests/fakes/shopify_access.py (legacy ``shpat_`` tokens and the Dev Dashboard's
+client credentials grant). A product is seen by buyers (``onlineStoreUrl``) only once it is ACTIVE *and*
+published to the Online Store publication with ``publishablePublish``.
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from typing import Any
 
 from tests.fakes.graphql_mini import Field, FieldError, GraphQLSyntaxError, Variable, bind, parse, project
 from tests.fakes.http_stand_in import Reply, Request, StandIn
+from tests.fakes.shopify_access import ShopifyAccess
 from tests.fakes.shopify_inputs import ARGUMENT_TYPES, InvalidVariable, check_variable
 
 VERSIONS = ("2026-07", "2026-10")
 LOCATION = "gid://shopify/Location/1"
+ONLINE_STORE = "gid://shopify/Publication/1"
+# The store's sales channels: publication id -> its catalog's title (Publication.name is deprecated).
+PUBLICATIONS = {ONLINE_STORE: "Online Store", "gid://shopify/Publication/2": "Point of Sale",
+                "gid://shopify/Publication/3": "Shop"}
 
 
 def _cost(fields: list[Field], variables: dict[str, Any]) -> int:
@@ -39,14 +47,14 @@ def _cost(fields: list[Field], variables: dict[str, Any]) -> int:
     return total
 
 
-class ShopifyStandIn(StandIn):
-    """One store ('Clay Corner', USD, one location) with a standard-plan cost bucket."""
+class ShopifyStandIn(ShopifyAccess, StandIn):
+    """One store ('Clay Corner', USD, one location, three sales channels) with a standard-plan cost bucket."""
 
-    token = "shpat_0123456789abcdef0123456789abcdef"
     shop_domain = "claycorner.myshopify.com"
 
     def __init__(self, *, maximum: float = 1000.0, restore_rate: float = 100.0) -> None:
-        super().__init__()
+        StandIn.__init__(self)
+        ShopifyAccess.__init__(self)
         self.maximum, self.restore_rate = maximum, restore_rate
         self.available, self._stamp = maximum, time.monotonic()
         self.forced_throttle: list[float] = []
@@ -84,10 +92,12 @@ class ShopifyStandIn(StandIn):
     def handle(self, request: Request) -> Reply:
         if request.path.startswith("/staged-target/"):
             return self._staged_upload(request)
+        if request.path == f"/{self.shop_domain}/admin/oauth/access_token":
+            return self.grant(request)
         match = re.fullmatch(r"/([^/]+)/admin/api/([^/]+)/graphql\.json", request.path)
         if match is None or match.group(1) != self.shop_domain or request.method != "POST":
             return Reply.json(404, {"errors": "Not Found"})
-        if request.headers.get("X-Shopify-Access-Token") != self.token:
+        if not self.token_ok(request.headers.get("X-Shopify-Access-Token")):
             return Reply.json(401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong "
                                               "password)"})
         if match.group(2) not in VERSIONS:
@@ -108,6 +118,9 @@ class ShopifyStandIn(StandIn):
         if throttled:
             return Reply.json(200, {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
                                     "extensions": extensions})
+        denied = [e for e in (self.denied(fld.name) for fld in operation.selections) if e is not None]
+        if denied:
+            return Reply.json(200, {"errors": denied, "extensions": extensions})
         try:
             data = {fld.key: project(self._root(fld, variables), fld.selections, variables, fld.name)
                     for fld in operation.selections}
@@ -219,6 +232,7 @@ class ShopifyStandIn(StandIn):
             n = self._next()
             item = f"gid://shopify/InventoryItem/{n}"
             product = {"id": f"gid://shopify/Product/{n}", "handle": f"product-{n}", "media": [], "meta": {},
+                       "published": set(),
                        "variant": {"id": f"gid://shopify/ProductVariant/{n}", "inventoryItem": {"id": item},
                                    "sku": None, "price": "0.00"}}
             self.products[product["id"]] = product
@@ -235,11 +249,11 @@ class ShopifyStandIn(StandIn):
         return {"product": self._view(product), "userErrors": []}
 
     def _view(self, product: dict[str, Any]) -> dict[str, Any]:
-        active = product.get("status") == "ACTIVE"
+        visible = product.get("status") == "ACTIVE" and ONLINE_STORE in product["published"]
         return {
             "id": product["id"], "handle": product["handle"], "title": product.get("title"),
             "status": product.get("status", "ACTIVE"),
-            "onlineStoreUrl": f"https://{self.shop_domain}/products/{product['handle']}" if active else None,
+            "onlineStoreUrl": f"https://{self.shop_domain}/products/{product['handle']}" if visible else None,
             "variants": lambda a: {"nodes": [dict(product["variant"])][: a.get("first", 1)]},
             "mediaCount": {"count": len(product["media"])},
             "metafield": lambda a: ({"value": product["meta"][(a["namespace"], a["key"])]}
@@ -268,6 +282,22 @@ class ShopifyStandIn(StandIn):
         for q in args["input"]["quantities"]:
             self.inventory[(q["inventoryItemId"], q["locationId"])] = q["quantity"]
         return {"inventoryAdjustmentGroup": {"id": f"gid://shopify/InventoryAdjustmentGroup/{self._next()}"},
+                "userErrors": []}
+
+    def root_publications(self, args: dict[str, Any]) -> dict[str, Any]:
+        nodes = [{"id": pid, "autoPublish": False, "catalog": {"title": title}} for pid, title in PUBLICATIONS.items()]
+        return {"nodes": nodes[: args.get("first", 10)]}
+
+    def root_publishablePublish(self, args: dict[str, Any]) -> dict[str, Any]:
+        product = self.products.get(args["id"])
+        if product is None:
+            return {"publishable": None, "userErrors": [{"field": ["id"], "message": "Product does not exist"}]}
+        for i, item in enumerate(args["input"]):
+            if item["publicationId"] not in PUBLICATIONS:
+                return {"publishable": None, "userErrors": [{"field": ["input", str(i), "publicationId"],
+                                                             "message": "Publication does not exist"}]}
+        product["published"].update(item["publicationId"] for item in args["input"])
+        return {"publishable": {"publishedOnPublication": lambda a: a["publicationId"] in product["published"]},
                 "userErrors": []}
 
     def root_productUpdate(self, args: dict[str, Any]) -> dict[str, Any]:

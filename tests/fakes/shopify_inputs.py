@@ -15,6 +15,7 @@ ARGUMENT_TYPES: dict[str, dict[str, str]] = {
     "productUpdate": {"product": "ProductUpdateInput"},
     "products": {"query": "String", "first": "Int", "after": "String"},
     "orders": {"query": "String", "first": "Int", "after": "String"},
+    "publishablePublish": {"id": "ID!", "input": "[PublicationInput!]!"},
 }
 
 
@@ -116,7 +117,12 @@ INVENTORY_SET_INPUT = _obj("InventorySetQuantitiesInput", {
 PRODUCT_UPDATE_INPUT = _obj("ProductUpdateInput", {
     "id": _gid("Product"), "status": _enum("ACTIVE", "DRAFT", "ARCHIVED"), "title": _str}, ("id",))
 
+PUBLICATION_INPUT = _obj("PublicationInput", {"publicationId": _gid("Publication"), "publishDate": _str},
+                         ("publicationId",))
+
 VARIABLE_CHECKS: dict[str, Any] = {
+    "ID!": _str,
+    "[PublicationInput!]!": _list_of(PUBLICATION_INPUT),
     "[StagedUploadInput!]!": _list_of(STAGED_UPLOAD_INPUT),
     "ProductSetInput!": PRODUCT_SET_INPUT,
     "ProductSetIdentifiers": PRODUCT_SET_IDENTIFIERS,

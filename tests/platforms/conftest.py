@@ -116,6 +116,7 @@ def point_at_etsy(app: App, server: EtsyStandIn) -> None:
 
 def point_at_shopify(app: App, server: ShopifyStandIn) -> None:
     app.settings.set("platforms.shopify.api_base", f"{server.url}/{{shop}}/admin/api")
+    app.settings.set("platforms.shopify.token_url", f"{server.url}/{{shop}}/admin/oauth/access_token")
     app.settings.set("platforms.shopify.shop_domain", server.shop_domain)
     app.settings.set("platforms.http.timeout_seconds", 2.0)
     app.settings.set("platforms.http.connect_timeout_seconds", 2.0)
@@ -218,6 +219,7 @@ def stand_ins(monkeypatch: pytest.MonkeyPatch, etsy_server: EtsyStandIn, shopify
         "PLATFORMS__ETSY__AUTHORIZE_URL": f"{etsy_server.url}/oauth/connect",
         "PLATFORMS__ETSY__CLIENT_ID": etsy_server.keystring,
         "PLATFORMS__SHOPIFY__API_BASE": f"{shopify_server.url}/{{shop}}/admin/api",
+        "PLATFORMS__SHOPIFY__TOKEN_URL": f"{shopify_server.url}/{{shop}}/admin/oauth/access_token",
         "PLATFORMS__SHOPIFY__SHOP_DOMAIN": shopify_server.shop_domain,
         "LOGGING__LEVEL": "DEBUG",
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,23 @@ def test_no_secret_reaches_the_database_logs_or_settings(cli, monkeypatch: pytes
         for secret in secrets:
             # the part after Etsy's "<user id>." prefix is the secret half of a token
             assert secret.split(".")[-1].encode() not in data, f"a secret is in {path.name}"
+
+
+def test_shopify_connect_checks_the_store_address_before_asking_for_a_secret(
+        cli, monkeypatch: pytest.MonkeyPatch, stand_ins: tuple[EtsyStandIn, ShopifyStandIn]) -> None:  # type: ignore[no-untyped-def]
+    _etsy, shopify = stand_ins
+    monkeypatch.delenv("SELLERDESK_PLATFORMS__SHOPIFY__SHOP_DOMAIN")
+    feed(monkeypatch, shopify.client_secret)
+    result = cli("platforms", "connect", "shopify", "--client-id", shopify.client_id, "--secret-stdin")
+    assert result.code != 0 and "No store address is set" in result.err and "--shop" in result.err
+    assert sys.stdin.read().strip() == shopify.client_secret  # the secret was never read
+    assert shopify.grants_made == 0
+
+    feed(monkeypatch, shopify.client_secret)
+    result = cli("platforms", "connect", "shopify", "--shop", "claycorner", "--client-id", shopify.client_id,
+                 "--secret-stdin")
+    assert result.code == 0, result.err
+    assert result.out.strip() == "Shopify: connected as Clay Corner" and shopify.grants_made == 1
+    # Connecting again needs no secret: the stored one is used.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli("platforms", "connect", "shopify").code == 0 and shopify.grants_made == 2

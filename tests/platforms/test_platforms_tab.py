@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
+from desktop.platforms.connect_dialog import ConnectDialog
 from tests.fakes.etsy import EtsyStandIn
 from tests.fakes.shopify import ShopifyStandIn
 from tests.platforms.conftest import FakeBrowser
+
+
+def answer(monkeypatch, qtbot, **values: str) -> list[ConnectDialog]:
+    """The seller fills the Connect dialog's fields and clicks Connect (each dialog shown is kept)."""
+    shown: list[ConnectDialog] = []
+
+    def run(dialog: ConnectDialog) -> int:
+        shown.append(dialog)
+        for key, text in values.items():
+            dialog.edits[key].setText(text)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        return int(dialog.result()) if dialog.result() else int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(ConnectDialog, "exec", run)
+    return shown
 
 
 def _select(tab, name: str) -> None:
@@ -29,7 +46,7 @@ def test_connect_test_and_disconnect(qtbot, window, monkeypatch, stand_ins: tupl
 
     _select(tab, "shopify")
     assert tab.detail.heading.text() == "Shopify" and not tab.detail.test_button.isEnabled()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (shopify.token, True))
+    answer(monkeypatch, qtbot, token=shopify.token)
     tab.detail.connect_button.click()
     qtbot.waitUntil(lambda: "Clay Corner" in tab.detail.summary.text(), timeout=15_000)
     assert tab.detail.test_button.isEnabled()
@@ -39,7 +56,7 @@ def test_connect_test_and_disconnect(qtbot, window, monkeypatch, stand_ins: tupl
     qtbot.waitUntil(lambda: "Clay Corner" in window.statusBar().currentMessage(), timeout=15_000)
 
     _select(tab, "etsy")
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (etsy.shared_secret, True))
+    answer(monkeypatch, qtbot, app_secret=etsy.shared_secret)
     tab.detail.connect_button.click()
     qtbot.waitUntil(lambda: "ClayCorner" in tab.detail.summary.text(), timeout=15_000)
     browser.join()
@@ -61,9 +78,43 @@ def test_a_refused_token_is_shown_readably(qtbot, window, monkeypatch,
                                            stand_ins: tuple[EtsyStandIn, ShopifyStandIn]) -> None:
     tab = window.platforms
     _select(tab, "shopify")
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("shpat_wrong0000000000000000000000", True))
+    answer(monkeypatch, qtbot, token="shpat_wrong0000000000000000000000")
     tab.detail.connect_button.click()
     qtbot.waitUntil(lambda: tab.detail.connect_button.isEnabled(), timeout=15_000)
     assert not tab.detail.error.isHidden()
     assert "Shopify" in tab.detail.error.text() and "token" in tab.detail.error.text()
     assert "shpat_wrong" not in tab.detail.error.text()
+
+
+def test_shopify_through_a_dev_dashboard_app_and_its_sales_channels(qtbot, window, monkeypatch,
+                                                                    stand_ins: tuple[EtsyStandIn, ShopifyStandIn]
+                                                                    ) -> None:
+    _etsy, shopify = stand_ins
+    tab = window.platforms
+    _select(tab, "shopify")
+    shown = answer(monkeypatch, qtbot, shop="", client_id=shopify.client_id, app_secret=shopify.client_secret)
+    window.app.settings.set("platforms.shopify.shop_domain", "")
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    # No store address: the dialog says so and keeps what was typed.
+    assert not shown[0].error.isHidden() and "store address" in shown[0].error.text()
+    assert shown[0].edits["client_id"].text() == shopify.client_id
+    shown = answer(monkeypatch, qtbot, shop="claycorner", client_id=shopify.client_id,
+                   app_secret=shopify.client_secret)
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Clay Corner" in tab.detail.summary.text(), timeout=15_000)
+    assert window.app.settings.get("platforms.shopify.shop_domain") == shopify.shop_domain
+    assert "Dev Dashboard" in " ".join(label.text() for label in shown[0].findChildren(type(shown[0].error)))
+    assert shopify.grants_made == 1
+
+    qtbot.mouseClick(tab.detail.load_choices, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "publication_ids" in tab.detail._platform_fields, timeout=15_000)
+    channels = tab.detail._platform_fields["publication_ids"]
+    labels = [channels.item(i).text() for i in range(channels.count())]
+    assert labels == ["Point of Sale", "Shop"]
+    channels.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(tab.detail.save_button, Qt.MouseButton.LeftButton)
+    from core.platforms.connections import get_preferences
+
+    assert get_preferences(window.app.db, "shopify")["publication_ids"] == ["gid://shopify/Publication/2"]
+    tab.detail.grab().save("/tmp/shopify_detail.png")
+    shown[0].grab().save("/tmp/shopify_connect.png")

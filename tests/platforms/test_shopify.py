@@ -13,6 +13,7 @@ from core.platforms.connections import platform_status
 from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, RateLimited
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.service import connect_platform, import_sales, verify_connection
+from core.platforms.shopify_api import SHOP
 from core.secrets.store import folder_service
 from tests.fakes.shopify import LOCATION, ShopifyStandIn
 from tests.platforms.conftest import FakeTime, FakeVariants, add_product, opener, point_at_shopify
@@ -57,13 +58,13 @@ def test_throttled_waits_for_the_cost_shopify_reports(shopify_app: App, shopify_
                                                       fake_time: FakeTime) -> None:
     shopify_server.throttle_next(0.5)
     with opener(shopify_app, fake_time)("shopify") as shopify:
-        assert shopify.check_connection().account_name == "Clay Corner"
+        assert shopify._api.execute(SHOP)["shop"]["name"] == "Clay Corner"
     # The shop query costs 3 points; 0.5 were left, restored at 100 a second.
     assert fake_time.sleeps == [pytest.approx((3 - 0.5) / 100)]
     shopify_server.throttle_next(0.0)
     shopify_server.restore_rate = 0.01
     with opener(shopify_app, fake_time)("shopify") as shopify, pytest.raises(RateLimited) as caught:
-        shopify.check_connection()
+        shopify._api.execute(SHOP)
     assert caught.value.retry_after == pytest.approx(300)
 
 
