@@ -34,6 +34,7 @@ from server.client_models import (
     ServiceConflict,
     ServiceError,
     ServiceUnavailable,
+    SyncPosition,
     Tokens,
     TooLarge,
     WrongCredentials,
@@ -202,31 +203,49 @@ class SyncServiceClient:
 
     # Sync
 
-    def push(self, changes: Sequence[RecordChange]) -> list[PushOutcome]:
-        """Send local changes (in batches); each outcome says applied, unchanged or conflict. Safe to retry."""
+    def push(self, changes: Sequence[RecordChange], since: SyncPosition | None = None) -> list[PushOutcome]:
+        """Send local changes (in batches); each outcome says applied, unchanged or conflict. Safe to retry.
+
+        With ``since`` (the position the last pull answered) the service refuses with ServiceConflict code
+        ``service_restored`` if it no longer holds what this device has seen, before writing anything."""
         outcomes: list[PushOutcome] = []
+        position = None if since is None else {"cursor": since.cursor, "cursor_change": since.change_id,
+                                               "epoch": since.epoch}
         for start in range(0, len(changes), PUSH_BATCH):
             batch = [change.as_json() for change in changes[start:start + PUSH_BATCH]]
-            body = self._send("POST", "/v1/sync/push", auth=True, json={"changes": batch}).json()
+            body = self._send("POST", "/v1/sync/push", auth=True, json={"changes": batch, "since": position}).json()
             outcomes.extend(PushOutcome.from_json(raw) for raw in body["results"])
         return outcomes
 
-    def pull(self, cursor: int, limit: int = 500, include_own: bool = False) -> PullPage:
-        """Other devices' changes after ``cursor`` (ServiceConflict code cursor_ahead: pull again from 0)."""
-        body = self._send("GET", "/v1/sync/pull", auth=True, params={
-            "cursor": cursor, "limit": limit, "include_own": str(include_own).lower()}).json()
-        return PullPage([RecordVersion.from_json(raw) for raw in body["changes"]], int(body["cursor"]),
-                        bool(body["has_more"]), int(body["open_conflicts"]))
+    def pull(self, cursor: int | SyncPosition, limit: int = 500, include_own: bool = False) -> PullPage:
+        """Other devices' changes after ``cursor`` (ServiceConflict code service_restored: the service lost
+        changes this device has seen; compare everything again from 0)."""
+        position = cursor if isinstance(cursor, SyncPosition) else SyncPosition(cursor)
+        params: dict[str, Any] = {"cursor": position.cursor, "limit": limit, "include_own": str(include_own).lower()}
+        if position.change_id is not None:
+            params["cursor_change"] = position.change_id
+        if position.epoch is not None:
+            params["epoch"] = position.epoch
+        body = self._send("GET", "/v1/sync/pull", auth=True, params=params).json()
+        after = SyncPosition(int(body["cursor"]), body.get("cursor_change"), str(body.get("epoch", "")))
+        return PullPage([RecordVersion.from_json(raw) for raw in body["changes"]], after.cursor,
+                        bool(body["has_more"]), int(body["open_conflicts"]), after)
+
+    def pull_since(self, position: SyncPosition,
+                   include_own: bool = False) -> tuple[list[RecordVersion], SyncPosition]:
+        """Every change after ``position``, page by page, and the position to store afterwards."""
+        changes: list[RecordVersion] = []
+        while True:
+            page = self.pull(position, include_own=include_own)
+            changes.extend(page.changes)
+            position = page.position
+            if not page.has_more:
+                return changes, position
 
     def pull_all(self, cursor: int, include_own: bool = False) -> tuple[list[RecordVersion], int]:
         """Every change after ``cursor``, page by page, and the cursor to store afterwards."""
-        changes: list[RecordVersion] = []
-        while True:
-            page = self.pull(cursor, include_own=include_own)
-            changes.extend(page.changes)
-            cursor = page.cursor
-            if not page.has_more:
-                return changes, cursor
+        changes, position = self.pull_since(SyncPosition(cursor), include_own)
+        return changes, position.cursor
 
     def conflicts(self) -> list[ConflictInfo]:
         """Every unresolved conflict of the account."""

@@ -48,7 +48,10 @@ class Gone(ServiceError):
 
 class ServiceConflict(ServiceError):
     """The request collides with the current state (``code``: email_taken, record_changed, already_resolved,
-    cursor_ahead); the message says what to do."""
+    service_restored); the message says what to do."""
+
+
+RESTORED_CODES = ("service_restored", "cursor_ahead")  # cursor_ahead: what servers before the epoch said
 
 
 class Invalid(ServiceError):
@@ -163,13 +166,25 @@ class PushOutcome:
 
 
 @dataclass(frozen=True)
+class SyncPosition:
+    """Where a device stands in its account's log: the cursor, the id of the change at it, and the account's
+    epoch, as the last pull answered. Sent with every pull and push so the service can tell a device that has
+    seen changes it no longer holds (it was restored from a backup)."""
+
+    cursor: int = 0
+    change_id: str | None = None
+    epoch: str | None = None
+
+
+@dataclass(frozen=True)
 class PullPage:
-    """Other devices' changes after a cursor; store ``cursor`` once they are applied locally."""
+    """Other devices' changes after a cursor; store ``position`` once they are applied locally."""
 
     changes: list[RecordVersion]
     cursor: int
     has_more: bool
     open_conflicts: int
+    position: SyncPosition = field(default_factory=SyncPosition)
 
 
 @dataclass(frozen=True)

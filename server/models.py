@@ -61,7 +61,9 @@ class Base(DeclarativeBase):
 
 
 class Account(Base):
-    """A seller's account. ``sync_seq`` is the last sequence number handed to one of its changes."""
+    """A seller's account. ``sync_seq`` is the last sequence number handed to one of its changes; ``sync_epoch``
+    changes when the service is restored from a backup (``python -m server.admin after-restore``), so every device
+    compares afresh."""
 
     __tablename__ = "accounts"
     # Never reuse a deleted account's id on SQLite: storage paths and logs name accounts by id.
@@ -71,6 +73,7 @@ class Account(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     sync_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    sync_epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -98,13 +98,28 @@ class AccountOut(BaseModel):
     devices: list[DeviceOut]
 
 
+# Bounds of the database columns (PostgreSQL integer and bigint): anything larger is refused as invalid (422).
+MAX_VERSION = 2**31 - 1
+MAX_SEQ = 2**63 - 1
+Epoch = Annotated[str, Field(max_length=32, pattern=r"^[0-9a-f]*$")]
+
+
+class PositionIn(Strict):
+    """Where the device stands in the account's log (what its last pull answered): refused with 409
+    ``service_restored`` when the server no longer holds what the device has seen."""
+
+    cursor: int = Field(ge=0, le=MAX_SEQ)
+    cursor_change: UUID | None = None
+    epoch: Epoch | None = None
+
+
 class ChangeIn(Strict):
     """One edit a device made to one record, based on the version it last saw (0: the record is new)."""
 
     change_id: UUID
     kind: Kind
     id: UUID
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_VERSION)
     deleted: bool = False
     data: dict[str, Any] = Field(default_factory=dict)
     updated_at: AwareDatetime
@@ -114,6 +129,7 @@ class PushRequest(Strict):
     """A batch of one device's changes, applied in order."""
 
     changes: list[ChangeIn] = Field(min_length=1)
+    since: PositionIn | None = None
 
 
 class RecordOut(BaseModel):
@@ -163,12 +179,15 @@ class PushResponse(BaseModel):
 
 
 class PullResponse(BaseModel):
-    """A page of other devices' changes, and the cursor to continue from."""
+    """A page of other devices' changes, and the cursor to continue from (with the change id at it and the
+    account's epoch, both to be sent back with the cursor)."""
 
     changes: list[RecordOut]
     cursor: int
     has_more: bool
     open_conflicts: int
+    cursor_change: str | None
+    epoch: str
 
 
 class ConflictList(BaseModel):
@@ -181,7 +200,7 @@ class ResolveRequest(Strict):
     """Which side wins: the record as it stands, the conflict's content, or a merge the seller made."""
 
     choice: Literal["current", "conflict", "merged"]
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_VERSION)
     data: dict[str, Any] | None = None
     deleted: bool = False
 

@@ -14,7 +14,9 @@ from server.context import CallerDep, ServicesDep
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, SyncHead, utcnow
 from server.schemas import (
+    MAX_SEQ,
     ConflictList,
+    Epoch,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -35,25 +37,42 @@ def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushRes
         if len(json.dumps(change.data, separators=(",", ":"))) > limits.record_max_bytes:
             raise ApiError(413, "record_too_large",
                            f"The {change.kind} {change.id} is larger than {limits.record_max_bytes} bytes of JSON.")
-    with services.db.writer() as session:
-        results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes,
-                                   limits.sync_retention_seconds)
+    since = body.since
+    position = None if since is None else sync_engine.Position(
+        since.cursor, str(since.cursor_change) if since.cursor_change else None, since.epoch)
+    try:
+        with services.db.writer() as session:
+            results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes,
+                                       limits.sync_retention_seconds, position)
+    except sync_engine.Restored:
+        raise _restored() from None
     return PushResponse(results=results)
 
 
+def _restored() -> ApiError:
+    return ApiError(409, "service_restored", "The service was restored from a backup and lacks changes this device "
+                                             "has seen: compare every record again from cursor 0.")
+
+
 @router.get("/pull")
-def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0)] = 0,
-         limit: Annotated[int, Query(ge=1)] = 500, include_own: bool = False) -> PullResponse:
-    """Other devices' changes after ``cursor`` (this device's too with ``include_own``, e.g. to restore a backup)."""
+def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_SEQ)] = 500, include_own: bool = False,
+         cursor_change: uuid.UUID | None = None, epoch: Annotated[Epoch | None, Query()] = None) -> PullResponse:
+    """Other devices' changes after ``cursor`` (this device's too with ``include_own``, e.g. to restore a backup).
+
+    ``cursor_change`` and ``epoch`` are what the previous pull answered; 409 ``service_restored`` when the server
+    no longer holds what the device has seen.
+    """
     limit = min(limit, services.config.limits.pull_max_limit)
+    position = sync_engine.Position(cursor, str(cursor_change) if cursor_change else None, epoch)
     with services.db.reader() as session:
         try:
-            page = sync_engine.pull(session, caller.account_id, caller.device_id, cursor, limit, include_own)
-        except sync_engine.CursorAhead:
-            raise ApiError(409, "cursor_ahead", "This device's sync position is ahead of the server's data; "
-                                                "pull again from cursor 0.") from None
+            page = sync_engine.pull(session, caller.account_id, caller.device_id, position, limit, include_own)
+        except sync_engine.Restored:
+            raise _restored() from None
         conflicts = sync_engine.count_open_conflicts(session, caller.account_id)
-    return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more, open_conflicts=conflicts)
+    return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more, open_conflicts=conflicts,
+                        cursor_change=page.cursor_change, epoch=page.epoch)
 
 
 @router.get("/conflicts")

@@ -26,13 +26,50 @@ class _Account:
 
     id: int
     seq: int
+    epoch: str = ""
     superseded: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a device stands in the account's log: its cursor, the change it holds at that cursor, and the epoch
+    it last saw. Each is optional (None: the device does not know it, so it is not checked)."""
+
+    cursor: int = 0
+    change_id: str | None = None
+    epoch: str | None = None
+
+
+class Restored(Exception):
+    """The device has seen changes this server no longer holds (it was restored from a backup): its cursor is past
+    the last change, the change at its cursor is another one (sequence numbers handed out again), or the
+    account's epoch changed."""
 
 
 def lock_account(session: Session, account_id: int) -> _Account:
     """Take the account's sync lock for the rest of the transaction (SQLite: the writer's BEGIN IMMEDIATE)."""
-    seq = session.execute(select(Account.sync_seq).where(Account.id == account_id).with_for_update()).scalar_one()
-    return _Account(account_id, seq)
+    seq, epoch = session.execute(select(Account.sync_seq, Account.sync_epoch).where(Account.id == account_id)
+                                 .with_for_update()).one()
+    return _Account(account_id, seq, epoch)
+
+
+def check_position(session: Session, account_id: int, last_seq: int, epoch: str, position: Position) -> None:
+    """Raise Restored unless ``position`` is a place in this account's log as the server holds it now.
+
+    A change at the cursor that was pruned (superseded longer ago than the retention period) cannot be compared;
+    the epoch still catches a restore then.
+    """
+    if position.epoch is not None and position.epoch != epoch:
+        raise Restored
+    if position.cursor == 0:
+        return
+    if position.cursor > last_seq:
+        raise Restored
+    if position.change_id is not None:
+        held = session.scalar(select(SyncChange.change_id).where(SyncChange.account_id == account_id,
+                                                                 SyncChange.seq == position.cursor))
+        if held is not None and held != position.change_id:
+            raise Restored
 
 
 def record_out(change: SyncChange) -> RecordOut:
@@ -97,10 +134,16 @@ def finish(session: Session, account: _Account, retention_seconds: int, now: dat
 
 
 def push(session: Session, account_id: int, device_id: int, changes: list[ChangeIn],
-         retention_seconds: int) -> list[PushResult]:
-    """Apply each change whose base is the current version; keep the others as conflicts. Retries are no-ops."""
+         retention_seconds: int, position: Position | None = None) -> list[PushResult]:
+    """Apply each change whose base is the current version; keep the others as conflicts. Retries are no-ops.
+
+    With ``position``, a device that has seen changes this server lost (a restore) is refused with Restored
+    before anything is written: its base versions may name versions that are gone or were handed out again.
+    """
     now = utcnow()
     account = lock_account(session, account_id)
+    if position is not None:
+        check_position(session, account_id, account.seq, account.epoch, position)
     change_ids = [str(c.change_id) for c in changes]
     record_ids = {str(c.id) for c in changes}
     logged = {c.change_id: c for c in session.scalars(
@@ -164,28 +207,29 @@ def _conflict_result(session: Session, conflict: SyncConflict, head: SyncHead | 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a pull: the other devices' changes and where to continue."""
+    """One page of a pull: the other devices' changes and where to continue (the cursor, the change id at it,
+    and the account's epoch, for the device to send back next time)."""
 
     changes: list[RecordOut]
     cursor: int
     has_more: bool
+    cursor_change: str | None
+    epoch: str
 
 
-class CursorAhead(Exception):
-    """The device's cursor is past this account's last change (the server was restored from a backup)."""
-
-
-def pull(session: Session, account_id: int, device_id: int, cursor: int, limit: int, include_own: bool) -> Page:
-    """Changes after ``cursor`` in sequence order. The device's own changes advance the cursor but are not sent."""
-    rows = session.scalars(select(SyncChange).where(SyncChange.account_id == account_id, SyncChange.seq > cursor)
+def pull(session: Session, account_id: int, device_id: int, position: Position, limit: int,
+         include_own: bool) -> Page:
+    """Changes after the cursor in sequence order. The device's own changes advance the cursor but are not sent.
+    Raises Restored when the device has seen changes the server no longer holds."""
+    last, epoch = session.execute(select(Account.sync_seq, Account.sync_epoch).where(Account.id == account_id)).one()
+    check_position(session, account_id, last, epoch, position)
+    rows = session.scalars(select(SyncChange).where(SyncChange.account_id == account_id,
+                                                    SyncChange.seq > position.cursor)
                            .order_by(SyncChange.seq).limit(limit)).all()
     if not rows:
-        last = session.scalar(select(Account.sync_seq).where(Account.id == account_id)) or 0
-        if cursor > last:
-            raise CursorAhead
-        return Page([], cursor, False)
+        return Page([], position.cursor, False, position.change_id, epoch)
     changes = [record_out(row) for row in rows if include_own or row.device_id != device_id]
-    return Page(changes, rows[-1].seq, len(rows) == limit)
+    return Page(changes, rows[-1].seq, len(rows) == limit, rows[-1].change_id, epoch)
 
 
 def open_conflicts(session: Session, account_id: int) -> list[SyncConflict]:

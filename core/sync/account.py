@@ -20,6 +20,7 @@ from core.preferences.layout import where
 from core.sync import state
 from core.sync.errors import SIGN_IN_HINT, SyncError, translated
 from core.sync.outbox import forget_service_state, seed
+from server.client_models import SyncPosition
 
 if TYPE_CHECKING:
     import httpx
@@ -100,7 +101,7 @@ class SyncAccount:
                 conn = session.connection()
                 forget_service_state(conn)
                 session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False)))
-                state.write(session, state.CURSOR, "0")
+                state.store_position(session, SyncPosition())
                 state.write(session, state.ACCOUNT, email)
             seed(session.connection(), utcnow())
             state.write(session, state.EMAIL, email)

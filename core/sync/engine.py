@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +23,19 @@ from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
 from core.sync.conflicts import keep, mirror
 from core.sync.errors import SyncError, translated
-from core.sync.outbox import forget_service_state, pending_ids, seed
+from core.sync.outbox import pending_ids
 from core.sync.photos import download_missing, upload_originals
 from core.sync.records import APPLY_ORDER, IMAGE
+from core.sync.restore import newest, reconcile
 from core.sync.settings_sync import applier, capture_settings
-from server.client_models import PushOutcome, RecordChange, RecordVersion, ServiceConflict
+from server.client_models import (
+    RESTORED_CODES,
+    PushOutcome,
+    RecordChange,
+    RecordVersion,
+    ServiceConflict,
+    SyncPosition,
+)
 
 if TYPE_CHECKING:
     from core.app import App
@@ -71,14 +79,14 @@ def sync_now(account: SyncAccount, cancelled: Callable[[], bool] = lambda: False
         try:
             with account.client() as client, translated("syncing"):
                 capture_settings(app.db, app.settings)
-                _push(app, client, report, cancelled)
-                if not cancelled():
-                    _pull(app, client, report, cancelled)
-                    # Merging records that clashed here queues changes: send them now, not a round later.
-                    _push(app, client, report, cancelled)
-                    with app.db.session() as session:
-                        mirror(session, client.conflicts())
-                    report.photos_down = download_missing(app, client, cancelled)
+                try:
+                    _round(app, client, report, cancelled)
+                except ServiceConflict as exc:
+                    if exc.code not in RESTORED_CODES:
+                        raise
+                    log.warning("the sync service was restored from a backup: comparing every record again")
+                    _recover(app, client, report)
+                    _round(app, client, report, cancelled)
         except SyncError as exc:
             log.warning("sync round stopped (%s): %s", exc.problem, exc.message)
             if exc.problem != "signed_out":
@@ -95,6 +103,28 @@ def sync_now(account: SyncAccount, cancelled: Callable[[], bool] = lambda: False
             state.write(session, state.PROBLEM, None)
             state.write(session, state.PROBLEM_TEXT, None)
     return report
+
+
+def _round(app: App, client: SyncServiceClient, report: RoundReport, cancelled: Callable[[], bool]) -> None:
+    _push(app, client, report, cancelled)
+    if cancelled():
+        return
+    _pull(app, client, report)
+    # Merging records that clashed here queues changes: send them now, not a round later.
+    _push(app, client, report, cancelled)
+    with app.db.session() as session:
+        mirror(session, client.conflicts())
+    report.photos_down = download_missing(app, client, cancelled)
+
+
+def _recover(app: App, client: SyncServiceClient, report: RoundReport) -> None:
+    """The service lost changes this computer has seen: read all it holds, queue what it lost (see
+    core.sync.restore), take what it has that is newer, and carry on from its end of the log."""
+    records, position = client.pull_since(SyncPosition(), include_own=True)
+    heads = newest(records)
+    with app.db.session() as session:
+        reconcile(session.connection(), heads, utcnow())
+    _apply(app, heads.values(), position, report)
 
 
 def _record_problem(app: App, exc: SyncError) -> None:
@@ -133,7 +163,9 @@ def _push(app: App, client: SyncServiceClient, report: RoundReport, cancelled: C
             return
         report.photos_up += upload_originals(app, client, [
             change.data["sha256"] for _, change in batch if change.kind == IMAGE.name and not change.deleted])
-        outcomes = client.push([change for _, change in batch])
+        with app.db.session() as session:
+            since = state.position(session)
+        outcomes = client.push([change for _, change in batch], since)
         _settle(app, batch, outcomes, report)
 
 
@@ -166,27 +198,16 @@ def _settle(app: App, batch: list[tuple[int, RecordChange]], outcomes: list[Push
             report.conflicts += 1
 
 
-def _pull(app: App, client: SyncServiceClient, report: RoundReport, cancelled: Callable[[], bool]) -> None:
+def _pull(app: App, client: SyncServiceClient, report: RoundReport) -> None:
     with app.db.session() as session:
-        cursor = int(state.read(session, state.CURSOR) or 0)
-    try:
-        records, cursor = client.pull_all(cursor)
-    except ServiceConflict as exc:
-        if exc.code != "cursor_ahead":
-            raise
-        # The service was restored from a backup and lost what came after it. Offer it every record again (those
-        # it holds unchanged answer "unchanged", changed ones come back as conflicts) and compare from the start.
-        with app.db.session() as session:
-            forget_service_state(session.connection())
-            seed(session.connection(), utcnow())
-            state.write(session, state.CURSOR, "0")
-        _push(app, client, report, cancelled)
-        records, cursor = client.pull_all(0)
-    newest: dict[str, RecordVersion] = {}
-    for record in records:
-        if record.id not in newest or newest[record.id].seq < record.seq:
-            newest[record.id] = record
-    ordered = sorted(newest.values(), key=lambda r: (APPLY_ORDER.get(r.kind, len(APPLY_ORDER)), r.seq))
+        since = state.position(session)
+    records, position = client.pull_since(since)
+    _apply(app, newest(records).values(), position, report)
+
+
+def _apply(app: App, records: Iterable[RecordVersion], position: SyncPosition, report: RoundReport) -> None:
+    """Apply the service's versions (parents first) and store the position they bring this computer to."""
+    ordered = sorted(records, key=lambda r: (APPLY_ORDER.get(r.kind, len(APPLY_ORDER)), r.seq))
     settings_apply = applier(app.settings)
     with app.db.session() as session:
         quietly(session)
@@ -197,5 +218,4 @@ def _pull(app: App, client: SyncServiceClient, report: RoundReport, cancelled: C
                 continue
             if apply_version(session, record, settings_apply) == "applied":
                 report.pulled += 1
-        state.write(session, state.CURSOR, str(cursor))
-
+        state.store_position(session, position)

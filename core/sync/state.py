@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from core.db.database import Database
 from core.db.models import SyncState
+from server.client_models import SyncPosition
 
 DEVICE_ID = "device_id"
 EMAIL = "email"  # the account signed in now (empty: signed out)
 ACCOUNT = "account"  # the account whose versions and cursor this database holds (kept across sign-out)
 CURSOR = "cursor"
+CURSOR_CHANGE = "cursor_change"  # the service's change id at the cursor (to notice a restore that reused numbers)
+EPOCH = "epoch"  # the account's epoch on the service (changed by an operator's restore)
 LAST_SYNC = "last_sync_at"  # ISO time of the last complete round
 PROBLEM = "problem"  # why the last round stopped short: offline | signed_out | rate_limited | error
 PROBLEM_TEXT = "problem_text"
@@ -36,6 +39,18 @@ def write(session: Session, key: str, value: str | None) -> None:
         session.add(SyncState(key=key, value=value))
     else:
         row.value = value
+
+
+def position(session: Session) -> SyncPosition:
+    """Where this computer stands in the account's log, as the last pull answered."""
+    return SyncPosition(int(read(session, CURSOR) or 0), read(session, CURSOR_CHANGE), read(session, EPOCH))
+
+
+def store_position(session: Session, where: SyncPosition) -> None:
+    """Remember ``where`` (after its changes were applied); a fresh SyncPosition() starts from the beginning."""
+    write(session, CURSOR, str(where.cursor))
+    write(session, CURSOR_CHANGE, where.change_id)
+    write(session, EPOCH, where.epoch)
 
 
 def read_all(db: Database) -> dict[str, str]:

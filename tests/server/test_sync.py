@@ -234,7 +234,7 @@ def test_a_cursor_from_another_server_is_answered_with_a_restart(new_device: Cal
     laptop = new_device("a@example.com")
     with pytest.raises(ServiceConflict) as ahead:
         laptop.pull(10_000)
-    assert ahead.value.code == "cursor_ahead"
+    assert ahead.value.code == "service_restored"
 
 
 def test_bad_changes_are_refused_whole(new_device: Callable[..., SyncServiceClient], http: httpx.Client) -> None:
