@@ -119,6 +119,7 @@ COMMAND_GROUPS = {
     "sales": "core.listings.commands",
     "engagement": "core.listings.commands",
     "config": "core.cli",
+    "components": "core.components",
     "doctor": "core.doctor",
     "data": "core.trust.commands",
     "sync": "core.sync.commands",

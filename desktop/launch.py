@@ -14,7 +14,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["--self-test"]:
         from desktop.self_test import run_self_test
 
-        return run_self_test()
+        return run_self_test(argv[1:])
     args = build_parser(argv).parse_args(argv)
     if args.command is not None:
         return run_command(args)

@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menu()
         self.sync = install_sync_ui(self)
+        from desktop.portal_driver import install_portal_driver_ui
+
+        self.portal_driver = install_portal_driver_ui(self)
         self.products.message.connect(self.show_message)
         self.products.scheduleRequested.connect(self.schedule_products)
         self.content.scheduleRequested.connect(self.schedule_products)

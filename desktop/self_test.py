@@ -1,7 +1,9 @@
 """``sellerdesk --self-test``: prove a build works end to end, headless, on a throw-away data dir.
 
 Used on the frozen bundle by installers/build.py and CI: opens the window offscreen, creates a product, processes
-a photo, renders each tab, and checks that every native part made it into the bundle. Prints one line per check
+a photo, renders each tab, and checks that every native part made it into the bundle and works: the OS's real Qt
+platform plugin shows a window (Linux: under Xvfb when headless), SVG icons render, Playwright's node runs, and the
+keychain backend is a real one. Prints one line per check
 and exits 0 only if all passed.
 """
 
@@ -9,11 +11,14 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+
+PLATFORM_PROBE = "--platform-probe"  # `--self-test --platform-probe`: the child process of the platform check
 
 
 def _check_pillow_codecs() -> str:
@@ -50,20 +55,119 @@ def _check_crypto() -> str:
 
 
 def _check_keyring() -> str:
+    """The system keychain backend made it into the bundle and is live: keyring's fail/null backends are refused."""
     import keyring
 
+    from core.secrets.store import keychain_usable
+
     backend = keyring.get_keyring()
-    return f"{type(backend).__module__}.{type(backend).__name__}"
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if not keychain_usable(backend):
+        raise RuntimeError(f"no usable keychain: keyring chose {name} (is the OS keychain backend bundled, and on "
+                           "Linux is a Secret Service running?)")
+    return name
 
 
 def _check_playwright() -> str:
+    """Playwright's own driver runs: its Node (bundled, or the added "Indian marketplaces" part) prints a version and
+    its CLI answers (a 0-byte node fails here)."""
     from playwright._impl._driver import compute_driver_executable
 
+    from core.components import activate, status
+
+    activate()
+    if not status().installed:
+        raise RuntimeError(status().describe())
     node, cli = compute_driver_executable()
-    for part in (node, cli):
-        if not Path(part).exists():
-            raise RuntimeError(f"Playwright driver part missing: {part}")
-    return f"driver at {Path(cli).parent}"
+    versions = []
+    for command in ([node, "--version"], [node, cli, "--version"]):
+        try:
+            # Playwright's own driver files, by the path Playwright computes: the point is to run them.
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+        except OSError as exc:
+            raise RuntimeError(f"{Path(command[0]).name} does not run: {exc}") from exc
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise RuntimeError(f"{' '.join(Path(c).name for c in command)} exited {proc.returncode}: "
+                               f"{(proc.stderr or proc.stdout).strip()[-300:]}")
+        versions.append(proc.stdout.strip().splitlines()[-1])
+    return f"node {versions[0]}, driver {versions[1]}"
+
+
+def _check_svg_icons() -> str:
+    """SVG through Qt's plugins (the style sheet's arrows, QIcon from a file) and through QtSvg (the theme's icons)."""
+    from PySide6.QtGui import QIcon, QImage, QImageReader
+    from PySide6.QtWidgets import QApplication
+
+    from core.paths import resources_dir
+    from desktop.theme import icon
+
+    _qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    if b"svg" not in {bytes(f.data()) for f in QImageReader.supportedImageFormats()}:
+        raise RuntimeError("Qt's SVG image format plugin (imageformats/qsvg) is missing")
+    svg = resources_dir() / "icons" / "chevron-down.svg"
+    pictures = {"image plugin": QImage(str(svg)), "icon engine": QIcon(str(svg)).pixmap(64, 64).toImage(),
+                "QtSvg": icon("app").pixmap(64, 64).toImage()}
+    for how, image in pictures.items():
+        if image.isNull() or not _has_ink(image):
+            raise RuntimeError(f"an SVG icon drawn by the {how} came out empty")
+    return ", ".join(pictures)
+
+
+def _has_ink(image: object) -> bool:
+    from PySide6.QtGui import QImage
+
+    assert isinstance(image, QImage)
+    return any(image.pixelColor(x, y).alpha() > 0 for x in range(image.width()) for y in range(image.height()))
+
+
+def _native_platform() -> str:
+    """The Qt platform plugin a seller's desktop uses (Linux: xcb on X11 and XWayland, else Wayland)."""
+    if sys.platform == "win32":
+        return "windows"
+    if sys.platform == "darwin":
+        return "cocoa"
+    if os.environ.get("DISPLAY"):
+        return "xcb"
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return "wayland"
+    raise RuntimeError("no display to test the real platform plugin on: run the self-test in a desktop session, "
+                       "or headless under xvfb-run (apt-get install xvfb libxcb-cursor0)")
+
+
+def _check_platform() -> str:
+    """In a child process on the OS's real platform plugin (not offscreen): Qt loads it and shows a window."""
+    platform = _native_platform()
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop.launch"]
+    env = {**os.environ, "QT_QPA_PLATFORM": platform}
+    proc = subprocess.run([*command, "--self-test", PLATFORM_PROBE],  # noqa: S603  (this very program)
+                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the {platform} platform plugin did not load (exit {proc.returncode}): "
+                           f"{' | '.join(proc.stderr.strip().splitlines()[-4:])}")
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def platform_probe() -> int:
+    """The child of the platform check: show a window on the platform QT_QPA_PLATFORM names; 0 when it did."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    wanted = os.environ.get("QT_QPA_PLATFORM", "")
+    qt_app = QApplication(sys.argv[:1])  # Qt ends the process here when the plugin cannot load
+    if qt_app.platformName() != wanted:
+        print(f"Qt chose the {qt_app.platformName()} platform, not {wanted}", file=sys.stderr)
+        return 1
+    label = QLabel("SellerDesk self-test")
+    label.resize(320, 120)
+    label.show()
+    qt_app.processEvents()
+    shown = label.grab().toImage()
+    screen = qt_app.primaryScreen().size()
+    label.close()
+    if shown.isNull() or shown.width() < 300:
+        print("the window did not render", file=sys.stderr)
+        return 1
+    print(f"{qt_app.platformName()}: window shown on a {screen.width()}×{screen.height()} screen")
+    return 0
 
 
 def _check_window(data_dir: Path) -> str:
@@ -117,9 +221,12 @@ def _check_chart() -> str:
     return f"chart drawn ({picture.image.width()}×{picture.image.height()})"
 
 
-def run_self_test() -> int:
-    """Run every check; print a line each; 0 if all pass."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def run_self_test(argv: list[str] | None = None) -> int:
+    """Run every check; print a line each; 0 if all pass. The window checks run offscreen, the platform check on
+    the real plugin."""
+    if argv and argv[0] == PLATFORM_PROBE:
+        return platform_probe()
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="sellerdesk-self-test-") as tmp:
         checks: list[tuple[str, Callable[[], str]]] = [
             ("Pillow codecs", _check_pillow_codecs),
@@ -127,7 +234,9 @@ def run_self_test() -> int:
             ("cryptography", _check_crypto),
             ("keyring", _check_keyring),
             ("Playwright", _check_playwright),
+            ("platform plugin", _check_platform),
             ("window", lambda: _check_window(Path(tmp))),
+            ("SVG icons", _check_svg_icons),
         ]
         failed = 0
         for name, check in checks:

@@ -5,20 +5,24 @@
 3. runs the frozen ``sellerdesk-cli --self-test`` headless and checks its stderr against an allowlist;
 4. with --installer: Windows → Inno Setup installer, macOS → signed/notarised .dmg (when the signing variables are
    set), Linux → a .tar.gz with a .desktop entry.
-Prints the bundle's size. Exits non-zero if any step fails.
+Prints the bundle's size beside its budget (installers/size_budget.py) and fails when it is over. Exits non-zero if
+any step fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+import size_budget
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -72,24 +76,92 @@ def pyinstaller() -> Path:
     return DIST / "SellerDesk"
 
 
-def folder_size(path: Path) -> int:
-    """Bytes in every file below ``path``."""
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+def finish_bundle(bundle: Path) -> None:
+    """Linux and macOS: ``sellerdesk-cli`` is a link to the one executable."""
+    if sys.platform == "win32":
+        return
+    folders = [bundle, DIST / "SellerDesk.app" / "Contents" / "MacOS"]
+    for folder in folders:
+        if (folder / "SellerDesk").exists():
+            link = folder / "sellerdesk-cli"
+            link.unlink(missing_ok=True)
+            link.symlink_to("SellerDesk")
+
+
+def platform_tag() -> str:
+    """``linux-x86_64``, ``macos-arm64``, ``windows-x86_64``: the suffix of every file a build publishes."""
+    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
+    machine = platform.machine().lower()
+    return f"{system}-{ {'amd64': 'x86_64', 'aarch64': 'arm64'}.get(machine, machine)}"
+
+
+def portal_driver(bundle: Path, ver: str) -> Path:
+    """Pack Playwright's Node (left out of the bundle by build.spec) as the optional "Indian marketplaces" part:
+    dist/SellerDesk-portal-driver-<version>-<platform>.tar.gz, recorded with its SHA-256 in the bundle's
+    resources/portal-driver.json so that the app accepts only this file (core/components.py)."""
+    from playwright._impl._driver import compute_driver_executable
+
+    from core.components import node_name, write_manifest
+
+    name = f"SellerDesk-portal-driver-{ver}-{platform_tag()}.tar.gz"
+    archive = DIST / name
+    with tempfile.TemporaryDirectory() as tmp:
+        node = Path(tmp) / node_name()
+        shutil.copy2(compute_driver_executable()[0], node)
+        if sys.platform == "linux" and shutil.which("strip"):
+            subprocess.run(["strip", "--strip-unneeded", str(node)], check=True)  # symbol tables: 5 MB
+        node_version = subprocess.run([str(node), "--version"], capture_output=True, text=True, check=True,
+                                      timeout=60).stdout.strip()
+        size_budget.write_tarball(node, archive, node.name)
+    base = os.environ.get("SELLERDESK_RELEASE_URL", f"https://github.com/sellerdesk/sellerdesk/releases/download/v{ver}")
+    folders = [bundle / "_internal" / "resources", DIST / "SellerDesk.app" / "Contents" / "Resources" / "resources"]
+    for folder in folders:
+        if folder.is_dir():
+            manifest = write_manifest(folder, archive, f"{base.rstrip('/')}/{name}", node_version)
+    print(f"portal driver: {archive} — {archive.stat().st_size / 1e6:.0f} MB, Node {node_version}, "
+          f"SHA-256 {manifest.sha256}")
+    return archive
+
+
+def cli_executable(bundle: Path) -> Path:
+    """The console program inside ``bundle``."""
+    return bundle / ("sellerdesk-cli.exe" if sys.platform == "win32" else "sellerdesk-cli")
+
+
+def run_frozen_self_test(exe: Path, env_extra: dict[str, str] | None = None,
+                         prepare: Callable[[Path], object] | None = None) -> subprocess.CompletedProcess[str]:
+    """``exe --self-test`` on a temporary home, after the frozen CLI added the portal driver from dist/ (its
+    SHA-256 checked, as a seller's download is); ``prepare(components_dir)`` may then break it on purpose.
+    On Linux under Xvfb with a Secret Service (linux/headless.sh)."""
+    wrapper = [str(ROOT / "installers" / "linux" / "headless.sh")] if sys.platform == "linux" else []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "HOME": home, "SELLERDESK_DATA_DIR": str(Path(home) / "data"),
+               "SELLERDESK_COMPONENTS_DIR": str(Path(home) / "components"), **(env_extra or {})}
+        archives = sorted(DIST.glob(f"SellerDesk-portal-driver-*-{platform_tag()}.tar.gz"))
+        if not archives:
+            raise SystemExit("no portal driver archive in dist/ to test the bundle with")
+        added = subprocess.run([str(exe), "components", "add", "portals", "--from", str(archives[-1])],
+                               capture_output=True, text=True, env=env, timeout=300)
+        if added.returncode != 0:
+            return added
+        if prepare is not None:
+            prepare(Path(home) / "components")
+        return subprocess.run([*wrapper, str(exe), "--self-test"], capture_output=True, text=True, env=env,
+                              timeout=300)
+
+
+def unexpected_stderr(stderr: str) -> list[str]:
+    """The stderr lines the allowlist does not know."""
+    allowed = [re.compile(line) for line in ALLOWLIST.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")]
+    return [line for line in stderr.splitlines() if line.strip() and not any(p.search(line) for p in allowed)]
 
 
 def smoke_test(bundle: Path) -> None:
     """Run the frozen self-test headless on a temporary home; stderr may hold only allowlisted lines."""
-    exe = bundle / ("sellerdesk-cli.exe" if sys.platform == "win32" else "sellerdesk-cli")
-    if sys.platform == "darwin" and not exe.exists():
-        exe = DIST / "SellerDesk.app" / "Contents" / "MacOS" / "sellerdesk-cli"
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home, "SELLERDESK_DATA_DIR": home}
-        proc = subprocess.run([str(exe), "--self-test"], capture_output=True, text=True, env=env, timeout=300)
+    proc = run_frozen_self_test(cli_executable(bundle))
     print(proc.stdout)
-    allowed = [re.compile(line) for line in ALLOWLIST.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
-    unexpected = [line for line in proc.stderr.splitlines()
-                  if line.strip() and not any(p.search(line) for p in allowed)]
+    unexpected = unexpected_stderr(proc.stderr)
     if proc.returncode != 0 or unexpected:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"smoke test failed (exit {proc.returncode}; unexpected stderr lines: {unexpected[:5]})")
@@ -101,9 +173,7 @@ def linux_tarball(bundle: Path, ver: str) -> Path:
     shutil.copy(ROOT / "installers" / "linux" / "sellerdesk.desktop", bundle / "sellerdesk.desktop")
     shutil.copy(BUILD / "icons" / "sellerdesk.png", bundle / "sellerdesk.png")
     target = DIST / f"SellerDesk-{ver}-linux-{os.uname().machine}.tar.gz"
-    with tarfile.open(target, "w:gz") as tar:
-        tar.add(bundle, arcname=f"SellerDesk-{ver}")
-    return target
+    return size_budget.write_tarball(bundle, target, f"SellerDesk-{ver}")
 
 
 def windows_installer(ver: str) -> Path:
@@ -133,9 +203,11 @@ def main() -> int:
     if sys.platform == "win32":
         write_windows_version_info(ver)
     bundle = pyinstaller()
-    print(f"bundle: {bundle} — {folder_size(bundle) / 1e6:.0f} MB")
+    finish_bundle(bundle)
+    portal_driver(bundle, ver)
     if not opts.skip_smoke:
         smoke_test(bundle)
+    made = None
     if opts.installer:
         if sys.platform == "win32":
             made = windows_installer(ver)
@@ -143,7 +215,8 @@ def main() -> int:
             made = macos_dmg(ver)
         else:
             made = linux_tarball(bundle, ver)
-        print(f"installer: {made} — {made.stat().st_size / 1e6:.0f} MB")
+        print(f"installer: {made}")
+    size_budget.check(bundle, made)
     return 0
 
 

@@ -1,0 +1,28 @@
+"""A portal-driver part for the tests: an archive holding a stand-in node, and a manifest that records it."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+
+import core.components as components
+
+
+@pytest.fixture
+def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """(archive, resources folder); the manifest's download address is the archive itself (a local file)."""
+    monkeypatch.setenv(components.COMPONENTS_ENV, str(tmp_path / "components"))
+    monkeypatch.delenv(components.NODE_ENV, raising=False)
+    node = tmp_path / "src" / "node"
+    node.parent.mkdir()
+    node.write_text("#!/bin/sh\necho v24.0.0\n", encoding="utf-8")
+    archive = tmp_path / "SellerDesk-portal-driver-1.0.0-linux-x86_64.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(node, arcname="node")
+    resources = tmp_path / "resources"
+    resources.mkdir()
+    components.write_manifest(resources, archive, str(archive), "v24.0.0")
+    monkeypatch.setattr(components, "resources_dir", lambda: resources)
+    return archive, resources
