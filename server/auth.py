@@ -26,7 +26,7 @@ from server.schemas import (
     RegisterRequest,
     TokenPair,
 )
-from server.security import random_token, sha256_hex
+from server.security import sha256_hex
 from server.storage import account_prefixes
 
 log = logging.getLogger(__name__)
@@ -62,14 +62,33 @@ def _start_session(session: Session, services: Services, account_id: int, device
     return _issue(session, services, auth)
 
 
-def _issue(session: Session, services: Services, auth: AuthSession) -> TokenPair:
-    """A fresh access token and a new refresh token in ``auth``'s family."""
+def _issue(session: Session, services: Services, auth: AuthSession, replaced: str | None = None) -> TokenPair:
+    """A fresh access token and a new refresh token in ``auth``'s family (the successor of ``replaced``)."""
     now = utcnow()
-    refresh = random_token("sdr_")
+    refresh = services.refresh_tokens.first() if replaced is None else services.refresh_tokens.successor(replaced)
     session.add(RefreshToken(session_id=auth.id, token_hash=sha256_hex(refresh), created_at=now,
                              expires_at=now + timedelta(seconds=services.config.limits.refresh_ttl_seconds)))
-    access = services.access_tokens.issue(auth.account_id, auth.id, auth.device_id)
+    access = services.access_tokens.issue(auth.account_id, auth.id, auth.device_id, now.timestamp())
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=services.access_tokens.ttl_seconds)
+
+
+def _reissue(session: Session, services: Services, auth: AuthSession, token: RefreshToken,
+             presented: str) -> TokenPair | None:
+    """The pair a refresh with ``presented`` answered a moment ago, if its answer may have been lost: within the
+    grace period and with the new refresh token still unused. None otherwise (then the reuse is theft)."""
+    assert token.used_at is not None
+    now = utcnow()
+    elapsed = (now - token.used_at).total_seconds()
+    if elapsed > services.config.limits.refresh_grace_seconds:
+        return None
+    refresh = services.refresh_tokens.successor(presented)
+    successor = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256_hex(refresh)))
+    if successor is None or successor.used_at is not None:
+        return None
+    # The same access token too: issued at the same moment as the first answer's.
+    access = services.access_tokens.issue(auth.account_id, auth.id, auth.device_id, successor.created_at.timestamp())
+    return TokenPair(access_token=access, refresh_token=refresh,
+                     expires_in=max(0, services.access_tokens.ttl_seconds - int(elapsed)))
 
 
 def _revoke_all(session: Session, account_id: int, reason: str) -> None:
@@ -144,7 +163,8 @@ def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenP
 
 @router.post("/auth/refresh", dependencies=[NoStore])
 def refresh(body: RefreshRequest, services: ServicesDep) -> TokenPair:
-    """Trade a refresh token for a new pair. A token used twice means it was copied: its whole family ends."""
+    """Trade a refresh token for a new pair. The same token again within a short grace period (the answer was
+    lost on the way) gets the same pair; used twice otherwise means it was copied, and its whole family ends."""
     now = utcnow()
     with services.db.writer() as session:
         found = session.execute(
@@ -164,7 +184,12 @@ def refresh(body: RefreshRequest, services: ServicesDep) -> TokenPair:
             # Used tokens are kept until they expire (to recognise a replay); after that they can go.
             session.execute(delete(RefreshToken).where(RefreshToken.session_id == auth.id,
                                                        RefreshToken.expires_at <= now))
-            return _issue(session, services, auth)
+            return _issue(session, services, auth, replaced=body.refresh_token)
+        session.refresh(token)
+        again = _reissue(session, services, auth, token, body.refresh_token)
+        if again is not None:
+            log.info("refresh token retried within the grace period; session %s answered again", auth.id)
+            return again
         auth.revoked_at, auth.revoked_reason = now, "refresh_token_reused"
     log.warning("refresh token reused; session %s revoked", auth.id)
     raise unauthorized("This sign-in was ended because its refresh token was used twice. Sign in again.")

@@ -71,6 +71,9 @@ class Limits:
 
     access_ttl_seconds: int = 15 * 60
     refresh_ttl_seconds: int = 60 * 24 * 3600
+    # A just-replaced refresh token used again this soon (its answer was lost) gets the same new pair, as long as
+    # that pair's refresh token is still unused; later, or after it was used, reuse ends the sign-in (theft).
+    refresh_grace_seconds: int = 60
     max_body_bytes: int = 4 * 1024 * 1024
     max_upload_bytes: int = 25 * 1024 * 1024
     account_quota_bytes: int = 2 * 1024 * 1024 * 1024

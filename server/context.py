@@ -12,7 +12,7 @@ from server.config import ServerConfig
 from server.db import Database
 from server.errors import unauthorized
 from server.models import AuthSession
-from server.security import AccessTokens, Passwords, Sealer
+from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
 from server.storage import LocalDiskStore, ObjectStore
 
 
@@ -24,6 +24,7 @@ class Services:
     db: Database
     passwords: Passwords
     access_tokens: AccessTokens
+    refresh_tokens: RefreshTokens
     sealer: Sealer
     store: ObjectStore
     http: httpx.Client
@@ -36,6 +37,7 @@ class Services:
             db=db or Database(config.database_url, config.db_pool_size),
             passwords=Passwords(config.password_cost),
             access_tokens=AccessTokens(config.secret, config.limits.access_ttl_seconds),
+            refresh_tokens=RefreshTokens(config.secret),
             sealer=Sealer(config.secret),
             store=LocalDiskStore(config.media_dir),
             http=httpx.Client(timeout=config.limits.provider_timeout_seconds, follow_redirects=False),

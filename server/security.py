@@ -115,6 +115,25 @@ class AccessTokens:
         return hmac.new(self._key, body.encode("ascii"), hashlib.sha256).digest()
 
 
+class RefreshTokens:
+    """Refresh tokens: the first of a sign-in is random; each next one is derived from the one it replaces (an
+    HMAC under the service's secret), so a retried refresh whose answer was lost can be given the same new token
+    again without any token being stored in clear."""
+
+    prefix = "sdr_"
+
+    def __init__(self, secret: str) -> None:
+        self._key = _derive(secret, "refresh-successor-v1")
+
+    def first(self) -> str:
+        """A new sign-in's first refresh token."""
+        return random_token(self.prefix)
+
+    def successor(self, token: str) -> str:
+        """The token that replaces ``token`` (the same every time it is asked for)."""
+        return self.prefix + _b64(hmac.new(self._key, token.encode(), hashlib.sha256).digest())
+
+
 class Sealer:
     """AES-GCM for values that must rest in the database briefly (provider tokens awaiting the desktop)."""
 

@@ -121,3 +121,16 @@ def test_a_session_ended_elsewhere_asks_to_sign_in_again(make_device) -> None:
     assert laptop.keyring.secrets == {}  # the dead refresh token is forgotten
     laptop.account.sign_in("asha@example.com", PASSWORD + " renewed")
     assert laptop.sync().pushed == 1
+
+
+def test_a_lost_refresh_answer_does_not_sign_the_seller_out(make_device) -> None:
+    laptop = make_device("laptop")
+    laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    laptop.account._tokens = None  # a new start: the first request renews the tokens from the keychain
+    laptop.network.drop_answer_to("/v1/auth/refresh")
+    with pytest.raises(SyncError) as failure:
+        laptop.sync()
+    assert failure.value.problem == "offline"
+    create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
+    assert laptop.sync().pushed == 1  # the old refresh token, retried, is answered again
+    assert read_status(laptop.app).state != "signed_out" and laptop.keyring.secrets
