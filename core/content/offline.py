@@ -1,11 +1,15 @@
-"""The offline writer: deterministic, template-based listing copy that needs no network and no API key.
+"""The offline writer: listing copy from the product's own facts, with no network, no API key and no invention.
 
-Templates (resources/content/templates/<language>.json) and category keywords
-(resources/content/keywords.json) are data; this module only fills them in from the product facts.
+Every sentence is either the seller's own text or a neutral sentence from resources/content/templates/<language>.json
+filled with product fields; which sentence is used depends on the facts the product has (a material not already in
+the title, a colour, a category the seller chose) and, among equals, on a stable hash of the title, so different
+products read differently. Category wording (resources/content/keywords.json) is used only when the seller's own
+category names a known category: the title is never used to guess one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -13,16 +17,20 @@ from typing import Any
 
 from babel.numbers import format_currency
 
+from core.content.attributes import Attribute, by_meaning, read_attributes
 from core.content.hashtags import normalise_hashtag
 from core.content.models import PlatformCopy, ProductFacts
 from core.content.rules import Rules, load_json_resource
 
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
-_WORD_SPLIT = re.compile(r"[^\w\u0900-\u097f-]+")
-# Fields of a template line that are glue, not content: a line made only of these is dropped.
-_GLUE_ONLY = re.compile(r"^[\s|,:;–—-]*$")
-_SPACES = re.compile(r"[ \t]{2,}")
-_MIN_DESCRIPTIVE = 3
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_CATEGORY_PARTS = re.compile(r"\s*[>/|,›»]\s*")
+# The short name of a product ends at the first of these (a bracketed aside, a dash, a comma...).
+_SHORT_END = re.compile(r"\s*(?:\(|\[|\||,|:|;| - | – | — )")
+# ...and a long name also at "with"/"for" ('Jute Tote Bag with Cotton Handles' -> 'Jute Tote Bag').
+_SHORT_LINK = re.compile(r"\s+(?:with|for|in|of|ke saath|ke liye|के साथ|के लिए)\s+", re.IGNORECASE)
+_SHORT_WORDS = 4
+_TITLE_VALUES = 3
+_TAG_HASHTAG_MAX = 30
 
 
 @lru_cache(maxsize=4)
@@ -37,29 +45,28 @@ def _categories() -> dict[str, Any]:
     return data
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD_SPLIT.split(text.casefold()) if w]
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _alias_hits(alias: str, words: list[str]) -> bool:
-    alias_words = _words(alias)
-    if len(alias_words) > 1:
-        return f" {' '.join(alias_words)} " in f" {' '.join(words)} "
-    return any(w in (alias_words[0], alias_words[0] + "s", alias_words[0] + "es") for w in words)
+def chosen_category(facts: ProductFacts) -> str | None:
+    """The known category the seller's own category field names ('Home > Diyas' -> 'home_decor'), else None.
 
-
-def category_keywords(facts: ProductFacts) -> dict[str, Any]:
-    """The keyword entry (name, keywords, hashtags, benefits) for the product's category in its language.
-
-    The seller's category is matched first, then the title; a product matching nothing gets the general entry.
+    Only the category field counts, part by part and whole (never a word inside the title or a longer name).
     """
-    cats = _categories()
-    for text in (facts.category, facts.title):
-        words = _words(text)
-        for entry in cats.values():
-            if any(_alias_hits(alias, words) for alias in entry["aliases"]):
-                return dict(entry[facts.language])
-    return dict(cats["default"][facts.language])
+    parts = [" ".join(p.casefold().split()) for p in _CATEGORY_PARTS.split(facts.category) if p.strip()]
+    for part in reversed(parts):  # the most specific part first
+        for name, entry in _categories().items():
+            if any(_singular(part) == _singular(alias.casefold()) for alias in entry["aliases"]):
+                return name
+    return None
+
+
+def category_keywords(facts: ProductFacts) -> dict[str, Any] | None:
+    """The category wording (name, keywords, hashtags) in the copy's language, or None when the seller chose no
+    known category."""
+    name = chosen_category(facts)
+    return dict(_categories()[name][facts.language]) if name else None
 
 
 def format_price(facts: ProductFacts) -> str:
@@ -69,79 +76,123 @@ def format_price(facts: ProductFacts) -> str:
     return str(format_currency(facts.price, facts.currency.upper(), locale=locale))
 
 
-def _render(template: str, values: dict[str, str]) -> str:
-    """Fill ``template``; a line whose placeholders are all empty is dropped, and leftover glue is tidied."""
-    names = _PLACEHOLDER.findall(template)
-    if names and not any(values.get(n, "").strip() for n in names):
+def short_name(title: str) -> str:
+    """The product's name without asides: 'Mango Pickle (Aam ka Achar) 500 g' -> 'Mango Pickle'."""
+    head = _SHORT_END.split(" ".join(title.split()), maxsplit=1)[0].strip() or " ".join(title.split())
+    if len(head.split()) > _SHORT_WORDS:
+        head = _SHORT_LINK.split(head, maxsplit=1)[0].strip() or head
+    return head
+
+
+def _pick(options: list[str], seed: str) -> str:
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return " ".join(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template).split())
+
+
+def _new_to_title(attr: Attribute | None, facts: ProductFacts) -> str:
+    """The attribute's value when it says something the title does not already say, else ''."""
+    if attr is None or not attr.value:
         return ""
-    text = _SPACES.sub(" ", _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)).strip()
-    if "|" in template:
-        # "Title |  | keyword" -> "Title | keyword" when a middle placeholder was empty.
-        text = " | ".join(part.strip() for part in text.split("|") if part.strip())
-    return "" if _GLUE_ONLY.match(text) else text
+    title = facts.title.casefold()
+    raw = str(facts.attributes.get(attr.key, "")).casefold().strip()
+    return "" if attr.value.casefold() in title or (raw and raw in title) else attr.value
 
 
-def _stock_line(facts: ProductFacts, tpl: dict[str, Any]) -> str:
-    if facts.quantity <= 0:
-        key = "none"
-    elif facts.quantity == 1:
-        key = "one"
-    else:
-        key = "few" if facts.quantity <= 5 else "many"
-    return _render(tpl["stock"][key], {"quantity": str(facts.quantity)})
+class _Writer:
+    """Copy for one product in one language; each platform gets its own variant choices."""
 
+    def __init__(self, facts: ProductFacts) -> None:
+        self.facts = facts
+        self.tpl = _templates(facts.language)
+        self.attrs = read_attributes(facts)
+        self.meaning = by_meaning(self.attrs)
+        self.category = category_keywords(facts)
+        self.title = " ".join(facts.title.split())
+        self.values: dict[str, str] = {
+            "title": self.title,
+            "short": short_name(facts.title),
+            "category": self.category["name"] if self.category else "",
+            "material": _new_to_title(self.meaning.get("material"), facts),
+            "colour": _new_to_title(self.meaning.get("colour"), facts),
+            "details": self.tpl["list_separator"].join(a.phrase for a in self.attrs),
+            "price": format_price(facts) if facts.price > 0 else "",
+            "quantity": str(facts.quantity),
+        }
 
-def _tone(facts: ProductFacts, tpl: dict[str, Any]) -> dict[str, str]:
-    wanted = facts.tone.strip().casefold()
-    for name, tone in tpl["tones"].items():
-        if wanted == name or wanted in tone["aliases"]:
-            return dict(tone)
-    return dict(tpl["tones"][tpl["default_tone"]])
+    def _slot(self, slot: dict[str, list[str]], seed: str) -> str:
+        """The first variant group whose facts this product has, one variant of it by the stable hash."""
+        for key, options in slot.items():
+            needs = [] if key in ("any", "plain") else key.split("_")
+            if all(self.values.get(n) for n in needs) and all(
+                self.values.get(n) for t in options[:1] for n in _PLACEHOLDER.findall(t) if n != "quantity"
+            ):
+                return _fill(_pick(options, f"{seed}|{key}|{self.title}"), self.values)
+        return ""
 
+    def _price_stock(self, seed: str) -> str:
+        qty = self.facts.quantity
+        amount = "none" if qty <= 0 else "one" if qty == 1 else "many"
+        key = f"price_{amount}" if self.values["price"] else amount
+        return _fill(_pick(self.tpl["price_stock"][key], f"{seed}|{self.title}"), self.values)
 
-def _descriptive(facts: ProductFacts) -> list[str]:
-    """Attribute values that mean something on their own ("Cotton", not the "M" of a size)."""
-    return [v.strip() for v in facts.attributes.values() if len(v.strip()) >= _MIN_DESCRIPTIVE]
+    def _tone(self) -> dict[str, Any]:
+        wanted = self.facts.tone.strip().casefold()
+        for name, tone in self.tpl["tones"].items():
+            if wanted == name or wanted in tone["aliases"]:
+                return dict(tone)
+        return dict(self.tpl["tones"][self.tpl["default_tone"]])
 
+    def sentence(self, slot: str, platform: str) -> str:
+        seed = f"{platform}|{slot}"
+        if slot == "description":
+            return self.facts.description.strip()
+        if slot == "details":
+            return self._slot(self.tpl["details"], seed) if self.attrs else ""
+        if slot in ("price", "bulk"):
+            return self._slot(self.tpl[slot], seed)
+        if slot == "price_stock":
+            return self._price_stock(seed)
+        if slot == "closing":
+            return _fill(_pick(self._tone()["closing"], f"{seed}|{self.title}"), self.values)
+        return self._slot(self.tpl["intro"], seed)
 
-def _values(facts: ProductFacts, tpl: dict[str, Any], kw: dict[str, Any]) -> dict[str, str]:
-    attrs = {k.strip(): v.strip() for k, v in facts.attributes.items() if k.strip() and v.strip()}
-    title_folded = facts.title.casefold()
-    keywords = [*kw["keywords"], "", "", ""]
-    values: dict[str, str] = {
-        "title": " ".join(facts.title.split()),
-        "category": kw["name"],
-        "description": facts.description.strip(),
-        "details": tpl["list_separator"].join(
-            _render(tpl["detail_format"], {"key": k, "value": v}) for k, v in attrs.items()
-        ),
-        # Attribute values already in the title would only repeat it.
-        "values": " ".join(v for v in _descriptive(facts) if v.casefold() not in title_folded),
-        "price": format_price(facts) if facts.price > 0 else "",
-        "quantity": str(facts.quantity),
-        "sku": facts.sku.strip(),
-        "kw1": keywords[0],
-        "kw2": keywords[1],
-        "kw3": keywords[2],
-        "stock": _stock_line(facts, tpl),
-    }
-    for name, line in tpl["lines"].items():
-        values[f"lines.{name}"] = _render(line, values)
-    tone = _tone(facts, tpl)
-    values["opening"] = _render(tone["opening"], values)
-    values["closing"] = _render(tone["closing"], values)
-    return values
+    def title_for(self, parts: list[str], join: str) -> str:
+        pieces: list[str] = []
+        for part in parts:
+            if part == "title":
+                pieces.append(self.title)
+            elif part == "values":
+                values = [v for v in (_new_to_title(a, self.facts) for a in self.attrs if a.in_title) if v]
+                if values:
+                    pieces.append(self.tpl["values_separator"].join(values[:_TITLE_VALUES]))
+            elif part == "category" and self.category:
+                keyword = self.category["keywords"][0]
+                if keyword.casefold() not in self.title.casefold():
+                    pieces.append(keyword)
+        return join.join(pieces)
 
+    def bullets(self) -> list[str]:
+        return [a.phrase for a in self.attrs]
 
-def _bullets(
-    values: dict[str, str], facts: ProductFacts, tpl: dict[str, Any], kw: dict[str, Any]
-) -> list[str]:
-    details = [
-        _render(tpl["detail_format"], {"key": k.strip(), "value": v.strip()})
-        for k, v in facts.attributes.items()
-        if k.strip() and v.strip()
-    ]
-    return details + list(kw["benefits"]) + ([values["stock"]] if values["stock"] else [])
+    def hashtags(self) -> list[str]:
+        raw = list(self.category["hashtags"]) if self.category else []
+        raw += [a.value for a in self.attrs if a.hashtag]
+        short = self.values["short"]
+        if len(short) <= _TAG_HASHTAG_MAX and not any(c.isdigit() for c in short):
+            raw.insert(0, "".join(w[:1].upper() + w[1:] for w in short.split()))
+        return _unique([normalise_hashtag(r) for r in raw])
+
+    def tags(self, max_chars: int | None) -> list[str]:
+        raw = [self.title, self.values["short"]]
+        raw += [a.value for a in self.attrs if (a.hashtag or a.in_title) and not any(c.isdigit() for c in a.value)]
+        if self.category:
+            raw += [*self.category["keywords"], self.category["name"]]
+        # Phrases too long for a tag are left out here rather than cut down by the fitter.
+        return _unique([t.strip() for t in raw if max_chars is None or len(t.strip()) <= max_chars])
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -154,36 +205,25 @@ def _unique(items: list[str]) -> list[str]:
     return out
 
 
-def _hashtags(facts: ProductFacts, kw: dict[str, Any]) -> list[str]:
-    raw = [kw["name"], *kw["hashtags"], *_descriptive(facts), *kw["keywords"]]
-    return _unique([normalise_hashtag(r) for r in raw])
-
-
-def _tags(facts: ProductFacts, kw: dict[str, Any], max_chars: int | None) -> list[str]:
-    raw = [*kw["keywords"], kw["name"], *_descriptive(facts), facts.category, facts.title]
-    # Phrases too long for a tag are skipped here rather than cut down by the fitter.
-    return _unique([t.strip() for t in raw if max_chars is None or len(t.strip()) <= max_chars])
-
-
 def write_offline(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -> dict[str, PlatformCopy]:
-    """Draft copy for each platform from templates; only fields the platform uses are filled.
+    """Draft copy for each platform from the product's facts; only fields the platform uses are filled.
 
     The drafts are not yet fitted: ``generate_copy`` fits them and reports what was shortened.
     """
-    tpl = _templates(facts.language)
-    kw = category_keywords(facts)
-    values = _values(facts, tpl, kw)
+    writer = _Writer(facts)
     drafts: dict[str, PlatformCopy] = {}
     for platform in platforms:
         pr = rules.platform(platform)
-        ptpl = tpl["platforms"][platform]
-        lines = (_render(line, values) for line in ptpl["description"])
+        ptpl = writer.tpl["platforms"][platform]
+        # Platforms with bullets show the attributes there; the description does not repeat them.
+        plan = [s for s in ptpl["plan"] if not (s == "details" and pr.uses("bullets"))]
+        sentences = _unique([writer.sentence(slot, platform) for slot in plan])
         fields: dict[str, Any] = {
-            "title": _render(ptpl.get("title", "{title}"), values),
-            "description": ptpl.get("join", " ").join(line for line in lines if line),
-            "bullets": _bullets(values, facts, tpl, kw),
-            "hashtags": _hashtags(facts, kw),
-            "tags": _tags(facts, kw, pr.fields["tags"].item_max_chars if pr.uses("tags") else None),
+            "title": writer.title_for(ptpl.get("title", ["title"]), ptpl.get("title_join", " | ")),
+            "description": ptpl.get("join", " ").join(sentences),
+            "bullets": writer.bullets(),
+            "hashtags": writer.hashtags(),
+            "tags": writer.tags(pr.fields["tags"].item_max_chars if pr.uses("tags") else None),
         }
         drafts[platform] = PlatformCopy(
             platform=platform,

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.content.models import PLATFORMS, ProductFacts
-from core.content.offline import category_keywords, format_price, write_offline
+from core.content.offline import category_keywords, chosen_category, format_price, write_offline
 from core.content.rules import Rules, compose_caption
 from core.content.service import generate_copy
 from core.content.validate import validate
@@ -63,24 +63,40 @@ def test_is_deterministic(rules: Rules, facts: ProductFacts) -> None:
     assert write_offline(facts, PLATFORMS, rules) == write_offline(facts, PLATFORMS, rules)
 
 
-def test_uses_category_keywords_attributes_and_price(
+def test_uses_the_chosen_category_attributes_and_price(
     rules: Rules, make_facts: Callable[..., ProductFacts]
 ) -> None:
     etsy = generate_copy(make_facts(), ["etsy"], writer=None, cache=None, offline=True).copies["etsy"]
-    assert "handmade jewellery" in etsy.tags and "Gold" in etsy.tags
-    assert "Colour: Gold" in etsy.bullets
-    assert "Colour: Gold, Material: Brass" in etsy.description
+    assert "Gold" in etsy.tags and "indian jewellery" in etsy.tags  # the seller chose "Jewellery"
+    assert not any("handmade" in t.casefold() for t in etsy.tags)  # nobody said it was
+    assert etsy.bullets == ["Colour: Gold", "Material: Brass"]
+    # The bullets carry the attributes: the description does not repeat them.
+    assert "Colour: Gold" not in etsy.description
     insta = generate_copy(make_facts(), ["instagram"], writer=None, cache=None, offline=True).copies[
         "instagram"
     ]
     assert "₹1,499.00" in insta.description and "#jewellery" in insta.hashtags
 
 
-def test_category_falls_back_to_title_then_default(make_facts: Callable[..., ProductFacts]) -> None:
-    assert category_keywords(make_facts(category="", title="Cotton Kurta Set"))["name"] == "ethnic wear"
-    assert category_keywords(make_facts(category="Misc", title="Widget"))["name"] == "well-made things"
-    # "ring" must not match inside "Earring-free" words like "spring".
-    assert category_keywords(make_facts(category="", title="Spring planter"))["name"] == "well-made things"
+@pytest.mark.parametrize(
+    ("category", "title", "expected"),
+    [
+        ("Jewellery > Earrings", "Brass Jhumka Earrings", "jewellery"),
+        ("Food > Pickles", "Mango Pickle in Mustard Oil", "food"),
+        ("Home Decor", "Brass Key Ring Holder", "home_decor"),
+        ("", "Mango Pickle in Mustard Oil", None),  # the title is never used to guess
+        ("", "Table Top Terracotta Planter", None),
+        ("Misc", "Widget", None),
+        ("Springs", "Spring planter", None),  # a category must be a whole known name
+    ],
+)
+def test_category_wording_only_from_the_sellers_category(
+    make_facts: Callable[..., ProductFacts], category: str, title: str, expected: str | None
+) -> None:
+    facts = make_facts(category=category, title=title)
+    assert chosen_category(facts) == expected
+    if expected is None:
+        assert category_keywords(facts) is None
 
 
 @pytest.mark.parametrize(
@@ -99,13 +115,13 @@ def test_price_is_formatted_for_the_locale(
 
 
 def test_tone_changes_the_words(rules: Rules, make_facts: Callable[..., ProductFacts]) -> None:
-    openings = {
-        tone: write_offline(make_facts(tone=tone), ["facebook"], rules)["facebook"].description.split("\n")[0]
+    closings = {
+        tone: write_offline(make_facts(tone=tone), ["facebook"], rules)["facebook"].description.split("\n")[-1]
         for tone in ("friendly", "premium", "luxury", "playful", "professional", "unheard-of")
     }
-    assert openings["premium"] == openings["luxury"]  # an alias
-    assert openings["unheard-of"] == openings["friendly"]  # the default
-    assert len({openings[t] for t in ("friendly", "premium", "playful", "professional")}) == 4
+    assert closings["premium"] == closings["luxury"]  # an alias
+    assert closings["unheard-of"] == closings["friendly"]  # the default
+    assert len({closings[t] for t in ("friendly", "premium", "playful", "professional")}) == 4
 
 
 product_facts = st.builds(
