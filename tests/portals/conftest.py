@@ -126,9 +126,10 @@ class PortalEnv:
     def reset(self) -> None:
         """Undo what a test switched on: replica faults and modes, edited settings."""
         self.replica.faults.clear()
-        self.replica.variant = False
+        self.replica.variant = None
         self.replica.frozen.clear()
         self.replica.banner_next_submit = None
+        self.replica.result_next_submit = None
         self.app.settings.set("browser.timeout_seconds", TIMEOUT)
         self.app.settings.unset("browser.portals_dir")
 

@@ -111,7 +111,7 @@ def test_a_changed_button_is_fixed_by_editing_only_the_data_file(env_of: EnvOf, 
     env = env_of(name)
     step, old, new = CHANGED[name]
     env.app.settings.set("browser.timeout_seconds", 1.0)
-    env.replica.variant = True
+    env.replica.variant = "redesign"
     product = env.add_product(sku=f"{name[:4].upper()}-REDESIGN-1")
     with pytest.raises(TransientFailure) as caught:  # not OutcomeUnknown: the submit button was never clicked
         env.publish(product)

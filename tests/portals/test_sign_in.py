@@ -52,8 +52,10 @@ def test_a_job_before_signing_in_is_refused_without_a_browser(app: App, portals:
     assert "sellerdesk platforms connect snapdeal" in str(caught.value)
 
 
-def test_no_browser_says_what_to_install(app: App) -> None:
-    app.settings.set("browser.executable_path", "/nowhere/chrome")
+def test_no_browser_says_what_to_install(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Settings refuses to keep a path that does not exist; a browser uninstalled later (or an environment
+    # override) still reaches the launcher, which says what to install.
+    monkeypatch.setenv("SELLERDESK_BROWSER__EXECUTABLE_PATH", "/nowhere/chrome")
     with open_platform(app, "indiamart") as indiamart, pytest.raises(PlatformError) as caught:
         indiamart.connect(ConnectOptions(timeout=5))
     assert "/nowhere/chrome" in str(caught.value) and INSTALL_HINT in str(caught.value)

@@ -17,7 +17,7 @@ from core.platforms.base import ListingResult
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import Cell, FieldSpec
 from core.platforms.browser.values import FieldValue, fix_for
-from core.platforms.errors import ContentRejected, OutcomeUnknown
+from core.platforms.errors import ContentRejected, OutcomeUnknown, PlatformError
 
 
 def _norm(text: str) -> str:
@@ -95,9 +95,19 @@ def _pairs(pp: PortalPage, field: FieldSpec, pairs: Sequence[tuple[str, str]]) -
 
 
 def fill(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
-    """Put ``value`` into ``field`` the way its kind needs (an empty optional value leaves the field alone)."""
+    """Put ``value`` into ``field`` the way its kind needs (an empty optional value leaves the field alone).
+
+    A filled box is marked, so that a portal's complaint about a box SellerDesk never filled is blamed on the
+    changed page, not on the seller's product.
+    """
     if not value:
         return
+    _put(pp, field, value)
+    if "input" in field.parts:
+        pp.mark_filled(field.part("input"))
+
+
+def _put(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
     if field.kind == "text":
         pp.page.locator(field.part("input")).fill(str(value))
     elif field.kind == "select":
@@ -142,6 +152,24 @@ def read_result(pp: PortalPage, images: int) -> ListingResult:
         raise OutcomeUnknown(pp.platform, f"{pp.display} accepted the listing but showed no id for it",
                              product=pp.product)
     status = pp.read(marker, Cell(result["status"]))
+    state = pp.state_of(status)
+    if state == "unknown":
+        raise _unknown_result(pp, status)
     link = pp.read(marker, Cell(result["link"], "href")) if result.get("link") else ""
     url = urljoin(pp.page.url, link) if link else None
-    return ListingResult(re.sub(r"\s+", "", remote_id), url, pp.state_of(status), image_count=images)
+    return ListingResult(re.sub(r"\s+", "", remote_id), url, state, image_count=images)
+
+
+def _unknown_result(pp: PortalPage, status: str) -> PlatformError:
+    """A result panel whose words are no known state is never taken for a success: a failure in words is the
+    portal's refusal; anything else needs the seller to look."""
+    failed = pp.portal.result.get("failed", "")
+    if status and failed and re.search(failed, status):
+        return ContentRejected(pp.platform, "upload", f"{pp.display} said “{status}”", product=pp.product,
+                               fix=f"Read {pp.display}'s message; fix the photos or details it names, then press "
+                                   "Retry.")
+    shown = f"“{status}”" if status else "no status"
+    return OutcomeUnknown(pp.platform, f"after submitting, {pp.display} showed {shown}, which SellerDesk does not "
+                                       "know; the listing may or may not have been created", product=pp.product,
+                          hint=f"Look for it in the {pp.display} panel. SellerDesk looks for it there before "
+                               "anything is sent again.")

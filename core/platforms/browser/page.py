@@ -38,6 +38,17 @@ from core.platforms.specs import display_name
 _WAITING_FOR = re.compile(r"waiting for (.+)")
 _LOCATOR_ARG = re.compile(r"""locator\((["'])((?:\\.|(?!\1).)*)\1""")
 _SEEN = "data-sellerdesk-seen"
+_FILLED = "data-sellerdesk-filled"
+# What a box next to a field error says about itself: marked as filled by SellerDesk, its value, its label.
+_BOX_FACTS = f"""e => [e.hasAttribute('{_FILLED}'), String(e.value || '').trim(),
+  ((e.labels && e.labels[0]) || (e.parentElement && e.parentElement.querySelector('label')) || {{}}).innerText || '']"""
+
+
+class PortalChanged(PlatformError):
+    """The portal's page no longer matches its data file: a box SellerDesk should fill moved or was renamed.
+
+    Nothing is wrong with the seller's product, and retrying cannot help until the data file is corrected.
+    """
 
 
 def _waiting_for(message: str) -> str:
@@ -219,15 +230,42 @@ class PortalPage:
                              hint=f"Read the message, fix the product or the {self.display} account, and publish "
                                   "again.")
 
-    def field_error(self, fields: tuple[FieldSpec, ...]) -> ContentRejected:
-        """The field the portal marked as wrong, with the portal's own message."""
+    def field_error(self, fields: tuple[FieldSpec, ...]) -> ContentRejected | PortalChanged:
+        """The field the portal marked as wrong, with the portal's own message (or, for a box SellerDesk never
+        filled, that the page changed)."""
         for field in fields:
-            shown = self._error_of(field)
-            if shown is not None:
-                return ContentRejected(self.platform, field.label, shown, fix=fix_for(field, self.platform),
+            said = self._error_of(field)
+            if said is not None:
+                return ContentRejected(self.platform, field.label, said, fix=fix_for(field, self.platform),
                                        product=self.product)
-        text = " ".join(self.visible(self.portal.field_error).first.inner_text().split())
+        shown = self.visible(self.portal.field_error).first
+        text = " ".join(shown.inner_text().split())
+        changed = self._unfilled_box(shown, text)
+        if changed is not None:
+            return changed
         return ContentRejected(self.platform, "listing", text, product=self.product)
+
+    def _unfilled_box(self, error: Locator, text: str) -> PortalChanged | None:
+        """The portal complains about an empty box SellerDesk never filled: the page changed, not the product."""
+        box = error.locator(self.portal.field_box)
+        if not box.count():
+            return None
+        filled, value, label = box.first.evaluate(_BOX_FACTS)
+        if filled or value:
+            return None
+        words = f"{text} {label}".casefold()
+        known = next((f.label for f in self.portal.fields() if f.label.casefold() in words), None)
+        name = known or " ".join(str(label).split()) or "a box on the form"
+        return PortalChanged(
+            self.platform, f"SellerDesk could not fill the {name}: the page changed ({self.display} says “{text}”)",
+            product=self.product,
+            hint=f"Your product is fine: the {self.display} panel no longer matches SellerDesk's description of it "
+                 f"({self.portal.path}). Run: sellerdesk platforms check {self.platform} to see which boxes moved; "
+                 f"a corrected copy of that file goes in the folder of the setting browser.portals_dir.")
+
+    def mark_filled(self, selector: str) -> None:
+        """Mark the box ``selector`` as filled by SellerDesk (see :meth:`field_error`)."""
+        self.page.locator(selector).first.evaluate(f"e => e.setAttribute('{_FILLED}', '')")
 
     def _error_of(self, field: FieldSpec) -> str | None:
         anchor = field.parts.get("input") or field.parts.get("row") or ""

@@ -20,6 +20,9 @@ BannerMeaning = Literal["transient", "auth", "rejected"]
 _KINDS = ("text", "select", "pick", "files", "pairs")
 _MEANINGS = ("transient", "auth", "rejected")
 _STATES = ("draft", "active", "inactive", "unknown")
+# From a field's error message to the box it belongs to: the nearest ancestor holding a box, then that box.
+FIELD_BOX = ("xpath=ancestor::*[.//input or .//select or .//textarea][1]"
+             "//*[self::input or self::select or self::textarea]")
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class PortalSpec:
     banner: str
     field_error: str
     field_error_near: str
+    field_box: str
     banners: tuple[Banner, ...]
     open_step: str
     form_path: str
@@ -239,7 +243,8 @@ def load_portal(name: str, override_dir: str | Path | None = None) -> PortalSpec
         name=name, path=path, url_setting=r.get(raw, "portal_url_setting", ""),
         currency=r.get(raw, "currency", ""), timezone=r.get(raw, "timezone", ""), session=session,
         banner=r.get(errors, "banner", "errors"), field_error=r.get(errors, "field_error", "errors"),
-        field_error_near=r.get(errors, "field_error_near", "errors", default=""), banners=tuple(banners),
+        field_error_near=r.get(errors, "field_error_near", "errors", default=""),
+        field_box=r.get(errors, "field_box", "errors", default=FIELD_BOX), banners=tuple(banners),
         open_step=r.get(listing, "open_step", "listing"), form_path=r.get(listing, "path", "listing"),
         form_ready=r.get(listing, "ready", "listing"), steps=tuple(steps), result=result,
         states=states,

@@ -26,12 +26,12 @@ class IndiaMartReplica(PortalReplica):
     id_prefix = "IM"
     first_status = "Under Review"
     login_boxes = ("#mobileNo", "#sendOtpBtn", "#otpField", "#verifyBtn")
-    variants: ClassVar[dict[str, list[tuple[str, str]]]] = {
+    variants: ClassVar[dict[str, dict[str, list[tuple[str, str]]]]] = {"redesign": {
         "add.html": [(
             '<button id="save-product" data-action="submit">Save Product</button>',
             '<button id="publish-product" data-action="submit">Save &amp; Publish</button>',
         )],
-    }
+    }}
 
     def route(self, request: Request) -> Reply:
         """The panel's pages and the form's API."""

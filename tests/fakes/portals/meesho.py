@@ -28,13 +28,28 @@ class MeeshoReplica(PortalReplica):
     account_id = "SUP-204817"
     id_prefix = "CAT-"
     first_status = "QC Pending"
-    # A panel redesign: the details screen's button becomes "Continue" with another id.
+    # Panel redesigns (``variant``): the details screen's button becomes "Continue" with another id; or the HSN box
+    # moves to another screen.
     login_boxes = ("#mobile", "#send-otp", "#otp", "#verify-otp")
-    variants: ClassVar[dict[str, list[tuple[str, str]]]] = {
-        "upload.html": [(
+    variants: ClassVar[dict[str, dict[str, list[tuple[str, str]]]]] = {
+        "redesign": {"upload.html": [(
             '<button id="details-next" data-action="next">Next</button>',
             '<button id="details-continue" data-action="next">Continue</button>',
-        )],
+        )]},
+        # Another redesign: the HSN box moves from the price screen to the details screen, under a new id.
+        "moved": {"upload.html": [
+            ('<div class="form-row"><label>HSN Code</label><input id="hsn-code"><div class="field-error" hidden></div>'
+             '</div>\n', ""),
+            ('    <button id="details-next"',
+             '    <div class="form-row"><label>HSN Code</label><input id="hsn"><div class="field-error" hidden></div>'
+             '</div>\n    <button id="details-next"'),
+            ('(v) => /^[1-9]\\d*$/.test(v)])].every(Boolean),',
+             '(v) => /^[1-9]\\d*$/.test(v)]), need("hsn", ["Enter a valid HSN code (4, 6 or 8 digits)", '
+             '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)])].every(Boolean),'),
+            (',\n         need("hsn-code", ["Enter a valid HSN code (4, 6 or 8 digits)", '
+             '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)])].every(Boolean)', "].every(Boolean)"),
+            ('hsn: $("hsn-code")', 'hsn: $("hsn")'),
+        ]},
     }
 
     def route(self, request: Request) -> Reply:

@@ -4,8 +4,8 @@ Each replica models its portal's flow (platform-facts.md, "Indian marketplaces")
 persistent session cookie that the replica can expire; a multi-step add-product form with client-side validation
 and ``<input type=file>`` photos; a catalog with search and row actions; orders or leads. Switches make it misbehave
 the way real panels do: a slow page (``delay``), an error banner on the next submit, a changed selector
-(``variant``: ids and labels of some buttons change), a session that ends, a page whose script hangs the tab
-(``frozen``).
+(``variant``: ids and labels of some buttons change, a box moves), a session that ends, a page whose script hangs
+the tab (``frozen``), a failure told in words on the result panel (``result_next_submit``).
 
 The OTP is "sent by SMS": the replica keeps it in ``otps`` for the test to type, like a seller reading their phone.
 """
@@ -62,7 +62,8 @@ class PortalReplica(StandIn):
     account_id: ClassVar[str]
     id_prefix: ClassVar[str]
     first_status: ClassVar[str]
-    variants: ClassVar[dict[str, list[tuple[str, str]]]] = {}  # page -> (original, changed) under ``variant``
+    # variant name -> page -> (original, changed) text replacements while ``variant`` is that name
+    variants: ClassVar[dict[str, dict[str, list[tuple[str, str]]]]] = {}
     login_boxes: ClassVar[tuple[str, str, str, str]]  # phone box, send-OTP button, OTP box, verify button
     phone = "9876543210"
     page_size = 10
@@ -75,9 +76,10 @@ class PortalReplica(StandIn):
         self.sessions: dict[str, float] = {}
         self.listings: dict[str, Listing] = {}
         self.orders: list[Order] = []
-        self.variant = False
+        self.variant: str | None = None  # a redesign of the panel (a key of ``variants``)
         self.frozen: dict[str, int] = {}  # page file -> ms after loading when its script locks up the tab
         self.banner_next_submit: str | None = None
+        self.result_next_submit: str | None = None  # the result panel's status text for the next submit (kept not)
         self.submits = 0
         self._next = 1001
 
@@ -110,7 +112,9 @@ class PortalReplica(StandIn):
         for slot, value in slots.items():
             text = text.replace(f"<!--{slot}-->", value)
         if self.variant:
-            for original, changed in self.variants.get(name, []):
+            for original, changed in self.variants[self.variant].get(name, []):
+                if original not in text:
+                    raise AssertionError(f"variant {self.variant!r} of {name} no longer matches: {original!r}")
                 text = text.replace(original, changed)
         if name in self.frozen:
             # A panel script stuck in a loop: the tab stops answering, as a hung page does in a real browser.
@@ -185,6 +189,10 @@ class PortalReplica(StandIn):
             return Reply.json(400, {"error": "Please upload at least one product image"})
         listing_id = f"{self.id_prefix}{self._next}"
         self._next += 1
+        if self.result_next_submit:
+            # A failure reported in words on the result panel (an id is shown; nothing goes to the catalog).
+            status, self.result_next_submit = self.result_next_submit, None
+            return Reply.json(200, {"id": listing_id, "status": status})
         self.listings[listing_id] = Listing(listing_id, fields, images, self.first_status, stock)
         return Reply.json(200, {"id": listing_id, "status": self.first_status})
 

@@ -21,12 +21,12 @@ class SnapdealReplica(PortalReplica):
     id_prefix = "SDL77"
     first_status = "Pending Approval"
     login_boxes = ("#loginId", "#requestOtp", "#otpInput", "#loginBtn")
-    variants: ClassVar[dict[str, list[tuple[str, str]]]] = {
+    variants: ClassVar[dict[str, dict[str, list[tuple[str, str]]]]] = {"redesign": {
         "add.html": [(
             '<button class="btn" id="images-next" data-action="next">Save &amp; Next</button>',
             '<button class="btn" id="images-save" data-action="next">Continue</button>',
         )],
-    }
+    }}
 
     def route(self, request: Request) -> Reply:
         """The panel's pages and the form's API."""
