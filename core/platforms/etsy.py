@@ -70,10 +70,15 @@ class EtsyPlatform(Platform):
 
     def connect(self, options: ConnectOptions) -> AccountInfo:
         """Sign in through the system browser (PKCE, loopback redirect) and find the seller's shop."""
-        if options.app_secret:
-            self.context.secrets.set(self._api.secret_name, options.app_secret.strip())
-        self._api.api_key()  # refuse before the browser opens if the app credentials are missing
         settings = self.context.settings
+        keystring = str(settings.get("platforms.etsy.client_id") or "").strip()
+        secret = (options.app_secret or "").strip() or self.context.secrets.get(self._api.secret_name) or ""
+        if not keystring or not secret:
+            self._api.api_key()  # says which half is missing
+        # A wrong keystring or secret is refused here in a second, not after the whole sign-in timeout.
+        self._api.check_key(keystring, secret)
+        if options.app_secret:
+            self.context.secrets.set(self._api.secret_name, secret)
         request = AuthorizationRequest(
             platform=NAME,
             authorize_url=settings.get("platforms.etsy.authorize_url"),

@@ -55,6 +55,24 @@ def _etsy_message(response: httpx.Response) -> str:
     return response.text[:200].strip()
 
 
+# Fields set by the seller's Etsy choices (Platforms tab → Etsy → Preferences), not by the listing copy.
+CHOICE_FIELDS = {"who_made": "Who made it", "when_made": "When it was made", "taxonomy_id": "Etsy category",
+                 "shipping_profile_id": "Shipping profile", "readiness_state_id": "Processing profile"}
+KEY_HINT = ("Open etsy.com/developers → Your apps, copy the app's keystring and shared secret, and enter both again "
+            "in the Connect dialog (Platforms tab → Etsy → Connect), or run: sellerdesk platforms connect etsy "
+            "--client-id KEYSTRING --secret-stdin")
+
+
+def _rejected(field: str, message: str, product: str | None) -> ContentRejected:
+    label = CHOICE_FIELDS.get(field)
+    if label is None:
+        return ContentRejected(NAME, field, message, product=product)
+    return ContentRejected(NAME, field, message, product=product,
+                           fix=f"This is an Etsy choice, not the copy: pick another '{label}' in the Platforms tab → "
+                               f"Etsy → Preferences (or run: sellerdesk platforms prefs etsy {field}=VALUE "
+                               "--options), then publish again.")
+
+
 def read_etsy_error(response: httpx.Response, product: str | None) -> PlatformError:
     """Turn a refused Etsy request into the right PlatformError, naming the field when Etsy does."""
     message = _etsy_message(response)
@@ -62,12 +80,14 @@ def read_etsy_error(response: httpx.Response, product: str | None) -> PlatformEr
     if status == 400:
         for field in LISTING_FIELDS:
             if re.search(rf"\b{field}\b", message):
-                return ContentRejected(NAME, field, message, product=product)
+                return _rejected(field, message, product)
         return PlatformError(NAME, f"refused the request ({message})", product=product)
+    if status == 403 and "api key" in message.lower():
+        return AuthExpired(NAME, f"did not accept the app keystring and shared secret ({message})", product=product,
+                           hint=KEY_HINT)
     if status == 403:
         return PlatformError(NAME, f"refused access ({message})", product=product,
-                             hint="Check the Etsy app keystring (platforms.etsy.client_id) and shared secret, "
-                                  "then reconnect Etsy.")
+                             hint="Reconnect Etsy and allow every permission SellerDesk asks for.")
     if status == 404:
         return PlatformError(NAME, f"could not find it ({message}); it may have been deleted on Etsy",
                              product=product)
@@ -112,6 +132,22 @@ class EtsyApi:
         # Kept for the session: reading the keychain (and auditing it) on every request would be noise.
         self._api_key = f"{keystring}:{secret}"
         return self._api_key
+
+    def check_key(self, keystring: str, secret: str) -> None:
+        """Ask Etsy whether ``keystring:secret`` is a working app key (openapi-ping), before any sign-in starts.
+
+        Etsy answers a wrong key at once (401 or 403 with its ``{"error": ...}`` shape), whereas the consent page
+        would only fail after the seller has signed in, or never come back at all.
+        """
+        try:
+            self.client.request("GET", "openapi-ping", authenticated=False,
+                                headers={"x-api-key": f"{keystring}:{secret}"})
+        except PlatformError as exc:
+            if exc.retryable:
+                raise
+            raise AuthExpired(NAME, f"did not accept the app keystring {keystring!r} with that shared secret "
+                              f"({exc.problem})", hint=KEY_HINT) from None
+        self._api_key = f"{keystring}:{secret}"
 
     def _rate_wait(self, response: httpx.Response) -> float:
         asked = retry_after_seconds(response.headers.get("retry-after"))

@@ -39,6 +39,8 @@ class EtsyStandIn(StandIn):
 
     keystring = "testkeystring123"
     shared_secret = "sharedsecret-7f3a9c"
+    application_id = 880011
+    bad_key_status = 403
     user_id = 5551234
     shop_id = 987654
 
@@ -111,7 +113,9 @@ class EtsyStandIn(StandIn):
 
     def _api(self, request: Request) -> Reply:
         if request.headers.get("x-api-key") != f"{self.keystring}:{self.shared_secret}":
-            return self._answer(403, {"error": "Invalid API key: x-api-key must be 'keystring:shared_secret'"})
+            # Etsy refuses a wrong or missing key at once, with its error shape (403; the ping documents 401).
+            return self._answer(self.bad_key_status,
+                                {"error": "Invalid API key: x-api-key must be 'keystring:shared_secret'"})
         now = time.monotonic()
         while self._recent and now - self._recent[0] >= 1.0:
             self._recent.popleft()
@@ -212,6 +216,9 @@ class EtsyStandIn(StandIn):
         return Reply.json(400, {"error": "unsupported_grant_type"})
 
     # --- operations (named op_<operationId>) ---
+
+    def op_ping(self, params: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
+        return 200, {"application_id": self.application_id}
 
     def op_getMe(self, params: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
         return 200, {"user_id": self.user_id, "shop_id": self.shop_id}

@@ -110,6 +110,7 @@ def point_at_etsy(app: App, server: EtsyStandIn) -> None:
     app.settings.set("platforms.etsy.token_url", f"{server.url}/v3/public/oauth/token")
     app.settings.set("platforms.etsy.authorize_url", f"{server.url}/oauth/connect")
     app.settings.set("platforms.etsy.client_id", server.keystring)
+    app.settings.set("platforms.etsy.redirect_port", 0)  # any free port: test runs may overlap
     app.settings.set("platforms.http.timeout_seconds", 2.0)
     app.settings.set("platforms.http.connect_timeout_seconds", 2.0)
 
@@ -218,6 +219,7 @@ def stand_ins(monkeypatch: pytest.MonkeyPatch, etsy_server: EtsyStandIn, shopify
         "PLATFORMS__ETSY__TOKEN_URL": f"{etsy_server.url}/v3/public/oauth/token",
         "PLATFORMS__ETSY__AUTHORIZE_URL": f"{etsy_server.url}/oauth/connect",
         "PLATFORMS__ETSY__CLIENT_ID": etsy_server.keystring,
+        "PLATFORMS__ETSY__REDIRECT_PORT": "0",
         "PLATFORMS__SHOPIFY__API_BASE": f"{shopify_server.url}/{{shop}}/admin/api",
         "PLATFORMS__SHOPIFY__TOKEN_URL": f"{shopify_server.url}/{{shop}}/admin/oauth/access_token",
         "PLATFORMS__SHOPIFY__SHOP_DOMAIN": shopify_server.shop_domain,

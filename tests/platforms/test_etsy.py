@@ -13,7 +13,7 @@ from core.app import App
 from core.db.models import EngagementSnapshot, SaleEvent
 from core.db.types import utcnow
 from core.platforms.connections import platform_status, set_preferences
-from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, PlatformError, RateLimited
+from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, RateLimited
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.service import import_engagement, import_sales, preference_fields, verify_connection
 from core.secrets.store import folder_service
@@ -175,9 +175,10 @@ def test_a_wrong_app_secret_is_a_clear_403(etsy_app: App, etsy_server: EtsyStand
     from core.secrets import SecretStore
 
     SecretStore(etsy_app.data_dir).set("etsy:shared_secret", "not-the-secret")
-    with opener(etsy_app)("etsy") as etsy, pytest.raises(PlatformError, match="refused access") as caught:
+    with opener(etsy_app)("etsy") as etsy, pytest.raises(AuthExpired, match="did not accept the app keystring "
+                                                                             "and shared secret") as caught:
         etsy.check_connection()
-    assert "platforms.etsy.client_id" in str(caught.value)
+    assert "enter both again in the Connect dialog" in str(caught.value)
 
 
 def test_choices_come_from_the_shop(etsy_app: App) -> None:

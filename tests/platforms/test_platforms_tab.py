@@ -26,6 +26,14 @@ def answer(monkeypatch, qtbot, **values: str) -> list[ConnectDialog]:
     return shown
 
 
+def settled(qtbot, window) -> None:
+    """A seller looks at the window a moment before the first click: the work started after the first paint
+    (the Schedule tab's publishing runner among it) has finished by then."""
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window._warmed and not window.tasks.running, timeout=30_000)
+    qtbot.wait(20)
+
+
 def _select(tab, name: str) -> None:
     from desktop.platforms.tab import NAME_ROLE
 
@@ -90,6 +98,7 @@ def test_shopify_through_a_dev_dashboard_app_and_its_sales_channels(qtbot, windo
                                                                     stand_ins: tuple[EtsyStandIn, ShopifyStandIn]
                                                                     ) -> None:
     _etsy, shopify = stand_ins
+    settled(qtbot, window)
     tab = window.platforms
     _select(tab, "shopify")
     shown = answer(monkeypatch, qtbot, shop="", client_id=shopify.client_id, app_secret=shopify.client_secret)
@@ -118,3 +127,22 @@ def test_shopify_through_a_dev_dashboard_app_and_its_sales_channels(qtbot, windo
     assert get_preferences(window.app.db, "shopify")["publication_ids"] == ["gid://shopify/Publication/2"]
     tab.detail.grab().save("/tmp/shopify_detail.png")
     shown[0].grab().save("/tmp/shopify_connect.png")
+
+
+def test_etsy_keys_can_be_typed_again_from_the_window(qtbot, window, monkeypatch,
+                                                      stand_ins: tuple[EtsyStandIn, ShopifyStandIn],
+                                                      browser: FakeBrowser) -> None:
+    etsy, _shopify = stand_ins
+    settled(qtbot, window)
+    tab = window.platforms
+    _select(tab, "etsy")
+    shown = answer(monkeypatch, qtbot, app_secret="sharedsecret-typo")
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.detail.error.isHidden(), timeout=15_000)
+    assert "did not accept the app keystring" in tab.detail.error.text() and browser.urls == []
+    assert shown[0].edits["client_id"].text() == etsy.keystring  # the keystring is shown to check
+    shown = answer(monkeypatch, qtbot, app_secret=etsy.shared_secret)
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "ClayCorner" in tab.detail.summary.text(), timeout=15_000)
+    browser.join()
+    assert [f.label for f in shown[0].form.fields] == ["Keystring", "Shared secret"]
