@@ -57,6 +57,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_costs_set)
     p = csub.add_parser("list", parents=[json_parent()], help="rate cards and ad spend")
     p.set_defaults(handler=_costs_list)
+    p = csub.add_parser("remove-ad-spend", help="delete an ad spend entry (its number is in 'costs list')")
+    p.add_argument("entry_id", type=int)
+    p.set_defaults(handler=_costs_remove_ad)
 
     rates = asub.add_parser("rates", help="your own currency rates (amounts are never converted without one)")
     rsub = rates.add_subparsers(dest="rates_action", required=True)
@@ -174,7 +177,9 @@ def _print_summary(summary: Any, locale: str) -> None:
         ("Orders", f"{main.orders:,}", f"{before.orders:,}", changes["orders"]),
         ("Units", f"{main.units:,}", f"{before.units:,}", changes["units"]),
         ("Refunds", format_money(main.refunds, code, locale), format_money(before.refunds, code, locale), None),
-        ("Costs", format_money(main.costs, code, locale), format_money(before.costs, code, locale), None),
+        ("Fees and ads", format_money(main.fees + main.ad_spend, code, locale),
+         format_money(before.fees + before.ad_spend, code, locale), None),
+        ("Cost of goods", format_money(main.cogs, code, locale), format_money(before.cogs, code, locale), None),
         ("Profit", format_money(main.profit, code, locale), format_money(before.profit, code, locale),
          changes["profit"]),
         ("Leads", f"{main.leads:,}", f"{before.leads:,}", None),
@@ -202,8 +207,13 @@ def _print_summary(summary: Any, locale: str) -> None:
         from core.analytics.figures import change
 
         print_table([{"product": p.title, "sku": p.sku or "", "revenue": format_money(p.revenue, p.currency, locale),
-                      "units": p.units, "change": _pct(change(p.revenue, p.previous_revenue))}
-                     for p in summary.products[:10]], ["product", "sku", "revenue", "units", "change"])
+                      "units": p.units, "change": _pct(change(p.revenue, p.previous_revenue)),
+                      "profit": format_money(p.profit, p.currency, locale) + (" (cost unknown)" if p.uncosted_units
+                                                                              else "")}
+                     for p in summary.products[:10]], ["product", "sku", "revenue", "units", "change", "profit"])
+    if main.uncosted_units:
+        print(f"\n{main.uncosted_units:,} units sold have no cost price, so profit leaves their cost out. Add one: "
+              "sellerdesk products edit ID --cost 250 (or Your cost in the product's form).")
 
 
 def _export(args: argparse.Namespace, app: Any) -> int:
@@ -219,7 +229,7 @@ def _export(args: argparse.Namespace, app: Any) -> int:
 
 
 def _costs_set(args: argparse.Namespace, app: Any) -> int:
-    from core.analytics.costs import add_ad_spend, set_rate_card
+    from core.analytics.costs import add_ad_spend, parse_percent, set_rate_card
     from core.analytics.periods import parse_day
     from core.analytics.sales import parse_amount
     from core.errors import ValidationError
@@ -230,12 +240,7 @@ def _costs_set(args: argparse.Namespace, app: Any) -> int:
         raise ValidationError("Nothing to set.", hint="Give --commission-percent, --listing-fee or --ad-spend.")
     result: dict[str, Any] = {}
     if args.commission_percent is not None or args.listing_fee is not None:
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            commission = Decimal(args.commission_percent) if args.commission_percent is not None else None
-        except InvalidOperation:
-            raise ValidationError(f"The commission {args.commission_percent!r} is not a number.") from None
+        commission = parse_percent(args.commission_percent) if args.commission_percent is not None else None
         fee = parse_amount(args.listing_fee, currency, "listing fee") if args.listing_fee is not None else None
         card = set_rate_card(app.db, args.platform, commission_percent=commission, listing_fee=fee, currency=currency)
         result["rate_card"] = card.to_json()
@@ -253,6 +258,14 @@ def _costs_set(args: argparse.Namespace, app: Any) -> int:
     return 0
 
 
+def _costs_remove_ad(args: argparse.Namespace, app: Any) -> int:
+    from core.analytics.costs import remove_ad_spend
+
+    gone = remove_ad_spend(app.db, args.entry_id)
+    print(f"Removed the ad spend of {gone.amount} {gone.currency} on {gone.platform} on {gone.spent_on}.")
+    return 0
+
+
 def _costs_list(args: argparse.Namespace, app: Any) -> int:
     from core.analytics.costs import ad_spend, rate_cards
 
@@ -266,7 +279,7 @@ def _costs_list(args: argparse.Namespace, app: Any) -> int:
     print_table([c.to_json() for c in cards.values()], ["platform", "commission_percent", "listing_fee", "currency"])
     if spend:
         print()
-        print_table([e.to_json() for e in spend], ["spent_on", "platform", "amount", "currency", "note"])
+        print_table([e.to_json() for e in spend], ["id", "spent_on", "platform", "amount", "currency", "note"])
     return 0
 
 

@@ -55,6 +55,17 @@ class AdSpendEntry:
                 "amount": str(self.amount), "currency": self.currency, "note": self.note}
 
 
+def parse_percent(raw: str) -> Decimal:
+    """A commission typed by a person: ``6.5``, ``6.5%`` or `` 12 ``."""
+    from decimal import InvalidOperation
+
+    try:
+        return Decimal(str(raw).strip().rstrip("%").strip())
+    except InvalidOperation:
+        raise ValidationError(f"The commission {raw!r} is not a number.", field="commission_percent",
+                              hint="Write it like 6.5 (per cent of each sale).") from None
+
+
 def set_rate_card(db: Database, platform: str, *, commission_percent: Decimal | None = None,
                   listing_fee: Decimal | None = None, currency: str) -> RateCard:
     """Create or change ``platform``'s rate card; a figure left as None keeps its stored value (or 0)."""
@@ -125,3 +136,17 @@ def estimated_fees(card: RateCard | None, amount_no_fees: Decimal, units_no_fees
     if card is None:
         return Decimal(0), Decimal(0)
     return amount_no_fees * card.commission_percent / 100, card.listing_fee * units_no_fees
+
+
+def remove_ad_spend(db: Database, entry_id: int) -> AdSpendEntry:
+    """Delete the ad spend entry ``entry_id`` (entered twice, or by mistake); NotFound if there is none."""
+    from core.errors import NotFound
+
+    with db.session() as session:
+        entry = session.get(AdSpend, entry_id)
+        if entry is None:
+            raise NotFound(f"There is no ad spend entry {entry_id}.",
+                           hint="'sellerdesk analytics costs list' shows them with their numbers.")
+        gone = AdSpendEntry(entry.id, entry.platform, entry.spent_on, entry.amount, entry.currency, entry.note)
+        session.delete(entry)
+        return gone

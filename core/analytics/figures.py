@@ -36,6 +36,8 @@ class Figures:
     fees: Decimal = ZERO  # reported by the platforms plus the rate cards' estimate for the rest
     ad_spend: Decimal = ZERO
     leads: int = 0
+    cogs: Decimal = ZERO  # cost of goods: the units sold (less returned) times each product's cost price
+    uncosted_units: int = 0  # units sold whose cost is not known (no cost price): profit leaves them out
 
     @property
     def revenue(self) -> Decimal:
@@ -44,12 +46,12 @@ class Figures:
 
     @property
     def costs(self) -> Decimal:
-        """Fees and ad spend: what selling there cost."""
-        return self.fees + self.ad_spend
+        """Fees, ad spend and cost of goods: what the sales cost."""
+        return self.fees + self.ad_spend + self.cogs
 
     @property
     def profit(self) -> Decimal:
-        """Revenue less the platform's costs (the seller's own cost of goods is not known to SellerDesk)."""
+        """Gross profit: revenue less fees, ad spend and the cost of the goods (where their cost is known)."""
         return self.revenue - self.costs
 
     @property
@@ -63,6 +65,8 @@ class Figures:
         self.refunds += other.refunds * rate
         self.fees += other.fees * rate
         self.ad_spend += other.ad_spend * rate
+        self.cogs += other.cogs * rate
+        self.uncosted_units += other.uncosted_units
         self.orders += other.orders
         self.refund_count += other.refund_count
         self.units += other.units
@@ -71,8 +75,9 @@ class Figures:
     def to_json(self) -> dict[str, Any]:
         """JSON-ready figures (money as exact decimal strings)."""
         money = {name: _exact(getattr(self, name)) for name in
-                 ("revenue", "sales", "refunds", "fees", "ad_spend", "costs", "profit")}
+                 ("revenue", "sales", "refunds", "fees", "ad_spend", "cogs", "costs", "profit")}
         return {**money, "orders": self.orders, "refund_count": self.refund_count, "units": self.units,
+                "uncosted_units": self.uncosted_units,
                 "leads": self.leads, "roi": _round(self.roi)}
 
 
@@ -151,11 +156,21 @@ class ProductSummary:
     orders: int = 0
     leads: int = 0
     previous_revenue: Decimal = ZERO
+    fees: Decimal = ZERO  # reported by the platforms, else the rate cards' estimate
+    cogs: Decimal = ZERO
+    uncosted_units: int = 0  # units whose cost is not known (no cost price)
+
+    @property
+    def profit(self) -> Decimal:
+        """Gross profit: revenue less fees and cost of goods (ad spend is per platform, not per product)."""
+        return self.revenue - self.fees - self.cogs
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready product figures."""
         return {"product_id": self.product_id, "title": self.title, "sku": self.sku, "currency": self.currency,
                 "revenue": _exact(self.revenue), "units": self.units, "orders": self.orders, "leads": self.leads,
+                "fees": _exact(self.fees), "cogs": _exact(self.cogs), "profit": _exact(self.profit),
+                "uncosted_units": self.uncosted_units,
                 "previous_revenue": _exact(self.previous_revenue),
                 "change": _round(change(self.revenue, self.previous_revenue))}
 

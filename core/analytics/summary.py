@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, case, exists, func, literal_column, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.analytics.cogs import add_cost_of_goods
 from core.analytics.costs import RateCard, estimated_fees, rate_cards
 from core.analytics.engagement import COUNTERS
 from core.analytics.figures import (
@@ -173,6 +174,7 @@ def summarize(db: Database, period: Period, *, timezone: str = "Asia/Kolkata", c
         _add_engagement(conn, summary, platforms)
         summary.series = _series(conn, summary, converter)
         summary.products = _products(conn, summary, converter, top)
+        add_cost_of_goods(conn, summary, platforms, cards, converter)
         summary.has_sales = bool(conn.execute(select(exists().where(SaleEvent.kind != "lead"))).scalar())
     for platform in platforms.values():
         for figures, totals in ((platform.figures, summary.totals), (platform.previous, summary.previous_totals)):

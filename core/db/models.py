@@ -65,6 +65,7 @@ class Product(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(10), default="en")
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
+    cost_price: Mapped[Decimal | None] = mapped_column(default=None)  # one item's cost to the seller; None: unknown
 
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"

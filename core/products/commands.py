@@ -21,6 +21,7 @@ _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status"
 def _product_fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--title", required=required, help="what buyers see first")
     parser.add_argument("--price", required=required, help="e.g. 499 or 1,299.50")
+    parser.add_argument("--cost", dest="cost_price", help="what one item costs you, for profit (\"\" to clear)")
     parser.add_argument("--currency", help="ISO code (default: the general.currency setting)")
     parser.add_argument("--description")
     parser.add_argument("--quantity", help="items in stock")
@@ -84,7 +85,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _values(args: argparse.Namespace) -> dict[str, Any]:
     names = ["title", "price", "currency", "description", "quantity", "sku", "category", "attributes", "status",
-             "language"]
+             "language", "cost_price"]
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
@@ -94,6 +95,8 @@ def _print_product(app: Any, product: service.ProductView) -> None:
         return
     print(f"#{product.id}  {product.title}")
     print(f"  price     {product.price} {product.currency}   quantity {product.quantity}   status {product.status}")
+    if product.cost_price is not None:
+        print(f"  cost      {product.cost_price} {product.currency} per item")
     if product.sku:
         print(f"  sku       {product.sku}")
     if product.category:

@@ -36,7 +36,7 @@ __all__ = ["COLUMNS", "DELIMITERS", "CsvFormatError", "ImportProgress", "ImportR
            "export_products", "import_products"]
 
 COLUMNS = ["sku", "title", "description", "price", "currency", "quantity", "category", "status", "language",
-           "attributes", "images"]
+           "attributes", "images", "cost_price"]
 REQUIRED = {"title", "price"}
 # A commit per 500 rows costs nothing measurable, and keeps each chunk's transaction (which holds the write lock)
 # under about 0.1 s, so the window and the publishing queue never wait long for it.
@@ -253,7 +253,8 @@ def _apply_rows(session: Session, rows: list[tuple[int, ProductInput, list[Store
         values = _fields(data)
         if product is not None:
             for key, value in values.items():
-                setattr(product, key, value)
+                if key != "cost_price" or value is not None:  # an empty cost cell keeps the cost already known
+                    setattr(product, key, value)
             known = {image.sha256 for image in product.images}
             product.images.extend(image_rows([p for p in photos if p.sha256 not in known], len(product.images)))
             updated.append(product)
@@ -362,6 +363,7 @@ def export_products(db: Database, path: Path, *, store: ImageStore) -> int:
                 product.sku or "", product.title, product.description, str(product.price),
                 product.currency, product.quantity, product.category, product.status, product.language,
                 format_attributes(product.attributes), _export_photos(store, product, photo_dir),
+                "" if product.cost_price is None else str(product.cost_price),
             ])])
             count += 1
     try:

@@ -53,30 +53,41 @@ def parse_description(raw: Any) -> str:
     return text
 
 
-def parse_price(raw: Any, currency: str = "INR") -> Decimal:
-    """A positive price with no more decimals than the currency has (₹ 1,23,456.50 → 123456.50)."""
+def parse_price(raw: Any, currency: str = "INR", *, name: str = "price", zero: bool = False) -> Decimal:
+    """A positive price with no more decimals than the currency has (₹ 1,23,456.50 → 123456.50).
+
+    ``name`` is the field the messages speak of; ``zero`` lets 0 through (a cost can be nothing, a price cannot).
+    """
     text = str(raw if raw is not None else "").strip().replace(" ", "")
     text = re.sub(r"^(?:₹|Rs\.?|INR|\$|US\$|€|£)", "", text, flags=re.IGNORECASE)
+    label = "cost price" if name == "cost_price" else name
     if not _PRICE_RE.match(text):
         raise ValidationError(
-            f"The price {raw!r} is not a number.", field="price", hint="Write it like 499 or 1,299.50."
+            f"The {label} {raw!r} is not a number.", field=name, hint="Write it like 499 or 1,299.50."
         )
     try:
         price = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(f"The price {raw!r} is not a number.", field="price") from None
-    if price <= 0:
-        raise ValidationError("The price must be more than zero.", field="price")
+        raise ValidationError(f"The {label} {raw!r} is not a number.", field=name) from None
+    if price < 0 or (price == 0 and not zero):
+        raise ValidationError(f"The {label} must be more than zero.", field=name)
     if price >= MAX_PRICE:
-        raise ValidationError(f"The price {raw} is too large.", field="price", hint="Check for extra digits.")
+        raise ValidationError(f"The {label} {raw} is too large.", field=name, hint="Check for extra digits.")
     from babel.numbers import get_currency_precision
 
     digits = get_currency_precision(currency)
     if -price.as_tuple().exponent > digits:  # type: ignore[operator]
         raise ValidationError(
-            f"The price {raw} has more decimals than {currency} allows ({digits}).", field="price"
+            f"The {label} {raw} has more decimals than {currency} allows ({digits}).", field=name
         )
     return plain_decimal(price)
+
+
+def parse_cost(raw: Any, currency: str = "INR") -> Decimal | None:
+    """What one item costs the seller to make or buy (0 or more); empty means not known (None)."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    return parse_price(raw, currency, name="cost_price", zero=True)
 
 
 def parse_currency(raw: Any) -> str:

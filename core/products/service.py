@@ -36,6 +36,7 @@ class ProductInput:
     attributes: dict[str, str] = field(default_factory=dict)
     status: str = "draft"
     language: str = "en"
+    cost_price: Decimal | None = None  # what one item costs the seller; None: not known
 
 
 @dataclass
@@ -71,11 +72,13 @@ class ProductView:
     created_at: datetime
     updated_at: datetime
     images: list[ImageView] = field(default_factory=list)
+    cost_price: Decimal | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (price as a string so no precision is lost)."""
+        """A JSON-ready dict (prices as strings so no precision is lost)."""
         data = asdict(self)
         data["price"] = str(self.price)
+        data["cost_price"] = None if self.cost_price is None else str(self.cost_price)
         data["created_at"] = self.created_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
         return data
@@ -95,6 +98,7 @@ def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> P
         attributes=F.parse_attributes(values.get("attributes")),
         status=F.parse_choice(values.get("status") or "draft", "status", F.STATUSES),
         language=F.parse_choice(values.get("language") or "en", "language", F.LANGUAGES),
+        cost_price=F.parse_cost(values.get("cost_price"), currency),
     )
 
 
@@ -126,6 +130,7 @@ def product_view(product: Product) -> ProductView:
         attributes=dict(product.attributes),
         created_at=product.created_at,
         updated_at=product.updated_at,
+        cost_price=product.cost_price,
         images=[
             ImageView(i.id, i.sha256, i.original_name, i.position, i.width, i.height, i.format, i.focal_x, i.focal_y)
             for i in product.images
@@ -205,7 +210,10 @@ def get_product(db: Database, product_id: int) -> ProductView:
 
 
 def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> ProductView:
-    """Apply raw field changes (validated here); price and currency are checked together."""
+    """Apply raw field changes (validated here); price and currency are checked together.
+
+    ``cost_price`` given as an empty string clears the cost (not known); None leaves it as it is.
+    """
     try:
         with db.session() as session:
             product = live_product(session, product_id)
@@ -213,6 +221,8 @@ def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> Pr
                 product.currency = F.parse_currency(changes["currency"])
             if "price" in changes and changes["price"] is not None:
                 product.price = F.parse_price(changes["price"], product.currency)
+            if "cost_price" in changes and changes["cost_price"] is not None:
+                product.cost_price = F.parse_cost(changes["cost_price"], product.currency)
             for name, parse in _PARSERS.items():
                 if name in changes and changes[name] is not None:
                     setattr(product, name, parse(changes[name]))

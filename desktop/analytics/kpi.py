@@ -149,7 +149,7 @@ class KpiRow(QWidget):
         super().__init__(parent)
         self.revenue = KpiCard("Revenue")
         self.orders = KpiCard("Orders")
-        self.profit = KpiCard("Profit after platform costs")
+        self.profit = KpiCard("Profit")
         self.platform = KpiCard("Best platform")
         self.product = KpiCard("Best product")
         layout = QHBoxLayout(self)
@@ -186,16 +186,20 @@ class KpiRow(QWidget):
             note=("+ " + " · ".join(apart) + " not converted") if apart else f"refunds {whole(now.refunds)}",
             tooltip=f"Sales {money(now.sales)} less refunds {money(now.refunds)}; the previous period made "
                     f"{money(before.revenue)}." + (" Amounts in other currencies are not added in: set a rate "
-                                                   "with 'sellerdesk analytics rates set'." if apart else ""))
+                                                   "in Costs… › Currency rates." if apart else ""))
         self.orders.set_figure(count(now.orders), changes["orders"], is_new=bool(now.orders and not before.orders),
                                versus=versus, note=f"{count(now.units)} units · {count(now.leads)} leads",
                                tooltip=f"{count(before.orders)} orders in the previous period; "
                                        f"{count(now.refund_count)} refunds in this one.")
         self.profit.set_figure(money(now.profit), changes["profit"], short=whole(now.profit),
                                is_new=bool(now.profit and not before.profit),
-                               versus=versus, note=f"costs {whole(now.costs)}",
-                               tooltip=f"Revenue less platform fees ({money(now.fees)}) and ad spend "
-                                       f"({money(now.ad_spend)}); your own cost of goods is not included.")
+                               versus=versus, note=f"costs {whole(now.costs)}" + (
+                                   ", some unknown" if now.uncosted_units else ""),
+                               tooltip=f"Revenue less platform fees ({money(now.fees)}), ad spend "
+                                       f"({money(now.ad_spend)}) and the cost of the goods sold "
+                                       f"({money(now.cogs)})." + (
+                                   f" {now.uncosted_units:,} items sold have no cost price, so profit is higher "
+                                   "than it really is." if now.uncosted_units else ""))
         best = summary.best_platform(currency)
         if best is None:
             self.platform.set_figure("—", note="no sales in this period")

@@ -13,6 +13,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from core.app import App
 from core.errors import SellerDeskError
 from desktop.analytics.charts import ChartPanel
 from desktop.analytics.kpi import KpiRow
+from desktop.analytics.profit_panel import ProfitPanel
 from desktop.analytics.style import dress_date_edit
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
@@ -93,6 +95,9 @@ class AnalyticsTab(QWidget):
         record.clicked.connect(self.record_sale_dialog)
         import_button = QPushButton(icon("import"), "Import sales…")
         import_button.clicked.connect(lambda: self.import_csv())
+        costs = QPushButton("Costs…")
+        costs.setToolTip("Platform fees, ad spend and currency rates")
+        costs.clicked.connect(lambda: self.costs_dialog())
         bar = QHBoxLayout()
         bar.addWidget(heading)
         bar.addSpacing(12)
@@ -103,8 +108,10 @@ class AnalyticsTab(QWidget):
         bar.addWidget(self.currency)
         bar.addWidget(record)
         bar.addWidget(import_button)
+        bar.addWidget(costs)
 
         self.kpis = KpiRow()
+        self.profit = ProfitPanel()
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
         dashboard = QWidget()
@@ -113,6 +120,7 @@ class AnalyticsTab(QWidget):
         inner.setSpacing(10)
         inner.addWidget(self.kpis)
         inner.addLayout(self.grid, 1)
+        inner.addWidget(self.profit)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -281,6 +289,7 @@ class AnalyticsTab(QWidget):
             return
         code = self.currency.currentText() or summary.currency
         self.kpis.show_summary(summary, code, self.locale)
+        self.profit.show_summary(summary, code, self.locale)
         self._waiting = set(tables)
         for kind, table in tables.items():
             self.charts[kind].show_table(table, EMPTY_TEXT[kind])
@@ -295,6 +304,16 @@ class AnalyticsTab(QWidget):
         text = str(exc) if isinstance(exc, SellerDeskError) else (
             f"Analytics could not be loaded ({type(exc).__name__}); the details are in {self.app.logs_dir}.")
         self.message.emit(text)
+
+    def costs_dialog(self) -> QDialog:
+        """Open Costs (platform fees, ad spend, currency rates); profit is loaded again after each change."""
+        from desktop.analytics.costs_dialog import CostsDialog
+
+        dialog = CostsDialog(self.app, self.tasks, self)
+        dialog.changed.connect(self.reload)
+        dialog.open()
+        self.costs = dialog
+        return dialog
 
     # -- adding sales ------------------------------------------------------------------------------------
     def record_sale_dialog(self) -> None:

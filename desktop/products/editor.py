@@ -69,6 +69,8 @@ class ProductEditor(QWidget):
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
+        self.cost = QLineEdit(placeholderText="what one costs you to make or buy (only you see it)")
+        self.cost.setToolTip("Used for your profit in Analytics; never sent to a platform. Leave empty if unsure.")
         self.quantity = QSpinBox(minimum=0, maximum=1_000_000, value=1)
         self.sku = QLineEdit(placeholderText="optional, e.g. DIYA-001")
         self.category = QLineEdit(placeholderText="e.g. Home > Lighting")
@@ -86,7 +88,8 @@ class ProductEditor(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setVerticalSpacing(4)
         for label, field, key in [
-            ("Title", self.title, "title"), ("Price", price_row, "price"), ("In stock", self.quantity, "quantity"),
+            ("Title", self.title, "title"), ("Price", price_row, "price"), ("Your cost", self.cost, "cost_price"),
+            ("In stock", self.quantity, "quantity"),
             ("SKU", self.sku, "sku"), ("Category", self.category, "category"), ("Status", self.status, "status"),
             ("Copy language", self.language, "language"), ("Attributes", self.attributes, "attributes"),
             ("Description", self.description, "description"),
@@ -118,7 +121,7 @@ class ProductEditor(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        for widget in (self.title, self.price, self.sku, self.category, self.attributes):
+        for widget in (self.title, self.price, self.cost, self.sku, self.category, self.attributes):
             widget.textEdited.connect(self._changed)
         self.currency.currentTextChanged.connect(self._changed)
         self.quantity.valueChanged.connect(self._changed)
@@ -136,7 +139,8 @@ class ProductEditor(QWidget):
         """Start an empty product (or the unsaved one the journal kept)."""
         self.save_now()
         self.product_id = None
-        self._fill({"title": "", "price": "", "currency": self.app.settings.get("general.currency"), "quantity": 1,
+        self._fill({"title": "", "price": "", "cost_price": "", "currency": self.app.settings.get("general.currency"),
+                    "quantity": 1,
                     "sku": "", "category": "", "status": "draft",
                     "language": self.app.settings.get("general.language"), "attributes": "", "description": ""})
         self.photos.show_product(None)
@@ -152,6 +156,7 @@ class ProductEditor(QWidget):
         product = service.get_product(self.app.db, product_id)
         self.product_id = product_id
         self._fill({"title": product.title, "price": str(product.price), "currency": product.currency,
+                    "cost_price": "" if product.cost_price is None else str(product.cost_price),
                     "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
                     "status": product.status, "language": product.language,
                     "attributes": format_attributes(product.attributes), "description": product.description})
@@ -177,6 +182,7 @@ class ProductEditor(QWidget):
         try:
             self.title.setText(str(values.get("title", "")))
             self.price.setText(str(values.get("price", "")))
+            self.cost.setText(str(values.get("cost_price") or ""))
             self.currency.setCurrentText(str(values.get("currency", "INR")))
             self.quantity.setValue(int(values.get("quantity") or 0))
             self.sku.setText(str(values.get("sku") or ""))
@@ -187,7 +193,7 @@ class ProductEditor(QWidget):
             self.description.setPlainText(str(values.get("description", "")))
             for label in self._errors.values():
                 label.hide()
-            for widget in (self.title, self.price, self.sku, self.attributes):
+            for widget in (self.title, self.price, self.cost, self.sku, self.attributes):
                 self._mark(widget, False)
         finally:
             self._loading = False
@@ -196,7 +202,8 @@ class ProductEditor(QWidget):
     def values(self) -> dict[str, Any]:
         """The form as raw values (what the journal keeps and the service validates)."""
         return {
-            "title": self.title.text(), "price": self.price.text(), "currency": self.currency.currentText(),
+            "title": self.title.text(), "price": self.price.text(), "cost_price": self.cost.text(),
+            "currency": self.currency.currentText(),
             "quantity": self.quantity.value(), "sku": self.sku.text(), "category": self.category.text(),
             "status": self.status.currentData(), "language": self.language.currentData(),
             "attributes": self.attributes.text(), "description": self.description.toPlainText(),
@@ -218,7 +225,7 @@ class ProductEditor(QWidget):
     def _validate(self) -> service.ProductInput | None:
         for label in self._errors.values():
             label.hide()
-        for widget in (self.title, self.price, self.sku, self.attributes):
+        for widget in (self.title, self.price, self.cost, self.sku, self.attributes):
             self._mark(widget, False)
         try:
             return service.product_input(self.values(), default_currency=self.app.settings.get("general.currency"))
@@ -228,7 +235,8 @@ class ProductEditor(QWidget):
             if label is not None:
                 label.setText(str(exc))
                 label.show()
-            fields = {"title": self.title, "price": self.price, "sku": self.sku, "attributes": self.attributes}
+            fields = {"title": self.title, "price": self.price, "cost_price": self.cost, "sku": self.sku,
+                      "attributes": self.attributes}
             widget = fields.get(field)
             if widget is not None:
                 self._mark(widget, True)
