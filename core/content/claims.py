@@ -121,3 +121,15 @@ def unbacked_claims(copy: PlatformCopy, facts: ProductFacts, claims: list[Claim]
                                    f"{where} {name} says '{phrase}' ({claim.label}), but no product field says "
                                    "so. Remove it, or add the fact to the product if it is true."))
     return found
+
+
+@dataclass(frozen=True)
+class ClaimGuard:
+    """The claims to look for and the product facts that may back them: checks any draft of that product."""
+
+    facts: ProductFacts
+    claims: tuple[Claim, ...]
+
+    def check(self, copy: PlatformCopy, label: str = "") -> list[ClaimFlag]:
+        """Every unbacked claim in ``copy``."""
+        return unbacked_claims(copy, self.facts, list(self.claims), label)

@@ -56,6 +56,8 @@ def _print_draft(platform: str, draft: Any) -> None:
         print("tags: " + ", ".join(draft.tags))
     for violation in draft.violations:
         print(f"  ! {violation.message}")
+    for claim in draft.claims:
+        print(f"  ? {claim.message}")
     print()
 
 
@@ -97,18 +99,23 @@ def _check(args: argparse.Namespace, app: Any) -> int:
 
     drafts = list_drafts(app.db, args.product_id)
     problems = [(p, v) for p, d in drafts.items() for v in d.violations]
+    claims = [c for d in drafts.values() for c in d.claims]
     if app.json:
         print_json([{"platform": p, "field": v.field, "position": v.position, "rule": v.rule, "message": v.message}
-                    for p, v in problems])
+                    for p, v in problems]
+                   + [{"platform": c.platform, "field": c.field, "position": None, "rule": "unbacked_claim",
+                       "message": c.message} for c in claims])
     elif not drafts:
         print(f"No copy yet. Write it with: sellerdesk content generate {args.product_id}")
-    elif not problems:
-        print(f"All {len(drafts)} platforms' copy is within the rules.")
+    elif not problems and not claims:
+        print(f"All {len(drafts)} platforms' copy is within the rules and claims nothing the product does not state.")
     else:
         for platform, violation in problems:
             where = f" at {violation.position}" if violation.position is not None else ""
             print(f"{platform}: {violation.field}{where}: {violation.message}")
-    return 1 if problems else 0
+        for claim in claims:
+            print(f"{claim.platform}: {claim.field}: unbacked claim: {claim.message}")
+    return 1 if problems or claims else 0
 
 
 def _approve(args: argparse.Namespace, app: Any) -> int:
@@ -119,6 +126,8 @@ def _approve(args: argparse.Namespace, app: Any) -> int:
         print_json(draft.to_json())
     else:
         print(f"Approved the {args.platform} copy of product {args.product_id}.")
+        for claim in draft.claims:
+            print(f"Note: {claim.message}")
     return 0
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.content.cache import CopyCache
+from core.content.claims import Claim, ClaimFlag, ClaimGuard, load_claims
 from core.content.errors import CopyCancelled
 from core.content.models import PlatformCopy, ProductFacts, Violation
 from core.content.rules import load_rules
@@ -52,6 +53,9 @@ class DraftView:
     edited_by_seller: bool
     updated_at: datetime
     violations: list[Violation] = field(default_factory=list)
+    # Claims (handmade, organic...) the copy makes that no product field backs, and the guard that found them.
+    claims: list[ClaimFlag] = field(default_factory=list)
+    guard: ClaimGuard | None = None
 
     def copy(self) -> PlatformCopy:
         """The copy as the writers' and validator's plain type."""
@@ -69,6 +73,8 @@ class DraftView:
             "edited_by_seller": self.edited_by_seller, "updated_at": self.updated_at.isoformat(),
             "violations": [{"field": v.field, "position": v.position, "rule": v.rule, "message": v.message}
                            for v in self.violations],
+            "unbacked_claims": [{"field": c.field, "claim": c.claim, "phrase": c.phrase, "message": c.message}
+                                for c in self.claims],
         }
 
 
@@ -82,12 +88,28 @@ class DraftOutcome:
     messages: list[str]
 
 
-def _view(row: ContentDraft) -> DraftView:
+def _view(row: ContentDraft, claims: Sequence[Claim] = ()) -> DraftView:
     view = DraftView(row.platform, row.title, row.description, list(row.bullets), list(row.hashtags),
                      list(row.tags), row.status, row.source, row.model, row.language, row.edited_by_seller,
                      row.updated_at)
-    view.violations = validate(view.copy(), load_rules())
+    rules = load_rules()
+    view.violations = validate(view.copy(), rules)
+    if claims:
+        view.guard = ClaimGuard(_stated_facts(row), tuple(claims))
+        view.claims = view.guard.check(view.copy(), rules.platform(row.platform).label)
     return view
+
+
+def _stated_facts(row: ContentDraft) -> ProductFacts:
+    """What the seller stated about the draft's product (no photos): what may back a claim."""
+    product = row.product
+    return ProductFacts(title=product.title or "?", description=product.description, category=product.category,
+                        attributes={str(k): str(v) for k, v in product.attributes.items()})
+
+
+def _claims(db: Database) -> list[Claim]:
+    """The claim list: bundled, plus the seller's own claims.json in the data folder (beside the database)."""
+    return load_claims(db.path.parent)
 
 
 def _copy_of(row: ContentDraft) -> PlatformCopy:
@@ -165,8 +187,10 @@ def generate_drafts(
             _store(row, new, edited=False)
             row.status = "draft"
         session.flush()
-        drafts = {platform: _view(row) for platform, row in existing.items()}
+        claims = _claims(app.db)
+        drafts = {platform: _view(row, claims) for platform, row in existing.items()}
     messages = result.messages()
+    messages += [c.message for p in result.copies if p in drafts and p not in kept for c in drafts[p].claims]
     if kept:
         messages.append(f"Kept your own edits for {', '.join(kept)}; regenerate those with 'replace my edits'.")
     return DraftOutcome(drafts, result.writer, kept, messages)
@@ -191,7 +215,8 @@ def list_drafts(db: Database, product_id: int) -> dict[str, DraftView]:
     with db.session() as session:
         live_product(session, product_id)
         rows = session.scalars(select(ContentDraft).where(ContentDraft.product_id == product_id))
-        return {row.platform: _view(row) for row in rows}
+        claims = _claims(db)
+        return {row.platform: _view(row, claims) for row in rows}
 
 
 def _draft(session: Session, product_id: int, platform: str) -> ContentDraft:
@@ -210,7 +235,7 @@ def save_draft(db: Database, product_id: int, platform: str, copy: PlatformCopy)
         _store(row, copy, edited=True)
         row.status = "draft"
         session.flush()
-        return _view(row)
+        return _view(row, _claims(db))
 
 
 def set_status(db: Database, product_id: int, platform: str, status: str) -> DraftView:
@@ -227,4 +252,4 @@ def set_status(db: Database, product_id: int, platform: str, status: str) -> Dra
                                       field=problems[0].field, hint=more)
         row.status = status
         session.flush()
-        return _view(row)
+        return _view(row, _claims(db))

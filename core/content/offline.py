@@ -85,7 +85,7 @@ def short_name(title: str) -> str:
 
 
 def _pick(options: list[str], seed: str) -> str:
-    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    digest = hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()
     return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from string import Template
 from typing import Any
 
+from core.content.attributes import is_code, is_internal_key
 from core.content.errors import GeminiBadOutput
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy, ProductFacts
 from core.content.offline import format_price
@@ -58,9 +59,9 @@ def facts_for_prompt(facts: ProductFacts) -> dict[str, Any]:
         "price_amount": str(facts.price),
         "currency": facts.currency.upper(),
         "category": facts.category,
-        "attributes": dict(facts.attributes),
+        # Internal fields (HSN, GST, FSSAI, SKU, cost...) and codes are the seller's books, not copy.
+        "attributes": {k: v for k, v in facts.attributes.items() if not is_internal_key(k) and not is_code(v)},
         "quantity": facts.quantity,
-        "sku": facts.sku,
     }
 
 

@@ -197,8 +197,11 @@ class PlatformEditor(QWidget):
             self.caption_counter.setText(_counter_text(len(caption), self.rules.caption.max_chars, "characters"))
             self._set_over(self.caption_counter, len(caption) > self.rules.caption.max_chars)
         problems = validate(copy, load_rules()) if (self._draft or any(values.values())) else []
-        self.problems.setText("\n".join(f"• {p.message}" for p in problems))
-        self.problems.setVisible(bool(problems))
+        guard = self._draft.guard if self._draft else None
+        claims = guard.check(copy, self.rules.label) if guard else []
+        self.problems.setText("\n".join([f"• {p.message}" for p in problems]
+                                        + [f"? Unbacked claim: {c.message}" for c in claims]))
+        self.problems.setVisible(bool(problems or claims))
         self.approve.setEnabled(self._draft is not None and not problems)
         self.approve.setToolTip("Fix the problems listed first." if problems else "Ready to publish")
         self._render_preview(copy)

@@ -88,3 +88,15 @@ def test_product_text_is_shown_never_run_as_markup(qtbot, window) -> None:
     facebook.description.setPlainText('<img src="x" onerror="alert(1)"><b>bold</b>')
     html = facebook.preview.toHtml()
     assert "&lt;img" in html and "<b>bold</b>" not in html
+
+
+def test_an_unbacked_claim_is_flagged_while_editing(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    etsy = window.content.editors["etsy"]
+    assert "claim" not in etsy.problems.text()  # "handmade" is in the product's own title
+    etsy.title.setText("Organic brass diya, waterproof")
+    assert "Etsy title says 'organic'" in etsy.problems.text()
+    assert "Etsy title says 'waterproof'" in etsy.problems.text() and not etsy.problems.isHidden()
+    etsy.title.setText("Handmade brass diya")
+    assert "claim" not in etsy.problems.text()
