@@ -67,3 +67,18 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Year]:
     set_rate(db, "USD", USD_RATE, "INR")
     yield Year(db, data)
     db.dispose()
+
+
+@pytest.fixture
+def tab(qtbot, app) -> Iterator:
+    """The tab on its own task runner; no background work may outlive the test."""
+    from desktop.analytics.tab import AnalyticsTab
+    from desktop.tasks import TaskRunner
+
+    runner = TaskRunner()
+    widget = AnalyticsTab(app, runner)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    yield widget
+    assert runner.shutdown(10_000), "a background task was still running when the test ended"
+    assert runner.pool.activeThreadCount() == 0 and runner.writer.activeThreadCount() == 0

@@ -3,12 +3,10 @@ rates) and the profit table of the Analytics tab."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import Qt
 
 from core.analytics.costs import ad_spend, rate_cards
@@ -17,19 +15,6 @@ from core.analytics.sales import SaleRecord, import_sales
 from core.products.service import create_product, get_product, product_input
 
 IST = ZoneInfo("Asia/Kolkata")
-
-
-@pytest.fixture
-def tab(qtbot, app) -> Iterator:
-    from desktop.analytics.tab import AnalyticsTab
-    from desktop.tasks import TaskRunner
-
-    runner = TaskRunner()
-    widget = AnalyticsTab(app, runner)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 900)
-    yield widget
-    assert runner.shutdown(10_000), "a background task was still running when the test ended"
 
 
 def _click(qtbot, button) -> None:

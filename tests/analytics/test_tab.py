@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,21 +20,6 @@ from tests.analytics.expected import expected
 IST = ZoneInfo("Asia/Kolkata")
 OCTOBER = Period(date(2025, 10, 1), date(2025, 10, 31))
 NOVEMBER = Period(date(2025, 11, 1), date(2025, 11, 30))
-
-
-@pytest.fixture
-def tab(qtbot, app) -> Iterator:
-    """The tab on its own task runner; no background work may outlive the test."""
-    from desktop.analytics.tab import AnalyticsTab
-    from desktop.tasks import TaskRunner
-
-    runner = TaskRunner()
-    widget = AnalyticsTab(app, runner)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    yield widget
-    assert runner.shutdown(10_000), "a background task was still running when the test ended"
-    assert runner.pool.activeThreadCount() == 0 and runner.writer.activeThreadCount() == 0
 
 
 @pytest.fixture
