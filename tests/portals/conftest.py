@@ -130,6 +130,7 @@ class PortalEnv:
         self.replica.frozen.clear()
         self.replica.banner_next_submit = None
         self.replica.result_next_submit = None
+        self.replica.search_lag = 0.0
         self.app.settings.set("browser.timeout_seconds", TIMEOUT)
         self.app.settings.unset("browser.portals_dir")
 

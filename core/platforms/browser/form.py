@@ -8,7 +8,7 @@ after it is OutcomeUnknown, never a blind retry.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 from urllib.parse import urljoin
@@ -120,8 +120,12 @@ def _put(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
         _pairs(pp, field, cast("tuple[tuple[str, str], ...]", value))
 
 
-def create_listing(pp: PortalPage, values: Mapping[str, FieldValue]) -> ListingResult:
-    """Open the listing form, go through every screen, submit, and read what the portal made."""
+def create_listing(pp: PortalPage, values: Mapping[str, FieldValue],
+                   on_commit: Callable[[], None] | None = None) -> ListingResult:
+    """Open the listing form, go through every screen, submit, and read what the portal made.
+
+    ``on_commit`` runs just before the click that creates the listing (SellerDesk records the submit there).
+    """
     portal = pp.portal
     pp.committed = False
     with pp.step(portal.open_step):
@@ -135,6 +139,8 @@ def create_listing(pp: PortalPage, values: Mapping[str, FieldValue]) -> ListingR
             button = pp.page.locator(step.next)
             button.wait_for()
             # From the committing click on, a failure may hide a listing that was made.
+            if step.commits and not pp.committed and on_commit is not None:
+                on_commit()
             pp.committed = pp.committed or step.commits
             button.click()
             pp.outcome(after, step.fields)

@@ -78,6 +78,7 @@ class PortalPage:
         self.now = now
         self.product: str | None = None
         self.committed = False  # set just before a click that may create something on the portal
+        self.saved: Path | None = None  # the folder of the last failure's saved page
         self.watchdog = watchdog if watchdog is not None else Watchdog(platform)
         # A step waits for several things, each up to ``timeout``; past its deadline the browser is closed.
         self.step_deadline = step_deadline if step_deadline is not None else 4 * timeout
@@ -122,8 +123,10 @@ class PortalPage:
 
     def save(self, step: str, problem: str) -> Path:
         """Save the page as it is now for ``step`` (within ``capture_seconds``); returns the folder."""
-        return save_failure(self.data_dir, self.platform, step, self.page, problem, when=self.now(),
-                            product=self.product, watchdog=self.watchdog, capture_seconds=self.capture_seconds)
+        self.saved = save_failure(self.data_dir, self.platform, step, self.page, problem, when=self.now(),
+                                  product=self.product, watchdog=self.watchdog,
+                                  capture_seconds=self.capture_seconds)
+        return self.saved
 
     def _with_folder(self, error: PlatformError, step: str, folder: Path) -> PlatformError:
         named = copy.copy(error)

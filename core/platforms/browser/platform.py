@@ -6,10 +6,12 @@ a row pays for the browser start only once. Everything portal-specific comes fro
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -31,16 +33,20 @@ from core.platforms.base import (
 )
 from core.platforms.browser.form import create_listing
 from core.platforms.browser.launcher import browser_data, launch_plan
-from core.platforms.browser.page import PortalPage
+from core.platforms.browser.page import PortalChanged, PortalPage
 from core.platforms.browser.session import PortalSession
 from core.platforms.browser.signin import SignInHook, check_signed_in, wait_for_sign_in
 from core.platforms.browser.spec import PortalSpec, load_portal, portal_file
+from core.platforms.browser.submissions import State, Submission, SubmissionLog
 from core.platforms.browser.tables import Row, find_row, read_rows, row_action, row_values
-from core.platforms.browser.values import form_values, format_price
+from core.platforms.browser.values import FieldValue, form_values, format_price
 from core.platforms.connections import get_preferences
-from core.platforms.errors import AuthExpired, NotSupported, PlatformError
+from core.platforms.errors import AuthExpired, ContentRejected, NotSupported, PlatformError, TransientFailure
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# Searches for an earlier submit's listing, spread over the portal's search lag.
+_LAG_SEARCHES = 5
 
 PROFILES_DIR = "browser-profiles"  # the same folder as core.app.App.profiles_dir
 
@@ -59,6 +65,7 @@ class PortalPlatform(Platform):
         # PlatformContext carries no data dir; the settings file lives in it.
         self.data_dir = settings.path.parent
         self.profile = self.data_dir / PROFILES_DIR / self.name
+        self.submissions = SubmissionLog(self.data_dir, self.name)
         self._session = PortalSession(self.name, self.profile, lambda: launch_plan(settings, self.name),
                                       wait=float(settings.get("browser.timeout_seconds")),
                                       idle=float(browser_data()["close_when_idle_seconds"]))
@@ -138,7 +145,51 @@ class PortalPlatform(Platform):
         if existing is not None:
             return existing
         values = form_values(self.portal, request, get_preferences(self.context.db, self.name), self.name)
-        return self._run(lambda tab: create_listing(tab, values), product=request.product_label)
+        earlier = self.submissions.last(request.listing_sku)
+        if earlier is not None and earlier.state != "refused":
+            # SellerDesk sent this SKU before and the portal did not refuse it: never trust one search.
+            found = self._search_out_the_lag(request, earlier)
+            if found is not None:
+                log.info("%s: %s was submitted at %s and is on %s as %s; not sending it again", self.name,
+                         request.listing_sku, earlier.sent_at, self.portal_display, found.remote_id)
+                return found
+        return self._run(lambda tab: self._submit(tab, request, values), product=request.product_label)
+
+    def _search_out_the_lag(self, request: ListingRequest, earlier: Submission) -> ListingResult | None:
+        """Search for an earlier submit's listing until the portal's search lag after it has passed."""
+        lag = self.portal.catalog.lag_seconds
+        until = earlier.sent_time + timedelta(seconds=lag)
+        for _ in range(_LAG_SEARCHES):
+            found = self.find_existing(request)
+            left = (until - self.context.now()).total_seconds()
+            if found is not None or left <= 0:
+                return found
+            log.info("%s: %s is not in the search yet; searching again (the search may lag %g s)", self.name,
+                     request.listing_sku, lag)
+            time.sleep(min(left, lag / (_LAG_SEARCHES - 1)))
+        return None
+
+    def _submit(self, tab: PortalPage, request: ListingRequest, values: dict[str, FieldValue]) -> ListingResult:
+        sent_at = ""
+
+        def note(state: State, **more: str) -> None:
+            nonlocal sent_at
+            now = self.context.now().isoformat()
+            sent_at = sent_at or now
+            self.submissions.add(Submission(request.listing_sku, request.product_id, state, now, sent_at, **more))
+
+        try:
+            result = create_listing(tab, values, on_commit=lambda: note("sent"))
+        except (ContentRejected, PortalChanged, TransientFailure):
+            if tab.committed:  # the portal answered no: nothing was made
+                note("refused", artefacts=str(tab.saved or ""))
+            raise
+        except PlatformError:
+            if tab.committed:
+                note("sent", artefacts=str(tab.saved or ""))
+            raise
+        note("listed", remote_id=result.remote_id, status=result.state)
+        return result
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Changing a listed product's copy or photos is not automated for the portals: the seller is told so."""

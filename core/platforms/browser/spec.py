@@ -81,6 +81,8 @@ class TableSpec:
     next_page: str = ""
     date_formats: tuple[str, ...] = ()
     actions: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: how long a new listing may take to show in the search; SellerDesk waits this out before sending again
+    lag_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ class _Reader:
         return StorageError(f"The portal data file {self.path} has a problem at '{where}': {problem}.",
                             hint="Undo the last edit to it (or delete the edited copy) and try again.")
 
-    def get(self, data: dict[str, Any], key: str, where: str, kind: type = str, default: Any = ...) -> Any:
+    def get(self, data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...] = str,
+            default: Any = ...) -> Any:
         """``data[key]`` checked to be a ``kind``; missing is refused unless there is a ``default``."""
         if key not in data or data[key] is None:
             if default is ...:
@@ -156,7 +159,8 @@ class _Reader:
             return default
         value = data[key]
         if not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}".lstrip("."), f"expected {kind.__name__}, found {type(value).__name__}")
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise self.fail(f"{where}.{key}".lstrip("."), f"expected {names}, found {type(value).__name__}")
         return value
 
 
@@ -193,6 +197,7 @@ def _table(r: _Reader, raw: dict[str, Any], where: str) -> TableSpec:
         date_formats=tuple(r.get(raw, "date_formats", where, list, [])),
         actions={name: _action(r, spec, f"{where}.actions.{name}")
                  for name, spec in r.get(raw, "actions", where, dict, {}).items()},
+        lag_seconds=float(r.get(raw, "search_lag_seconds", where, (int, float), 0)),
     )
 
 

@@ -5,7 +5,8 @@ persistent session cookie that the replica can expire; a multi-step add-product 
 and ``<input type=file>`` photos; a catalog with search and row actions; orders or leads. Switches make it misbehave
 the way real panels do: a slow page (``delay``), an error banner on the next submit, a changed selector
 (``variant``: ids and labels of some buttons change, a box moves), a session that ends, a page whose script hangs
-the tab (``frozen``), a failure told in words on the result panel (``result_next_submit``).
+the tab (``frozen``), a failure told in words on the result panel (``result_next_submit``), a catalog search that
+lags (``search_lag``).
 
 The OTP is "sent by SMS": the replica keeps it in ``otps`` for the test to type, like a seller reading their phone.
 """
@@ -38,6 +39,7 @@ class Listing:
     status: str
     stock: int
     active: bool = True
+    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class PortalReplica(StandIn):
         self.variant: str | None = None  # a redesign of the panel (a key of ``variants``)
         self.frozen: dict[str, int] = {}  # page file -> ms after loading when its script locks up the tab
         self.banner_next_submit: str | None = None
+        self.search_lag = 0.0  # seconds before a new listing shows in the catalog search (an indexing delay)
         self.result_next_submit: str | None = None  # the result panel's status text for the next submit (kept not)
         self.submits = 0
         self._next = 1001
@@ -199,7 +202,8 @@ class PortalReplica(StandIn):
     def search(self, query: str) -> list[Listing]:
         """Catalog search as panels do it: by id, SKU or words of the title."""
         q = query.strip().lower()
-        found = [item for item in self.listings.values()
+        indexed = time.monotonic() - self.search_lag
+        found = [item for item in self.listings.values() if item.created <= indexed
                  if not q or q == item.id.lower() or q == item.fields.get("sku", "").lower()
                  or q in item.fields.get("title", "").lower()]
         return list(reversed(found))
