@@ -50,9 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # Workers build their own app from the environment, so what the command line decided goes there.
+    os.environ[ENV_PREFIX + "WORKERS"] = str(args.workers)
     if args.data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(args.data_dir.resolve())
-        os.environ.setdefault(ENV_PREFIX + "PUBLIC_URL", f"http://{args.host}:{args.port}")
+        # Links must name an address others can reach, never a listening wildcard such as 0.0.0.0.
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104
+        if ":" in host:
+            host = f"[{host}]"
+        os.environ.setdefault(ENV_PREFIX + "PUBLIC_URL", f"http://{host}:{args.port}")
     data_dir = os.environ.get(DATA_DIR_ENV)
     try:
         config = config_from_env(os.environ, Path(data_dir) if data_dir else None, args.port)

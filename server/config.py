@@ -8,10 +8,18 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "SELLERDESK_SERVER_"
 PROVIDERS = ("facebook", "instagram", "pinterest")
 _MIN_SECRET_CHARS = 32
+_MIN_SECRET_DISTINCT = 12  # 64 hex digits have 16; "aaaa…" or a repeated word has a handful
+# Database connections one instance may hold, shared by its workers. PostgreSQL allows 100 by default
+# (max_connections), 3 of them kept for superusers: 80 leaves room for migrations, backups, psql and a second
+# instance starting during a rolling deploy. With more instances, give each (max_connections - 20) / instances.
+DEFAULT_DB_CONNECTIONS = 80
+_BIND_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 (names of wildcard addresses, refused as links)
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 class ConfigError(Exception):
@@ -116,7 +124,7 @@ class ServerConfig:
     password_cost: PasswordCost = field(default_factory=PasswordCost)
     providers: Mapping[str, ProviderConfig] = field(
         default_factory=lambda: {name: default_provider(name) for name in PROVIDERS})
-    db_pool_size: int = 40  # the worker thread pool's size: one connection per thread
+    db_pool_size: int = 40  # connections each worker keeps (see pool_size_for)
     expose_api_docs: bool = False
 
     def __post_init__(self) -> None:
@@ -125,11 +133,40 @@ class ServerConfig:
                               "(e.g. the output of `python -c 'import secrets; print(secrets.token_hex(32))'`).")
         if not self.public_url.startswith(("http://", "https://")):
             raise ConfigError(f"{ENV_PREFIX}PUBLIC_URL must start with http:// or https:// (got {self.public_url!r}).")
+        _check_reachable(self.public_url)
 
     @property
     def public_base(self) -> str:
         """``public_url`` without a trailing slash, for building links."""
         return self.public_url.rstrip("/")
+
+
+def pool_size_for(connections: int, workers: int) -> int:
+    """Each worker's share of the instance's database connection budget (at least 2, or ConfigError)."""
+    share = connections // max(workers, 1)
+    if share < 2:
+        raise ConfigError(f"{ENV_PREFIX}DB_CONNECTIONS={connections} is too few for {workers} workers: each needs "
+                          "at least 2 connections. Raise it (and PostgreSQL's max_connections) or use fewer workers.")
+    return share
+
+
+def _check_reachable(public_url: str) -> None:
+    if urlsplit(public_url).hostname in _BIND_ADDRESSES:
+        raise ConfigError(f"{ENV_PREFIX}PUBLIC_URL names a listening address ({public_url}), not one sellers "
+                          "and platforms can reach; set it to the service's public https:// address.")
+
+
+def check_production(secret: str, public_url: str) -> None:
+    """What a service on the internet must have: a random secret and an https:// address (plain http only on
+    this machine's loopback)."""
+    if len(set(secret)) < _MIN_SECRET_DISTINCT:
+        raise ConfigError(f"{ENV_PREFIX}SECRET looks made up, not random (only {len(set(secret))} different "
+                          "characters); use the output of `python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    _check_reachable(public_url)
+    parts = urlsplit(public_url)
+    if parts.scheme != "https" and parts.hostname not in _LOOPBACK_HOSTS:
+        raise ConfigError(f"{ENV_PREFIX}PUBLIC_URL must be an https:// address in production (got {public_url!r}): "
+                          "tokens and photos would cross the network in the clear.")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -186,7 +223,7 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
     and ``SELLERDESK_SERVER_MEDIA_DIR`` must be given, because several instances must agree on them.
     """
     if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # database, secret and photos: owner only
     database_url = env.get("DATABASE_URL") or (f"sqlite:///{data_dir / 'server.db'}" if data_dir else "")
     secret = env.get(ENV_PREFIX + "SECRET") or (_local_secret(data_dir) if data_dir else "")
     public_url = env.get(ENV_PREFIX + "PUBLIC_URL") or (f"http://127.0.0.1:{port}" if data_dir else "")
@@ -196,6 +233,11 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
                                         (ENV_PREFIX + "MEDIA_DIR", media_dir)) if not value]
     if missing:
         raise ConfigError(f"Set {', '.join(missing)}, or start with --data-dir DIR for a one-machine server.")
+    if data_dir is None:
+        check_production(secret, public_url)
+    workers = _int(env, "WORKERS", 1)
+    pool_size = _int(env, "DB_POOL_SIZE", 0) or pool_size_for(_int(env, "DB_CONNECTIONS", DEFAULT_DB_CONNECTIONS),
+                                                              workers)
     defaults, cost = Limits(), PasswordCost()
     return ServerConfig(
         database_url=database_url,
@@ -217,6 +259,6 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
                               memory_kib=_int(env, "ARGON2_MEMORY_KIB", cost.memory_kib),
                               concurrent_hashes=_int(env, "CONCURRENT_HASHES", cost.concurrent_hashes)),
         providers=_providers(env),
-        db_pool_size=_int(env, "DB_POOL_SIZE", 40),
+        db_pool_size=pool_size,
         expose_api_docs=env.get(ENV_PREFIX + "API_DOCS", "") == "1",
     )

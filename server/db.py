@@ -8,6 +8,7 @@ alongside the writer.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -43,6 +44,13 @@ def _sqlite_tuning(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (SQLite gives its -wal and -shm files the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+
+
 class Database:
     """The service's database: hands out short sessions, one per unit of work."""
 
@@ -52,11 +60,16 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         # hide_parameters: a database error in the log must not carry the values (hashes, tokens, data) it was given.
         options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite, "hide_parameters": True}
-        if not self.is_sqlite or parsed.database not in (None, "", ":memory:"):
-            # As many kept connections as worker threads: an overflow connection is closed after each use.
+        if not self.is_sqlite:
+            # Exactly this worker's share of the connection budget (config.pool_size_for): a request finding every
+            # connection busy waits for one rather than opening more than PostgreSQL's max_connections allows.
+            options.update(pool_size=pool_size, max_overflow=0, pool_timeout=30)
+        elif parsed.database not in (None, "", ":memory:"):
             options.update(pool_size=pool_size, max_overflow=10)
         self.engine = create_engine(url, **options)
         if self.is_sqlite:
+            if parsed.database not in (None, "", ":memory:"):
+                _private_file(Path(parsed.database))
             _sqlite_tuning(self.engine)
             raw = self.engine.raw_connection()  # outside any transaction, which the pragma insists on
             try:

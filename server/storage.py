@@ -6,6 +6,7 @@ so a half-received upload is never served.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -59,7 +60,9 @@ class LocalDiskStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.staging_dir = root / ".staging"
-        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        self.staging_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(PermissionError):  # a shared volume owned by someone else keeps its own mode
+            root.chmod(0o700)  # the accounts' photos: owner only (the files themselves are made 0600 by mkstemp)
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()

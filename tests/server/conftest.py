@@ -30,7 +30,7 @@ from tests.server.asgi import asgi_client
 
 # Read at import: the root conftest clears SELLERDESK_* variables inside every test.
 POSTGRES_URL = os.environ.get("SELLERDESK_TEST_POSTGRES_URL", "")
-SECRET = "test-secret-" + "x" * 40
+SECRET = "test-secret-0123456789abcdef-" + "x" * 24
 PUBLIC_URL = "https://sync.test"
 PASSWORD = "correct horse battery"
 # Argon2 at its cheapest: the tests are about behaviour, not hashing cost.
