@@ -90,6 +90,10 @@ def _config_get(args: argparse.Namespace, app: Any) -> int:
 
 def _config_set(args: argparse.Namespace, app: Any) -> int:
     stored = app.settings.set(args.key, args.value)
+    if args.key == "publishing.background":  # the login entry follows the setting
+        from core.autostart import apply
+
+        sys.stderr.write(apply(app.data_dir, bool(stored)) + "\n")
     if app.json:
         print_json({"key": args.key, "value": stored})
     else:
@@ -99,6 +103,10 @@ def _config_set(args: argparse.Namespace, app: Any) -> int:
 
 def _config_unset(args: argparse.Namespace, app: Any) -> int:
     app.settings.unset(args.key)
+    if args.key == "publishing.background":
+        from core.autostart import apply
+
+        sys.stderr.write(apply(app.data_dir, bool(app.settings.get(args.key))) + "\n")
     print(f"{args.key} is back to its default ({app.settings.get(args.key)})")
     return 0
 
@@ -120,6 +128,7 @@ COMMAND_GROUPS = {
     "engagement": "core.listings.commands",
     "config": "core.cli",
     "components": "core.components",
+    "background": "core.autostart",
     "doctor": "core.doctor",
     "data": "core.trust.commands",
     "sync": "core.sync.commands",

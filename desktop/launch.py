@@ -15,6 +15,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.self_test import run_self_test
 
         return run_self_test(argv[1:])
+    if argv[:1] == ["--background"]:  # the login entry's runner (core/autostart.py): no window, a tray icon
+        from desktop.background import run_background
+
+        return run_background(build_parser(argv[1:]).parse_args(argv[1:]).data_dir)
     args = build_parser(argv).parse_args(argv)
     if args.command is not None:
         return run_command(args)

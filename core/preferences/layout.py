@@ -43,6 +43,9 @@ SETTINGS: dict[str, Place] = {
         "listings.stock_sync_off": "Leave stock alone on",
         "publishing.grace_minutes": "Post a missed post up to (minutes late)",
     }),
+    **_place("General", "Posting", {
+        "publishing.background": "Post scheduled items in the background (also while the window is closed)",
+    }),
     **_place("Appearance", "", {
         "general.theme": "Theme",
         "images.background": "Photo background colour",

@@ -246,6 +246,17 @@ def open_settings(window: Any, group: str = "") -> SettingsDialog:
     dialog.message.connect(window.show_message)
 
     def applied(keys: list[str]) -> None:
+        if "publishing.background" in keys:  # the login entry follows the setting (core/autostart.py)
+            from PySide6.QtCore import QTimer
+
+            from core.autostart import apply
+
+            try:
+                said = apply(window.app.data_dir, bool(window.app.settings.get("publishing.background")))
+            except OSError as exc:
+                window.show_error(exc)
+            else:  # after the dialog's own "Settings saved."
+                QTimer.singleShot(0, lambda: window.show_message(said))
         if "general.theme" in keys:
             from PySide6.QtWidgets import QApplication
 

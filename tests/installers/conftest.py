@@ -26,3 +26,6 @@ def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
     components.write_manifest(resources, archive, str(archive), "v24.0.0")
     monkeypatch.setattr(components, "resources_dir", lambda: resources)
     return archive, resources
+
+
+from tests.platforms.conftest import etsy_server  # noqa: E402, F401  (the Etsy stand-in fixture, for the background runner)
