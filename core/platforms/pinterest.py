@@ -1,7 +1,7 @@
 """Pinterest (API v5): a product becomes a pin on the seller's chosen board, linking to its shop page.
 
-The pin's picture is the pinterest preset's 2:3 JPEG, put online for a moment (Pinterest downloads it when the
-pin is created) and taken down right after. The board is a preference; ``new:<name>`` creates that board on the
+The pin's picture is the pinterest preset's 2:3 JPEG (with two to five photos, a carousel pin of them), put online
+for a moment (Pinterest downloads them when the pin is created) and taken down right after. The board is a preference; ``new:<name>`` creates that board on the
 first publish. Trial apps work only against the sandbox (``platforms.pinterest.sandbox``).
 
 Access tokens last 30 days and continuous refresh tokens 60; SellerDesk renews ahead of expiry (through the sync
@@ -10,6 +10,7 @@ service's broker, or the seller's own app) and records the new end date, so the 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -91,8 +92,11 @@ class PinterestPlatform(Platform):
 
     def _own_app_sign_in(self, app: OwnApp, options: ConnectOptions) -> SignIn:
         def exchange(code: str, verifier: str, redirect_uri: str) -> SignIn:
-            tokens = self._api.token_call(app, {"grant_type": "authorization_code", "code": code,
-                                                "redirect_uri": redirect_uri}, refreshing=False)
+            form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+            if self.context.spec.auth.get("continuous_refresh"):
+                # Apps made before 25 Sep 2025 must ask for continuous refresh tokens (legacy ones are gone).
+                form["continuous_refresh"] = "true"
+            tokens = self._api.token_call(app, form, refreshing=False)
             return SignIn(tokens.access_token, tokens.expires_at, tokens.refresh_token, tokens.refresh_expires_at)
 
         return sign_in_with_own_app(self.context, NAME, app, options, exchange,
@@ -170,8 +174,21 @@ class PinterestPlatform(Platform):
                 fields[field] = value
         return fields
 
+    def _media_source(self, urls: list[str]) -> dict[str, Any]:
+        # One photo: an image pin; two to five: a carousel pin of them (OpenAPI 5.23.0 PinMediaSourceImagesURL).
+        if len(urls) == 1:
+            return {"source_type": "image_url", "url": urls[0]}
+        return {"source_type": "multiple_image_urls", "items": [{"url": url} for url in urls]}
+
+    def _pictures(self, request: ListingRequest) -> tuple[Any, ...]:
+        carousel = self.context.spec.extra["carousel"]
+        if len(request.images) >= int(carousel["min_images"]):
+            return request.images[: int(carousel["max_images"])]
+        return request.images[:1]
+
     def publish(self, request: ListingRequest, *, existing: ListingResult | None = None) -> ListingResult:
-        """Pin the product's first photo to the chosen board, with title, description, alt text and shop link."""
+        """Pin the product's photo (two to five photos: a carousel pin) to the chosen board, with title,
+        description, alt text and shop link."""
         if existing is not None:
             return existing  # a pin is made in one call: one that exists is complete
         product = request.product_label
@@ -180,18 +197,21 @@ class PinterestPlatform(Platform):
                                   fix="Add a photo to the product and publish again.")
         fields = self._pin_fields(request)
         fields["board_id"] = self._board(product)
-        with hosted(self.context, NAME, request.images[:1], product) as online:
-            fields["media_source"] = {"source_type": "image_url", "url": online[0].url}
+        pictures = self._pictures(request)
+        with hosted(self.context, NAME, pictures, product) as online:
+            fields["media_source"] = self._media_source([picture.url for picture in online])
             try:
                 pin = self._api.send("POST", "pins", fields, product=product)
             except ContentRejected as exc:
                 if exc.field != "images":
                     raise
-                raise ContentRejected(NAME, "images", f"{photo_label(request.images, 0)}: Pinterest could not "
-                                      f"download it from its public address ({exc.reason})", product=product,
+                found = re.search(r"items\[(\d+)\]", exc.reason)
+                which = photo_label(request.images, int(found.group(1)) if found else 0)
+                raise ContentRejected(NAME, "images", f"{which}: Pinterest could not download it from its public "
+                                      f"address ({exc.reason})", product=product,
                                       fix="Check that the public image host works (sync service or S3 bucket "
                                           "settings), then publish again.") from exc
-        return ListingResult(str(pin["id"]), pin_url(str(pin["id"])), "active", image_count=1)
+        return ListingResult(str(pin["id"]), pin_url(str(pin["id"])), "active", image_count=len(pictures))
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Bring the pin's title, description, link and alt text in line with ``request``."""

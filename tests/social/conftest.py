@@ -107,7 +107,7 @@ def broker_providers(meta: MetaStandIn, pinterest: PinterestStandIn) -> dict[str
         app_id, secret = meta.apps[name]
         providers[name] = ProviderConfig(name, app_id, secret, authorize, token, exchange,
                                          default_provider(name).scopes)
-    providers["pinterest"] = ProviderConfig("pinterest", pinterest.client_id, pinterest.client_secret,
+    providers["pinterest"] = ProviderConfig("pinterest", pinterest.broker_client_id, pinterest.broker_client_secret,
                                             f"{pinterest.url}/oauth/", f"{pinterest.url}/v5/oauth/token", "",
                                             default_provider("pinterest").scopes)
     return providers

@@ -58,10 +58,11 @@ def test_one_product_everywhere_with_engagement_read_back(connected: App, meta: 
                                  "#handmade #pottery #mug"
     assert pin["link"] == SHOP_PAGE
     assert pin["alt_text"] == "Blue mug, view 1"
-    assert (pin["picture"].format, pin["picture"].width, pin["picture"].height) == ("JPEG", 1000, 1500)
+    # Three photos: a carousel pin of all three, each the 2:3 pinterest picture.
+    assert [(p.format, p.width, p.height) for p in pin["pictures"]] == [("JPEG", 1000, 1500)] * 3
 
     # Instagram and Pinterest fetched the pictures from the sync service, which no longer holds any of them.
-    assert len(meta.instagram.fetched) == 3 and len(pinterest.fetched) == 1
+    assert len(meta.instagram.fetched) == 3 and len(pinterest.fetched) == 3
     assert all(url.startswith(sync.url + "/m/") for url in [*meta.instagram.fetched, *pinterest.fetched])
     assert sync.media_count() == 0
 

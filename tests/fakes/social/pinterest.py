@@ -32,7 +32,10 @@ LIFETIME_METRICS = {"pin_click", "impression", "clickthrough", "reaction", "comm
 class PinterestStandIn(StandIn):
     """Pinterest with one business account (@ashapottery) and two boards."""
 
+    # The seller's own app, made before 25 September 2025 (it must ask for continuous refresh tokens), and
+    # SellerDesk's broker app, activated later (continuous refresh tokens come by themselves).
     client_id, client_secret = "pin-app-1", "pin-secret-1"
+    broker_client_id, broker_client_secret = "pin-sellerdesk-2", "pin-secret-2"
 
     def __init__(self, *, trial: bool = False) -> None:
         super().__init__()
@@ -48,6 +51,7 @@ class PinterestStandIn(StandIn):
         self.fetched: list[str] = []
         self.throttled: list[float] = []
         self.calls: list[tuple[str, str]] = []
+        self.caller = ""  # the app id of the last HTTP Basic call
         self._ids = itertools.count(1_080_863_210_000_000_001)
 
     # --- test helpers ---
@@ -95,10 +99,20 @@ class PinterestStandIn(StandIn):
         status, data = getattr(self, "op_" + op.operation_id.replace("/", "_"))(params, body)
         return Reply.json(status, data)
 
+    @property
+    def apps(self) -> dict[str, tuple[str, bool]]:
+        """client id -> (secret, created before 25 September 2025)."""
+        return {self.client_id: (self.client_secret, True), self.broker_client_id: (self.broker_client_secret, False)}
+
     def _basic(self, request: Request) -> None:
-        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        if request.headers.get("Authorization") != f"Basic {expected}":
+        header = request.headers.get("Authorization") or ""
+        try:
+            app_id, _, secret = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
+        except ValueError:
+            raise ContractViolation(401, "Authentication failed.") from None
+        if not header.startswith("Basic ") or self.apps.get(app_id, ("", False))[0] != secret or not secret:
             raise ContractViolation(401, "Authentication failed.")
+        self.caller = app_id
 
     def _bearer(self, request: Request, needs: list[str]) -> None:
         header = request.headers.get("Authorization") or ""
@@ -113,7 +127,7 @@ class PinterestStandIn(StandIn):
 
     def _consent(self, request: Request) -> Reply:
         q = {k: v[-1] for k, v in request.query.items()}
-        if q.get("client_id") != self.client_id or q.get("response_type") != "code" or not q.get("redirect_uri"):
+        if q.get("client_id") not in self.apps or q.get("response_type") != "code" or not q.get("redirect_uri"):
             return Reply(400, b"invalid client_id, response_type or redirect_uri")
         code = secrets.token_urlsafe(16)
         self.codes[code] = (q["redirect_uri"], q.get("scope", ""))
@@ -130,6 +144,10 @@ class PinterestStandIn(StandIn):
 
     def op_oauth_token(self, params: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
         if body["grant_type"] == "authorization_code":
+            # This app was made before 25 September 2025, and legacy (365-day) refresh tokens are gone.
+            if self.apps[self.caller][1] and body.get("continuous_refresh") != "true":
+                raise ContractViolation(400, "continuous_refresh must be true: legacy refresh tokens are no longer "
+                                             "supported")
             issued = self.codes.pop(body["code"], None)
             if issued is None or issued[0] != body["redirect_uri"]:
                 raise ContractViolation(400, "Invalid authorization code or redirect_uri")
@@ -170,18 +188,26 @@ class PinterestStandIn(StandIn):
         if body.get("board_id") not in self.boards:
             raise ContractViolation(404, "Board not found.")
         source = body.get("media_source") or {}
-        if source.get("source_type") != "image_url":
-            raise ContractViolation(400, "media_source: SellerDesk's stand-in only takes image_url")
-        try:
-            picture = fetch(source["url"])
-        except FetchFailed as exc:
-            raise ContractViolation(400, f"media_source.url: the image could not be fetched ({exc})") from None
-        self.fetched.append(source["url"])
+        if source.get("source_type") == "image_url":
+            urls = [("media_source.url", source["url"])]
+        elif source.get("source_type") == "multiple_image_urls":  # a carousel: 2-5 items (checked by the contract)
+            urls = [(f"media_source.items[{i}].url", item["url"]) for i, item in enumerate(source["items"])]
+        else:
+            raise ContractViolation(400, "media_source: SellerDesk's stand-in takes image_url or multiple_image_urls")
+        pictures = []
+        for where, url in urls:
+            try:
+                pictures.append(fetch(url))
+            except FetchFailed as exc:
+                raise ContractViolation(400, f"{where}: the image could not be fetched ({exc})") from None
+            self.fetched.append(url)
+        picture = pictures[0]
         pin_id = str(next(self._ids))
         self.pins[pin_id] = {"id": pin_id, "board_id": body["board_id"], "title": body.get("title"),
                              "description": body.get("description"), "link": body.get("link"),
                              "alt_text": body.get("alt_text"), "created_at": "2026-05-04T10:00:00",
-                             "picture": picture, "metrics": {}}
+                             "picture": picture, "pictures": pictures, "metrics": {},
+                             "items": source.get("items")}
         return 201, self._pin_json(self.pins[pin_id])
 
     def _pin(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -204,8 +230,10 @@ class PinterestStandIn(StandIn):
 
     @staticmethod
     def _pin_json(pin: dict[str, Any]) -> dict[str, Any]:
-        picture = pin["picture"]
+        images = [{"images": {"originals": {"width": p.width, "height": p.height,
+                                            "url": "https://i.pinimg.com/originals/x.jpg"}}}
+                  for p in pin.get("pictures") or [pin["picture"]]]
+        media = ({"media_type": "multiple_images", "items": images} if len(images) > 1
+                 else {"media_type": "image", **images[0]})
         return {"id": pin["id"], "board_id": pin["board_id"], "title": pin["title"], "description": pin["description"],
-                "link": pin["link"], "alt_text": pin["alt_text"], "created_at": pin["created_at"],
-                "media": {"media_type": "image", "images": {"originals": {
-                    "width": picture.width, "height": picture.height, "url": "https://i.pinimg.com/originals/x.jpg"}}}}
+                "link": pin["link"], "alt_text": pin["alt_text"], "created_at": pin["created_at"], "media": media}
