@@ -19,9 +19,12 @@ from core.paths import resources_dir
 
 # Part of every preset's cache key: bump it when a change to the rendering code alters output pixels,
 # so cached variants made by older code are regenerated.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 MODES = ("fit", "crop", "focal")
+CANVASES = ("fixed", "photo")
+PADDINGS = ("white", "seller")
+FILLS = ("white", "blur")
 FORMATS = ("JPEG",)
 _NAME = re.compile(r"^[a-z0-9_]+$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -35,6 +38,7 @@ class Limits:
 
     min_width: int | None = None
     max_width: int | None = None
+    min_height: int | None = None
     min_aspect: float | None = None
     max_aspect: float | None = None
 
@@ -57,6 +61,11 @@ class Preset:
     background: tuple[int, int, int]
     limits: Limits
     definition: str  # canonical JSON of the entry; its hash keys the variant cache
+    canvas: str = "fixed"  # "photo": the photo's own aspect, brought inside limits.min/max_aspect
+    size_is_maximum: bool = False  # the size is an upper bound: a smaller photo is sent at its own size
+    padding: str = "white"  # "seller": padding follows the seller's choice (white or a blurred extension)
+    min_bytes: int = 0
+    as_of: str = ""
 
     @property
     def extension(self) -> str:
@@ -67,9 +76,13 @@ class Preset:
         """True when the seller's focal point changes this preset's output."""
         return self.mode == "focal" and focal is not None
 
-    def cache_key(self, focal: Focal | None) -> str:
+    def fill_for(self, fill: str) -> str:
+        """How this preset pads, given the seller's choice: marketplaces that ask for white always get white."""
+        return fill if self.padding == "seller" else "white"
+
+    def cache_key(self, focal: Focal | None, fill: str = "white") -> str:
         """Short hash of everything that decides this preset's pixels for a given source."""
-        parts = [self.definition, str(RENDER_VERSION)]
+        parts = [self.definition, str(RENDER_VERSION), self.fill_for(fill)]
         if self.uses_focal(focal):
             assert focal is not None
             parts.append(f"{focal[0]:.4f},{focal[1]:.4f}")
@@ -133,6 +146,12 @@ class _Entry:
     def optional_whole(self, key: str, lowest: int, highest: int) -> int | None:
         return self.whole(key, lowest, highest) if key in self.raw else None
 
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self.bad(f"'{key}' must be true or false")
+        return value
+
     def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
         value = self.raw.get(key, default)
         if value not in options:
@@ -156,6 +175,14 @@ def _parse(name: str, raw: Any) -> Preset:
     if not isinstance(background, str) or not _COLOUR.match(background):
         raise entry.bad("'background' must be a colour like #FFFFFF")
     limits = _parse_limits(entry)
+    canvas = entry.choice("canvas", CANVASES if sized else ("fixed",), "fixed")
+    if canvas == "photo" and (limits.min_aspect is None or limits.max_aspect is None):
+        raise entry.bad("'canvas': 'photo' needs limits.min_aspect and limits.max_aspect")
+    max_bytes = entry.whole("max_bytes", 10_000, 1_000_000_000)
+    min_bytes = entry.optional_whole("min_bytes", 0, max_bytes) or 0
+    as_of = entry.raw.get("as_of", "")
+    if not isinstance(as_of, str):
+        raise entry.bad("'as_of' must be a date like 2026-11")
     nominal_width = width if width is not None else long_edge
     assert nominal_width is not None
     if limits.min_width is not None and nominal_width < limits.min_width:
@@ -179,23 +206,30 @@ def _parse(name: str, raw: Any) -> Preset:
         margin=margin,
         format=entry.choice("format", FORMATS),
         quality=entry.whole("quality", 30, 95),
-        max_bytes=entry.whole("max_bytes", 10_000, 1_000_000_000),
+        max_bytes=max_bytes,
         background=(int(background[1:3], 16), int(background[3:5], 16), int(background[5:7], 16)),
         limits=limits,
         definition=json.dumps(entry.raw, sort_keys=True, separators=(",", ":")),
+        canvas=canvas,
+        size_is_maximum=long_edge is not None or entry.flag("size_is_maximum"),
+        padding=entry.choice("padding", PADDINGS, "white"),
+        min_bytes=min_bytes,
+        as_of=as_of,
     )
 
 
 def _parse_limits(entry: _Entry) -> Limits:
     raw = entry.raw.get("limits", {})
-    if not isinstance(raw, dict) or set(raw) - {"min_width", "max_width", "min_aspect", "max_aspect"}:
-        raise entry.bad("'limits' may hold only min_width, max_width, min_aspect, max_aspect")
+    keys = {"min_width", "max_width", "min_height", "min_aspect", "max_aspect"}
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise entry.bad("'limits' may hold only " + ", ".join(sorted(keys)))
     for key, value in raw.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise entry.bad(f"limits.{key} must be a positive number")
     return Limits(
         min_width=int(raw["min_width"]) if "min_width" in raw else None,
         max_width=int(raw["max_width"]) if "max_width" in raw else None,
+        min_height=int(raw["min_height"]) if "min_height" in raw else None,
         min_aspect=float(raw["min_aspect"]) if "min_aspect" in raw else None,
         max_aspect=float(raw["max_aspect"]) if "max_aspect" in raw else None,
     )

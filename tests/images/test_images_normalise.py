@@ -11,7 +11,6 @@ import pillow_heif
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageOps
 
-from core.images.geometry import plan
 from core.images.presets import Preset
 from core.images.variants import render
 from tests.images.photos import (
@@ -59,11 +58,17 @@ def test_every_exif_orientation_matches_the_upright_photo_after_cropping(
     preset = custom_presets(p=entry(width=300, height=200, mode="focal"))["p"]
     data = encode(scene(480, 360), "JPEG", quality=95, exif=exif(turn))
     upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
-    layout = plan(preset, upright.size, (0.2, 0.7))
+    made = render(data, "p.jpg", [preset], (0.2, 0.7))[0]
+    layout = made.layout
+    assert layout is not None
     expected = upright.resize(layout.size, Image.Resampling.LANCZOS, box=layout.box)
-    got = decode(render(data, "p.jpg", [preset], (0.2, 0.7))[0].data)
+    x, y = layout.offset
+    got = decode(made.data).crop((x, y, x + layout.size[0], y + layout.size[1]))
     difference = np.abs(np.asarray(got, dtype=np.int16) - np.asarray(expected, dtype=np.int16))
-    assert difference.mean() < 4
+    # Next to padding, JPEG's shared colour samples blend in the white: judge the photo inside that seam.
+    # The right turn measures 1-4.5 (a portrait photo is padded into this landscape shape and shrunk 2.3x,
+    # where fine texture differs most between filters); a wrong turn or flip measures 60-80.
+    assert difference[2:-2, 2:-2].mean() < 6
 
 
 def transparent_logo() -> Image.Image:
