@@ -131,6 +131,7 @@ class PortalEnv:
         self.replica.banner_next_submit = None
         self.replica.result_next_submit = None
         self.replica.search_lag = 0.0
+        self.replica.popup = self.replica.captcha = False
         self.app.settings.set("browser.timeout_seconds", TIMEOUT)
         self.app.settings.unset("browser.portals_dir")
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import cast
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -62,6 +62,11 @@ def _waiting_for(message: str) -> str:
     return " ".join(selectors[:1]) if selectors else ("" if "locator(" in wanted else wanted)
 
 
+class SellerMustAct(AuthExpired):
+    """The portal put a check only a person can answer (a CAPTCHA, an OTP, a page SellerDesk does not know) in
+    the way. Retrying without the seller cannot help: the job waits until they have dealt with it."""
+
+
 class PortalPage:
     """A tab of one portal with the portal's selectors; the building blocks of the listing, table and sign-in work."""
 
@@ -85,6 +90,15 @@ class PortalPage:
         self.capture_seconds = capture_seconds
         page.set_default_timeout(timeout * 1000)
         page.set_default_navigation_timeout(timeout * 1000)
+        self._close_popups()
+
+    def _close_popups(self) -> None:
+        # Playwright runs these before any action whenever the pop-up shows (the tab is reused: set them once).
+        for popup in self.portal.popups:
+            cover = self.page.locator(popup.selector)
+            self.page.remove_locator_handler(cover)
+            close = self.page.locator(popup.dismiss).first
+            self.page.add_locator_handler(cover, lambda _shown, close=close: close.click())
 
     @property
     def display(self) -> str:
@@ -157,7 +171,8 @@ class PortalPage:
         ``what`` describes the awaited success for the timeout message (the selector to check in the data file).
         """
         deadline = time.monotonic() + self.timeout
-        shown = {name: loc.filter(visible=True) for name, loc in candidates.items()}
+        covers = {f"cover:{c.name}": self.page.locator(c.selector) for c in self.portal.interstitials}
+        shown = {name: loc.filter(visible=True) for name, loc in {**covers, **candidates}.items()}
         union: Locator | None = None
         for loc in shown.values():
             union = loc if union is None else union.or_(loc)
@@ -167,9 +182,13 @@ class PortalPage:
             try:
                 union.first.wait_for(state="visible", timeout=remaining_ms)
             except PlaywrightTimeoutError as exc:
+                if self.on_sign_in_page():  # a changed sign-in page: its address still tells
+                    raise self.expired() from exc
                 raise PlaywrightTimeoutError(f"Timeout exceeded; waiting for {what}") from exc
             for name, loc in shown.items():
                 if loc.count():
+                    if name.startswith("cover:"):
+                        raise self.person_needed(name.removeprefix("cover:"))
                     return name
             # What showed vanished again before it was read (a re-render): wait for the next one.
 
@@ -184,11 +203,17 @@ class PortalPage:
                     # Chromium aborts a new navigation to an address it is still loading: drop that one first.
                     self.page.goto("about:blank")
                 self.page.goto(self.url(path), wait_until="domcontentloaded")
+                if self.on_sign_in_page():
+                    raise self.expired()
                 self.wait_ready(ready)
                 return
             except PlaywrightTimeoutError:
-                if attempt == self.retries:
-                    raise
+                if attempt < self.retries:
+                    continue
+                landed = urlparse(self.page.url).path
+                if self.page.url.startswith(self.base_url) and landed != urlparse(self.url(path)).path:
+                    raise self.person_needed("", address=landed) from None
+                raise
 
     def wait_ready(self, ready: str) -> None:
         """Wait until ``ready`` shows, refusing with AuthExpired if the sign-in form shows instead."""
@@ -213,6 +238,22 @@ class PortalPage:
             raise self.expired()
 
     # --- reading what the portal says ---
+
+    def on_sign_in_page(self) -> bool:
+        """Whether the tab is on the portal's sign-in address (session.login_path), whatever that page looks like."""
+        login = urlparse(self.url(self.portal.session["login_path"])).path.rstrip("/")
+        return bool(login) and urlparse(self.page.url).path.rstrip("/") == login
+
+    def person_needed(self, cover: str, *, address: str = "") -> SellerMustAct:
+        """The portal asks something only the seller can answer (``cover`` names the data file's interstitial),
+        or shows an unknown page at ``address``; the job waits for the seller."""
+        says = next((c.says for c in self.portal.interstitials if c.name == cover), "")
+        what = says or f"a page SellerDesk does not know ({address})"
+        return SellerMustAct(
+            self.platform, f"{self.display} shows {what}, which SellerDesk cannot answer for you; the job waits",
+            product=self.product,
+            hint=f"Open {self.display} from the Platforms tab with Connect (or run: sellerdesk platforms connect "
+                 f"{self.platform}), deal with it in the window that opens, then press Retry on the job.")
 
     def expired(self) -> AuthExpired:
         """The portal shows its sign-in form: the saved session is over."""

@@ -55,11 +55,16 @@ def wait_for_sign_in(pp: PortalPage, *, cancel: threading.Event | None, timeout:
         hook(page)
     deadline = time.monotonic() + timeout
     marker = page.locator(session["signed_in"]).first
+    # Signed in, but a CAPTCHA or OTP check still covers the panel: the seller answers it in this window first.
+    checks = [page.locator(c.selector).filter(visible=True) for c in pp.portal.interstitials]
     while True:
         if cancel is not None and cancel.is_set():
             raise ConnectCancelled(pp.platform, f"signing in to {pp.display} was cancelled")
         try:
             marker.wait_for(state="visible", timeout=poll * 1000)
+            if any(check.count() for check in checks):
+                page.wait_for_timeout(poll * 1000)
+                raise PlaywrightTimeoutError("a check covers the panel")
             break
         except PlaywrightTimeoutError:
             if time.monotonic() >= deadline:

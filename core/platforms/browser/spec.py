@@ -95,6 +95,17 @@ class Banner:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """Something a portal puts over its pages: a pop-up SellerDesk closes (``dismiss``), or a check only a person
+    can answer (a CAPTCHA, an OTP), which ``says`` names for the seller."""
+
+    name: str
+    selector: str
+    dismiss: str = ""
+    says: str = ""
+
+
+@dataclass(frozen=True)
 class PortalSpec:
     """One portal's data file, checked when loaded."""
 
@@ -119,6 +130,8 @@ class PortalSpec:
     sales: TableSpec
     sales_kind: str
     preferences: tuple[dict[str, Any], ...]
+    popups: tuple[Cover, ...] = ()
+    interstitials: tuple[Cover, ...] = ()
 
     def fields(self) -> tuple[FieldSpec, ...]:
         """Every field of the listing form, in order."""
@@ -256,4 +269,10 @@ def load_portal(name: str, override_dir: str | Path | None = None) -> PortalSpec
         catalog=_table(r, r.get(raw, "catalog", "", dict), "catalog"),
         sales=_table(r, sales, "sales"), sales_kind=r.get(sales, "kind", "sales", default="sale"),
         preferences=tuple(r.get(raw, "preferences", "", list, [])),
+        popups=tuple(Cover(r.get(c, "name", f"popups[{i}]"), r.get(c, "selector", f"popups[{i}]"),
+                           dismiss=r.get(c, "dismiss", f"popups[{i}]"))
+                     for i, c in enumerate(r.get(raw, "popups", "", list, []))),
+        interstitials=tuple(Cover(r.get(c, "name", f"interstitials[{i}]"), r.get(c, "selector", f"interstitials[{i}]"),
+                                  says=r.get(c, "says", f"interstitials[{i}]"))
+                            for i, c in enumerate(r.get(raw, "interstitials", "", list, []))),
     )

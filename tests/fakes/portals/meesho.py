@@ -50,6 +50,8 @@ class MeeshoReplica(PortalReplica):
              '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)])].every(Boolean)', "].every(Boolean)"),
             ('hsn: $("hsn-code")', 'hsn: $("hsn")'),
         ]},
+        # A new sign-in page: none of the old markup, only the address (/login?next=...) tells.
+        "new-login": {"login.html": [('<form id="login-form"', '<form id="auth-v2"')]},
     }
 
     def route(self, request: Request) -> Reply:

@@ -6,7 +6,7 @@ and ``<input type=file>`` photos; a catalog with search and row actions; orders 
 the way real panels do: a slow page (``delay``), an error banner on the next submit, a changed selector
 (``variant``: ids and labels of some buttons change, a box moves), a session that ends, a page whose script hangs
 the tab (``frozen``), a failure told in words on the result panel (``result_next_submit``), a catalog search that
-lags (``search_lag``).
+lags (``search_lag``), an announcement pop-up (``popup``), a CAPTCHA wall (``captcha``).
 
 The OTP is "sent by SMS": the replica keeps it in ``otps`` for the test to type, like a seller reading their phone.
 """
@@ -81,6 +81,8 @@ class PortalReplica(StandIn):
         self.variant: str | None = None  # a redesign of the panel (a key of ``variants``)
         self.frozen: dict[str, int] = {}  # page file -> ms after loading when its script locks up the tab
         self.banner_next_submit: str | None = None
+        self.popup = False  # an announcement pop-up over every panel page until closed
+        self.captcha = False  # a CAPTCHA wall over every panel page until a person answers it
         self.search_lag = 0.0  # seconds before a new listing shows in the catalog search (an indexing delay)
         self.result_next_submit: str | None = None  # the result panel's status text for the next submit (kept not)
         self.submits = 0
@@ -126,8 +128,14 @@ class PortalReplica(StandIn):
         return Reply(200, text.encode(), {"Content-Type": "text/html; charset=utf-8"})
 
     def panel(self, name: str, **slots: str) -> Reply:
-        """A page of the signed-in panel, with the panel's header (who is signed in) on top."""
-        return self.page(name, HEADER=(self.folder / "header.html").read_text(encoding="utf-8"), **slots)
+        """A page of the signed-in panel, with the panel's header (who is signed in) on top, and the
+        announcement pop-up or CAPTCHA wall when they are switched on."""
+        header = (self.folder / "header.html").read_text(encoding="utf-8")
+        if self.popup:
+            header += POPUP
+        if self.captcha:
+            header += CAPTCHA
+        return self.page(name, HEADER=header, **slots)
 
     def signed_in(self, request: Request) -> bool:
         """Whether the request carries a live session cookie."""
@@ -145,6 +153,11 @@ class PortalReplica(StandIn):
             return self._send_otp(request.json())
         if path == "/api/otp/verify" and request.method == "POST":
             return self._verify_otp(request.json())
+        if path == "/api/captcha" and request.method == "POST":
+            if request.json().get("answer") != CAPTCHA_ANSWER:
+                return Reply.json(400, {"error": "Wrong answer, try again"})
+            self.captcha = False
+            return Reply.json(200, {"ok": True})
         if path == "/login":
             return Reply.redirect(self.home) if self.signed_in(request) else self.page("login.html")
         if path.startswith(self.protected) and not self.signed_in(request):
@@ -234,6 +247,17 @@ class PortalReplica(StandIn):
         ordered = sorted(self.orders, key=lambda o: o.when, reverse=True)
         start = (number - 1) * self.page_size
         return ordered[start:start + self.page_size], len(ordered) > start + self.page_size
+
+
+CAPTCHA_ANSWER = "W4TER"  # what the picture shows; a person reads it, SellerDesk never does
+POPUP = """<div class="announcement-modal" style="position:fixed;inset:0;background:rgba(0,0,0,.6);z-index:50">
+  <div style="background:#fff;margin:10% auto;width:24em;padding:1em"><h3>New: festive sale registrations open</h3>
+  <button class="modal-close" onclick="this.closest('.announcement-modal').remove()">Got it</button></div></div>"""
+CAPTCHA = """<div id="captcha-wall" style="position:fixed;inset:0;background:#fff;z-index:60">
+  <p>Please verify you are a human</p><img alt="captcha picture"><input id="captcha-answer">
+  <button id="captcha-go" onclick="fetch('/api/captcha', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({answer: document.getElementById('captcha-answer').value})})
+    .then((a) => { if (a.ok) location.reload(); })">Verify</button></div>"""
 
 
 def esc(value: object) -> str:
