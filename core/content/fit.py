@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
-from core.content.graphemes import clean_text, graphemes, is_emoji_cluster
+from core.content.graphemes import clean_text, drop_invisible, graphemes, is_emoji_cluster
 from core.content.hashtags import find_marked, normalise_hashtag
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, FitChange, PlatformCopy
 from core.content.rules import CaptionRule, CharClass, FieldRule, PlatformRules, Rules, compose_caption
-from core.content.shorten import shorten
+from core.content.shorten import SEPARATOR_CHARS, shorten
 
 _SPACES = re.compile(r"[ \t]{2,}")
+# A number as written: "92.5", "4-5", "1,499", "10:30". Removing a character inside one changes its meaning.
+_NUMBER = re.compile(r"\d+(?:[.,:/\-–]\d+)*")
+# Punctuation between digits that a hashtag cannot hold ("4-5 years" must not become "#45years").
+_JOINED_NUMBER = re.compile(r"\d[^\w\s]+\d")
 # A caption keeps at least this share of its length for the description before bullets and hashtags give way.
 _DESCRIPTION_SHARE = 0.5
 
@@ -32,10 +37,60 @@ def _keep_first(text: str, char: str) -> str:
     return head + _SPACES.sub(" ", tail.replace(char, " ")).rstrip() if char in tail else text
 
 
+def _strip_chars(text: str, chars: CharClass) -> tuple[str, bool]:
+    """``text`` without the characters ``chars`` forbids, word by word, and whether a whole word had to go.
+
+    A word is dropped whole, never mutilated, when it would lose a letter's combining mark (a Devanagari vowel
+    sign) or when one of its numbers would change ("92.5" -> "925"); otherwise only the forbidden clusters
+    (an emoji, a currency sign) are removed.
+    """
+    out: list[str] = []
+    lost = False
+    # Composed form first: "e" + a combining accent becomes the letter "é", which Etsy takes.
+    for word in re.split(r"(\s+)", unicodedata.normalize("NFC", text)):
+        if not word or all(chars.allows(c) for c in word):
+            out.append(word)
+            continue
+        if word.isspace():
+            out.append(" ")  # a line break or tab where only spaces are allowed
+            continue
+        kept = _drop_clusters(word, lambda g: not all(chars.allows(c) for c in g))
+        # A refused mark on a letter (a vowel sign) would change the word; on an emoji (VS16) it goes with it.
+        marks = any(unicodedata.category(g[0])[0] == "L" and not all(chars.allows(c) for c in g)
+                    for g in graphemes(word))
+        if marks or _NUMBER.findall(kept) != _NUMBER.findall(word):
+            kept, lost = "", True
+        out.append(kept)
+    return _tidy_separators(_SPACES.sub(" ", "".join(out)).strip()), lost
+
+
+def _tidy_separators(text: str) -> str:
+    """Separators left with nothing on one side by a removed word ("Title | |" -> "Title") go too."""
+    tokens = text.split(" ")
+    keep: list[str] = []
+    for i, token in enumerate(tokens):
+        lone = token and set(token) <= SEPARATOR_CHARS
+        if lone and (not keep or i + 1 == len(tokens) or set(tokens[i + 1]) <= SEPARATOR_CHARS):
+            continue
+        keep.append(token)
+    return " ".join(keep).strip()
+
+
 def _fit_text(label: str, name: str, text: str, rule: FieldRule, note: Note) -> str:
     cleaned = clean_text(text).strip()
     if cleaned != text.strip():
         note(name, "invalid_character", f"{label} {name}: removed invisible control characters.")
+    visible = drop_invisible(cleaned).strip()
+    if visible != cleaned:
+        note(name, "invisible_character",
+             f"{label} {name}: removed invisible characters (zero-width, direction marks).")
+        cleaned = visible
+    if rule.chars is not None:
+        allowed, lost = _strip_chars(cleaned, rule.chars)
+        if allowed != cleaned:
+            what = "words with characters it refuses were left out" if lost else "characters it refuses were removed"
+            note(name, "chars", f"{label} {name}: {what} (allowed: {rule.chars.describe}).")
+            cleaned = allowed
     for char in rule.at_most_once:
         once = _keep_first(cleaned, char)
         if once != cleaned:
@@ -69,10 +124,6 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-def _allowed_only(item: str, chars: CharClass) -> str:
-    return _drop_clusters(item, lambda g: not all(chars.allows(c) for c in g))
-
-
 def _quote(item: str, limit: int = 30) -> str:
     """``item`` quoted for a message, clipped (between graphemes) when long."""
     if len(item) <= limit:
@@ -88,10 +139,15 @@ def _quote(item: str, limit: int = 30) -> str:
 def _fit_items(label: str, name: str, items: list[str], rule: FieldRule, note: Note) -> list[str]:
     out: list[str] = []
     # One note per kind of change, with a few examples, however many items it hit.
-    events: dict[str, list[str]] = {"item_chars": [], "item_max_chars": [], "dropped": []}
+    events: dict[str, list[str]] = {"item_chars": [], "item_chars_word": [], "number": [], "item_max_chars": [],
+                                    "dropped": []}
     for raw in items:
-        item = clean_text(raw).strip()
+        item = drop_invisible(clean_text(raw)).strip()
         if name == "hashtags":
+            if _JOINED_NUMBER.search(item):
+                # "#4-5years" cannot be written without changing the number, so it goes.
+                events["number"].append(_quote(item))
+                continue
             item = normalise_hashtag(item)
             if rule.item_max_chars is not None and len(item) > rule.item_max_chars:
                 # A shortened hashtag is a different hashtag, so it goes.
@@ -99,7 +155,11 @@ def _fit_items(label: str, name: str, items: list[str], rule: FieldRule, note: N
                 continue
         else:
             if rule.item_chars is not None:
-                allowed = _allowed_only(item, rule.item_chars)
+                allowed, lost = _strip_chars(item, rule.item_chars)
+                if lost:
+                    # A tag missing a word, or with a changed number, is another tag: it goes whole.
+                    events["number" if _NUMBER.search(item) else "item_chars_word"].append(_quote(item))
+                    continue
                 if allowed != item:
                     events["item_chars"].append(f"{_quote(item)} → {_quote(allowed)}")
                     item = allowed
@@ -115,6 +175,9 @@ def _fit_items(label: str, name: str, items: list[str], rule: FieldRule, note: N
     texts = {
         "item_chars": f"characters {label} does not allow were removed (allowed: "
         f"{rule.item_chars.describe if rule.item_chars else ''})",
+        "item_chars_word": f"dropped, holding letters {label} refuses (allowed: "
+        f"{rule.item_chars.describe if rule.item_chars else ''})",
+        "number": "dropped, since they could not be written without changing a number",
         "item_max_chars": f"shortened to at most {limit} characters at a word boundary",
         "dropped": f"dropped, being longer than {limit} characters"
         + ("" if name == "hashtags" else " even at their first word"),

@@ -136,3 +136,46 @@ def clean_text(text: str) -> str:
 def is_invalid_char(char: str) -> bool:
     """True for characters no platform accepts: lone surrogates and control characters except newline/tab."""
     return char not in _KEEP_CONTROLS and unicodedata.category(char) in ("Cc", "Cs")
+
+
+# Characters that show as nothing or as a blank without being a space: filler letters and the braille blank.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def _is_indic(char: str) -> bool:
+    return 0x0900 <= ord(char) <= 0x0DFF
+
+
+def invisible_positions(text: str) -> list[int]:
+    """Offsets of invisible characters: zero-width spaces, word joiners, BOMs, soft hyphens, direction marks,
+    fillers. A zero-width joiner or non-joiner is kept where it does work (inside an emoji sequence, or between
+    the letters of an Indic script such as Devanagari half forms); emoji tag characters of a flag are kept too."""
+    found = []
+    for i, char in enumerate(text):
+        if char in _BLANK_LOOKING:
+            found.append(i)
+            continue
+        if unicodedata.category(char) != "Cf" or 0xE0020 <= ord(char) <= 0xE007F:
+            continue
+        if char in (ZWJ, "\u200c"):
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if before and after and _is_indic(before) and _is_indic(after):
+                continue
+            if char == ZWJ and after and is_pictographic(after) and before and (
+                is_pictographic(before) or before == VS16 or 0x1F3FB <= ord(before) <= 0x1F3FF
+            ):
+                continue
+        found.append(i)
+    return found
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without the characters ``invisible_positions`` finds."""
+    bad = set(invisible_positions(text))
+    return "".join(c for i, c in enumerate(text) if i not in bad) if bad else text
+
+
+def char_name(char: str) -> str:
+    """'U+200B ZERO WIDTH SPACE': how a message names an invisible character."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -210,10 +211,15 @@ def write_offline(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
 
     The drafts are not yet fitted: ``generate_copy`` fits them and reports what was shortened.
     """
-    writer = _Writer(facts)
+    writers: dict[str, _Writer] = {}
     drafts: dict[str, PlatformCopy] = {}
     for platform in platforms:
         pr = rules.platform(platform)
+        # A platform that cannot take the seller's language (Etsy refuses Devanagari) gets its own.
+        language = pr.copy_language(facts.language)
+        if language not in writers:
+            writers[language] = _Writer(facts if language == facts.language else replace(facts, language=language))  # type: ignore[arg-type]
+        writer = writers[language]
         ptpl = writer.tpl["platforms"][platform]
         # Platforms with bullets show the attributes there; the description does not repeat them.
         plan = [s for s in ptpl["plan"] if not (s == "details" and pr.uses("bullets"))]
@@ -229,7 +235,7 @@ def write_offline(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
             platform=platform,
             source="offline",
             model=None,
-            language=facts.language,
+            language=writer.facts.language,
             **{name: value for name, value in fields.items() if pr.uses(name)},
         )
     return drafts

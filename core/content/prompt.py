@@ -65,9 +65,11 @@ def facts_for_prompt(facts: ProductFacts) -> dict[str, Any]:
     }
 
 
-def _platform_limits(pr: PlatformRules) -> str:
+def _platform_limits(pr: PlatformRules, language: str) -> str:
     words = _phrases()["rules"]
     limits: list[str] = []
+    if pr.copy_language(language) != language:
+        limits.append(words["language"].format(language=_phrases()["languages"][pr.copy_language(language)]["name"]))
     for name, rule in pr.fields.items():
         if rule.max_chars is not None:
             limits.append(words["max_chars"].format(field=name, n=rule.max_chars))
@@ -103,7 +105,7 @@ def render_prompt(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
         tone=facts.tone.strip() or "friendly",
         image_count=len(facts.image_jpegs),
         facts_json=json.dumps(facts_for_prompt(facts), ensure_ascii=False, indent=2),
-        platform_rules="\n".join(_platform_limits(rules.platform(p)) for p in platforms),
+        platform_rules="\n".join(_platform_limits(rules.platform(p), facts.language) for p in platforms),
     )
 
 
@@ -163,10 +165,12 @@ def decode_answer(text: str, platforms: Sequence[str], rules: Rules) -> dict[str
 
 
 def copies_from_answer(
-    answer: dict[str, dict[str, Any]], language: Language, model: str
+    answer: dict[str, dict[str, Any]], language: Language, model: str, rules: Rules
 ) -> dict[str, PlatformCopy]:
-    """Turn a decoded answer into (not yet fitted) drafts marked as Gemini's."""
+    """Turn a decoded answer into (not yet fitted) drafts marked as Gemini's, each in its platform's language."""
     return {
-        platform: PlatformCopy(platform=platform, source="gemini", model=model, language=language, **fields)
+        platform: PlatformCopy(platform=platform, source="gemini", model=model,
+                               language=rules.platform(platform).copy_language(language),  # type: ignore[arg-type]
+                               **fields)
         for platform, fields in answer.items()
     }

@@ -57,7 +57,9 @@ class FieldRule:
     at_most_once: tuple[str, ...] = ()
     no_emoji: bool = False
     item_chars: CharClass | None = None
+    chars: CharClass | None = None  # characters a text field may hold (Etsy's title pattern)
     source: str = ""
+    checked: str = ""  # when the limit was last checked against its source (YYYY-MM-DD)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class CaptionRule:
     max_hashtags: int | None = None
     max_mentions: int | None = None
     source: str = ""
+    checked: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,12 @@ class PlatformRules:
     fields: dict[str, FieldRule]
     caption: CaptionRule | None
     caption_format: CaptionFormat
+    # Copy languages the platform can take; another language is written in the first of these instead.
+    languages: tuple[str, ...] = ()
+
+    def copy_language(self, wanted: str) -> str:
+        """The language this platform's copy is written in when the seller asked for ``wanted``."""
+        return wanted if not self.languages or wanted in self.languages else self.languages[0]
 
     def uses(self, field_name: str) -> bool:
         """True if the platform shows this field (others are left empty)."""
@@ -106,8 +115,11 @@ class Rules:
         return self.platforms[name]
 
 
+def _char_class(raw: dict[str, Any] | None) -> CharClass | None:
+    return CharClass(tuple(raw["categories"]), raw["extra"], raw["describe"]) if raw else None
+
+
 def _field_rule(raw: dict[str, Any]) -> FieldRule:
-    chars = raw.get("item_chars")
     return FieldRule(
         required=bool(raw.get("required", False)),
         max_chars=raw.get("max_chars"),
@@ -115,10 +127,10 @@ def _field_rule(raw: dict[str, Any]) -> FieldRule:
         item_max_chars=raw.get("item_max_chars"),
         at_most_once=tuple(raw.get("at_most_once", ())),
         no_emoji=bool(raw.get("no_emoji", False)),
-        item_chars=CharClass(tuple(chars["categories"]), chars["extra"], chars["describe"])
-        if chars
-        else None,
+        item_chars=_char_class(raw.get("item_chars")),
+        chars=_char_class(raw.get("chars")),
         source=raw.get("source", ""),
+        checked=raw.get("checked", ""),
     )
 
 
@@ -138,10 +150,12 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                 max_hashtags=cap.get("max_hashtags"),
                 max_mentions=cap.get("max_mentions"),
                 source=cap.get("source", ""),
+                checked=cap.get("checked", ""),
             )
             if cap
             else None,
             caption_format=fmt,
+            languages=tuple(raw.get("languages", {}).get("accepts", ())),
         )
     missing = [p for p in PLATFORMS if p not in platforms]
     if missing:

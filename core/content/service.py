@@ -91,7 +91,7 @@ def generate_copy(
         result = _fitted(write_offline(facts, chosen, rules), "offline", rules)
         result.warnings.insert(0, OfflineFallback(err))
         return result
-    result = _fitted(copies_from_answer(answer.data, facts.language, answer.model), "gemini", rules)
+    result = _fitted(copies_from_answer(answer.data, facts.language, answer.model, rules), "gemini", rules)
     result.model = answer.model
     result.from_cache = from_cache
     result.attempts = answer.attempts

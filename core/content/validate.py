@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.content.graphemes import graphemes, is_emoji_cluster, is_invalid_char
+from core.content.graphemes import char_name, graphemes, invisible_positions, is_emoji_cluster, is_invalid_char
 from core.content.hashtags import find_marked, is_hashtag
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, Violation
 from core.content.rules import FieldRule, PlatformRules, Rules, compose_caption
@@ -28,6 +28,23 @@ def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> lis
             "invalid_character",
             f"{where} has an invisible control character at character {bad + 1}; delete it.",
         )
+    hidden = invisible_positions(text)
+    if hidden:
+        add(
+            hidden[0],
+            "invisible_character",
+            f"{where} has {_plural(len(hidden), 'invisible character')} ({char_name(text[hidden[0]])} at character "
+            f"{hidden[0] + 1}); delete {'it' if len(hidden) == 1 else 'them'}.",
+        )
+    if rule.chars is not None:
+        wrong = next((i for i, c in enumerate(text) if c not in "\n\t" and not rule.chars.allows(c)), None)
+        if wrong is not None:
+            add(
+                wrong,
+                "chars",
+                f"{where} has '{text[wrong]}' at character {wrong + 1}, which {pr.label} does not allow; use only "
+                f"{rule.chars.describe}.",
+            )
     if rule.required and not text.strip():
         add(None, "required", f"{where} is empty; {pr.label} needs one.")
     if rule.max_chars is not None and len(text) > rule.max_chars:
@@ -86,6 +103,10 @@ def _check_items(pr: PlatformRules, name: str, items: list[str], rule: FieldRule
             continue
         if any(is_invalid_char(c) for c in item):
             add(index, "invalid_character", f"{label} has an invisible control character; delete it.")
+        hidden = invisible_positions(item)
+        if hidden:
+            add(index, "invisible_character",
+                f"{label} has an invisible character ({char_name(item[hidden[0]])}); delete it.")
         if rule.item_max_chars is not None and len(item) > rule.item_max_chars:
             over = len(item) - rule.item_max_chars
             add(

@@ -42,7 +42,8 @@ def test_every_platform_gets_valid_usable_copy(
     for platform, copy in result.copies.items():
         pr = rules.platform(platform)
         assert validate(copy, rules) == [], platform
-        assert (copy.source, copy.language, copy.model) == ("offline", language, None)
+        # Etsy refuses Devanagari (its patterns exclude combining marks): its copy is English then.
+        assert (copy.source, copy.language, copy.model) == ("offline", pr.copy_language(language), None)
         posted = compose_caption(copy, pr) if pr.caption else copy.title + " " + copy.description
         assert "Brass Jhumka" in posted, platform  # the product itself is named
         if pr.uses("title"):
