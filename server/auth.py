@@ -7,14 +7,15 @@ import uuid
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import ratelimit
 from server.context import CallerDep, Services, ServicesDep, client_address
 from server.errors import ApiError, unauthorized
-from server.models import Account, AuthSession, Blob, Device, MediaItem, RefreshToken, utcnow
+from server.models import Account, AuthSession, Device, RefreshToken, utcnow
+from server.quota import stored_bytes
 from server.ratelimit import Window
 from server.schemas import (
     AccountOut,
@@ -238,13 +239,10 @@ def account_info(caller: CallerDep, services: ServicesDep) -> AccountOut:
         account = session.get(Account, caller.account_id)
         if account is None:
             raise unauthorized()
-        blob_bytes = session.scalar(select(func.coalesce(func.sum(Blob.size), 0))
-                                    .where(Blob.account_id == caller.account_id)) or 0
-        media_bytes = session.scalar(select(func.coalesce(func.sum(MediaItem.size), 0))
-                                     .where(MediaItem.account_id == caller.account_id)) or 0
+        used = stored_bytes(session, caller.account_id)
         devices = session.scalars(select(Device).where(Device.account_id == caller.account_id)
                                   .order_by(Device.created_at)).all()
-    return AccountOut(email=account.email, created_at=account.created_at, storage_bytes=int(blob_bytes + media_bytes),
+    return AccountOut(email=account.email, created_at=account.created_at, storage_bytes=used,
                       devices=[DeviceOut(id=d.device_uid, name=d.name, created_at=d.created_at,
                                          last_seen_at=d.last_seen_at, current=d.id == caller.device_id)
                                for d in devices])

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.context import CallerDep, Services, ServicesDep
 from server.errors import ApiError, not_found
-from server.models import Blob, MediaItem, utcnow
+from server.models import Blob, utcnow
+from server.quota import refuse_over_quota, stored_bytes
 from server.schemas import BlobOut
 from server.storage import StagedUpload, blob_key, stage_upload
 
@@ -24,14 +24,10 @@ _CONTENT_TYPE = re.compile(r"^[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}$")
 
 
 def check_quota(services: Services, account_id: int, incoming: int) -> None:
-    """413 if ``incoming`` more bytes would take the account past its storage quota."""
-    quota = services.config.limits.account_quota_bytes
+    """413 if ``incoming`` more bytes would take the account past its storage quota (everything it stores)."""
     with services.db.reader() as session:
-        used = sum(session.scalar(select(func.coalesce(func.sum(table.size), 0)).where(table.account_id == account_id))
-                   or 0 for table in (Blob, MediaItem))
-    if used + incoming > quota:
-        raise ApiError(413, "quota_exceeded", f"This account's storage is full ({used} of {quota} bytes used). "
-                                              "Delete photos or public media you no longer need.")
+        used = stored_bytes(session, account_id)
+    refuse_over_quota(used, incoming, services.config.limits.account_quota_bytes)
 
 
 def declared_size(request: Request) -> int:

@@ -93,6 +93,12 @@ class Limits:
     registrations_per_address: int = 20
     registration_window_seconds: int = 3600
     push_max_changes: int = 500
+    # Per account and instance: a desktop pushes and pulls a few times a round, a round every few minutes; a first
+    # upload of 5,000 products is 11 pushes. Bursts beyond these are a runaway or an abuser.
+    push_per_minute: int = 60
+    push_burst: int = 60
+    pull_per_minute: int = 120
+    pull_burst: int = 120
     record_max_bytes: int = 256 * 1024
     pull_max_limit: int = 1000
     # Superseded versions stay pullable this long, so a device that was off for weeks still sees every change.
@@ -253,7 +259,11 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
                        login_failures_per_address=_int(env, "LOGIN_FAILURES_PER_ADDRESS",
                                                        defaults.login_failures_per_address),
                        registrations_per_address=_int(env, "REGISTRATIONS_PER_ADDRESS",
-                                                      defaults.registrations_per_address)),
+                                                      defaults.registrations_per_address),
+                       push_per_minute=_int(env, "PUSH_PER_MINUTE", defaults.push_per_minute),
+                       push_burst=_int(env, "PUSH_BURST", defaults.push_burst),
+                       pull_per_minute=_int(env, "PULL_PER_MINUTE", defaults.pull_per_minute),
+                       pull_burst=_int(env, "PULL_BURST", defaults.pull_burst)),
         password_cost=replace(cost,
                               time_cost=_int(env, "ARGON2_TIME_COST", cost.time_cost),
                               memory_kib=_int(env, "ARGON2_MEMORY_KIB", cost.memory_kib),

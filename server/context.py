@@ -12,6 +12,7 @@ from server.config import ServerConfig
 from server.db import Database
 from server.errors import unauthorized
 from server.models import AuthSession
+from server.ratelimit import Buckets
 from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
 from server.storage import LocalDiskStore, ObjectStore
 
@@ -28,6 +29,7 @@ class Services:
     sealer: Sealer
     store: ObjectStore
     http: httpx.Client
+    buckets: Buckets
 
     @classmethod
     def build(cls, config: ServerConfig, db: Database | None = None) -> Services:
@@ -41,6 +43,7 @@ class Services:
             sealer=Sealer(config.secret),
             store=LocalDiskStore(config.media_dir),
             http=httpx.Client(timeout=config.limits.provider_timeout_seconds, follow_redirects=False),
+            buckets=Buckets(),
         )
 
     def close(self) -> None:

@@ -74,6 +74,9 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     sync_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     sync_epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Bytes of synced versions and kept conflicts (photos and media are summed from their own rows).
+    sync_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)  # set by an operator: no sign-in, no sync
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -164,6 +167,7 @@ class SyncChange(Base):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(default=None)
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counted in accounts.sync_bytes
 
 
 class SyncConflict(Base):
@@ -189,6 +193,7 @@ class SyncConflict(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution: Mapped[str | None] = mapped_column(String(20), default=None)
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counted in accounts.sync_bytes
 
 
 class Blob(Base):

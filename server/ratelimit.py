@@ -1,8 +1,13 @@
-"""Sliding-window limits counted in the database, so every instance behind the load balancer sees the same count."""
+"""Sliding-window limits counted in the database, so every instance behind the load balancer sees the same count
+(sign-ins, sign-ups); and token buckets in memory for the busy sync routes, per instance."""
 
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,3 +86,39 @@ def uncount(session: Session, event_ids: list[int]) -> None:
 def forget(session: Session, key: str) -> None:
     """Clear a key's events (a successful login clears the account's failures)."""
     _delete_unlocked(session, RateEvent.key == key)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``per_minute`` requests on average, ``burst`` at once."""
+
+    per_minute: int
+    burst: int
+
+
+class Buckets:
+    """Token buckets by key (e.g. ``("push", account_id)``) in this instance's memory: no database write per
+    request. Behind a load balancer each instance counts alone, so an account gets at most instances × the rate.
+    The least recently used keys are forgotten beyond ``max_keys``."""
+
+    def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self._buckets: OrderedDict[object, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_keys = max_keys
+        self._clock = clock
+
+    def take(self, key: object, rate: Rate) -> None:
+        """Spend one token of ``key``'s bucket, or raise 429 with the seconds until one is back."""
+        now = self._clock()
+        with self._lock:
+            tokens, at = self._buckets.pop(key, (float(rate.burst), now))
+            tokens = min(float(rate.burst), tokens + (now - at) * rate.per_minute / 60)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                wait = max(1, math.ceil((1 - tokens) * 60 / rate.per_minute))
+                raise ApiError(429, "rate_limited", f"Too many sync requests from this account; the desktop waits "
+                                                    f"{wait} seconds and carries on by itself.",
+                               {"Retry-After": str(wait)})
+            self._buckets[key] = (tokens - 1, now)
+            while len(self._buckets) > self._max_keys:
+                self._buckets.popitem(last=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated
 
@@ -13,6 +12,8 @@ from server import sync_engine
 from server.context import CallerDep, ServicesDep
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, SyncHead, utcnow
+from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
+from server.ratelimit import Rate
 from server.schemas import (
     MAX_SEQ,
     ConflictList,
@@ -31,10 +32,13 @@ router = APIRouter(prefix="/v1/sync")
 def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushResponse:
     """Send this device's changes; each comes back applied, unchanged (same edit already there) or a conflict."""
     limits = services.config.limits
+    services.buckets.take(("push", caller.account_id), Rate(limits.push_per_minute, limits.push_burst))
     if len(body.changes) > limits.push_max_changes:
         raise ApiError(413, "too_many_changes", f"Push at most {limits.push_max_changes} changes at a time.")
+    sizes = {}
     for change in body.changes:
-        if len(json.dumps(change.data, separators=(",", ":"))) > limits.record_max_bytes:
+        sizes[str(change.change_id)] = size = record_size(change.data)
+        if size - ROW_OVERHEAD > limits.record_max_bytes:
             raise ApiError(413, "record_too_large",
                            f"The {change.kind} {change.id} is larger than {limits.record_max_bytes} bytes of JSON.")
     since = body.since
@@ -43,9 +47,12 @@ def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushRes
     try:
         with services.db.writer() as session:
             results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes,
-                                       limits.sync_retention_seconds, position)
+                                       limits.sync_retention_seconds, position, sizes, limits.account_quota_bytes)
     except sync_engine.Restored:
         raise _restored() from None
+    except sync_engine.QuotaExceeded as full:
+        refuse_over_quota(full.used, full.incoming, limits.account_quota_bytes)
+        raise  # not reached: refuse_over_quota raised
     return PushResponse(results=results)
 
 
@@ -63,7 +70,9 @@ def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(
     ``cursor_change`` and ``epoch`` are what the previous pull answered; 409 ``service_restored`` when the server
     no longer holds what the device has seen.
     """
-    limit = min(limit, services.config.limits.pull_max_limit)
+    limits = services.config.limits
+    services.buckets.take(("pull", caller.account_id), Rate(limits.pull_per_minute, limits.pull_burst))
+    limit = min(limit, limits.pull_max_limit)
     position = sync_engine.Position(cursor, str(cursor_change) if cursor_change else None, epoch)
     with services.db.reader() as session:
         try:
@@ -119,7 +128,9 @@ def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: CallerDep, ser
                 device_id=caller.device_id, now=now)
             session.flush()
             record = sync_engine.record_out(written)
+        # The kept content is no longer needed once settled: its bytes stop counting.
+        account.added_bytes += ROW_OVERHEAD - conflict.size
         session.execute(update(SyncConflict).where(SyncConflict.id == conflict.id)
-                        .values(resolved_at=now, resolution=body.choice))
+                        .values(resolved_at=now, resolution=body.choice, data={}, size=ROW_OVERHEAD))
         sync_engine.finish(session, account, services.config.limits.sync_retention_seconds, now)
     return ResolveResponse(conflict_id=conflict.id, record=record)

@@ -8,7 +8,7 @@ cursor never skips a change that commits late.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from server.models import Account, Device, SyncChange, SyncConflict, SyncHead, utcnow
+from server.quota import record_size, stored_bytes
 from server.schemas import ChangeIn, ConflictOut, PushResult, RecordOut
 
 
@@ -27,6 +28,8 @@ class _Account:
     id: int
     seq: int
     epoch: str = ""
+    sync_bytes: int = 0
+    added_bytes: int = 0  # by the versions and conflicts this transaction writes (pruning is counted in finish)
     superseded: list[int] = field(default_factory=list)
 
 
@@ -48,9 +51,9 @@ class Restored(Exception):
 
 def lock_account(session: Session, account_id: int) -> _Account:
     """Take the account's sync lock for the rest of the transaction (SQLite: the writer's BEGIN IMMEDIATE)."""
-    seq, epoch = session.execute(select(Account.sync_seq, Account.sync_epoch).where(Account.id == account_id)
-                                 .with_for_update()).one()
-    return _Account(account_id, seq, epoch)
+    seq, epoch, stored = session.execute(select(Account.sync_seq, Account.sync_epoch, Account.sync_bytes)
+                                         .where(Account.id == account_id).with_for_update()).one()
+    return _Account(account_id, seq, epoch, stored)
 
 
 def check_position(session: Session, account_id: int, last_seq: int, epoch: str, position: Position) -> None:
@@ -101,12 +104,16 @@ def _device_names(session: Session, account_id: int) -> dict[int, str]:
 
 def write_version(session: Session, account: _Account, head: SyncHead | None, *, kind: str, record_id: str,
                   change_id: str, deleted: bool, data: dict[str, Any], updated_at: datetime,
-                  device_id: int | None, now: datetime) -> tuple[SyncChange, SyncHead]:
-    """Log the next version of a record on top of ``head`` and move the head to it."""
+                  device_id: int | None, now: datetime, size: int | None = None) -> tuple[SyncChange, SyncHead]:
+    """Log the next version of a record on top of ``head`` and move the head to it (``size``: what it counts
+    toward the quota, measured here when not given)."""
     account.seq += 1
+    stored = {} if deleted else data
+    size = record_size(stored) if size is None or deleted else size
+    account.added_bytes += size
     change = SyncChange(account_id=account.id, seq=account.seq, change_id=change_id, kind=kind, record_id=record_id,
-                        version=(head.version if head else 0) + 1, deleted=deleted, data={} if deleted else data,
-                        updated_at=updated_at, device_id=device_id, created_at=now)
+                        version=(head.version if head else 0) + 1, deleted=deleted, data=stored,
+                        updated_at=updated_at, device_id=device_id, created_at=now, size=size)
     session.add(change)
     if head is None:
         head = SyncHead(account_id=account.id, kind=kind, record_id=record_id, version=change.version,
@@ -119,22 +126,34 @@ def write_version(session: Session, account: _Account, head: SyncHead | None, *,
 
 
 def finish(session: Session, account: _Account, retention_seconds: int, now: datetime) -> None:
-    """Mark superseded versions, store the advanced sequence, and drop versions superseded longer ago than the
-    retention period. One statement each, whatever the number of changes (a push holds the account's lock)."""
+    """Mark superseded versions, drop versions superseded longer ago than the retention period, and store the
+    advanced sequence and byte count. One statement each, whatever the number of changes (a push holds the
+    account's lock)."""
     session.flush()
     if account.superseded:
         session.execute(update(SyncChange).where(SyncChange.account_id == account.id,
                                                  SyncChange.seq.in_(account.superseded))
                         .values(superseded_at=now).execution_options(synchronize_session=False))
-    session.execute(update(Account).where(Account.id == account.id).values(sync_seq=account.seq)
+    pruned = session.scalars(delete(SyncChange).where(
+        SyncChange.account_id == account.id, SyncChange.superseded_at < now - timedelta(seconds=retention_seconds))
+        .returning(SyncChange.size).execution_options(synchronize_session=False)).all()
+    delta = account.added_bytes - sum(pruned)
+    session.execute(update(Account).where(Account.id == account.id)
+                    .values(sync_seq=account.seq, sync_bytes=Account.sync_bytes + delta)
                     .execution_options(synchronize_session=False))
-    session.execute(delete(SyncChange).where(SyncChange.account_id == account.id,
-                                             SyncChange.superseded_at < now - timedelta(seconds=retention_seconds))
-                    .execution_options(synchronize_session=False))
+
+
+class QuotaExceeded(Exception):
+    """The push would take the account past its storage quota (``used`` bytes stored, ``incoming`` sent)."""
+
+    def __init__(self, used: int, incoming: int) -> None:
+        super().__init__(used, incoming)
+        self.used, self.incoming = used, incoming
 
 
 def push(session: Session, account_id: int, device_id: int, changes: list[ChangeIn],
-         retention_seconds: int, position: Position | None = None) -> list[PushResult]:
+         retention_seconds: int, position: Position | None = None, sizes: Mapping[str, int] | None = None,
+         quota: int | None = None) -> list[PushResult]:
     """Apply each change whose base is the current version; keep the others as conflicts. Retries are no-ops.
 
     With ``position``, a device that has seen changes this server lost (a restore) is refused with Restored
@@ -152,6 +171,14 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         select(SyncConflict).where(SyncConflict.account_id == account_id, SyncConflict.change_id.in_(change_ids)))}
     heads = {(h.kind, h.record_id): h for h in session.scalars(
         select(SyncHead).where(SyncHead.account_id == account_id, SyncHead.record_id.in_(record_ids)))}
+    sizes = sizes if sizes is not None else {str(c.change_id): record_size(c.data) for c in changes}
+    if quota is not None:
+        # Deletions always go through: they are how a seller over the quota makes room.
+        incoming = sum(sizes[str(c.change_id)] for c in changes
+                       if not c.deleted and str(c.change_id) not in logged and str(c.change_id) not in kept)
+        used = stored_bytes(session, account_id)
+        if incoming and used + incoming > quota:
+            raise QuotaExceeded(used, incoming)
     names: dict[int, str] | None = None
     results: list[PushResult] = []
     for change in changes:
@@ -171,7 +198,8 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         if change.base_version == current_version:
             written, heads[(change.kind, record_id)] = write_version(
                 session, account, head, kind=change.kind, record_id=record_id, change_id=change_id,
-                deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now)
+                deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now,
+                size=sizes[change_id])
             logged[change_id] = written
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))
@@ -189,7 +217,8 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
                                 record_id=record_id, base_version=change.base_version,
                                 server_version=current_version, deleted=change.deleted,
                                 data={} if change.deleted else change.data, updated_at=change.updated_at,
-                                device_id=device_id, created_at=now)
+                                device_id=device_id, created_at=now, size=sizes[change_id])
+        account.added_bytes += conflict.size
         session.add(conflict)
         session.flush()
         kept[change_id] = conflict

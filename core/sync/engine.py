@@ -23,7 +23,7 @@ from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
 from core.sync.conflicts import keep, mirror
 from core.sync.errors import SyncError, translated
-from core.sync.outbox import pending_ids
+from core.sync.outbox import RECORD_MAX_BYTES, pending_ids
 from core.sync.photos import download_missing, upload_originals
 from core.sync.records import APPLY_ORDER, IMAGE
 from core.sync.restore import newest, reconcile
@@ -139,12 +139,20 @@ def _take_batch(app: App) -> list[tuple[int, RecordChange]]:
         entries = session.scalars(select(SyncOutboxEntry).order_by(SyncOutboxEntry.id)).all()
         chosen: dict[str, SyncOutboxEntry] = {}
         size = 0
+        too_large: set[str] = set()
         for entry in entries:
-            if entry.sync_id not in chosen:
+            if entry.sync_id not in chosen and entry.sync_id not in too_large:
+                length = len(json.dumps(entry.data, separators=(",", ":"), default=str))
+                if length > RECORD_MAX_BYTES:
+                    too_large.add(entry.sync_id)  # would make the service refuse the batch: left out, reported
+                    continue
                 chosen[entry.sync_id] = entry
-                size += len(json.dumps(entry.data, separators=(",", ":"), default=str))
+                size += length
                 if len(chosen) == BATCH or size > BATCH_BYTES:
                     break
+        if too_large:
+            log.warning("%d records are too large to sync and were left out", len(too_large))
+        state.write(session, state.TOO_LARGE, str(len(too_large)) if too_large else None)
         ids = list(chosen)
         versions = {sync_id: version for sync_id, version in session.execute(
             select(SyncRecord.sync_id, SyncRecord.version).where(SyncRecord.sync_id.in_(ids)))} if ids else {}

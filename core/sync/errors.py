@@ -7,9 +7,16 @@ from contextlib import contextmanager
 from typing import Literal
 
 from core.errors import SellerDeskError
-from server.client_models import NotSignedIn, RateLimited, ServiceError, ServiceUnavailable, WrongCredentials
+from server.client_models import (
+    NotSignedIn,
+    RateLimited,
+    ServiceError,
+    ServiceUnavailable,
+    TooLarge,
+    WrongCredentials,
+)
 
-Problem = Literal["offline", "signed_out", "rate_limited", "refused"]
+Problem = Literal["offline", "signed_out", "rate_limited", "storage_full", "refused"]
 SIGN_IN_HINT = "Sign in again: Account → Sign in…, or: sellerdesk sync signin --email YOU@EXAMPLE.COM"
 
 
@@ -35,7 +42,14 @@ def translated(doing: str) -> Iterator[None]:
     except NotSignedIn as exc:
         raise SyncError(f"The sync session has ended ({exc.message})", "signed_out", hint=SIGN_IN_HINT) from exc
     except RateLimited as exc:
-        raise SyncError(f"The sync service asks to wait {exc.retry_after} seconds before {doing} again.",
-                        "rate_limited") from exc
+        raise SyncError(f"The sync service is busy with this account's requests and asks to wait {exc.retry_after} "
+                        f"seconds before {doing} again.", "rate_limited",
+                        hint="Nothing is lost: your changes wait here and sync carries on by itself.") from exc
+    except TooLarge as exc:
+        if exc.code != "quota_exceeded":
+            raise SyncError(f"The sync service refused {doing}: {exc.message}", "refused") from exc
+        raise SyncError(f"Your sync storage on the service is full: {exc.message}", "storage_full",
+                        hint="Your changes wait on this computer. Empty the bin, delete photos or products you no "
+                             "longer need, or resolve old conflicts; deletions still sync.") from exc
     except ServiceError as exc:
         raise SyncError(f"The sync service refused {doing}: {exc.message}", "refused") from exc

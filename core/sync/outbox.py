@@ -23,6 +23,9 @@ _RECORDS = cast(Table, SyncRecord.__table__)
 
 
 _CHUNK = 500
+# The service's default limit on one record's JSON (server Limits.record_max_bytes): a larger record would make it
+# refuse the whole batch, so such a record is left out of every round (and reported) instead.
+RECORD_MAX_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)

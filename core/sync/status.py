@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.sync import state
 from core.sync.conflicts import conflict_count
-from core.sync.outbox import pending_count
+from core.sync.outbox import RECORD_MAX_BYTES, pending_count
 
 if TYPE_CHECKING:
     from core.app import App
@@ -30,6 +30,8 @@ class SyncStatus:
     last_sync_at: datetime | None
     problem: str | None
     zone: tzinfo | None = None
+    problem_kind: str | None = None  # offline, rate_limited, storage_full, refused, signed_out
+    too_large: int = 0  # records left out of every round: larger than the service accepts
 
     @property
     def summary(self) -> str:
@@ -40,12 +42,15 @@ class SyncStatus:
         if self.state == "offline":
             return f"Offline — {waiting} for network" if self.pending else "Offline"
         if self.state == "paused":
-            return "Sync paused"
+            return {"storage_full": "Sync paused — storage full",
+                    "rate_limited": "Sync paused — busy, retrying soon"}.get(self.problem_kind or "", "Sync paused")
         if self.state == "conflicts":
             return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} to resolve"
         if self.last_sync_at is None:
             return "Not synced yet"
         when = self.last_sync_at.astimezone(self.zone).strftime("%H:%M")
+        if self.state == "waiting" and self.too_large:
+            return f"Synced {when} — {self.too_large} too large to sync"
         return f"Synced {when} — {waiting}" if self.state == "waiting" else f"Up to date {when}"
 
     @property
@@ -60,6 +65,10 @@ class SyncStatus:
             parts.append(self.problem)
         if self.pending:
             parts.append(f"{self.pending} record{'s' if self.pending != 1 else ''} changed here wait to be sent.")
+        if self.too_large:
+            parts.append(f"{self.too_large} record{'s are' if self.too_large != 1 else ' is'} too large to sync "
+                         f"(over {RECORD_MAX_BYTES // 1024} KB): shorten the description or attributes; the rest "
+                         "syncs meanwhile.")
         if self.conflicts:
             parts.append("Resolve the conflicts: Account → Resolve conflicts…, or: sellerdesk sync conflicts")
         return " ".join(parts)
@@ -69,7 +78,7 @@ class SyncStatus:
         return {"state": self.state, "summary": self.summary, "email": self.email, "server_url": self.server_url,
                 "device_id": self.device_id, "pending": self.pending, "conflicts": self.conflicts,
                 "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
-                "problem": self.problem}
+                "problem": self.problem, "problem_kind": self.problem_kind, "too_large": self.too_large}
 
 
 def _zone(name: str) -> tzinfo | None:
@@ -101,4 +110,5 @@ def read_status(app: App) -> SyncStatus:
     last = facts.get(state.LAST_SYNC)
     return SyncStatus(chosen, email, str(app.settings.get("sync.server_url") or ""), facts.get(state.DEVICE_ID),
                       pending, conflicts, datetime.fromisoformat(last) if last else None,
-                      facts.get(state.PROBLEM_TEXT), _zone(str(app.settings.get("general.timezone"))))
+                      facts.get(state.PROBLEM_TEXT), _zone(str(app.settings.get("general.timezone"))),
+                      problem, int(facts.get(state.TOO_LARGE) or 0))

@@ -43,12 +43,12 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self.limits = Limits(registrations_per_address=1000, login_failures_per_address=1000)  # used at start()
 
     def start(self) -> LiveServer:
         config = ServerConfig(database_url=f"sqlite:///{self.root / 'server.db'}", secret="sync-tests-" + "s" * 40,
                               public_url=self.url, media_dir=self.root / "media",
-                              limits=Limits(registrations_per_address=1000, login_failures_per_address=1000),
-                              password_cost=CHEAP_PASSWORDS, db_pool_size=4)
+                              limits=self.limits, password_cost=CHEAP_PASSWORDS, db_pool_size=4)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
