@@ -83,10 +83,22 @@ def _list(args: argparse.Namespace, app: Any) -> int:
     statuses = list_statuses(app.db)
     if app.json:
         print_json([s.to_json() for s in statuses])
-    else:
-        print_table([{"name": s.name, "kind": s.kind, "status": s.summary} for s in statuses],
-                    ["name", "kind", "status"])
+        return 0
+    print_table([{"name": s.name, "kind": s.kind, "status": s.summary.split(" — ")[0], "sign-in ends": _ends(s)}
+                 for s in statuses], ["name", "kind", "status", "sign-in ends"])
+    for status in statuses:
+        if status.warning and status.enabled:
+            sys.stderr.write(f"Warning: {status.warning}\n")
     return 0
+
+
+def _ends(status: Any) -> str:
+    if status.state in ("not_connected", "disabled"):
+        return ""
+    if status.expires_at is None:
+        return "renewed automatically" if status.expiry_reason.startswith("renewed") else "does not expire"
+    days = status.days_left or 0
+    return f"{status.expires_at.date().isoformat()} (in {days} day{'s' if days != 1 else ''})"
 
 
 def _read_secret(from_stdin: bool, prompt: str) -> str:
@@ -154,6 +166,8 @@ def _test(args: argparse.Namespace, app: Any) -> int:
         print_json(status.to_json())
     else:
         print(f"{status.display_name} works: {status.summary}")
+        if status.expiry_reason:
+            print(f"Sign-in: {status.expiry_reason}.")
     return 0
 
 

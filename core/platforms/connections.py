@@ -36,6 +36,10 @@ class PlatformStatus:
     expires_at: datetime | None = None
     days_left: int | None = None
     enabled: bool = True
+    #: why the sign-in ends when it does (or why it does not end), in the seller's words
+    expiry_reason: str = ""
+    #: set when the seller must act within EXPIRY_WARNING_DAYS (or now): what ends, when, and how to reconnect
+    warning: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -56,7 +60,43 @@ def _row_or_new(session: Session, name: str) -> PlatformConnection:
     return row
 
 
+# Browser portals keep a signed-in session in SellerDesk's browser profile; its cookie carries the end date.
+_PORTAL_EXPIRY = ("the portal's sign-in cookie ends then; SellerDesk then asks you to sign in again (phone and OTP) "
+                  "in the browser window it opens")
+
+
+def expiry_reason(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
+    """Why ``spec``'s sign-in ends when it does, for the way it was connected (``auth.expiry`` in its data file,
+    keyed by the ``auth_route`` preference the platform recorded, else ``default``)."""
+    texts = spec.auth.get("expiry") or {}
+    route = str(preferences.get("auth_route") or "default")
+    if isinstance(texts, dict) and (texts.get(route) or texts.get("default")):
+        return str(texts.get(route) or texts["default"])
+    return _PORTAL_EXPIRY if spec.connect == "browser_login" else ""
+
+
+def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
+    how = (f"reconnect it (Platforms tab → {spec.display_name} → Reconnect, or: sellerdesk platforms connect "
+           f"{spec.name})")
+    if status.state == "needs_attention":
+        return f"{spec.display_name} needs you to {how}."
+    if status.state == "expiring" and status.expires_at is not None:
+        days = status.days_left or 0
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        return (f"{spec.display_name}'s sign-in ends on {status.expires_at.date().isoformat()} ({when}): "
+                f"{how} before then.")
+    return ""
+
+
 def _status(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
+    status = _state(spec, row, now)
+    if row is None or status.state in ("not_connected", "disabled"):
+        return status
+    return replace(status, expiry_reason=expiry_reason(spec, row.preferences or {}),
+                   warning=_warning(spec, status))
+
+
+def _state(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
     status = PlatformStatus(name=spec.name, display_name=spec.display_name, kind=spec.kind,
                             connect_method=spec.connect, state="not_connected", summary="not connected")
     if row is None or row.status == "not_connected":
@@ -91,6 +131,22 @@ def platform_status(db: Database, name: str, *, now: datetime | None = None) -> 
     spec = all_specs()[name]
     with db.session() as session:
         return _status(spec, _row(session, name), now or utcnow())
+
+
+def expiry_warnings(db: Database, *, now: datetime | None = None) -> list[str]:
+    """What the seller must reconnect soon (within EXPIRY_WARNING_DAYS) or now, one sentence per platform."""
+    return [s.warning for s in list_statuses(db, now=now) if s.warning and s.enabled]
+
+
+def ends_before(db: Database, name: str, at: datetime, *, now: datetime | None = None) -> str | None:
+    """A sentence when ``name``'s sign-in will have ended by ``at`` (e.g. a post scheduled then), else None."""
+    status = platform_status(db, name, now=now)
+    if status.expires_at is None or status.state in ("not_connected", "disabled") or at < status.expires_at:
+        return None
+    return (f"{status.display_name}'s sign-in ends on {status.expires_at.date().isoformat()}, before "
+            f"{at.date().isoformat()}: reconnect {status.display_name} before then (Platforms tab → "
+            f"{status.display_name} → Reconnect), or the post will wait for it"
+            + (f" ({status.expiry_reason})" if status.expiry_reason else ""))
 
 
 def get_preferences(db: Database, name: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Pinterest (API v5): a product becomes a pin on the seller's chosen board, linking to its shop page.
 
 The pin's picture is the pinterest preset's 2:3 JPEG (with two to five photos, a carousel pin of them), put online
-for a moment (Pinterest downloads them when the pin is created) and taken down right after. The board is a preference; ``new:<name>`` creates that board on the
-first publish. Trial apps work only against the sandbox (``platforms.pinterest.sandbox``).
+for a moment (Pinterest downloads them when the pin is created) and taken down right after. The board is a
+preference; ``new:<name>`` creates that board on the first publish. Trial apps work only against the sandbox
+(``platforms.pinterest.sandbox``).
 
 Access tokens last 30 days and continuous refresh tokens 60; SellerDesk renews ahead of expiry (through the sync
 service's broker, or the seller's own app) and records the new end date, so the Platforms tab warns in time.

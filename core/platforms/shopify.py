@@ -132,7 +132,9 @@ class ShopifyPlatform(Platform):
         data = self._api.execute(SHOP)
         shop = data["shop"]
         locations = data.get("locations", {}).get("nodes", [])
-        prefs: dict[str, Any] = {"currency": shop.get("currencyCode"), "shop_domain": shop.get("myshopifyDomain")}
+        route = "token" if self._auth.tokens.current().expires_at is None else "dev_dashboard"
+        prefs: dict[str, Any] = {"currency": shop.get("currencyCode"), "shop_domain": shop.get("myshopifyDomain"),
+                                 "auth_route": route}
         if locations and not get_preferences(self.context.db, NAME).get("location_id"):
             prefs["location_id"] = locations[0]["id"]
         return AccountInfo(account_id=str(shop.get("myshopifyDomain", "")), account_name=str(shop.get("name", "")),

@@ -53,6 +53,9 @@ class PlatformDetail(QWidget):
         self.heading.setProperty("role", "heading")
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
+        self.expiry = QLabel("")  # when and why the sign-in ends
+        self.expiry.setWordWrap(True)
+        self.expiry.setProperty("role", "muted")
         self.error = QLabel("")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -99,6 +102,7 @@ class PlatformDetail(QWidget):
         layout.setSpacing(10)
         layout.addWidget(self.heading)
         layout.addWidget(self.summary)
+        layout.addWidget(self.expiry)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         layout.addWidget(self.enabled)
@@ -117,6 +121,11 @@ class PlatformDetail(QWidget):
         colour = STATE_COLOURS.get(status.state, "#7b8794")
         self.summary.setText(f"<span style='color:{colour}'>●</span> {status.summary[:1].upper()}{status.summary[1:]}")
         connected = status.state != "not_connected"
+        ends = f"Sign-in ends {status.expires_at.date().isoformat()}. " if status.expires_at and connected else ""
+        why = f"{status.expiry_reason[:1].upper()}{status.expiry_reason[1:]}." if status.expiry_reason else ""
+        self.expiry.setText(f"{status.warning} {ends}{why}".strip() if connected else "")
+        self.expiry.setProperty("role", "error" if status.warning else "muted")
+        self.expiry.style().polish(self.expiry)
         self.connect_button.setText("Reconnect" if connected else "Connect")
         self.test_button.setEnabled(connected)
         self.disconnect_button.setEnabled(connected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ class PlatformsTab(QWidget):
     def __init__(self, app: App, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
+        self._told: list[str] = []  # the warnings already put in the status bar
         self.list = QListWidget()
         self.list.setFixedWidth(320)
         self.list.setIconSize(QSize(12, 12))
@@ -36,8 +37,13 @@ class PlatformsTab(QWidget):
         self.coming.setProperty("role", "muted")
         heading = QLabel("Where you sell")
         heading.setProperty("role", "heading")
+        self.warnings = QLabel("")  # sign-ins ending within a week, or already ended: said before anything fails
+        self.warnings.setWordWrap(True)
+        self.warnings.setProperty("role", "error")
+        self.warnings.hide()
         left = QVBoxLayout()
         left.addWidget(heading)
+        left.addWidget(self.warnings)
         left.addWidget(self.list, 1)
         left.addWidget(self.coming)
         layout = QHBoxLayout(self)
@@ -61,13 +67,24 @@ class PlatformsTab(QWidget):
                 continue
             item = QListWidgetItem(f"{status.display_name}\n{status.summary}")
             item.setData(NAME_ROLE, name)
-            item.setForeground(QColor(STATE_COLOURS["needs_attention"]) if status.state == "needs_attention"
-                               else self.palette().text().color())
+            warn = status.state in ("needs_attention", "expiring") and status.enabled
+            item.setForeground(QColor(STATE_COLOURS[status.state]) if warn else self.palette().text().color())
+            if status.warning:
+                item.setToolTip(status.warning)
             item.setSizeHint(QSize(300, 48))
             self.list.addItem(item)
             if name == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        warnings = [s.warning for s in self.statuses.values() if s.warning and s.enabled]
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+        if warnings and warnings != self._told:
+            said = warnings[0] if len(warnings) == 1 else (f"{len(warnings)} platforms need reconnecting soon: see "
+                                                           "the Platforms tab.")
+            # Later, not now: the first refresh runs while the tab is made, before the window hears its messages.
+            QTimer.singleShot(0, self, lambda: self.message.emit(said))
+        self._told = warnings
         self.coming.setText(f"Coming soon: {', '.join(waiting)}." if waiting else "")
         self._selected()
 
