@@ -38,6 +38,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("platform")
     p.set_defaults(handler=_approve)
 
+    p = csub.add_parser("edit", parents=[json_parent()], help="change one field of a platform's copy")
+    p.add_argument("product_id", type=int)
+    p.add_argument("platform")
+    p.add_argument("--field", required=True, choices=["title", "description", "bullets", "hashtags", "tags"])
+    p.add_argument("--value", help="the new text (lists: one item per line; tags may be split by ','); "
+                                   "without it, $EDITOR opens the current text")
+    p.set_defaults(handler=_edit)
+
+    for action, status, text in (("reject", "rejected", "reject a platform's copy (it will not be published)"),
+                                 ("unapprove", "draft", "withdraw an approval or a rejection (back to draft)")):
+        p = csub.add_parser(action, parents=[json_parent()], help=text)
+        p.add_argument("product_id", type=int)
+        p.add_argument("platform")
+        p.set_defaults(handler=_status, status=status)
+
     p = csub.add_parser("set-key", help="store the Gemini API key in the keychain (read from standard input)")
     p.set_defaults(handler=_set_key)
 
@@ -128,6 +143,61 @@ def _approve(args: argparse.Namespace, app: Any) -> int:
         print(f"Approved the {args.platform} copy of product {args.product_id}.")
         for claim in draft.claims:
             print(f"Note: {claim.message}")
+    return 0
+
+
+def _from_editor(current: str) -> str:
+    """The seller's text from $EDITOR (or $VISUAL), started with ``current``; nothing changes if they quit."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise ValidationError("No --value was given and no editor is set.",
+                              hint="Pass --value TEXT, or set the EDITOR environment variable (e.g. EDITOR=nano).")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "copy.txt")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(current)
+        try:  # the seller's own editor, named by their own environment
+            ended = subprocess.run([*shlex.split(editor), path], check=False).returncode  # noqa: S603
+        except OSError as exc:
+            raise ValidationError(f"The editor {editor!r} could not be started ({exc}).",
+                                  hint="Set EDITOR to an installed editor, or pass --value TEXT.") from exc
+        if ended != 0:
+            raise ValidationError("The editor ended with an error; the copy was not changed.")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+
+
+def _edit(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import edit_field, list_drafts
+
+    value = args.value
+    if value is None:
+        draft = list_drafts(app.db, args.product_id).get(args.platform)
+        current = getattr(draft, args.field, "") if draft else ""
+        value = _from_editor(current if isinstance(current, str) else "\n".join(current))
+    draft = edit_field(app.db, args.product_id, args.platform, args.field, value)
+    if app.json:
+        print_json(draft.to_json())
+    else:
+        _print_draft(args.platform, draft)
+        print(f"Saved as your own {args.platform} copy (not approved yet).")
+    return 0
+
+
+def _status(args: argparse.Namespace, app: Any) -> int:
+    from core.content.drafts import set_status
+
+    draft = set_status(app.db, args.product_id, args.platform, args.status)
+    if app.json:
+        print_json(draft.to_json())
+    else:
+        done = "Rejected" if args.status == "rejected" else "Back to draft:"
+        print(f"{done} the {args.platform} copy of product {args.product_id}.")
     return 0
 
 

@@ -6,6 +6,7 @@ keeps what the seller edited unless they ask otherwise, and refuses to approve c
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.content.cache import CopyCache
 from core.content.claims import Claim, ClaimFlag, ClaimGuard, load_claims
 from core.content.errors import CopyCancelled
-from core.content.models import PlatformCopy, ProductFacts, Violation
+from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, ProductFacts, Violation
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
 from core.content.validate import validate
@@ -172,18 +173,23 @@ def generate_drafts(
     result = generate_copy(facts, chosen, writer=writer, cache=CopyCache(app.data_dir / "cache"), offline=offline)
     _stop_if(cancel)
     kept: list[str] = []
+    withdrawn: list[str] = []
     with app.db.session() as session:
         existing = {row.platform: row for row in session.scalars(
             select(ContentDraft).where(ContentDraft.product_id == product_id))}
         for platform, new in result.copies.items():
             row = existing.get(platform)
-            merged = merge_regenerated(_copy_of(row) if row else None, bool(row and row.edited_by_seller), new, force)
+            # Copy the seller edited or approved is theirs: rewritten only when they ask (``force``).
+            keep = bool(row and (row.edited_by_seller or row.status == "approved"))
+            merged = merge_regenerated(_copy_of(row) if row else None, keep, new, force)
             if row is not None and merged is not new:
                 kept.append(platform)
                 continue
             if row is None:
                 row = existing[platform] = ContentDraft(product_id=product_id, platform=platform)
                 session.add(row)
+            elif row.status == "approved":
+                withdrawn.append(platform)
             _store(row, new, edited=False)
             row.status = "draft"
         session.flush()
@@ -192,7 +198,11 @@ def generate_drafts(
     messages = result.messages()
     messages += [c.message for p in result.copies if p in drafts and p not in kept for c in drafts[p].claims]
     if kept:
-        messages.append(f"Kept your own edits for {', '.join(kept)}; regenerate those with 'replace my edits'.")
+        messages.append(f"Kept your own or approved copy for {', '.join(kept)}; regenerate those with "
+                        "'replace my edits'.")
+    if withdrawn:
+        messages.append(f"Approval withdrawn for {', '.join(withdrawn)}: the copy was rewritten; check it and "
+                        "approve it again.")
     return DraftOutcome(drafts, result.writer, kept, messages)
 
 
@@ -236,6 +246,24 @@ def save_draft(db: Database, product_id: int, platform: str, copy: PlatformCopy)
         row.status = "draft"
         session.flush()
         return _view(row, _claims(db))
+
+
+def edit_field(db: Database, product_id: int, platform: str, name: str, value: str) -> DraftView:
+    """Replace one field of a platform's copy with the seller's text (lists: one item per line, or split at
+    ',' for tags and at spaces for hashtags); the copy then counts as the seller's own, not approved."""
+    if name not in TEXT_FIELDS + LIST_FIELDS:
+        raise ValidationError(f"There is no copy field {name!r}.", field="field",
+                              hint=f"Fields: {', '.join(TEXT_FIELDS + LIST_FIELDS)}.")
+    if not load_rules().platform(platform).uses(name):
+        raise ValidationError(f"{load_rules().platform(platform).label} does not use {name}.", field="field")
+    current = list_drafts(db, product_id).get(platform)
+    if current is None:
+        raise NotFound(f"Product {product_id} has no {platform} copy yet.", hint="Generate it first.")
+    new: object = value.strip()
+    if name in LIST_FIELDS:
+        splitter = {"tags": r"[,\n]", "hashtags": r"[\s,]+", "bullets": r"\n"}[name]
+        new = [item.strip() for item in re.split(splitter, value) if item.strip()]
+    return save_draft(db, product_id, platform, current.copy().with_fields(**{name: new}))
 
 
 def set_status(db: Database, product_id: int, platform: str, status: str) -> DraftView:

@@ -101,10 +101,11 @@ def generate_copy(
 def merge_regenerated(
     existing: PlatformCopy | None, edited_by_seller: bool, new: PlatformCopy, force: bool
 ) -> PlatformCopy:
-    """The draft to keep after regenerating: nothing the seller edited is overwritten unless they ask.
+    """The draft to keep after regenerating: nothing the seller edited (or approved) is overwritten unless
+    they ask.
 
-    A draft the seller edited stays exactly as it is (``force`` replaces it anyway); an untouched or missing
-    draft is replaced by the new one.
+    A draft the seller edited or approved (``edited_by_seller``) stays exactly as it is (``force`` replaces it
+    anyway); an untouched or missing draft is replaced by the new one.
     """
     if existing is None or force or not edited_by_seller:
         return new

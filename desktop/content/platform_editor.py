@@ -37,6 +37,7 @@ class PlatformEditor(QWidget):
     edited = Signal(str, object)  # platform, PlatformCopy
     approveRequested = Signal(str)
     rejectRequested = Signal(str)
+    unapproveRequested = Signal(str)
     regenerateRequested = Signal(str)
 
     def __init__(self, rules: PlatformRules, parent: QWidget | None = None) -> None:
@@ -99,12 +100,16 @@ class PlatformEditor(QWidget):
         self.regenerate.clicked.connect(lambda: self.regenerateRequested.emit(self.platform))
         self.reject = QPushButton(icon("reject"), "Reject")
         self.reject.clicked.connect(lambda: self.rejectRequested.emit(self.platform))
+        self.unapprove = QPushButton("Back to draft")
+        self.unapprove.setToolTip("Withdraw the approval (or rejection); the copy is kept")
+        self.unapprove.clicked.connect(lambda: self.unapproveRequested.emit(self.platform))
         self.approve = QPushButton(icon("approve", "#ffffff"), "Approve")
         self.approve.setProperty("primary", True)
         self.approve.clicked.connect(self._approve)
         buttons = QHBoxLayout()
         buttons.addWidget(self.regenerate)
         buttons.addStretch(1)
+        buttons.addWidget(self.unapprove)
         buttons.addWidget(self.reject)
         buttons.addWidget(self.approve)
 
@@ -143,6 +148,7 @@ class PlatformEditor(QWidget):
             self._loading = False
         for button in (self.approve, self.reject):
             button.setEnabled(draft is not None)
+        self.unapprove.setVisible(draft is not None and draft.status in ("approved", "rejected"))
         if draft is None:
             self.status.setText("No copy yet — press “Write copy”.")
             self.source.setText("")

@@ -80,6 +80,7 @@ class ContentTab(QWidget):
             editor.edited.connect(self._save)
             editor.approveRequested.connect(lambda p: self._set_status(p, "approved"))
             editor.rejectRequested.connect(lambda p: self._set_status(p, "rejected"))
+            editor.unapproveRequested.connect(lambda p: self._set_status(p, "draft"))
             editor.regenerateRequested.connect(lambda p: self.write_copy([p]))
             self.platforms.addTab(editor, platform_rules.label)
             self.editors[name] = editor
@@ -233,7 +234,8 @@ class ContentTab(QWidget):
             return
         self.editors[platform].show_draft(draft)
         self._update_tab(platform, draft.status)
-        self.message.emit(f"{self.editors[platform].rules.label} copy {status}.")
+        done = "back to draft" if status == "draft" else status
+        self.message.emit(f"{self.editors[platform].rules.label} copy {done}.")
 
     def _update_tab(self, platform: str, status: str) -> None:
         index = list(self.editors).index(platform)

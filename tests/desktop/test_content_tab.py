@@ -74,7 +74,7 @@ def test_rewrite_keeps_seller_edits_unless_asked(qtbot, window) -> None:
     window.content.write_copy(None)
     qtbot.waitUntil(lambda: window.content.generate.isEnabled(), timeout=20_000)
     assert list_drafts(window.app.db, product_id)["etsy"].title == "My own Etsy title"
-    assert "Kept your own edits for etsy" in window.content.writer_note.text()
+    assert "Kept your own or approved copy for etsy" in window.content.writer_note.text()
     etsy.regenerate.click()  # rewriting one platform explicitly replaces it
     qtbot.waitUntil(lambda: list_drafts(window.app.db, product_id)["etsy"].title != "My own Etsy title",
                     timeout=20_000)
@@ -100,3 +100,26 @@ def test_an_unbacked_claim_is_flagged_while_editing(qtbot, window) -> None:
     assert "Etsy title says 'waterproof'" in etsy.problems.text() and not etsy.problems.isHidden()
     etsy.title.setText("Handmade brass diya")
     assert "claim" not in etsy.problems.text()
+
+
+def test_reject_back_to_draft_and_rewrite_keep_approvals_visible(qtbot, window) -> None:
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    content = window.content
+    etsy, meesho = content.editors["etsy"], content.editors["meesho"]
+    assert etsy.unapprove.isHidden()
+    etsy.approve.click()
+    assert not etsy.unapprove.isHidden()
+    etsy.unapprove.click()
+    assert list_drafts(window.app.db, product_id)["etsy"].status == "draft" and etsy.unapprove.isHidden()
+    meesho.reject.click()
+    assert list_drafts(window.app.db, product_id)["meesho"].status == "rejected"
+    assert content.platforms.tabText(list(content.editors).index("meesho")).startswith("✕")
+    etsy.approve.click()
+    content.generate.click()  # rewriting everything keeps the approved copy
+    qtbot.waitUntil(lambda: content.generate.isEnabled(), timeout=20_000)
+    assert list_drafts(window.app.db, product_id)["etsy"].status == "approved"
+    assert "Kept your own or approved copy for etsy" in content.writer_note.text()
+    etsy.regenerate.click()  # rewriting it explicitly withdraws the approval, and says so
+    qtbot.waitUntil(lambda: "Approval withdrawn for etsy" in content.writer_note.text(), timeout=20_000)
+    assert list_drafts(window.app.db, product_id)["etsy"].status == "draft"

@@ -1,0 +1,67 @@
+"""Review from the command line: edit a field (or in $EDITOR), reject, unapprove; rewriting keeps approvals."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def _written(cli: Any) -> str:
+    added = cli("products", "add", "--json", "--title", "Brass diya", "--price", "499", "--category", "Home decor",
+                "--attr", "material=brass")
+    product_id = str(json.loads(added.out)["id"])
+    assert cli("content", "generate", product_id, "--offline").code == 0
+    return product_id
+
+
+def _draft(cli: Any, product_id: str, platform: str) -> dict[str, Any]:
+    return json.loads(cli("content", "show", product_id, "--json", "--platform", platform).out)[platform]
+
+
+def test_edit_a_field_reject_and_unapprove(cli: Any) -> None:
+    product_id = _written(cli)
+    edited = cli("content", "edit", product_id, "etsy", "--field", "tags", "--value", "brass diya, puja lamp")
+    assert edited.code == 0, edited.err
+    etsy = _draft(cli, product_id, "etsy")
+    assert etsy["tags"] == ["brass diya", "puja lamp"] and etsy["edited_by_seller"] and etsy["status"] == "draft"
+    assert cli("content", "edit", product_id, "etsy", "--field", "title", "--value", "Brass diya for puja").code == 0
+    assert _draft(cli, product_id, "etsy")["title"] == "Brass diya for puja"
+    unused = cli("content", "edit", product_id, "instagram", "--field", "title", "--value", "x")
+    assert unused.code != 0 and "Instagram does not use title" in unused.err
+
+    assert cli("content", "approve", product_id, "etsy").code == 0
+    assert cli("content", "unapprove", product_id, "etsy").code == 0
+    assert _draft(cli, product_id, "etsy")["status"] == "draft"
+    assert cli("content", "reject", product_id, "meesho").code == 0
+    assert _draft(cli, product_id, "meesho")["status"] == "rejected"
+
+
+def test_edit_in_the_sellers_editor(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    product_id = _written(cli)
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\np = sys.argv[1]\nold = open(p, encoding='utf-8').read()\n"
+                      "open(p, 'w', encoding='utf-8').write(old.upper())\n", "utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    before = _draft(cli, product_id, "shopify")["description"]
+    assert cli("content", "edit", product_id, "shopify", "--field", "description").code == 0
+    assert _draft(cli, product_id, "shopify")["description"] == before.upper()
+    monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+    failed = cli("content", "edit", product_id, "shopify", "--field", "description")
+    assert failed.code != 0 and "could not be started" in failed.err
+    assert _draft(cli, product_id, "shopify")["description"] == before.upper()  # nothing lost
+
+
+def test_rewriting_never_silently_drops_an_approval(cli: Any) -> None:
+    product_id = _written(cli)
+    assert cli("content", "approve", product_id, "etsy").code == 0
+    again = cli("content", "generate", product_id, "--offline")
+    assert "Kept your own or approved copy for etsy" in again.out
+    assert _draft(cli, product_id, "etsy")["status"] == "approved"
+    forced = cli("content", "generate", product_id, "--offline", "--platform", "etsy", "--replace-edits")
+    assert "Approval withdrawn for etsy" in forced.out
+    assert _draft(cli, product_id, "etsy")["status"] == "draft"
