@@ -29,6 +29,7 @@ from server.schemas import (
 )
 from server.security import sha256_hex
 from server.storage import account_prefixes
+from server.strength import weakness
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
@@ -98,27 +99,50 @@ def _revoke_all(session: Session, account_id: int, reason: str) -> None:
                     .values(revoked_at=utcnow(), revoked_reason=reason))
 
 
-def _guard_password_attempt(services: Services, kind: str, email: str, address: str) -> list[int]:
-    """Count an attempt at a password against the account and the address; 429 once either is over its limit.
+def _guard_password_attempt(services: Services, kind: str, email: str, address: str,
+                            device_uid: str | None = None) -> list[int]:
+    """Count an attempt at a password; 429 while this account and address must wait, or the address is over its
+    limit.
 
-    Counted before the password is checked, so parallel guesses cannot slip past the limit together. A success
-    takes its events back (see ``_attempt_succeeded``): only failures accumulate, so many honest sellers behind
-    one shared address (carrier-grade NAT) are not locked out by each other.
+    Failures from one address against one account back off (after a few free tries, 2, 4, 8 … seconds, up to
+    the login window), so a stranger guessing slows only themselves, never the owner on another connection.
+    An account-wide limit stops guessing spread over many addresses, but a computer already signed in to the
+    account before (its device id) is not held back by it: an attacker cannot lock the owner out. Counted
+    before the password is checked, so parallel guesses cannot slip past together; a success takes its events
+    back (see ``_attempt_succeeded``), so many honest sellers behind one shared address (carrier-grade NAT) are
+    not locked out by each other.
     """
     limits = services.config.limits
     window = limits.login_window_seconds
-    keys = [(ratelimit.account_key(kind, email), Window(limits.login_failures_per_account, window)),
-            (ratelimit.address_key(kind, address), Window(limits.login_failures_per_address, window))]
+    pair = ratelimit.pair_key(kind, email, address)
+    keys = [(ratelimit.address_key(kind, address), Window(limits.login_failures_per_address, window))]
+    if not _known_device(services, email, device_uid):
+        keys.append((ratelimit.account_key(kind, email), Window(limits.login_failures_per_account, window)))
     now = utcnow()
     with services.db.writer() as session:
         ratelimit.check(session, keys, now)
-        return ratelimit.record(session, [key for key, _ in keys], window, now)
+        ratelimit.check_backoff(session, pair, limits.login_free_attempts, window, now)
+        return ratelimit.record(session, [pair, *(key for key, _ in keys)], window, now)
 
 
-def _attempt_succeeded(session: Session, kind: str, email: str, events: list[int]) -> None:
-    # The right password clears the account's earlier failures too.
+def _known_device(services: Services, email: str, device_uid: str | None) -> bool:
+    if device_uid is None:
+        return False
+    with services.db.reader() as session:
+        return session.scalar(select(Device.id).join(Account, Device.account_id == Account.id)
+                              .where(Account.email == email, Device.device_uid == device_uid)) is not None
+
+
+def _attempt_succeeded(session: Session, kind: str, email: str, address: str, events: list[int]) -> None:
+    # The right password clears this connection's earlier failures against the account too.
     ratelimit.uncount(session, events)
-    ratelimit.forget(session, ratelimit.account_key(kind, email))
+    ratelimit.forget(session, ratelimit.pair_key(kind, email, address))
+
+
+def _refuse_weak(password: str, email: str) -> None:
+    problem = weakness(password, email)
+    if problem is not None:
+        raise ApiError(422, "weak_password", problem)
 
 
 @router.post("/auth/register", status_code=201, dependencies=[NoStore])
@@ -132,6 +156,7 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep) -> 
                         now)
         ratelimit.record(session, [key], limits.registration_window_seconds, now)
         taken = session.scalar(select(Account.id).where(Account.email == body.email))
+    _refuse_weak(body.password, body.email)
     if taken is None:
         password_hash = services.passwords.hash(body.password)  # slow on purpose: outside any transaction
         try:
@@ -148,7 +173,8 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep) -> 
 @router.post("/auth/login", dependencies=[NoStore])
 def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenPair:
     """Sign a device in with email and password."""
-    events = _guard_password_attempt(services, "login", body.email, client_address(request))
+    address = client_address(request)
+    events = _guard_password_attempt(services, "login", body.email, address, str(body.device_id))
     with services.db.reader() as session:
         account = session.scalar(select(Account).where(Account.email == body.email))
     if not services.passwords.verify(account.password_hash if account else None, body.password) or account is None:
@@ -156,7 +182,7 @@ def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenP
     new_hash = services.passwords.hash(body.password) if services.passwords.needs_rehash(account.password_hash) \
         else None
     with services.db.writer() as session:
-        _attempt_succeeded(session, "login", body.email, events)
+        _attempt_succeeded(session, "login", body.email, address, events)
         if new_hash is not None:
             session.execute(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
         return _start_session(session, services, account.id, str(body.device_id), body.device_name)
@@ -210,11 +236,12 @@ def _confirm_password(services: Services, caller_account: int, password: str, re
         account = session.get(Account, caller_account)
     if account is None:
         raise unauthorized()
-    events = _guard_password_attempt(services, "confirm", account.email, client_address(request))
+    address = client_address(request)
+    events = _guard_password_attempt(services, "confirm", account.email, address)
     if not services.passwords.verify(account.password_hash, password):
         raise ApiError(403, "wrong_password", "The current password is wrong.")
     with services.db.writer() as session:
-        _attempt_succeeded(session, "confirm", account.email, events)
+        _attempt_succeeded(session, "confirm", account.email, address, events)
     return account
 
 
@@ -223,6 +250,7 @@ def change_password(body: PasswordChangeRequest, request: Request, caller: Calle
                     services: ServicesDep) -> TokenPair:
     """Change the password; every device is signed out, and this one gets fresh tokens."""
     account = _confirm_password(services, caller.account_id, body.current_password, request)
+    _refuse_weak(body.new_password, account.email)
     new_hash = services.passwords.hash(body.new_password)
     with services.db.writer() as session:
         session.execute(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
@@ -256,5 +284,6 @@ def delete_account(body: PasswordConfirmation, request: Request, caller: CallerD
         # Foreign keys cascade from the account row to every table that names it.
         session.execute(delete(Account).where(Account.id == account.id))
         ratelimit.forget(session, ratelimit.account_key("login", account.email))
+        ratelimit.forget(session, ratelimit.pair_key("login", account.email, client_address(request)))
     for prefix in account_prefixes(account.id):
         services.store.delete_prefix(prefix)

@@ -87,8 +87,9 @@ class Limits:
     account_quota_bytes: int = 2 * 1024 * 1024 * 1024
     media_default_ttl_seconds: int = 24 * 3600
     media_max_ttl_seconds: int = 7 * 24 * 3600
-    login_failures_per_account: int = 10
-    login_failures_per_address: int = 100
+    login_free_attempts: int = 5  # per account and address; then 2, 4, 8 … seconds between attempts
+    login_failures_per_account: int = 50  # from all addresses, except computers signed in to it before
+    login_failures_per_address: int = 300  # against all accounts: one carrier-grade NAT holds many sellers
     login_window_seconds: int = 15 * 60
     registrations_per_address: int = 20
     registration_window_seconds: int = 3600

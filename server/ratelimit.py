@@ -32,6 +32,11 @@ def account_key(kind: str, email: str) -> str:
     return f"{kind}-acct:{sha256_hex(email)[:40]}"
 
 
+def pair_key(kind: str, email: str, address: str) -> str:
+    """The key for one address's attempts at one account (hashed together: the table holds no addresses)."""
+    return f"{kind}-pair:{sha256_hex(email + chr(0) + address)[:40]}"
+
+
 def address_key(kind: str, address: str) -> str:
     """The key for one client address's events."""
     return f"{kind}-ip:{address[:60]}"
@@ -55,6 +60,21 @@ def check(session: Session, limits: list[tuple[str, Window]], now: datetime) -> 
     if waits:
         wait = max(waits)
         raise ApiError(429, "rate_limited", f"Too many attempts. Try again in {wait} seconds.",
+                       {"Retry-After": str(wait)})
+
+
+def check_backoff(session: Session, key: str, free: int, window_seconds: int, now: datetime) -> None:
+    """429 until 2^(failures - free) seconds (at most the window) have passed since ``key``'s last failure."""
+    since = now - timedelta(seconds=window_seconds)
+    count, last = session.execute(
+        select(func.count(RateEvent.id), func.max(RateEvent.at)).where(RateEvent.key == key, RateEvent.at > since)
+    ).one()
+    if count < free or last is None:
+        return
+    delay = min(2 ** min(count - free + 1, 30), window_seconds)
+    wait = math.ceil((last + timedelta(seconds=delay) - now).total_seconds())
+    if wait > 0:
+        raise ApiError(429, "rate_limited", f"Too many wrong passwords from here. Try again in {wait} seconds.",
                        {"Retry-After": str(wait)})
 
 

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 class PortalTransport(httpx.BaseTransport):
     """Send each request to the app through the portal's event loop; the caller's address is "testclient"."""
 
-    def __init__(self, app: FastAPI, portal: anyio.from_thread.BlockingPortal) -> None:
-        self._inner = httpx.ASGITransport(app=app, client=("testclient", 50000))
+    def __init__(self, app: FastAPI, portal: anyio.from_thread.BlockingPortal, address: str = "testclient") -> None:
+        self._inner = httpx.ASGITransport(app=app, client=(address, 50000))
         self._portal = portal
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -35,8 +35,11 @@ class PortalTransport(httpx.BaseTransport):
 
 
 @contextmanager
-def asgi_client(app: FastAPI, base_url: str, follow_redirects: bool = False) -> Iterator[httpx.Client]:
-    """An httpx.Client bound to ``app`` at ``base_url``, closed (with its event loop) afterwards."""
+def asgi_client(app: FastAPI, base_url: str, follow_redirects: bool = False,
+                address: str = "testclient") -> Iterator[httpx.Client]:
+    """An httpx.Client bound to ``app`` at ``base_url`` (calling from ``address``), closed (with its event loop)
+    afterwards."""
     with anyio.from_thread.start_blocking_portal() as portal, httpx.Client(
-            transport=PortalTransport(app, portal), base_url=base_url, follow_redirects=follow_redirects) as client:
+            transport=PortalTransport(app, portal, address), base_url=base_url,
+            follow_redirects=follow_redirects) as client:
         yield client

@@ -133,9 +133,10 @@ def app(make_app: Callable[..., FastAPI]) -> FastAPI:
     return make_app()
 
 
-def open_http(app: FastAPI, follow_redirects: bool = False) -> AbstractContextManager[httpx.Client]:
-    """Raw HTTP to ``app`` in-process at the public URL (requests come from the address "testclient")."""
-    return asgi_client(app, PUBLIC_URL, follow_redirects)
+def open_http(app: FastAPI, follow_redirects: bool = False,
+              address: str = "testclient") -> AbstractContextManager[httpx.Client]:
+    """Raw HTTP to ``app`` in-process at the public URL (requests come from ``address``)."""
+    return asgi_client(app, PUBLIC_URL, follow_redirects, address)
 
 
 @pytest.fixture
