@@ -108,7 +108,9 @@ def fill(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
 
 
 def _put(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
-    if field.kind == "text":
+    if field.kind == "text" and field.typed:
+        pp.type_into(field.part("input"), str(value))
+    elif field.kind == "text":
         pp.page.locator(field.part("input")).fill(str(value))
     elif field.kind == "select":
         _select(pp, field, str(value))
@@ -135,7 +137,9 @@ def create_listing(pp: PortalPage, values: Mapping[str, FieldValue],
         with pp.step(step.name):
             pp.wait_ready(step.screen)
             for field in step.fields:
+                pp.pause()
                 fill(pp, field, values.get(field.key, ""))
+            pp.pause()
             button = pp.page.locator(step.next)
             button.wait_for()
             # From the committing click on, a failure may hide a listing that was made.

@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from core.platforms.base import ListingState
 from core.platforms.browser.deadline import Watchdog
 from core.platforms.browser.failures import CAPTURE_SECONDS, save_failure
+from core.platforms.browser.pacing import Pacer
 from core.platforms.browser.spec import Cell, FieldSpec, PortalSpec
 from core.platforms.browser.values import fix_for
 from core.platforms.errors import (
@@ -84,6 +85,7 @@ class PortalPage:
         self.product: str | None = None
         self.committed = False  # set just before a click that may create something on the portal
         self.saved: Path | None = None  # the folder of the last failure's saved page
+        self.pacer: Pacer | None = None  # a person's pauses and typing speed (none: as fast as the page allows)
         self.watchdog = watchdog if watchdog is not None else Watchdog(platform)
         # A step waits for several things, each up to ``timeout``; past its deadline the browser is closed.
         self.step_deadline = step_deadline if step_deadline is not None else 4 * timeout
@@ -158,6 +160,19 @@ class PortalPage:
             self.platform, problem, product=self.product,
             hint=f"SellerDesk tries again later. If it keeps happening, the {self.display} panel may have changed: "
                  f"the screenshot and page are saved in {folder}")
+
+    # --- a person's pace ---
+
+    def pause(self) -> None:
+        """Pause as a person would between two boxes or screens."""
+        if self.pacer is not None:
+            self.pacer.pause()
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Type ``text`` key by key at a person's speed (for boxes a portal watches being typed)."""
+        box = self.page.locator(selector)
+        box.fill("")
+        box.press_sequentially(text, delay=self.pacer.typing_delay_ms() if self.pacer is not None else 0)
 
     # --- waiting ---
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -33,6 +34,7 @@ from core.platforms.base import (
 )
 from core.platforms.browser.form import create_listing
 from core.platforms.browser.launcher import browser_data, launch_plan
+from core.platforms.browser.pacing import Pacer, PacingRules
 from core.platforms.browser.page import PortalChanged, PortalPage
 from core.platforms.browser.session import PortalSession
 from core.platforms.browser.signin import SignInHook, check_signed_in, wait_for_sign_in
@@ -74,6 +76,12 @@ class PortalPlatform(Platform):
         """Close the browser and its thread (the next call opens them again)."""
         self._session.close()
 
+    @cached_property
+    def pacer(self) -> Pacer:
+        """This portal's pacing (token bucket, daily cap, pauses) from its platform data file."""
+        return Pacer(self.name, PacingRules.of(self.context.spec), self.submissions, zone=self.portal.timezone,
+                     now=self.context.now)
+
     @property
     def portal(self) -> PortalSpec:
         """The portal's data file, read again whenever it (or the setting naming an edited copy) changed."""
@@ -93,6 +101,7 @@ class PortalPlatform(Platform):
                          step_deadline=timeout * float(data["step_deadline_factor"]),
                          capture_seconds=float(data["capture_seconds"]))
         tab.product = product
+        tab.pacer = self.pacer
         return tab
 
     def _run(self, work: Callable[[PortalPage], T], *, product: str | None = None) -> T:
@@ -145,6 +154,7 @@ class PortalPlatform(Platform):
         if existing is not None:
             return existing
         values = form_values(self.portal, request, get_preferences(self.context.db, self.name), self.name)
+        self.pacer.check_daily_cap(self.portal_display, request.product_label)
         earlier = self.submissions.last(request.listing_sku)
         if earlier is not None and earlier.state != "refused":
             # SellerDesk sent this SKU before and the portal did not refuse it: never trust one search.
@@ -153,6 +163,7 @@ class PortalPlatform(Platform):
                 log.info("%s: %s was submitted at %s and is on %s as %s; not sending it again", self.name,
                          request.listing_sku, earlier.sent_at, self.portal_display, found.remote_id)
                 return found
+        self.pacer.before_submit(self.portal_display, request.product_label)
         return self._run(lambda tab: self._submit(tab, request, values), product=request.product_label)
 
     def _search_out_the_lag(self, request: ListingRequest, earlier: Submission) -> ListingResult | None:

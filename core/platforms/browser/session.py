@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from core.platforms.browser.deadline import Watchdog
@@ -57,6 +57,7 @@ class PortalSession:
         self._headless = True
         self._holding: threading.Lock | None = None
         self.watchdog = Watchdog(platform)
+        self._cdp: CDPSession | None = None  # kept open: the user-agent override lasts as long as it does
 
     def run(self, work: Callable[[Page], T], *, headless: bool) -> T:
         """Run ``work(tab)`` on the browser thread, opening the browser first if needed; blocks until done."""
@@ -84,6 +85,8 @@ class PortalSession:
             self._context = self._launch(playwright, headless)
             self._headless = headless
             self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
+            if headless:
+                self._cdp = _plain_chrome(self._context, self._page)
         assert self._page is not None
         return self._page
 
@@ -140,7 +143,7 @@ class PortalSession:
             self._holding = None
 
     def _close_context(self) -> None:
-        context, self._context, self._page = self._context, None, None
+        context, self._context, self._page, self._cdp = self._context, None, None, None
         self.watchdog.pid = None
         try:
             if context is not None:
@@ -162,3 +165,17 @@ def _browser_pid(context: BrowserContext) -> int | None:
         log.info("the browser did not tell its process id (%s)", exc.message.splitlines()[0])
         return None
     return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
+
+
+def _plain_chrome(context: BrowserContext, page: Page) -> CDPSession | None:
+    """Make a headless tab introduce itself as the Chrome it is: without this, every request says
+    "HeadlessChrome", which portals' bot checks look for (``navigator.webdriver`` is off by a launch argument)."""
+    try:
+        cdp = context.new_cdp_session(page)
+        agent = str(cdp.send("Browser.getVersion").get("userAgent", ""))
+        if "HeadlessChrome" in agent:
+            cdp.send("Emulation.setUserAgentOverride", {"userAgent": agent.replace("HeadlessChrome", "Chrome")})
+    except PlaywrightError as exc:
+        log.info("could not set the browser's user agent (%s)", exc.message.splitlines()[0])
+        return None
+    return cdp

@@ -41,6 +41,7 @@ class FieldSpec:
     required: bool = True
     format: str = ""
     error: str = ""  # this field's own error message element, when the portal gives it one
+    typed: bool = False  # typed key by key at a person's speed (the portal watches how it is typed)
 
     def part(self, name: str) -> str:
         """The selector ``name`` of this field (the loader checked it exists)."""
@@ -187,7 +188,8 @@ def _field(r: _Reader, raw: dict[str, Any], where: str) -> FieldSpec:
     return FieldSpec(key=r.get(raw, "key", where), label=r.get(raw, "label", where), kind=kind,
                      source=r.get(raw, "source", where), parts=parts,
                      required=r.get(raw, "required", where, bool, True),
-                     format=r.get(raw, "format", where, default=""), error=r.get(raw, "error", where, default=""))
+                     format=r.get(raw, "format", where, default=""), error=r.get(raw, "error", where, default=""),
+                     typed=r.get(raw, "typed", where, bool, False))
 
 
 def _cell(r: _Reader, raw: Any, where: str) -> Cell:
