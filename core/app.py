@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.db.database import Database, open_database
 from core.errors import StorageError
 from core.paths import resolve_data_dir
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from core.db.database import Database
     from core.images.store import ImageStore
     from core.secrets.store import SecretStore
 
@@ -61,7 +61,9 @@ class App:
         The first open of the day also checks the whole file, backs it up and empties the bin of what has been
         there 30 days, whichever entry point (window, command, scheduler) opens it.
         """
+        # Imported here: commands that never open the database (images variants, config) skip SQLAlchemy's ~1 s.
         from core.db.crypto import attach_key
+        from core.db.database import open_database
         from core.trust.housekeeping import run_daily
 
         db = open_database(self.data_dir)

@@ -9,7 +9,15 @@ from typing import Any, Protocol
 
 from core.cli import json_parent, print_json
 from core.images.batch import FileResult, make_variants
-from core.images.presets import Focal
+from core.images.presets import FILLS, Focal
+
+
+class SettingsReader(Protocol):
+    """The settings, as far as these commands read them."""
+
+    def get(self, key: str) -> Any:
+        """The effective value of a setting."""
+        ...
 
 
 class Context(Protocol):
@@ -17,6 +25,7 @@ class Context(Protocol):
 
     data_dir: Path
     json: bool
+    settings: SettingsReader
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +57,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="X,Y",
         help="point to keep in view when cropping, as fractions of width and height (0.5,0.5 is the centre)",
     )
+    variants.add_argument(
+        "--padding",
+        choices=FILLS,
+        help="how to pad a picture whose crop would cut the product: white, or blur (a blurred extension of "
+        "the photo); default: the images.padding setting. Marketplaces that ask for white always get white",
+    )
     variants.set_defaults(handler=run_variants)
 
 
@@ -60,14 +75,18 @@ def run_variants(args: argparse.Namespace, ctx: Context) -> int:
         print(f"[{done}/{total}] {path.name}", file=sys.stderr, flush=True)
 
     # Ctrl+C needs no cancel flag here: make_variants drops the photos not yet started on the way out.
+    fill = args.padding or ctx.settings.get("images.padding")
+    unique = list(dict.fromkeys(args.paths))
     results = make_variants(
-        args.paths, args.platform, args.out, progress if show_progress else None, focal=args.focal
+        unique, args.platform, args.out, progress if show_progress else None, focal=args.focal, fill=fill
     )
+    done = {result.source for result in results}
+    not_made = [path for path in unique if path not in done]
     if as_json:
-        print_json(_as_json(results))
+        print_json(_as_json(results, not_made))
     else:
-        _print_human(results, args.out)
-    return 0 if all(result.ok for result in results) else 1
+        _print_human(results, not_made, args.out)
+    return 0 if all(result.ok for result in results) and not not_made else 1
 
 
 def _focal(text: str) -> Focal:
@@ -81,7 +100,7 @@ def _focal(text: str) -> Focal:
     return (x, y)
 
 
-def _as_json(results: list[FileResult]) -> dict[str, Any]:
+def _as_json(results: list[FileResult], not_made: list[Path]) -> dict[str, Any]:
     return {
         "files": [
             {
@@ -97,6 +116,7 @@ def _as_json(results: list[FileResult]) -> dict[str, Any]:
                         "height": v.height,
                         "bytes": v.bytes,
                         "format": v.format,
+                        "notes": list(v.notes),
                     }
                     for v in result.variants
                 ],
@@ -105,19 +125,37 @@ def _as_json(results: list[FileResult]) -> dict[str, Any]:
         ],
         "made": sum(len(result.variants) for result in results),
         "refused": sum(not result.ok for result in results),
+        "not_started": [str(path) for path in not_made],
     }
 
 
-def _print_human(results: list[FileResult], out_dir: Path) -> None:
+def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path) -> None:
     for result in results:
         if not result.ok:
-            print(f"Refused: {result.error}", file=sys.stderr)
+            label = "Not made" if result.reason == "storage" else "Refused"
+            print(f"{label}: {result.error}", file=sys.stderr)
             continue
         print(result.source.name)
         for v in result.variants:
             print(f"  {v.preset:<10} {v.width:>5}×{v.height:<5} {v.bytes / 1000:>7,.0f} KB  {v.path}")
+            for note in v.notes:
+                print(f"             note: {note}")
     made = sum(len(result.variants) for result in results)
     good = sum(result.ok for result in results)
-    refused = len(results) - good
-    summary = f"Made {made} pictures from {good} photo{'s' if good != 1 else ''} in {out_dir}"
+    refused = sum(not result.ok and result.reason != "storage" for result in results)
+    summary = f"Made {_count(made, 'picture')} from {_count(good, 'photo')} in {out_dir}"
     print(summary + (f"; {refused} refused." if refused else "."))
+    stopped = [result for result in results if result.reason == "storage"]
+    if stopped:
+        waiting = [result.source for result in stopped] + not_made
+        names = ", ".join(path.name for path in waiting[:5]) + (", …" if len(waiting) > 5 else "")
+        print(
+            f"Stopped: pictures could not be written, so {_count(len(waiting), 'photo')} "
+            f"{'was' if len(waiting) == 1 else 'were'} not made ({names}). Free some space or choose another "
+            "--out folder, then run the command again for those.",
+            file=sys.stderr,
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

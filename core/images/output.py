@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class Variant:
     height: int
     bytes: int
     format: str
+    notes: tuple[str, ...] = ()  # what the seller should know: a photo too small, a crop padded, ...
 
 
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -39,8 +41,19 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
         ) from err
 
 
-def write_variant(rendered: Rendered, path: Path) -> Variant:
-    """Write one rendered picture and describe it."""
+def notes_path(path: Path) -> Path:
+    """Where a cached picture's notes are kept, beside it."""
+    return path.with_name(path.name + ".notes.json")
+
+
+def write_variant(rendered: Rendered, path: Path, *, keep_notes: bool = False) -> Variant:
+    """Write one rendered picture and describe it; *keep_notes* also stores its notes beside it (a cache)."""
+    if keep_notes:
+        notes = notes_path(path)
+        if rendered.notes:
+            write_atomically(notes, json.dumps(list(rendered.notes)).encode("utf-8"), durable=False)
+        else:
+            notes.unlink(missing_ok=True)
     write_atomically(path, rendered.data, durable=False)
     return Variant(
         rendered.preset.name,
@@ -49,6 +62,7 @@ def write_variant(rendered: Rendered, path: Path) -> Variant:
         rendered.height,
         len(rendered.data),
         rendered.preset.format,
+        rendered.notes,
     )
 
 
@@ -58,6 +72,8 @@ def existing_variant(preset: str, path: Path) -> Variant | None:
         with Image.open(path) as image:
             width, height, fmt = image.width, image.height, image.format or "?"
         size = path.stat().st_size
+        notes_file = notes_path(path)
+        notes = tuple(json.loads(notes_file.read_text(encoding="utf-8"))) if notes_file.exists() else ()
     except (OSError, SyntaxError, ValueError):
         return None
-    return Variant(preset, path, width, height, size, fmt)
+    return Variant(preset, path, width, height, size, fmt, tuple(str(n) for n in notes))

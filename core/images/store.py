@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import NotFound, ValidationError
-from core.images.output import Variant, existing_variant, write_atomically, write_variant
+from core.images.output import Variant, existing_variant, notes_path, write_atomically, write_variant
 from core.images.presets import Focal, Preset, load_presets, resolve
 from core.images.validate import check_picture, read_source
 from core.images.variants import render
@@ -85,36 +85,41 @@ class ImageStore:
             )
         return matches[0]
 
-    def variants(self, sha256: str, platforms: Sequence[str], focal: Focal | None = None) -> list[Variant]:
-        """The stored photo's picture for each platform (or 'all'), made now only if not made before."""
+    def variants(
+        self, sha256: str, platforms: Sequence[str], focal: Focal | None = None, fill: str = "white"
+    ) -> list[Variant]:
+        """The stored photo's picture for each platform (or 'all'), made now only if not made before.
+
+        *fill* is the seller's padding (setting images.padding: white or blur) for platforms that allow it.
+        """
         chosen = resolve(platforms, self.presets)
         folder = self.root / "variants" / _checked(sha256)
         found: dict[str, Variant] = {}
         missing: list[Preset] = []
         for preset in chosen:
-            variant = existing_variant(preset.name, self._variant_path(folder, preset, focal))
+            variant = existing_variant(preset.name, self._variant_path(folder, preset, focal, fill))
             if variant is None:
                 missing.append(preset)
             else:
                 found[preset.name] = variant
         if missing:
             source = self.original_path(sha256)
-            for rendered in render(read_source(source), source.name, missing, focal):
-                path = self._variant_path(folder, rendered.preset, focal)
-                found[rendered.preset.name] = write_variant(rendered, path)
+            for rendered in render(read_source(source), source.name, missing, focal, fill):
+                path = self._variant_path(folder, rendered.preset, focal, fill)
+                found[rendered.preset.name] = write_variant(rendered, path, keep_notes=True)
                 self._drop_stale(folder, rendered.preset.name, keep=path)
         return [found[preset.name] for preset in chosen]
 
     @staticmethod
-    def _variant_path(folder: Path, preset: Preset, focal: Focal | None) -> Path:
+    def _variant_path(folder: Path, preset: Preset, focal: Focal | None, fill: str) -> Path:
         suffix = "-focal" if preset.uses_focal(focal) else ""
-        return folder / f"{preset.name}-{preset.cache_key(focal)}{suffix}.{preset.extension}"
+        return folder / f"{preset.name}-{preset.cache_key(focal, fill)}{suffix}.{preset.extension}"
 
     @staticmethod
     def _drop_stale(folder: Path, preset: str, keep: Path) -> None:
         # Preset names are [a-z0-9_], so "<name>-" never matches another preset's files.
         for old in folder.glob(f"{preset}-*"):
-            if old != keep:
+            if old not in (keep, notes_path(keep)):
                 old.unlink(missing_ok=True)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from core.errors import StorageError
 from core.images.batch import make_variants
 from core.images.errors import UnknownPreset
 from core.images.variants import render
@@ -118,8 +117,52 @@ def test_photos_with_the_same_name_from_different_folders_do_not_overwrite(tmp_p
     ]
 
 
-def test_an_output_folder_that_cannot_be_written_is_reported(tmp_path: Path, photos: list[Path]) -> None:
+def test_an_output_folder_that_cannot_be_written_stops_the_batch_with_what_was_not_made(
+    tmp_path: Path, photos: list[Path]
+) -> None:
     blocked = tmp_path / "out"
     blocked.write_text("a file where the folder should be")
-    with pytest.raises(StorageError, match="Could not write"):
-        make_variants(photos[:1], ["thumbnail"], blocked)
+    results = make_variants(photos, ["thumbnail"], blocked, workers=1)
+    assert results[0].reason == "storage" and results[0].error is not None
+    assert "Could not write" in results[0].error
+    assert len(results) < len(photos)  # the batch stopped: the rest were not started
+
+
+def test_a_full_disk_leaves_no_photo_half_made(
+    tmp_path: Path, photos: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.images import output
+
+    real = output.atomic_write_bytes
+    writes = iter(range(1_000))
+
+    def fills_up(path: Path, data: bytes, *, durable: bool = True) -> None:
+        if next(writes) >= 5:  # two photos of two pictures fit, the third photo's second does not
+            raise OSError(28, "No space left on device")
+        real(path, data, durable=durable)
+
+    monkeypatch.setattr(output, "atomic_write_bytes", fills_up)
+    out = tmp_path / "out"
+    results = make_variants(photos, ["instagram", "etsy"], out, workers=1)
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[2].reason == "storage" and "No space left" in str(results[2].error)
+    # Every photo has all of its pictures or none of them.
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"item{i}-{platform}.jpg" for i in range(2) for platform in ("instagram", "etsy")
+    )
+
+
+def test_memory_budget_holds_back_photos_that_do_not_fit(tmp_path: Path, photos: list[Path]) -> None:
+    from core.images.batch import MemoryBudget, estimated_memory
+    from core.images.presets import load_presets
+
+    chosen = [load_presets()["instagram"]]
+    cost = estimated_memory(photos[0].read_bytes(), "item0.jpg", chosen)
+    assert cost > 0
+    tight = MemoryBudget(limit=cost * 2)  # room for two photos at a time, whatever the cores
+    results = make_variants(photos, ["instagram"], tmp_path / "out", workers=8, budget=tight)
+    assert all(r.ok for r in results) and len(results) == 5
+    assert tight.used == 0 and cost <= tight.peak <= 2 * cost * 1.2
+    alone = MemoryBudget(limit=1)  # every photo larger than the whole budget: each runs alone, none refused
+    assert all(r.ok for r in make_variants(photos, ["instagram"], tmp_path / "alone", workers=4, budget=alone))
+    assert alone.peak <= cost * 1.2  # never two at once

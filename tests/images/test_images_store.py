@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw
 
 from core.errors import NotFound, ValidationError
 from core.images.errors import ImageRejected
@@ -23,9 +24,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Records which presets the store actually renders (a cache hit renders nothing)."""
     calls: list[list[str]] = []
 
-    def counting(data: bytes, name: str, presets: list[Preset], focal: Any = None) -> Any:
+    def counting(data: bytes, name: str, presets: list[Preset], focal: Any = None, fill: str = "white") -> Any:
         calls.append([p.name for p in presets])
-        return render(data, name, presets, focal)
+        return render(data, name, presets, focal, fill)
 
     monkeypatch.setattr("core.images.store.render", counting)
     return calls
@@ -109,7 +110,25 @@ def test_moving_the_focal_point_regenerates_focal_crops_only(
     assert renders == [["pinterest", "etsy"], ["pinterest"], ["pinterest"]]
     assert fitted_again.path == fitted.path
     assert left.path.name.endswith("-focal.jpg") and not centred.path.name.endswith("-focal.jpg")
-    assert [p.name for p in (tmp_path / "variants" / sha).glob("pinterest-*")] == [right.path.name]
+    kept = [p.name for p in (tmp_path / "variants" / sha).glob("pinterest-*") if not p.name.endswith(".notes.json")]
+    assert kept == [right.path.name]
+
+
+def test_notes_and_the_sellers_padding_are_kept_with_the_cached_picture(
+    tmp_path: Path, write: Write, renders: list[list[str]]
+) -> None:
+    store = ImageStore(tmp_path)
+    tall = Image.new("RGB", (600, 1800), (200, 205, 210))
+    ImageDraw.Draw(tall).rectangle((220, 100, 380, 1700), fill=(30, 80, 40))
+    sha = store.add(write("bottle.jpg", encode(tall, "JPEG", quality=92))).sha256
+    (white,) = store.variants(sha, ["pinterest"])
+    (blurred,) = store.variants(sha, ["pinterest"], fill="blur")
+    assert white.path != blurred.path and "padded with white" in white.notes[0]
+    (again,) = store.variants(sha, ["pinterest"], fill="blur")  # from the cache, notes and all
+    assert renders == [["pinterest"], ["pinterest"]]
+    assert again.path == blurred.path and again.notes == blurred.notes and "blurred" in again.notes[0]
+    (meesho,) = store.variants(sha, ["meesho"], fill="blur")
+    assert meesho.path == store.variants(sha, ["meesho"])[0].path  # white-background platforms ignore it
 
 
 def test_a_lost_variant_is_made_again(tmp_path: Path, write: Write) -> None:
