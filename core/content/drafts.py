@@ -6,6 +6,7 @@ keeps what the seller edited unless they ask otherwise, and refuses to approve c
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -32,6 +33,8 @@ from core.products.service import get_product, live_product
 if TYPE_CHECKING:
     from core.app import App
     from core.content.gemini import GeminiWriter
+
+log = logging.getLogger(__name__)
 
 GEMINI_KEY = "gemini:api_key"
 PHOTOS_SENT = 3  # Gemini sees the first photos as small JPEGs, never the 12 MP originals
@@ -153,6 +156,7 @@ def gemini_writer(app: App, cancel: threading.Event | None = None) -> GeminiWrit
     return GeminiWriter(api_key=key, model=app.settings.get("content.gemini_model"),
                         base_url=app.settings.get("content.gemini_base_url") or None,
                         temperature=app.settings.get("content.temperature"),
+                        thinking_level=app.settings.get("content.thinking_level"),
                         sleep=time.sleep if cancel is None else wait_unless_cancelled)
 
 
@@ -196,6 +200,13 @@ def generate_drafts(
         claims = _claims(app.db)
         drafts = {platform: _view(row, claims) for platform, row in existing.items()}
     messages = result.messages()
+    if result.usage:
+        log.info("Gemini tokens for product %s: %s", product_id, result.usage)
+        messages.append("Gemini used {:,} tokens (prompt {:,}, answer {:,}, thinking {:,}).".format(
+            sum(result.usage.values()), result.usage.get("prompt", 0), result.usage.get("answer", 0),
+            result.usage.get("thinking", 0)))
+    elif result.from_cache:
+        messages.append("Gemini's earlier answer for the same facts was reused (no new cost).")
     messages += [c.message for p in result.copies if p in drafts and p not in kept for c in drafts[p].claims]
     if kept:
         messages.append(f"Kept your own or approved copy for {', '.join(kept)}; regenerate those with "

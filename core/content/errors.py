@@ -94,6 +94,24 @@ class GeminiBadOutput(CopyError):
         )
 
 
+class GeminiTruncated(GeminiBadOutput):
+    """Gemini stopped at its output limit (MAX_TOKENS) even for a single platform: write offline instead."""
+
+    transient = True
+
+
+class GeminiDeadline(CopyError):
+    """The whole Gemini run (retries and split requests included) took longer than its deadline."""
+
+    transient = True
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"Gemini did not finish within {seconds:.0f} seconds, so it was not asked again.",
+            hint="Try again later; the offline writer can write the copy meanwhile.",
+        )
+
+
 class CopyOverLimit(CopyError):
     """Gemini's copy broke platform limits and was shortened; carried as a warning, not raised."""
 

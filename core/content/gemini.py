@@ -22,14 +22,17 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
+from core.content.budget import output_tokens, total_deadline
 from core.content.errors import (
     CopyError,
     GeminiBadOutput,
     GeminiBlocked,
+    GeminiDeadline,
     GeminiKeyInvalid,
     GeminiNetworkError,
     GeminiRateLimited,
     GeminiRequestRejected,
+    GeminiTruncated,
     GeminiUnavailable,
 )
 from core.content.models import ProductFacts
@@ -118,35 +121,53 @@ def _is_key_problem(exc: genai_errors.APIError) -> bool:
     return exc.code == 400 and (_error_reason(exc).startswith("API_KEY") or "API key" in (exc.message or ""))
 
 
+def _usage(response: types.GenerateContentResponse) -> dict[str, int]:
+    """Tokens the call was billed for: prompt, answer and thinking."""
+    meta = response.usage_metadata
+    return {
+        "prompt": int(meta.prompt_token_count or 0) if meta else 0,
+        "answer": int(meta.candidates_token_count or 0) if meta else 0,
+        "thinking": int(meta.thoughts_token_count or 0) if meta else 0,
+    }
+
+
 class GeminiWriter:
-    """Writes listing copy with Gemini. Model, temperature and base URL come from the seller's settings."""
+    """Writes listing copy with Gemini. Model, temperature, thinking level and base URL come from the seller's
+    settings; the defaults follow Google's Gemini 3 guidance (temperature 1.0; a low thinking level for a task
+    that needs little reasoning)."""
 
     def __init__(
         self,
         api_key: str,
         model: str,
         base_url: str | None = None,
-        temperature: float = 0.7,
+        temperature: float = 1.0,
         timeout: float = 60.0,
         *,
+        thinking_level: str = "low",
+        deadline: float | None = None,
         max_attempts: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
         self._api_key = api_key
         self.model = model
         self.base_url = base_url or None
         self.temperature = temperature
+        self.thinking_level = thinking_level.strip().lower()
         self.timeout = timeout
+        self.deadline = deadline if deadline is not None else total_deadline()
+        self._clock = clock
+        self._ends_at = 0.0
         self._retry = dict(gemini_config()["retry"])
         self.max_attempts = max_attempts or int(self._retry["max_attempts"])
         self._sleep = sleep
         self._rng = rng or random.Random()
 
     def __repr__(self) -> str:
-        return (
-            f"GeminiWriter(model={self.model!r}, base_url={self.base_url!r}, temperature={self.temperature})"
-        )
+        return (f"GeminiWriter(model={self.model!r}, base_url={self.base_url!r}, temperature={self.temperature}, "
+                f"thinking_level={self.thinking_level!r})")
 
     def prepare(self, facts: ProductFacts, platforms: Sequence[str], rules: Rules) -> CopyRequest:
         """Build the request for one product and the selected platforms (nothing is sent yet)."""
@@ -173,36 +194,67 @@ class GeminiWriter:
             "language": facts.language,
             "tone": facts.tone,
             "temperature": self.temperature,
+            "thinking_level": self.thinking_level,
         }
         blob = json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
     def send(self, request: CopyRequest, rules: Rules) -> GeminiAnswer:
-        """Make the one Gemini call (retrying 429/5xx/network failures) and decode its answer.
+        """Make the Gemini call (retrying 429/5xx/network failures) and decode its answer.
 
-        Raises a ``CopyError`` subclass whose message tells the seller what happened and what to do.
+        An answer cut off at the output limit (MAX_TOKENS) is asked again in two halves of the platforms, down
+        to one platform; only then is it given up (``GeminiTruncated``, so the offline writer takes over). The
+        whole run, retries and halves included, ends at the deadline (``GeminiDeadline``). Raises a
+        ``CopyError`` subclass whose message tells the seller what happened and what to do.
         """
         if not self._api_key.strip():
             # An empty key would make the SDK fall back to GOOGLE_API_KEY from the environment; refuse it.
             raise GeminiKeyInvalid("no API key was given")
+        self._ends_at = self._clock() + self.deadline
+        options = types.HttpOptions(base_url=self.base_url, api_version=gemini_config()["api_version"],
+                                    timeout=int(self.timeout * 1000))
+        with genai.Client(api_key=self._api_key, http_options=options) as client:
+            return self._send_split(client, request, rules)
+
+    def _send_split(self, client: genai.Client, request: CopyRequest, rules: Rules) -> GeminiAnswer:
+        try:
+            return self._send_one(client, request, rules)
+        except GeminiTruncated:
+            if len(request.platforms) == 1:
+                raise
+            half = len(request.platforms) // 2
+            log.info("Gemini answer cut off at MAX_TOKENS for %d platforms; asking in two halves",
+                     len(request.platforms))
+            answers = [self._send_split(client, self.prepare(request.facts, group, rules), rules)
+                       for group in (request.platforms[:half], request.platforms[half:])]
+            usage = {k: sum(a.usage.get(k, 0) for a in answers) for k in answers[0].usage}
+            return GeminiAnswer(data={**answers[0].data, **answers[1].data}, model=answers[0].model,
+                                attempts=sum(a.attempts for a in answers) + 1, usage=usage)
+
+    def _send_one(self, client: genai.Client, request: CopyRequest, rules: Rules) -> GeminiAnswer:
         contents: list[Any] = [request.prompt]
         contents += [types.Part.from_bytes(data=img, mime_type="image/jpeg") for img in request.images]
-        config = types.GenerateContentConfig(
-            response_mime_type="application/json",
-            response_schema=request.schema,
-            temperature=self.temperature,
-            max_output_tokens=int(gemini_config()["max_output_tokens"]),
-        )
-        options = types.HttpOptions(
-            base_url=self.base_url,
-            api_version=gemini_config()["api_version"],
-            timeout=int(self.timeout * 1000),
-        )
-        with genai.Client(api_key=self._api_key, http_options=options) as client:
-            response, attempts = self._call_with_retries(client, contents, config)
+        budget = output_tokens(request.platforms, request.facts.language, self.thinking_level,
+                               len(request.images), rules)
+        response, attempts = self._call_with_retries(client, contents, request.schema, budget)
         text = self._answer_text(response, request.facts)
         data = decode_answer(text, request.platforms, rules)
-        return GeminiAnswer(data=data, model=response.model_version or self.model, attempts=attempts)
+        return GeminiAnswer(data=data, model=response.model_version or self.model, attempts=attempts,
+                            usage=_usage(response))
+
+    def _config(self, schema: dict[str, Any], budget: int) -> types.GenerateContentConfig:
+        remaining = self._ends_at - self._clock()
+        if remaining < 1:
+            raise GeminiDeadline(self.deadline)
+        return types.GenerateContentConfig(
+            response_mime_type="application/json",
+            response_schema=schema,
+            temperature=self.temperature,
+            max_output_tokens=budget,
+            thinking_config=types.ThinkingConfig(thinking_level=self.thinking_level.upper())  # type: ignore[arg-type]
+            if self.thinking_level else None,
+            http_options=types.HttpOptions(timeout=int(min(self.timeout, remaining) * 1000)),
+        )
 
     def _delay(self, attempt: int, hint: float) -> float:
         base = float(self._retry["initial_delay_s"]) * float(self._retry["multiplier"]) ** (attempt - 1)
@@ -210,13 +262,14 @@ class GeminiWriter:
         return float(min(wait, float(self._retry["max_delay_s"])))
 
     def _call_with_retries(
-        self, client: genai.Client, contents: list[Any], config: types.GenerateContentConfig
+        self, client: genai.Client, contents: list[Any], schema: dict[str, Any], budget: int
     ) -> tuple[types.GenerateContentResponse, int]:
         attempt = 0
         error: CopyError
         while True:
             attempt += 1
             hint = 0.0
+            config = self._config(schema, budget)  # each try gets what is left of the deadline
             try:
                 response = client.models.generate_content(model=self.model, contents=contents, config=config)
                 return response, attempt
@@ -238,6 +291,8 @@ class GeminiWriter:
             if attempt >= self.max_attempts:
                 raise error
             delay = self._delay(attempt, hint)
+            if self._clock() + delay + 1 > self._ends_at:
+                raise GeminiDeadline(self.deadline) from error
             log.info(
                 "Gemini call failed (%s); retry %d of %d in %.1f s",
                 type(error).__name__,
@@ -260,7 +315,7 @@ class GeminiWriter:
         parts = candidate.content.parts if candidate.content and candidate.content.parts else []
         text = "".join(p.text for p in parts if p.text and not p.thought)
         if finish == "MAX_TOKENS":
-            raise GeminiBadOutput(
+            raise GeminiTruncated(
                 "it was cut off at Gemini's output limit (MAX_TOKENS) before the JSON was complete"
             )
         if not text.strip():

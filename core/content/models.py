@@ -124,6 +124,7 @@ class GenerationResult:
     attempts: int = 0
     fitted: list[FitChange] = field(default_factory=list)
     warnings: list[CopyError] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)  # Gemini tokens billed (prompt, answer, thinking)
 
     def messages(self) -> list[str]:
         """Every note for the seller as one line each: warnings first, then what was shortened."""

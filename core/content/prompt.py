@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from string import Template
 from typing import Any
 
 from core.content.attributes import is_code, is_internal_key
+from core.content.budget import targets
 from core.content.errors import GeminiBadOutput
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy, ProductFacts
 from core.content.offline import format_price
@@ -30,6 +31,7 @@ class GeminiAnswer:
     data: dict[str, dict[str, Any]]
     model: str
     attempts: int
+    usage: dict[str, int] = field(default_factory=dict)  # tokens billed: prompt, answer, thinking (0 if cached)
 
 
 @lru_cache(maxsize=1)
@@ -115,9 +117,12 @@ def response_schema(platforms: Sequence[str], rules: Rules) -> dict[str, Any]:
     for platform in platforms:
         pr = rules.platform(platform)
         fields: dict[str, Any] = {}
+        aims = targets(platform, rules)
         for name, rule in pr.fields.items():
             if name in TEXT_FIELDS:
                 fields[name] = {"type": "string"}
+                if name in aims:
+                    fields[name]["description"] = f"aim for about {aims[name]} characters"
                 if rule.max_chars is not None:
                     fields[name]["maxLength"] = rule.max_chars
             else:
@@ -125,6 +130,8 @@ def response_schema(platforms: Sequence[str], rules: Rules) -> dict[str, Any]:
                 if rule.item_max_chars is not None:
                     item["maxLength"] = rule.item_max_chars
                 fields[name] = {"type": "array", "items": item}
+                if name in aims:
+                    fields[name]["description"] = f"about {aims[name]} items"
                 if rule.max_items is not None:
                     fields[name]["maxItems"] = rule.max_items
         properties[platform] = {"type": "object", "properties": fields, "required": list(fields)}

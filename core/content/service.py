@@ -95,6 +95,7 @@ def generate_copy(
     result.model = answer.model
     result.from_cache = from_cache
     result.attempts = answer.attempts
+    result.usage = {} if from_cache else dict(answer.usage)
     return result
 
 

@@ -161,10 +161,6 @@ def test_unknown_model_names_the_setting(facts: ProductFacts, make_writer: Write
         (FakeGemini.malformed_json(), errors.GeminiBadOutput,
          "Gemini's answer could not be used: it was not valid JSON. Try again (answers vary), select fewer "
          "platforms at once, or draft the copy offline."),
-        (FakeGemini.truncated(), errors.GeminiBadOutput,
-         "Gemini's answer could not be used: it was cut off at Gemini's output limit (MAX_TOKENS) before the "
-         "JSON was complete. Try again (answers vary), select fewer platforms at once, or draft the copy "
-         "offline."),
     ],
 )  # fmt: skip
 def test_unusable_answers_raise_a_clear_error_even_with_fallback(

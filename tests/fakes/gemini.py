@@ -365,6 +365,10 @@ class FakeGemini:
             self._send(handler, 403, _error(403, "PERMISSION_DENIED", msg))
         elif key != self.api_key:
             self._send(handler, 400, _invalid_key_body())
+        elif _thinking_keys(request) >= {"thinkingbudget", "thinkinglevel"}:
+            # Documented: a request may set thinking_level or thinking_budget, never both.
+            msg = "You can only set only one of thinking budget and thinking level."
+            self._send(handler, 400, _error(400, "INVALID_ARGUMENT", msg))
         elif self.models is not None and request.model not in self.models:
             msg = (
                 f"models/{request.model} is not found for API version {request.api_version}, or is not "
@@ -388,6 +392,13 @@ class FakeGemini:
             handler.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (time-out test); nothing to answer
+
+
+def _thinking_keys(request: ReceivedRequest) -> set[str]:
+    """The thinkingConfig fields a request set, spelling-neutral (proto JSON accepts camel and snake case)."""
+    config = request.generation_config
+    thinking = config.get("thinkingConfig") or config.get("thinking_config") or {}
+    return {key.replace("_", "").lower() for key in thinking}
 
 
 def _invalid_key_body() -> dict[str, Any]:

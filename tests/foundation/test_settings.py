@@ -27,14 +27,14 @@ def test_base_urls_models_and_browser_path_are_settings() -> None:
 
 def test_set_get_persist_and_unset(tmp_path: Path) -> None:
     settings = Settings(tmp_path)
-    assert settings.get("content.temperature") == 0.7
+    assert settings.get("content.temperature") == 1.0
     assert settings.set("content.temperature", "1.2") == 1.2
     assert settings.set("browser.headless", "no") is False
     again = Settings(tmp_path)
     assert again.get("content.temperature") == 1.2
     assert again.resolve("browser.headless").source == "file"
     again.unset("content.temperature")
-    assert Settings(tmp_path).get("content.temperature") == 0.7
+    assert Settings(tmp_path).get("content.temperature") == 1.0
 
 
 @pytest.mark.parametrize(
