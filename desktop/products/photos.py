@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +44,13 @@ PREVIEW_PLATFORMS = ["instagram", "facebook", "pinterest", "etsy", "shopify", "m
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif);;All files (*)"
 IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SIDE_BY_SIDE_MIN = 560  # pixels: the photo and the grid of crop previews side by side
+PADDINGS = [("white", "White"), ("blur", "Blurred photo")]
+PREVIEW_SIZE = 76
+
+
+def platform_name(platform: str) -> str:
+    """How a platform is named to the seller."""
+    return platform.capitalize() if platform != "indiamart" else "IndiaMART"
 
 
 def _scaled(path: Path, size: int) -> QImage:
@@ -51,6 +59,16 @@ def _scaled(path: Path, size: int) -> QImage:
         raise ValueError(f"cannot decode {path}")
     return image.scaled(QSize(size, size), Qt.AspectRatioMode.KeepAspectRatio,
                         Qt.TransformationMode.SmoothTransformation)
+
+
+def _framed(image: QImage) -> QPixmap:
+    """A preview with a thin frame, so white padding shows where the platform's picture ends."""
+    pixmap = QPixmap(image.width() + 2, image.height() + 2)
+    pixmap.fill(QColor("#9a9a9a"))
+    painter = QPainter(pixmap)
+    painter.drawImage(1, 1, image)
+    painter.end()
+    return pixmap
 
 
 class PhotoList(QListWidget):
@@ -190,8 +208,8 @@ class PhotoPanel(QWidget):
         self.previews.setSpacing(8)
         self._preview_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for n, platform in enumerate(PREVIEW_PLATFORMS):
-            picture, caption = QLabel(), QLabel(platform.capitalize() if platform != "indiamart" else "IndiaMART")
-            picture.setFixedSize(76, 76)
+            picture, caption = QLabel(), QLabel(platform_name(platform))
+            picture.setFixedSize(PREVIEW_SIZE + 4, PREVIEW_SIZE + 4)
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setProperty("role", "muted")
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -200,9 +218,29 @@ class PhotoPanel(QWidget):
             box.addWidget(caption)
             self.previews.addLayout(box, n // 4, n % 4)
             self._preview_labels[platform] = (picture, caption)
+        self.padding = QComboBox()
+        self.padding.setToolTip("When a platform's shape would cut the product, the picture is padded instead. "
+                                "Meesho, Snapdeal and IndiaMART always get white.")
+        for value, text in PADDINGS:
+            self.padding.addItem(text, value)
+        self.padding.setCurrentIndex(max(0, self.padding.findData(self._fill())))
+        self.padding.currentIndexChanged.connect(self._padding_changed)
+        padding_row = QHBoxLayout()
+        padding_row.addWidget(QLabel("Pad with"))
+        padding_row.addWidget(self.padding)
+        padding_row.addStretch(1)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setProperty("role", "warning")
+        self.warnings.hide()
+        side = QVBoxLayout()
+        side.addLayout(self.previews)
+        side.addLayout(padding_row)
+        side.addWidget(self.warnings)
+        side.addStretch(1)
         self.crops = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.crops.addWidget(self.focal, 1)
-        self.crops.addLayout(self.previews)
+        self.crops.addLayout(side)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -273,6 +311,7 @@ class PhotoPanel(QWidget):
             self.focal.show_photo(None, (0.5, 0.5))
             for picture, _caption in self._preview_labels.values():
                 picture.clear()
+            self.warnings.hide()
             return
         item = self.list.currentItem()
         pixmap = item.icon().pixmap(QSize(400, 400)) if item is not None else None
@@ -283,26 +322,44 @@ class PhotoPanel(QWidget):
         self._preview_request += 1
         request = self._preview_request
         focal = (image.focal_x, image.focal_y)
+        fill = self._fill()
 
         def work(handle):  # type: ignore[no-untyped-def]
             results = {}
-            for n, variant in enumerate(self.app.image_store.variants(image.sha256, PREVIEW_PLATFORMS, focal)):
+            variants = self.app.image_store.variants(image.sha256, PREVIEW_PLATFORMS, focal, fill)
+            for n, variant in enumerate(variants):
                 if handle.cancelled:
                     break
-                results[variant.preset] = (_scaled(variant.path, 76), f"{variant.width}×{variant.height}")
+                results[variant.preset] = (_scaled(variant.path, PREVIEW_SIZE), f"{variant.width}×{variant.height}",
+                                           variant.notes)
                 handle.signals.progress.emit(n + 1, len(PREVIEW_PLATFORMS), variant.preset)
             return results
 
-        def done(results: dict[str, tuple[QImage, str]]) -> None:
+        def done(results: dict[str, tuple[QImage, str, tuple[str, ...]]]) -> None:
             if request != self._preview_request:
                 return  # the seller has moved on to another photo or focal point
-            for platform, (qimage, size) in results.items():
+            notes: list[str] = []
+            for platform, (qimage, size, platform_notes) in results.items():
                 picture, caption = self._preview_labels[platform]
-                picture.setPixmap(QPixmap.fromImage(qimage))
-                name = platform.capitalize() if platform != "indiamart" else "IndiaMART"
-                caption.setText(f"{name}\n{size}")
+                picture.setPixmap(_framed(qimage))
+                picture.setToolTip("\n".join(platform_notes))
+                mark = " ⚠" if platform_notes else ""
+                caption.setText(f"{platform_name(platform)}{mark}\n{size}")
+                notes.extend(platform_notes)
+            self.warnings.setText("\n".join(f"⚠ {note}." for note in dict.fromkeys(notes)))
+            self.warnings.setVisible(bool(notes))
 
         self.tasks.start("Previewing crops", work, on_success=done)
+
+    def _fill(self) -> str:
+        value = str(self.app.settings.get("images.padding"))
+        return value if value in dict(PADDINGS) else "white"
+
+    def _padding_changed(self) -> None:
+        self.app.settings.set("images.padding", self.padding.currentData())
+        image = self.selected_image()
+        if image is not None:
+            self._refresh_previews(image)
 
     # -- changes -----------------------------------------------------------------------------------------
     def add_from_dialog(self) -> None:
