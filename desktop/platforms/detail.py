@@ -28,6 +28,7 @@ from core.platforms.base import ConnectOptions, PreferenceField
 from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
 from desktop.platforms.connect_dialog import ConnectDialog
+from desktop.platforms.portal_check import PortalCheckDialog
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
 
@@ -70,10 +71,14 @@ class PlatformDetail(QWidget):
         self.test_button.clicked.connect(self.test_connection)
         self.disconnect_button = QPushButton(icon("reject"), "Disconnect")
         self.disconnect_button.clicked.connect(self.disconnect_platform)
+        self.check_button = QPushButton("Check pages…")  # portals only: are the data file's selectors still there?
+        self.check_button.clicked.connect(self.check_pages)
+        self.check_dialog: PortalCheckDialog | None = None
         self.enabled = QCheckBox("Publish to this platform")
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
-        for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button):
+        for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
+                       self.check_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -129,6 +134,8 @@ class PlatformDetail(QWidget):
         self.connect_button.setText("Reconnect" if connected else "Connect")
         self.test_button.setEnabled(connected)
         self.disconnect_button.setEnabled(connected)
+        self.check_button.setVisible(status.kind == "browser")
+        self.check_button.setEnabled(connected)
         self.load_choices.setEnabled(connected)
         self.enabled.blockSignals(True)
         self.enabled.setChecked(status.enabled)
@@ -246,6 +253,14 @@ class PlatformDetail(QWidget):
         name = self.status.name
         self.tasks.start(f"Testing {self.status.display_name}", lambda _h: service.verify_connection(self.app, name),
                          on_success=self._connected, on_failure=self._failed)
+
+    def check_pages(self) -> None:
+        """Open the Check pages dialog of this portal and start the check."""
+        if self.status is None:
+            return
+        self.check_dialog = PortalCheckDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
+        self.check_dialog.show()
+        self.check_dialog.start()
 
     def disconnect_platform(self) -> None:
         """Forget the platform's credentials (choices stay)."""

@@ -51,7 +51,7 @@ def save_failure(data_dir: Path, platform: str, step: str, page: Page | None, pr
         guard: AbstractContextManager[None] = (
             watchdog.limit(capture_seconds, "saving what the page showed") if watchdog is not None else nullcontext())
         with guard:
-            notes.extend(_capture(page, folder, capture_seconds))
+            notes.extend(capture_page(page, folder, capture_seconds))
         if watchdog is not None and watchdog.fired == "saving what the page showed":
             notes.append(f"the page stopped responding while it was saved; the browser was closed after "
                          f"{capture_seconds:g} s")
@@ -63,7 +63,10 @@ def save_failure(data_dir: Path, platform: str, step: str, page: Page | None, pr
     return folder
 
 
-def _capture(page: Page, folder: Path, seconds: float) -> list[str]:
+def capture_page(page: Page, folder: Path, seconds: float) -> list[str]:
+    """Write the page's screenshot and HTML into ``folder`` (made if needed); returns notes on what failed.
+    Call it under a watchdog limit: ``page.content()`` has no timeout of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
     notes = []
     try:
         # Bytes, written here: a path would make Playwright write it from a thread pool of its own.

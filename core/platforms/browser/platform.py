@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from core.platforms.base import (
     PreferenceField,
     Sale,
 )
+from core.platforms.browser.check import CHECKS_DIR, PortalCheck, walk
 from core.platforms.browser.form import create_listing
 from core.platforms.browser.launcher import browser_data, launch_plan
 from core.platforms.browser.pacing import Pacer, PacingRules
@@ -264,6 +266,12 @@ class PortalPlatform(Platform):
                 return ListingResult(cells["id"], url, tab.state_of(cells.get("status", "")))
 
         return self._run(look, product=request.product_label)
+
+    def check_pages(self, cancel: threading.Event | None = None) -> PortalCheck:
+        """Open each page SellerDesk uses, submit nothing, and report which selectors are found or missing."""
+        folder = self.data_dir / CHECKS_DIR / self.name / self.context.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        pages = self._run(lambda tab: walk(tab, folder, cancel))
+        return PortalCheck(self.portal_display, self.portal.path, tuple(pages), folder)
 
     # --- sales and leads ---
 

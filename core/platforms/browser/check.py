@@ -1,0 +1,180 @@
+"""``sellerdesk platforms check NAME``: open each page of a portal that SellerDesk uses, submit nothing, and report
+which of the data file's selectors the live page has and which are missing, with a screenshot and the HTML of each.
+
+It is how a seller (or we) confirm or fix resources/portals/<name>.json against the real panel. Some parts show
+only after typing or submitting (category suggestions, photo previews, the result panel); those are listed as
+not checkable here rather than as missing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from core.errors import ValidationError
+from core.platforms.browser.failures import capture_page
+from core.platforms.browser.page import PortalPage
+from core.platforms.browser.spec import FieldSpec, PortalSpec
+from core.platforms.errors import ConnectCancelled
+from core.platforms.specs import get_spec
+
+if TYPE_CHECKING:
+    from core.app import App
+
+CHECKS_DIR = "portal-checks"
+# Parts of a field that appear only once something was typed or uploaded.
+_LATER_PARTS = {"option", "none", "uploaded", "row", "name", "value"}
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """One page (or one screen of the listing form): the selectors found, missing, and not checkable here."""
+
+    page: str
+    found: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    later: tuple[str, ...] = ()
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class PortalCheck:
+    """The whole walk: every page's result and the folder with what each page showed."""
+
+    platform: str
+    data_file: Path
+    pages: tuple[PageCheck, ...]
+    folder: Path
+    when: datetime = field(compare=False, default_factory=datetime.now)
+
+    @property
+    def ok(self) -> bool:
+        """Every selector SellerDesk could check was found."""
+        return not any(p.missing or p.problem for p in self.pages)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "page"
+
+
+def _field_parts(f: FieldSpec) -> tuple[list[str], list[str]]:
+    now = [f"{f.label}: {sel}" for part, sel in f.parts.items() if part not in _LATER_PARTS]
+    later = [f"{f.label}: {sel}" for part, sel in f.parts.items() if part in _LATER_PARTS]
+    return now, later
+
+
+def _look(pp: PortalPage, name: str, folder: Path, wanted: list[tuple[str, str]],
+          later: list[str] | None = None) -> PageCheck:
+    """Which of ``wanted`` (label, selector) the page as it is now has; saves what it shows."""
+    found: list[str] = []
+    missing: list[str] = []
+    with pp.watchdog.limit(pp.step_deadline, f"checking {name}"):
+        for label, selector in wanted:
+            try:
+                present = pp.page.locator(selector).count() > 0
+            except PlaywrightError:  # a selector the browser cannot even parse
+                present = False
+            (found if present else missing).append(label)
+    with pp.watchdog.limit(pp.capture_seconds, "saving what the page showed"):
+        capture_page(pp.page, folder / _slug(name), pp.capture_seconds)
+    return PageCheck(name, tuple(found), tuple(missing), tuple(later or ()))
+
+
+def _open(pp: PortalPage, name: str, path: str, ready: str, folder: Path) -> PageCheck | None:
+    """Open a page; a page that does not show its ready marker is reported (and saved) instead."""
+    try:
+        with pp.watchdog.limit(pp.step_deadline, f"opening {name}"):
+            pp.open(path, ready)
+    except (PlaywrightTimeoutError, PlaywrightError) as exc:
+        problem = f"the page did not show {ready} within {pp.timeout:g} s"
+        if not isinstance(exc, PlaywrightTimeoutError):
+            problem = f"the page could not be opened ({exc.message.splitlines()[0]})"
+        if not pp.page.is_closed():
+            capture_page(pp.page, folder / _slug(name), pp.capture_seconds)
+        return PageCheck(name, missing=(f"page ready: {ready}",), problem=problem)
+    return None
+
+
+def walk(pp: PortalPage, folder: Path, cancel: threading.Event | None = None) -> list[PageCheck]:
+    """Open the panel's home, listing form, catalog and orders pages in turn; nothing is filled or submitted.
+    An expired session raises AuthExpired (from :meth:`PortalPage.open`); ``cancel`` stops between pages."""
+    portal: PortalSpec = pp.portal
+
+    def stop_if_cancelled() -> None:
+        if cancel is not None and cancel.is_set():
+            raise ConnectCancelled(pp.platform, f"the check of the {pp.display} pages was cancelled")
+
+    session = portal.session
+    pages: list[PageCheck] = []
+    home = _open(pp, "home", session["home_path"], session["signed_in"], folder)
+    pages.append(home or _look(pp, "home", folder, [(f"signed in: {session[k]}", session[k]) for k in
+                                                     ("signed_in", "account_name", "account_id") if session.get(k)]))
+    stop_if_cancelled()
+    broken = _open(pp, "listing form", portal.form_path, portal.form_ready, folder)
+    if broken is not None:
+        pages.append(broken)
+    else:
+        for step in portal.steps:
+            wanted = [(f"screen: {step.screen}", step.screen)]
+            later: list[str] = []
+            for f in step.fields:
+                now, after = _field_parts(f)
+                wanted += [(label, label.split(": ", 1)[1]) for label in now]
+                later += after
+            wanted.append((f"{'submit' if step.commits else 'next'} button: {step.next}", step.next))
+            pages.append(_look(pp, f"listing form: {step.name}", folder, wanted, later))
+        result = portal.result
+        pages.append(PageCheck("listing result", later=(f"result panel: {result['marker']} (shows only after "
+                                                         "submitting)",)))
+    for name, table in (("catalog", portal.catalog), ("orders", portal.sales)):
+        stop_if_cancelled()
+        broken = _open(pp, name, table.path, table.ready, folder)
+        if broken is not None:
+            pages.append(broken)
+            continue
+        wanted = [(f"{part}: {sel}", sel) for part, sel in (("search box", table.search_input),
+                                                             ("search button", table.search_submit)) if sel]
+        wanted.append((f"rows or empty note: {table.row}, {table.empty}", f"{table.row}, {table.empty}"))
+        later = [f"{action} action: {spec['open']}" for action, spec in table.actions.items()]
+        if table.next_page:
+            later.append(f"next page link: {table.next_page} (only with more than one page)")
+        pages.append(_look(pp, name, folder, wanted, later))
+    return pages
+
+
+def report_lines(check: PortalCheck) -> list[str]:
+    """The check as lines a seller reads (the CLI prints them; the window shows them)."""
+    lines = [f"Checked the {check.platform} pages against {check.data_file} (nothing was submitted)."]
+    for page in check.pages:
+        state = "problem" if page.problem or page.missing else "ok"
+        lines.append(f"\n{page.page}: {state}{' — ' + page.problem if page.problem else ''}")
+        lines += [f"  found    {s}" for s in page.found]
+        lines += [f"  MISSING  {s}" for s in page.missing]
+        lines += [f"  not checked here: {s}" for s in page.later]
+    lines.append(f"\nScreenshots and page HTML: {check.folder}")
+    lines.append("Every selector was found." if check.ok else
+                 "Some selectors are missing: the panel changed. Correct them in a copy of the data file in the "
+                 "folder of the setting browser.portals_dir (the screenshots show what the page has now).")
+    return lines
+
+
+def check_platform(app: App, name: str, cancel: threading.Event | None = None) -> PortalCheck:
+    """Walk the pages of portal ``name`` with the seller's saved session (see :func:`walk`); API platforms have
+    no pages to check and are refused."""
+    from core.platforms.browser.platform import PortalPlatform
+    from core.platforms.registry import open_platform
+
+    spec = get_spec(name)
+    if spec.kind != "browser":
+        raise ValidationError(f"{spec.display_name} is used through its API: it has no pages to check.",
+                              field="platform", hint=f"Check its connection with: sellerdesk platforms test {name}")
+    with open_platform(app, name) as platform:
+        assert isinstance(platform, PortalPlatform)
+        return platform.check_pages(cancel)
