@@ -60,6 +60,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("name")
     p.set_defaults(handler=_publish)
 
+    p = psub.add_parser("check", parents=[json_parent()],
+                        help="open a portal's pages (Meesho, Snapdeal, IndiaMART) without submitting anything and "
+                             "report which of its data file's selectors are found or missing")
+    p.add_argument("name")
+    p.set_defaults(handler=_check)
+
     p = psub.add_parser("sales", parents=[json_parent()], help="import a platform's recent sales")
     p.add_argument("name")
     p.add_argument("--days", type=int, help="how far back (default: as far as the platform allows)")
@@ -230,6 +236,19 @@ def _publish(args: argparse.Namespace, app: Any) -> int:
     else:
         print(f"Published #{args.product_id} on {get_spec(args.name).display_name} ({result.state}): {result.url}")
     return 0
+
+
+def _check(args: argparse.Namespace, app: Any) -> int:
+    from core.platforms.browser.check import check_platform, report_lines
+
+    check = check_platform(app, args.name)
+    if app.json:
+        print_json({"platform": args.name, "ok": check.ok, "folder": str(check.folder),
+                    "pages": [{"page": p.page, "found": list(p.found), "missing": list(p.missing),
+                               "not_checked": list(p.later), "problem": p.problem} for p in check.pages]})
+    else:
+        print("\n".join(report_lines(check)))
+    return 0 if check.ok else 1
 
 
 def _sales(args: argparse.Namespace, app: Any) -> int:
