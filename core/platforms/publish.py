@@ -52,7 +52,7 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
                           idempotency_key: str | None = None) -> ListingRequest:
     """The ListingRequest of a product for a platform: its facts, its *approved* copy, its platform photos.
 
-    Refuses (ValidationError) when the product has no approved copy for the platform.
+    Refuses (ValidationError) when the product has no price yet or no approved copy for the platform.
     """
     name = display_name(platform)
     with db.session() as session:
@@ -60,6 +60,11 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
         if product is None or product.deleted_at is not None:
             raise NotFound(f"There is no product #{product_id}.",
                            hint="See the products with: sellerdesk products list")
+        if product.price <= 0:  # a draft made from photos waits for its price; nothing is listed at 0
+            raise ValidationError(f"Product #{product_id} '{product.title}' has no price yet, so it cannot be "
+                                  f"published to {name}.", field="price",
+                                  hint=f"Enter its price in the Products tab (or: sellerdesk products edit "
+                                       f"{product_id} --price 499), then publish again.")
         draft = session.scalars(select(ContentDraft).where(
             ContentDraft.product_id == product_id, ContentDraft.platform == platform)).first()
         if draft is None or draft.status != "approved":

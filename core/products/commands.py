@@ -18,9 +18,9 @@ from core.products import listing, service
 _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
 
 
-def _product_fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--title", required=required, help="what buyers see first")
-    parser.add_argument("--price", required=required, help="e.g. 499 or 1,299.50")
+def _product_fields(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", help="what buyers see first (a new product with photos: from their names)")
+    parser.add_argument("--price", help="e.g. 499 or 1,299.50 (a draft may wait for it)")
     parser.add_argument("--cost", dest="cost_price", help="what one item costs you, for profit (\"\" to clear)")
     parser.add_argument("--currency", help="ISO code (default: the general.currency setting)")
     parser.add_argument("--description")
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     psub = products.add_subparsers(dest="action", required=True)
 
     p = psub.add_parser("add", parents=[json_parent()], help="add a product")
-    _product_fields(p, required=True)
+    _product_fields(p)
     p.add_argument("--image", action="append", default=[], metavar="PATH", help="a photo (repeatable)")
     p.set_defaults(handler=_add)
 
@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = psub.add_parser("edit", parents=[json_parent()], help="change a product's fields")
     p.add_argument("id", type=int)
-    _product_fields(p, required=False)
+    _product_fields(p)
     p.add_argument("--no-wait", action="store_true",
                    help="queue the changes to the product's live listings and return at once")
     p.set_defaults(handler=_edit)
@@ -111,11 +111,17 @@ def _print_product(app: Any, product: service.ProductView) -> None:
 
 
 def _add(args: argparse.Namespace, app: Any) -> int:
-    data = service.product_input(_values(args), default_currency=app.settings.get("general.currency"))
-    images = [Path(p) for p in args.image]
+    from core.products.photos import title_from_photos
+
+    values, images = _values(args), [Path(p) for p in args.image]
+    if "title" not in values and images:  # start from photos, as in the window
+        values["title"] = title_from_photos(images)
+    data = service.product_input(values, default_currency=app.settings.get("general.currency"))
     product = service.create_product(app.db, data, images=images, store=app.image_store if images else None)
     if not app.json:
-        print(f"Added product #{product.id}: {product.title}")
+        waiting = " (a draft: give it a price with --price before listing it)" if product.price == service.NO_PRICE \
+            else ""
+        print(f"Added product #{product.id}: {product.title}{waiting}")
     else:
         print_json(product.to_json())
     return 0

@@ -26,7 +26,7 @@ from core.errors import SellerDeskError, ValidationError
 from core.fileio import atomic_write_text
 from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_text, records, scan
 from core.products.fields import format_attributes
-from core.products.service import ProductInput, image_rows, product_input, store_photos
+from core.products.service import NO_PRICE, ProductInput, image_rows, product_input, store_photos
 from core.spreadsheet import read_cell, safe_cell
 
 if TYPE_CHECKING:  # Pillow loads only when photos are really handled
@@ -360,7 +360,8 @@ def export_products(db: Database, path: Path, *, store: ImageStore) -> int:
             select(Product).where(Product.deleted_at.is_(None)).order_by(Product.id)
         ).yield_per(1000):
             writer.writerow([product.id, *map(safe_cell, [
-                product.sku or "", product.title, product.description, str(product.price),
+                product.sku or "", product.title, product.description,
+                "" if product.price == NO_PRICE else str(product.price),  # a draft waiting for its price
                 product.currency, product.quantity, product.category, product.status, product.language,
                 format_attributes(product.attributes), _export_photos(store, product, photo_dir),
                 "" if product.cost_price is None else str(product.cost_price),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,3 +93,36 @@ def set_focal_point(db: Database, product_id: int, image_id: int, x: float, y: f
         image = _image(product.images, image_id, product_id)
         image.focal_x, image.focal_y = x, y
         return product_view(product)
+
+
+# Names cameras and phones give photos: they say nothing about the product.
+_CAMERA_NAME = re.compile(r"^(img|dsc|dscn|pxl|photo|image|whatsapp image|screenshot|screen shot|mvimg|p|dji)?"
+                          r"[\s_-]*[\d\s_.:-]*(at [\d.\s]+(am|pm)?)?$", re.IGNORECASE)
+UNTITLED = "New product"
+
+
+def title_from_photos(paths: Sequence[Path]) -> str:
+    """A first title for a product made from photos: the first photo's name when a person gave it one
+    (``brass-diya_gold.jpg`` → ``Brass diya gold``), else "New product"."""
+    for path in paths:
+        words = " ".join(re.sub(r"[_\-.]+", " ", path.stem).split())
+        if words and not _CAMERA_NAME.match(words) and any(ch.isalpha() for ch in words):
+            return words[0].upper() + words[1:]
+    return UNTITLED
+
+
+def create_from_photos(db: Database, store: ImageStore, paths: Sequence[Path], *, currency: str,
+                       language: str = "en") -> ProductView:
+    """A new draft product with ``paths`` as its photos (all checked before anything is kept), no price yet and a
+    first title from the photos' names, for the seller to name and price."""
+    from core.products import fields as F
+    from core.products.service import NO_PRICE, ProductInput, create_product
+
+    if not paths:
+        raise ValidationError("Choose at least one photo.", field="images")
+    if len(paths) > MAX_PHOTOS:
+        raise ValidationError(f"{len(paths)} photos is more than one product can have ({MAX_PHOTOS}).",
+                              field="images", hint="Choose the best ones of one product.")
+    data = ProductInput(title=title_from_photos(paths), price=NO_PRICE, currency=F.parse_currency(currency),
+                        language=F.parse_choice(language, "language", F.LANGUAGES))
+    return create_product(db, data, images=paths, store=store)

@@ -21,6 +21,8 @@ from core.products import fields as F
 if TYPE_CHECKING:  # Pillow loads only when photos are really handled
     from core.images.store import ImageStore, StoredImage
 
+NO_PRICE = Decimal(0)  # a draft's price before the seller gives one; nothing is listed at it
+
 
 @dataclass
 class ProductInput:
@@ -85,21 +87,35 @@ class ProductView:
 
 
 def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> ProductInput:
-    """Check raw values (strings from the CLI, CSV or a form) and return a ProductInput, or raise ValidationError."""
+    """Check raw values (strings from the CLI, CSV or a form) and return a ProductInput, or raise ValidationError.
+
+    A draft may wait for its price (none given is kept as 0, "no price yet"); anything else needs one.
+    """
     currency = F.parse_currency(values.get("currency") or default_currency)
+    status = F.parse_choice(values.get("status") or "draft", "status", F.STATUSES)
     return ProductInput(
         title=F.parse_title(values.get("title")),
-        price=F.parse_price(values.get("price"), currency),
+        price=_price(values.get("price"), currency, status),
         currency=currency,
         description=F.parse_description(values.get("description")),
         quantity=F.parse_quantity(values["quantity"]) if values.get("quantity") not in (None, "") else 1,
         sku=F.parse_sku(values.get("sku")),
         category=F.parse_category(values.get("category")),
         attributes=F.parse_attributes(values.get("attributes")),
-        status=F.parse_choice(values.get("status") or "draft", "status", F.STATUSES),
+        status=status,
         language=F.parse_choice(values.get("language") or "en", "language", F.LANGUAGES),
         cost_price=F.parse_cost(values.get("cost_price"), currency),
     )
+
+
+def _price(raw: Any, currency: str, status: str) -> Decimal:
+    # No price at all (not 0, which is a slip) lets a draft wait for one; nothing else may.
+    if raw is None or str(raw).strip() == "":
+        if status == "draft":
+            return NO_PRICE
+        raise ValidationError(f"A {status} product needs a price.", field="price",
+                              hint="Enter what one costs a buyer, or keep the product as a draft.")
+    return F.parse_price(raw, currency)
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -219,8 +235,11 @@ def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> Pr
             product = live_product(session, product_id)
             if "currency" in changes and changes["currency"] is not None:
                 product.currency = F.parse_currency(changes["currency"])
+            status = F.parse_choice(changes.get("status") or product.status, "status", F.STATUSES)
             if "price" in changes and changes["price"] is not None:
-                product.price = F.parse_price(changes["price"], product.currency)
+                product.price = _price(changes["price"], product.currency, status)
+            elif status != "draft" and product.price == NO_PRICE:
+                product.price = _price("", product.currency, status)  # refused: only a draft waits for a price
             if "cost_price" in changes and changes["cost_price"] is not None:
                 product.cost_price = F.parse_cost(changes["cost_price"], product.currency)
             for name, parse in _PARSERS.items():

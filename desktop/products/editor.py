@@ -62,7 +62,7 @@ class ProductEditor(QWidget):
         top.addWidget(self.state)
 
         self.title = QLineEdit(placeholderText="What buyers search for, e.g. Handmade brass diya")
-        self.price = QLineEdit(placeholderText="e.g. 1,299.50")
+        self.price = QLineEdit(placeholderText="e.g. 1,299.50 (a draft may wait for it)")
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
         self.currency.setEditable(True)
@@ -155,7 +155,8 @@ class ProductEditor(QWidget):
         self.save_now()
         product = service.get_product(self.app.db, product_id)
         self.product_id = product_id
-        self._fill({"title": product.title, "price": str(product.price), "currency": product.currency,
+        self._fill({"title": product.title, "price": "" if product.price == service.NO_PRICE else str(product.price),
+                    "currency": product.currency,
                     "cost_price": "" if product.cost_price is None else str(product.cost_price),
                     "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
                     "status": product.status, "language": product.language,
@@ -163,6 +164,12 @@ class ProductEditor(QWidget):
         self.photos.show_product(product)
         self._recover()
         self.heading.setText(product.title)
+
+    def name_new_product(self) -> None:
+        """Put the cursor in the title of a product just made from photos, its first title selected for typing."""
+        self.title.setFocus()
+        self.title.selectAll()
+        self.state.setText("Give it a name and a price")
 
     def _recover(self) -> None:
         kept = self.journal.load(self.journal_key)

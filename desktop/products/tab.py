@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.products import service
 from desktop.products.editor import ProductEditor
+from desktop.products.first_run import EmptyProducts, dropped_photos
 from desktop.products.model import ProductTableModel
 from desktop.products.thumbnails import ThumbnailCache
 from desktop.search_box import SearchBox
@@ -152,9 +154,16 @@ class ProductsTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([720, 560])
+        self.empty = EmptyProducts()
+        self.empty.pickPhotos.connect(self.pick_photos_for_new_product)
+        self.empty.newProduct.connect(self.new_product)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.empty)
+        self.setAcceptDrops(True)  # photos dropped anywhere on the tab (but the editor's photo strip) start a product
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.pages)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self._viewport:
@@ -177,6 +186,67 @@ class ProductsTab(QWidget):
     def _count_changed(self, count: int) -> None:
         self.count.setText(f"{count:,} product{'s' if count != 1 else ''}")
         self._selection_changed()
+        # The first-run page only for a shop with no products at all (not a search that found none), and not
+        # while the seller is typing a new product's first facts.
+        filtered = bool(self.search.text()) or bool(self.status_filter.currentData()) or bool(
+            self.platform_filter.currentData())
+        empty = count == 0 and not filtered and not self.editor.isEnabled()
+        self.pages.setCurrentWidget(self.empty if empty else self.splitter)
+
+    # -- starting from photos ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_photos(event.mimeData()):
+            event.acceptProposedAction()
+            self.empty.show_dragging(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.empty.show_dragging(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.empty.show_dragging(False)
+        paths = dropped_photos(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.new_product_from_photos([str(p) for p in paths])
+
+    def pick_photos_for_new_product(self) -> None:
+        """Pick photos of one product with the system file dialog; they become a new draft product."""
+        from desktop.products.photos import PHOTO_FILTER
+
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add photos", "", PHOTO_FILTER)
+        if paths:
+            self.new_product_from_photos(paths)
+
+    def new_product_from_photos(self, paths: list[str]) -> None:
+        """Make a draft product from ``paths`` in the background, then open it with its title selected."""
+        from pathlib import Path
+
+        from core.products.photos import create_from_photos
+
+        self.editor.save_now()
+        currency, language = self.app.settings.get("general.currency"), self.app.settings.get("general.language")
+
+        def work(_handle):  # type: ignore[no-untyped-def]
+            return create_from_photos(self.app.db, self.app.image_store, [Path(p) for p in paths],
+                                      currency=currency, language=language)
+
+        def done(product: service.ProductView) -> None:
+            self.editor.setEnabled(True)
+            self.model.refresh()
+            self.pages.setCurrentWidget(self.splitter)
+            self.select(product.id)
+            self.editor.name_new_product()
+            self.message.emit(f"Made a draft product from {len(paths)} photo{'s' if len(paths) != 1 else ''}: "
+                              "give it a name and a price.")
+
+        def failed(exc: Exception) -> None:
+            from core.errors import SellerDeskError
+
+            self.message.emit(str(exc) if isinstance(exc, SellerDeskError) else
+                              f"The photos could not be added ({type(exc).__name__}).")
+
+        self.tasks.start(f"Making a product from {len(paths)} photo{'s' if len(paths) != 1 else ''}", work,
+                         on_success=done, on_failure=failed, writes=True)
 
     def _selection_changed(self) -> None:
         chosen = bool(self.table.selectionModel().hasSelection())
@@ -219,6 +289,7 @@ class ProductsTab(QWidget):
         # Without a current row, clicking the product that was current before opens it again (currentRowChanged).
         self.table.selectionModel().clearCurrentIndex()
         self.editor.setEnabled(True)
+        self.pages.setCurrentWidget(self.splitter)
         self.editor.new_product()
 
     def delete_selected(self) -> None:
@@ -241,8 +312,11 @@ class ProductsTab(QWidget):
             self.scheduleRequested.emit(ids)
 
     def import_photos_dialog(self) -> None:
-        """Pick photos for the product in the editor."""
-        self.editor.photos.add_from_dialog()
+        """Pick photos for the product in the editor, or (with none open) for a new product."""
+        if self.editor.isEnabled() and self.editor.product_id is not None:
+            self.editor.photos.add_from_dialog()
+        else:
+            self.pick_photos_for_new_product()
 
     def import_csv_dialog(self) -> str | None:
         """Ask for a CSV file to import (the main window runs the import)."""
