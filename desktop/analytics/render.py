@@ -23,9 +23,11 @@ from PySide6.QtGui import QImage
 
 from core.analytics.chart_data import ChartTable, axis_money
 from core.money import format_money
+from desktop.analytics.fonts import use_devanagari
 from desktop.analytics.picture import Look, Picture
 from desktop.analytics.style import HIGHLIGHT, elide, platform_colour, platform_name, style_axes
 
+use_devanagari()  # before any FontProperties below: they take the family list as it is now
 MAX_TICKS = 8
 TICK_FONT = FontProperties(size=8.5)  # the size style_axes gives tick labels
 EXPORT_SIZE = (560, 290)  # logical pixels of an exported chart (drawn at twice that)
