@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--client-id", metavar="ID",
                    help="your app's id: Etsy keystring, Shopify Dev Dashboard client ID, or your own "
                         "Facebook/Instagram/Pinterest app id")
+    p.add_argument("--login", choices=("instagram", "facebook"),
+                   help="Instagram only: sign in with Instagram Login or Facebook Login (the account linked to a Page)")
     p.add_argument("--token-stdin", action="store_true",
                    help="read an older Shopify custom app's Admin API token (shpat_…) from stdin")
     p.add_argument("--secret-stdin", action="store_true",
@@ -65,6 +67,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              "report which of its data file's selectors are found or missing")
     p.add_argument("name")
     p.set_defaults(handler=_check)
+
+    p = psub.add_parser("export-template", parents=[json_parent()],
+                        help="fill a portal's bulk upload Excel template (Meesho, Snapdeal) from products, with "
+                             "their photos alongside")
+    p.add_argument("name")
+    p.add_argument("--category", required=True, help="the template's category (listed when unknown)")
+    p.add_argument("--products", required=True, metavar="IDS", help="product ids, e.g. 4,5,6 (Meesho: the designs "
+                                                                    "of one catalog)")
+    p.add_argument("--out", default=".", help="folder for the workbook and its images/ folder")
+    p.add_argument("--template", help="the category's template downloaded from the panel (filled in a copy)")
+    p.add_argument("--catalog-name", help="Meesho: the catalog's name (default: the first design's title)")
+    p.set_defaults(handler=_export_template)
 
     p = psub.add_parser("sales", parents=[json_parent()], help="import a platform's recent sales")
     p.add_argument("name")
@@ -142,6 +156,12 @@ def _typed_values(args: argparse.Namespace, app: Any) -> dict[str, str]:
     form = connect_form(app, args.name)
     fields = {f.key: f for f in form.fields} if form is not None else {}
     values: dict[str, str] = {}
+    if args.login is not None:
+        if "login" not in fields:
+            raise ValidationError(f"{get_spec(args.name).display_name} has only one way to sign in.", field="login")
+        app.settings.set("platforms.instagram.login", args.login)  # before the form: it decides whose app is asked
+        form = connect_form(app, args.name)
+        fields = {f.key: f for f in form.fields} if form is not None else {}
     if args.shop is not None or args.client_id is not None:
         unknown = [flag for flag, key, given in (("--shop", "shop", args.shop), ("--client-id", "client_id",
                                                                                 args.client_id))
@@ -249,6 +269,26 @@ def _check(args: argparse.Namespace, app: Any) -> int:
     else:
         print("\n".join(report_lines(check)))
     return 0 if check.ok else 1
+
+
+def _export_template(args: argparse.Namespace, app: Any) -> int:
+    from pathlib import Path
+
+    from core.platforms.browser.templates import export_template
+
+    try:
+        ids = [int(part) for part in args.products.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValidationError(f"{args.products!r} is not a list of product ids like 4,5,6.", field="products") from None
+    done = export_template(app, args.name, args.category, ids, Path(args.out),
+                           template=Path(args.template) if args.template else None, catalog_name=args.catalog_name)
+    if app.json:
+        print_json({"workbook": str(done.workbook), "images": str(done.images), "products": done.products,
+                    "photos": done.photos, "filled_template": done.filled_template})
+    else:
+        print(f"Wrote {done.products} products to {done.workbook} and {done.photos} photos to {done.images}. "
+              f"Upload both in the {get_spec(args.name).display_name} panel's bulk upload.")
+    return 0
 
 
 def _sales(args: argparse.Namespace, app: Any) -> int:

@@ -35,6 +35,7 @@ class FormField:
     value: str = ""  # the current setting (secrets: always empty)
     stored: bool = False  # a secret for this field is already in the keychain (left empty, it is kept)
     help: str = ""
+    choices: tuple[str, ...] = ()  # one of these (a drop-down), not free text
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,30 @@ def _has_setting(app: App, key: str) -> bool:
     return True
 
 
+LOGIN_KEY = "platforms.instagram.login"
+
+
+def app_of(app: App, name: str) -> str:
+    """Whose app ``name`` signs in with: Instagram through Facebook Login uses the Facebook app."""
+    return "facebook" if name == "instagram" and app.settings.get(LOGIN_KEY) == "facebook" else name
+
+
 def connect_form(app: App, name: str) -> ConnectForm | None:
     """The fields connecting ``name`` asks for; None when there is nothing to type (browser sign-in only)."""
     spec = get_spec(name)
-    auth = spec.auth
+    owner = get_spec(app_of(app, name))
+    auth = owner.auth
     fields: list[FormField] = []
     notes: list[str] = []
     secret = auth.get("app_secret") or auth.get("own_app")
     stored = bool(secret and app.secrets.get(str(secret.get("name") or secret.get("secret"))))
-    client_key = f"platforms.{name}.client_id"
+    client_key = f"platforms.{owner.name}.client_id"
     client_id = str(app.settings.get(client_key)) if _has_setting(app, client_key) else ""
+    if name == "instagram":
+        fields.append(FormField("login", "Sign in with", value=str(app.settings.get(LOGIN_KEY)),
+                                choices=("instagram", "facebook"),
+                                help="instagram: Instagram Login (any professional account); facebook: Facebook "
+                                     "Login (the account linked to your Facebook Page)"))
     if name == "shopify":
         fields.append(FormField("shop", "Store address", value=str(app.settings.get("platforms.shopify.shop_domain")),
                                 help="mystore.myshopify.com"))
@@ -104,8 +119,11 @@ def connect_form(app: App, name: str) -> ConnectForm | None:
         fields.append(FormField("app_secret", "Shared secret", secret=True, stored=stored,
                                 help="Shown beside the keystring"))
     elif auth.get("own_app") and _has_setting(app, client_key):
-        fields.append(FormField("client_id", f"Your own {spec.display_name} app id (optional)", value=client_id,
-                                help="Empty: sign in through the SellerDesk sync service."))
+        whose = "Meta app" if name == "instagram" else f"{owner.display_name} app"
+        fields.append(FormField("client_id", f"Your own {whose} id (optional)", value=client_id,
+                                help="Empty: sign in through the SellerDesk sync service. For Instagram: your "
+                                     "Instagram app's id with Instagram Login, your Facebook app's with Facebook "
+                                     "Login."))
         fields.append(FormField("app_secret", "App secret", secret=True, stored=stored))
     else:
         return None
@@ -126,6 +144,13 @@ def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: 
     if form is None:
         return result
     typed = {k: str(v).strip() for k, v in values.items() if v is not None}
+    if "login" in typed and typed["login"] != app.settings.get(LOGIN_KEY):
+        if typed["login"] not in ("instagram", "facebook"):
+            raise ValidationError(f"{typed['login']!r} is not a way to sign in to Instagram.", field="login",
+                                  hint="Choose instagram or facebook.")
+        # Another route means another app: its id and secret are asked for afresh.
+        app.settings.set(LOGIN_KEY, typed["login"])
+        form = connect_form(app, name) or form
     fields = {f.key: f for f in form.fields}
     settings: dict[str, str] = {}
     if "shop" in fields:
@@ -136,7 +161,7 @@ def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: 
         settings["platforms.shopify.shop_domain"] = normalise_shop(shop)
     client_id = typed.get("client_id", fields["client_id"].value if "client_id" in fields else "")
     if "client_id" in fields:
-        settings[f"platforms.{name}.client_id"] = client_id
+        settings[f"platforms.{app_of(app, name)}.client_id"] = client_id
     token = typed.get("token", "")
     secret = typed.get("app_secret", "")
     if name == "etsy" and not client_id:

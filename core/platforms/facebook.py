@@ -83,26 +83,7 @@ class FacebookPlatform(Platform):
         return AccountInfo(page["id"], page["name"], preferences={"page_id": page["id"], "page_name": page["name"]})
 
     def _own_app_sign_in(self, app: OwnApp, options: ConnectOptions) -> SignIn:
-        def exchange(code: str, verifier: str, redirect_uri: str) -> SignIn:
-            try:
-                short = self._graph.get("oauth/access_token", token=None, client_id=app.client_id,
-                                        client_secret=app.secret, redirect_uri=redirect_uri, code=code,
-                                        code_verifier=verifier)
-                # The short-lived token lasts an hour; the long-lived one (~60 days) is what Page tokens come from.
-                long = self._graph.get("oauth/access_token", token=None, grant_type="fb_exchange_token",
-                                       client_id=app.client_id, client_secret=app.secret,
-                                       fb_exchange_token=short["access_token"])
-            except PlatformError as exc:
-                if exc.retryable:
-                    raise
-                raise PlatformError(NAME, f"the sign-in could not be completed; {exc.problem}",
-                                    hint="Check platforms.facebook.client_id and the app secret, then connect "
-                                         "again.") from exc
-            return SignIn(str(long["access_token"]), expires_after(self.context.now(), long.get("expires_in")))
-
-        authorize_url = str(self.context.settings.get("platforms.facebook.authorize_url"))
-        return sign_in_with_own_app(self.context, NAME, app, options, exchange,
-                                    authorize_url=authorize_url.replace("{version}", self._version))
+        return own_app_sign_in(self.context, self._graph, self._version, app, options)
 
     def _pages(self, user_token: str, user_id: str) -> list[dict[str, Any]]:
         pages = self._graph.pages(f"{user_id}/accounts", token=user_token, fields="id,name,access_token,tasks")
@@ -290,6 +271,33 @@ class FacebookPlatform(Platform):
             values = entry.get("values") or [{}]
             return int(values[-1].get("value") or 0), None
         return None, f"reach ({metric}) is unavailable: Facebook sent no figure"
+
+
+def own_app_sign_in(context: PlatformContext, graph: GraphApi, version: str, app: OwnApp,
+                    options: ConnectOptions) -> SignIn:
+    """Facebook Login with the seller's own app: consent page, code → short-lived → long-lived (~60 days) user
+    token. Also Instagram's Facebook Login route (``context`` then carries Instagram's scopes)."""
+    platform = context.spec.name
+
+    def exchange(code: str, verifier: str, redirect_uri: str) -> SignIn:
+        try:
+            short = graph.get("oauth/access_token", token=None, client_id=app.client_id, client_secret=app.secret,
+                              redirect_uri=redirect_uri, code=code, code_verifier=verifier)
+            # The short-lived token lasts an hour; the long-lived one (~60 days) is what Page tokens come from.
+            long = graph.get("oauth/access_token", token=None, grant_type="fb_exchange_token",
+                             client_id=app.client_id, client_secret=app.secret,
+                             fb_exchange_token=short["access_token"])
+        except PlatformError as exc:
+            if exc.retryable:
+                raise
+            raise PlatformError(platform, f"the sign-in could not be completed; {exc.problem}",
+                                hint="Check platforms.facebook.client_id and the Facebook app secret, then connect "
+                                     "again.") from exc
+        return SignIn(str(long["access_token"]), expires_after(context.now(), long.get("expires_in")))
+
+    authorize_url = str(context.settings.get("platforms.facebook.authorize_url"))
+    return sign_in_with_own_app(context, "facebook", app, options, exchange,
+                                authorize_url=authorize_url.replace("{version}", version))
 
 
 def _can_post(page: dict[str, Any]) -> bool:

@@ -1,16 +1,19 @@
-"""Instagram (Instagram API with Instagram Login): a product becomes a photo post or a carousel of up to 10.
+"""Instagram (Instagram API with Instagram Login, or with Facebook Login for Business): a product becomes a photo
+post or a carousel of up to 10. The route (``platforms.instagram.login``) is chosen in core.platforms.instagram_login.
 
 The pictures are the instagram preset's JPEGs, put online for a few minutes (Instagram downloads them itself) and
 taken down as soon as their containers are FINISHED. The caption limits (2,200 characters, 5 hashtags,
 20 mentions) and the daily publishing quota are checked before anything is uploaded.
 
-The long-lived token lasts 60 days and is renewed with ``ig_refresh_token`` (no app secret needed) once fewer
-than ``refresh_when_days_left`` days remain; the Platforms tab shows its end date and warns before it.
+With Instagram Login the long-lived token lasts 60 days and is renewed with ``ig_refresh_token`` (no app secret
+needed) once fewer than ``refresh_when_days_left`` days remain; the Platforms tab shows its end date and warns
+before it. With Facebook Login the calls carry the linked Page's token, which does not expire.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,9 +31,9 @@ from core.platforms.base import (
 from core.platforms.claims import taken_by_another
 from core.platforms.connections import get_preferences, record_expiry
 from core.platforms.errors import AuthExpired, ContentRejected, NotSupported, PlatformError
+from core.platforms.instagram_login import graph_for, insights_permission, login_route, sign_in_with_facebook
 from core.platforms.instagram_publish import NAME, Containers
 from core.platforms.media_host import hosted
-from core.platforms.meta_graph import GraphApi
 from core.platforms.social_copy import caption, check_copy, photo_label
 from core.platforms.social_signin import OwnApp, SignIn, choose_route, expires_after, sign_in_with_own_app
 from core.platforms.tokens import TokenManager, TokenSet, token_secret_names
@@ -47,9 +50,9 @@ class InstagramPlatform(Platform):
 
     def __init__(self, context: PlatformContext) -> None:
         super().__init__(context)
-        settings = context.settings
-        self._host = str(settings.get("platforms.instagram.api_base")).rstrip("/")
-        self._graph = GraphApi(context, NAME, self._host, str(settings.get("platforms.instagram.api_version")))
+        self._host = str(context.settings.get("platforms.instagram.api_base")).rstrip("/")
+        self._graph = graph_for(context)
+        self._facebook_login = login_route(context) == "facebook"
         days = float(context.spec.auth["refresh_when_days_left"])
         self._tokens = TokenManager(NAME, context.secrets, self._refresh, margin=days * 86400, now=context.now,
                                     on_refreshed=lambda tokens: record_expiry(context.db, NAME, tokens.expires_at))
@@ -79,6 +82,11 @@ class InstagramPlatform(Platform):
 
     def connect(self, options: ConnectOptions) -> AccountInfo:
         """Sign in (sync-service broker, or the seller's own app) and find the professional account."""
+        if self._facebook_login:
+            linked = sign_in_with_facebook(self.context, self._graph, options)
+            self._tokens.store(TokenSet(linked.page_token, None, None))  # a Page token: it does not expire
+            info = self._account(linked.ig_user_id)
+            return replace(info, preferences={**info.preferences, "page_name": linked.page_name})
         signed = choose_route(self.context, NAME, options, lambda app: self._own_app_sign_in(app, options))
         tokens = self._token_set(signed.access_token, signed.expires_at)
         self._tokens.store(tokens)
@@ -113,14 +121,19 @@ class InstagramPlatform(Platform):
         """Ask Instagram who SellerDesk is signed in as (renewing the token when it is due)."""
         return self._account()
 
-    def _account(self) -> AccountInfo:
-        me = self._graph.get("me", token=self._tokens.access_token(), fields="user_id,username")
+    def _account(self, ig_user_id: str | None = None) -> AccountInfo:
+        if self._facebook_login:
+            # graph.facebook.com has no /me for the Instagram account: ask its own node.
+            me = self._graph.get(ig_user_id or self._user_id(), token=self._tokens.access_token(), fields="id,username")
+        else:
+            me = self._graph.get("me", token=self._tokens.access_token(), fields="user_id,username")
         user_id = str(me.get("user_id") or me.get("id"))
         username = str(me.get("username", ""))
         # Read after the call: getting a token may have renewed it, which moves the end date.
         expires_at = self._tokens.current().expires_at
+        route = "facebook_login" if self._facebook_login else "instagram_login"
         return AccountInfo(user_id, f"@{username}" if username else user_id, expires_at=expires_at,
-                           preferences={"ig_user_id": user_id, "username": username})
+                           preferences={"ig_user_id": user_id, "username": username, "auth_route": route})
 
     def _user_id(self) -> str:
         user_id = get_preferences(self.context.db, NAME).get("ig_user_id")
@@ -230,7 +243,7 @@ class InstagramPlatform(Platform):
                 raise
             log.info("instagram: no insights for %s (%s)", remote_id, exc.problem)
             return {}, (f"insights are unavailable: {exc.problem} (reconnect Instagram to grant "
-                        "instagram_business_manage_insights)")
+                        f"{insights_permission(self.context)})")
         found: dict[str, int] = {}
         for entry in data:
             field = _INSIGHT_FIELDS.get(str(entry.get("name")))

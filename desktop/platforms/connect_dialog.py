@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,7 +42,16 @@ class ConnectDialog(QDialog):
             layout.addWidget(label)
         rows = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
+        self.choices: dict[str, QComboBox] = {}
         for field in form.fields:
+            if field.choices:
+                combo = QComboBox()
+                combo.addItems(list(field.choices))
+                combo.setCurrentText(field.value)
+                combo.setToolTip(field.help)
+                rows.addRow(field.label, combo)
+                self.choices[field.key] = combo
+                continue
             edit = QLineEdit(field.value)
             if field.secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -66,6 +76,7 @@ class ConnectDialog(QDialog):
 
     def _accept(self) -> None:
         values = {key: edit.text() for key, edit in self.edits.items()}
+        values.update({key: combo.currentText() for key, combo in self.choices.items()})
         try:
             self.options = apply_connect_form(self.app, self.form.platform, values)
         except ValidationError as exc:

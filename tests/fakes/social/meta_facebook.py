@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fakes.social.graph_base import GraphFailure, Token
 from tests.fakes.social.media_fetcher import FB_MAX_BYTES, FetchFailed, fetch, read_picture
+from tests.fakes.social.meta_instagram import IG_USER, LINKED_PAGE
+from tests.fakes.social.meta_instagram import USERNAME as IG_USERNAME
 
 if TYPE_CHECKING:
     from tests.fakes.social.meta import MetaStandIn
@@ -105,6 +107,8 @@ class FacebookGraph:
     def route(self, method: str, parts: list[str], params: dict[str, Any], token: Token) -> tuple[int, Any]:
         node = parts[0]
         edge = parts[1] if len(parts) > 1 else ""
+        if self.stand_in.instagram.owns(node):  # Instagram through Facebook Login, on this host
+            return self.stand_in.instagram.route(method, parts, params, token, login="facebook")
         if node == "me" and method == "GET":
             return 200, self._me(token)
         if edge == "accounts" and method == "GET":
@@ -134,8 +138,12 @@ class FacebookGraph:
             if page_token is None:
                 # Page tokens from a long-lived user token do not expire (platform-facts.md).
                 page_token = self.stand_in.issue("page", page.id, token.scopes, None)
-            data.append({"id": page.id, "name": page.name, "access_token": page_token, "tasks": page.tasks,
-                         "category": "Shopping & retail"})
+            entry = {"id": page.id, "name": page.name, "access_token": page_token, "tasks": page.tasks,
+                     "category": "Shopping & retail"}
+            if page.id == LINKED_PAGE and "instagram_business_account" in str(params.get("fields", "")) \
+                    and "instagram_basic" in token.scopes:
+                entry["instagram_business_account"] = {"id": IG_USER, "username": IG_USERNAME}
+            data.append(entry)
         return {"data": data, "paging": {"cursors": {"before": "QVFIA", "after": "QVFIB"}}}
 
     def _need(self, token: Token, page: Page, scope: str, *, posting: bool = False) -> None:

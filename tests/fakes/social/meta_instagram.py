@@ -27,6 +27,10 @@ IG_USER, USERNAME = "17841400000000001", "ashapottery"
 MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, MAX_CHILDREN = 2200, 5, 20, 10
 PUBLISH_SCOPE = "instagram_business_content_publish"
 INSIGHTS_SCOPE = "instagram_business_manage_insights"  # media insights (platform-facts.md)
+# The same account reached through Facebook Login (graph.facebook.com): Facebook's token kinds and permission names.
+FACEBOOK_LOGIN = {"kinds": ("user", "page"), "publish": "instagram_content_publish",
+                  "insights": "instagram_manage_insights", "read": "instagram_basic"}
+LINKED_PAGE = "2001"  # the Facebook Page this Instagram account is linked to
 
 
 @dataclass
@@ -109,28 +113,42 @@ class InstagramGraph:
 
     # --- Graph nodes ---
 
-    def route(self, method: str, parts: list[str], params: dict[str, Any], token: Token) -> tuple[int, Any]:
+    def owns(self, node: str) -> bool:
+        """Whether a graph.facebook.com node is this Instagram account or one of its containers or posts."""
+        return node == IG_USER or node in self.containers or node in self.media
+
+    def route(self, method: str, parts: list[str], params: dict[str, Any], token: Token, *,
+              login: str = "instagram") -> tuple[int, Any]:
         node = parts[0]
         edge = parts[1] if len(parts) > 1 else ""
-        if token.kind != "ig":
+        publish, insights = PUBLISH_SCOPE, INSIGHTS_SCOPE
+        if login == "facebook":
+            publish, insights = FACEBOOK_LOGIN["publish"], FACEBOOK_LOGIN["insights"]
+            if token.kind not in FACEBOOK_LOGIN["kinds"] or (token.kind == "page" and token.subject != LINKED_PAGE):
+                raise GraphFailure(190, "Invalid OAuth access token - Cannot parse access token")
+            if FACEBOOK_LOGIN["read"] not in token.scopes:
+                raise GraphFailure(10, "(#10) Application does not have permission for this action")
+        elif token.kind != "ig":
             raise GraphFailure(190, "Invalid OAuth access token - Cannot parse access token")
-        if node == "me" and method == "GET":
+        if node == "me" and method == "GET" and login == "instagram":
             return 200, {"id": IG_USER, "user_id": IG_USER, "username": USERNAME}
+        if node == IG_USER and method == "GET" and edge == "":
+            return 200, {"id": IG_USER, "username": USERNAME}
         if node == IG_USER:
-            return 200, self._user(method, edge, params, token)
+            return 200, self._user(method, edge, params, token, publish)
         if node in self.containers and method == "GET":
             container = self.containers[node]
             self._advance(container)
             return 200, {"id": node, "status_code": container.status,
                          "status": _status_text(container)}
         if node in self.media and method == "GET":
-            if edge == "insights" and INSIGHTS_SCOPE not in token.scopes:
+            if edge == "insights" and insights not in token.scopes:
                 raise GraphFailure(10, "(#10) Application does not have permission for this action")
             return 200, self._media(self.media[node], edge, params)
         raise GraphFailure(100, f"(#100) Object with ID '{node}' does not exist or does not support this operation",
                            subcode=33)
 
-    def _user(self, method: str, edge: str, params: dict[str, Any], token: Token) -> dict[str, Any]:
+    def _user(self, method: str, edge: str, params: dict[str, Any], token: Token, publish: str) -> dict[str, Any]:
         if method == "GET" and edge == "content_publishing_limit":
             return {"data": [{"quota_usage": self.quota_usage,
                               "config": {"quota_total": self.quota_total, "quota_duration": DAY}}]}
@@ -138,7 +156,7 @@ class InstagramGraph:
             items = list(reversed(self.media.values()))[: int(params.get("limit", 25))]
             return {"data": [{"id": m.id, "caption": m.caption, "permalink": _permalink(m.id)} for m in items]}
         if method == "POST" and edge in ("media", "media_publish"):
-            if PUBLISH_SCOPE not in token.scopes:
+            if publish not in token.scopes:
                 raise GraphFailure(10, "(#10) Application does not have permission for this action")
             return self._create(params) if edge == "media" else self._publish(params)
         raise GraphFailure(100, f"(#100) Unsupported {method.lower()} request on '{edge}'")
