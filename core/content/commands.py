@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = csub.add_parser("edit", parents=[json_parent()], help="change one field of a platform's copy")
     p.add_argument("product_id", type=int)
     p.add_argument("platform")
-    p.add_argument("--field", required=True, choices=["title", "description", "bullets", "hashtags", "tags"])
+    p.add_argument("--field", required=True, choices=["title", "description", "bullets", "hashtags", "tags",
+                                                      "seo_title", "seo_description"])
     p.add_argument("--value", help="the new text (lists: one item per line; tags may be split by ','); "
                                    "without it, $EDITOR opens the current text")
     p.set_defaults(handler=_edit)
@@ -69,6 +70,10 @@ def _print_draft(platform: str, draft: Any) -> None:
         print(" ".join(draft.hashtags))
     if draft.tags:
         print("tags: " + ", ".join(draft.tags))
+    if draft.seo_title or draft.seo_description:
+        print(f"search engines: {draft.seo_title} — {draft.seo_description}")
+    if draft.stale:
+        print(f"  ! Stale: {draft.stale}")
     for violation in draft.violations:
         print(f"  ! {violation.message}")
     for claim in draft.claims:

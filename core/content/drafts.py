@@ -6,6 +6,8 @@ keeps what the seller edited unless they ask otherwise, and refuses to approve c
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import threading
@@ -26,7 +28,7 @@ from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
 from core.content.validate import validate
 from core.db.database import Database
-from core.db.models import ContentDraft
+from core.db.models import ContentDraft, Product
 from core.errors import NotFound, ValidationError
 from core.products.service import get_product, live_product
 
@@ -60,11 +62,16 @@ class DraftView:
     # Claims (handmade, organic...) the copy makes that no product field backs, and the guard that found them.
     claims: list[ClaimFlag] = field(default_factory=list)
     guard: ClaimGuard | None = None
+    seo_title: str = ""
+    seo_description: str = ""
+    # Set when the product's facts changed after this copy was approved: what to do about it.
+    stale: str = ""
 
     def copy(self) -> PlatformCopy:
         """The copy as the writers' and validator's plain type."""
         return PlatformCopy(platform=self.platform, title=self.title, description=self.description,
                             bullets=list(self.bullets), hashtags=list(self.hashtags), tags=list(self.tags),
+                            seo_title=self.seo_title, seo_description=self.seo_description,
                             source="gemini" if self.source == "gemini" else "offline", model=self.model,
                             language=self.language)  # type: ignore[arg-type]
 
@@ -72,6 +79,7 @@ class DraftView:
         """JSON-ready form for ``--json``."""
         return {
             "platform": self.platform, "title": self.title, "description": self.description,
+            "seo_title": self.seo_title, "seo_description": self.seo_description, "stale": self.stale,
             "bullets": self.bullets, "hashtags": self.hashtags, "tags": self.tags, "status": self.status,
             "source": self.source, "model": self.model, "language": self.language,
             "edited_by_seller": self.edited_by_seller, "updated_at": self.updated_at.isoformat(),
@@ -95,13 +103,24 @@ class DraftOutcome:
 def _view(row: ContentDraft, claims: Sequence[Claim] = ()) -> DraftView:
     view = DraftView(row.platform, row.title, row.description, list(row.bullets), list(row.hashtags),
                      list(row.tags), row.status, row.source, row.model, row.language, row.edited_by_seller,
-                     row.updated_at)
+                     row.updated_at, seo_title=row.seo_title or "", seo_description=row.seo_description or "")
     rules = load_rules()
     view.violations = validate(view.copy(), rules)
+    if row.status == "approved" and row.approved_facts and row.approved_facts != facts_fingerprint(row.product):
+        view.stale = ("The product changed after this copy was approved (price, stock, title, description or "
+                      "attributes); check that it is still true and approve it again.")
     if claims:
         view.guard = ClaimGuard(_stated_facts(row), tuple(claims))
         view.claims = view.guard.check(view.copy(), rules.platform(row.platform).label)
     return view
+
+
+def facts_fingerprint(product: Product) -> str:
+    """sha256 of the product facts copy is written from: what approval was given against."""
+    facts = {"title": product.title, "description": product.description, "price": str(product.price),
+             "currency": product.currency, "category": product.category, "quantity": product.quantity,
+             "attributes": {str(k): str(v) for k, v in sorted(product.attributes.items())}}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _stated_facts(row: ContentDraft) -> ProductFacts:
@@ -225,6 +244,7 @@ def _stop_if(cancel: threading.Event | None) -> None:
 def _store(row: ContentDraft, copy: PlatformCopy, *, edited: bool) -> None:
     row.title, row.description = copy.title, copy.description
     row.bullets, row.hashtags, row.tags = list(copy.bullets), list(copy.hashtags), list(copy.tags)
+    row.seo_title, row.seo_description = copy.seo_title, copy.seo_description
     row.source = "manual" if edited else copy.source
     row.model = None if edited else copy.model
     row.language = copy.language
@@ -290,5 +310,6 @@ def set_status(db: Database, product_id: int, platform: str, status: str) -> Dra
                 raise ValidationError(f"The {platform} copy cannot be approved yet: {problems[0].message}",
                                       field=problems[0].field, hint=more)
         row.status = status
+        row.approved_facts = facts_fingerprint(row.product) if status == "approved" else None
         session.flush()
         return _view(row, _claims(db))

@@ -25,7 +25,7 @@ PLATFORMS: tuple[str, ...] = (
     "indiamart",
 )
 LANGUAGES: tuple[str, ...] = ("en", "hi", "hinglish")
-TEXT_FIELDS: tuple[str, ...] = ("title", "description")
+TEXT_FIELDS: tuple[str, ...] = ("title", "description", "seo_title", "seo_description")
 LIST_FIELDS: tuple[str, ...] = ("bullets", "hashtags", "tags")
 
 
@@ -74,6 +74,9 @@ class PlatformCopy:
     bullets: list[str] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # A web shop's search-engine listing (Shopify's SEO title and meta description); empty elsewhere.
+    seo_title: str = ""
+    seo_description: str = ""
     source: Source = "offline"
     model: str | None = None
     language: Language = "en"

@@ -230,6 +230,9 @@ def write_offline(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
             "bullets": writer.bullets(),
             "hashtags": writer.hashtags(),
             "tags": writer.tags(pr.fields["tags"].item_max_chars if pr.uses("tags") else None),
+            "seo_title": writer.title_for(ptpl.get("seo_title", ["title"]), " | "),
+            "seo_description": " ".join(_unique([writer.sentence(slot, f"{platform}-seo")
+                                                 for slot in ptpl.get("seo_plan", ["intro"])])),
         }
         drafts[platform] = PlatformCopy(
             platform=platform,

@@ -116,6 +116,11 @@ class ContentDraft(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(10), default="en")
     edited_by_seller: Mapped[bool] = mapped_column(default=False)
     sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
+    # A web shop's search-engine listing (Shopify SEO title and meta description).
+    seo_title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    seo_description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Fingerprint of the product facts the seller approved this copy against (stale once they change).
+    approved_facts: Mapped[str | None] = mapped_column(String(64), default=None)
 
     product: Mapped[Product] = relationship(back_populates="drafts")
 

@@ -68,9 +68,14 @@ class PlatformEditor(QWidget):
         self.bullets.setMaximumHeight(110)
         self.hashtags = QLineEdit(placeholderText="#handmade #diwali")
         self.tags = QLineEdit(placeholderText="brass lamp, diwali gift, home decor")
+        self.seo_title = QLineEdit(placeholderText="The title search engines show")
+        self.seo_description = QPlainTextEdit(placeholderText="The short text under it in search results")
+        self.seo_description.setMaximumHeight(70)
         fields = [("title", "Title", self.title, "characters"), ("description", "Description", self.description,
                   "characters"), ("bullets", "Key points", self.bullets, "points"),
-                  ("hashtags", "Hashtags", self.hashtags, "hashtags"), ("tags", "Tags", self.tags, "tags")]
+                  ("hashtags", "Hashtags", self.hashtags, "hashtags"), ("tags", "Tags", self.tags, "tags"),
+                  ("seo_title", "Search title", self.seo_title, "characters"),
+                  ("seo_description", "Search text", self.seo_description, "characters")]
         for name, label, widget, unit in fields:
             rule = self.rules.fields.get(name)
             if rule is None:
@@ -144,6 +149,8 @@ class PlatformEditor(QWidget):
             self.bullets.setPlainText("\n".join(draft.bullets) if draft else "")
             self.hashtags.setText(" ".join(draft.hashtags) if draft else "")
             self.tags.setText(", ".join(draft.tags) if draft else "")
+            self.seo_title.setText(draft.seo_title if draft else "")
+            self.seo_description.setPlainText(draft.seo_description if draft else "")
         finally:
             self._loading = False
         for button in (self.approve, self.reject):
@@ -154,6 +161,9 @@ class PlatformEditor(QWidget):
             self.source.setText("")
         else:
             self.status.setText(STATUS_TEXT.get(draft.status, draft.status))
+            if draft.stale:
+                self.status.setText("Approved — but the product changed since: check it and approve again")
+                self.status.setToolTip(draft.stale)
             writer = f"Written by Gemini ({draft.model})" if draft.source == "gemini" else "Written offline"
             self.source.setText("Edited by you" if draft.edited_by_seller else writer)
         self._refresh()
@@ -166,6 +176,8 @@ class PlatformEditor(QWidget):
         language = self._draft.language if self._draft else "en"
         return PlatformCopy(platform=self.platform, title=self.title.text().strip(),
                             description=self.description.toPlainText().strip(), bullets=bullets,
+                            seo_title=self.seo_title.text().strip(),
+                            seo_description=self.seo_description.toPlainText().strip(),
                             hashtags=hashtags, tags=tags, source="offline", language=language)  # type: ignore[arg-type]
 
     def _changed(self) -> None:
@@ -189,7 +201,8 @@ class PlatformEditor(QWidget):
     def _refresh(self) -> None:
         copy = self.copy()
         values = {"title": copy.title, "description": copy.description, "bullets": copy.bullets,
-                  "hashtags": copy.hashtags, "tags": copy.tags}
+                  "hashtags": copy.hashtags, "tags": copy.tags, "seo_title": copy.seo_title,
+                  "seo_description": copy.seo_description}
         for name, (label, rule, unit) in self._counters.items():
             value = values[name]
             if isinstance(value, str):

@@ -65,3 +65,27 @@ def test_rewriting_never_silently_drops_an_approval(cli: Any) -> None:
     forced = cli("content", "generate", product_id, "--offline", "--platform", "etsy", "--replace-edits")
     assert "Approval withdrawn for etsy" in forced.out
     assert _draft(cli, product_id, "etsy")["status"] == "draft"
+
+
+def test_approval_goes_stale_when_the_product_changes(cli: Any) -> None:
+    product_id = _written(cli)
+    assert cli("content", "approve", product_id, "facebook").code == 0
+    assert _draft(cli, product_id, "facebook")["stale"] == ""
+    assert cli("products", "edit", product_id, "--price", "599").code == 0
+    stale = _draft(cli, product_id, "facebook")
+    assert stale["status"] == "approved" and "changed after this copy was approved" in stale["stale"]
+    assert "Stale:" in cli("content", "show", product_id, "--platform", "facebook").out
+    assert cli("content", "approve", product_id, "facebook").code == 0  # checked again: fresh
+    assert _draft(cli, product_id, "facebook")["stale"] == ""
+
+
+def test_shopify_search_listing_is_written_and_editable(cli: Any) -> None:
+    product_id = _written(cli)
+    shopify = _draft(cli, product_id, "shopify")
+    assert shopify["seo_title"].startswith("Brass diya") and 0 < len(shopify["seo_title"]) <= 70
+    assert "Brass diya" in shopify["seo_description"] and len(shopify["seo_description"]) <= 320
+    assert _draft(cli, product_id, "etsy")["seo_title"] == ""  # only a web shop has one
+    too_long = cli("content", "edit", product_id, "shopify", "--field", "seo_title", "--value", "Brass " * 20)
+    assert too_long.code == 0
+    assert any(v["field"] == "seo_title" and v["rule"] == "max_chars"
+               for v in _draft(cli, product_id, "shopify")["violations"])

@@ -123,3 +123,20 @@ def test_reject_back_to_draft_and_rewrite_keep_approvals_visible(qtbot, window) 
     etsy.regenerate.click()  # rewriting it explicitly withdraws the approval, and says so
     qtbot.waitUntil(lambda: "Approval withdrawn for etsy" in content.writer_note.text(), timeout=20_000)
     assert list_drafts(window.app.db, product_id)["etsy"].status == "draft"
+
+
+def test_shopify_search_fields_and_a_stale_approval(qtbot, window) -> None:
+    from core.products.service import update_product
+
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    content = window.content
+    shopify, etsy = content.editors["shopify"], content.editors["etsy"]
+    assert shopify.seo_title.text().startswith("Handmade brass diya") and shopify.seo_description.toPlainText()
+    assert etsy.seo_title.isHidden()
+    etsy.approve.click()
+    update_product(window.app.db, product_id, {"price": "549"})
+    content.show_product(product_id)
+    assert etsy.status.text().startswith("Approved — but the product changed")
+    etsy.approve.click()  # checked again
+    assert etsy.status.text() == "Approved"
