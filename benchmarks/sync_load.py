@@ -1,13 +1,16 @@
 """Sync under load: simulated devices push and pull against a real server on 127.0.0.1, then every change is
-accounted for.
+accounted for, and the server's CPU time per push is measured.
 
-Usage: python benchmarks/sync_load.py [--accounts 50] [--devices 4] [--rounds 4] [--changes 10]
+Usage: python benchmarks/sync_load.py [--accounts 50] [--devices 4] [--rounds 4] [--changes 10] [--think 5]
                                       [--workers 2] [--database-url postgresql+psycopg://...]
 Starts `python -m server` on a free loopback port (SQLite in a temp dir unless --database-url is given), runs
-accounts x devices concurrent devices for a fixed number of rounds, prints requests/s and latency percentiles,
-and checks that every applied version was pulled exactly once by every other device of its account, that no
-device saw another account's record, and that every conflict is kept. Prints figures; never fails a build
-(but exits 1 if a change was lost or duplicated).
+accounts x devices concurrent devices (200 by default), each doing a round (push of 10 changes, pull, a conflict
+settled when it has one) then thinking for 0.5-1.5 x --think seconds (5 s: a desktop syncs after each save, and
+sellers save every few seconds at their busiest). Prints requests/s and latency percentiles, checks that every
+applied version was pulled exactly once by every other device of its account, that no device saw another
+account's record and that every conflict is kept. Then one device pushes --cpu-pushes batches of 10 in a row and
+the server processes' CPU time (Linux /proc) is divided by them. Each figure is printed beside its goal:
+push p95 <= 100 ms, <= 5 ms of server CPU per push of 10; exits 1 on a miss or a lost/duplicated change.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load test passphrase"
+GOAL_PUSH_P95_MS = 100.0
+GOAL_CPU_PER_PUSH_MS = 5.0
 
 
 def free_port() -> int:
@@ -45,8 +50,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None = None,
-                   extra_env: dict[str, str] | None = None, log_path: Path | None = None) -> Iterator[str]:
-    """`python -m server` on a free 127.0.0.1 port until the block ends; yields its base URL."""
+                   extra_env: dict[str, str] | None = None, log_path: Path | None = None,
+                   started: list[int] | None = None) -> Iterator[str]:
+    """`python -m server` on a free 127.0.0.1 port until the block ends; yields its base URL (and appends the
+    server's process id to ``started``)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERDESK_") and k != "DATABASE_URL"}
     env.update({"PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
@@ -54,6 +61,9 @@ def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None
                 "SELLERDESK_SERVER_ARGON2_TIME_COST": "1", "SELLERDESK_SERVER_ARGON2_MEMORY_KIB": "1024",
                 # Every simulated device signs up from 127.0.0.1.
                 "SELLERDESK_SERVER_REGISTRATIONS_PER_ADDRESS": "100000",
+                # Simulated accounts sync far more often than real ones: per-account rate limits are not measured.
+                "SELLERDESK_SERVER_PUSH_PER_MINUTE": "100000", "SELLERDESK_SERVER_PUSH_BURST": "100000",
+                "SELLERDESK_SERVER_PULL_PER_MINUTE": "100000", "SELLERDESK_SERVER_PULL_BURST": "100000",
                 **(extra_env or {})})
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -61,6 +71,8 @@ def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None
     proc = subprocess.Popen([sys.executable, "-m", "server", "--data-dir", str(data_dir), "--port", str(port),
                              "--workers", str(workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    if started is not None:
+        started.append(proc.pid)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -151,7 +163,7 @@ async def _pull(tally: Tally, device: Device) -> None:
             return
 
 
-async def _round(tally: Tally, device: Device, changes: int, rng: random.Random) -> None:
+def _edits(device: Device, changes: int, rng: random.Random) -> dict[str, dict[str, Any]]:
     now = datetime.now(UTC).isoformat()
     edits: dict[str, dict[str, Any]] = {}
     known = list(device.known)
@@ -161,6 +173,11 @@ async def _round(tally: Tally, device: Device, changes: int, rng: random.Random)
         edits[record] = {"change_id": str(uuid.uuid4()), "kind": "product", "id": record,
                          "base_version": device.known.get(record, 0), "updated_at": now,
                          "data": {"title": f"{device.name} edit {n}", "price": rng.randint(1, 9999)}}
+    return edits
+
+
+async def _round(tally: Tally, device: Device, changes: int, rng: random.Random) -> None:
+    edits = _edits(device, changes, rng)
     result = await _call(device, tally, "push", "POST", "/v1/sync/push", json={"changes": list(edits.values())})
     for outcome in result["results"]:
         tally.statuses[outcome["status"]] += 1
@@ -200,6 +217,18 @@ class Report:
     percentiles: dict[str, tuple[float, float, float]]
     statuses: dict[str, int]
     problems: list[str]
+    think: float = 0.0
+    cpu_per_push_ms: float | None = None
+
+    @property
+    def misses(self) -> list[str]:
+        """The goals this run missed."""
+        missed = []
+        if self.percentiles.get("push", (0.0, 0.0, 0.0))[1] * 1000 > GOAL_PUSH_P95_MS:
+            missed.append("push p95")
+        if self.cpu_per_push_ms is not None and self.cpu_per_push_ms > GOAL_CPU_PER_PUSH_MS:
+            missed.append("CPU per push")
+        return missed
 
     @property
     def requests_per_second(self) -> float:
@@ -208,10 +237,17 @@ class Report:
 
     def lines(self) -> list[str]:
         """The report as printed."""
-        out = [f"{self.devices} devices, {self.requests} requests in {self.seconds:.1f} s: "
-               f"{self.requests_per_second:.0f} requests/s"]
+        out = [f"{self.devices} devices thinking {self.think:g} s (0.5-1.5x) between rounds, {self.requests} "
+               f"requests in {self.seconds:.1f} s: {self.requests_per_second:.0f} requests/s"]
         for kind, (p50, p95, p99) in sorted(self.percentiles.items()):
             out.append(f"  {kind:9} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms")
+        push_p95 = self.percentiles.get("push", (0.0, 0.0, 0.0))[1] * 1000
+        out.append(f"  push p95 {push_p95:.1f} ms   (goal <= {GOAL_PUSH_P95_MS:.0f} ms)   "
+                   f"{'ok' if push_p95 <= GOAL_PUSH_P95_MS else 'MISSED'}")
+        if self.cpu_per_push_ms is not None:
+            out.append(f"  server CPU per push of 10: {self.cpu_per_push_ms:.2f} ms   (goal <= "
+                       f"{GOAL_CPU_PER_PUSH_MS:.0f} ms)   "
+                       f"{'ok' if self.cpu_per_push_ms <= GOAL_CPU_PER_PUSH_MS else 'MISSED'}")
         out.append("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())))
         out.append("  verdict: " + ("every change pulled exactly once by every other device; no leaks; "
                                     "no conflict lost" if not self.problems else f"{len(self.problems)} PROBLEMS"))
@@ -251,8 +287,35 @@ async def _check(tally: Tally, devices: list[Device]) -> list[str]:
     return problems
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its children (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's id
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+async def cpu_per_push(base_url: str, pid: int, pushes: int, changes: int) -> float:
+    """Milliseconds of server CPU per push of ``changes`` new records, one push after another from one device."""
+    tally = Tally()
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        device = Device(0, "cpu-dev0", http)
+        await _sign_in(tally, device, True, f"cpu-{uuid.uuid4().hex[:8]}@example.com")
+        rng = random.Random(7)
+        await _round(tally, device, changes, rng)  # warm up: first-use imports and caches
+        before = server_cpu_seconds(pid)
+        for _ in range(pushes):
+            edits = _edits(device, changes, rng)
+            await _call(device, tally, "push", "POST", "/v1/sync/push", json={"changes": list(edits.values())})
+        return (server_cpu_seconds(pid) - before) * 1000 / pushes
+
+
 async def run_load(base_url: str, accounts: int, devices_per_account: int, rounds: int, changes: int,
-                   seed: int = 1) -> Report:
+                   seed: int = 1, think: float = 0.0) -> Report:
     """Sign the devices in, run the rounds concurrently, pull to the end and check every version."""
     rng = random.Random(seed)
     tally = Tally()
@@ -276,8 +339,10 @@ async def run_load(base_url: str, accounts: int, devices_per_account: int, round
         started = time.perf_counter()
 
         async def life(device: Device, device_rng: random.Random) -> None:
+            await asyncio.sleep(device_rng.uniform(0, think))  # devices start at different moments
             for _ in range(rounds):
                 await _round(tally, device, changes, device_rng)
+                await asyncio.sleep(device_rng.uniform(0.5, 1.5) * think)
             await _pull(tally, device)
 
         await asyncio.gather(*(life(d, random.Random(rng.random())) for d in devices))
@@ -287,7 +352,7 @@ async def run_load(base_url: str, accounts: int, devices_per_account: int, round
         problems = await _check(tally, devices)
     requests = sum(len(v) for v in tally.latencies.values())
     return Report(len(devices), requests, seconds, {k: _percentiles(v) for k, v in tally.latencies.items()},
-                  dict(tally.statuses), problems)
+                  dict(tally.statuses), problems, think)
 
 
 def main() -> int:
@@ -297,6 +362,8 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=4, help="devices per account")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--changes", type=int, default=10, help="changes per push")
+    parser.add_argument("--think", type=float, default=5.0, help="seconds a device waits between rounds (x0.5-1.5)")
+    parser.add_argument("--cpu-pushes", type=int, default=300, help="pushes in a row for the CPU figure")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite in a temp dir)")
     parser.add_argument("--url", default=None,
@@ -305,14 +372,18 @@ def main() -> int:
     if args.url:
         if not args.url.startswith(("http://127.0.0.1:", "http://localhost:")):
             parser.error("--url must be a loopback address: this load is never pointed at a shared server")
-        report = asyncio.run(run_load(args.url, args.accounts, args.devices, args.rounds, args.changes))
+        report = asyncio.run(run_load(args.url, args.accounts, args.devices, args.rounds, args.changes,
+                                      think=args.think))
     else:
+        pids: list[int] = []
         with tempfile.TemporaryDirectory(prefix="sellerdesk-load-") as tmp, \
-                running_server(Path(tmp), workers=args.workers, database_url=args.database_url) as base:
+                running_server(Path(tmp), workers=args.workers, database_url=args.database_url, started=pids) as base:
             print(f"server: {base} ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers} workers)")
-            report = asyncio.run(run_load(base, args.accounts, args.devices, args.rounds, args.changes))
+            report = asyncio.run(run_load(base, args.accounts, args.devices, args.rounds, args.changes,
+                                          think=args.think))
+            report.cpu_per_push_ms = asyncio.run(cpu_per_push(base, pids[0], args.cpu_pushes, args.changes))
     print("\n".join(report.lines()))
-    return 1 if report.problems else 0
+    return 1 if report.problems or report.misses else 0
 
 
 if __name__ == "__main__":

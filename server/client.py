@@ -89,6 +89,7 @@ class SyncServiceClient:
         self._tokens = tokens
         self._on_tokens = on_tokens
         self._lock = threading.Lock()
+        self.open_conflicts: int | None = None  # as the last pull said (None: no pull yet)
 
     def close(self) -> None:
         """Close the connection pool (if this client made it)."""
@@ -227,6 +228,7 @@ class SyncServiceClient:
         if position.epoch is not None:
             params["epoch"] = position.epoch
         body = self._send("GET", "/v1/sync/pull", auth=True, params=params).json()
+        self.open_conflicts = int(body["open_conflicts"])
         after = SyncPosition(int(body["cursor"]), body.get("cursor_change"), str(body.get("epoch", "")))
         return PullPage([RecordVersion.from_json(raw) for raw in body["changes"]], after.cursor,
                         bool(body["has_more"]), int(body["open_conflicts"]), after)
@@ -248,9 +250,15 @@ class SyncServiceClient:
         return changes, position.cursor
 
     def conflicts(self) -> list[ConflictInfo]:
-        """Every unresolved conflict of the account."""
-        body = self._send("GET", "/v1/sync/conflicts", auth=True).json()
-        return [ConflictInfo.from_json(raw) for raw in body["conflicts"]]
+        """Every unresolved conflict of the account (page by page)."""
+        found: list[ConflictInfo] = []
+        params: dict[str, Any] = {"limit": 200}
+        while True:
+            body = self._send("GET", "/v1/sync/conflicts", auth=True, params=params).json()
+            found.extend(ConflictInfo.from_json(raw) for raw in body["conflicts"])
+            if not body.get("next"):
+                return found
+            params["after"] = body["next"]
 
     def resolve_conflict(self, conflict_id: str, choice: str, base_version: int,
                          data: dict[str, Any] | None = None, deleted: bool = False) -> RecordVersion | None:

@@ -191,9 +191,10 @@ class PullResponse(BaseModel):
 
 
 class ConflictList(BaseModel):
-    """The account's unresolved conflicts."""
+    """A page of the account's unresolved conflicts; ``next`` continues the list (None: that was all)."""
 
     conflicts: list[ConflictOut]
+    next: str | None = None
 
 
 class ResolveRequest(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -85,11 +86,24 @@ def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(
 
 
 @router.get("/conflicts")
-def list_conflicts(caller: CallerDep, services: ServicesDep) -> ConflictList:
-    """Every unresolved conflict of the account, each beside the record as it now stands."""
+def list_conflicts(caller: CallerDep, services: ServicesDep, after: Annotated[str | None, Query(max_length=100)] = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> ConflictList:
+    """A page of the account's unresolved conflicts (oldest first), each beside the record as it now stands;
+    ``next`` (None on the last page) is the ``after`` of the next page."""
+    position = None
+    if after is not None:
+        created, _, conflict_id = after.partition("|")
+        try:
+            position = (datetime.fromisoformat(created), str(uuid.UUID(conflict_id)))
+        except ValueError:
+            raise ApiError(422, "invalid_request", "after must be the next value of a previous page.") from None
+        if position[0].tzinfo is None:
+            raise ApiError(422, "invalid_request", "after must be the next value of a previous page.")
     with services.db.reader() as session:
-        conflicts = sync_engine.open_conflicts(session, caller.account_id)
-        return ConflictList(conflicts=sync_engine.conflicts_out(session, caller.account_id, conflicts))
+        conflicts = sync_engine.open_conflicts(session, caller.account_id, position, limit + 1)
+        page = sync_engine.conflicts_out(session, caller.account_id, conflicts[:limit])
+    last = conflicts[limit - 1] if len(conflicts) > limit else None
+    return ConflictList(conflicts=page, next=f"{last.created_at.isoformat()}|{last.id}" if last else None)
 
 
 @router.post("/conflicts/{conflict_id}/resolve")

@@ -8,16 +8,16 @@ cursor never skips a change that commits late.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from server.models import Account, Device, SyncChange, SyncConflict, SyncHead, utcnow
-from server.quota import record_size, stored_bytes
+from server.quota import file_bytes, record_size
 from server.schemas import ChangeIn, ConflictOut, PushResult, RecordOut
 
 
@@ -84,17 +84,6 @@ def record_out(change: SyncChange) -> RecordOut:
 def head_change(session: Session, account_id: int, head: SyncHead | None) -> SyncChange | None:
     """The logged version ``head`` points at (None for a record the server has never seen)."""
     return None if head is None else session.get(SyncChange, (account_id, head.head_seq))
-
-
-def conflict_out(session: Session, conflict: SyncConflict, device_names: dict[int, str]) -> ConflictOut:
-    """A conflict with the record as it stands now, so the seller can compare the two."""
-    head = session.get(SyncHead, (conflict.account_id, conflict.kind, conflict.record_id))
-    current = head_change(session, conflict.account_id, head)
-    return ConflictOut(conflict_id=conflict.id, kind=conflict.kind, id=conflict.record_id,
-                       base_version=conflict.base_version, server_version=conflict.server_version,
-                       deleted=conflict.deleted, data=conflict.data, updated_at=conflict.updated_at,
-                       created_at=conflict.created_at, device_name=device_names.get(conflict.device_id or 0, ""),
-                       current=record_out(current) if current else None)
 
 
 def _device_names(session: Session, account_id: int) -> dict[int, str]:
@@ -176,11 +165,17 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         # Deletions always go through: they are how a seller over the quota makes room.
         incoming = sum(sizes[str(c.change_id)] for c in changes
                        if not c.deleted and str(c.change_id) not in logged and str(c.change_id) not in kept)
-        used = stored_bytes(session, account_id)
+        used = account.sync_bytes + file_bytes(session, account_id)
         if incoming and used + incoming > quota:
             raise QuotaExceeded(used, incoming)
-    names: dict[int, str] | None = None
-    results: list[PushResult] = []
+    if any(c.base_version != (h.version if (h := heads.get((c.kind, str(c.id)))) else 0) for c in changes):
+        # Stale bases meet the current versions (same edit, or a conflict): load them all in one query, so the
+        # lookups below find them in the session.
+        current_rows = session.scalars(select(SyncChange).where(  # noqa: F841 (held: the session's map is weak)
+            SyncChange.account_id == account_id, SyncChange.seq.in_([h.head_seq for h in heads.values()]))).all()
+    results: list[PushResult | None] = []
+    lost: list[tuple[int, SyncConflict, int]] = []  # (index in results, conflict, record version then)
+    written_now: set[tuple[str, str]] = set()
     for change in changes:
         change_id, record_id = str(change.change_id), str(change.id)
         # A retried push (its answer was lost on the way back) gets the first answer again, changing nothing.
@@ -191,8 +186,8 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
             continue
         head = heads.get((change.kind, record_id))
         if change_id in kept:
-            names = names if names is not None else _device_names(session, account_id)
-            results.append(_conflict_result(session, kept[change_id], head, names))
+            lost.append((len(results), kept[change_id], head.version if head else 0))
+            results.append(None)
             continue
         current_version = head.version if head else 0
         if change.base_version == current_version:
@@ -201,10 +196,12 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
                 deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now,
                 size=sizes[change_id])
             logged[change_id] = written
+            written_now.add((change.kind, record_id))
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))
             continue
-        session.flush()  # the head version may have been written earlier in this batch
+        if (change.kind, record_id) in written_now:
+            session.flush()  # the head version was written earlier in this batch: make it findable
         current = head_change(session, account_id, head)
         same = current is not None and current.deleted == change.deleted and (
             change.deleted or current.data == change.data)
@@ -220,18 +217,16 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
                                 device_id=device_id, created_at=now, size=sizes[change_id])
         account.added_bytes += conflict.size
         session.add(conflict)
-        session.flush()
         kept[change_id] = conflict
-        names = names if names is not None else _device_names(session, account_id)
-        results.append(_conflict_result(session, conflict, head, names))
+        lost.append((len(results), conflict, current_version))
+        results.append(None)
     finish(session, account, retention_seconds, now)
-    return results
-
-
-def _conflict_result(session: Session, conflict: SyncConflict, head: SyncHead | None,
-                     names: dict[int, str]) -> PushResult:
-    return PushResult(change_id=conflict.change_id, kind=conflict.kind, id=conflict.record_id, status="conflict",
-                      version=head.version if head else 0, seq=None, conflict=conflict_out(session, conflict, names))
+    # Every conflict beside the record as it now stands, in three queries however many there are.
+    for (index, conflict, version), out in zip(lost, conflicts_out(session, account_id, [c for _, c, _ in lost]),
+                                               strict=True):
+        results[index] = PushResult(change_id=conflict.change_id, kind=conflict.kind, id=conflict.record_id,
+                                    status="conflict", version=version, seq=None, conflict=out)
+    return [result for result in results if result is not None]
 
 
 @dataclass(frozen=True)
@@ -261,11 +256,13 @@ def pull(session: Session, account_id: int, device_id: int, position: Position, 
     return Page(changes, rows[-1].seq, len(rows) == limit, rows[-1].change_id, epoch)
 
 
-def open_conflicts(session: Session, account_id: int) -> list[SyncConflict]:
-    """The account's unresolved conflicts, oldest first."""
-    return list(session.scalars(select(SyncConflict).where(SyncConflict.account_id == account_id,
-                                                           SyncConflict.resolved_at.is_(None))
-                                .order_by(SyncConflict.created_at, SyncConflict.id).limit(1000)))
+def open_conflicts(session: Session, account_id: int, after: tuple[datetime, str] | None = None,
+                   limit: int = 200) -> list[SyncConflict]:
+    """A page of the account's unresolved conflicts, oldest first, after the conflict ``after`` (created, id)."""
+    query = select(SyncConflict).where(SyncConflict.account_id == account_id, SyncConflict.resolved_at.is_(None))
+    if after is not None:
+        query = query.where(tuple_(SyncConflict.created_at, SyncConflict.id) > tuple_(*after))
+    return list(session.scalars(query.order_by(SyncConflict.created_at, SyncConflict.id).limit(limit)))
 
 
 def count_open_conflicts(session: Session, account_id: int) -> int:
@@ -274,7 +271,26 @@ def count_open_conflicts(session: Session, account_id: int) -> int:
         SyncConflict.account_id == account_id, SyncConflict.resolved_at.is_(None))) or 0
 
 
-def conflicts_out(session: Session, account_id: int, conflicts: Iterable[SyncConflict]) -> list[ConflictOut]:
-    """Conflicts as devices see them."""
+def current_records(session: Session, account_id: int, record_ids: Iterable[str]) -> dict[tuple[str, str], RecordOut]:
+    """The record as it now stands, by (kind, id), for each of ``record_ids`` the server holds: one query."""
+    ids = set(record_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(select(SyncChange).join(SyncHead, and_(SyncHead.account_id == SyncChange.account_id,
+                                                                  SyncHead.head_seq == SyncChange.seq))
+                           .where(SyncHead.account_id == account_id, SyncHead.record_id.in_(ids)))
+    return {(row.kind, row.record_id): record_out(row) for row in rows}
+
+
+def conflicts_out(session: Session, account_id: int, conflicts: Sequence[SyncConflict]) -> list[ConflictOut]:
+    """Conflicts as devices see them, each with the record as it stands now, so the seller can compare the two
+    (two queries, whatever the number of conflicts)."""
+    if not conflicts:
+        return []
     names = _device_names(session, account_id)
-    return [conflict_out(session, c, names) for c in conflicts]
+    current = current_records(session, account_id, (c.record_id for c in conflicts))
+    return [ConflictOut(conflict_id=c.id, kind=c.kind, id=c.record_id, base_version=c.base_version,
+                        server_version=c.server_version, deleted=c.deleted, data=c.data, updated_at=c.updated_at,
+                        created_at=c.created_at, device_name=names.get(c.device_id or 0, ""),
+                        current=current.get((c.kind, c.record_id)))
+            for c in conflicts]

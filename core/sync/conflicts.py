@@ -108,6 +108,12 @@ def keep(session: Session, info: ConflictInfo, mine: dict[str, Any] | None = Non
     row.theirs_version = current.version if current is not None else 0
 
 
+def has_service_conflicts(session: Session) -> bool:
+    """Whether any conflict the service knows of is stored here (so the service's list must be compared)."""
+    return session.scalar(select(SyncConflict.conflict_id).where(SyncConflict.local_only.is_(False)).limit(1)) \
+        is not None
+
+
 def mirror(session: Session, infos: list[ConflictInfo]) -> None:
     """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go."""
     open_ids = [info.conflict_id for info in infos]

@@ -21,7 +21,7 @@ from core.db.types import utcnow
 from core.sync import state
 from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
-from core.sync.conflicts import keep, mirror
+from core.sync.conflicts import has_service_conflicts, keep, mirror
 from core.sync.errors import SyncError, translated
 from core.sync.outbox import RECORD_MAX_BYTES, pending_ids
 from core.sync.photos import download_missing, upload_originals
@@ -113,7 +113,9 @@ def _round(app: App, client: SyncServiceClient, report: RoundReport, cancelled: 
     # Merging records that clashed here queues changes: send them now, not a round later.
     _push(app, client, report, cancelled)
     with app.db.session() as session:
-        mirror(session, client.conflicts())
+        # Listed only when there are any, here or on the service: a round without conflicts asks nothing more.
+        if client.open_conflicts or has_service_conflicts(session):
+            mirror(session, client.conflicts())
     report.photos_down = download_missing(app, client, cancelled)
 
 
