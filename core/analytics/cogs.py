@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Integer, case, func, select, type_coerce
+from sqlalchemy import Connection, Integer, and_, case, func, or_, select, type_coerce
 
 from core.analytics.costs import RateCard, estimated_fees
 from core.analytics.figures import Figures, PlatformSummary
@@ -30,7 +30,7 @@ def _money(raw: int | None) -> Decimal:
 
 def _rows(conn: Connection, summary: Summary) -> list[Any]:
     tz = zone(summary.timezone)
-    start, _ = utc_bounds(summary.previous_period, tz)
+    start, before_end = utc_bounds(summary.previous_period, tz)
     middle, end = utc_bounds(summary.period, tz)
     c = SaleEvent.__table__.c
     no_fees = c.fees == 0
@@ -41,7 +41,8 @@ def _rows(conn: Connection, summary: Summary) -> list[Any]:
                func.sum(func.abs(c.quantity)), func.sum(fees),
                func.sum(case((no_fees, func.abs(amount)), else_=0)),
                func.sum(case((no_fees, func.abs(c.quantity)), else_=0)))
-        .where(c.occurred_at >= start, c.occurred_at < end, c.kind.in_(("sale", "refund")))
+        .where(or_(and_(c.occurred_at >= start, c.occurred_at < before_end),
+                   and_(c.occurred_at >= middle, c.occurred_at < end)), c.kind.in_(("sale", "refund")))
         .group_by("current", c.platform, c.product_id, c.currency, c.kind)))
 
 

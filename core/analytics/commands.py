@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _period_args(p)
     p.add_argument("--currency", help="show money in this currency (default: general.currency)")
     p.add_argument("--no-convert", action="store_true", help="keep every currency apart, even with a rate set")
+    p.add_argument("--compare", choices=["before", "last-month", "last-year"],
+                   help="compare with the days just before (default), or the same dates last month or last year "
+                        "(the default for a period from 1 January to today)")
     p.set_defaults(handler=_summary)
 
     p = asub.add_parser("export", parents=[json_parent()], help="write sales to a CSV file")
@@ -91,7 +94,11 @@ def _period(args: argparse.Namespace, app: Any, default_days: int = 30) -> Any:
 
     end = parse_day(args.end, "to") if args.end else _today(app)
     start = parse_day(args.start, "from") if args.start else end - timedelta(days=default_days - 1)
-    return Period(start, end)
+    compare = getattr(args, "compare", None)
+    if compare is None:  # the year so far is compared with the same dates last year, as in the window
+        compare = "last-year" if (start.month, start.day) == (1, 1) and end.year == start.year and end < date(
+            end.year, 12, 31) else "before"
+    return Period(start, end, compare)
 
 
 def _add_sale(args: argparse.Namespace, app: Any) -> int:

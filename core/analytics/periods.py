@@ -17,12 +17,17 @@ from core.preferences.layout import where
 MAX_DAYS = 3660
 
 
+COMPARISONS = ("before", "last-month", "last-year")
+
+
 @dataclass(frozen=True)
 class Period:
-    """Local days ``start`` to ``end``, both included."""
+    """Local days ``start`` to ``end``, both included, and what they are compared with: the days just ``before``
+    (as many), the same dates of the month before (``last-month``) or of the year before (``last-year``)."""
 
     start: date
     end: date
+    comparison: str = "before"
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -38,8 +43,21 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        """The period of equal length just before this one (what changes are compared with)."""
+        """The period changes are compared with: for this year so far, the same dates last year; for this month
+        so far, the same dates last month; otherwise the period of equal length just before."""
+        if self.comparison == "last-year":
+            return Period(_shift(self.start, years=1), _shift(self.end, years=1))
+        if self.comparison == "last-month":
+            return Period(_shift(self.start, months=1), _shift(self.end, months=1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def comparison_label(self) -> str:
+        """How the comparison reads beside a figure: "vs same dates last year", "vs previous 30 days"."""
+        if self.comparison == "last-year":
+            return "vs same dates last year"
+        if self.comparison == "last-month":
+            return "vs same dates last month"
+        return f"vs previous {self.days} days" if self.days != 1 else "vs the day before"
 
     def dates(self) -> list[date]:
         """Every day of the period, in order."""
@@ -47,6 +65,15 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+def _shift(day: date, *, years: int = 0, months: int = 0) -> date:
+    """``day`` moved back by whole years or months; a day the earlier month lacks (29 Feb, 31st) becomes its last."""
+    month_index = day.year * 12 + day.month - 1 - months - 12 * years
+    year, month = divmod(month_index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
 
 
 def zone(name: str) -> ZoneInfo:
@@ -91,10 +118,10 @@ def preset_period(name: str, today: date) -> Period:
     if name == "30d":
         return Period(today - timedelta(days=29), today)
     if name == "month":
-        return Period(today.replace(day=1), today)
+        return Period(today.replace(day=1), today, "last-month")
     if name == "last-month":
         end = today.replace(day=1) - timedelta(days=1)
         return Period(end.replace(day=1), end)
     if name == "year":
-        return Period(date(today.year, 1, 1), today)
+        return Period(date(today.year, 1, 1), today, "last-year")
     raise ValidationError(f"There is no date range called {name!r}.", hint=f"Use one of: {', '.join(PRESETS)}.")

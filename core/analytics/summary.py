@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, exists, func, literal_column, select, type_coerce
+from sqlalchemy import Connection, Integer, and_, case, exists, func, literal_column, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.analytics.cogs import add_cost_of_goods
@@ -56,6 +56,14 @@ def _units(value: int | None) -> Decimal:
 def _raw(column: Any) -> ColumnElement[int]:
     # Sum the stored integers and scale once per group: converting every row's Money costs more than the query.
     return type_coerce(column, Integer)
+
+
+def _in_either(day: Any, summary: Summary) -> ColumnElement[bool]:
+    # Two ranges, not one from the earlier start: a comparison with last year must not count the months between.
+    now, before = summary.period, summary.previous_period
+    if before.end + timedelta(days=1) == now.start:
+        return day.between(before.start, now.end)  # type: ignore[no-any-return]
+    return or_(day.between(before.start, before.end), day.between(now.start, now.end))
 
 
 def _bucket(day: Any, granularity: str) -> ColumnElement[str]:
@@ -193,7 +201,7 @@ def _add_sales(conn: Connection, summary: Summary, platforms: dict[str, Platform
         select(current, t.platform, t.currency, t.kind, func.sum(t.events), func.sum(_raw(t.amount)),
                func.sum(t.quantity), func.sum(_raw(t.fees)), func.sum(_raw(t.amount_no_fees)),
                func.sum(t.quantity_no_fees))
-        .where(t.day.between(summary.previous_period.start, summary.period.end), t.events != 0)
+        .where(_in_either(t.day, summary), t.events != 0)
         .group_by(current, t.platform, t.currency, t.kind))
     for is_current, platform, code, kind, events, amount, quantity, fees, amount_no_fees, quantity_no_fees in rows:
         if kind not in ("sale", "refund", "lead"):
@@ -227,7 +235,7 @@ def _add_ad_spend(conn: Connection, summary: Summary, platforms: dict[str, Platf
     current = (t.spent_on >= summary.period.start).label("current")
     rows = conn.execute(
         select(current, t.platform, t.currency, func.sum(_raw(t.amount)))
-        .where(t.spent_on.between(summary.previous_period.start, summary.period.end))
+        .where(_in_either(t.spent_on, summary))
         .group_by(current, t.platform, t.currency))
     for is_current, platform, code, amount in rows:
         entry = platforms.setdefault(platform, PlatformSummary(platform))
@@ -241,7 +249,7 @@ def _add_engagement(conn: Connection, summary: Summary, platforms: dict[str, Pla
     current = (t.day >= summary.period.start).label("current")
     rows = conn.execute(
         select(current, t.platform, *(func.sum(t[c]) for c in COUNTERS))
-        .where(t.day.between(summary.previous_period.start, summary.period.end))
+        .where(_in_either(t.day, summary))
         .group_by(current, t.platform))
     for is_current, platform, *counts in rows:
         gained = Engagement(*counts)

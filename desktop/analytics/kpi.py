@@ -167,7 +167,7 @@ class KpiRow(QWidget):
         """Fill the cards from ``summary``'s figures in ``currency``."""
         now, before = summary.main(currency), summary.previous_main(currency)
         changes = summary.changes(currency)
-        versus = f"vs previous {summary.previous_period.days} days"
+        versus = summary.period.comparison_label()
 
         def money(amount: Decimal) -> str:
             return format_money(amount, currency, locale)

@@ -83,10 +83,10 @@ def test_presets() -> None:
     today = date(2025, 3, 15)
     assert preset_period("7d", today) == Period(date(2025, 3, 9), today)
     assert preset_period("30d", today) == Period(date(2025, 2, 14), today)
-    assert preset_period("month", today) == Period(date(2025, 3, 1), today)
+    assert preset_period("month", today) == Period(date(2025, 3, 1), today, "last-month")
     assert preset_period("last-month", today) == Period(date(2025, 2, 1), date(2025, 2, 28))
     assert preset_period("last-month", date(2025, 1, 5)) == Period(date(2024, 12, 1), date(2024, 12, 31))
-    assert preset_period("year", today) == Period(date(2025, 1, 1), today)
+    assert preset_period("year", today) == Period(date(2025, 1, 1), today, "last-year")
 
 
 def test_comparison_with_the_previous_period(app) -> None:
