@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.platforms import connections, service
 from core.platforms.base import ConnectOptions, PreferenceField
+from core.platforms.browser.templates import layout_path
 from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
+from desktop.platforms.bulk_template import BulkTemplateDialog
 from desktop.platforms.connect_dialog import ConnectDialog
 from desktop.platforms.portal_check import PortalCheckDialog
 from desktop.tasks import TaskHandle, TaskRunner
@@ -74,11 +76,14 @@ class PlatformDetail(QWidget):
         self.check_button = QPushButton("Check pages…")  # portals only: are the data file's selectors still there?
         self.check_button.clicked.connect(self.check_pages)
         self.check_dialog: PortalCheckDialog | None = None
+        self.template_button = QPushButton("Bulk upload file…")  # Meesho, Snapdeal: their Excel templates
+        self.template_button.clicked.connect(self.bulk_template)
+        self.template_dialog: BulkTemplateDialog | None = None
         self.enabled = QCheckBox("Publish to this platform")
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
         for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
-                       self.check_button):
+                       self.check_button, self.template_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -136,6 +141,7 @@ class PlatformDetail(QWidget):
         self.disconnect_button.setEnabled(connected)
         self.check_button.setVisible(status.kind == "browser")
         self.check_button.setEnabled(connected)
+        self.template_button.setVisible(layout_path(status.name).is_file())
         self.load_choices.setEnabled(connected)
         self.enabled.blockSignals(True)
         self.enabled.setChecked(status.enabled)
@@ -261,6 +267,14 @@ class PlatformDetail(QWidget):
         self.check_dialog = PortalCheckDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
         self.check_dialog.show()
         self.check_dialog.start()
+
+    def bulk_template(self) -> None:
+        """Open the Bulk upload file dialog of this portal."""
+        if self.status is None:
+            return
+        self.template_dialog = BulkTemplateDialog(self.app, self.tasks, self.status.name, self.status.display_name,
+                                                  self)
+        self.template_dialog.show()
 
     def disconnect_platform(self) -> None:
         """Forget the platform's credentials (choices stay)."""

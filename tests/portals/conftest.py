@@ -85,6 +85,23 @@ def unpaced(platform: PortalPlatform) -> list[float]:
     return waits
 
 
+def add_product(app: App, platform: str, *, sku: str, title: str, photos: Sequence[str], attributes: dict[str, str],
+                copy_title: str | None = None, price: str = "249", category: str = "Kitchen > Mugs",
+                description: str = "A hand-thrown stoneware mug in a deep blue glaze.",
+                bullets: tuple[str, ...] = ("350 ml", "Dishwasher safe"), currency: str = "INR") -> int:
+    """A product with the photos ``photos`` (sha256 of each) and approved copy for ``platform``; returns its id."""
+    with app.db.session() as session:
+        product = Product(title=title, description=description, price=Decimal(price), currency=currency,
+                          quantity=7, sku=sku, category=category, attributes=attributes)
+        session.add(product)
+        session.flush()
+        for i, sha in enumerate(photos):
+            session.add(ProductImage(product_id=product.id, sha256=sha, original_name=f"p{i}.jpg", position=i))
+        session.add(ContentDraft(product_id=product.id, platform=platform, title=copy_title or title,
+                                 description=description, bullets=list(bullets), tags=["mug"], status="approved"))
+        return product.id
+
+
 @dataclass
 class PortalEnv:
     """One portal for the run: its replica, an app on its own data dir, one open platform (one browser)."""
@@ -114,19 +131,11 @@ class PortalEnv:
         """A product with photos and approved copy for this portal; returns its id."""
         self.products += 1
         attrs = {"hsn_code": "6912", "gst_rate": "12", "material": "stoneware"} if attributes is None else attributes
-        with self.app.db.session() as session:
-            product = Product(title=title, description=description, price=Decimal(price), currency=currency,
-                              quantity=7, sku=sku or f"{self.name[:3].upper()}-{self.products:03d}",
-                              category=category, attributes=attrs)
-            session.add(product)
-            session.flush()
-            for i in range(photos):
-                sha = hashlib.sha256(f"{self.name}-{self.products}-{i}".encode()).hexdigest()
-                session.add(ProductImage(product_id=product.id, sha256=sha, original_name=f"p{i}.jpg", position=i))
-            session.add(ContentDraft(product_id=product.id, platform=self.name, title=f"{title} {self.products}",
-                                     description=description, bullets=list(bullets),
-                                     tags=["mug"], status="approved"))
-            return product.id
+        shas = [hashlib.sha256(f"{self.name}-{self.products}-{i}".encode()).hexdigest() for i in range(photos)]
+        return add_product(self.app, self.name, sku=sku or f"{self.name[:3].upper()}-{self.products:03d}",
+                           title=title, copy_title=f"{title} {self.products}", price=price, category=category,
+                           photos=shas, description=description, bullets=bullets, currency=currency,
+                           attributes=attrs)
 
     def publish(self, product_id: int) -> ListingResult:
         """Publish through the app's own path (publish_listing) on the shared browser."""

@@ -91,6 +91,17 @@ def fix_for(field: FieldSpec, platform: str) -> str:
     return f"Change the product's {field.label} in the Products tab and publish again."
 
 
+def resolve(field: FieldSpec, request: ListingRequest, prefs: Mapping[str, Any],
+            taken: set[str] | None = None) -> FieldValue | None:
+    """The value of ``field``: the first of its ``|``-separated sources that has one (None: none has).
+    ``taken`` names the attributes other fields use, left out of ``specifications``."""
+    for source in field.source.split("|"):
+        value = _one(source.strip(), field, request, prefs, taken or set())
+        if value:
+            return value
+    return None
+
+
 def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str, Any],
                 platform: str) -> dict[str, FieldValue]:
     """The value of every field of the portal's listing form; a required one without a value is refused here,
@@ -105,11 +116,7 @@ def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str,
              if s.startswith("attribute:")}
     values: dict[str, FieldValue] = {}
     for field in portal.fields():
-        value: FieldValue | None = None
-        for source in field.source.split("|"):
-            value = _one(source.strip(), field, request, prefs, taken)
-            if value:
-                break
+        value = resolve(field, request, prefs, taken)
         if field.required and not value:
             raise ContentRejected(platform, field.label, f"{name} needs the {field.label} and the product has none",
                                   fix=fix_for(field, platform), product=product)
