@@ -24,8 +24,10 @@ from core.content.cache import CopyCache
 from core.content.claims import Claim, ClaimFlag, ClaimGuard, load_claims
 from core.content.errors import CopyCancelled
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, ProductFacts, Violation
+from core.content.prompt import alt_text_limit
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
+from core.content.shorten import shorten
 from core.content.validate import validate
 from core.db.database import Database
 from core.db.models import ContentDraft, Product
@@ -215,6 +217,7 @@ def generate_drafts(
                 withdrawn.append(platform)
             _store(row, new, edited=False)
             row.status = "draft"
+        described = _describe_photos(session, product_id, result.alt_texts)
         session.flush()
         claims = _claims(app.db)
         drafts = {platform: _view(row, claims) for platform, row in existing.items()}
@@ -227,6 +230,9 @@ def generate_drafts(
     elif result.from_cache:
         messages.append("Gemini's earlier answer for the same facts was reused (no new cost).")
     messages += [c.message for p in result.copies if p in drafts and p not in kept for c in drafts[p].claims]
+    if described:
+        messages.append(f"Gemini described {described} photo{'s' if described > 1 else ''} (alt text for "
+                        "Pinterest and Instagram); alt text you wrote was kept.")
     if kept:
         messages.append(f"Kept your own or approved copy for {', '.join(kept)}; regenerate those with "
                         "'replace my edits'.")
@@ -234,6 +240,18 @@ def generate_drafts(
         messages.append(f"Approval withdrawn for {', '.join(withdrawn)}: the copy was rewritten; check it and "
                         "approve it again.")
     return DraftOutcome(drafts, result.writer, kept, messages)
+
+
+def _describe_photos(session: Session, product_id: int, alt_texts: list[str]) -> int:
+    """Give the product's first photos Gemini's alt text, one each in order, where the seller wrote none."""
+    product = session.get(Product, product_id)
+    limit = alt_text_limit(load_rules())
+    done = 0
+    for image, alt in zip(product.images if product else [], alt_texts, strict=False):
+        if alt.strip() and not image.alt_text.strip():
+            image.alt_text = shorten(alt.strip(), limit)
+            done += 1
+    return done
 
 
 def _stop_if(cancel: threading.Event | None) -> None:

@@ -38,6 +38,7 @@ from core.content.errors import (
 from core.content.models import ProductFacts
 from core.content.prompt import (
     GeminiAnswer,
+    decode_alt_text,
     decode_answer,
     facts_for_prompt,
     prompt_template,
@@ -169,14 +170,17 @@ class GeminiWriter:
         return (f"GeminiWriter(model={self.model!r}, base_url={self.base_url!r}, temperature={self.temperature}, "
                 f"thinking_level={self.thinking_level!r})")
 
-    def prepare(self, facts: ProductFacts, platforms: Sequence[str], rules: Rules) -> CopyRequest:
-        """Build the request for one product and the selected platforms (nothing is sent yet)."""
+    def prepare(self, facts: ProductFacts, platforms: Sequence[str], rules: Rules, *,
+                alt_text: bool = True) -> CopyRequest:
+        """Build the request for one product and the selected platforms (nothing is sent yet); with photos
+        and ``alt_text``, it also asks for one alt text per photo."""
+        images = tuple(facts.image_jpegs[: int(gemini_config()["max_images"])])
         return CopyRequest(
             facts=facts,
             platforms=tuple(platforms),
             prompt=render_prompt(facts, platforms, rules),
-            schema=response_schema(platforms, rules),
-            images=tuple(facts.image_jpegs[: int(gemini_config()["max_images"])]),
+            schema=response_schema(platforms, rules, len(images) if alt_text else 0),
+            images=images,
         )
 
     def cache_key(self, request: CopyRequest) -> str:
@@ -225,11 +229,14 @@ class GeminiWriter:
             half = len(request.platforms) // 2
             log.info("Gemini answer cut off at MAX_TOKENS for %d platforms; asking in two halves",
                      len(request.platforms))
-            answers = [self._send_split(client, self.prepare(request.facts, group, rules), rules)
-                       for group in (request.platforms[:half], request.platforms[half:])]
+            asks_alt = "alt_text" in request.schema["properties"]
+            answers = [self._send_split(client, self.prepare(request.facts, group, rules,
+                                                             alt_text=asks_alt and index == 0), rules)
+                       for index, group in enumerate((request.platforms[:half], request.platforms[half:]))]
             usage = {k: sum(a.usage.get(k, 0) for a in answers) for k in answers[0].usage}
             return GeminiAnswer(data={**answers[0].data, **answers[1].data}, model=answers[0].model,
-                                attempts=sum(a.attempts for a in answers) + 1, usage=usage)
+                                attempts=sum(a.attempts for a in answers) + 1, usage=usage,
+                                alt_texts=answers[0].alt_texts)
 
     def _send_one(self, client: genai.Client, request: CopyRequest, rules: Rules) -> GeminiAnswer:
         contents: list[Any] = [request.prompt]
@@ -239,8 +246,9 @@ class GeminiWriter:
         response, attempts = self._call_with_retries(client, contents, request.schema, budget)
         text = self._answer_text(response, request.facts)
         data = decode_answer(text, request.platforms, rules)
+        photos = len(request.images) if "alt_text" in request.schema["properties"] else 0
         return GeminiAnswer(data=data, model=response.model_version or self.model, attempts=attempts,
-                            usage=_usage(response))
+                            usage=_usage(response), alt_texts=decode_alt_text(text, photos))
 
     def _config(self, schema: dict[str, Any], budget: int) -> types.GenerateContentConfig:
         remaining = self._ends_at - self._clock()

@@ -128,6 +128,7 @@ class GenerationResult:
     fitted: list[FitChange] = field(default_factory=list)
     warnings: list[CopyError] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)  # Gemini tokens billed (prompt, answer, thinking)
+    alt_texts: list[str] = field(default_factory=list)  # Gemini's description of each photo sent, in order
 
     def messages(self) -> list[str]:
         """Every note for the seller as one line each: warnings first, then what was shortened."""

@@ -32,6 +32,7 @@ class GeminiAnswer:
     model: str
     attempts: int
     usage: dict[str, int] = field(default_factory=dict)  # tokens billed: prompt, answer, thinking (0 if cached)
+    alt_texts: list[str] = field(default_factory=list)  # one per photo sent, in order
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +112,16 @@ def render_prompt(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
     )
 
 
-def response_schema(platforms: Sequence[str], rules: Rules) -> dict[str, Any]:
-    """The JSON schema of the answer: one object per platform holding the fields that platform uses."""
+def alt_text_limit(rules: Rules) -> int:
+    """The longest alt text a platform takes (Pinterest's pin alt_text limit, from the rules file)."""
+    limits = load_json_resource("rules.json")["platforms"]["pinterest"]["publish_limits"]
+    del rules  # the limit is a publish limit, kept beside the copy rules
+    return int(limits["alt_text"]["max_chars"])
+
+
+def response_schema(platforms: Sequence[str], rules: Rules, photos: int = 0) -> dict[str, Any]:
+    """The JSON schema of the answer: one object per platform holding the fields that platform uses, and, when
+    ``photos`` are attached, one alt text per photo."""
     properties: dict[str, Any] = {}
     for platform in platforms:
         pr = rules.platform(platform)
@@ -135,7 +144,23 @@ def response_schema(platforms: Sequence[str], rules: Rules) -> dict[str, Any]:
                 if rule.max_items is not None:
                     fields[name]["maxItems"] = rule.max_items
         properties[platform] = {"type": "object", "properties": fields, "required": list(fields)}
-    return {"type": "object", "properties": properties, "required": list(platforms)}
+    required = list(platforms)
+    if photos:
+        properties["alt_text"] = {
+            "type": "array", "minItems": photos, "maxItems": photos,
+            "items": {"type": "string", "maxLength": alt_text_limit(rules)},
+            "description": "one alt text per attached photo, in order: what the photo shows, in one sentence",
+        }
+        required.append("alt_text")
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def decode_alt_text(text: str, photos: int) -> list[str]:
+    """The alt texts of an answer (already known to be valid JSON), one per photo; [] when absent or unusable."""
+    value = json.loads(text).get("alt_text") if photos else None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return []
+    return [" ".join(v.split()) for v in value[:photos]]
 
 
 def decode_answer(text: str, platforms: Sequence[str], rules: Rules) -> dict[str, dict[str, Any]]:

@@ -54,10 +54,12 @@ def _ask_gemini(
     key = writer.cache_key(request)
     stored = cache.get(key) if cache is not None else None
     if stored is not None and isinstance(stored.get("data"), dict) and isinstance(stored.get("model"), str):
-        return GeminiAnswer(data=stored["data"], model=stored["model"], attempts=0), True
+        alt = stored.get("alt_text")
+        alt_texts = [str(a) for a in alt] if isinstance(alt, list) else []
+        return GeminiAnswer(data=stored["data"], model=stored["model"], attempts=0, alt_texts=alt_texts), True
     answer = writer.send(request, rules)
     if cache is not None:
-        cache.put(key, {"data": answer.data, "model": answer.model})
+        cache.put(key, {"data": answer.data, "model": answer.model, "alt_text": answer.alt_texts})
     return answer, False
 
 
@@ -96,6 +98,7 @@ def generate_copy(
     result.from_cache = from_cache
     result.attempts = answer.attempts
     result.usage = {} if from_cache else dict(answer.usage)
+    result.alt_texts = list(answer.alt_texts)
     return result
 
 

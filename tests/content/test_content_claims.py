@@ -94,3 +94,28 @@ def test_geminis_unbacked_claims_are_flagged_at_review(cli: Any, gemini: FakeGem
     # The seller states it: the flag goes.
     assert cli("products", "edit", product_id, "--attr", "handmade=yes", "--attr", "organic=yes").code == 0
     assert cli("content", "check", product_id).code == 0
+
+
+def test_gemini_describes_photos_without_the_sellers_own_alt_text(cli: Any, gemini: FakeGemini, app: Any,
+                                                                  tmp_path: Path) -> None:
+    from PIL import Image
+    from sqlalchemy import select
+
+    from core.db.models import ProductImage
+
+    photos = []
+    for n in range(2):
+        photos += ["--image", str(tmp_path / f"p{n}.jpg")]
+        Image.new("RGB", (800, 600), (40 * n, 90, 160)).save(tmp_path / f"p{n}.jpg")
+    added = cli("products", "add", "--json", "--title", "Jute basket", "--price", "650", *photos)
+    product_id = json.loads(added.out)["id"]
+    with app.db.session() as session:
+        first = session.scalars(select(ProductImage).where(ProductImage.product_id == product_id)
+                                .order_by(ProductImage.position)).first()
+        first.alt_text = "My own words"
+    made = cli("content", "generate", str(product_id))
+    assert made.code == 0 and "Gemini described 1 photo" in made.out
+    with app.db.session() as session:
+        alts = [i.alt_text for i in session.scalars(select(ProductImage).where(
+            ProductImage.product_id == product_id).order_by(ProductImage.position))]
+    assert alts == ["My own words", "Photo 2 of Jute basket"]

@@ -36,7 +36,7 @@ def test_one_multimodal_request_writes_every_platform(
     assert "Brass Jhumka Earrings" in sent.texts[0] and "₹1,499.00" in sent.texts[0]
     config = sent.generation_config
     assert config["responseMimeType"] == "application/json" and config["temperature"] == 0.6
-    assert set(sent.schema["properties"]) == set(PLATFORMS)
+    assert set(sent.schema["properties"]) == {*PLATFORMS, "alt_text"}  # and one alt text per photo
     assert result.writer == "gemini" and result.model == "gemini-3.5-flash" and result.attempts == 1
     assert not result.from_cache and result.warnings == []
     for platform, copy in result.copies.items():

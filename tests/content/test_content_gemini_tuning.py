@@ -21,7 +21,7 @@ def _run(facts: ProductFacts, writer: Any, platforms: tuple[str, ...] = PLATFORM
 
 
 def _asked(request: Any) -> set[str]:
-    return set(request.schema["properties"])
+    return set(request.schema["properties"]) - {"alt_text"}
 
 
 def test_defaults_follow_googles_gemini_3_guidance(facts: ProductFacts, fake_gemini: FakeGemini,
@@ -94,3 +94,20 @@ def test_token_usage_is_recorded_and_a_cached_answer_costs_nothing(facts: Produc
     assert paid.usage["prompt"] == 812 and paid.usage["answer"] > 0 and "thinking" in paid.usage
     again = _run(facts, make_writer(), cache=cache)
     assert again.from_cache and again.usage == {} and len(fake_gemini.requests) == 1
+
+
+def test_alt_text_for_every_photo(facts: ProductFacts, fake_gemini: FakeGemini, make_writer: Writer,
+                                  tmp_path: Any) -> None:
+    cache = CopyCache(tmp_path)
+    result = _run(facts, make_writer(), cache=cache)
+    alt = fake_gemini.requests[0].schema["properties"]["alt_text"]
+    # (The SDK sends the schema in proto JSON's snake_case.)
+    assert (alt["min_items"], alt["max_items"], alt["items"]["max_length"]) == (2, 2, 500)  # two photos sent
+    assert result.alt_texts == ["Photo 1 of Brass Jhumka Earrings", "Photo 2 of Brass Jhumka Earrings"]
+    assert _run(facts, make_writer(), cache=cache).alt_texts == result.alt_texts  # kept with the cached answer
+    # Split after MAX_TOKENS: the photos are described once, by the first half.
+    fake_gemini.script(FakeGemini.truncated())
+    split = _run(facts, make_writer(temperature=0.9))
+    first_half, second_half = fake_gemini.requests[-2:]
+    assert "alt_text" in first_half.schema["properties"] and "alt_text" not in second_half.schema["properties"]
+    assert split.alt_texts == result.alt_texts

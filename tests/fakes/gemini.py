@@ -149,6 +149,10 @@ def build_answer(request: ReceivedRequest, *, over_limit: bool = False) -> dict[
     facts = _facts_in(request.texts)
     answer: dict[str, Any] = {}
     for key, spec in (request.schema.get("properties") or {}).items():
+        if str(spec.get("type", "")).upper() == "ARRAY":  # alt_text: one line per attached photo
+            count = _pick(spec, "maxItems", "max_items") or len(request.images)
+            answer[key] = [f"Photo {n + 1} of {facts.get('title', 'the product')}" for n in range(int(count))]
+            continue
         fields = spec.get("properties") or {}
         answer[key] = {name: _field_value(name, fspec, facts, over_limit) for name, fspec in fields.items()}
     return answer
