@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from PIL import Image
 from core.errors import StorageError
 from core.fileio import atomic_write_bytes
 from core.images.variants import Rendered
+
+# Where /proc cannot tell (macOS), the umask as the program started: read once, while one thread runs.
+_STARTING_UMASK = os.umask(0o022)
+os.umask(_STARTING_UMASK)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """
     try:
         atomic_write_bytes(path, data, durable=durable)
+        if os.name == "posix":
+            # The temporary file is created 0600; a picture is an ordinary file (0644 under the usual umask).
+            os.chmod(path, 0o666 & ~_umask())
     except OSError as err:
         raise StorageError(
             f"Could not write {path} ({err.strerror or err}).",
@@ -44,6 +52,17 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
 def notes_path(path: Path) -> Path:
     """Where a cached picture's notes are kept, beside it."""
     return path.with_name(path.name + ".notes.json")
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for a moment, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _STARTING_UMASK
 
 
 def write_variant(rendered: Rendered, path: Path, *, keep_notes: bool = False) -> Variant:

@@ -15,7 +15,7 @@ import hashlib
 import re
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import NotFound, ValidationError
@@ -38,6 +38,7 @@ class StoredImage:
     height: int
     format: str
     original_name: str
+    fresh: bool = field(default=False, compare=False)  # written by this add (not in the store before)
 
 
 class ImageStore:
@@ -63,9 +64,30 @@ class ImageStore:
         info = check_picture(data, path.name)
         sha = hashlib.sha256(data).hexdigest()
         target = self.root / "originals" / sha[:2] / f"{sha}.{_EXTENSIONS[info.format]}"
-        if not target.exists():
+        fresh = not target.exists()
+        if fresh:
             write_atomically(target, data)
-        return StoredImage(sha, target, info.width, info.height, info.format, path.name)
+        return StoredImage(sha, target, info.width, info.height, info.format, path.name, fresh)
+
+    def add_all(self, paths: Sequence[Path]) -> list[StoredImage]:
+        """Keep every photo, or none: when one is refused (or cannot be written), those this call stored go.
+
+        Photos that were in the store already stay: another product may use them.
+        """
+        stored: list[StoredImage] = []
+        try:
+            for path in paths:
+                stored.append(self.add(path))
+        except BaseException:
+            self.forget_fresh(stored)
+            raise
+        return stored
+
+    def forget_fresh(self, stored: Sequence[StoredImage]) -> None:
+        """Remove the photos these adds wrote (the product they were for was not saved)."""
+        for image in stored:
+            if image.fresh:
+                self.discard(image.sha256)
 
     def discard(self, sha256: str) -> None:
         """Remove a stored original and its platform variants (a photo no product uses any more)."""

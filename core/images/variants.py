@@ -78,8 +78,10 @@ def render(
         # JPEG only (a no-op elsewhere): decode at 1/2, 1/4 or 1/8 scale when that still covers every preset.
         image.draft(None, (math.ceil(image.width * need), math.ceil(image.height * need)))
     load_picture(image, name)
-    pyramid = _Pyramid(resampleable(image), turn, image.info.get("icc_profile"), photo)
-    del image
+    icc = image.info.get("icc_profile")
+    pyramid = _Pyramid(resampleable(image), turn, icc, photo)
+    del image  # the pyramid holds the decode now, and may let it go (a large PNG, see _Pyramid.shrink_to)
+    pyramid.shrink_to(need)
     subject = _subject_box(pyramid, photo)
     maker = _Maker(pyramid, photo, name)
     results: dict[str, Rendered] = {}
@@ -223,6 +225,17 @@ class _Pyramid:
         if index not in self._ready:
             self._ready[index] = to_srgb(upright(self._raw[index], self._turn), self._icc)
         return self._ready[index]
+
+    def shrink_to(self, scale: float) -> None:
+        """Replace the decode by its box reduction to just above *scale*, when that is at least 2x smaller.
+
+        JPEG is already decoded small (DCT scaling); this is for formats decoded whole: a 99 MP PNG becomes
+        a few megapixels at once, and its 400 MB decode is freed before any other copy is made.
+        """
+        factor = int(self.decoded_scale / max(scale, 1e-9) + 1e-9)
+        if len(self._raw) == 1 and factor >= 2:
+            self._raw = [self._raw[0].reduce(factor)]
+            self.decoded_scale = self._scale(self._raw[0])
 
     def add(self, picture: Image.Image) -> None:
         """Offer a preset's picture of the whole photo (upright, sRGB) as a level for smaller presets."""

@@ -14,7 +14,7 @@ from core.errors import Cancelled, NotFound, ValidationError
 from core.products.service import ProductView, image_rows, live_product, product_view, store_photos
 
 if TYPE_CHECKING:
-    from core.images.store import ImageStore
+    from core.images.store import ImageStore, StoredImage
 
 MAX_PHOTOS = 20  # Etsy's limit, the highest of the platforms; others take the first N
 
@@ -27,13 +27,21 @@ def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence
     Each photo is checked and stored in turn (a second or so for a phone photo): ``progress(done, total, name)``
     hears after each, and ``cancel``, once set, stops before the next with ``Cancelled`` and none added.
     """
-    stored = []
-    for done, path in enumerate(paths):
-        if cancel is not None and cancel.is_set():
-            raise Cancelled(f"Adding photos was cancelled after {done} of {len(paths)}; none were added.")
-        stored.extend(store_photos(store, [path]))
-        if progress is not None:
-            progress(done + 1, len(paths), path.name)
+    stored: list[StoredImage] = []
+    try:
+        for done, path in enumerate(paths):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"Adding photos was cancelled after {done} of {len(paths)}; none were added.")
+            stored.extend(store_photos(store, [path]))
+            if progress is not None:
+                progress(done + 1, len(paths), path.name)
+        return _attach(db, product_id, stored)
+    except BaseException:
+        store.forget_fresh(stored)  # originals are kept only once the product holds them
+        raise
+
+
+def _attach(db: Database, product_id: int, stored: Sequence[StoredImage]) -> ProductView:
     with db.session() as session:
         product = live_product(session, product_id)
         known = {image.sha256 for image in product.images}

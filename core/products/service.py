@@ -169,8 +169,9 @@ def _sku_taken(sku: str | None) -> ValidationError:
 
 
 def store_photos(store: ImageStore, paths: Sequence[Path]) -> list[StoredImage]:
-    """Check and keep each photo in the image store; the first bad one is refused with its name and reason."""
-    return [store.add(path) for path in paths]
+    """Check and keep each photo in the image store; the first bad one is refused with its name and reason,
+    and then none of them is kept (a refused product leaves no photo, nor where it was taken, behind)."""
+    return store.add_all(paths)
 
 
 def image_rows(stored: Sequence[StoredImage], first_position: int) -> list[ProductImage]:
