@@ -46,6 +46,9 @@ SETTINGS: dict[str, Place] = {
     **_place("General", "Posting", {
         "publishing.background": "Post scheduled items in the background (also while the window is closed)",
     }),
+    **_place("General", "Updates", {
+        "updates.check": "Check for updates when SellerDesk starts",
+    }),
     **_place("Appearance", "", {
         "general.theme": "Theme",
         "images.background": "Photo background colour",
@@ -108,24 +111,27 @@ class SecretField:
     name: str  # the keychain name, e.g. ``etsy:shared_secret``
     place: Place
     help: str
+    words: str  # how a sentence names it: "your Etsy shared secret"
 
 
 SECRETS: tuple[SecretField, ...] = (
     SecretField("gemini:api_key", Place("AI copy", "", "Gemini API key"),
-                "From Google AI Studio. Without a key SellerDesk writes copy offline from your product's facts."),
+                "From Google AI Studio. Without a key SellerDesk writes copy offline from your product's facts.",
+                "your Gemini API key"),
     SecretField("etsy:shared_secret", Place("Platforms", "Etsy", "Shared secret"),
-                "Shown beside the keystring on your Etsy app's page."),
+                "Shown beside the keystring on your Etsy app's page.", "your Etsy shared secret"),
     SecretField("indiamart:crm_key", Place("Platforms", "Meesho, Snapdeal, IndiaMART", "IndiaMART CRM key"),
-                "From IndiaMART's Lead Manager → Import/Export leads → CRM API key; it fetches your buyer leads."),
+                "From IndiaMART's Lead Manager → Import/Export leads → CRM API key; it fetches your buyer leads.",
+                "your IndiaMART CRM key"),
     SecretField("pinterest:app_secret", Place("Platforms", "Pinterest", "Your own app's secret"),
-                "Only with your own Pinterest app id."),
+                "Only with your own Pinterest app id.", "your Pinterest app's secret"),
     SecretField("facebook:app_secret", Place("Platforms", "Facebook", "Your own app's secret"),
-                "Only with your own Facebook app id."),
+                "Only with your own Facebook app id.", "your Facebook app's secret"),
     SecretField("instagram:app_secret", Place("Platforms", "Instagram", "Your own app's secret"),
-                "Only with your own Instagram app id."),
+                "Only with your own Instagram app id.", "your Instagram app's secret"),
     SecretField("media:s3_secret_access_key", Place("Platforms", "Pictures for Instagram and Pinterest",
                                                     "Secret access key"),
-                "The secret that goes with the access key id."),
+                "The secret that goes with the access key id.", "your picture bucket's secret access key"),
 )
 
 

@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = dsub.add_parser("audit", parents=[json_parent()], help="who used secrets, published, exported, deleted")
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--category", choices=["secrets", "publishing", "stock", "data"],
+                   help="only keys and passwords, publishing, stock or your data")
+    p.add_argument("--search", default="", help="only entries whose words hold this text")
     p.set_defaults(handler=_audit)
 
 
@@ -99,11 +102,19 @@ def _backups(args: argparse.Namespace, app: Any) -> int:
 
 
 def _audit(args: argparse.Namespace, app: Any) -> int:
+    from core.analytics.periods import zone
     from core.trust.audit import recent_events
+    from core.trust.audit_text import plain_lines
 
-    events = recent_events(app.db, args.limit)
+    prefixes = {"secrets": ("secret",), "publishing": ("listing", "platform"), "stock": ("stock",),
+                "data": ("data", "products")}.get(args.category or "", ("",))
+    events = [e for e in recent_events(app.db, args.limit if not args.search else 5000)
+              if e["kind"].startswith(prefixes)]
+    lines = plain_lines(app.db, events, zone(app.settings.get("general.timezone")))
+    chosen = [(e, line) for e, line in zip(events, lines, strict=True) if line.matches(text=args.search)]
+    chosen = chosen[:args.limit]
     if app.json:
-        print_json(events)
+        print_json([{**e, "what": line.what} for e, line in chosen])
     else:
-        print_table(events, ["at", "kind", "subject"])
+        print_table([{"when": line.when, "what": line.what} for _e, line in chosen], ["when", "what"])
     return 0
