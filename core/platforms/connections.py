@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db.database import Database
-from core.db.models import PlatformConnection
+from core.db.models import PlatformConnection, PublishJob
 from core.db.types import utcnow
 from core.platforms.specs import PlatformSpec, all_specs
 
@@ -38,8 +38,11 @@ class PlatformStatus:
     enabled: bool = True
     #: why the sign-in ends when it does (or why it does not end), in the seller's words
     expiry_reason: str = ""
-    #: set when the seller must act within EXPIRY_WARNING_DAYS (or now): what ends, when, and how to reconnect
+    #: set when the seller must act within EXPIRY_WARNING_DAYS (or now), or when posts are scheduled after the
+    #: sign-in ends: what ends, when, and how to reconnect
     warning: str = ""
+    #: scheduled posts due at or after the sign-in ends
+    late_posts: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -80,20 +83,30 @@ def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
            f"{spec.name})")
     if status.state == "needs_attention":
         return f"{spec.display_name} needs you to {how}."
-    if status.state == "expiring" and status.expires_at is not None:
+    late = status.late_posts
+    if status.expires_at is not None and (status.state == "expiring" or late):
         days = status.days_left or 0
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return (f"{spec.display_name}'s sign-in ends on {status.expires_at.date().isoformat()} ({when}): "
+        posts = f"; {late} scheduled post{'s go' if late != 1 else ' goes'} out after that" if late else ""
+        return (f"{spec.display_name}'s sign-in ends on {status.expires_at.date().isoformat()} ({when}){posts}: "
                 f"{how} before then.")
     return ""
 
 
-def _status(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
+def _late_posts(session: Session, name: str, ends: datetime | None) -> int:
+    if ends is None:
+        return 0
+    return int(session.scalar(select(func.count(PublishJob.id)).where(
+        PublishJob.platform == name, PublishJob.state == "scheduled", PublishJob.scheduled_at >= ends)) or 0)
+
+
+def _status(session: Session, spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
     status = _state(spec, row, now)
     if row is None or status.state in ("not_connected", "disabled"):
         return status
-    return replace(status, expiry_reason=expiry_reason(spec, row.preferences or {}),
-                   warning=_warning(spec, status))
+    status = replace(status, expiry_reason=expiry_reason(spec, row.preferences or {}),
+                     late_posts=_late_posts(session, spec.name, status.expires_at))
+    return replace(status, warning=_warning(spec, status))
 
 
 def _state(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
@@ -123,14 +136,14 @@ def list_statuses(db: Database, *, now: datetime | None = None) -> list[Platform
     moment = now or utcnow()
     with db.session() as session:
         rows = {r.platform: r for r in session.scalars(select(PlatformConnection))}
-        return [_status(spec, rows.get(name), moment) for name, spec in sorted(all_specs().items())]
+        return [_status(session, spec, rows.get(name), moment) for name, spec in sorted(all_specs().items())]
 
 
 def platform_status(db: Database, name: str, *, now: datetime | None = None) -> PlatformStatus:
     """The connection status of one platform."""
     spec = all_specs()[name]
     with db.session() as session:
-        return _status(spec, _row(session, name), now or utcnow())
+        return _status(session, spec, _row(session, name), now or utcnow())
 
 
 def expiry_warnings(db: Database, *, now: datetime | None = None) -> list[str]:

@@ -85,3 +85,20 @@ def test_the_window_warns_and_explains(qtbot, window, stand_ins: tuple[EtsyStand
     qtbot.mouseClick(tab.detail.test_button, Qt.MouseButton.LeftButton)  # the seller checks it still works
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=15_000)
     tab.grab().save("/tmp/platforms_health.png")
+
+
+def test_posts_scheduled_after_the_sign_in_ends_are_flagged_on_the_platform(app: App) -> None:
+    from core.db.models import Product, PublishJob
+
+    _connect(app, "pinterest", 20)
+    with app.db.session() as session:
+        for key, days in (("a", 5), ("b", 25), ("c", 40)):  # one open job per product and platform
+            product = Product(title=f"Mug {key}", description="", price=1, currency="INR", quantity=1)
+            session.add(product)
+            session.flush()
+            session.add(PublishJob(product_id=product.id, platform="pinterest", state="scheduled",
+                                   scheduled_at=utcnow() + timedelta(days=days), idempotency_key=key))
+    status = platform_status(app.db, "pinterest")
+    assert status.late_posts == 2 and status.state == "connected"  # 19 days left: not yet "expiring"
+    assert "; 2 scheduled posts go out after that: reconnect it" in status.warning
+    assert expiry_warnings(app.db) == [status.warning]
