@@ -13,6 +13,36 @@ if TYPE_CHECKING:
     from core.app import App
 
 
+def lighten_pyside_imports() -> None:
+    """Let PySide6 see which modules use it without keeping every module's source in memory.
+
+    PySide6 asks of every module imported after it (and of all imported before it, on its first use) whether the
+    module's source mentions "PySide6" (PYSIDE-2029, for its ``__feature__`` switches), through
+    ``inspect.getsource``: that reads the source of a thousand modules at start-up and keeps all their lines in
+    ``linecache`` (about 30 MB, and part of the wait for the first paint). Here the same question is asked of the
+    file's bytes, kept nowhere. Call before the first PySide6 import; a PySide6 without the hook is left alone.
+    """
+    import shiboken6  # noqa: F401  (loads the hook's module, before the hook first runs)
+
+    feature = sys.modules.get("shibokensupport.feature")
+    asks_source = getattr(feature, "_mod_uses_pyside", None)
+    if asks_source is None or getattr(asks_source, "reads_bytes", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if not (isinstance(path, str) and path.endswith(".py")):
+            return bool(asks_source(module))  # built-in, compiled or source-less: as PySide6 answers it
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(asks_source(module))
+
+    uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
 def settle_after_start() -> None:
     """Move everything start-up allocated out of the garbage collector's sight.
 
@@ -71,6 +101,7 @@ def check_database(app: App) -> bool:
 
 def run_gui(data_dir: str | None = None) -> int:
     """Open the main window on ``data_dir`` (or the default data dir) and run until it closes."""
+    lighten_pyside_imports()
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from core.app import App

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
@@ -12,14 +13,21 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QP
 import core
 from core.app import App
 from core.errors import SellerDeskError
-from desktop.platforms.tab import PlatformsTab
+from desktop.lazy_tabs import LazyTabs
 from desktop.products.tab import ProductsTab
-from desktop.schedule.tab import ScheduleTab
 from desktop.sync import install_sync_ui
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
+if TYPE_CHECKING:
+    from desktop.analytics.tab import AnalyticsTab
+    from desktop.content.tab import ContentTab
+    from desktop.platforms.tab import PlatformsTab
+    from desktop.schedule.tab import ScheduleTab
+
 STATE_FILE = "window.ini"
+# The order the tabs are made in after the first paint: Schedule first, since it runs publishing.
+BACKGROUND_ORDER = ["schedule", "content", "platforms", "analytics"]
 
 
 class MainWindow(QMainWindow):
@@ -39,19 +47,13 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.products = ProductsTab(app, self.tasks, self.undo)
         self.tabs.addTab(self.products, icon("products"), "Products")
-        self.content = self._content_tab()
-        self.tabs.addTab(self.content, icon("content"), "Content")
-        self.platforms = PlatformsTab(app, self.tasks)
-        self.platforms.message.connect(self.show_message)
-        self.tabs.addTab(self.platforms, icon("platforms"), "Platforms")
-        self.schedule = ScheduleTab(app, self.tasks)
-        self.schedule.message.connect(self.show_message)
-        self.tabs.addTab(self.schedule, icon("schedule"), "Schedule")
-        from desktop.analytics.tab import AnalyticsTab
-
-        self.analytics = AnalyticsTab(app, self.tasks)
-        self.analytics.message.connect(self.show_message)
-        self.tabs.addTab(self.analytics, icon("analytics"), "Analytics")
+        # The other tabs are made on first visit, or one by one after the first paint (desktop.lazy_tabs).
+        self.lazy_tabs = LazyTabs(self.tabs, self.tasks)
+        for name, module, make in [("content", "desktop.content.tab", self._content_tab),
+                                   ("platforms", "desktop.platforms.tab", self._platforms_tab),
+                                   ("schedule", "desktop.schedule.tab", self._schedule_tab),
+                                   ("analytics", "desktop.analytics.tab", self._analytics_tab)]:
+            self.tabs.addTab(self.lazy_tabs.add(name, module, make), icon(name), name.capitalize())
         self.setCentralWidget(self.tabs)
         self._first_painted = self.tabs.tabBar()  # kept: compared by identity in eventFilter
         self._first_painted.installEventFilter(self)
@@ -62,19 +64,67 @@ class MainWindow(QMainWindow):
         from desktop.portal_driver import install_portal_driver_ui
 
         self.portal_driver = install_portal_driver_ui(self)
+        from desktop.updates import install_updates_ui
+
+        self.updates = install_updates_ui(self)
         self.products.message.connect(self.show_message)
         self.products.scheduleRequested.connect(self.schedule_products)
-        self.content.scheduleRequested.connect(self.schedule_products)
         self.tasks.activity.connect(lambda *_: self._show_work())
         self.tasks.progressed.connect(lambda _handle: self._show_work())
         self._restore_state()
 
-    def _content_tab(self):  # type: ignore[no-untyped-def]
+    # -- the tabs made on first use -------------------------------------------------------------------------
+    @property
+    def content(self) -> ContentTab:
+        """The Content tab (made now if it was still waiting)."""
+        return self.lazy_tabs.get("content")  # type: ignore[return-value]
+
+    @property
+    def platforms(self) -> PlatformsTab:
+        """The Platforms tab."""
+        return self.lazy_tabs.get("platforms")  # type: ignore[return-value]
+
+    @property
+    def schedule(self) -> ScheduleTab:
+        """The Schedule tab (it runs publishing for the window)."""
+        return self.lazy_tabs.get("schedule")  # type: ignore[return-value]
+
+    @property
+    def analytics(self) -> AnalyticsTab:
+        """The Analytics tab."""
+        return self.lazy_tabs.get("analytics")  # type: ignore[return-value]
+
+    def _content_tab(self) -> ContentTab:
         from desktop.content.tab import ContentTab
 
         tab = ContentTab(self.app, self.tasks)
         tab.message.connect(self.show_message)
+        tab.scheduleRequested.connect(self.schedule_products)
         self.products.productSelected.connect(tab.show_product)
+        current = self.products.table.currentIndex()
+        if current.isValid():  # chosen before the tab was made
+            tab.show_product(self.products.model.product_id(current.row()))
+        return tab
+
+    def _platforms_tab(self) -> PlatformsTab:
+        from desktop.platforms.tab import PlatformsTab
+
+        tab = PlatformsTab(self.app, self.tasks)
+        tab.message.connect(self.show_message)
+        return tab
+
+    def _schedule_tab(self) -> ScheduleTab:
+        from desktop.schedule.tab import ScheduleTab
+
+        tab = ScheduleTab(self.app, self.tasks)
+        tab.message.connect(self.show_message)
+        return tab
+
+    def _analytics_tab(self) -> AnalyticsTab:
+        from desktop.analytics.tab import AnalyticsTab
+
+        tab = AnalyticsTab(self.app, self.tasks)
+        tab.message.connect(self.show_message)
         return tab
 
     # -- chrome ------------------------------------------------------------------------------------------
@@ -260,6 +310,7 @@ class MainWindow(QMainWindow):
         """Open the Listings window (where each product is live; update, take down, post again)."""
         from desktop.listings.dialog import ListingsDialog
 
+        _ = self.schedule  # made here on the GUI thread, if it was still waiting: Post again… uses it from a worker
         dialog = ListingsDialog(self.app, self.tasks, self._post_again, self)
         dialog.message.connect(self.show_message)
         dialog.exec()
@@ -313,10 +364,14 @@ class MainWindow(QMainWindow):
         return False
 
     def _after_first_paint(self) -> None:
-        """What may wait until the seller sees the window: it loads in workers, not before the first paint."""
-        # matplotlib (a second of imports) for the first visit to Analytics; the GUI thread never imports it.
-        self.tasks.start("Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
-                         on_success=lambda _m: _settle_imports())
+        """What may wait until the seller sees the window: the other tabs, their modules imported in workers, then
+        matplotlib (a second of imports) for the first visit to Analytics; the GUI thread never imports it."""
+        def charts() -> None:
+            _settle_imports()
+            self.tasks.start("Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
+                             on_success=lambda _m: _settle_imports())
+
+        self.lazy_tabs.make_in_background(BACKGROUND_ORDER, then=charts)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.products.editor.save_now()

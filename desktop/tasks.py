@@ -7,16 +7,39 @@ database writes so that SQLite only ever sees one writer from this process.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+TRIM_DELAY_MS = 500  # how long the pools stay idle before freed memory is given back to the system
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter number
+
+
+@cache
+def _glibc() -> Any:
+    """glibc, to tune its allocator; None elsewhere (Windows, macOS, musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
+        return None
+    # By default glibc gives each new thread its own heap (up to 8 per core), and memory a worker freed after
+    # decoding a 12-megapixel photo stays in its heap: two heaps hold as much at a fraction of the memory.
+    libc.mallopt(_M_ARENA_MAX, 2)
+    return libc
 
 
 class TaskSignals(QObject):
@@ -83,6 +106,8 @@ class TaskRunner(QObject):
         self.writer = QThreadPool(self)
         self.writer.setMaxThreadCount(1)
         self._running: list[TaskHandle] = []
+        self._trim = QTimer(self, singleShot=True, interval=TRIM_DELAY_MS)
+        self._trim.timeout.connect(self._give_back_memory)
 
     def start(
         self,
@@ -116,6 +141,8 @@ class TaskRunner(QObject):
         # A bound method of this QObject, not a lambda: Qt drops the connection if the runner (and its window)
         # is deleted before a task finishes, instead of calling into a deleted object.
         handle.signals.finished.connect(self._done)
+        _glibc()  # before the pools' first threads
+        self._trim.stop()  # memory is given back after the pools were idle a while, not between two tasks
         self._running.append(handle)
         self.activity.emit(len(self._running), name)
         if shown:
@@ -135,6 +162,14 @@ class TaskRunner(QObject):
         self.activity.emit(len(self._running), self._running[-1].name if self._running else "")
         if handle.shown:
             self.progressed.emit(handle)
+        if not self._running:
+            self._trim.start()
+
+    def _give_back_memory(self) -> None:
+        """Return the memory the finished work freed (photos decoded, files read) to the system (about 1 ms)."""
+        libc = _glibc()
+        if libc is not None and not self._running:
+            libc.malloc_trim(0)
 
     def shown_task(self) -> TaskHandle | None:
         """The newest running long task the seller started (what the status bar shows), if any."""

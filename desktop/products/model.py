@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -12,6 +13,7 @@ from core.money import format_money
 from core.products.listing import cover_images, product_ids, product_rows
 
 PAGE = 64  # rows read at once: a screenful or two, so scrolling to an unseen page costs one short query
+ROWS_KEPT = 16 * PAGE  # rows kept once read (the most recently shown): scrolling all 10,000 keeps memory flat
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: list[tuple[str, str]] = [
@@ -42,7 +44,7 @@ class ProductTableModel(QAbstractTableModel):
         self.thumbnail = thumbnail  # callable(product_id, cover sha256 | None) -> QIcon | None, from the tab
         self._ids: list[int] = []
         self._positions: dict[int, int] = {}  # id -> row, so finding a product's row is not a scan of 10,000
-        self._rows: dict[int, dict[str, Any]] = {}
+        self._rows: OrderedDict[int, dict[str, Any]] = OrderedDict()  # the least recently shown first
         self.search = ""
         self.status: str | None = None
         self.platform: str | None = None
@@ -80,7 +82,9 @@ class ProductTableModel(QAbstractTableModel):
     def _row(self, row: int) -> dict[str, Any] | None:
         product_id = self._ids[row]
         cached = self._rows.get(product_id)
-        if cached is None:
+        if cached is not None:
+            self._rows.move_to_end(product_id)
+        else:
             start = row - row % PAGE
             page = self._ids[start:start + PAGE]
             rows = product_rows(self.db, page)
@@ -90,6 +94,8 @@ class ProductTableModel(QAbstractTableModel):
                 # Formatted once per fetch: data() runs for every cell on every repaint, and Babel is slow.
                 values["shown"] = {key: self._display(key, values) for _header, key in COLUMNS}
             self._rows.update(rows)
+            while len(self._rows) > ROWS_KEPT:
+                self._rows.popitem(last=False)
             cached = self._rows.get(product_id)
         return cached
 
@@ -180,8 +186,8 @@ class ProductTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = _SORT_KEYS.get(COLUMNS[column][1])
-        if key is None:
-            return  # the photo and photo-count columns keep the current order
-        self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self.sort_key, self.descending):
+            return  # the photo and photo-count columns keep the current order; so does the order already shown
+        self.sort_key, self.descending = key, descending
         self.refresh()

@@ -11,7 +11,7 @@ from core.app import App
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
-CACHE_SIZE = 600
+CACHE_SIZE = 240  # thumbnails kept (30 KB each): many screenfuls of the list, not 18 MB of them
 ICON_SIZE = QSize(88, 88)
 
 

@@ -7,6 +7,8 @@ is touched on the GUI thread only. Everything that writes or talks to a platform
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import date, time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -23,6 +25,8 @@ from desktop.schedule.status_list import StatusList
 from desktop.schedule.wizard import PostRequest, PostWizard
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
+
+log = logging.getLogger(__name__)
 
 RELOAD_DELAY_MS = 250  # many job events in a burst (a bulk action) cause one reload
 NOTIFY = {"published": "Published", "failed": "Could not publish", "needs_attention": "Needs your attention"}
@@ -52,6 +56,8 @@ class ScheduleTab(QWidget):
         self.zone = self.publisher.zone
         self.wizard: PostWizard | None = None
         self._started = self._closed = False
+        self._publishing = False  # publisher.start() was called (from the writer pool)
+        self._life = threading.Lock()  # a start under way and shutdown() never overlap
         self.signals = PublishSignals(self)
         self.signals.event.connect(self._on_event)
         self.publisher.add_observer(self.signals.relay)
@@ -93,25 +99,51 @@ class ScheduleTab(QWidget):
 
     # -- life -----------------------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start publishing for this window (once; never after the window closed)."""
+        """Start publishing for this window (once; never after the window closed).
+
+        In the writer pool: starting reads the jobs, plans the schedule and may create its table, which must
+        neither hold up the window nor meet another of the window's writes half-way.
+        """
         if self._started or self._closed:
             return
         self._started = True
         self.window().installEventFilter(self)
-        try:
-            runner = self.publisher.start()
-        except SellerDeskError as exc:
-            self.state.setText(str(exc))
-            return
+        self.tasks.start("Starting publishing", self._start_publishing, on_success=self._publishing_started,
+                         on_failure=self._publishing_failed, writes=True)
+
+    def _start_publishing(self, _handle: TaskHandle) -> bool | None:
+        with self._life:  # never after shutdown(), which waits for a start under way
+            if self._closed:
+                return None
+            self._publishing = True
+            try:
+                return self.publisher.start()
+            except SellerDeskError:
+                raise
+            except Exception:  # a write landed while the very first start made its schedule table (core issue)
+                log.warning("publishing did not start; trying once more", exc_info=True)
+                self.publisher.stop()
+                return self.publisher.start()
+
+    def _publishing_started(self, runner: bool | None) -> None:
         if runner:
             self.state.setText("Publishing is running: scheduled posts go out while SellerDesk is open.")
-        self.reload()
+        if runner is not None:
+            self.reload()
+
+    def _publishing_failed(self, exc: Exception) -> None:
+        text = str(exc) if isinstance(exc, SellerDeskError) else (
+            f"Publishing could not start ({type(exc).__name__}); the details are in the log.")
+        self.state.setText(text)
+        self.message.emit(text)
 
     def shutdown(self) -> None:
         """Stop publishing (attempts under way may finish; an unfinished one is checked at the next start)."""
-        self._closed = True
+        with self._life:
+            self._closed = True
         self._reload_timer.stop()
-        if self._started:
+        if self._publishing:
+            self._publishing = False
             self.publisher.stop()
             self.publisher.remove_observer(self.signals.relay)
 

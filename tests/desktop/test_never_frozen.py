@@ -36,7 +36,7 @@ def big_window(qtbot, app: App) -> Iterator:
     qtbot.waitExposed(window)
     settle_after_start()  # as desktop.main.run_gui does once the window shows
     # A seller looks at the window a moment before the first click: the work started after the first paint
-    # (publishing, matplotlib's import) has finished by then.
+    # (the other tabs, publishing, matplotlib's import) has finished by then.
     _settle(qtbot, window)
     yield window
     window.close()
@@ -45,7 +45,7 @@ def big_window(qtbot, app: App) -> Iterator:
 
 
 def _settle(qtbot, window, timeout: int = 30_000) -> None:
-    qtbot.waitUntil(lambda: not window.tasks.running, timeout=timeout)
+    qtbot.waitUntil(lambda: not window.lazy_tabs.waiting() and not window.tasks.running, timeout=timeout)
     qtbot.wait(20)
 
 
