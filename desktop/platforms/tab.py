@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from core.app import App
@@ -87,6 +87,11 @@ class PlatformsTab(QWidget):
         self._told = warnings
         self.coming.setText(f"Coming soon: {', '.join(waiting)}." if waiting else "")
         self._selected()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read the statuses again each time the tab is shown: posts scheduled meanwhile may now be flagged."""
+        super().showEvent(event)
+        self.refresh()
 
     def _selected(self) -> None:
         item = self.list.currentItem()

@@ -102,3 +102,27 @@ def test_posts_scheduled_after_the_sign_in_ends_are_flagged_on_the_platform(app:
     assert status.late_posts == 2 and status.state == "connected"  # 19 days left: not yet "expiring"
     assert "; 2 scheduled posts go out after that: reconnect it" in status.warning
     assert expiry_warnings(app.db) == [status.warning]
+
+
+def test_the_tab_flags_posts_scheduled_meanwhile_when_shown_again(qtbot, window,  # type: ignore[no-untyped-def]
+                                                                  stand_ins: tuple[EtsyStandIn, ShopifyStandIn]
+                                                                  ) -> None:
+    from core.db.models import Product, PublishJob
+    from tests.platforms.test_platforms_tab import settled
+
+    settled(qtbot, window)
+    _connect(window.app, "pinterest", 30)
+    tab = window.platforms
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(tab.isVisible, timeout=5_000)
+    assert tab.warnings.isHidden()
+    window.tabs.setCurrentWidget(window.products)
+    with window.app.db.session() as session:  # scheduled from the Schedule tab meanwhile
+        product = Product(title="Mug", description="", price=1, currency="INR", quantity=1)
+        session.add(product)
+        session.flush()
+        session.add(PublishJob(product_id=product.id, platform="pinterest", state="scheduled",
+                               scheduled_at=utcnow() + timedelta(days=45), idempotency_key="late"))
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.warnings.isHidden(), timeout=5_000)
+    assert "1 scheduled post goes out after that" in tab.warnings.text()
