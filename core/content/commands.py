@@ -24,6 +24,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--replace-edits", action="store_true", help="also rewrite copy you edited by hand")
     p.set_defaults(handler=_generate)
 
+    p = csub.add_parser("generate-many", parents=[json_parent()],
+                        help="write copy for several products, with progress (Ctrl+C stops between products)")
+    p.add_argument("product_ids", type=int, nargs="*", help="these products (default with --all: every product)")
+    p.add_argument("--all", action="store_true", help="every product that is not in the bin")
+    p.add_argument("--platform", action="append", help="only this platform (repeatable; default: all)")
+    p.add_argument("--offline", action="store_true", help="use the offline writer even if a Gemini key is set")
+    p.add_argument("--language", choices=["en", "hi", "hinglish"], help="write in this language")
+    p.add_argument("--replace-edits", action="store_true", help="also rewrite copy you edited or approved")
+    p.add_argument("--yes", action="store_true", help="start a Gemini run without asking after the estimate")
+    p.set_defaults(handler=_generate_many)
+
     p = csub.add_parser("show", parents=[json_parent()], help="show the stored copy")
     p.add_argument("product_id", type=int)
     p.add_argument("--platform", action="append")
@@ -97,6 +108,46 @@ def _generate(args: argparse.Namespace, app: Any) -> int:
     for message in outcome.messages:
         print(message)
     return 0
+
+
+def _generate_many(args: argparse.Namespace, app: Any) -> int:
+    import threading
+
+    from core.content.bulk import estimate, generate_many
+    from core.products.listing import product_ids
+
+    ids = list(dict.fromkeys(args.product_ids)) or (product_ids(app.db) if args.all else [])
+    if not ids:
+        raise ValidationError("Name the products to write copy for, or pass --all.",
+                              hint="e.g. sellerdesk content generate-many 3 4 7")
+    guess = estimate(app, ids, args.platform, offline=args.offline, language=args.language)
+    print(guess.text(), file=sys.stderr if app.json else sys.stdout)
+    if guess.calls and not args.yes:
+        if not sys.stdin.isatty():
+            raise ValidationError("A Gemini run costs tokens; confirm it with --yes.", hint="Or add --offline.")
+        if input("Go ahead? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was written.")
+            return 1
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, note: str) -> None:
+        print(f"[{done}/{total}] {note}", file=sys.stderr if app.json else sys.stdout, flush=True)
+
+    try:
+        result = generate_many(app, ids, args.platform, offline=args.offline, force=args.replace_edits,
+                               language=args.language, cancel=cancel, progress=progress)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("Stopped: products written so far keep their copy; the others were not changed.", file=sys.stderr)
+        return 130
+    if app.json:
+        print_json({"written": sorted(result.written), "failed": result.failed, "usage": result.usage})
+    else:
+        tokens = f"; Gemini used {sum(result.usage.values()):,} tokens" if result.usage else ""
+        print(f"Copy written for {len(result.written)} of {len(ids)} products{tokens}.")
+        for product_id, reason in result.failed.items():
+            print(f"  product {product_id}: {reason}")
+    return 1 if result.failed else 0
 
 
 def _show(args: argparse.Namespace, app: Any) -> int:

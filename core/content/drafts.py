@@ -100,6 +100,7 @@ class DraftOutcome:
     writer: str
     kept: list[str]  # platforms whose seller-edited copy was left alone
     messages: list[str]
+    usage: dict[str, int] = field(default_factory=dict)  # Gemini tokens billed (empty offline or cached)
 
 
 def _view(row: ContentDraft, claims: Sequence[Claim] = ()) -> DraftView:
@@ -239,7 +240,7 @@ def generate_drafts(
     if withdrawn:
         messages.append(f"Approval withdrawn for {', '.join(withdrawn)}: the copy was rewritten; check it and "
                         "approve it again.")
-    return DraftOutcome(drafts, result.writer, kept, messages)
+    return DraftOutcome(drafts, result.writer, kept, messages, dict(result.usage))
 
 
 def _describe_photos(session: Session, product_id: int, alt_texts: list[str]) -> int:

@@ -21,6 +21,7 @@ from core.content.models import PlatformCopy
 from core.content.rules import load_rules
 from core.errors import SellerDeskError
 from core.products.service import get_product
+from desktop.content.bulk_dialog import BulkCopyDialog
 from desktop.content.platform_editor import PlatformEditor
 from desktop.placeholder import EmptyState
 from desktop.tasks import TaskHandle, TaskRunner
@@ -68,6 +69,10 @@ class ContentTab(QWidget):
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel)
         bar.addWidget(self.generate)
+        self.several = QPushButton("Several products…")
+        self.several.setToolTip("Write copy for several products at once, with the Gemini cost shown first")
+        self.several.clicked.connect(self.open_bulk)
+        bar.addWidget(self.several)
         self.schedule = QPushButton(icon("schedule"), "Schedule…")
         self.schedule.setToolTip("Post this product with its approved copy (now or later)")
         self.schedule.clicked.connect(self._schedule)
@@ -174,6 +179,15 @@ class ContentTab(QWidget):
                                on_success=lambda o: self._written(job, product_id, o),
                                on_failure=lambda exc: self._failed(job, exc))
         self._job = job
+
+    def open_bulk(self) -> BulkCopyDialog:
+        """The several-products dialog, with the product shown here ticked; the page refreshes when it closes."""
+        self.flush()
+        dialog = BulkCopyDialog(self.app, self.tasks, offline=self.offline.isChecked(),
+                                chosen=[self.product_id] if self.product_id is not None else None, parent=self)
+        dialog.finished.connect(lambda _code: self.show_product(self.product_id) if self.product_id else None)
+        dialog.open()
+        return dialog
 
     def _schedule(self) -> None:
         if self.product_id is not None:

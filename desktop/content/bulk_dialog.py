@@ -1,0 +1,148 @@
+"""Write copy for several products at once: pick them, see what a Gemini run would use, then watch it go
+(with Cancel). All work runs in the background; the window stays responsive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.app import App
+from core.content import bulk
+from core.products.listing import product_ids, product_rows
+from desktop.tasks import TaskHandle, TaskRunner
+
+
+class BulkCopyDialog(QDialog):
+    """Tick products, check the estimate, write; the seller can cancel between products."""
+
+    def __init__(self, app: App, tasks: TaskRunner, *, offline: bool, chosen: list[int] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self._job: TaskHandle | None = None
+        self._ready_for: tuple[list[int], bool] | None = None  # the selection the shown estimate is for
+        self.result: bulk.BulkResult | None = None
+        self.setWindowTitle("Write copy for several products")
+        self.products = QListWidget()
+        ids = product_ids(self.app.db)
+        rows = product_rows(self.app.db, ids)
+        for product_id in ids:
+            item = QListWidgetItem(f"{rows[product_id]['title']}  (#{product_id})")
+            item.setData(Qt.ItemDataRole.UserRole, product_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if chosen and product_id in chosen else Qt.CheckState.Unchecked)
+            self.products.addItem(item)
+        self.products.itemChanged.connect(lambda _item: self._forget_estimate())
+        self.offline = QCheckBox("Write offline (no Gemini, no cost)")
+        self.offline.setChecked(offline)
+        self.offline.toggled.connect(lambda _on: self._forget_estimate())
+        self.estimate = QLabel("Tick the products to write copy for.")
+        self.estimate.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.start = QPushButton("Check cost")
+        self.start.setProperty("primary", True)
+        self.start.clicked.connect(self._start)
+        self.cancel = QPushButton("Close")
+        self.cancel.clicked.connect(self._cancel)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.start)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Products"))
+        layout.addWidget(self.products, 1)
+        layout.addWidget(self.offline)
+        layout.addWidget(self.estimate)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self.resize(520, 520)
+        self._forget_estimate()
+
+    def chosen(self) -> list[int]:
+        """The ticked products, in list order."""
+        items = (self.products.item(i) for i in range(self.products.count()))
+        return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
+
+    def _forget_estimate(self) -> None:
+        self._ready_for = None
+        count = len(self.chosen())
+        self.start.setText("Write copy" if self.offline.isChecked() else "Check cost")
+        self.start.setEnabled(count > 0 and self._job is None)
+        self.estimate.setText(f"{count} product{'s' if count != 1 else ''} ticked." if count else
+                              "Tick the products to write copy for.")
+
+    def _start(self) -> None:
+        ids, offline = self.chosen(), self.offline.isChecked()
+        if offline or self._ready_for == (ids, offline):
+            self._write(ids, offline)
+            return
+        self.start.setEnabled(False)
+        self.estimate.setText("Working out what this run would use…")
+
+        def shown(guess: bulk.BulkEstimate) -> None:
+            self._ready_for = (ids, offline)
+            self.estimate.setText(guess.text())
+            self.start.setText("Write copy" if guess.calls == 0 else f"Write copy ({guess.calls} Gemini calls)")
+            self.start.setEnabled(True)
+
+        self.tasks.start("Estimating the Gemini run", lambda _h: bulk.estimate(self.app, ids, offline=offline),
+                         on_success=shown, on_failure=self._failed)
+
+    def _write(self, ids: list[int], offline: bool) -> None:
+        self.progress.setRange(0, len(ids))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.start.setEnabled(False)
+        self.cancel.setText("Cancel")
+
+        def work(handle: TaskHandle) -> bulk.BulkResult:
+            return bulk.generate_many(self.app, ids, offline=offline, cancel=handle.cancel_event,
+                                      progress=handle.signals.progress.emit)
+
+        self._job = self.tasks.start("Writing copy for several products", work, on_success=self._done,
+                                     on_failure=self._failed, on_progress=self._moved, cancellable=True,
+                                     unit="products")
+
+    def _moved(self, done: int, total: int, note: str) -> None:
+        self.progress.setValue(done)
+        self.estimate.setText(f"{done} of {total}: {note}")
+
+    def _done(self, result: bulk.BulkResult) -> None:
+        self._job = None
+        self.result = result
+        self.cancel.setText("Close")
+        tokens = f" Gemini used {sum(result.usage.values()):,} tokens." if result.usage else ""
+        stopped = " Stopped: the rest were not changed." if result.cancelled else ""
+        failed = "".join(f"\nProduct {pid}: {why}" for pid, why in result.failed.items())
+        self.estimate.setText(f"Copy written for {len(result.written)} products.{tokens}{stopped}{failed}")
+        self._ready_for = None
+        self.start.setText("Write copy" if self.offline.isChecked() else "Check cost")
+        self.start.setEnabled(bool(self.chosen()))
+
+    def _failed(self, exc: Any) -> None:
+        self._job = None
+        self.cancel.setText("Close")
+        self.estimate.setText(str(exc))
+        self.start.setEnabled(bool(self.chosen()))
+
+    def _cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()  # stops before the next product; what was written stays
+            self.estimate.setText("Stopping after the product being written…")
+            return
+        self.reject()
