@@ -129,6 +129,7 @@ COMMAND_GROUPS = {
     "config": "core.cli",
     "components": "core.components",
     "background": "core.autostart",
+    "update": "core.updates",
     "doctor": "core.doctor",
     "data": "core.trust.commands",
     "sync": "core.sync.commands",

@@ -93,6 +93,50 @@ def _check_playwright() -> str:
     return f"node {versions[0]}, driver {versions[1]}"
 
 
+def _check_updates() -> str:
+    """The update client is bundled (tufup and TUF with its signature code); says whether a feed key is built in."""
+    from tuf.ngclient import Updater as TufUpdater
+    from tufup.client import Client
+
+    from core.updates import ROOT_FILE, Updater
+
+    assert Client and TufUpdater
+    root = Updater("https://invalid.example/", "https://invalid.example/").root
+    return f"tufup client; feed key {'built in' if root.name == ROOT_FILE and root.is_file() else 'not set up'}"
+
+
+def _check_text_and_caches() -> str:
+    """Frozen: UTF-8 mode (a Hindi title piped anywhere), matplotlib's font cache kept in the app's cache folder."""
+    import matplotlib
+    import matplotlib.font_manager  # loads (or first builds) the font cache
+    from platformdirs import user_cache_path
+
+    cache = Path(matplotlib.get_cachedir())
+    if not getattr(sys, "frozen", False):
+        return f"from source: UTF-8 mode {sys.flags.utf8_mode}, matplotlib cache {cache}"
+    if sys.flags.utf8_mode != 1:
+        raise RuntimeError("the frozen program does not run in UTF-8 mode (build.spec's X utf8 option)")
+    wanted = user_cache_path("SellerDesk", appauthor=False) / "matplotlib"
+    if cache.resolve() != wanted.resolve() or not list(cache.glob("fontlist-*.json")):
+        raise RuntimeError(f"matplotlib keeps its font cache in {cache}, not in {wanted}")
+    return f"UTF-8 mode; matplotlib's font cache in {cache}"
+
+
+def _check_locales() -> str:
+    """Babel's data is bundled for every locale SellerDesk offers (resources/locales.json)."""
+    from decimal import Decimal
+
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    from core.locales import supported_locales
+
+    for name in supported_locales():
+        Locale.parse(name)
+        format_currency(Decimal("123456.5"), "INR", locale=name)
+    return f"{len(supported_locales())} locales ({', '.join(supported_locales()[:3])}, …)"
+
+
 def _check_svg_icons() -> str:
     """SVG through Qt's plugins (the style sheet's arrows, QIcon from a file) and through QtSvg (the theme's icons)."""
     from PySide6.QtGui import QIcon, QImage, QImageReader
@@ -237,6 +281,9 @@ def run_self_test(argv: list[str] | None = None) -> int:
             ("platform plugin", _check_platform),
             ("window", lambda: _check_window(Path(tmp))),
             ("SVG icons", _check_svg_icons),
+            ("updates", _check_updates),
+            ("text and caches", _check_text_and_caches),
+            ("locales", _check_locales),
         ]
         failed = 0
         for name, check in checks:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -23,6 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import size_budget
+
+# This checkout's core (one definition of the platform tag: the feed, the archives and the app share it).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from core.updates import platform_tag
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -86,13 +89,6 @@ def finish_bundle(bundle: Path) -> None:
             link = folder / "sellerdesk-cli"
             link.unlink(missing_ok=True)
             link.symlink_to("SellerDesk")
-
-
-def platform_tag() -> str:
-    """``linux-x86_64``, ``macos-arm64``, ``windows-x86_64``: the suffix of every file a build publishes."""
-    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
-    machine = platform.machine().lower()
-    return f"{system}-{ {'amd64': 'x86_64', 'aarch64': 'arm64'}.get(machine, machine)}"
 
 
 def portal_driver(bundle: Path, ver: str) -> Path:

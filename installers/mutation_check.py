@@ -59,6 +59,7 @@ MUTATIONS = [
     Mutation("Playwright's node emptied (0 bytes)", "Playwright",
              break_components=_empty("node.exe" if sys.platform == "win32" else "node")),
     Mutation("Playwright's driver scripts deleted", "Playwright", _delete("playwright/driver/package/cli.js")),
+    Mutation("Babel's data for a supported locale (ta_IN) deleted", "locales", _delete("babel/locale-data/ta_IN.dat")),
     Mutation("keyring left with its fail backend", "keyring",
              env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}),
 ]

@@ -37,11 +37,16 @@ def _currency(key: str, value: str) -> str:
 def _locale(key: str, value: str) -> str:
     from babel import Locale, UnknownLocaleError
 
+    from core.locales import supported_locales
+
     try:
-        Locale.parse(value)
+        name = str(Locale.parse(value))
     except (UnknownLocaleError, ValueError, TypeError):
+        name = ""
+    if not name or name not in {str(Locale.parse(known)) for known in supported_locales()}:
+        # the installed app carries Babel's data for these only
         raise ValidationError(f"{_label(key)}: {value!r} is not a language and country SellerDesk knows.",
-                              field=key, hint="For example en_IN (India), en_US, en_GB or hi_IN.") from None
+                              field=key, hint="One of " + ", ".join(supported_locales()) + ".")
     return value
 
 

@@ -33,6 +33,9 @@ def test_linux_bundle_builds_and_passes_its_frozen_self_test(build: subprocess.C
     assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-4000:]
     assert "smoke test passed" in build.stdout
     assert "ok      platform plugin: xcb: window shown" in build.stdout
+    assert "ok      text and caches: UTF-8 mode; matplotlib's font cache in " in build.stdout
+    assert "ok      locales: 17 locales" in build.stdout
+    assert "ok      updates: tufup client" in build.stdout
     archive = ROOT / "dist" / f"SellerDesk-{core.__version__}-linux-x86_64.tar.gz"
     with tarfile.open(archive) as tar:
         members = {member.name: member for member in tar.getmembers()}
@@ -47,6 +50,9 @@ def test_linux_bundle_builds_and_passes_its_frozen_self_test(build: subprocess.C
     assert not any(n.endswith("playwright/driver/node") for n in members)
     assert any(n.endswith("resources/portal-driver.json") for n in members)
     assert (ROOT / "dist" / f"SellerDesk-portal-driver-{core.__version__}-linux-x86_64.tar.gz").is_file()
+    # Babel's data for the languages SellerDesk offers (resources/locales.json), and no others.
+    babel = {Path(n).name.split(".")[0] for n in members if "babel/locale-data/" in n and n.endswith(".dat")}
+    assert {"en_IN", "hi_IN", "ta_IN", "en_AU", "root"} <= babel and not {"fr", "de", "ja"} & babel
     for unused in ("libqeglfs", "libqvnc", "libqlinuxfb", "libqgtk3", "libgtk-3", "qtbase_de.qm", "/mypy/",
                    "/pygments/", "/rich/"):
         assert not any(unused in n for n in members), unused
@@ -65,4 +71,4 @@ def test_a_broken_bundle_fails_its_self_test(build: subprocess.CompletedProcess[
                                                                                               "SellerDesk")],
                           capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
-    assert proc.stdout.count("caught  ") == 5
+    assert proc.stdout.count("caught  ") == 6

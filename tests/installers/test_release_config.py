@@ -94,3 +94,16 @@ def test_a_tag_publishes_a_release_after_every_build() -> None:
     assert "gh release create" in _script("release")
     for job in ("linux", "windows", "macos"):
         assert WORKFLOW["jobs"][job]["needs"] == "version"
+
+
+def test_a_tag_signs_the_update_feed_after_the_release_it_points_at() -> None:
+    release = _script("release")
+    assert "secrets.UPDATE_KEYS }}" in (ROOT / ".github" / "workflows" / "installers.yml").read_text(encoding="utf-8")
+    assert "python installers/update_feed.py add pages/updates keys" in release
+    assert "::warning::The UPDATE_KEYS secret" in release
+    steps = [step.get("name", "") for step in WORKFLOW["jobs"]["release"]["steps"]]
+    assert steps.index("Publish the GitHub release") < steps.index(
+        "Publish the update feed (after the release, whose archives it names)")
+    for job in ("linux", "windows", "macos"):
+        assert "installers/update_feed.py pack" in _script(job)
+    assert "`UPDATE_KEYS`" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,95 @@
+"""Updates in the window: a quiet check after start (``updates.check``), Help › Check for updates…, the download in
+the background with progress and Cancel, and the new version put in place when the window closes (core/updates.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from core.errors import SellerDeskError
+from core.updates import Update, Updater
+from desktop.tasks import TaskHandle
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+ACTION_TEXT = "Check for &updates…"
+START_DELAY_MS = 5000  # after the first paint and the tabs; the check itself runs in a worker
+
+
+class UpdatesUi(QObject):
+    """The Help menu entry, the start-up check, and applying a downloaded update at close."""
+
+    def __init__(self, window: MainWindow, updater: Updater | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.updater = updater or Updater.from_settings(window.app.settings)
+        self.handle: TaskHandle | None = None
+        self.action = QAction(ACTION_TEXT, window)
+        self.action.triggered.connect(lambda: self.check(asked=True))
+        help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Help"), None)
+        if help_menu is not None:
+            help_menu.addAction(self.action)
+        window.installEventFilter(self)
+        if window.app.settings.get("updates.check") and not self.updater.unavailable():
+            QTimer.singleShot(START_DELAY_MS, lambda: self.check(asked=False))
+
+    def check(self, *, asked: bool) -> TaskHandle | None:
+        """Ask the feed in a worker; a newer version is downloaded in the background at once."""
+        reason = self.updater.unavailable()
+        if reason:
+            if asked:
+                QMessageBox.information(self.window, "Updates", f"SellerDesk cannot update itself: {reason}.")
+            return None
+
+        def found(update: object) -> None:
+            if isinstance(update, Update):
+                self.window.show_message(f"SellerDesk {update.version} is available: downloading it in the "
+                                         "background.")
+                self.download()
+            elif asked:
+                QMessageBox.information(self.window, "Updates",
+                                        f"SellerDesk {self.updater.current} is the newest version.")
+
+        def failed(exc: Exception) -> None:
+            if asked:
+                self.window.show_error(exc)
+            else:  # a quiet check says so in the status bar only
+                self.window.show_message(str(exc) if isinstance(exc, SellerDeskError) else "Update check failed.")
+
+        self.handle = self.window.tasks.start("Checking for updates", lambda _h: self.updater.check(),
+                                              on_success=found, on_failure=failed)
+        return self.handle
+
+    def download(self) -> TaskHandle:
+        """Download, check and stage the update, with progress in MB and Cancel."""
+        def work(handle: TaskHandle) -> object:
+            return self.updater.download(progress=lambda done, total, _what: handle.signals.progress.emit(
+                done // 1_000_000, max(total // 1_000_000, 1), ""), cancel=handle.cancel_event)
+
+        def done(staged: object) -> None:
+            if staged is not None:
+                version = getattr(staged, "version", "")
+                self.window.show_message(f"SellerDesk {version} is ready: it is put in place when you close "
+                                         "SellerDesk, and runs from the next start.")
+
+        self.handle = self.window.tasks.start("Downloading the update", work, cancellable=True, unit="MB",
+                                              on_success=done, on_failure=self.window.show_error)
+        return self.handle
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and watched is self.window:
+            try:
+                self.updater.apply()  # a staged update only; on Windows tufup's script finishes after exit
+            except (OSError, SellerDeskError) as exc:
+                self.window.show_error(exc)
+        return False
+
+
+def install_updates_ui(window: MainWindow) -> UpdatesUi:
+    """Add Help › Check for updates… and the quiet start-up check to ``window``."""
+    return UpdatesUi(window)
