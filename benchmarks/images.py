@@ -30,9 +30,9 @@ from PIL import Image, ImageDraw, ImageOps
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.images.batch import make_variants  # noqa: E402
+from core.images.batch import MemoryBudget, estimated_memory, make_variants  # noqa: E402
 from core.images.geometry import plan  # noqa: E402
-from core.images.presets import Preset, load_presets  # noqa: E402
+from core.images.presets import Preset, load_presets, resolve  # noqa: E402
 from core.images.variants import decode_scale, render  # noqa: E402
 
 CPU_GOAL = 0.25  # seconds per photo, all presets
@@ -123,11 +123,12 @@ def batch_child(photo_dir: Path, out_dir: Path, workers: int, processes: bool) -
     paths = sorted(photo_dir.glob("*.jpg"))
     names = ["all", "thumbnail"]
     wall, cpu = time.perf_counter(), time.process_time()
+    budget = MemoryBudget()
     if processes:
         with ProcessPoolExecutor(workers) as pool:
             list(pool.map(_process_one, paths, [out_dir] * len(paths), chunksize=4))
     else:
-        make_variants(paths, names, out_dir, workers=workers)
+        make_variants(paths, names, out_dir, workers=workers, budget=budget)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
@@ -138,9 +139,15 @@ def batch_child(photo_dir: Path, out_dir: Path, workers: int, processes: bool) -
                 "cpu": cpu + children.ru_utime + children.ru_stime,
                 "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "rss_child_mb": children.ru_maxrss / 1024,
+                "budget_mb": budget.limit / 1e6,
+                "in_flight": budget.peak / max(1, estimated_memory(paths[0].read_bytes(), "p.jpg", _all())),
             }
         )
     )
+
+
+def _all() -> list[Preset]:
+    return resolve(["all", "thumbnail"], load_presets())
 
 
 def _process_one(path: Path, out_dir: Path) -> None:
@@ -240,6 +247,10 @@ def main() -> int:
                 f"     peak RSS {figures['rss_self_mb']:.0f} MB (parent) + {figures['rss_child_mb']:.0f} MB per worker"
             )
         else:
+            print(
+                f"     memory budget {figures['budget_mb']:.0f} MB for photos in flight: at most "
+                f"{figures['in_flight']:.0f} of the {args.workers} workers' photos at once"
+            )
             ok &= check("Batch peak memory, MB", figures["rss_self_mb"], MEMORY_GOAL, ".0f")
     print("All goals met." if ok else "Some goals missed.")
     return 0 if ok else 1
