@@ -14,27 +14,11 @@ import logging.config
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from server.app import DATA_DIR_ENV
 from server.config import ENV_PREFIX, ConfigError, config_from_env
 from server.db import Database, migrate
-
-
-def _log_config(level: str) -> dict[str, Any]:
-    # Our access log replaces uvicorn's, which would print query strings (OAuth codes travel there).
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
-        "loggers": {
-            "uvicorn": {"handlers": ["stderr"], "level": level},
-            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-            "sellerdesk": {"handlers": ["stderr"], "level": level},
-            "server": {"handlers": ["stderr"], "level": level},
-        },
-    }
+from server.logs import log_config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sellerdesk-server: {exc}", file=sys.stderr)
         return 2
-    logging.config.dictConfig(_log_config(args.log_level))
+    logging.config.dictConfig(log_config(args.log_level))
     db = Database(config.database_url, pool_size=1)
     try:
         migrate(db)
@@ -74,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     uvicorn.run("server.app:app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers,
-                access_log=False, server_header=False, log_config=_log_config(args.log_level),
+                access_log=False, server_header=False, log_config=log_config(args.log_level),
                 # Longer than load balancers' idle timeout (often 60 s), so they never reuse a connection we closed.
                 timeout_keep_alive=75,
                 proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips or None)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from server import auth, blobs, media, oauth, sync
 from server.config import ServerConfig, config_from_env
-from server.context import Services, ServicesDep
+from server.context import Services, ServicesDep, client_address
 from server.db import Database, migrate
 from server.errors import ApiError, install_error_handlers
+from server.housekeeping import Housekeeper
+from server.metrics import CONTENT_TYPE, exposition
 from server.middleware import AccessLog, BodyLimit, SecurityHeaders
 
 # httpx logs every request URL at INFO; Facebook's token exchange carries the app secret in its query.
@@ -28,13 +32,26 @@ def _is_upload(method: str, path: str) -> bool:
     return (method == "PUT" and path.startswith("/v1/blobs/")) or (method == "POST" and path == "/v1/media")
 
 
+def _private(address: str) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return parsed.is_loopback or parsed.is_private
+
+
 def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     """The service as an ASGI app. The schema must already be migrated (see ``app_from_env`` and ``__main__``)."""
     services = Services.build(config, db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        keeper = Housekeeper(services, config.housekeeping_seconds) if config.housekeeping_seconds > 0 else None
+        if keeper is not None:
+            keeper.start()
         yield
+        if keeper is not None:
+            keeper.stop()
         services.close()
 
     docs = config.expose_api_docs
@@ -45,14 +62,36 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     for router in (auth.router, sync.router, blobs.router, media.router, oauth.router):
         app.include_router(router)
 
-    @app.get("/healthz", include_in_schema=False)
-    def health(services: ServicesDep) -> dict[str, str]:
-        """For load balancers: 200 when this instance can reach its database."""
+    @app.api_route("/healthz", methods=["GET", "HEAD"], include_in_schema=False)
+    def health() -> dict[str, str]:
+        """Liveness: this process answers (restart it if not). Checks nothing else, so a database outage does
+        not get every instance restarted."""
+        return {"status": "ok"}
+
+    @app.api_route("/readyz", methods=["GET", "HEAD"], include_in_schema=False)
+    def ready(services: ServicesDep) -> dict[str, str]:
+        """Readiness, for load balancers: 200 when the database answers and media storage takes a write."""
         try:
             services.db.ping()
         except Exception as exc:
             raise ApiError(503, "unavailable", "The database cannot be reached.") from exc
-        return {"status": "ok"}
+        try:
+            services.store.probe()
+        except OSError as exc:
+            raise ApiError(503, "unavailable", "Media storage cannot be written to.") from exc
+        return {"status": "ready"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request, services: ServicesDep) -> Response:
+        """Prometheus metrics, for the operator's scraper only (a token, or a private address)."""
+        token = services.config.metrics_token
+        offered = request.headers.get("authorization", "")
+        if token:
+            if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+                raise ApiError(403, "forbidden", "Metrics need the metrics token.")
+        elif not _private(client_address(request)):
+            raise ApiError(403, "forbidden", "Metrics are served to private addresses only.")
+        return Response(exposition(services.db), media_type=CONTENT_TYPE)
 
     # Added innermost first: the access log wraps everything, so even a 413 from the size limit is logged.
     app.add_middleware(BodyLimit, default_limit=config.limits.max_body_bytes,

@@ -179,6 +179,8 @@ def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenP
         account = session.scalar(select(Account).where(Account.email == body.email))
     if not services.passwords.verify(account.password_hash if account else None, body.password) or account is None:
         raise unauthorized(_WRONG_CREDENTIALS)
+    if account.disabled_at is not None:  # said only to someone who knows the password
+        raise ApiError(403, "account_disabled", "This account has been disabled by the service's operator.")
     new_hash = services.passwords.hash(body.password) if services.passwords.needs_rehash(account.password_hash) \
         else None
     with services.db.writer() as session:

@@ -133,6 +133,8 @@ class ServerConfig:
         default_factory=lambda: {name: default_provider(name) for name in PROVIDERS})
     db_pool_size: int = 40  # connections each worker keeps (see pool_size_for)
     expose_api_docs: bool = False
+    housekeeping_seconds: int = 600  # 0: no scheduled housekeeping on this instance
+    metrics_token: str = ""  # /metrics wants this bearer token; empty: only loopback and private addresses may ask
 
     def __post_init__(self) -> None:
         if len(self.secret) < _MIN_SECRET_CHARS:
@@ -272,4 +274,6 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
         providers=_providers(env),
         db_pool_size=pool_size,
         expose_api_docs=env.get(ENV_PREFIX + "API_DOCS", "") == "1",
+        housekeeping_seconds=_int(env, "HOUSEKEEPING_SECONDS", 600),
+        metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN", ""),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -11,9 +12,12 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server import logs as log_context
 from server.errors import ApiError
+from server.metrics import observe_request
 
 access_log = logging.getLogger("sellerdesk.server.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -135,7 +139,10 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:16]
+        offered = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        # A load balancer's id is kept (if it looks like one), so its logs and ours name the same request.
+        request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex[:16]
+        token = log_context.request_id.set(request_id)
         started = time.perf_counter()
         status = 500
         sent = 0
@@ -160,3 +167,7 @@ class AccessLog:
                 "client": client[0] if client else None,
             }
             access_log.info(json.dumps(entry, separators=(",", ":")))
+            route = scope.get("route")
+            observe_request(scope["method"], getattr(route, "path", "unmatched"), status,
+                            time.perf_counter() - started)
+            log_context.request_id.reset(token)

@@ -53,6 +53,9 @@ class ObjectStore(Protocol):
     def delete_prefix(self, prefix: str) -> None:
         """Remove every object under ``prefix`` (an account being deleted)."""
 
+    def probe(self) -> None:
+        """Raise OSError unless a new object could be stored now (for the readiness check)."""
+
 
 class LocalDiskStore:
     """Objects as files under one directory (a single server, or several sharing a network volume)."""
@@ -95,6 +98,13 @@ class LocalDiskStore:
     def delete_prefix(self, prefix: str) -> None:
         """Remove the directory tree holding the prefix's files."""
         shutil.rmtree(self._path(prefix.rstrip("/")), ignore_errors=True)
+
+    def probe(self) -> None:
+        """Write, read back and remove a small file where uploads are staged (the same file system as the store)."""
+        with tempfile.NamedTemporaryFile(dir=self.staging_dir, prefix="probe-") as handle:
+            handle.write(b"ok")
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 async def stage_upload(body: AsyncIterator[bytes], staging_dir: Path) -> StagedUpload:
