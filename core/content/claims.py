@@ -17,6 +17,7 @@ from core.content.attributes import is_code, is_internal_key, yes_no
 from core.content.models import PlatformCopy, ProductFacts
 from core.content.rules import load_json_resource
 from core.errors import ValidationError
+from core.fileio import atomic_write_text
 
 SELLER_FILE = "claims.json"
 
@@ -72,6 +73,55 @@ def load_claims(data_dir: Path | None = None) -> list[Claim]:
                                   hint='It must be JSON like {"claims": [{"id": "vegan", "phrases": ["vegan"]}]}.'
                                   ) from exc
     return [c for c in claims.values() if c.phrases]
+
+
+def _seller_entries(data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / SELLER_FILE
+    if not path.exists():
+        return []
+    load_claims(data_dir)  # a damaged file is reported, never overwritten
+    entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["claims"]
+    return entries
+
+
+def _save_seller_entries(data_dir: Path, entries: list[dict[str, Any]]) -> None:
+    text = json.dumps({"claims": entries}, ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(data_dir / SELLER_FILE, text)
+
+
+def add_claim(data_dir: Path, claim_id: str, phrases: Iterable[str], label: str = "") -> Claim:
+    """Add (or replace) a claim of the seller's own: copy saying one of ``phrases`` is flagged unless a product
+    field says it too."""
+    key = "_".join(claim_id.strip().lower().split())
+    words = [" ".join(p.split()) for p in phrases if p.strip()]
+    if not key or not words:
+        raise ValidationError("A claim needs a name and at least one phrase.",
+                              hint='e.g. sellerdesk content claims add vegan "vegan" "plant based"')
+    entries = [e for e in _seller_entries(data_dir) if e.get("id") != key]
+    entries.append({"id": key, "label": label.strip() or key.replace("_", " "), "phrases": words})
+    _save_seller_entries(data_dir, entries)
+    return _claim(entries[-1])
+
+
+def switch_claim(data_dir: Path, claim_id: str, on: bool) -> None:
+    """Switch a claim off (no longer flagged) or back on."""
+    known = {c.id for c in load_claims(data_dir)} | {str(e.get("id")) for e in _seller_entries(data_dir)}
+    bundled = {str(raw["id"]) for raw in load_json_resource("claims.json")["claims"]}
+    if claim_id not in known | bundled:
+        raise ValidationError(f"There is no claim {claim_id!r}.", hint="See them with: sellerdesk content claims")
+    entries = [e for e in _seller_entries(data_dir) if not (e.get("id") == claim_id and e.get("off"))]
+    if not on:
+        entries.append({"id": claim_id, "off": True})
+    _save_seller_entries(data_dir, entries)
+
+
+def claim_table(data_dir: Path) -> list[tuple[Claim, bool]]:
+    """Every claim known, bundled and the seller's own, with whether it is checked (on)."""
+    active = {c.id: c for c in load_claims(data_dir)}
+    everything = {c.id: c for c in (_claim(raw) for raw in load_json_resource("claims.json")["claims"])}
+    everything.update({str(e["id"]): _claim(e) for e in _seller_entries(data_dir) if e.get("phrases")})
+    everything.update(active)
+    return [(claim, claim.id in active) for claim in everything.values()]
 
 
 def backing_text(facts: ProductFacts) -> str:

@@ -65,6 +65,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("platform")
         p.set_defaults(handler=_status, status=status)
 
+    p = csub.add_parser("claims", parents=[json_parent()],
+                        help="the claims flagged unless a product field backs them (handmade, organic...)")
+    p.add_argument("change", nargs="?", choices=["add", "on", "off"], help="add a claim, or switch one on or off")
+    p.add_argument("claim_id", nargs="?", help="the claim's name, e.g. vegan")
+    p.add_argument("phrases", nargs="*", help="with add: the words that make the claim")
+    p.set_defaults(handler=_claims)
+
     p = csub.add_parser("set-key", help="store the Gemini API key in the keychain (read from standard input)")
     p.set_defaults(handler=_set_key)
 
@@ -254,6 +261,25 @@ def _status(args: argparse.Namespace, app: Any) -> int:
     else:
         done = "Rejected" if args.status == "rejected" else "Back to draft:"
         print(f"{done} the {args.platform} copy of product {args.product_id}.")
+    return 0
+
+
+def _claims(args: argparse.Namespace, app: Any) -> int:
+    from core.content.claims import add_claim, claim_table, switch_claim
+
+    if args.change and not args.claim_id:
+        raise ValidationError(f"Name the claim to {args.change}.", hint="See them with: sellerdesk content claims")
+    if args.change == "add":
+        add_claim(app.data_dir, args.claim_id, args.phrases)
+    elif args.change in ("on", "off"):
+        switch_claim(app.data_dir, args.claim_id, args.change == "on")
+    table = claim_table(app.data_dir)
+    if app.json:
+        print_json([{"id": c.id, "label": c.label, "phrases": list(c.phrases), "on": on} for c, on in table])
+        return 0
+    for claim, on in table:
+        print(f"{'on ' if on else 'off'}  {claim.id:<15} {claim.label}: {', '.join(claim.phrases[:6])}"
+              + (" …" if len(claim.phrases) > 6 else ""))
     return 0
 
 

@@ -22,6 +22,7 @@ from core.content.rules import load_rules
 from core.errors import SellerDeskError
 from core.products.service import get_product
 from desktop.content.bulk_dialog import BulkCopyDialog
+from desktop.content.claims_dialog import ClaimsDialog
 from desktop.content.platform_editor import PlatformEditor
 from desktop.placeholder import EmptyState
 from desktop.tasks import TaskHandle, TaskRunner
@@ -73,6 +74,10 @@ class ContentTab(QWidget):
         self.several.setToolTip("Write copy for several products at once, with the Gemini cost shown first")
         self.several.clicked.connect(self.open_bulk)
         bar.addWidget(self.several)
+        self.claims = QPushButton("Claims…")
+        self.claims.setToolTip("Which claims (handmade, organic…) are flagged unless a product field backs them")
+        self.claims.clicked.connect(self.open_claims)
+        bar.addWidget(self.claims)
         self.schedule = QPushButton(icon("schedule"), "Schedule…")
         self.schedule.setToolTip("Post this product with its approved copy (now or later)")
         self.schedule.clicked.connect(self._schedule)
@@ -185,6 +190,13 @@ class ContentTab(QWidget):
         self.flush()
         dialog = BulkCopyDialog(self.app, self.tasks, offline=self.offline.isChecked(),
                                 chosen=[self.product_id] if self.product_id is not None else None, parent=self)
+        dialog.finished.connect(lambda _code: self.show_product(self.product_id) if self.product_id else None)
+        dialog.open()
+        return dialog
+
+    def open_claims(self) -> ClaimsDialog:
+        """The claim list; the copy on show is checked again when it closes."""
+        dialog = ClaimsDialog(self.app.data_dir, parent=self)
         dialog.finished.connect(lambda _code: self.show_product(self.product_id) if self.product_id else None)
         dialog.open()
         return dialog

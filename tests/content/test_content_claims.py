@@ -119,3 +119,21 @@ def test_gemini_describes_photos_without_the_sellers_own_alt_text(cli: Any, gemi
         alts = [i.alt_text for i in session.scalars(select(ProductImage).where(
             ProductImage.product_id == product_id).order_by(ProductImage.position))]
     assert alts == ["My own words", "Photo 2 of Jute basket"]
+
+
+def test_the_claim_list_from_the_command_line(cli: Any) -> None:
+    shown = json.loads(cli("content", "claims", "--json").out)
+    assert {"id": "handmade", "on": True}.items() <= next(c for c in shown if c["id"] == "handmade").items()
+    assert cli("content", "claims", "add", "vegan", "vegan", "plant based").code == 0
+    assert cli("content", "claims", "off", "genuine").code == 0
+    table = {c["id"]: c for c in json.loads(cli("content", "claims", "--json").out)}
+    assert table["vegan"]["phrases"] == ["vegan", "plant based"] and table["vegan"]["on"]
+    assert not table["genuine"]["on"]
+    assert cli("content", "claims", "on", "genuine").code == 0
+    assert json.loads(cli("content", "claims", "--json").out)[-1]["id"] == "vegan"
+    assert cli("content", "claims", "off", "nonsense").code != 0
+    added = cli("products", "add", "--json", "--title", "Soap bar", "--price", "99")
+    product_id = str(json.loads(added.out)["id"])
+    cli("content", "generate", product_id, "--offline", "--platform", "etsy")
+    assert cli("content", "edit", product_id, "etsy", "--field", "title", "--value", "Vegan soap bar").code == 0
+    assert "says 'vegan'" in cli("content", "check", product_id).out

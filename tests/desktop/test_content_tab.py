@@ -140,3 +140,27 @@ def test_shopify_search_fields_and_a_stale_approval(qtbot, window) -> None:
     assert etsy.status.text().startswith("Approved — but the product changed")
     etsy.approve.click()  # checked again
     assert etsy.status.text() == "Approved"
+
+
+def test_the_claim_list_in_the_window(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+
+    from core.content.claims import claim_table
+
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    dialog = window.content.open_claims()
+    items = {dialog.claims.item(i).data(Qt.ItemDataRole.UserRole): dialog.claims.item(i)
+             for i in range(dialog.claims.count())}
+    items["waterproof"].setCheckState(Qt.CheckState.Unchecked)  # the seller does not want this one checked
+    dialog.new.setText("vegan: vegan, plant based")
+    dialog.add.click()
+    table = {claim.id: on for claim, on in claim_table(window.app.data_dir)}
+    assert table["waterproof"] is False and table["vegan"] is True
+    dialog.new.setText("no phrases here")
+    dialog.add.click()
+    assert "needs a name and at least one phrase" in dialog.note.text() and dialog.new.text() == "no phrases here"
+    dialog.accept()
+    etsy = window.content.editors["etsy"]
+    etsy.title.setText("Vegan brass diya, waterproof")
+    assert "says 'vegan'" in etsy.problems.text() and "waterproof" not in etsy.problems.text()
