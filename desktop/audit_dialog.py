@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.analytics.periods import zone
 from core.app import App
+from core.i18n import _
 from core.preferences.zones import describe as describe_zone
 from core.trust.audit import recent_events
 from core.trust.audit_text import CATEGORIES, OTHER, plain_lines
@@ -30,20 +31,21 @@ class AuditDialog(QDialog):
 
     def __init__(self, app: App, parent: QDialog | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Audit log")
+        self.setWindowTitle(_("Audit log"))
         self.resize(820, 520)
         name = app.settings.get("general.timezone")
         self.lines = plain_lines(app.db, recent_events(app.db, LIMIT), zone(name))
-        note = QLabel("Every use of a stored key or password, every publish, stock change, export and deletion is "
-                      f"recorded here. Key values themselves are never recorded. Times are {describe_zone(name)}.")
+        note = QLabel(_("Every use of a stored key or password, every publish, stock change, export and deletion is "
+                        "recorded here. Key values themselves are never recorded. Times are {zone}.").format(
+                            zone=describe_zone(name)))
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         self.category = QComboBox()
-        self.category.addItem("Everything", "")
+        self.category.addItem(_("Everything"), "")
         for category in dict.fromkeys([*CATEGORIES.values(), OTHER]):
-            self.category.addItem(category, category)
+            self.category.addItem(_(category), category)
         self.category.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        self.search = QLineEdit(placeholderText="Find words, e.g. Etsy or a product's name")
+        self.search = QLineEdit(placeholderText=_("Find words, e.g. Etsy or a product's name"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self.apply_filter())
         self.count = QLabel("")
@@ -53,12 +55,13 @@ class AuditDialog(QDialog):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["When", "What happened"])
+        self.table.setHorizontalHeaderLabels([_("When"), _("What happened")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -78,4 +81,4 @@ class AuditDialog(QDialog):
             what.setToolTip(f"{line.what}\n({line.category}; {line.kind})")
             self.table.setItem(row, 0, when)
             self.table.setItem(row, 1, what)
-        self.count.setText(f"{len(shown):,} of {len(self.lines):,}")
+        self.count.setText(_("{shown} of {total}").format(shown=f"{len(shown):,}", total=f"{len(self.lines):,}"))

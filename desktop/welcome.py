@@ -15,20 +15,21 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import ValidationError
+from core.i18n import N_, _
 from core.money import format_money
 from desktop.settings.editors import error_label
 from desktop.settings.timezone_box import TimeZoneBox
 
-LANGUAGES = [("en", "English"), ("hi", "हिन्दी (Hindi)"), ("hinglish", "Hinglish")]
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी (Hindi)"), ("hinglish", "Hinglish")]  # each in its own words
 REGIONS = [  # (label, locale, currency); the time zone is the seller's own, not the region's
-    ("India", "en_IN", "INR"),
-    ("United States", "en_US", "USD"),
-    ("United Kingdom", "en_GB", "GBP"),
-    ("European Union", "en_IE", "EUR"),
-    ("United Arab Emirates", "en_AE", "AED"),
-    ("Australia", "en_AU", "AUD"),
-    ("Canada", "en_CA", "CAD"),
-    ("Singapore", "en_SG", "SGD"),
+    (N_("India"), "en_IN", "INR"),
+    (N_("United States"), "en_US", "USD"),
+    (N_("United Kingdom"), "en_GB", "GBP"),
+    (N_("European Union"), "en_IE", "EUR"),
+    (N_("United Arab Emirates"), "en_AE", "AED"),
+    (N_("Australia"), "en_AU", "AUD"),
+    (N_("Canada"), "en_CA", "CAD"),
+    (N_("Singapore"), "en_SG", "SGD"),
 ]
 
 
@@ -38,34 +39,35 @@ class WelcomeDialog(QDialog):
     def __init__(self, app: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
-        self.setWindowTitle("Welcome to SellerDesk")
+        self.setWindowTitle(_("Welcome to SellerDesk"))
         self.setMinimumWidth(520)
-        heading = QLabel("Welcome to SellerDesk")
+        heading = QLabel(_("Welcome to SellerDesk"))
         heading.setProperty("role", "heading")
-        intro = QLabel("Photograph a product once; SellerDesk writes its listings for every place you sell. "
-                       "No account is needed — everything stays on this computer.")
+        intro = QLabel(_("Photograph a product once; SellerDesk writes its listings for every place you sell. "
+                         "No account is needed — everything stays on this computer."))
         intro.setWordWrap(True)
         self.language = QComboBox()
         for code, label in LANGUAGES:
             self.language.addItem(label, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(app.settings.get("general.language"))))
         self.region = QComboBox()
         for label, locale, currency in REGIONS:
-            self.region.addItem(f"{label} — {format_money('123456', currency, locale)}", (locale, currency))
+            self.region.addItem(f"{_(label)} — {format_money('123456', currency, locale)}", (locale, currency))
         # This computer's zone to start with; any city can be chosen (a region spans several zones).
         self.zone = TimeZoneBox(app.settings.get("general.timezone"))
-        self.key = QLineEdit(placeholderText="optional: paste a Gemini API key for AI-written copy")
+        self.key = QLineEdit(placeholderText=_("optional: paste a Gemini API key for AI-written copy"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        note = QLabel("Without a key SellerDesk writes copy offline from your product's facts. The key is kept in "
-                      "your system keychain, never in SellerDesk's files.")
+        note = QLabel(_("Without a key SellerDesk writes copy offline from your product's facts. The key is kept "
+                        "in your system keychain, never in SellerDesk's files."))
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         form = QFormLayout()
-        form.addRow("Language", self.language)
-        form.addRow("Where you sell", self.region)
-        form.addRow("Your time zone", self.zone)
-        form.addRow("Gemini key", self.key)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Where you sell"), self.region)
+        form.addRow(_("Your time zone"), self.zone)
+        form.addRow(_("Gemini key"), self.key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Start"))
         buttons.button(QDialogButtonBox.StandardButton.Ok).setProperty("primary", True)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-GROUPS = ("General", "Appearance", "AI copy", "Platforms", "Sync", "Advanced")
+from core.i18n import N_, _
+
+GROUPS = (N_("General"), N_("Appearance"), N_("AI copy"), N_("Platforms"), N_("Sync"), N_("Advanced"))
 HIDDEN = frozenset({"general.first_run_done"})  # bookkeeping, not a choice
 
 
@@ -23,8 +25,8 @@ class Place:
     @property
     def path(self) -> str:
         """The window path a message names: ``Edit → Settings → Platforms → Etsy → App keystring``."""
-        parts = ["Edit", "Settings", self.group, *([self.section] if self.section else []), self.label]
-        return " → ".join(parts)
+        parts = [N_("Edit"), N_("Settings"), self.group, *([self.section] if self.section else []), self.label]
+        return " → ".join(_(part) for part in parts)
 
 
 def _place(group: str, section: str, entries: dict[str, str]) -> dict[str, Place]:
@@ -32,74 +34,77 @@ def _place(group: str, section: str, entries: dict[str, str]) -> dict[str, Place
 
 
 SETTINGS: dict[str, Place] = {
-    **_place("General", "", {
-        "general.language": "Language",
-        "general.locale": "Numbers and dates",
-        "general.currency": "Currency of new products",
-        "general.timezone": "Time zone",
+    **_place(N_("General"), "", {
+        "general.language": N_("Language"),
+        "general.locale": N_("Numbers and dates"),
+        "general.currency": N_("Currency of new products"),
+        "general.timezone": N_("Time zone"),
     }),
-    **_place("General", "Listings", {
-        "listings.updates": "When a listed product changes",
-        "listings.stock_sync_off": "Leave stock alone on",
-        "publishing.grace_minutes": "Post a missed post up to (minutes late)",
+    **_place(N_("General"), N_("Listings"), {
+        "listings.updates": N_("When a listed product changes"),
+        "listings.stock_sync_off": N_("Leave stock alone on"),
+        "publishing.grace_minutes": N_("Post a missed post up to (minutes late)"),
     }),
-    **_place("General", "Posting", {
-        "publishing.background": "Post scheduled items in the background (also while the window is closed)",
+    **_place(N_("General"), N_("Posting"), {
+        "publishing.background": N_("Post scheduled items in the background (also while the window is closed)"),
     }),
-    **_place("General", "Updates", {
-        "updates.check": "Check for updates when SellerDesk starts",
+    **_place(N_("General"), N_("Updates"), {
+        "updates.check": N_("Check for updates when SellerDesk starts"),
     }),
-    **_place("Appearance", "", {
-        "general.theme": "Theme",
-        "images.background": "Photo background colour",
+    **_place(N_("Appearance"), "", {
+        "general.theme": N_("Theme"),
+        "images.background": N_("Photo background colour"),
+        "images.padding": N_("Fill around photos with"),
     }),
-    **_place("AI copy", "", {
-        "content.tone": "Tone of new copy",
-        "content.temperature": "How adventurous (0–2)",
-        "content.gemini_model": "Gemini model",
+    **_place(N_("AI copy"), "", {
+        "content.tone": N_("Tone of new copy"),
+        "content.temperature": N_("How adventurous (0–2)"),
+        "content.gemini_model": N_("Gemini model"),
+        "content.thinking_level": N_("How long Gemini thinks"),
     }),
-    **_place("Platforms", "Etsy", {
-        "platforms.etsy.client_id": "App keystring",
-        "platforms.etsy.redirect_port": "Sign-in redirect port",
+    **_place(N_("Platforms"), N_("Etsy"), {
+        "platforms.etsy.client_id": N_("App keystring"),
+        "platforms.etsy.redirect_port": N_("Sign-in redirect port"),
     }),
-    **_place("Platforms", "Shopify", {
-        "platforms.shopify.shop_domain": "Store address",
+    **_place(N_("Platforms"), N_("Shopify"), {
+        "platforms.shopify.shop_domain": N_("Store address"),
     }),
-    **_place("Platforms", "Pinterest", {
-        "platforms.pinterest.client_id": "Your own app's id",
-        "platforms.pinterest.sandbox": "Use the sandbox (trial apps)",
-        "platforms.pinterest.redirect_port": "Sign-in redirect port",
+    **_place(N_("Platforms"), N_("Pinterest"), {
+        "platforms.pinterest.client_id": N_("Your own app's id"),
+        "platforms.pinterest.sandbox": N_("Use the sandbox (trial apps)"),
+        "platforms.pinterest.redirect_port": N_("Sign-in redirect port"),
     }),
-    **_place("Platforms", "Facebook", {
-        "platforms.facebook.client_id": "Your own app's id",
-        "platforms.facebook.redirect_port": "Sign-in redirect port",
+    **_place(N_("Platforms"), N_("Facebook"), {
+        "platforms.facebook.client_id": N_("Your own app's id"),
+        "platforms.facebook.redirect_port": N_("Sign-in redirect port"),
     }),
-    **_place("Platforms", "Instagram", {
-        "platforms.instagram.client_id": "Your own app's id",
-        "platforms.instagram.redirect_port": "Sign-in redirect port",
+    **_place(N_("Platforms"), N_("Instagram"), {
+        "platforms.instagram.login": N_("Sign in with"),
+        "platforms.instagram.client_id": N_("Your own app's id"),
+        "platforms.instagram.redirect_port": N_("Sign-in redirect port"),
     }),
-    **_place("Platforms", "Meesho, Snapdeal, IndiaMART", {
-        "browser.channel": "Browser",
-        "browser.executable_path": "Browser program (instead)",
-        "browser.headless": "Hide the browser while listing",
+    **_place(N_("Platforms"), N_("Meesho, Snapdeal, IndiaMART"), {
+        "browser.channel": N_("Browser"),
+        "browser.executable_path": N_("Browser program (instead)"),
+        "browser.headless": N_("Hide the browser while listing"),
     }),
-    **_place("Platforms", "Pictures for Instagram and Pinterest", {
-        "media.host": "Put pictures online through",
-        "media.s3.endpoint": "Bucket endpoint",
-        "media.s3.region": "Bucket region",
-        "media.s3.bucket": "Bucket",
-        "media.s3.access_key_id": "Access key id",
+    **_place(N_("Platforms"), N_("Pictures for Instagram and Pinterest"), {
+        "media.host": N_("Put pictures online through"),
+        "media.s3.endpoint": N_("Bucket endpoint"),
+        "media.s3.region": N_("Bucket region"),
+        "media.s3.bucket": N_("Bucket"),
+        "media.s3.access_key_id": N_("Access key id"),
     }),
-    **_place("Sync", "", {
-        "sync.server_url": "Sync service address",
-        "sync.interval_seconds": "Sync every (seconds)",
-        "sync.settings_keys": "Settings shared between computers",
-        "listings.sales_poll_minutes": "Fetch sales every (minutes)",
-        "listings.engagement_poll_hours": "Fetch likes and reach every (hours)",
+    **_place(N_("Sync"), "", {
+        "sync.server_url": N_("Sync service address"),
+        "sync.interval_seconds": N_("Sync every (seconds)"),
+        "sync.settings_keys": N_("Settings shared between computers"),
+        "listings.sales_poll_minutes": N_("Fetch sales every (minutes)"),
+        "listings.engagement_poll_hours": N_("Fetch likes and reach every (hours)"),
     }),
-    **_place("Advanced", "", {
-        "logging.level": "Log detail",
-        "content.gemini_base_url": "Gemini address",
+    **_place(N_("Advanced"), "", {
+        "logging.level": N_("Log detail"),
+        "content.gemini_base_url": N_("Gemini address"),
     }),
 }
 
@@ -115,23 +120,24 @@ class SecretField:
 
 
 SECRETS: tuple[SecretField, ...] = (
-    SecretField("gemini:api_key", Place("AI copy", "", "Gemini API key"),
-                "From Google AI Studio. Without a key SellerDesk writes copy offline from your product's facts.",
+    SecretField("gemini:api_key", Place(N_("AI copy"), "", N_("Gemini API key")),
+                N_("From Google AI Studio. Without a key SellerDesk writes copy offline from your product's facts."),
                 "your Gemini API key"),
-    SecretField("etsy:shared_secret", Place("Platforms", "Etsy", "Shared secret"),
-                "Shown beside the keystring on your Etsy app's page.", "your Etsy shared secret"),
-    SecretField("indiamart:crm_key", Place("Platforms", "Meesho, Snapdeal, IndiaMART", "IndiaMART CRM key"),
-                "From IndiaMART's Lead Manager → Import/Export leads → CRM API key; it fetches your buyer leads.",
+    SecretField("etsy:shared_secret", Place(N_("Platforms"), N_("Etsy"), N_("Shared secret")),
+                N_("Shown beside the keystring on your Etsy app's page."), "your Etsy shared secret"),
+    SecretField("indiamart:crm_key", Place(N_("Platforms"), N_("Meesho, Snapdeal, IndiaMART"), N_("IndiaMART CRM key")),
+                N_("From IndiaMART's Lead Manager → Import/Export leads → CRM API key; it fetches your buyer leads."),
                 "your IndiaMART CRM key"),
-    SecretField("pinterest:app_secret", Place("Platforms", "Pinterest", "Your own app's secret"),
-                "Only with your own Pinterest app id.", "your Pinterest app's secret"),
-    SecretField("facebook:app_secret", Place("Platforms", "Facebook", "Your own app's secret"),
-                "Only with your own Facebook app id.", "your Facebook app's secret"),
-    SecretField("instagram:app_secret", Place("Platforms", "Instagram", "Your own app's secret"),
-                "Only with your own Instagram app id.", "your Instagram app's secret"),
-    SecretField("media:s3_secret_access_key", Place("Platforms", "Pictures for Instagram and Pinterest",
-                                                    "Secret access key"),
-                "The secret that goes with the access key id.", "your picture bucket's secret access key"),
+    SecretField("pinterest:app_secret", Place(N_("Platforms"), N_("Pinterest"), N_("Your own app's secret")),
+                N_("Only with your own Pinterest app id."), "your Pinterest app's secret"),
+    SecretField("facebook:app_secret", Place(N_("Platforms"), N_("Facebook"), N_("Your own app's secret")),
+                N_("Only with your own Facebook app id."), "your Facebook app's secret"),
+    SecretField("instagram:app_secret", Place(N_("Platforms"), N_("Instagram"), N_("Your own app's secret")),
+                N_("Only with your own Instagram app id."), "your Instagram app's secret"),
+    SecretField("media:s3_secret_access_key", Place(N_("Platforms"),
+                                                    N_("Pictures for Instagram and Pinterest"),
+                                                    N_("Secret access key")),
+                N_("The secret that goes with the access key id."), "your picture bucket's secret access key"),
 )
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from core.db.database import Database
 from core.db.models import Product
+from core.i18n import N_
 
-CATEGORIES = {"secret": "Keys and passwords", "listing": "Publishing", "platform": "Publishing", "stock": "Stock",
-              "data": "Your data", "products": "Your data"}
-OTHER = "Other"
+CATEGORIES = {"secret": N_("Keys and passwords"), "listing": N_("Publishing"), "platform": N_("Publishing"),
+              "stock": N_("Stock"), "data": N_("Your data"), "products": N_("Your data")}
+OTHER = N_("Other")
 # Keychain names that are not in the Settings window.
 SECRET_NAMES = {"sellerdesk:db_key": "the database's encryption key", "sync:refresh_token": "your sync sign-in",
                 "sync:access_token": "your sync sign-in", "sync:access_expires_at": "your sync sign-in",

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.i18n import _
 from desktop.theme import icon
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"})
@@ -31,21 +32,22 @@ class EmptyProducts(QWidget):
         super().__init__(parent)
         picture = QLabel()
         picture.setPixmap(icon("photo").pixmap(QSize(72, 72)))
-        title = QLabel("Start with a photo")
+        title = QLabel(_("Start with a photo"))
         title.setProperty("role", "heading")
-        body = QLabel("Drop photos of one product anywhere here, or pick them. SellerDesk makes a draft product from "
-                      "them: you give it a name and a price, and it writes the listing for every place you sell.")
+        body = QLabel(_("Drop photos of one product anywhere here, or pick them. SellerDesk makes a draft product "
+                        "from them: you give it a name and a price, and it writes the listing for every place you "
+                        "sell."))
         body.setWordWrap(True)
         body.setFixedWidth(480)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pick = QPushButton(icon("photo", "#ffffff"), "Pick photos…")
+        self.pick = QPushButton(icon("photo", "#ffffff"), _("Pick photos…"))
         self.pick.setProperty("primary", True)
         self.pick.clicked.connect(self.pickPhotos)
-        self.without = QPushButton(icon("add"), "Add a product without photos")
+        self.without = QPushButton(icon("add"), _("Add a product without photos"))
         self.without.clicked.connect(self.newProduct)
-        spreadsheet = QLabel("Have your products in a spreadsheet? File › Import products from CSV (Ctrl+I).")
+        spreadsheet = QLabel(_("Have your products in a spreadsheet? File › Import products from CSV (Ctrl+I)."))
         spreadsheet.setProperty("role", "muted")
-        self.drop_hint = QLabel("Drop the photos to make a new product")
+        self.drop_hint = QLabel(_("Drop the photos to make a new product"))
         self.drop_hint.setProperty("role", "heading")
         self.drop_hint.hide()
         layout = QVBoxLayout(self)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import SellerDeskError, ValidationError
+from core.i18n import N_, _
 from core.preferences.checks import check
 from core.preferences.layout import GROUPS, HIDDEN, SECRETS, place_of
 from core.preferences.secrets import clean_secret, forget_secret, stored_secrets
@@ -48,7 +49,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.app = app
         self.tasks = tasks
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.resize(860, 600)
         self.groups = QListWidget()
         self.groups.setFixedWidth(150)
@@ -66,6 +67,10 @@ class SettingsDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Apply
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setProperty("primary", True)
+        for which, text in ((QDialogButtonBox.StandardButton.Save, N_("Save")),
+                            (QDialogButtonBox.StandardButton.Apply, N_("Apply")),
+                            (QDialogButtonBox.StandardButton.Cancel, N_("Cancel"))):
+            self.buttons.button(which).setText(_(text))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(self._save_and_close)
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(lambda: self.apply())
         self.buttons.rejected.connect(self.reject)
@@ -92,14 +97,14 @@ class SettingsDialog(QDialog):
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setWidget(page)
             self.pages.addWidget(scroll)
-            self.groups.addItem(group)
+            self.groups.addItem(_(group))
 
         def form(group: str, section: str) -> QFormLayout:
             if section not in sections[group]:
                 layout = QFormLayout()
                 layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
                 if section:
-                    box = QGroupBox(section)
+                    box = QGroupBox(_(section))
                     box.setLayout(layout)
                     boxes[group].addWidget(box)
                 else:
@@ -116,7 +121,7 @@ class SettingsDialog(QDialog):
             editor = SettingEditor(self.app.settings.resolve(key), place)
             editor.edited.connect(lambda e=editor: e.show_error(""))
             self.editors[key] = editor
-            form(place.group, place.section).addRow("" if isinstance(editor.field, QCheckBox) else place.label,
+            form(place.group, place.section).addRow("" if isinstance(editor.field, QCheckBox) else _(place.label),
                                                     editor)
             for secret_place, field in list(secrets.items()):  # a section's secrets follow its first setting
                 if (secret_place.group, secret_place.section) == (place.group, place.section):
@@ -132,7 +137,7 @@ class SettingsDialog(QDialog):
         editor.edited.connect(lambda e=editor: e.show_error(""))
         editor.removeRequested.connect(self.remove_secret)
         self.secrets[field.name] = editor
-        layout.addRow(field.place.label, editor)
+        layout.addRow(_(field.place.label), editor)
 
     def _check_secrets(self) -> None:
         def done(result: tuple[dict[str, bool], str]) -> None:
@@ -140,7 +145,7 @@ class SettingsDialog(QDialog):
             for name, editor in self.secrets.items():
                 editor.set_stored(stored.get(name, False), where)
 
-        self.tasks.start("Checking stored keys", lambda _h: (stored_secrets(self.app.secrets), _where(self.app)),
+        self.tasks.start(_("Checking stored keys"), lambda _h: (stored_secrets(self.app.secrets), _where(self.app)),
                          on_success=done, on_failure=self._failed)
 
     # -- acting ------------------------------------------------------------------------------------------
@@ -159,7 +164,7 @@ class SettingsDialog(QDialog):
             try:
                 values[key] = check(key, self.app.settings.spec(key).coerce(editor.raw()))
             except ValidationError as exc:
-                editor.show_error(_plain(exc, editor.place.label))
+                editor.show_error(_plain(exc, _(editor.place.label)))
                 first_bad = first_bad or editor
         for name, secret in self.secrets.items():
             if not secret.changed():
@@ -172,7 +177,7 @@ class SettingsDialog(QDialog):
         if first_bad is not None:
             self.show_group(first_bad.place.group)
             first_bad.field.setFocus()
-            self.note.setText("Nothing was saved: correct the field marked in red first.")
+            self.note.setText(_("Nothing was saved: correct the field marked in red first."))
             return False
         self.note.setText("")
         for key, value in values.items():
@@ -183,8 +188,8 @@ class SettingsDialog(QDialog):
         if values:
             self.applied.emit(sorted(values))
             restart = RESTART_KEYS & set(values)
-            self.message.emit("Settings saved." + (" The new language is used from the next start." if
-                                                   "general.language" in restart else ""))
+            self.message.emit(_("Settings saved.") + (" " + _("The new language is used from the next start.")
+                                                      if "general.language" in restart else ""))
         return True
 
     def _store_secrets(self, values: dict[str, str]) -> None:
@@ -197,25 +202,25 @@ class SettingsDialog(QDialog):
             for name in values:
                 if name in self.secrets:  # the window may be gone; its editors with it
                     self.secrets[name].set_stored(True, where)
-            labels = ", ".join(place_of(name).label for name in values)
-            self.message.emit(f"{labels}: stored in {where}.")
+            labels = ", ".join(_(place_of(name).label) for name in values)
+            self.message.emit(_("{labels}: stored in {where}.").format(labels=labels, where=where))
 
-        self.tasks.start("Storing keys", work, on_success=done, on_failure=self._failed, writes=True)
+        self.tasks.start(_("Storing keys"), work, on_success=done, on_failure=self._failed, writes=True)
 
     def remove_secret(self, name: str) -> None:
         """Forget a stored secret, after asking."""
-        label = place_of(name).label
-        answer = QMessageBox.question(self, "Remove", f"Remove the stored {label}? Whatever uses it stops working "
-                                                      "until you enter it again.")
+        label = _(place_of(name).label)
+        answer = QMessageBox.question(self, _("Remove"), _("Remove the stored {label}? Whatever uses it stops "
+                                                           "working until you enter it again.").format(label=label))
         if answer != QMessageBox.StandardButton.Yes:
             return
 
         def done(_result: object) -> None:
             if name in self.secrets:
                 self.secrets[name].set_stored(False)
-            self.message.emit(f"{label} removed.")
+            self.message.emit(_("{label} removed.").format(label=label))
 
-        self.tasks.start("Removing a key", lambda _h: forget_secret(self.app.secrets, name), on_success=done,
+        self.tasks.start(_("Removing a key"), lambda _h: forget_secret(self.app.secrets, name), on_success=done,
                          on_failure=self._failed, writes=True)
 
     def _save_and_close(self) -> None:
@@ -224,12 +229,13 @@ class SettingsDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, SellerDeskError) else (
-            f"The keychain could not be reached ({type(exc).__name__}). The details are in {self.app.logs_dir}.")
+            _("The keychain could not be reached ({error}). The details are in {folder}.").format(
+                error=type(exc).__name__, folder=self.app.logs_dir))
         self.note.setText(text)
 
 
 def _where(app: App) -> str:
-    return "your keychain" if app.secrets.backend == "keychain" else "SellerDesk's encrypted secrets file"
+    return _("your keychain") if app.secrets.backend == "keychain" else _("SellerDesk's encrypted secrets file")
 
 
 def _plain(exc: ValidationError, label: str) -> str:

@@ -16,21 +16,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from core.preferences.layout import Place, SecretField
 from core.settings import SettingValue
 from desktop.settings.timezone_box import TimeZoneBox
 
 # How a choice reads in the window (the stored value stays the code).
 CHOICE_LABELS: dict[str, dict[Any, str]] = {
-    "general.language": {"en": "English", "hi": "हिन्दी (Hindi)", "hinglish": "Hinglish"},
-    "general.theme": {"system": "Same as the computer", "light": "Light", "dark": "Dark"},
-    "listings.updates": {"auto": "Update every listing at once", "ask": "Ask me first (Listings window)"},
-    "browser.channel": {"chrome": "Google Chrome", "msedge": "Microsoft Edge", "chromium": "Chromium",
-                        "": "None: use the program below"},
-    "media.host": {"auto": "Automatic", "sync": "The SellerDesk sync service", "s3": "My own S3 bucket"},
-    "media.s3.addressing": {"path": "Path (works everywhere)", "virtual": "Virtual host"},
-    "logging.level": {"DEBUG": "Everything (for a support request)", "INFO": "Normal", "WARNING": "Problems only",
-                      "ERROR": "Errors only"},
+    "general.language": {"en": N_("English"), "hi": N_("हिन्दी (Hindi)"), "hinglish": N_("Hinglish")},
+    "general.theme": {"system": N_("Same as the computer"), "light": N_("Light"), "dark": N_("Dark")},
+    "listings.updates": {"auto": N_("Update every listing at once"), "ask": N_("Ask me first (Listings window)")},
+    "browser.channel": {"chrome": N_("Google Chrome"), "msedge": N_("Microsoft Edge"), "chromium": N_("Chromium"),
+                        "": N_("None: use the program below")},
+    "media.host": {"auto": N_("Automatic"), "sync": N_("The SellerDesk sync service"), "s3": N_("My own S3 bucket")},
+    "media.s3.addressing": {"path": N_("Path (works everywhere)"), "virtual": N_("Virtual host")},
+    "images.padding": {"white": N_("White"), "blur": N_("A blurred copy of the photo")},
+    "content.thinking_level": {"minimal": N_("Minimal (fastest)"), "low": N_("Low"), "medium": N_("Medium"),
+                               "high": N_("High (slowest)"), "": N_("The model's own default")},
+    "platforms.instagram.login": {"instagram": N_("Instagram Login"),
+                                  "facebook": N_("Facebook Login (through your Page)")},
+    "logging.level": {"DEBUG": N_("Everything (for a support request)"), "INFO": N_("Normal"),
+                      "WARNING": N_("Problems only"), "ERROR": N_("Errors only")},
 }
 
 
@@ -49,23 +55,24 @@ class SettingEditor(QWidget):
             self.field = TimeZoneBox(str(current.value))
             self.field.currentTextChanged.connect(lambda _t: self.edited.emit())
         elif spec.type == "bool":
-            self.field = QCheckBox(place.label)
+            self.field = QCheckBox(_(place.label))
             self.field.setChecked(bool(current.value))
             self.field.toggled.connect(lambda _c: self.edited.emit())
         elif spec.choices is not None:
             self.field = QComboBox()
             labels = CHOICE_LABELS.get(self.key, {})
             for choice in spec.choices:
-                self.field.addItem(labels.get(choice, str(choice)), choice)
+                self.field.addItem(_(labels[choice]) if choice in labels else str(choice), choice)
             self.field.setCurrentIndex(max(0, self.field.findData(current.value)))
             self.field.currentIndexChanged.connect(lambda _i: self.edited.emit())
         else:
             self.field = QLineEdit(_text(current.value))
-            self.field.setPlaceholderText(f"default: {_text(spec.default)}" if spec.default != "" else "not set")
+            self.field.setPlaceholderText(_("default: {value}").format(value=_text(spec.default))
+                                          if spec.default != "" else _("not set"))
             self.field.textEdited.connect(lambda _t: self.edited.emit())
-        self.field.setAccessibleName(place.label)
+        self.field.setAccessibleName(_(place.label))
         self.error = error_label()
-        about = QLabel(spec.description)
+        about = QLabel(_(spec.description))
         about.setWordWrap(True)
         about.setProperty("role", "muted")
         layout = QVBoxLayout(self)
@@ -76,7 +83,8 @@ class SettingEditor(QWidget):
         layout.addWidget(about)
         if current.source == "env":  # an environment variable wins for this run: changing it here would not show
             self.field.setEnabled(False)
-            about.setText(f"Set by {spec.env_name} for this run. {spec.description}")
+            about.setText(_("Set by {variable} for this run.").format(variable=spec.env_name) + " "
+                          + _(spec.description))
         self._start = self.raw()
 
     def raw(self) -> Any:
@@ -115,18 +123,18 @@ class SecretEditor(QWidget):
         self.key = field.name
         self.place = field.place
         self.stored: bool | None = None  # None until the keychain answered
-        self.where = "your keychain"
+        self.where = _("your keychain")
         self.field = QLineEdit()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setAccessibleName(field.place.label)
+        self.field.setAccessibleName(_(field.place.label))
         self.field.textEdited.connect(lambda _t: self.edited.emit())
-        self.remove = QPushButton("Remove")
-        self.remove.setToolTip(f"Forget the stored {field.place.label}")
+        self.remove = QPushButton(_("Remove"))
+        self.remove.setToolTip(_("Forget the stored {label}").format(label=_(field.place.label)))
         self.remove.clicked.connect(lambda: self.removeRequested.emit(self.key))
-        self.status = QLabel("Checking…")
+        self.status = QLabel(_("Checking…"))
         self.status.setProperty("role", "muted")
         self.error = error_label()
-        about = QLabel(field.help)
+        about = QLabel(_(field.help))
         about.setWordWrap(True)
         about.setProperty("role", "muted")
         row = QHBoxLayout()
@@ -148,14 +156,14 @@ class SecretEditor(QWidget):
             self.where = where
         self.field.clear()
         if stored is None:
-            self.status.setText("Checking…")
+            self.status.setText(_("Checking…"))
             self.field.setPlaceholderText("")
         elif stored:
-            self.status.setText(f"✓ Stored in {self.where}. Type a new value to replace it.")
-            self.field.setPlaceholderText(f"stored in {self.where}")
+            self.status.setText(_("✓ Stored in {where}. Type a new value to replace it.").format(where=self.where))
+            self.field.setPlaceholderText(_("stored in {where}").format(where=self.where))
         else:
-            self.status.setText("Not set.")
-            self.field.setPlaceholderText("paste it here")
+            self.status.setText(_("Not set."))
+            self.field.setPlaceholderText(_("paste it here"))
         self.remove.setEnabled(bool(stored))
 
     def raw(self) -> str:

@@ -1,0 +1,81 @@
+"""The interface language: gettext catalogs (``resources/locale/<lang>/LC_MESSAGES/sellerdesk.po``, managed with
+Babel's ``pybabel extract/update``) for the window and the Qt-free core alike.
+
+``_("text")`` translates now; ``N_("text")`` only marks a module-level constant for extraction, and the place that
+shows it calls ``_()`` on it. The catalog is read from the ``.po`` file itself (Babel parses it), so there is no
+compiled ``.mo`` to keep in step. ``general.language`` chooses: ``hi`` is Hindi; ``en`` and ``hinglish`` keep the
+English text. The ``pseudo`` language wraps every translated string in ⟦…⟧ with accented letters, so a test can
+see any visible text that bypassed translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+from core.paths import resources_dir
+
+DOMAIN = "sellerdesk"
+LANGUAGES = {"en": None, "hinglish": None, "hi": "hi", "pseudo": "pseudo"}  # setting → catalog
+_ACCENTS = str.maketrans("aceinorsuyACEINORSUY", "àçéîñöŕšüýÀÇÉÎÑÖŔŠÜÝ")
+_state: dict[str, gettext.NullTranslations] = {"current": gettext.NullTranslations()}
+
+
+class _Catalog(gettext.NullTranslations):
+    """Translations read from a .po file; a message without a translation stays in English."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        super().__init__()
+        self._messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message) or message
+
+
+class _Pseudo(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+
+def pseudo(message: str) -> str:
+    """``Settings`` → ``⟦Šéţţîñĝš⟧``-like: still readable, plainly translated, and wrapped so a test can tell."""
+    out, depth = [], 0
+    for ch in message:  # leave {placeholders} alone: str.format fills them after translation
+        depth += ch == "{"
+        out.append(ch if depth else ch.translate(_ACCENTS))
+        depth -= ch == "}"
+    return "⟦" + "".join(out) + "⟧"
+
+
+@lru_cache(maxsize=4)
+def _read(language: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = resources_dir() / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy
+            and isinstance(m.id, str)}
+
+
+def use_language(setting: str) -> None:
+    """Show the interface in the language of ``general.language`` from now on (windows made later pick it up)."""
+    catalog = LANGUAGES.get(setting)
+    if catalog is None:
+        _state["current"] = gettext.NullTranslations()
+    elif catalog == "pseudo":
+        _state["current"] = _Pseudo()
+    else:
+        _state["current"] = _Catalog(_read(catalog))
+
+
+def _(message: str) -> str:
+    """``message`` in the interface language."""
+    return _state["current"].gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it yet (for constants; translate where shown)."""
+    return message
