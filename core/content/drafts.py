@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session
 from core.content.cache import CopyCache
 from core.content.claims import Claim, ClaimFlag, ClaimGuard, load_claims
 from core.content.errors import CopyCancelled
+from core.content.languages import SETTING as LANGUAGE_SETTING
+from core.content.languages import language_groups, parse_platform_languages
+from core.content.languages import merged as merged_results
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, ProductFacts, Violation
 from core.content.prompt import alt_text_limit
 from core.content.rules import load_rules
@@ -195,8 +198,16 @@ def generate_drafts(
     chosen = list(platforms) if platforms else all_platforms()
     facts = product_facts(app, product_id, language)
     writer = None if offline else gemini_writer(app, cancel)
-    _stop_if(cancel)
-    result = generate_copy(facts, chosen, writer=writer, cache=CopyCache(app.data_dir / "cache"), offline=offline)
+    groups = language_groups(chosen, facts.language, parse_platform_languages(app.settings.get(LANGUAGE_SETTING)),
+                             language)
+    results = []
+    for group_language, group in groups.items():
+        _stop_if(cancel)
+        group_facts = facts if group_language == facts.language else replace(
+            facts, language=group_language)  # type: ignore[arg-type]
+        results.append(generate_copy(group_facts, group, writer=writer, cache=CopyCache(app.data_dir / "cache"),
+                                     offline=offline))
+    result = merged_results(results)
     _stop_if(cancel)
     kept: list[str] = []
     withdrawn: list[str] = []
