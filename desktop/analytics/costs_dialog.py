@@ -33,6 +33,7 @@ from core.analytics import costs, rates
 from core.analytics.sales import parse_amount, parse_platform
 from core.app import App
 from core.errors import SellerDeskError, ValidationError
+from core.i18n import _
 from core.money import format_money
 from core.products.fields import parse_currency
 from desktop.analytics.style import dress_date_edit, platform_name
@@ -86,18 +87,19 @@ class CostsDialog(QDialog):
         self.tasks = tasks
         self.currency = str(app.settings.get("general.currency"))
         self.locale = str(app.settings.get("general.locale"))
-        self.setWindowTitle("Costs")
+        self.setWindowTitle(_("Costs"))
         self.resize(720, 520)
-        intro = QLabel("What selling costs you besides the goods themselves (the goods' cost is each product's "
-                       "“Your cost”). Analytics takes these from revenue to show your profit.")
+        intro = QLabel(_("What selling costs you besides the goods themselves (the goods' cost is each product's "
+                         "“Your cost”). Analytics takes these from revenue to show your profit."))
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.pages = QTabWidget()
-        self.pages.addTab(self._fees_page(), "Platform fees")
-        self.pages.addTab(self._ads_page(), "Ad spend")
-        self.pages.addTab(self._rates_page(), "Currency rates")
+        self.pages.addTab(self._fees_page(), _("Platform fees"))
+        self.pages.addTab(self._ads_page(), _("Ad spend"))
+        self.pages.addTab(self._rates_page(), _("Currency rates"))
         self.problem = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -109,42 +111,45 @@ class CostsDialog(QDialog):
     # -- pages -------------------------------------------------------------------------------------------
     def _fees_page(self) -> QWidget:
         self.fee_platform = _platform_box()
-        self.commission = QLineEdit(placeholderText="e.g. 6.5 (per cent of each sale)")
-        self.listing_fee = QLineEdit(placeholderText=f"e.g. 16 ({self.currency} per item sold)")
-        save = QPushButton("Save fees")
+        self.commission = QLineEdit(placeholderText=_("e.g. 6.5 (per cent of each sale)"))
+        self.listing_fee = QLineEdit(placeholderText=_("e.g. 16 ({currency} per item sold)").format(
+            currency=self.currency))
+        save = QPushButton(_("Save fees"))
         save.setProperty("primary", True)
         save.clicked.connect(self.save_fees)
-        self.fees_table = _table(["Platform", "Commission", "Fee per item sold"])
-        return self._page([("Platform", self.fee_platform), ("Commission %", self.commission),
-                           ("Fee per item", self.listing_fee)], save, self.fees_table, None)
+        self.fees_table = _table([_("Platform"), _("Commission"), _("Fee per item sold")])
+        return self._page([(_("Platform"), self.fee_platform), (_("Commission %"), self.commission),
+                           (_("Fee per item"), self.listing_fee)], save, self.fees_table, None)
 
     def _ads_page(self) -> QWidget:
         self.ad_platform = _platform_box()
-        self.ad_amount = QLineEdit(placeholderText=f"e.g. 500 ({self.currency})")
+        self.ad_amount = QLineEdit(placeholderText=_("e.g. 500 ({currency})").format(currency=self.currency))
         today = date.today()
         self.ad_day = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
                                 displayFormat="d MMM yyyy")
         dress_date_edit(self.ad_day)
-        self.ad_note = QLineEdit(placeholderText="optional, e.g. Diwali boost")
-        add = QPushButton("Add ad spend")
+        self.ad_note = QLineEdit(placeholderText=_("optional, e.g. Diwali boost"))
+        add = QPushButton(_("Add ad spend"))
         add.setProperty("primary", True)
         add.clicked.connect(self.add_ad)
-        self.ads_table = _table(["Day", "Platform", "Amount", "Note"])
-        remove = QPushButton("Remove selected")
+        self.ads_table = _table([_("Day"), _("Platform"), _("Amount"), _("Note")])
+        remove = QPushButton(_("Remove selected"))
         remove.clicked.connect(self.remove_ad)
-        return self._page([("Platform", self.ad_platform), ("Amount", self.ad_amount), ("Day", self.ad_day),
-                           ("Note", self.ad_note)], add, self.ads_table, remove)
+        return self._page([(_("Platform"), self.ad_platform), (_("Amount"), self.ad_amount), (_("Day"), self.ad_day),
+                           (_("Note"), self.ad_note)], add, self.ads_table, remove)
 
     def _rates_page(self) -> QWidget:
-        self.rate_currency = QLineEdit(placeholderText="e.g. USD")
-        self.rate = QLineEdit(placeholderText=f"how many {self.currency} one of it is worth, e.g. 83.25")
-        save = QPushButton("Save rate")
+        self.rate_currency = QLineEdit(placeholderText=_("e.g. USD"))
+        self.rate = QLineEdit(placeholderText=_("how many {currency} one of it is worth, e.g. 83.25").format(
+            currency=self.currency))
+        save = QPushButton(_("Save rate"))
         save.setProperty("primary", True)
         save.clicked.connect(self.save_rate)
-        self.rates_table = _table(["Currency", "Rate"])
-        remove = QPushButton("Remove selected")
+        self.rates_table = _table([_("Currency"), _("Rate")])
+        remove = QPushButton(_("Remove selected"))
         remove.clicked.connect(self.remove_rate)
-        return self._page([("Currency", self.rate_currency), (f"1 of it in {self.currency}", self.rate)], save,
+        return self._page([(_("Currency"), self.rate_currency),
+                           (_("1 of it in {currency}").format(currency=self.currency), self.rate)], save,
                           self.rates_table, remove)
 
     def _page(self, rows: list[tuple[str, QWidget]], action: QPushButton, table: QTableWidget,
@@ -172,7 +177,7 @@ class CostsDialog(QDialog):
         def work(_handle: object) -> tuple[Any, Any, Any]:
             return costs.rate_cards(db), costs.ad_spend(db), rates.rates_to(db, base)
 
-        self.tasks.start("Loading costs", work, on_success=self._show, on_failure=self._failed)
+        self.tasks.start(_("Loading costs"), work, on_success=self._show, on_failure=self._failed)
 
     def _show(self, loaded: tuple[Any, Any, Any]) -> None:
         cards, spend, known = loaded
@@ -209,13 +214,14 @@ class CostsDialog(QDialog):
             fee = parse_amount(self.listing_fee.text(), self.currency, "listing fee") \
                 if self.listing_fee.text().strip() else None
             if commission is None and fee is None:
-                raise ValidationError("Enter the commission, the fee per item, or both.")
+                raise ValidationError(_("Enter the commission, the fee per item, or both."))
         except ValidationError as exc:
             self._failed(exc)
             return
-        self._store("Saving fees", lambda: costs.set_rate_card(self.app.db, platform, commission_percent=commission,
+        self._store(_("Saving fees"), lambda: costs.set_rate_card(self.app.db, platform, commission_percent=commission,
                                                                listing_fee=fee, currency=self.currency),
-                    f"Saved the fees of {platform_name(platform)}.", [self.commission, self.listing_fee])
+                    _("Saved the fees of {platform}.").format(platform=platform_name(platform)),
+                    [self.commission, self.listing_fee])
 
     def add_ad(self) -> None:
         """Record money spent on ads on the chosen platform and day."""
@@ -226,20 +232,21 @@ class CostsDialog(QDialog):
             self._failed(exc)
             return
         day, note = self.ad_day.date().toPython(), self.ad_note.text()
-        self._store("Adding ad spend", lambda: costs.add_ad_spend(self.app.db, platform, amount, self.currency, day,
+        self._store(_("Adding ad spend"), lambda: costs.add_ad_spend(self.app.db, platform, amount, self.currency, day,
                                                                   note),
-                    f"Added {self._money(amount, self.currency)} of ads on {platform_name(platform)}.",
+                    _("Added {amount} of ads on {platform}.").format(amount=self._money(amount, self.currency),
+                                                                     platform=platform_name(platform)),
                     [self.ad_amount, self.ad_note])
 
     def remove_ad(self) -> None:
         """Delete the selected ad spend entry."""
         row = self.ads_table.currentRow()
         if row < 0:
-            self._failed(ValidationError("Choose the entry to remove in the list first."))
+            self._failed(ValidationError(_("Choose the entry to remove in the list first.")))
             return
         entry_id = int(self.ads_table.item(row, 0).data(256))
-        self._store("Removing ad spend", lambda: costs.remove_ad_spend(self.app.db, entry_id),
-                    "Removed the ad spend entry.", [])
+        self._store(_("Removing ad spend"), lambda: costs.remove_ad_spend(self.app.db, entry_id),
+                    _("Removed the ad spend entry."), [])
 
     def save_rate(self) -> None:
         """Convert the typed currency into the seller's at the typed rate from now on."""
@@ -249,18 +256,19 @@ class CostsDialog(QDialog):
         except ValidationError as exc:
             self._failed(exc)
             return
-        self._store("Saving the rate", lambda: rates.set_rate(self.app.db, code, rate, self.currency),
-                    f"1 {code} = {rate} {self.currency} from now on.", [self.rate_currency, self.rate])
+        self._store(_("Saving the rate"), lambda: rates.set_rate(self.app.db, code, rate, self.currency),
+                    _("1 {code} = {rate} {currency} from now on.").format(code=code, rate=rate, currency=self.currency),
+                    [self.rate_currency, self.rate])
 
     def remove_rate(self) -> None:
         """Stop converting the selected currency."""
         row = self.rates_table.currentRow()
         if row < 0:
-            self._failed(ValidationError("Choose the currency to remove in the list first."))
+            self._failed(ValidationError(_("Choose the currency to remove in the list first.")))
             return
         code = str(self.rates_table.item(row, 0).data(256))
-        self._store("Removing the rate", lambda: rates.remove_rate(self.app.db, code, self.currency),
-                    f"{code} amounts are kept apart again.", [])
+        self._store(_("Removing the rate"), lambda: rates.remove_rate(self.app.db, code, self.currency),
+                    _("{code} amounts are kept apart again.").format(code=code), [])
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)
@@ -271,4 +279,5 @@ class CostsDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.problem.setProperty("role", "error")
         self._say(str(exc) if isinstance(exc, SellerDeskError) else
-                  f"That did not work ({type(exc).__name__}); the details are in {self.app.logs_dir}.")
+                  _("That did not work ({error}); the details are in {folder}.").format(
+                      error=type(exc).__name__, folder=self.app.logs_dir))

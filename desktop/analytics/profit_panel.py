@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
 
+from core.i18n import N_, _
 from core.money import format_money
 from desktop.analytics.style import platform_name
 
 if TYPE_CHECKING:
     from core.analytics.summary import Summary
 
-UNKNOWN = "cost unknown"
+UNKNOWN = N_("cost unknown")
 
 
 class ProfitPanel(QFrame):
@@ -23,12 +24,13 @@ class ProfitPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setProperty("role", "card")
-        title = QLabel("<b>Profit after fees and cost of goods</b>")
+        title = QLabel("<b>" + _("Profit after fees and cost of goods") + "</b>")
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setProperty("role", "muted")
-        self.platforms = _table(["Platform", "Revenue", "Fees and ads", "Cost of goods", "Profit"])
-        self.products = _table(["Product", "Units", "Revenue", "Fees", "Cost of goods", "Profit"])
+        self.platforms = _table([_("Platform"), _("Revenue"), _("Fees and ads"), _("Cost of goods"), _("Profit")])
+        self.products = _table([_("Product"), _("Units"), _("Revenue"), _("Fees"), _("Cost of goods"),
+                                _("Profit")])
         tables = QHBoxLayout()
         tables.addWidget(self.platforms, 1)
         tables.addWidget(self.products, 1)
@@ -48,7 +50,7 @@ class ProfitPanel(QFrame):
             f = platform.figures.get(currency)
             if f is None or not (f.revenue or f.costs):
                 continue
-            cogs = money(f.cogs) + (f" + {UNKNOWN}" if f.uncosted_units else "")
+            cogs = money(f.cogs) + (f" + {_(UNKNOWN)}" if f.uncosted_units else "")
             rows.append([platform_name(platform.platform), money(f.revenue), money(f.fees + f.ad_spend), cogs,
                          money(f.profit)])
         _fill(self.platforms, rows)
@@ -56,17 +58,18 @@ class ProfitPanel(QFrame):
         for product in summary.products:
             if product.currency != currency:
                 continue
-            cogs = UNKNOWN if product.uncosted_units and not product.cogs else (
-                money(product.cogs) + (f" + {UNKNOWN}" if product.uncosted_units else ""))
-            product_rows.append([product.title or "A deleted product", f"{product.units:,}", money(product.revenue),
+            cogs = _(UNKNOWN) if product.uncosted_units and not product.cogs else (
+                money(product.cogs) + (f" + {_(UNKNOWN)}" if product.uncosted_units else ""))
+            product_rows.append([product.title or _("A deleted product"), f"{product.units:,}", money(product.revenue),
                                  money(product.fees), cogs, money(product.profit)])
         _fill(self.products, product_rows)
         uncosted = summary.main(currency).uncosted_units
         self.note.setText(
-            f"{uncosted:,} of the items sold have no cost price, so their cost is not taken off: add “Your cost” "
-            "to those products (Products tab) for the real profit. Fees and ad spend: Costs…" if uncosted else
-            "Cost of goods is each product's “Your cost” times the items sold less those returned. "
-            "Fees, ad spend and currency rates: Costs…")
+            _("{count} of the items sold have no cost price, so their cost is not taken off: add “Your cost” to "
+              "those products (Products tab) for the real profit. Fees and ad spend: Costs…").format(
+                count=f"{uncosted:,}") if uncosted else
+            _("Cost of goods is each product's “Your cost” times the items sold less those returned. Fees, ad spend "
+              "and currency rates: Costs…"))
 
 
 def _table(headers: list[str]) -> QTableWidget:

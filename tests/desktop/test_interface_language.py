@@ -58,6 +58,8 @@ def untranslated(texts: list[str]) -> list[str]:
 
 
 def test_pseudo_locale_finds_no_text_that_bypassed_translation(qtbot, isolated_env, pseudo) -> None:
+    from desktop.analytics.costs_dialog import CostsDialog
+    from desktop.analytics.profit_panel import ProfitPanel
     from desktop.audit_dialog import AuditDialog
     from desktop.products.first_run import EmptyProducts
     from desktop.settings.dialog import SettingsDialog
@@ -84,6 +86,15 @@ def test_pseudo_locale_finds_no_text_that_bypassed_translation(qtbot, isolated_e
     empty = EmptyProducts()
     qtbot.addWidget(empty)
     found += untranslated(visible_texts(empty))
+    costs = CostsDialog(app, runner)
+    qtbot.addWidget(costs)
+    for page in range(costs.pages.count()):
+        costs.pages.setCurrentIndex(page)
+        found += untranslated(visible_texts(costs, skip=(costs.fee_platform, costs.ad_platform)))  # platform names
+        found += untranslated([costs.pages.tabText(page)])
+    profit = ProfitPanel()
+    qtbot.addWidget(profit)
+    found += untranslated(visible_texts(profit))
     assert runner.shutdown(10_000)
     assert not found, f"shown without translation: {sorted(set(found))}"
     app.close()
