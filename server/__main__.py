@@ -21,8 +21,8 @@ from server.db import Database, migrate
 from server.logs import log_config
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse the command line, check the configuration, migrate, then serve until interrupted."""
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (also checked against deploy/sellerdesk-server.service by the tests)."""
     parser = argparse.ArgumentParser(prog="python -m server", description="SellerDesk sync service.")
     parser.add_argument("--data-dir", type=Path, help="keep the SQLite database, media and secret in this folder")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forwarded-allow-ips", default=os.environ.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS", ""),
                         help="load balancer addresses whose X-Forwarded-For is believed (comma-separated)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, check the configuration, migrate, then serve until interrupted."""
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     # Workers build their own app from the environment, so what the command line decided goes there.
