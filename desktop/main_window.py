@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         def work(handle):  # type: ignore[no-untyped-def]
             return import_products(self.app.db, Path(path), store=self.app.image_store,
                                    default_currency=self.app.settings.get("general.currency"),
-                                   progress=lambda p: handle.signals.progress.emit(p.done, p.total, ""),
+                                   progress=lambda p: handle.report(p.done, p.total),
                                    cancel=handle.cancel_event.is_set)
 
         def done(report) -> None:  # type: ignore[no-untyped-def]
@@ -283,10 +283,20 @@ class MainWindow(QMainWindow):
 
         from core.products.csvio import export_products
 
-        self.tasks.start("Exporting products",
-                         lambda _h: export_products(self.app.db, Path(path), store=self.app.image_store),
-                         on_success=lambda n: self.show_message(f"Exported {n} products to {path}."),
-                         on_failure=self.show_error)
+        def work(handle):  # type: ignore[no-untyped-def]
+            return export_products(self.app.db, Path(path), store=self.app.image_store,
+                                   progress=handle.report,
+                                   cancel=handle.cancel_event.is_set)
+
+        def failed(exc: Exception) -> None:
+            if handle.cancelled:
+                self.show_message(str(exc))  # nothing was written; the seller asked for the stop
+            else:
+                self.show_error(exc)
+
+        handle = self.tasks.start("Exporting products", work, cancellable=True, unit="products",
+                                  on_success=lambda n: self.show_message(f"Exported {n:,} products to {path}."),
+                                  on_failure=failed)
 
     def export_all(self) -> None:
         """Write everything the seller owns to a zip, in the background with progress."""

@@ -64,6 +64,11 @@ class TaskHandle:
     total: int = 0
     unit: str = ""  # what is being counted ("photos", "rows", …)
 
+    def report(self, done: int, total: int) -> None:
+        """Tell the status bar how far the task has come (a core ``progress(done, total)`` callback; total 0:
+        not known yet). Safe from the worker thread."""
+        self.signals.progress.emit(done, total, "")
+
     def cancel(self) -> None:
         """Ask the task to stop; core functions check the event between units of work."""
         self.cancel_event.set()

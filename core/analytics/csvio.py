@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -33,7 +34,7 @@ from core.analytics.sales import (
 from core.db.database import Database
 from core.db.models import Product, SaleEvent
 from core.db.types import plain_decimal, utcnow
-from core.errors import ValidationError
+from core.errors import Cancelled, ValidationError
 from core.fileio import atomic_write_text
 from core.spreadsheet import read_cell, safe_cell
 
@@ -41,6 +42,7 @@ COLUMNS = ["date", "platform", "order_id", "sku", "product_id", "quantity", "amo
            "buyer"]
 REQUIRED = {"date", "platform", "amount"}
 MAX_ROWS = 200_000
+READ_PROGRESS_EVERY = 2_000  # lines read between two progress reports (and looks at the cancel flag)
 _FUTURE = timedelta(days=1)  # a sale dated later than tomorrow is a typo (2052 for 2025), not a pre-order
 
 
@@ -120,13 +122,15 @@ def _record(values: dict[str, str], tz: ZoneInfo, default_currency: str) -> Sale
     )
 
 
-def import_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata",
-                     default_currency: str = "INR") -> SalesImport:
+def import_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata", default_currency: str = "INR",
+                     progress: Callable[[int, int], None] | None = None,
+                     cancel: Callable[[], bool] | None = None) -> SalesImport:
     """Import sales from a CSV file; bad rows are reported by line number and skipped, good rows land.
 
     Times without an offset are the seller's (``timezone``). A row without an order_id gets an id made from its
     facts, so importing the same file again adds nothing. A file with the wrong encoding or columns is refused
-    as a whole before anything is stored.
+    as a whole before anything is stored. ``progress(done, total)`` hears the rows read (total 0: not known yet),
+    then the sales stored; ``cancel`` stops the import with Cancelled before anything is stored (import_sales).
     """
     tz = zone(timezone)
     header, reader = _read(path)
@@ -136,6 +140,11 @@ def import_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata"
     seen: Counter[str] = Counter()
     for row in reader:
         line = reader.line_num
+        if line % READ_PROGRESS_EVERY == 0:
+            if cancel is not None and cancel():
+                raise Cancelled("The sales import was cancelled; no sales were added.")
+            if progress is not None:
+                progress(line, 0)
         if not any(cell.strip() for cell in row):
             continue
         if len(records) + len(problems) >= MAX_ROWS:
@@ -155,7 +164,7 @@ def import_sales_csv(db: Database, path: Path, *, timezone: str = "Asia/Kolkata"
             facts = hand_external_id(record)
             records[n] = replace(record, external_id=hand_external_id(record, seen[facts]))
             seen[facts] += 1
-    report = import_sales(db, records, require_product=True, lines=lines)
+    report = import_sales(db, records, require_product=True, lines=lines, progress=progress, cancel=cancel)
     report.problems = sorted(problems + report.problems, key=lambda p: p.line)
     return report
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.db.database import Database
 from core.db.models import Product, SaleEvent, SalesDaily
-from core.errors import ValidationError
+from core.errors import Cancelled, ValidationError
 
 KINDS = ("sale", "refund", "lead")
 MAX_AMOUNT = Decimal("100000000000")  # ten thousand crore: a typo, not a sale
@@ -224,12 +224,15 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def import_sales(db: Database, records: Iterable[SaleRecord], *, require_product: bool = False,
-                 lines: Sequence[int] | None = None) -> SalesImport:
+                 lines: Sequence[int] | None = None, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> SalesImport:
     """Store sales (connectors call this); a sale already stored is kept once and corrected if it changed.
 
     With ``require_product`` (the seller's own entries) a sale must name a product SellerDesk knows; otherwise
     (platform imports) an unknown SKU stores the sale unlinked, because the money was still made.
     ``lines`` numbers the records in problems (CSV line numbers); by default they count from 1.
+    ``progress(done, total)`` hears after each batch of sales; ``cancel`` (asked before each batch) stops with
+    Cancelled, and since every sale is stored in one transaction, none of them is.
     """
     records = list(records)
     report = SalesImport()
@@ -256,8 +259,14 @@ def import_sales(db: Database, records: Iterable[SaleRecord], *, require_product
             if key in rows:
                 report.unchanged += 1  # the same sale twice in one import: the later line wins
             rows[key] = row
+        done = 0
         for chunk in _chunks(list(rows.items()), _BATCH):
+            if cancel is not None and cancel():
+                raise Cancelled("The sales import was cancelled; no sales were added.")
             _store(session, dict(chunk), report)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(rows))
     return report
 
 

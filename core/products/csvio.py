@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from core.db.database import Database
 from core.db.models import AuditEvent, Product
-from core.errors import SellerDeskError, ValidationError
+from core.errors import Cancelled, SellerDeskError, ValidationError
 from core.fileio import atomic_write_text
 from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_text, records, scan
 from core.products.fields import format_attributes
@@ -41,6 +41,7 @@ REQUIRED = {"title", "price"}
 # A commit per 500 rows costs nothing measurable, and keeps each chunk's transaction (which holds the write lock)
 # under about 0.1 s, so the window and the publishing queue never wait long for it.
 CHUNK_ROWS = 500
+EXPORT_PROGRESS_EVERY = 100  # products between two progress reports of an export
 IMPORT_EVENT = "products.import"
 
 
@@ -344,37 +345,52 @@ def import_products(
     return report
 
 
-def export_products(db: Database, path: Path, *, store: ImageStore) -> int:
+def export_products(db: Database, path: Path, *, store: ImageStore,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancel: Callable[[], bool] | None = None) -> int:
     """Write every live product to ``path`` as UTF-8 CSV (with BOM, so Excel shows ₹ and Hindi right).
 
     Photos are copied into ``<name>_photos/`` beside the file, so the CSV imports again with its photos.
     Text that a spreadsheet would run as a formula is written with a leading ``'`` (removed again on import).
+    ``progress(done, total)`` hears every ``EXPORT_PROGRESS_EVERY`` products; ``cancel`` (asked before each
+    product) stops the export with Cancelled, and so does any failure: the file is written only at the end, and the
+    photos this export copied are removed again, so nothing half-written is left.
     """
     photo_dir = path.parent / f"{path.stem}_photos"
+    copied: list[Path] = []
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", *COLUMNS])
     count = 0
-    with db.reading() as session:  # copying photos takes a while: writers must not wait for it
-        for product in session.scalars(
-            select(Product).where(Product.deleted_at.is_(None)).order_by(Product.id)
-        ).yield_per(1000):
-            writer.writerow([product.id, *map(safe_cell, [
-                product.sku or "", product.title, product.description,
-                "" if product.price == NO_PRICE else str(product.price),  # a draft waiting for its price
-                product.currency, product.quantity, product.category, product.status, product.language,
-                format_attributes(product.attributes), _export_photos(store, product, photo_dir),
-                "" if product.cost_price is None else str(product.cost_price),
-            ])])
-            count += 1
     try:
-        atomic_write_text(path, "\ufeff" + out.getvalue())
-    except OSError as exc:
-        raise CsvFormatError(f"Cannot write {path}: {exc.strerror}.") from exc
+        with db.reading() as session:  # copying photos takes a while: writers must not wait for it
+            live = Product.deleted_at.is_(None)
+            total = session.scalar(select(func.count()).select_from(Product).where(live)) or 0
+            for product in session.scalars(select(Product).where(live).order_by(Product.id)).yield_per(1000):
+                if cancel is not None and cancel():
+                    raise Cancelled(f"The export was cancelled after {count:,} of {total:,} products; "
+                                    f"{path.name} was not written.")
+                writer.writerow([product.id, *map(safe_cell, [
+                    product.sku or "", product.title, product.description,
+                    "" if product.price == NO_PRICE else str(product.price),  # a draft waiting for its price
+                    product.currency, product.quantity, product.category, product.status, product.language,
+                    format_attributes(product.attributes), _export_photos(store, product, photo_dir, copied),
+                    "" if product.cost_price is None else str(product.cost_price),
+                ])])
+                count += 1
+                if progress is not None and (count % EXPORT_PROGRESS_EVERY == 0 or count == total):
+                    progress(count, total)
+        try:
+            atomic_write_text(path, "\ufeff" + out.getvalue())
+        except OSError as exc:
+            raise CsvFormatError(f"Cannot write {path}: {exc.strerror}.") from exc
+    except BaseException:
+        _remove_copies(copied, photo_dir)
+        raise
     return count
 
 
-def _export_photos(store: ImageStore, product: Product, folder: Path) -> str:
+def _export_photos(store: ImageStore, product: Product, folder: Path, copied: list[Path]) -> str:
     names = []
     for image in product.images:
         source = store.original_path(image.sha256)
@@ -382,5 +398,14 @@ def _export_photos(store: ImageStore, product: Product, folder: Path) -> str:
         if not target.exists():
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            copied.append(target)
         names.append(f"{folder.name}/{target.name}")
     return ";".join(names)
+
+
+def _remove_copies(copied: list[Path], folder: Path) -> None:
+    """Take back the photos a stopped export copied (those already there before it are left alone)."""
+    for target in copied:
+        target.unlink(missing_ok=True)
+    if copied and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()

@@ -356,8 +356,10 @@ class AnalyticsTab(QWidget):
 
         timezone, currency = self.app.settings.get("general.timezone"), self.app.settings.get("general.currency")
 
-        def work(_handle: TaskHandle) -> Any:
-            return import_sales_csv(self.app.db, Path(path), timezone=timezone, default_currency=currency)
+        def work(handle: TaskHandle) -> Any:
+            return import_sales_csv(self.app.db, Path(path), timezone=timezone, default_currency=currency,
+                                    progress=handle.report,
+                                    cancel=handle.cancel_event.is_set)
 
         def done(report: Any) -> None:
             text = f"Imported {report.added} new sales from {Path(path).name}; {report.unchanged} were already there."
@@ -370,7 +372,8 @@ class AnalyticsTab(QWidget):
                 box.open()
             self.reload()
 
-        return self.tasks.start("Importing sales", work, on_success=done, on_failure=self._failed, writes=True)
+        return self.tasks.start("Importing sales", work, on_success=done, on_failure=self._failed, writes=True,
+                                cancellable=True, unit="sales")
 
 
 def chart_tables(summary: Summary, locale: str, code: str) -> dict[str, ChartTable]:
