@@ -82,9 +82,8 @@ def test_a_crop_that_would_cut_says_so(presets: dict[str, Preset]) -> None:
 def test_padding_follows_the_sellers_choice_where_the_platform_allows(presets: dict[str, Preset]) -> None:
     size, product = PRODUCTS["tall bottle"]
     photo = product_photo(size, product)
-    white, blurred, meesho = render(photo, "b.jpg", [presets["pinterest"], presets["pinterest"], presets["meesho"]],
-                                    fill="white")[0], render(photo, "b.jpg", [presets["pinterest"]], fill="blur")[0], \
-        render(photo, "b.jpg", [presets["meesho"]], fill="blur")[0]
+    (white,) = render(photo, "b.jpg", [presets["pinterest"]], fill="white")
+    blurred, meesho = render(photo, "b.jpg", [presets["pinterest"], presets["meesho"]], fill="blur")
     corner = (5, 750)  # far left, middle height: padding beside the bottle
     assert decode(white.data).getpixel(corner) == pytest.approx((255, 255, 255), abs=3)
     left = decode(blurred.data).getpixel(corner)
