@@ -5,7 +5,10 @@ DCT scale that still covers the largest preset, then halved with box averaging i
 Each preset is scaled from the smallest level that still has enough pixels, so no resampling step
 shrinks by more than 2x (a resampling filter's cost grows with the shrink factor: it reads more source
 pixels per output pixel). Rotation and colour conversion run on the levels presets use, usually not the
-full-size decode.
+full-size decode. No preset is made from fewer pixels than it shows: the decode is sized for the presets
+asked for, and only a photo smaller than a fixed-size preset is enlarged (with a note saying so).
+
+The product's box is found once on a small level (core.images.subject) and every crop keeps it whole.
 """
 
 from __future__ import annotations
