@@ -80,6 +80,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--catalog-name", help="Meesho: the catalog's name (default: the first design's title)")
     p.set_defaults(handler=_export_template)
 
+    p = psub.add_parser("review", parents=[json_parent()],
+                        help="check the portal's review (Meesho QC) of listings still in it; a rejection shows "
+                             "the portal's reason")
+    p.add_argument("name")
+    p.set_defaults(handler=_review)
+
     p = psub.add_parser("sales", parents=[json_parent()], help="import a platform's recent sales")
     p.add_argument("name")
     p.add_argument("--days", type=int, help="how far back (default: as far as the platform allows)")
@@ -288,6 +294,21 @@ def _export_template(args: argparse.Namespace, app: Any) -> int:
     else:
         print(f"Wrote {done.products} products to {done.workbook} and {done.photos} photos to {done.images}. "
               f"Upload both in the {get_spec(args.name).display_name} panel's bulk upload.")
+    return 0
+
+
+def _review(args: argparse.Namespace, app: Any) -> int:
+    from core.platforms.browser.review import check_platform_reviews
+
+    reviews = check_platform_reviews(app, args.name)
+    if app.json:
+        print_json([{"product_id": r.product_id, "sku": r.sku, "remote_id": r.remote_id, "state": r.state,
+                     "status": r.status, "reason": r.reason} for r in reviews])
+    else:
+        for review in reviews:
+            print(review.describe(args.name))
+        if not reviews:
+            print(f"No {get_spec(args.name).display_name} listing is waiting for its review.")
     return 0
 
 

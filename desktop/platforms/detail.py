@@ -79,11 +79,16 @@ class PlatformDetail(QWidget):
         self.template_button = QPushButton("Bulk upload file…")  # Meesho, Snapdeal: their Excel templates
         self.template_button.clicked.connect(self.bulk_template)
         self.template_dialog: BulkTemplateDialog | None = None
+        self.review_button = QPushButton("Check review status")  # portals: Meesho's QC and the others' approval
+        self.review_button.clicked.connect(self.check_reviews)
+        self.reviews = QLabel("")
+        self.reviews.setWordWrap(True)
+        self.reviews.hide()
         self.enabled = QCheckBox("Publish to this platform")
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
         for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
-                       self.check_button, self.template_button):
+                       self.check_button, self.template_button, self.review_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -115,6 +120,7 @@ class PlatformDetail(QWidget):
         layout.addWidget(self.expiry)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        layout.addWidget(self.reviews)
         layout.addWidget(self.enabled)
         layout.addSpacing(12)
         layout.addWidget(prefs_heading)
@@ -142,6 +148,8 @@ class PlatformDetail(QWidget):
         self.check_button.setVisible(status.kind == "browser")
         self.check_button.setEnabled(connected)
         self.template_button.setVisible(layout_path(status.name).is_file())
+        self.review_button.setVisible(status.kind == "browser")
+        self.review_button.setEnabled(connected)
         self.load_choices.setEnabled(connected)
         self.enabled.blockSignals(True)
         self.enabled.setChecked(status.enabled)
@@ -267,6 +275,31 @@ class PlatformDetail(QWidget):
         self.check_dialog = PortalCheckDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
         self.check_dialog.show()
         self.check_dialog.start()
+
+    def check_reviews(self) -> None:
+        """Read the portal's review of the listings still in it, in the background, and show each outcome."""
+        from core.platforms.browser.review import check_platform_reviews
+
+        if self.status is None:
+            return
+        name = self.status.name
+        self.review_button.setEnabled(False)
+        self.tasks.start(f"Checking the {self.status.display_name} review",
+                         lambda _h: check_platform_reviews(self.app, name),
+                         on_success=self._reviews_shown, on_failure=self._reviews_failed)
+
+    def _reviews_shown(self, reviews: list[Any]) -> None:
+        self.review_button.setEnabled(True)
+        if self.status is None:
+            return
+        lines = [r.describe(self.status.name) for r in reviews]
+        self.reviews.setText("\n".join(lines or [f"No {self.status.display_name} listing is waiting for its "
+                                                  "review."]))
+        self.reviews.show()
+
+    def _reviews_failed(self, exc: Exception) -> None:
+        self.review_button.setEnabled(True)
+        self._failed(exc)
 
     def bulk_template(self) -> None:
         """Open the Bulk upload file dialog of this portal."""

@@ -273,6 +273,22 @@ class PortalPlatform(Platform):
         pages = self._run(lambda tab: walk(tab, folder, cancel))
         return PortalCheck(self.portal_display, self.portal.path, tuple(pages), folder)
 
+    def review_state(self, remote_id: str, product_id: int) -> tuple[str, str, str] | None:
+        """The listing's state in the portal's review, its status text and (when refused) the portal's reason;
+        None when the catalog no longer shows it."""
+        catalog = self.portal.catalog
+
+        def look(tab: PortalPage) -> tuple[str, str, str] | None:
+            with tab.step(catalog.step):
+                row = find_row(tab, catalog, "id", remote_id)
+                if row is None:
+                    return None
+                cells = row_values(tab, catalog, row)
+                status = cells.get("status", "")
+                return tab.state_of(status), status, cells.get("reason", "")
+
+        return self._run(look, product=f"#{product_id}")
+
     # --- sales and leads ---
 
     def _when(self, text: str) -> datetime | None:

@@ -23,14 +23,15 @@ from typing import Literal
 log = logging.getLogger(__name__)
 
 SUBMISSIONS_DIR = "portal-submissions"
-State = Literal["sent", "listed", "refused"]
+State = Literal["sent", "listed", "refused", "reviewed"]
 _LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Submission:
     """One event of one SKU: ``sent`` (the committing click happened, outcome not yet known), ``listed`` (the
-    portal showed the new listing) or ``refused`` (the portal said no: nothing was made)."""
+    portal showed the new listing), ``refused`` (the portal said no: nothing was made) or ``reviewed`` (the
+    portal's review, e.g. Meesho's QC, was read: ``status`` is the listing state, ``reason`` why it was refused)."""
 
     sku: str
     product_id: int
@@ -40,6 +41,7 @@ class Submission:
     remote_id: str = ""
     status: str = ""
     artefacts: str = ""  # the folder of the saved page, when one was saved
+    reason: str = ""
 
     @property
     def sent_time(self) -> datetime:
@@ -80,6 +82,14 @@ class SubmissionLog:
         """The newest event of ``sku`` (compared as the portals do: case and outer spaces ignored)."""
         wanted = sku.strip().casefold()
         return next((e for e in reversed(self.entries()) if e.sku.strip().casefold() == wanted), None)
+
+    def awaiting_review(self) -> list[Submission]:
+        """The listings the portal still reviews (made as drafts, no final review read yet), oldest first."""
+        newest: dict[str, Submission] = {}
+        for entry in self.entries():
+            newest[entry.sku.strip().casefold()] = entry
+        return [e for e in newest.values() if e.state in ("listed", "reviewed") and e.status == "draft"
+                and e.remote_id]
 
     def sent_since(self, since: datetime) -> int:
         """How many submits happened at or after ``since`` (for the daily cap)."""

@@ -85,11 +85,12 @@ class MeeshoReplica(PortalReplica):
             f'<tr class="catalog-row" data-catalog-id="{esc(item.id)}"><td class="catalog-id">{esc(item.id)}</td>'
             f'<td class="sku">{esc(item.fields.get("sku", ""))}</td><td class="product-name">'
             f'{esc(item.fields.get("title", ""))}</td><td class="qc-status">'
-            f'{esc(item.status if item.active else "Paused")}</td><td class="stock">{item.stock}</td>'
+            f'{esc(item.status if item.active else "Paused")}</td><td class="qc-reason">{esc(item.reason)}</td>'
+            f'<td class="stock">{item.stock}</td>'
             '<td><button class="edit-stock">Edit stock</button> <button class="pause-catalog">Pause</button></td></tr>'
             for item in found)
         return ('<table id="catalog-table"><thead><tr><th>Catalog ID</th><th>SKU</th><th>Name</th><th>QC status</th>'
-                f'<th>Stock</th><th></th></tr></thead><tbody>{rows}</tbody></table>')
+                f'<th>Reason</th><th>Stock</th><th></th></tr></thead><tbody>{rows}</tbody></table>')
 
     def _orders(self, page: int) -> Reply:
         orders, more = self.orders_page(page)

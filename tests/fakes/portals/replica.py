@@ -39,6 +39,7 @@ class Listing:
     status: str
     stock: int
     active: bool = True
+    reason: str = ""  # why the portal's review rejected it
     created: float = field(default_factory=time.monotonic)
 
 
@@ -95,10 +96,11 @@ class PortalReplica(StandIn):
         with self.lock:
             self.sessions.clear()
 
-    def set_status(self, listing_id: str, status: str) -> None:
-        """The portal's review moved on (e.g. QC passed)."""
+    def set_status(self, listing_id: str, status: str, reason: str = "") -> None:
+        """The portal's review moved on (e.g. QC passed, or rejected for ``reason``)."""
         with self.lock:
             self.listings[listing_id].status = status
+            self.listings[listing_id].reason = reason
 
     def seller_signs_in(self, page: Page) -> None:
         """What the seller does in the sign-in window: phone number, Send OTP, read the SMS, type it, verify."""

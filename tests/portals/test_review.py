@@ -1,0 +1,61 @@
+"""A new Meesho catalog waits in QC: SellerDesk reads the QC state until it is live or rejected, and a rejection
+is shown on the listing with Meesho's reason; from the command line and the window."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from core import cli
+from core.db.models import Listing
+from core.platforms.browser.review import check_reviews
+from core.platforms.connections import platform_status
+from desktop.platforms.detail import PlatformDetail
+from desktop.tasks import TaskRunner
+from tests.portals.conftest import PortalEnv
+
+EnvOf = Callable[[str], PortalEnv]
+
+
+def test_qc_is_followed_until_live_or_rejected_with_the_reason(env_of: EnvOf,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    env = env_of("meesho")
+    passing = env.publish(env.add_product(sku="MEES-QC-PASS"))
+    failing = env.publish(env.add_product(sku="MEES-QC-FAIL"))
+    with env.app.db.session() as session:  # the listing rows publishing makes
+        for listed in (passing, failing):
+            session.add(Listing(product_id=1, platform="meesho", remote_id=listed.remote_id, sent_price=249))
+    ours = {passing.remote_id, failing.remote_id}  # earlier tests' catalogs may still be in QC too
+    waiting = [r for r in check_reviews(env.app, env.platform) if r.remote_id in ours]
+    assert {(r.remote_id, r.state) for r in waiting} == {(passing.remote_id, "draft"), (failing.remote_id, "draft")}
+    env.replica.set_status(passing.remote_id, "Live")
+    env.replica.set_status(failing.remote_id, "QC Rejected", "Image has a watermark; use a clean product photo")
+    env.platform._session.close_browser()  # the command opens the profile in a browser of its own
+    assert cli.main(["--data-dir", str(env.app.data_dir), "--json", "platforms", "review", "meesho"]) == 0
+    outcome = {r["remote_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert outcome[passing.remote_id]["state"] == "active"
+    assert outcome[failing.remote_id]["state"] == "inactive"
+    assert outcome[failing.remote_id]["reason"] == "Image has a watermark; use a clean product photo"
+    with env.app.db.session() as session:
+        note = session.scalars(select(Listing.note).where(Listing.remote_id == failing.remote_id)).one()
+    assert note is not None and "rejected by Meesho (QC Rejected): Image has a watermark" in note
+    assert not ours & {r.remote_id for r in check_reviews(env.app, env.platform)}  # settled: not read again
+
+
+def test_check_review_status_in_the_window(env_of: EnvOf, qtbot) -> None:  # type: ignore[no-untyped-def]
+    env = env_of("meesho")
+    listed = env.publish(env.add_product(sku="MEES-QC-WINDOW"))
+    env.replica.set_status(listed.remote_id, "Live")
+    env.platform._session.close_browser()
+    tasks = TaskRunner()
+    detail = PlatformDetail(env.app, tasks)
+    qtbot.addWidget(detail)
+    detail.show_status(platform_status(env.app.db, "meesho"))
+    qtbot.mouseClick(detail.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: detail.reviews.isVisibleTo(detail), timeout=60_000)
+    assert f"{listed.remote_id}) passed Meesho's review: Live." in detail.reviews.text()
+    qtbot.waitUntil(lambda: not tasks._running, timeout=5_000)
