@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import SellerDeskError, ValidationError
+from core.i18n import N_, _
 from core.products import service
 from core.products.autosave import AutosaveJournal
 from core.products.fields import LANGUAGES, STATUSES, format_attributes
@@ -28,7 +29,8 @@ from desktop.tasks import TaskRunner
 
 AUTOSAVE_DELAY_MS = 600
 CURRENCIES = ["INR", "USD", "EUR", "GBP", "AED", "AUD", "CAD", "SGD"]
-LANGUAGE_LABELS = {"en": "English", "hi": "Hindi (हिन्दी)", "hinglish": "Hinglish"}
+STATUS_LABELS = {"draft": N_("Draft"), "ready": N_("Ready"), "archived": N_("Archived")}
+LANGUAGE_LABELS = {"en": N_("English"), "hi": N_("Hindi (हिन्दी)"), "hinglish": N_("Hinglish")}
 
 
 class ProductEditor(QWidget):
@@ -52,7 +54,7 @@ class ProductEditor(QWidget):
 
     # -- layout ------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.heading = QLabel("New product")
+        self.heading = QLabel(_("New product"))
         self.heading.setProperty("role", "heading")
         self.state = QLabel("")
         self.state.setProperty("role", "muted")
@@ -61,40 +63,41 @@ class ProductEditor(QWidget):
         top.addStretch(1)
         top.addWidget(self.state)
 
-        self.title = QLineEdit(placeholderText="What buyers search for, e.g. Handmade brass diya")
-        self.price = QLineEdit(placeholderText="e.g. 1,299.50 (a draft may wait for it)")
+        self.title = QLineEdit(placeholderText=_("What buyers search for, e.g. Handmade brass diya"))
+        self.price = QLineEdit(placeholderText=_("e.g. 1,299.50 (a draft may wait for it)"))
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
         self.currency.setEditable(True)
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
-        self.cost = QLineEdit(placeholderText="what one costs you to make or buy (only you see it)")
-        self.cost.setToolTip("Used for your profit in Analytics; never sent to a platform. Leave empty if unsure.")
+        self.cost = QLineEdit(placeholderText=_("what one costs you to make or buy (only you see it)"))
+        self.cost.setToolTip(_("Used for your profit in Analytics; never sent to a platform. Leave empty if unsure."))
         self.quantity = QSpinBox(minimum=0, maximum=1_000_000, value=1)
-        self.sku = QLineEdit(placeholderText="optional, e.g. DIYA-001")
-        self.category = QLineEdit(placeholderText="e.g. Home > Lighting")
+        self.sku = QLineEdit(placeholderText=_("optional, e.g. DIYA-001"))
+        self.category = QLineEdit(placeholderText=_("e.g. Home > Lighting"))
         self.status = QComboBox()
         for value in STATUSES:
-            self.status.addItem(value.capitalize(), value)
+            self.status.addItem(_(STATUS_LABELS[value]), value)
         self.language = QComboBox()
         for value in LANGUAGES:
-            self.language.addItem(LANGUAGE_LABELS[value], value)
-        self.attributes = QLineEdit(placeholderText="colour=gold; material=brass; size=10 cm")
-        self.description = QPlainTextEdit(placeholderText="A few facts about the product: what it is, how it is made")
+            self.language.addItem(_(LANGUAGE_LABELS[value]), value)
+        self.attributes = QLineEdit(placeholderText=_("colour=gold; material=brass; size=10 cm"))
+        self.description = QPlainTextEdit(
+            placeholderText=_("A few facts about the product: what it is, how it is made"))
         self.description.setMinimumHeight(110)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setVerticalSpacing(4)
         for label, field, key in [
-            ("Title", self.title, "title"), ("Price", price_row, "price"), ("Your cost", self.cost, "cost_price"),
-            ("In stock", self.quantity, "quantity"),
-            ("SKU", self.sku, "sku"), ("Category", self.category, "category"), ("Status", self.status, "status"),
-            ("Copy language", self.language, "language"), ("Attributes", self.attributes, "attributes"),
-            ("Description", self.description, "description"),
+            (N_("Title"), self.title, "title"), (N_("Price"), price_row, "price"),
+            (N_("Your cost"), self.cost, "cost_price"), (N_("In stock"), self.quantity, "quantity"),
+            (N_("SKU"), self.sku, "sku"), (N_("Category"), self.category, "category"),
+            (N_("Status"), self.status, "status"), (N_("Copy language"), self.language, "language"),
+            (N_("Attributes"), self.attributes, "attributes"), (N_("Description"), self.description, "description"),
         ]:
-            form.addRow(label, field)
+            form.addRow(_(label), field)
             error = QLabel("")
             error.setProperty("role", "error")
             error.setWordWrap(True)
@@ -145,7 +148,7 @@ class ProductEditor(QWidget):
                     "language": self.app.settings.get("general.language"), "attributes": "", "description": ""})
         self.photos.show_product(None)
         self._recover()
-        self.heading.setText("New product")
+        self.heading.setText(_("New product"))
         self.title.setFocus()
 
     def load(self, product_id: int) -> None:
@@ -169,15 +172,15 @@ class ProductEditor(QWidget):
         """Put the cursor in the title of a product just made from photos, its first title selected for typing."""
         self.title.setFocus()
         self.title.selectAll()
-        self.state.setText("Give it a name and a price")
+        self.state.setText(_("Give it a name and a price"))
 
     def _recover(self) -> None:
         kept = self.journal.load(self.journal_key)
         if kept:
             self._fill(kept)
             self._dirty = True
-            self.state.setText("Recovered unsaved changes")
-            self.message.emit("Recovered changes that were not saved last time.")
+            self.state.setText(_("Recovered unsaved changes"))
+            self.message.emit(_("Recovered changes that were not saved last time."))
             self._validate()
             self._timer.start()
         else:
@@ -221,7 +224,7 @@ class ProductEditor(QWidget):
             return
         self._dirty = True
         self.journal.save(self.journal_key, self.values())  # on disk before anything else can go wrong
-        self.state.setText("Editing…")
+        self.state.setText(_("Editing…"))
         self._timer.start()
 
     def _mark(self, widget: QWidget, invalid: bool) -> None:
@@ -256,7 +259,7 @@ class ProductEditor(QWidget):
             return not self._dirty
         data = self._validate()
         if data is None:
-            self.state.setText("Not saved yet: fix the field marked in red")
+            self.state.setText(_("Not saved yet: fix the field marked in red"))
             return False
         values, key, product_id = self.values(), self.journal_key, self.product_id
         try:
@@ -267,13 +270,13 @@ class ProductEditor(QWidget):
             else:
                 product = service.update_product(self.app.db, product_id, values)
         except SellerDeskError as exc:
-            self.state.setText("Not saved")
+            self.state.setText(_("Not saved"))
             self.message.emit(str(exc))
             return False
         self.journal.clear(key)
         self._dirty = False
         self.heading.setText(product.title)
-        self.state.setText("All changes saved")
+        self.state.setText(_("All changes saved"))
         self.saved.emit(product.id)
         return True
 

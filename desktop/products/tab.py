@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.i18n import _
 from core.products import service
-from desktop.products.editor import ProductEditor
+from desktop.products.editor import STATUS_LABELS, ProductEditor
 from desktop.products.first_run import EmptyProducts, dropped_photos
 from desktop.products.model import ProductTableModel
 from desktop.products.thumbnails import ThumbnailCache
@@ -39,7 +40,8 @@ class DeleteProducts(QUndoCommand):
     """Moving products to the bin, undoable from the Edit menu or the status bar."""
 
     def __init__(self, tab: ProductsTab, ids: list[int], titles: list[str]) -> None:
-        label = f"Delete “{titles[0]}”" if len(ids) == 1 else f"Delete {len(ids)} products"
+        label = _("Delete “{title}”").format(title=titles[0]) if len(ids) == 1 else \
+            _("Delete {count} products").format(count=len(ids))
         super().__init__(label)
         self.tab = tab
         self.ids = ids
@@ -76,28 +78,28 @@ class ProductsTab(QWidget):
         self.model.refresh()
 
     def _build(self) -> None:
-        self.search = SearchBox("Search title, SKU or category   (Ctrl+F)")
+        self.search = SearchBox(_("Search title, SKU or category   (Ctrl+F)"))
         self.search.searchChanged.connect(lambda text: self.model.set_filter(search=text))
         self.status_filter = QComboBox()
-        self.status_filter.addItem("Any status", "")
+        self.status_filter.addItem(_("Any status"), "")
         for value in ("draft", "ready", "archived"):
-            self.status_filter.addItem(value.capitalize(), value)
+            self.status_filter.addItem(_(STATUS_LABELS[value]), value)
         self.status_filter.currentIndexChanged.connect(
             lambda: self.model.set_filter(status=self.status_filter.currentData()))
         self.platform_filter = QComboBox()
-        self.platform_filter.addItem("Any platform", "")
+        self.platform_filter.addItem(_("Any platform"), "")
         for name in PLATFORMS:
             self.platform_filter.addItem(name.capitalize() if name != "indiamart" else "IndiaMART", name)
         self.platform_filter.currentIndexChanged.connect(
             lambda: self.model.set_filter(platform=self.platform_filter.currentData()))
 
-        self.add_button = QPushButton(icon("add", "#ffffff"), "New product")
+        self.add_button = QPushButton(icon("add", "#ffffff"), _("New product"))
         self.add_button.setProperty("primary", True)
         self.add_button.clicked.connect(self.new_product)
-        self.delete_button = QPushButton(icon("delete"), "Delete")
+        self.delete_button = QPushButton(icon("delete"), _("Delete"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.schedule_button = QPushButton(icon("schedule"), "Schedule…")
-        self.schedule_button.setToolTip("Post the selected products on your platforms (now or later)")
+        self.schedule_button = QPushButton(icon("schedule"), _("Schedule…"))
+        self.schedule_button.setToolTip(_("Post the selected products on your platforms (now or later)"))
         self.schedule_button.clicked.connect(self.schedule_selected)
 
         bar = QHBoxLayout()
@@ -184,7 +186,7 @@ class ProductsTab(QWidget):
             self.table.setColumnHidden(column, column in hidden)
 
     def _count_changed(self, count: int) -> None:
-        self.count.setText(f"{count:,} product{'s' if count != 1 else ''}")
+        self.count.setText((_("{count} product") if count == 1 else _("{count} products")).format(count=f"{count:,}"))
         self._selection_changed()
         # The first-run page only for a shop with no products at all (not a search that found none), and not
         # while the seller is typing a new product's first facts.
@@ -213,7 +215,7 @@ class ProductsTab(QWidget):
         """Pick photos of one product with the system file dialog; they become a new draft product."""
         from desktop.products.photos import PHOTO_FILTER
 
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add photos", "", PHOTO_FILTER)
+        paths, _chosen = QFileDialog.getOpenFileNames(self, _("Add photos"), "", PHOTO_FILTER)
         if paths:
             self.new_product_from_photos(paths)
 
@@ -236,16 +238,16 @@ class ProductsTab(QWidget):
             self.pages.setCurrentWidget(self.splitter)
             self.select(product.id)
             self.editor.name_new_product()
-            self.message.emit(f"Made a draft product from {len(paths)} photo{'s' if len(paths) != 1 else ''}: "
-                              "give it a name and a price.")
+            self.message.emit(_("Made a draft product from {count} photos: give it a name and a price.").format(
+                count=len(paths)))
 
         def failed(exc: Exception) -> None:
             from core.errors import SellerDeskError
 
             self.message.emit(str(exc) if isinstance(exc, SellerDeskError) else
-                              f"The photos could not be added ({type(exc).__name__}).")
+                              _("The photos could not be added ({error}).").format(error=type(exc).__name__))
 
-        self.tasks.start(f"Making a product from {len(paths)} photo{'s' if len(paths) != 1 else ''}", work,
+        self.tasks.start(_("Making a product from {count} photos").format(count=len(paths)), work,
                          on_success=done, on_failure=failed, writes=True)
 
     def _selection_changed(self) -> None:
@@ -320,5 +322,5 @@ class ProductsTab(QWidget):
 
     def import_csv_dialog(self) -> str | None:
         """Ask for a CSV file to import (the main window runs the import)."""
-        path, _ = QFileDialog.getOpenFileName(self, "Import products from CSV", "", "CSV files (*.csv)")
+        path, _chosen = QFileDialog.getOpenFileName(self, _("Import products from CSV"), "", _("CSV files (*.csv)"))
         return path or None
