@@ -197,9 +197,16 @@ class Updater:
             return ""
         (self.work / STAGED_FILE).unlink()
         if sys.platform == "win32":
+            import contextlib
+            import subprocess
+
             from tufup.utils.platform_specific import install_update
 
-            install_update(src_dir=found.source, dst_dir=found.target, purge_dst_dir=False)  # ends this process
+            # tufup starts a hidden robocopy script (it retries while files are in use) and ends the process; the
+            # window is closing anyway and ends in its own order.
+            with contextlib.suppress(SystemExit):
+                install_update(src_dir=found.source, dst_dir=found.target, purge_dst_dir=False,
+                               process_creation_flags=subprocess.CREATE_NO_WINDOW)
             return found.version
         for entry in sorted(found.source.iterdir()):
             old = found.target / entry.name
