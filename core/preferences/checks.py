@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from core.errors import ValidationError
+from core.i18n import _
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
@@ -21,7 +22,7 @@ _URL_KEYS = re.compile(r"(_url|api_base|\.endpoint)$")
 def _label(key: str) -> str:
     from core.preferences.layout import place_of
 
-    return place_of(key).label
+    return _(place_of(key).label)
 
 
 def _currency(key: str, value: str) -> str:
@@ -30,8 +31,9 @@ def _currency(key: str, value: str) -> str:
     try:
         return parse_currency(value)
     except ValidationError:
-        raise ValidationError(f"{_label(key)}: {value!r} is not a currency code.", field=key,
-                              hint="Use three letters such as INR, USD or EUR.") from None
+        raise ValidationError(_("{label}: {value} is not a currency code.").format(
+            label=_label(key), value=repr(value)), field=key,
+            hint=_("Use three letters such as INR, USD or EUR.")) from None
 
 
 def _locale(key: str, value: str) -> str:
@@ -45,8 +47,9 @@ def _locale(key: str, value: str) -> str:
         name = ""
     if not name or name not in {str(Locale.parse(known)) for known in supported_locales()}:
         # the installed app carries Babel's data for these only
-        raise ValidationError(f"{_label(key)}: {value!r} is not a language and country SellerDesk knows.",
-                              field=key, hint="One of " + ", ".join(supported_locales()) + ".")
+        raise ValidationError(_("{label}: {value} is not a language and country SellerDesk knows.").format(
+            label=_label(key), value=repr(value)), field=key,
+            hint=_("One of {choices}.").format(choices=", ".join(supported_locales())))
     return value
 
 
@@ -58,16 +61,17 @@ def _timezone(key: str, value: str) -> str:
 
 def _colour(key: str, value: str) -> str:
     if not _COLOUR.match(value):
-        raise ValidationError(f"{_label(key)}: {value!r} is not a colour.", field=key,
-                              hint="Write it as # and six hex digits, like #FFFFFF for white.")
+        raise ValidationError(_("{label}: {value} is not a colour.").format(label=_label(key), value=repr(value)),
+                              field=key, hint=_("Write it as # and six hex digits, like #FFFFFF for white."))
     return value.upper()
 
 
 def _shop_domain(key: str, value: str) -> str:
     text = value.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
     if text and not _DOMAIN.match(text):
-        raise ValidationError(f"{_label(key)}: {value!r} is not a store address.", field=key,
-                              hint="Write it like mystore.myshopify.com (shown in your Shopify admin's address).")
+        raise ValidationError(_("{label}: {value} is not a store address.").format(
+            label=_label(key), value=repr(value)), field=key,
+                              hint=_("Write it like mystore.myshopify.com (shown in your Shopify admin's address)."))
     return text
 
 
@@ -77,16 +81,17 @@ def _url(key: str, value: str) -> str:
         return text
     parts = urlsplit(text.replace("{shop}", "shop.example").replace("{version}", "v1"))
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValidationError(f"{_label(key)}: {value!r} is not a web address.", field=key,
-                              hint="Write it in full, starting with https://.")
+        raise ValidationError(_("{label}: {value} is not a web address.").format(label=_label(key), value=repr(value)),
+                              field=key, hint=_("Write it in full, starting with https://."))
     return text
 
 
 def _executable(key: str, value: str) -> str:
     text = value.strip()
     if text and not Path(text).is_file():
-        raise ValidationError(f"{_label(key)}: there is no program at {text}.", field=key,
-                              hint="Choose the browser's program file, or leave it empty to use the browser above.")
+        raise ValidationError(_("{label}: there is no program at {path}.").format(label=_label(key), path=text),
+                              field=key,
+                              hint=_("Choose the browser's program file, or leave it empty to use the browser above."))
     return text
 
 
@@ -96,8 +101,9 @@ def _platform_list(key: str, value: str) -> str:
     names = [name.strip().lower() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in all_specs()]
     if unknown:
-        raise ValidationError(f"{_label(key)}: {', '.join(unknown)} is not a platform SellerDesk knows.", field=key,
-                              hint=f"Use names from: {', '.join(sorted(all_specs()))}.")
+        raise ValidationError(_("{label}: {names} is not a platform SellerDesk knows.").format(
+            label=_label(key), names=", ".join(unknown)), field=key,
+            hint=_("Use names from: {names}.").format(names=", ".join(sorted(all_specs()))))
     return ",".join(names)
 
 
@@ -107,7 +113,8 @@ def _setting_list(key: str, value: str) -> str:
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in schema()]
     if unknown:
-        raise ValidationError(f"{_label(key)}: there is no setting called {', '.join(unknown)}.", field=key)
+        raise ValidationError(_("{label}: there is no setting called {names}.").format(
+            label=_label(key), names=", ".join(unknown)), field=key)
     return ",".join(names)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
+from core.i18n import _
 from core.preferences.layout import SECRETS, SecretField
 
 if TYPE_CHECKING:
@@ -27,15 +28,15 @@ def clean_secret(name: str, raw: str) -> str:
     field = secret_field(name)
     value = raw.strip()
     if not value:
-        raise ValidationError(f"{field.place.label}: nothing was entered.", field=name,
-                              hint="Paste the whole value, or press Remove to forget the stored one.")
+        raise ValidationError(_("{label}: nothing was entered.").format(label=_(field.place.label)), field=name,
+                              hint=_("Paste the whole value, or press Remove to forget the stored one."))
     if any(ch.isspace() for ch in value):
-        raise ValidationError(f"{field.place.label}: the value has a space or line break inside, so it was "
-                              "pasted together with something else.", field=name,
-                              hint="Copy only the key itself and paste it again.")
+        raise ValidationError(_("{label}: the value has a space or line break inside, so it was pasted together "
+                                "with something else.").format(label=_(field.place.label)), field=name,
+                              hint=_("Copy only the key itself and paste it again."))
     if len(value) < MIN_LENGTH:
-        raise ValidationError(f"{field.place.label}: {len(value)} characters is too short to be a whole key.",
-                              field=name, hint="Copy all of it and paste it again.")
+        raise ValidationError(_("{label}: {count} characters is too short to be a whole key.").format(
+            label=_(field.place.label), count=len(value)), field=name, hint=_("Copy all of it and paste it again."))
     return value
 
 

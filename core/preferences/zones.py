@@ -15,6 +15,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
+from core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def check_zone(name: str) -> str:
     for choice in choices():
         if choice.city.casefold() == wanted:
             return choice.zone
-    raise ValidationError(f"Time zone: {name!r} is not a city or time zone SellerDesk knows.",
+    raise ValidationError(_("Time zone: {name} is not a city or time zone SellerDesk knows.").format(name=repr(name)),
                           field="general.timezone",
-                          hint="Type the nearest big city in your time zone, such as Kolkata, London or Los Angeles.")
+                          hint=_("Type the nearest big city in your time zone, such as Kolkata, London or Los "
+                                 "Angeles."))

@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -122,6 +124,11 @@ def test_hindi_is_chosen_in_settings_and_used_from_the_next_start(qtbot, isolate
         qtbot.addWidget(dialog)
         assert dialog.windowTitle() == "सेटिंग्स"
         assert [dialog.groups.item(r).text() for r in range(3)] == ["सामान्य", "रूप-रंग", "AI से लिखी कॉपी"]
+        currency = dialog.editors["general.currency"]
+        qtbot.keyClicks(currency.field, "RUPEES")
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+        assert currency.error.text().startswith("नए प्रोडक्ट की मुद्रा: 'INRRUPEES' कोई मुद्रा कोड नहीं है।")
+        assert dialog.note.text() == "कुछ भी सहेजा नहीं गया: पहले लाल निशान वाला खाना ठीक करें।"
         welcome = WelcomeDialog(app)
         qtbot.addWidget(welcome)
         assert welcome.windowTitle() == "SellerDesk में आपका स्वागत है"
