@@ -165,3 +165,34 @@ def test_the_settings_checkbox_adds_and_removes_the_login_entry(window, qtbot, c
         autostart.apply(isolated_env, False)
         wait_for(lambda: not autostart.runner_running(isolated_env), timeout=30, message="the runner stopped")
         dialog.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG autostart entry is Linux's")
+# Qt's offscreen platform (the tests') has no tray of its own to connect to; a desktop session never says this.
+@pytest.mark.qt_log_ignore(r"No such signal QPlatformNativeInterface::systemTrayWindowChanged")
+def test_the_tray_menu_stops_background_posting(app: App, qtbot, config_home: Path, isolated_env: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from desktop.background import BackgroundRunner
+
+    class Loop:  # stands in for the runner's own event loop, which the test's QApplication must not end
+        quit_called = False
+
+        def quit(self) -> None:
+            Loop.quit_called = True
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    app.settings.set(autostart.BACKGROUND_KEY, True)
+    autostart.install(autostart.entry_for(isolated_env))
+    runner = BackgroundRunner(app, Loop())  # type: ignore[arg-type]
+    assert runner.tray is not None and runner.start()
+    try:
+        assert autostart.runner_running(isolated_env)
+        stop = next(a for a in runner.menu.actions() if a.text() == "Stop posting in the background")
+        stop.trigger()
+        assert Loop.quit_called and app.settings.get(autostart.BACKGROUND_KEY) is False
+        assert not Path(autostart.entry_for(isolated_env).location).exists()
+        assert not autostart.runner_running(isolated_env)
+    finally:
+        runner.stop()
