@@ -31,8 +31,9 @@ class PortalDriverUi(QObject):
         help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Help"), None)
         self.action = QAction(ACTION_TEXT, window)
         self.action.triggered.connect(lambda: self.offer())
-        if help_menu is not None:
-            help_menu.insertAction(help_menu.actions()[0] if help_menu.actions() else None, self.action)
+        if help_menu is not None:  # before About, which stays last
+            about = next((a for a in help_menu.actions() if a.text() == "&About SellerDesk"), None)
+            help_menu.insertAction(about, self.action)
 
     def offer(self) -> None:
         """Say what the part is for and its size; add it when the seller agrees."""

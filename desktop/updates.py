@@ -32,8 +32,9 @@ class UpdatesUi(QObject):
         self.action = QAction(ACTION_TEXT, window)
         self.action.triggered.connect(lambda: self.check(asked=True))
         help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Help"), None)
-        if help_menu is not None:
-            help_menu.addAction(self.action)
+        if help_menu is not None:  # before About, which stays last
+            about = next((a for a in help_menu.actions() if a.text() == "&About SellerDesk"), None)
+            help_menu.insertAction(about, self.action)
         window.installEventFilter(self)
         if window.app.settings.get("updates.check") and not self.updater.unavailable():
             QTimer.singleShot(START_DELAY_MS, lambda: self.check(asked=False))
