@@ -12,19 +12,22 @@ from sqlalchemy import select
 
 from core.db.database import Database
 from core.db.models import Product
-from core.i18n import N_
+from core.i18n import N_, _
 
 CATEGORIES = {"secret": N_("Keys and passwords"), "listing": N_("Publishing"), "platform": N_("Publishing"),
               "stock": N_("Stock"), "data": N_("Your data"), "products": N_("Your data")}
 OTHER = N_("Other")
 # Keychain names that are not in the Settings window.
-SECRET_NAMES = {"sellerdesk:db_key": "the database's encryption key", "sync:refresh_token": "your sync sign-in",
-                "sync:access_token": "your sync sign-in", "sync:access_expires_at": "your sync sign-in",
-                "shopify:access_token": "your Shopify access token"}
-VERBS = {"secret.read": "Used", "secret.write": "Stored", "secret.delete": "Removed"}
-LISTING_WORDS = {"publish": "Published {title} to {platform}", "update": "Updated {title} on {platform}",
-                 "stock": "Sent the stock of {title} to {platform}", "take_down": "Took {title} off {platform}",
-                 "relist": "Put {title} back on sale on {platform}", "repost": "Posted {title} again on {platform}"}
+SECRET_NAMES = {"sellerdesk:db_key": N_("the database's encryption key"), "sync:refresh_token": N_("your sync sign-in"),
+                "sync:access_token": N_("your sync sign-in"), "sync:access_expires_at": N_("your sync sign-in"),
+                "shopify:access_token": N_("your Shopify access token")}
+VERBS = {"secret.read": N_("Used {secret}"), "secret.write": N_("Stored {secret}"),
+         "secret.delete": N_("Removed {secret}")}
+LISTING_WORDS = {"publish": N_("Published {title} to {platform}"), "update": N_("Updated {title} on {platform}"),
+                 "stock": N_("Sent the stock of {title} to {platform}"),
+                 "take_down": N_("Took {title} off {platform}"),
+                 "relist": N_("Put {title} back on sale on {platform}"),
+                 "repost": N_("Posted {title} again on {platform}")}
 
 
 @dataclass(frozen=True)
@@ -47,61 +50,64 @@ def secret_words(name: str) -> str:
     from core.preferences.layout import SECRETS
 
     if name in SECRET_NAMES:
-        return SECRET_NAMES[name]
+        return _(SECRET_NAMES[name])
     for field in SECRETS:
         if field.name == name:
-            return field.words
-    namespace, _, key = name.partition(":")
-    key = {"access_token": "sign-in", "refresh_token": "sign-in", "access_expires_at": "sign-in",
-           "refresh_expires_at": "sign-in", "bundle": "sign-in"}.get(key, key.replace("_", " "))
-    return f"your {_platform(namespace)} {key}"
+            return _(field.words)
+    namespace, _sep, key = name.partition(":")
+    signs_in = key in ("access_token", "refresh_token", "access_expires_at", "refresh_expires_at", "bundle")
+    return _("your {platform} {what}").format(platform=_platform(namespace),
+                                               what=_("sign-in") if signs_in else key.replace("_", " "))
 
 
 def _platform(name: str) -> str:
-    special = {"indiamart": "IndiaMART", "whatsapp": "WhatsApp", "s3": "S3", "media": "picture bucket"}
+    special = {"indiamart": "IndiaMART", "whatsapp": "WhatsApp", "s3": "S3", "media": _("picture bucket")}
     return special.get(name, name.capitalize())
 
 
 def _title(subject: str, titles: dict[int, str]) -> tuple[str, str]:
     """``etsy:12`` → ("Etsy", "“Brass diya”"); a product that is gone is named by its number."""
-    platform, _, raw_id = subject.partition(":")
+    platform, _sep, raw_id = subject.partition(":")
     if platform == "product":
         platform = ""
     product_id = int(raw_id) if raw_id.isdigit() else None
     title = titles.get(product_id) if product_id is not None else None
-    named = f"“{title}”" if title else (f"product {product_id}" if product_id is not None else subject)
+    named = f"“{title}”" if title else (_("product {number}").format(number=product_id) if product_id is not None
+                                        else subject)
     return _platform(platform) if platform else "", named
 
 
 def describe(kind: str, subject: str, detail: dict[str, Any], titles: dict[int, str]) -> str:
     """One entry in words."""
-    group, _, action = kind.partition(".")
+    group, _sep, action = kind.partition(".")
     if group == "secret":
-        found = "" if detail.get("found", True) else " (it was not stored)"
-        return f"{VERBS.get(kind, 'Used')} {secret_words(subject)}{found}"
+        found = "" if detail.get("found", True) else " " + _("(it was not stored)")
+        return _(VERBS.get(kind, VERBS["secret.read"])).format(secret=secret_words(subject)) + found
     if group == "listing":
         platform, title = _title(subject, titles)
-        text = LISTING_WORDS.get(action, action.replace("_", " ").capitalize() + " {title} on {platform}")
+        text = _(LISTING_WORDS[action]) if action in LISTING_WORDS else \
+            action.replace("_", " ").capitalize() + " {title} ({platform})"
         return text.format(title=title, platform=platform)
     if group == "stock":
         _platform_name, title = _title(subject, titles)
-        change = f"from {detail.get('before')} to {detail.get('after')}"
-        return f"A sale changed the stock of {title} {change}" if action == "sale" else \
-            f"Set the stock of {title} {change}"
+        text = _("A sale changed the stock of {title} from {before} to {after}") if action == "sale" else \
+            _("Set the stock of {title} from {before} to {after}")
+        return text.format(title=title, before=detail.get("before"), after=detail.get("after"))
     if kind == "platform.connect":
         account = f" ({detail['account']})" if detail.get("account") else ""
-        return f"Connected {_platform(subject)}{account}"
+        return _("Connected {platform}").format(platform=_platform(subject) + account)
     if kind == "platform.disconnect":
-        return f"Disconnected {_platform(subject)}"
+        return _("Disconnected {platform}").format(platform=_platform(subject))
     if kind == "data.export":
-        return f"Exported all your data to {subject}"
+        return _("Exported all your data to {path}").format(path=subject)
     if kind == "data.purge":
-        return f"Removed for good what was in the bin ({subject})"
+        return _("Removed for good what was in the bin ({what})").format(what=subject)
     if kind == "products.import":
-        counts = ", ".join(f"{detail[k]} {word}" for k, word in (("created", "new"), ("updated", "updated"),
-                                                                 ("skipped", "skipped")) if detail.get(k))
-        name = detail.get("file") or "a CSV file"
-        return f"Imported products from {name}" + (f": {counts}" if counts else "")
+        counts = ", ".join(word.format(count=detail[k]) for k, word in (
+            ("created", _("{count} new")), ("updated", _("{count} updated")), ("skipped", _("{count} skipped")))
+            if detail.get(k))
+        name = detail.get("file") or _("a CSV file")
+        return _("Imported products from {file}").format(file=name) + (f": {counts}" if counts else "")
     return f"{kind.replace('.', ' ').replace('_', ' ').capitalize()} {subject}".strip()
 
 

@@ -154,3 +154,17 @@ def test_the_catalogs_hold_every_message_with_the_same_placeholders() -> None:
         for message in catalog:
             if message.id and message.string:
                 assert set(re.findall(r"{\w+}", message.id)) == set(re.findall(r"{\w+}", message.string)), message.id
+
+
+def test_the_audit_log_reads_in_hindi_too() -> None:
+    from core.trust.audit_text import describe
+
+    use_language("hi")
+    try:
+        assert describe("listing.publish", "etsy:7", {}, {7: "पीतल का दीया"}) == (
+            "“पीतल का दीया” को Etsy पर प्रकाशित किया गया")
+        assert describe("secret.read", "gemini:api_key", {"found": False}, {}) == (
+            "आपकी Gemini API कुंजी का इस्तेमाल हुआ (यह रखा नहीं था)")
+    finally:
+        use_language("en")
+    assert describe("secret.read", "gemini:api_key", {}, {}) == "Used your Gemini API key"
