@@ -66,7 +66,8 @@ def add_products(app: App, name: str, count: int) -> list[int]:
         for i in range(count):
             product = Product(title=f"Brass diya {i}", description="Hand-cast brass diya.", price=Decimal(499),
                               currency="INR", quantity=10, sku=f"BENCH-{name[:3].upper()}-{i:04d}",
-                              category="Decor > Diyas", attributes={"material": "brass", "hsn_code": "9405"})
+                              category="Decor > Diyas", attributes={"material": "brass", "hsn_code": "9405",
+                                                                    "net_quantity": "1 N", "weight_g": "120"})
             session.add(product)
             session.flush()
             for n in range(3):
@@ -88,7 +89,9 @@ def run(name: str, count: int, browser: str, root: Path) -> list[float]:
         app.settings.set(f"platforms.{name}.portal_url", replica.url)
         app.settings.set("browser.executable_path", browser)
         app.settings.set("browser.sign_in_headless", True)
-        set_preferences(app.db, name, {"gst_rate": "12", "category_by_category": {
+        set_preferences(app.db, name, {"gst_rate": "12", "manufacturer_name": "Asha Handicrafts",
+                                       "manufacturer_address": "12 Potters Lane, Khurja, UP 203131",
+                                       "category_by_category": {
             "Decor > Diyas": "Home Decor > Diyas & Lamps" if name == "meesho" else "Home Decor > Lamps & Diyas"}})
         pictures = Pictures(root / name)
         products = add_products(app, name, count)

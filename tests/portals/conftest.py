@@ -42,6 +42,10 @@ PORTALS = ("meesho", "snapdeal", "indiamart")
 REPLICAS: dict[str, type[PortalReplica]] = {"meesho": MeeshoReplica, "snapdeal": SnapdealReplica,
                                              "indiamart": IndiaMartReplica}
 TIMEOUT = 10.0
+# What Meesho's Legal Metrology screen demands of every product (as product attributes).
+LEGAL_METROLOGY = {"net_quantity": "1 N", "weight_g": "350", "country_of_origin": "India",
+                   "manufacturer_name": "Asha Handicrafts",
+                   "manufacturer_address": "12 Potters Lane, Khurja, UP 203131"}
 TIMINGS: dict[str, list[float]] = {}
 
 
@@ -131,6 +135,8 @@ class PortalEnv:
         """A product with photos and approved copy for this portal; returns its id."""
         self.products += 1
         attrs = {"hsn_code": "6912", "gst_rate": "12", "material": "stoneware"} if attributes is None else attributes
+        if attributes is None and self.name == "meesho":
+            attrs |= LEGAL_METROLOGY  # Meesho refuses a catalog without them
         shas = [hashlib.sha256(f"{self.name}-{self.products}-{i}".encode()).hexdigest() for i in range(photos)]
         return add_product(self.app, self.name, sku=sku or f"{self.name[:3].upper()}-{self.products:03d}",
                            title=title, copy_title=f"{title} {self.products}", price=price, category=category,

@@ -20,7 +20,7 @@ from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, 
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.registry import open_platform
 from tests.fakes.portals.replica import Listing
-from tests.portals.conftest import PORTALS, PortalEnv
+from tests.portals.conftest import LEGAL_METROLOGY, PORTALS, PortalEnv
 
 EnvOf = Callable[[str], PortalEnv]
 
@@ -75,7 +75,7 @@ def test_a_page_slower_than_the_timeout_names_the_step_and_keeps_what_it_showed(
 
 
 FIELD_ERRORS = {
-    "meesho": ({"attributes": {"hsn_code": "12", "gst_rate": "12"}}, "HSN code",
+    "meesho": ({"attributes": {"hsn_code": "12", "gst_rate": "12", **LEGAL_METROLOGY}}, "HSN code",
                "Enter a valid HSN code (4, 6 or 8 digits)", "price, GST and HSN"),
     "snapdeal": ({"attributes": {"mrp": "199"}}, "selling price", "Selling price cannot be more than MRP",
                  "price and inventory"),
@@ -163,6 +163,11 @@ def test_what_the_product_lacks_is_refused_before_the_browser_is_used(env_of: En
         env.publish(env.add_product(attributes={"gst_rate": "5"}))
     assert caught.value.field == "HSN code"
     assert "sellerdesk platforms prefs meesho hsn_code=VALUE" in str(caught.value)
+    lacking = {k: v for k, v in LEGAL_METROLOGY.items() if k != "net_quantity"}
+    with pytest.raises(ContentRejected) as legal:  # Legal Metrology is mandatory on Meesho
+        env.publish(env.add_product(attributes={"hsn_code": "6912", "gst_rate": "5", **lacking}))
+    assert "Meesho needs the net quantity and the product has none" in str(legal.value)
+    assert "Set the product's 'net_quantity' attribute" in str(legal.value)
     with pytest.raises(ContentRejected, match="Meesho sells in INR but the product is priced in USD"):
         env.publish(env.add_product(currency="USD"))
     assert len(env.replica.requests) == requests

@@ -22,7 +22,9 @@ EnvOf = Callable[[str], PortalEnv]
 # What each portal's form must have received for the first test product (beyond title, SKU and photos).
 EXPECTED = {
     "meesho": {"category": "Home & Kitchen > Kitchen Tools > Mugs", "price": "249", "mrp": "249", "gst": "12",
-               "hsn": "6912", "inventory": "7"},
+               "hsn": "6912", "inventory": "7", "net_quantity": "1 N", "weight_g": "350", "country_of_origin": "India",
+               "manufacturer_name": "Asha Handicrafts", "packer_name": "Asha Handicrafts",
+               "packer_address": "12 Potters Lane, Khurja, UP 203131"},
     "snapdeal": {"category": "101", "brand": "Generic", "mrp": "249.00", "price": "249.00", "inventory": "7"},
     "indiamart": {"price": "249.00", "unit": "Piece", "specs": [["Hsn code", "6912"], ["Gst rate", "12"],
                                                                 ["Material", "stoneware"]]},

@@ -118,11 +118,16 @@ def request(**changes: object) -> ListingRequest:
 
 def test_form_values_come_from_the_product_then_the_sellers_defaults() -> None:
     meesho = load_portal("meesho")
-    values = form_values(meesho, request(), {"gst_rate": "5"}, "meesho")
+    diya = request(attributes={"hsn_code": "9405", "colour": "gold", "net_quantity": "2 N", "weight_g": "180"})
+    maker = {"manufacturer_name": "Asha Handicrafts", "manufacturer_address": "12 Potters Lane, Khurja"}
+    values = form_values(meesho, diya, {"gst_rate": "5", **maker}, "meesho")
     assert (values["price"], values["mrp"], values["gst"], values["hsn"]) == ("500", "500", "5", "9405")
     assert values["description"] == "Hand-cast.\n\n• Set of 2" and values["images"] == (Path("a.jpg"),)
-    mapped = form_values(meesho, request(), {"gst_rate": "5", "category_by_category": {"Decor > Diyas": "Lamps"}},
-                         "meesho")
+    # Legal Metrology: the product's own values, else the seller's defaults; the packer is the maker unless named.
+    assert (values["net_quantity"], values["weight"], values["country"]) == ("2 N", "180", "India")
+    assert values["packer_name"] == "Asha Handicrafts" and values["packer_address"] == "12 Potters Lane, Khurja"
+    mapped = form_values(meesho, diya, {"gst_rate": "5", **maker,
+                                        "category_by_category": {"Decor > Diyas": "Lamps"}}, "meesho")
     assert mapped["category"] == "Lamps"
     indiamart = form_values(load_portal("indiamart"), request(), {}, "indiamart")
     assert indiamart["unit"] == "Piece" and indiamart["specifications"] == (("Hsn code", "9405"), ("Colour", "gold"))

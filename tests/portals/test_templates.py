@@ -20,12 +20,10 @@ from core.platforms.browser.templates import categories, export_template
 from core.platforms.connections import platform_status
 from desktop.platforms.detail import PlatformDetail
 from desktop.tasks import TaskRunner
-from tests.portals.conftest import add_product
+from tests.portals.conftest import LEGAL_METROLOGY, add_product
 
-LEGAL_METROLOGY = {"mrp": "499", "gst_rate": "12", "hsn_code": "6912", "net_quantity": "1 N",
-                   "weight_g": "350", "country_of_origin": "India", "manufacturer_name": "Asha Handicrafts",
-                   "manufacturer_address": "12 Potters Lane, Khurja, UP 203131", "material": "Stoneware",
-                   "capacity": "350 ml"}
+CATALOG = {"mrp": "499", "gst_rate": "12", "hsn_code": "6912", "material": "Stoneware", "capacity": "350 ml",
+           **LEGAL_METROLOGY}
 
 
 def photo(folder: Path, seed: int) -> Path:
@@ -45,7 +43,7 @@ def designs(app: App, platform: str, tmp_path: Path, colours: list[str],
     for i, colour in enumerate(colours):
         shas = [app.image_store.add(photo(tmp_path, i * 10 + n)).sha256 for n in range(2)]
         ids.append(add_product(app, platform, sku=f"MUG-{colour.upper()}", title=f"Glazed Mug, {colour}",
-                               photos=shas, attributes={**(attributes or LEGAL_METROLOGY), "colour": colour}))
+                               photos=shas, attributes={**(attributes or CATALOG), "colour": colour}))
     return ids
 
 
@@ -70,7 +68,7 @@ def test_a_meesho_catalog_of_three_designs_with_legal_metrology(app: App, tmp_pa
 
 def test_missing_legal_metrology_or_a_lone_design_is_refused_before_anything_is_written(
         app: App, tmp_path: Path) -> None:
-    lacking = {k: v for k, v in LEGAL_METROLOGY.items() if k != "net_quantity"}
+    lacking = {k: v for k, v in CATALOG.items() if k != "net_quantity"}
     ids = designs(app, "meesho", tmp_path, ["blue", "green"], lacking)
     with pytest.raises(ValidationError) as caught:
         export_template(app, "meesho", "Mugs", ids, tmp_path / "out")
