@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from PIL import Image, ImageFilter
 
 from core.images.errors import ImageRejected
@@ -273,24 +274,28 @@ def _compose(content: Image.Image, layout: Plan, background: tuple[int, int, int
     if layout.canvas == content.size:
         return flatten(content, background)
     if fill == "blur":
-        canvas = _blurred_backdrop(flatten(content, background), layout.canvas)
+        canvas = _blurred_backdrop(flatten(content, background), layout)
     else:
         canvas = Image.new("RGB", layout.canvas, background)
     canvas.paste(content, layout.offset, content.getchannel("A") if content.mode == "RGBA" else None)
     return canvas
 
 
-def _blurred_backdrop(content: Image.Image, canvas: tuple[int, int]) -> Image.Image:
-    """The photo stretched to cover the canvas and blurred heavily: padding that continues the photo's colours.
+def _blurred_backdrop(content: Image.Image, layout: Plan) -> Image.Image:
+    """The photo's own edges carried out to the canvas's edges and blurred: padding that continues the backdrop.
 
-    Made at 1/16 of the canvas and blurred there, so it costs a few milliseconds at any size.
+    Made at 1/16 of the canvas (the content's edge pixels repeated outwards, then a blur), so it costs a few
+    milliseconds at any size; the product itself is never repeated into the padding.
     """
-    small = (max(1, canvas[0] // 16), max(1, canvas[1] // 16))
-    cover = max(small[0] / content.width, small[1] / content.height)
-    size = (max(small[0], math.ceil(content.width * cover)), max(small[1], math.ceil(content.height * cover)))
-    shrunk = content.resize(size, Image.Resampling.BOX, reducing_gap=None)
-    left, top = (size[0] - small[0]) // 2, (size[1] - small[1]) // 2
-    blurred = shrunk.crop((left, top, left + small[0], top + small[1])).filter(ImageFilter.GaussianBlur(2))
+    step = 16
+    canvas = layout.canvas
+    small = (max(1, round(content.width / step)), max(1, round(content.height / step)))
+    pixels = np.asarray(content.resize(small, Image.Resampling.BOX, reducing_gap=None).convert("RGB"))
+    left, top = round(layout.offset[0] / step), round(layout.offset[1] / step)
+    right = max(0, math.ceil(canvas[0] / step) - small[0] - left)
+    bottom = max(0, math.ceil(canvas[1] / step) - small[1] - top)
+    extended = np.pad(pixels, ((top, bottom), (left, right), (0, 0)), mode="edge")
+    blurred = Image.fromarray(extended).filter(ImageFilter.GaussianBlur(1.5))
     return blurred.resize(canvas, Image.Resampling.BILINEAR)
 
 
