@@ -62,6 +62,7 @@ def _save(services: Services, account_id: int, staged: StagedUpload, content_typ
                              content_type=content_type, created_at=utcnow()))
     except IntegrityError:
         return False  # the same bytes arrived twice at once; both wrote identical files
+    services.file_bytes.forget(account_id)  # pushes count the new bytes from now on
     return True
 
 
@@ -114,3 +115,4 @@ def delete_blob(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Non
             raise not_found("photo")
         session.delete(blob)
     services.store.delete(blob_key(caller.account_id, sha256))
+    services.file_bytes.forget(caller.account_id)

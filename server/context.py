@@ -7,11 +7,13 @@ from typing import Annotated
 
 import httpx
 from fastapi import Depends, Header, Request
+from sqlalchemy import select
 
 from server.config import ServerConfig
 from server.db import Database
 from server.errors import unauthorized
 from server.models import AuthSession
+from server.quota import FileBytesCache
 from server.ratelimit import Buckets
 from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
 from server.storage import LocalDiskStore, ObjectStore
@@ -30,6 +32,7 @@ class Services:
     store: ObjectStore
     http: httpx.Client
     buckets: Buckets
+    file_bytes: FileBytesCache
 
     @classmethod
     def build(cls, config: ServerConfig, db: Database | None = None) -> Services:
@@ -44,6 +47,7 @@ class Services:
             store=LocalDiskStore(config.media_dir),
             http=httpx.Client(timeout=config.limits.provider_timeout_seconds, follow_redirects=False),
             buckets=Buckets(),
+            file_bytes=FileBytesCache(),
         )
 
     def close(self) -> None:
@@ -79,8 +83,9 @@ def current_caller(services: ServicesDep, authorization: Annotated[str | None, H
     if claims is None:
         raise unauthorized("The access token is invalid or has expired; refresh it or sign in again.")
     # The signature proves we issued it; the session row says it was not revoked since (logout, password change).
-    with services.db.reader() as session:
-        row = session.get(AuthSession, claims.session_id)
+    with services.db.engine.connect() as conn:  # plain Core: this runs before every request
+        row = conn.execute(select(AuthSession.account_id, AuthSession.revoked_at)
+                           .where(AuthSession.id == claims.session_id)).first()
     if row is None or row.revoked_at is not None or row.account_id != claims.account_id:
         raise unauthorized()
     return Caller(claims.account_id, claims.session_id, claims.device_id)

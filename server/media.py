@@ -67,6 +67,7 @@ def _save(services: Services, account_id: int, staged: StagedUpload, content_typ
     services.store.put(media_key(account_id, item.id), staged)
     with services.db.writer() as session:
         session.add(item)
+    services.file_bytes.forget(account_id)  # pushes count the new bytes from now on
     sweep_expired(services)  # housekeeping rides on uploads, so no instance needs a scheduler
     return _out(item, _url(services, token, content_type))
 
@@ -116,6 +117,7 @@ def delete_media(media_id: uuid.UUID, caller: CallerDep, services: ServicesDep) 
     if deleted is None:
         raise not_found("media")
     services.store.delete(media_key(caller.account_id, str(media_id)))
+    services.file_bytes.forget(caller.account_id)
 
 
 @router.api_route("/m/{name}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from server import sync_engine
 from server.context import CallerDep, ServicesDep
 from server.errors import ApiError, not_found
-from server.models import SyncConflict, SyncHead, utcnow
+from server.models import SyncConflict, utcnow
 from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
 from server.ratelimit import Rate
 from server.schemas import (
@@ -47,8 +47,8 @@ def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushRes
         since.cursor, str(since.cursor_change) if since.cursor_change else None, since.epoch)
     try:
         with services.db.writer() as session:
-            results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes,
-                                       limits.sync_retention_seconds, position, sizes, limits.account_quota_bytes)
+            results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes, position, sizes,
+                                       limits.account_quota_bytes, services.file_bytes)
     except sync_engine.Restored:
         raise _restored() from None
     except sync_engine.QuotaExceeded as full:
@@ -124,27 +124,27 @@ def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: CallerDep, ser
             raise not_found("conflict")
         if conflict.resolved_at is not None:
             raise ApiError(409, "already_resolved", "This conflict was already resolved (perhaps on another device).")
-        head = session.get(SyncHead, (caller.account_id, conflict.kind, conflict.record_id))
+        head = sync_engine.load_heads(session, caller.account_id, [conflict.record_id]).get(
+            (conflict.kind, conflict.record_id))
         current_version = head.version if head else 0
         if body.choice != "current" and body.base_version != current_version:
             raise ApiError(409, "record_changed", f"The {conflict.kind} changed since (now version {current_version});"
                                                   " look at it again before choosing.")
         record = None
         if body.choice == "current":
-            current = sync_engine.head_change(session, caller.account_id, head)
+            current = sync_engine.head_change(session, account, head)
             record = sync_engine.record_out(current) if current else None
         else:
             deleted = conflict.deleted if body.choice == "conflict" else body.deleted
             data = conflict.data if body.choice == "conflict" else (body.data or {})
             written, _ = sync_engine.write_version(
-                session, account, head, kind=conflict.kind, record_id=conflict.record_id,
+                account, head, kind=conflict.kind, record_id=conflict.record_id,
                 change_id=str(uuid.uuid4()), deleted=deleted, data=data, updated_at=now,
                 device_id=caller.device_id, now=now)
-            session.flush()
             record = sync_engine.record_out(written)
         # The kept content is no longer needed once settled: its bytes stop counting.
         account.added_bytes += ROW_OVERHEAD - conflict.size
         session.execute(update(SyncConflict).where(SyncConflict.id == conflict.id)
                         .values(resolved_at=now, resolution=body.choice, data={}, size=ROW_OVERHEAD))
-        sync_engine.finish(session, account, services.config.limits.sync_retention_seconds, now)
+        sync_engine.finish(session, account, now)
     return ResolveResponse(conflict_id=conflict.id, record=record)

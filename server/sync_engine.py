@@ -10,14 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, tuple_, update
+from sqlalchemy import and_, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from server.models import Account, Device, SyncChange, SyncConflict, SyncHead, utcnow
-from server.quota import file_bytes, record_size
+from server.quota import FileBytesCache, file_bytes, record_size
 from server.schemas import ChangeIn, ConflictOut, PushResult, RecordOut
 
 
@@ -29,8 +29,32 @@ class _Account:
     seq: int
     epoch: str = ""
     sync_bytes: int = 0
-    added_bytes: int = 0  # by the versions and conflicts this transaction writes (pruning is counted in finish)
-    superseded: list[int] = field(default_factory=list)
+    added_bytes: int = 0  # by the versions and conflicts this transaction writes
+    superseded: list[int] = field(default_factory=list)  # logged versions (in the database) now superseded
+    written: dict[int, SyncChange] = field(default_factory=dict)  # versions to insert, by seq
+    loaded: dict[int, SyncChange] = field(default_factory=dict)  # versions read from the database, by seq
+    touched: dict[tuple[str, str], Head] = field(default_factory=dict)  # heads to insert or update
+
+
+@dataclass
+class Head:
+    """A record's current version as this transaction sees it (plain data: written in bulk by ``finish``)."""
+
+    kind: str
+    record_id: str
+    version: int
+    deleted: bool
+    head_seq: int
+    new: bool = False  # not in the database yet
+
+
+def load_heads(session: Session, account_id: int, record_ids: Iterable[str]) -> dict[tuple[str, str], Head]:
+    """The current versions of these records, by (kind, id): one query."""
+    rows = session.execute(select(SyncHead.kind, SyncHead.record_id, SyncHead.version, SyncHead.deleted,
+                                  SyncHead.head_seq).where(SyncHead.account_id == account_id,
+                                                           SyncHead.record_id.in_(set(record_ids))))
+    return {(kind, record_id): Head(kind, record_id, version, deleted, seq)
+            for kind, record_id, version, deleted, seq in rows}
 
 
 @dataclass(frozen=True)
@@ -81,9 +105,12 @@ def record_out(change: SyncChange) -> RecordOut:
                      data=change.data, updated_at=change.updated_at, seq=change.seq)
 
 
-def head_change(session: Session, account_id: int, head: SyncHead | None) -> SyncChange | None:
-    """The logged version ``head`` points at (None for a record the server has never seen)."""
-    return None if head is None else session.get(SyncChange, (account_id, head.head_seq))
+def head_change(session: Session, account: _Account, head: Head | None) -> SyncChange | None:
+    """The version ``head`` points at (None for a record the server has never seen)."""
+    if head is None:
+        return None
+    found = account.written.get(head.head_seq) or account.loaded.get(head.head_seq)
+    return found if found is not None else session.get(SyncChange, (account.id, head.head_seq))
 
 
 def _device_names(session: Session, account_id: int) -> dict[int, str]:
@@ -91,44 +118,55 @@ def _device_names(session: Session, account_id: int) -> dict[int, str]:
     return {device_id: name for device_id, name in rows}
 
 
-def write_version(session: Session, account: _Account, head: SyncHead | None, *, kind: str, record_id: str,
-                  change_id: str, deleted: bool, data: dict[str, Any], updated_at: datetime,
-                  device_id: int | None, now: datetime, size: int | None = None) -> tuple[SyncChange, SyncHead]:
+def write_version(account: _Account, head: Head | None, *, kind: str, record_id: str, change_id: str,
+                  deleted: bool, data: dict[str, Any], updated_at: datetime, device_id: int | None, now: datetime,
+                  size: int | None = None) -> tuple[SyncChange, Head]:
     """Log the next version of a record on top of ``head`` and move the head to it (``size``: what it counts
-    toward the quota, measured here when not given)."""
+    toward the quota, measured here when not given). Nothing is sent to the database until ``finish``."""
     account.seq += 1
     stored = {} if deleted else data
     size = record_size(stored) if size is None or deleted else size
     account.added_bytes += size
     change = SyncChange(account_id=account.id, seq=account.seq, change_id=change_id, kind=kind, record_id=record_id,
                         version=(head.version if head else 0) + 1, deleted=deleted, data=stored,
-                        updated_at=updated_at, device_id=device_id, created_at=now, size=size)
-    session.add(change)
+                        updated_at=updated_at, device_id=device_id, created_at=now, size=size, superseded_at=None)
+    account.written[change.seq] = change
     if head is None:
-        head = SyncHead(account_id=account.id, kind=kind, record_id=record_id, version=change.version,
-                        deleted=deleted, head_seq=change.seq)
-        session.add(head)
+        head = Head(kind, record_id, change.version, deleted, change.seq, new=True)
+    elif head.head_seq in account.written:
+        account.written[head.head_seq].superseded_at = now  # superseded before it was even stored
     else:
         account.superseded.append(head.head_seq)
-        head.version, head.deleted, head.head_seq = change.version, deleted, change.seq
+    head.version, head.deleted, head.head_seq = change.version, deleted, change.seq
+    account.touched[(kind, record_id)] = head
     return change, head
 
 
-def finish(session: Session, account: _Account, retention_seconds: int, now: datetime) -> None:
-    """Mark superseded versions, drop versions superseded longer ago than the retention period, and store the
-    advanced sequence and byte count. One statement each, whatever the number of changes (a push holds the
-    account's lock)."""
-    session.flush()
+_CHANGE_COLUMNS = [column.key for column in SyncChange.__table__.columns]
+
+
+def finish(session: Session, account: _Account, now: datetime) -> None:
+    """Write the new versions and heads, mark superseded versions and store the advanced sequence and byte count:
+    one statement each, whatever the number of changes (a push holds the account's lock). Versions superseded
+    longer ago than the retention period are dropped by housekeeping (server.housekeeping), not here."""
+    if account.written:
+        session.execute(insert(SyncChange), [{name: getattr(change, name) for name in _CHANGE_COLUMNS}
+                                             for change in account.written.values()])
+    for new, statement in ((True, insert(SyncHead)), (False, update(SyncHead))):
+        rows = [{"account_id": account.id, "kind": h.kind, "record_id": h.record_id, "version": h.version,
+                 "deleted": h.deleted, "head_seq": h.head_seq} for h in account.touched.values() if h.new is new]
+        if rows:
+            session.execute(statement, rows)
+    for head in account.touched.values():
+        head.new = False
+    account.written, account.touched = {}, {}
+    session.flush()  # conflicts kept by this transaction
     if account.superseded:
         session.execute(update(SyncChange).where(SyncChange.account_id == account.id,
                                                  SyncChange.seq.in_(account.superseded))
                         .values(superseded_at=now).execution_options(synchronize_session=False))
-    pruned = session.scalars(delete(SyncChange).where(
-        SyncChange.account_id == account.id, SyncChange.superseded_at < now - timedelta(seconds=retention_seconds))
-        .returning(SyncChange.size).execution_options(synchronize_session=False)).all()
-    delta = account.added_bytes - sum(pruned)
     session.execute(update(Account).where(Account.id == account.id)
-                    .values(sync_seq=account.seq, sync_bytes=Account.sync_bytes + delta)
+                    .values(sync_seq=account.seq, sync_bytes=Account.sync_bytes + account.added_bytes)
                     .execution_options(synchronize_session=False))
 
 
@@ -141,8 +179,8 @@ class QuotaExceeded(Exception):
 
 
 def push(session: Session, account_id: int, device_id: int, changes: list[ChangeIn],
-         retention_seconds: int, position: Position | None = None, sizes: Mapping[str, int] | None = None,
-         quota: int | None = None) -> list[PushResult]:
+         position: Position | None = None, sizes: Mapping[str, int] | None = None,
+         quota: int | None = None, files: FileBytesCache | None = None) -> list[PushResult]:
     """Apply each change whose base is the current version; keep the others as conflicts. Retries are no-ops.
 
     With ``position``, a device that has seen changes this server lost (a restore) is refused with Restored
@@ -158,24 +196,22 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         select(SyncChange).where(SyncChange.account_id == account_id, SyncChange.change_id.in_(change_ids)))}
     kept = {c.change_id: c for c in session.scalars(
         select(SyncConflict).where(SyncConflict.account_id == account_id, SyncConflict.change_id.in_(change_ids)))}
-    heads = {(h.kind, h.record_id): h for h in session.scalars(
-        select(SyncHead).where(SyncHead.account_id == account_id, SyncHead.record_id.in_(record_ids)))}
+    heads = load_heads(session, account_id, record_ids)
     sizes = sizes if sizes is not None else {str(c.change_id): record_size(c.data) for c in changes}
     if quota is not None:
         # Deletions always go through: they are how a seller over the quota makes room.
         incoming = sum(sizes[str(c.change_id)] for c in changes
                        if not c.deleted and str(c.change_id) not in logged and str(c.change_id) not in kept)
-        used = account.sync_bytes + file_bytes(session, account_id)
+        used = account.sync_bytes + (files.get(session, account_id) if files else file_bytes(session, account_id))
         if incoming and used + incoming > quota:
             raise QuotaExceeded(used, incoming)
     if any(c.base_version != (h.version if (h := heads.get((c.kind, str(c.id)))) else 0) for c in changes):
         # Stale bases meet the current versions (same edit, or a conflict): load them all in one query, so the
         # lookups below find them in the session.
-        current_rows = session.scalars(select(SyncChange).where(  # noqa: F841 (held: the session's map is weak)
-            SyncChange.account_id == account_id, SyncChange.seq.in_([h.head_seq for h in heads.values()]))).all()
+        account.loaded = {row.seq: row for row in session.scalars(select(SyncChange).where(
+            SyncChange.account_id == account_id, SyncChange.seq.in_([h.head_seq for h in heads.values()])))}
     results: list[PushResult | None] = []
     lost: list[tuple[int, SyncConflict, int]] = []  # (index in results, conflict, record version then)
-    written_now: set[tuple[str, str]] = set()
     for change in changes:
         change_id, record_id = str(change.change_id), str(change.id)
         # A retried push (its answer was lost on the way back) gets the first answer again, changing nothing.
@@ -192,17 +228,14 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         current_version = head.version if head else 0
         if change.base_version == current_version:
             written, heads[(change.kind, record_id)] = write_version(
-                session, account, head, kind=change.kind, record_id=record_id, change_id=change_id,
+                account, head, kind=change.kind, record_id=record_id, change_id=change_id,
                 deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now,
                 size=sizes[change_id])
             logged[change_id] = written
-            written_now.add((change.kind, record_id))
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))
             continue
-        if (change.kind, record_id) in written_now:
-            session.flush()  # the head version was written earlier in this batch: make it findable
-        current = head_change(session, account_id, head)
+        current = head_change(session, account, head)
         same = current is not None and current.deleted == change.deleted and (
             change.deleted or current.data == change.data)
         if current is not None and same:
@@ -220,7 +253,7 @@ def push(session: Session, account_id: int, device_id: int, changes: list[Change
         kept[change_id] = conflict
         lost.append((len(results), conflict, current_version))
         results.append(None)
-    finish(session, account, retention_seconds, now)
+    finish(session, account, now)
     # Every conflict beside the record as it now stands, in three queries however many there are.
     for (index, conflict, version), out in zip(lost, conflicts_out(session, account_id, [c for _, c, _ in lost]),
                                                strict=True):
