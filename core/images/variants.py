@@ -47,6 +47,10 @@ GROW_STEP = 1.25
 # decode at 2000 px, never enlarged.
 MAXIMUM_SLACK = 0.97
 BOX_FROM = 1.6  # shrinking by this much or more: area averaging (see _content)
+# Crops keeping at least this share of the photo are cut from the whole photo scaled; one such picture serves
+# the crops within SHARE_SLACK of its scale (see _Maker._shared).
+WHOLE_FIRST = 0.8
+SHARE_SLACK = 0.01
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def render(
     subject = _subject_box(pyramid, photo)
     maker = _Maker(pyramid, photo, name)
     results: dict[str, Rendered] = {}
-    for preset in sorted(presets, key=lambda p: -maker.plan(p, focal, subject).scale):
+    for preset in sorted(presets, key=lambda p: -maker.raw_plan(p, focal, subject).scale):
         results[preset.name] = maker.make(preset, focal, subject, preset.fill_for(fill))
     return [results[preset.name] for preset in presets]
 
@@ -121,18 +125,61 @@ class _Maker:
         self.pyramid = pyramid
         self.photo = photo
         self.name = name
+        self.whole: Box = (0.0, 0.0, float(photo[0]), float(photo[1]))
         self.contents: dict[tuple[Box, tuple[int, int]], Image.Image] = {}
         self.encoded: dict[tuple[Plan, tuple[int, int, int], str, int], bytes] = {}
+        self.wholes: dict[int, tuple[int, int]] = {}  # whole-photo pictures crops are cut from, by width
+
+    def raw_plan(self, preset: Preset, focal: Focal | None, subject: Box) -> Plan:
+        return plan(preset, self.photo, focal, subject, self.pyramid.decoded_scale)
 
     def plan(self, preset: Preset, focal: Focal | None, subject: Box) -> Plan:
-        return plan(preset, self.photo, focal, subject, self.pyramid.decoded_scale)
+        """The preset's plan; a crop keeping most of the photo is moved onto a whole-photo picture's pixels."""
+        return self._shared(self.raw_plan(preset, focal, subject))
+
+    def _shared(self, layout: Plan) -> Plan:
+        """Cut a large crop from the whole photo scaled, not by its own resampling: one scaled whole photo
+        then serves every crop within SHARE_SLACK of its scale (the crop box shrinks by at most that much,
+        around its centre, and moves at most half an output pixel onto that picture's grid) and, as a
+        pyramid level, the smaller presets after them."""
+        width, height = self.photo
+        box = layout.box
+        share = (box[2] - box[0]) * (box[3] - box[1]) / (width * height)
+        if box == self.whole or share < WHOLE_FIRST or layout.scale > self.pyramid.decoded_scale:
+            return layout
+        low, high = layout.scale - 1e-9, layout.scale * (1 + SHARE_SLACK)
+        size = next((s for s in self.wholes.values() if low <= s[0] / width <= high), None)
+        if size is None:
+            size = (max(1, round(width * layout.scale)), max(1, round(height * layout.scale)))
+            self.wholes[size[0]] = size
+        if layout.size[0] > size[0] or layout.size[1] > size[1]:
+            return layout
+        sx, sy = size[0] / width, size[1] / height
+        x0 = min(max(round((box[0] + box[2]) / 2 * sx - layout.size[0] / 2), 0), size[0] - layout.size[0])
+        y0 = min(max(round((box[1] + box[3]) / 2 * sy - layout.size[1] / 2), 0), size[1] - layout.size[1])
+        return replace(layout, box=(x0 / sx, y0 / sy, (x0 + layout.size[0]) / sx, (y0 + layout.size[1]) / sy))
+
+    def _whole_picture(self, size: tuple[int, int]) -> Image.Image:
+        key = (self.whole, size)
+        if key not in self.contents:
+            whole = Plan(self.whole, size, size, (0, 0))
+            self.contents[key] = _content(self.pyramid.level_for(whole.scale), whole, self.photo)
+            self.pyramid.add(self.contents[key])  # a level for the smaller presets still to come
+        return self.contents[key]
 
     def picture(self, layout: Plan, background: tuple[int, int, int], fill: str) -> Image.Image:
         key = (layout.box, layout.size)
         if key not in self.contents:
-            self.contents[key] = _content(self.pyramid.level_for(layout.scale), layout, self.photo)
-            if layout.box == (0.0, 0.0, float(self.photo[0]), float(self.photo[1])):
-                self.pyramid.add(self.contents[key])  # a level for the smaller presets still to come
+            size = self.wholes.get(round(self.photo[0] * layout.scale))
+            if layout.box == self.whole:
+                self._whole_picture(layout.size)
+            elif size is not None:
+                full = self._whole_picture(size)
+                x0 = round(layout.box[0] * size[0] / self.photo[0])
+                y0 = round(layout.box[1] * size[1] / self.photo[1])
+                self.contents[key] = full.crop((x0, y0, x0 + layout.size[0], y0 + layout.size[1]))
+            else:
+                self.contents[key] = _content(self.pyramid.level_for(layout.scale), layout, self.photo)
         return _compose(self.contents[key], layout, background, fill)
 
     def encode(self, layout: Plan, background: tuple[int, int, int], fill: str, quality: int) -> bytes:
