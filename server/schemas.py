@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -20,6 +21,24 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+_MAX_DEPTH = 32
+
+
+def _plain_json(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse what standard JSON (and PostgreSQL's jsonb) cannot hold: NaN and infinities, absurd nesting."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        if isinstance(item, dict | list):
+            if depth > _MAX_DEPTH:
+                raise ValueError(f"nested deeper than {_MAX_DEPTH} levels")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
+
+
+RecordData = Annotated[dict[str, Any], AfterValidator(_plain_json)]
 NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 Kind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -121,7 +140,7 @@ class ChangeIn(Strict):
     id: UUID
     base_version: int = Field(ge=0, le=MAX_VERSION)
     deleted: bool = False
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: RecordData = Field(default_factory=dict)
     updated_at: AwareDatetime
 
 
@@ -202,7 +221,7 @@ class ResolveRequest(Strict):
 
     choice: Literal["current", "conflict", "merged"]
     base_version: int = Field(ge=0, le=MAX_VERSION)
-    data: dict[str, Any] | None = None
+    data: RecordData | None = None
     deleted: bool = False
 
 

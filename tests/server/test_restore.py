@@ -88,3 +88,16 @@ def test_numbers_too_large_for_the_database_are_refused_as_invalid(new_device: C
     resolve = http.post(f"/v1/sync/conflicts/{uuid.uuid4()}/resolve", headers=bearer(laptop),
                         json={"choice": "conflict", "base_version": 2**70})
     assert resolve.status_code == 422
+
+
+def test_data_plain_json_cannot_hold_is_refused_as_invalid(new_device: Callable[..., SyncServiceClient],
+                                                           http: httpx.Client) -> None:
+    laptop = new_device("a@example.com")
+    template = ('{"changes":[{"change_id":"%s","kind":"product","id":"%s","base_version":0,'
+                '"updated_at":"2026-01-01T00:00:00Z","data":%s}]}')
+    deep = '{"x":' + "[" * 40 + "]" * 40 + "}"
+    for data in ('{"price": Infinity}', '{"price": NaN}', '{"price": -Infinity}', '{"price": 1e999}', deep):
+        response = http.post("/v1/sync/push", content=template % (uuid.uuid4(), uuid.uuid4(), data),
+                             headers={**bearer(laptop), "Content-Type": "application/json"})
+        assert response.status_code == 422 and response.json()["fields"][0]["field"] == "body.changes.0.data", data
+    assert laptop.pull(0, include_own=True).changes == []
