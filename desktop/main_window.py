@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QTabWidget
 
 import core
 from core.app import App
@@ -54,7 +54,11 @@ class MainWindow(QMainWindow):
                                    ("schedule", "desktop.schedule.tab", self._schedule_tab),
                                    ("analytics", "desktop.analytics.tab", self._analytics_tab)]:
             self.tabs.addTab(self.lazy_tabs.add(name, module, make), icon(name), name.capitalize())
-        self.setCentralWidget(self.tabs)
+        # On a small or scaled screen (1366×768 at 150 %: 911×512) a tab taller or wider than the window scrolls,
+        # instead of making the window bigger than the screen; where it fits, no scroll bar shows.
+        room = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        room.setWidget(self.tabs)
+        self.setCentralWidget(room)
         self._first_painted = self.tabs.tabBar()  # kept: compared by identity in eventFilter
         self._first_painted.installEventFilter(self)
 

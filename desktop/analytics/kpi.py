@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_currency, format_decimal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -106,7 +106,7 @@ class KpiCard(QFrame):
         super().__init__(parent)
         self.setProperty("card", True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(150)
+        self.setMinimumWidth(136)  # five fit a 1024×640 screen at 125 % (779 px); crores still show whole
         self.title = QLabel(title)
         self.title.setProperty("role", "muted")
         self.value = FittedLabel()
@@ -130,10 +130,10 @@ class KpiCard(QFrame):
         layout.addWidget(self.note)
 
     def set_figure(self, value: str, delta: float | None = None, *, is_new: bool = False, versus: str = "",
-                   note: str = "", tooltip: str = "", short: str | None = None) -> None:
-        """Show ``value`` (or ``short``, where it does not fit), its change against the previous period
+                   note: str = "", tooltip: str = "", short: tuple[str, ...] = ()) -> None:
+        """Show ``value`` (or the first of the ``short`` forms that fits), its change against the previous period
         (``is_new``: there was none) and a note."""
-        self.value.set_forms(*([value, short] if short and short != value else [value]))
+        self.value.set_forms(*dict.fromkeys((value, *short)))
         text, colour = change_text(delta, is_new)
         self.change.setText(text)
         self.change.setStyleSheet(f"font-weight: 600; color: {colour};" if colour else "font-weight: 600;")
@@ -175,13 +175,16 @@ class KpiRow(QWidget):
         def whole(amount: Decimal, code: str = currency) -> str:
             return axis_money(float(amount), code, locale)
 
+        def shorter(amount: Decimal) -> tuple[str, ...]:  # ₹1,13,89,984, then ₹1.14Cr on a narrow card
+            return whole(amount), format_compact_currency(amount, currency, locale=locale, fraction_digits=2)
+
         def count(number: int) -> str:
             return format_decimal(number, locale=locale)
 
         apart = [whole(f.revenue, code) for code, f in summary.other_currencies().items()] \
             if currency == summary.currency else []
         self.revenue.set_figure(
-            money(now.revenue), changes["revenue"], short=whole(now.revenue),
+            money(now.revenue), changes["revenue"], short=shorter(now.revenue),
             is_new=bool(now.revenue and not before.revenue), versus=versus,
             note=("+ " + " · ".join(apart) + " not converted") if apart else f"refunds {whole(now.refunds)}",
             tooltip=f"Sales {money(now.sales)} less refunds {money(now.refunds)}; the previous period made "
@@ -191,7 +194,7 @@ class KpiRow(QWidget):
                                versus=versus, note=f"{count(now.units)} units · {count(now.leads)} leads",
                                tooltip=f"{count(before.orders)} orders in the previous period; "
                                        f"{count(now.refund_count)} refunds in this one.")
-        self.profit.set_figure(money(now.profit), changes["profit"], short=whole(now.profit),
+        self.profit.set_figure(money(now.profit), changes["profit"], short=shorter(now.profit),
                                is_new=bool(now.profit and not before.profit),
                                versus=versus, note=f"costs {whole(now.costs)}" + (
                                    ", some unknown" if now.uncosted_units else ""),

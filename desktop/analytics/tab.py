@@ -87,6 +87,7 @@ class AnalyticsTab(QWidget):
             edit.hide()
         self.compared = QLabel("")
         self.compared.setProperty("role", "muted")
+        self.compared.setWordWrap(True)  # wraps on a narrow window (1366×768 at 150 %) instead of widening it
         self.currency = QComboBox()
         self.currency.setToolTip("Amounts in currencies without a rate are shown on their own, never added")
         self.currency.currentIndexChanged.connect(lambda _i: self._redraw())

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -63,10 +64,13 @@ class ContentTab(QWidget):
         self.cancel = QPushButton("Cancel")
         self.cancel.hide()
         self.cancel.clicked.connect(self._cancel)
+        self.heading.setWordWrap(True)  # a long title wraps instead of widening the window
+        top = QHBoxLayout()  # two rows, so the tab fits a 1366×768 screen at 150 % (911 px)
+        top.addWidget(self.heading, 1)
         bar = QHBoxLayout()
-        bar.addWidget(self.heading, 1)
         bar.addWidget(self.offline)
         bar.addWidget(self.replace)
+        bar.addStretch(1)
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel)
         bar.addWidget(self.generate)
@@ -81,7 +85,7 @@ class ContentTab(QWidget):
         self.schedule = QPushButton(icon("schedule"), "Schedule…")
         self.schedule.setToolTip("Post this product with its approved copy (now or later)")
         self.schedule.clicked.connect(self._schedule)
-        bar.addWidget(self.schedule)
+        top.addWidget(self.schedule)
 
         self.platforms = QTabWidget()
         self.editors: dict[str, PlatformEditor] = {}
@@ -92,12 +96,15 @@ class ContentTab(QWidget):
             editor.rejectRequested.connect(lambda p: self._set_status(p, "rejected"))
             editor.unapproveRequested.connect(lambda p: self._set_status(p, "draft"))
             editor.regenerateRequested.connect(lambda p: self.write_copy([p]))
-            self.platforms.addTab(editor, platform_rules.label)
+            room = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)  # a long form scrolls
+            room.setWidget(editor)
+            self.platforms.addTab(room, platform_rules.label)
             self.editors[name] = editor
 
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(self.writer_note)
         layout.addWidget(self.platforms, 1)
