@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Workers build their own app from the environment, so what the command line decided goes there.
     os.environ[ENV_PREFIX + "WORKERS"] = str(args.workers)
+    os.environ[ENV_PREFIX + "FORWARDED_ALLOW_IPS"] = args.forwarded_allow_ips
     if args.data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(args.data_dir.resolve())
         # Links must name an address others can reach, never a listening wildcard such as 0.0.0.0.

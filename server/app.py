@@ -97,7 +97,7 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, default_limit=config.limits.max_body_bytes,
                        upload_limit=config.limits.max_upload_bytes, is_upload=_is_upload)
     app.add_middleware(SecurityHeaders, hsts=config.public_url.startswith("https://"))
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, trusts_proxy=config.trusts_proxy)
     return app
 
 

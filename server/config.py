@@ -134,6 +134,7 @@ class ServerConfig:
     db_pool_size: int = 40  # connections each worker keeps (see pool_size_for)
     expose_api_docs: bool = False
     housekeeping_seconds: int = 600  # 0: no scheduled housekeeping on this instance
+    trusts_proxy: bool = False  # --forwarded-allow-ips was given: client addresses come from X-Forwarded-For
     metrics_token: str = ""  # /metrics wants this bearer token; empty: only loopback and private addresses may ask
 
     def __post_init__(self) -> None:
@@ -276,4 +277,5 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
         expose_api_docs=env.get(ENV_PREFIX + "API_DOCS", "") == "1",
         housekeeping_seconds=_int(env, "HOUSEKEEPING_SECONDS", 600),
         metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN", ""),
+        trusts_proxy=bool(env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS", "")),
     )

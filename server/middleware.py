@@ -131,15 +131,24 @@ class AccessLog:
     bodies (passwords, tokens) and public media tokens.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusts_proxy: bool = True) -> None:
         self.app = app
+        self._proxy_unheeded = not trusts_proxy  # warn (once) if requests arrive through an untrusted proxy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Time the request and log it once it is answered (or has failed)."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        headers = dict(scope.get("headers") or [])
+        if self._proxy_unheeded and b"x-forwarded-for" in headers:
+            self._proxy_unheeded = False
+            client = scope.get("client")
+            access_log.warning(
+                "requests arrive through a proxy (X-Forwarded-For) this service does not trust: every seller seems "
+                "to come from %s and they share its sign-in and sign-up limits. Start with --forwarded-allow-ips "
+                "<the proxy's address> (or SELLERDESK_SERVER_FORWARDED_ALLOW_IPS).", client[0] if client else "?")
+        offered = headers.get(b"x-request-id", b"").decode("latin-1")
         # A load balancer's id is kept (if it looks like one), so its logs and ours name the same request.
         request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex[:16]
         token = log_context.request_id.set(request_id)

@@ -111,3 +111,22 @@ def test_housekeeping_frees_old_rows_and_their_bytes(make_app: Callable[..., Fas
         rows = sum(session.scalar(select(func.coalesce(func.sum(table.size), 0))) or 0
                    for table in (SyncChange, SyncConflict))
         assert session.scalar(select(Account.sync_bytes)) == rows
+
+
+def test_an_untrusted_proxy_in_front_is_pointed_out_once(app: FastAPI, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    with open_http(app, address="10.0.0.5") as http:
+        http.get("/healthz")
+        assert not caplog.records
+        for _ in range(3):
+            http.get("/healthz", headers={"X-Forwarded-For": "198.51.100.20"})
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "--forwarded-allow-ips" in warnings[0] and "10.0.0.5" in warnings[0]
+
+
+def test_a_trusted_proxy_is_not_warned_about(make_app: Callable[..., FastAPI], config: ServerConfig,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    with open_http(make_app(replace(config, trusts_proxy=True))) as http:
+        http.get("/healthz", headers={"X-Forwarded-For": "198.51.100.20"})
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
