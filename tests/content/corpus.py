@@ -222,7 +222,7 @@ _PRODUCTS: list[tuple[str, str, str, str, dict[str, str], int]] = [
         "Three-compartment organiser for pens and phone.",
         "450",
         "Stationery",
-        {"material": "bamboo", "dimensions": "20 x 10 x 12 cm"},
+        {"material": "bamboo", "dimensions": "20 x 10 x 12 cm", "item code": "BDO-22"},
         18,
     ),
     (
@@ -300,6 +300,7 @@ _PRODUCTS: list[tuple[str, str, str, str, dict[str, str], int]] = [
 
 # Values in the corpus that are for the seller's books only: none may appear in any copy.
 INTERNAL_VALUES = (
+    "BDO-22",
     "5208",
     "420",
     "8901234567890",
