@@ -58,7 +58,7 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, SettingEditor] = {}
         self.secrets: dict[str, SecretEditor] = {}
         self._build_pages()
-        self.groups.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.groups.currentRowChanged.connect(self._show_row)
         self.groups.setCurrentRow(0)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -84,14 +84,16 @@ class SettingsDialog(QDialog):
         self._check_secrets()
 
     # -- building ----------------------------------------------------------------------------------------
+    # A group's page is built the first time it is shown: building all six at once held the GUI thread for ~0.3 s.
     def _build_pages(self) -> None:
-        sections: dict[str, dict[str, QFormLayout]] = {group: {} for group in GROUPS}
-        boxes: dict[str, QVBoxLayout] = {}
+        self._columns: dict[str, QVBoxLayout] = {}
+        self._built: set[str] = set()
+        self._stored: tuple[dict[str, bool], str] | None = None  # what the keychain said, for pages built later
         for group in GROUPS:
             page = QWidget()
             column = QVBoxLayout(page)
             column.setSpacing(12)
-            boxes[group] = column
+            self._columns[group] = column
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -99,38 +101,61 @@ class SettingsDialog(QDialog):
             self.pages.addWidget(scroll)
             self.groups.addItem(_(group))
 
-        def form(group: str, section: str) -> QFormLayout:
-            if section not in sections[group]:
+    def _show_row(self, row: int) -> None:
+        self._build_group(GROUPS[row])
+        self.pages.setCurrentIndex(row)
+
+    def _build_group(self, group: str) -> None:
+        if group in self._built:
+            return
+        self._built.add(group)
+        column = self._columns[group]
+        sections: dict[str, QFormLayout] = {}
+
+        def form(section: str) -> QFormLayout:
+            if section not in sections:
                 layout = QFormLayout()
                 layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
                 if section:
                     box = QGroupBox(_(section))
                     box.setLayout(layout)
-                    boxes[group].addWidget(box)
+                    column.addWidget(box)
                 else:
-                    boxes[group].addLayout(layout)
-                sections[group][section] = layout
-            return sections[group][section]
+                    column.addLayout(layout)
+                sections[section] = layout
+            return sections[section]
 
         from core.preferences.layout import SETTINGS
 
         keys = list(SETTINGS) + sorted(k for k in schema() if k not in SETTINGS and k not in HIDDEN)
-        secrets = {field.place: field for field in SECRETS}
+        secrets = {field.place: field for field in SECRETS if field.place.group == group}
         for key in keys:
             place = place_of(key)
+            if place.group != group:
+                continue
             editor = SettingEditor(self.app.settings.resolve(key), place)
             editor.edited.connect(lambda e=editor: e.show_error(""))
             self.editors[key] = editor
-            form(place.group, place.section).addRow("" if isinstance(editor.field, QCheckBox) else _(place.label),
-                                                    editor)
+            form(place.section).addRow("" if isinstance(editor.field, QCheckBox) else _(place.label), editor)
             for secret_place, field in list(secrets.items()):  # a section's secrets follow its first setting
-                if (secret_place.group, secret_place.section) == (place.group, place.section):
-                    self._add_secret(form(place.group, place.section), field)
+                if secret_place.section == place.section:
+                    self._add_secret(form(place.section), field)
                     del secrets[secret_place]
         for field in secrets.values():
-            self._add_secret(form(field.place.group, field.place.section), field)
-        for column in boxes.values():
-            column.addStretch(1)
+            self._add_secret(form(field.place.section), field)
+        column.addStretch(1)
+        if self._stored is not None:
+            self._show_stored(self._stored)
+
+    def editor(self, key: str) -> SettingEditor:
+        """The editor of setting ``key`` (its page is built if it was not yet)."""
+        self._build_group(place_of(key).group)
+        return self.editors[key]
+
+    def secret(self, name: str) -> SecretEditor:
+        """The field of secret ``name`` (its page is built if it was not yet)."""
+        self._build_group(place_of(name).group)
+        return self.secrets[name]
 
     def _add_secret(self, layout: QFormLayout, field: Any) -> None:
         editor = SecretEditor(field)
@@ -140,13 +165,15 @@ class SettingsDialog(QDialog):
         layout.addRow(_(field.place.label), editor)
 
     def _check_secrets(self) -> None:
-        def done(result: tuple[dict[str, bool], str]) -> None:
-            stored, where = result
-            for name, editor in self.secrets.items():
-                editor.set_stored(stored.get(name, False), where)
-
         self.tasks.start(_("Checking stored keys"), lambda _h: (stored_secrets(self.app.secrets), _where(self.app)),
-                         on_success=done, on_failure=self._failed)
+                         on_success=self._show_stored, on_failure=self._failed)
+
+    def _show_stored(self, result: tuple[dict[str, bool], str]) -> None:
+        self._stored = result
+        stored, where = result
+        for name, editor in self.secrets.items():
+            if editor.stored is None:
+                editor.set_stored(stored.get(name, False), where)
 
     # -- acting ------------------------------------------------------------------------------------------
     def show_group(self, group: str) -> None:

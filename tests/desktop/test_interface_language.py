@@ -76,7 +76,7 @@ def test_pseudo_locale_finds_no_text_that_bypassed_translation(qtbot, isolated_e
     runner = TaskRunner()
     settings = SettingsDialog(app, runner)
     qtbot.addWidget(settings)
-    qtbot.waitUntil(lambda: all(e.stored is not None for e in settings.secrets.values()))
+    qtbot.waitUntil(lambda: settings.secret("gemini:api_key").stored is not None)
     found = []
     for page in range(settings.pages.count()):  # every group's page in turn
         settings.groups.setCurrentRow(page)
@@ -124,7 +124,7 @@ def test_hindi_is_chosen_in_settings_and_used_from_the_next_start(qtbot, isolate
         qtbot.addWidget(dialog)
         assert dialog.windowTitle() == "सेटिंग्स"
         assert [dialog.groups.item(r).text() for r in range(3)] == ["सामान्य", "रूप-रंग", "AI से लिखी कॉपी"]
-        currency = dialog.editors["general.currency"]
+        currency = dialog.editor("general.currency")
         qtbot.keyClicks(currency.field, "RUPEES")
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
         assert currency.error.text().startswith("नए प्रोडक्ट की मुद्रा: 'INRRUPEES' कोई मुद्रा कोड नहीं है।")

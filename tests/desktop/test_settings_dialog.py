@@ -16,7 +16,7 @@ def _open(qtbot, window):
     action.trigger()
     dialog = window.settings_dialog
     qtbot.waitUntil(dialog.isVisible)
-    qtbot.waitUntil(lambda: all(e.stored is not None for e in dialog.secrets.values()))
+    qtbot.waitUntil(lambda: dialog.secret("gemini:api_key").stored is not None)  # the keychain has answered
     return dialog
 
 
@@ -27,10 +27,18 @@ def _click(qtbot, dialog, which: QDialogButtonBox.StandardButton) -> None:
 def test_groups_hold_every_setting_and_saving_takes_effect_at_once(qtbot, window) -> None:
     dialog = _open(qtbot, window)
     assert [dialog.groups.item(row).text() for row in range(dialog.groups.count())] == list(GROUPS)
-    assert "general.first_run_done" not in dialog.editors and "platforms.shopify.api_version" in dialog.editors
-    theme = dialog.editors["general.theme"].field
+    assert "general.timezone" in dialog.editors and "platforms.shopify.shop_domain" not in dialog.editors  # built
+    # when first shown
+    assert dialog.editor("platforms.shopify.api_version").place.group == "Advanced"
+    for row in range(dialog.groups.count()):
+        dialog.groups.setCurrentRow(row)
+    assert "general.first_run_done" not in dialog.editors
+    from core.settings import schema
+
+    assert set(dialog.editors) == set(schema()) - {"general.first_run_done"}  # every other setting has a field
+    theme = dialog.editor("general.theme").field
     theme.setCurrentIndex(theme.findData("dark"))
-    shop = dialog.editors["platforms.shopify.shop_domain"].field
+    shop = dialog.editor("platforms.shopify.shop_domain").field
     qtbot.keyClicks(shop, "https://MyStore.myshopify.com/")
     _click(qtbot, dialog, QDialogButtonBox.StandardButton.Save)
     assert not dialog.isVisible()
@@ -46,16 +54,16 @@ def test_groups_hold_every_setting_and_saving_takes_effect_at_once(qtbot, window
 def test_a_wrong_value_is_said_in_plain_words_and_nothing_is_saved(qtbot, window) -> None:
     dialog = _open(qtbot, window)
     dialog.show_group("Advanced")
-    qtbot.keyClicks(dialog.editors["general.currency"].field, "RUPEES")  # the field is on General
-    interval = dialog.editors["sync.interval_seconds"].field
+    qtbot.keyClicks(dialog.editor("general.currency").field, "RUPEES")  # the field is on General
+    interval = dialog.editor("sync.interval_seconds").field
     interval.clear()
     qtbot.keyClicks(interval, "often")
-    tone = dialog.editors["content.tone"].field
+    tone = dialog.editor("content.tone").field
     tone.clear()
     qtbot.keyClicks(tone, "premium")
     _click(qtbot, dialog, QDialogButtonBox.StandardButton.Save)
     assert dialog.isVisible()
-    currency, sync = dialog.editors["general.currency"], dialog.editors["sync.interval_seconds"]
+    currency, sync = dialog.editor("general.currency"), dialog.editor("sync.interval_seconds")
     assert currency.error.isVisibleTo(dialog) and "is not a currency code" in currency.error.text()
     assert "Use three letters such as INR" in currency.error.text()
     assert sync.error.text().startswith("Sync every (seconds) must be a whole number")
@@ -76,7 +84,7 @@ def test_a_wrong_value_is_said_in_plain_words_and_nothing_is_saved(qtbot, window
 @pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
 def test_time_zone_is_picked_by_city(qtbot, window) -> None:
     dialog = _open(qtbot, window)
-    box = dialog.editors["general.timezone"].field
+    box = dialog.editor("general.timezone").field
     assert box.currentText().startswith("Kolkata, India · UTC+05:30")  # this computer's zone (TZ in the tests)
     box.lineEdit().selectAll()
     qtbot.keyClicks(box.lineEdit(), "Los Angeles")
@@ -93,7 +101,7 @@ def test_secrets_are_write_only_and_kept_in_the_keychain(qtbot, window, monkeypa
     app = window.app
     app.secrets.set("gemini:api_key", "AIzaOldKey-0123456789")
     dialog = _open(qtbot, window)
-    gemini, etsy = dialog.secrets["gemini:api_key"], dialog.secrets["etsy:shared_secret"]
+    gemini, etsy = dialog.secret("gemini:api_key"), dialog.secret("etsy:shared_secret")
     assert gemini.status.text().startswith("✓ Stored in your keychain")
     assert gemini.field.text() == "" and gemini.field.placeholderText() == "stored in your keychain"
     assert gemini.field.echoMode() == QLineEdit.EchoMode.Password
@@ -119,7 +127,7 @@ def test_secrets_are_write_only_and_kept_in_the_keychain(qtbot, window, monkeypa
 def test_a_setting_fixed_by_the_environment_cannot_be_changed_here(qtbot, window, monkeypatch) -> None:
     monkeypatch.setenv("SELLERDESK_CONTENT__TONE", "playful")
     dialog = _open(qtbot, window)
-    tone = dialog.editors["content.tone"]
+    tone = dialog.editor("content.tone")
     assert not tone.field.isEnabled() and not tone.changed()
 
 
