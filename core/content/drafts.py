@@ -160,8 +160,13 @@ def product_facts(app: App, product_id: int, language: str | None = None) -> Pro
         category=product.category, attributes={str(k): str(v) for k, v in product.attributes.items()},
         quantity=product.quantity, sku=product.sku or "",
         language=language or product.language,  # type: ignore[arg-type]
-        tone=app.settings.get("content.tone"), image_jpegs=photos,
+        tone=_product_tone(product.attributes) or app.settings.get("content.tone"), image_jpegs=photos,
     )
+
+
+def _product_tone(attributes: dict[str, Any]) -> str:
+    """A product's own tone (an attribute named 'tone', never shown in copy), or '' for the shop's default."""
+    return next((str(v).strip() for k, v in attributes.items() if str(k).strip().casefold() == "tone"), "")
 
 
 def gemini_writer(app: App, cancel: threading.Event | None = None) -> GeminiWriter | None:

@@ -89,3 +89,17 @@ def test_shopify_search_listing_is_written_and_editable(cli: Any) -> None:
     assert too_long.code == 0
     assert any(v["field"] == "seo_title" and v["rule"] == "max_chars"
                for v in _draft(cli, product_id, "shopify")["violations"])
+
+
+def test_a_product_may_have_its_own_tone(cli: Any) -> None:
+    ids = []
+    for tone in ("", "playful"):
+        extra = ["--attr", f"tone={tone}"] if tone else []
+        added = cli("products", "add", "--json", "--title", "Brass diya", "--price", "499", *extra)
+        ids.append(str(json.loads(added.out)["id"]))
+        assert cli("content", "generate", ids[-1], "--offline", "--platform", "facebook").code == 0
+    shop, playful = (_draft(cli, i, "facebook")["description"].split("\n")[-1] for i in ids)
+    assert shop != playful and playful.endswith("!")  # the playful closings are exclamations
+    playful_copy = _draft(cli, ids[1], "facebook")
+    assert "tone" not in playful_copy["description"].casefold()
+    assert not any("tone" in b.casefold() for b in playful_copy["bullets"])  # a setting, not a fact
