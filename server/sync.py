@@ -50,16 +50,19 @@ def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushRes
             results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes, position, sizes,
                                        limits.account_quota_bytes, services.file_bytes)
     except sync_engine.Restored:
-        raise _restored() from None
+        raise _restored(position) from None
     except sync_engine.QuotaExceeded as full:
         refuse_over_quota(full.used, full.incoming, limits.account_quota_bytes)
         raise  # not reached: refuse_over_quota raised
     return PushResponse(results=results)
 
 
-def _restored() -> ApiError:
-    return ApiError(409, "service_restored", "The service was restored from a backup and lacks changes this device "
-                                             "has seen: compare every record again from cursor 0.")
+def _restored(position: sync_engine.Position | None) -> ApiError:
+    # A desktop from before positions (it sends neither a change id nor an epoch) knows this as cursor_ahead.
+    old_client = position is None or (position.change_id is None and position.epoch is None)
+    return ApiError(409, "cursor_ahead" if old_client else "service_restored",
+                    "The service was restored from a backup and lacks changes this device has seen: compare every "
+                    "record again from cursor 0.")
 
 
 @router.get("/pull")
@@ -79,7 +82,7 @@ def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(
         try:
             page = sync_engine.pull(session, caller.account_id, caller.device_id, position, limit, include_own)
         except sync_engine.Restored:
-            raise _restored() from None
+            raise _restored(position) from None
         conflicts = sync_engine.count_open_conflicts(session, caller.account_id)
     return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more, open_conflicts=conflicts,
                         cursor_change=page.cursor_change, epoch=page.epoch)

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from server.client import SyncServiceClient
-from server.client_models import RecordChange, RecordVersion, ServiceConflict
+from server.client_models import RecordChange, RecordVersion, ServiceConflict, SyncPosition
 from server.housekeeping import housekeep
 from tests.server.conftest import PUBLIC_URL, bearer, open_http
 
@@ -235,7 +235,10 @@ def test_a_cursor_from_another_server_is_answered_with_a_restart(new_device: Cal
     laptop = new_device("a@example.com")
     with pytest.raises(ServiceConflict) as ahead:
         laptop.pull(10_000)
-    assert ahead.value.code == "service_restored"
+    assert ahead.value.code == "cursor_ahead"  # what a desktop that sends no position expects
+    with pytest.raises(ServiceConflict) as restored:
+        laptop.pull(SyncPosition(10_000, epoch=""))
+    assert restored.value.code == "service_restored"
 
 
 def test_bad_changes_are_refused_whole(new_device: Callable[..., SyncServiceClient], http: httpx.Client) -> None:
