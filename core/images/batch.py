@@ -12,7 +12,10 @@ header before it is decoded, and a photo waits until it fits; a very large photo
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -65,6 +68,24 @@ MEMORY_BUDGET = 280_000_000
 # encoded files). A 12 MP phone photo made for every platform measured 65 MB; this estimates 69 MB.
 BYTES_PER_DECODED_PIXEL = 10
 BYTES_PER_OUTPUT_PIXEL = 2.5
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
+
+
+@functools.cache
+def _big_blocks_back_to_the_system() -> None:
+    """Have glibc give large blocks (decodes, pictures) back to the system as soon as they are freed.
+
+    By default glibc raises its mmap threshold each time a large block is freed, after which pictures come from
+    the heap, whose freed space threads keep: a 100-photo batch then peaked at 500 MB instead of 260 MB. Setting
+    the threshold (1 MB) turns that adjustment off. Elsewhere (macOS, Windows, musl) nothing is changed.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+    except (OSError, AttributeError):
+        return
 
 
 def default_workers() -> int:
@@ -135,6 +156,7 @@ def make_variants(
     for an unknown platform. *fill* is the seller's padding (white or blur) where a platform allows it.
     """
     chosen = resolve(platforms, presets if presets is not None else load_presets())
+    _big_blocks_back_to_the_system()
     unique = list(dict.fromkeys(paths))
     stems = _output_stems(unique)
     total = len(unique)
