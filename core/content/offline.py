@@ -21,7 +21,7 @@ from babel.numbers import format_currency
 from core.content.attributes import Attribute, by_meaning, read_attributes
 from core.content.hashtags import normalise_hashtag
 from core.content.models import PlatformCopy, ProductFacts
-from core.content.rules import Rules, load_json_resource
+from core.content.rules import PlatformRules, Rules, load_json_resource
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _CATEGORY_PARTS = re.compile(r"\s*[>/|,›»]\s*")
@@ -196,6 +196,15 @@ class _Writer:
         return _unique([t.strip() for t in raw if max_chars is None or len(t.strip()) <= max_chars])
 
 
+def _hashtag_room(pr: PlatformRules) -> int | None:
+    """How many hashtags the platform takes (its field and caption limits): the writer offers no more, so the
+    seller is not told that some were cut."""
+    rule = pr.fields.get("hashtags")
+    limits = [n for n in (rule.max_items if rule else None, pr.caption.max_hashtags if pr.caption else None)
+              if n is not None]
+    return min(limits) if limits else None
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -228,7 +237,7 @@ def write_offline(facts: ProductFacts, platforms: Sequence[str], rules: Rules) -
             "title": writer.title_for(ptpl.get("title", ["title"]), ptpl.get("title_join", " | ")),
             "description": ptpl.get("join", " ").join(sentences),
             "bullets": writer.bullets(),
-            "hashtags": writer.hashtags(),
+            "hashtags": writer.hashtags()[: _hashtag_room(pr)],
             "tags": writer.tags(pr.fields["tags"].item_max_chars if pr.uses("tags") else None),
             "seo_title": writer.title_for(ptpl.get("seo_title", ["title"]), " | "),
             "seo_description": " ".join(_unique([writer.sentence(slot, f"{platform}-seo")

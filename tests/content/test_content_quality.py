@@ -89,6 +89,8 @@ def test_every_platform_passes_its_rules(language: str) -> None:
         for copy in result.copies.values():
             assert validate(copy, rules) == [], (facts.title, copy.platform)
             assert copy.description.strip(), (facts.title, copy.platform)
+        # The writer offers no more hashtags than a platform takes, so nothing is cut behind the seller's back.
+        assert not [c for c in result.fitted if c.field in ("hashtags", "caption")], facts.title
 
 
 def test_hindi_copy_names_attributes_in_hindi() -> None:
