@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,15 @@ def test_every_platform_has_a_preset_with_its_source(presets: dict[str, Preset])
     raw = json.loads(presets_path().read_text(encoding="utf-8"))["presets"]
     for name in presets:
         assert len(raw[name]["source"]) > 40, f"{name} must say where its numbers come from"
+        assert re.fullmatch(r"20\d\d-\d\d-\d\d", presets[name].as_of), f"{name} must say when they were checked"
+
+
+def test_each_platforms_file_rules_are_data(presets: dict[str, Preset]) -> None:
+    snapdeal = presets["snapdeal"]
+    assert (snapdeal.min_bytes, snapdeal.max_bytes, snapdeal.margin) == (100_000, 10_000_000, 20)
+    assert all(presets[name].padding == "white" for name in ("meesho", "snapdeal", "indiamart"))
+    assert presets["shopify"].size_is_maximum and (presets["shopify"].width, presets["shopify"].height) == (2048, 2048)
+    assert presets["instagram"].padding == presets["pinterest"].padding == "seller"
 
 
 def test_instagram_preset_obeys_the_publishing_rules(presets: dict[str, Preset]) -> None:
