@@ -208,8 +208,10 @@ def test_a_closed_pipe_or_closed_stdin_ends_quietly(tmp_path: Path, monkeypatch:
     monkeypatch.undo()
     assert code == 141
     assert capsys.readouterr().err == ""
-    # `sellerdesk platforms connect shopify < /dev/null`: nothing to read at the prompt.
+    # `sellerdesk platforms connect shopify < /dev/null`: nothing to read at the prompt (the store address is set,
+    # since connect checks it before asking for anything).
+    env = {**python_subprocess_env(data), "SELLERDESK_PLATFORMS__SHOPIFY__SHOP_DOMAIN": "claycorner.myshopify.com"}
     closed = subprocess.run([sys.executable, "-m", "core.cli", "platforms", "connect", "shopify"],
-                            env=python_subprocess_env(data), stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+                            env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
     assert closed.returncode == 1 and b"standard input is closed" in closed.stderr
     assert b"unexpected error" not in closed.stderr and b"Traceback" not in closed.stderr
