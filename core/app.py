@@ -49,8 +49,10 @@ class App:
         self.data_dir = ensure_data_dir(resolve_data_dir(data_dir))
         self.settings = Settings(self.data_dir)
         from core.i18n import use_language
+        from core.money import use_digits
 
         use_language(str(self.settings.get("general.language")))  # messages from here on, window and commands
+        use_digits(str(self.settings.get("general.digits")))
         self.json = json_output
         # Without a keychain the secrets file needs a passphrase: the window sets a function that asks the seller
         # (SELLERDESK_SECRETS_PASSPHRASE, when set, is used first and nothing is asked).

@@ -37,6 +37,7 @@ SETTINGS: dict[str, Place] = {
     **_place(N_("General"), "", {
         "general.language": N_("Language"),
         "general.locale": N_("Numbers and dates"),
+        "general.digits": N_("Digits"),
         "general.currency": N_("Currency of new products"),
         "general.timezone": N_("Time zone"),
     }),

@@ -30,6 +30,7 @@ CHOICE_LABELS: dict[str, dict[Any, str]] = {
                         "": N_("None: use the program below")},
     "media.host": {"auto": N_("Automatic"), "sync": N_("The SellerDesk sync service"), "s3": N_("My own S3 bucket")},
     "media.s3.addressing": {"path": N_("Path (works everywhere)"), "virtual": N_("Virtual host")},
+    "general.digits": {"latin": N_("Latin: ₹1,23,456"), "devanagari": N_("Devanagari: ₹१,२३,४५६")},
     "images.padding": {"white": N_("White"), "blur": N_("A blurred copy of the photo")},
     "content.thinking_level": {"minimal": N_("Minimal (fastest)"), "low": N_("Low"), "medium": N_("Medium"),
                                "high": N_("High (slowest)"), "": N_("The model's own default")},

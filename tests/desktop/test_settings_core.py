@@ -97,3 +97,19 @@ def test_no_message_sends_sellers_to_the_terminal_without_the_window_path() -> N
     assert where("platforms.etsy.client_id", "KEY") == ("In the window: Edit → Settings → Platforms → Etsy → App "
                                                         "keystring; or run: sellerdesk config set "
                                                         "platforms.etsy.client_id KEY")
+
+
+def test_devanagari_digits_only_when_the_seller_chooses_them(cli, isolated_env) -> None:
+    from decimal import Decimal
+
+    from core.app import App
+    from core.money import format_money, use_digits
+
+    assert format_money(Decimal("123456"), "INR", "en_IN") == "₹1,23,456.00"
+    assert cli("config", "set", "general.digits", "devanagari").code == 0
+    try:
+        App(isolated_env).close()  # the next start reads the choice
+        assert format_money(Decimal("123456"), "INR", "en_IN") == "₹१,२३,४५६.००"
+        assert cli("config", "set", "general.digits", "roman").code == 1
+    finally:
+        use_digits("latin")
