@@ -163,9 +163,9 @@ def bare_child() -> dict[str, Any]:
 def app_child(data_dir: str, photos: list[str]) -> dict[str, Any]:
     """The window on the big data dir, started as desktop.main.run_gui starts it; then the seller's flows."""
     sys.path.insert(0, str(ROOT))
-    from desktop.main import lighten_pyside_imports
+    from desktop.main import lighten_imports
 
-    lighten_pyside_imports()  # first, as run_gui does
+    lighten_imports()  # first, as run_gui does
     from PySide6.QtWidgets import QApplication
 
     from core.app import App

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 STATE_FILE = "window.ini"
 # The order the tabs are made in after the first paint: Schedule first, since it runs publishing.
 BACKGROUND_ORDER = ["schedule", "content", "platforms", "analytics"]
+AFTER_FIRST_PAINT_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -374,7 +375,8 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and watched is self._first_painted and not self._warmed:
             self._warmed = True
-            QTimer.singleShot(0, self, self._after_first_paint)
+            # Once the first frame is whole (its last widgets, the status bar, are painted after the tab bar).
+            QTimer.singleShot(AFTER_FIRST_PAINT_MS, self, self._after_first_paint)
         return False
 
     def _after_first_paint(self) -> None:
