@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 
+from core.content.drafts import facts_fingerprint
 from core.db.models import AuditEvent, ContentDraft, Product
 from core.errors import NotFound, ValidationError
 from core.platforms.base import ListingCopy, ListingRequest, ListingResult, Platform
@@ -48,11 +49,29 @@ def default_idempotency_key(product_id: int, platform: str) -> str:
     return hashlib.sha256(f"sellerdesk:{platform}:{product_id}".encode()).hexdigest()[:32]
 
 
+def approval_is_stale(draft: ContentDraft) -> bool:
+    """Whether approved copy was approved before the product's facts (price, stock, title...) last changed."""
+    return (draft.status == "approved" and bool(draft.approved_facts)
+            and draft.approved_facts != facts_fingerprint(draft.product))
+
+
+def stale_copy_refusal(product_id: int, title: str, platform: str) -> ValidationError:
+    """Why approved copy that went stale is not published (which product, which platform) and what to do."""
+    name = display_name(platform)
+    return ValidationError(
+        f"The {name} copy of product #{product_id} '{title}' was approved before the product changed (price, stock, "
+        f"title, description or attributes), so it is not published until it is approved again.", field="copy",
+        hint=f"Check the {name} copy in the Content tab and approve it again (or: sellerdesk content approve "
+             f"{product_id} {platform}), then publish again.")
+
+
 def build_listing_request(db: Database, product_id: int, platform: str, variants: VariantSource, *,
-                          idempotency_key: str | None = None) -> ListingRequest:
+                          idempotency_key: str | None = None, new_listing: bool = False) -> ListingRequest:
     """The ListingRequest of a product for a platform: its facts, its *approved* copy, its platform photos.
 
-    Refuses (ValidationError) when the product has no price yet or no approved copy for the platform.
+    Refuses (ValidationError) when the product has no price yet or no approved copy for the platform, and, for a
+    ``new_listing`` (a first publish), copy approved before the product's facts changed. Follow-ups of a live
+    listing (price and stock in step) still carry it: it is the copy the listing already shows.
     """
     name = display_name(platform)
     with db.session() as session:
@@ -72,6 +91,8 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
             raise ValidationError(
                 f"The {name} copy of product #{product_id} '{product.title}' {state}, so it cannot be published.",
                 field="copy", hint=f"Review and approve the {name} copy in the Content tab, then publish again.")
+        if new_listing and approval_is_stale(draft):
+            raise stale_copy_refusal(product_id, product.title, platform)
         copy = ListingCopy(title=draft.title, description=draft.description, bullets=tuple(draft.bullets or ()),
                            tags=tuple(draft.tags or ()), hashtags=tuple(draft.hashtags or ()))
         photos = [(i.sha256, (i.focal_x, i.focal_y), i.alt_text) for i in product.images]
@@ -101,7 +122,7 @@ def publish_listing(app: App, product_id: int, platform: str, *, existing: Listi
 
     request = build_listing_request(app.db, product_id, platform,
                                     variants if variants is not None else app.image_store,
-                                    idempotency_key=idempotency_key)
+                                    idempotency_key=idempotency_key, new_listing=True)
     owned = target is None
     client = open_platform(app, platform) if target is None else target
     try:

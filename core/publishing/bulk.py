@@ -1,8 +1,9 @@
 """Many products to many platforms in one action: check each pair first, pick each one's time, make the jobs.
 
-A pair that cannot go out (no approved copy, platform not connected, already published) is skipped with the
-reason; the others are scheduled. ``spread_days`` puts each next product that many days later at the same local
-wall-clock time (DST-safe); "best" gives each platform its own best time (best_time.py).
+A pair that cannot go out (no approved copy, an approval made before the product changed, platform not connected,
+already published) is skipped with the reason; the others are scheduled. ``spread_days`` puts each next product
+that many days later at the same local wall-clock time (DST-safe); "best" gives each platform its own best time
+(best_time.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from core.db.models import ContentDraft, Product
 from core.errors import SellerDeskError, ValidationError
 from core.platforms.connections import platform_status
+from core.platforms.publish import approval_is_stale, stale_copy_refusal
 from core.platforms.specs import all_specs, display_name
 from core.publishing.best_time import best_time
 from core.publishing.jobs import PRIORITY_NOW, PRIORITY_SCHEDULED, JobView, Planned
@@ -43,14 +45,16 @@ class BulkResult:
     notes: list[str] = field(default_factory=list)
 
 
-def approved_platforms(app: App, product_id: int) -> list[str]:
-    """The platforms whose copy of ``product_id`` is approved (what ``--platform all`` means)."""
+def approved_platforms(app: App, product_id: int) -> dict[str, bool]:
+    """The platforms whose copy of ``product_id`` is approved (what ``--platform all`` means), each with whether
+    that approval is stale (given before the product's facts changed)."""
     with app.db.session() as session:
-        return sorted(session.scalars(select(ContentDraft.platform).where(
-            ContentDraft.product_id == product_id, ContentDraft.status == "approved")))
+        drafts = session.scalars(select(ContentDraft).where(
+            ContentDraft.product_id == product_id, ContentDraft.status == "approved"))
+        return {draft.platform: approval_is_stale(draft) for draft in sorted(drafts, key=lambda d: d.platform)}
 
 
-def _problem(app: App, product_id: int, title: str, platform: str, approved: list[str],
+def _problem(app: App, product_id: int, title: str, platform: str, approved: dict[str, bool],
              connected: dict[str, bool]) -> str | None:
     name = display_name(platform)
     if platform not in all_specs():
@@ -58,6 +62,8 @@ def _problem(app: App, product_id: int, title: str, platform: str, approved: lis
     if platform not in approved:
         return (f"#{product_id} '{title}': the {name} copy is not approved yet "
                 f"(approve it in the Content tab, or: sellerdesk content approve {product_id} {platform})")
+    if approved[platform]:
+        return str(stale_copy_refusal(product_id, title, platform))
     if platform not in connected:
         connected[platform] = platform_status(app.db, platform).state in ("connected", "expiring")
     if not connected[platform]:
@@ -99,13 +105,13 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
         titles = dict(session.execute(select(Product.id, Product.title).where(
             Product.id.in_(list(product_ids)), Product.deleted_at.is_(None))).all())
     pairs: list[tuple[int, str]] = []
-    approved: dict[int, list[str]] = {}
+    approved: dict[int, dict[str, bool]] = {}
     for product_id in product_ids:
         if product_id not in titles:
             result.skipped.append(f"#{product_id}: there is no such product")
             continue
         approved[product_id] = approved_platforms(app, product_id)
-        names = approved[product_id] if ALL in platforms else list(platforms)
+        names = list(approved[product_id]) if ALL in platforms else list(platforms)
         if not names:
             result.skipped.append(f"#{product_id} '{titles[product_id]}': no platform's copy is approved yet")
         pairs.extend((product_id, name) for name in names)
