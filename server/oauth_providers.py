@@ -101,8 +101,12 @@ def exchange_code(http: httpx.Client, provider: ProviderConfig, code: str, redir
             "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code": code})
         short = _tokens(provider, body)
         return long_lived(http, provider, short.access_token, user_id=short.user_id)
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+    if provider.name == "pinterest":
+        # OpenAPI 5.23.0: apps made before 25 Sep 2025 must ask for continuous refresh tokens (as own apps do).
+        form["continuous_refresh"] = "true"
     body = _call(http, provider, "POST", provider.token_url, auth=(provider.client_id, provider.client_secret),
-                 data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
+                 data=form)
     return _tokens(provider, body)
 
 

@@ -117,6 +117,10 @@ class ProviderStandIn(StandIn):
             return Reply.json(200, {"access_token": "pina_" + secrets.token_hex(8), "token_type": "bearer",
                                     "expires_in": 2592000, "scope": "boards:read,pins:write",
                                     "response_type": "refresh_token"})
+        if form.get("grant_type") == "authorization_code" and form.get("continuous_refresh") != "true":
+            # The broker's app predates 25 Sep 2025: Pinterest no longer issues it legacy refresh tokens.
+            return Reply.json(400, {"code": 1, "message": "continuous_refresh must be true: legacy refresh tokens "
+                                                          "are no longer issued"})
         if form.get("grant_type") != "authorization_code" or not self._take_code(
                 "pinterest", form.get("code", ""), form.get("redirect_uri", "")):
             return Reply.json(400, {"code": 1, "message": "Invalid authorization code"})

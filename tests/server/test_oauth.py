@@ -84,6 +84,7 @@ def test_pinterest_exchange_uses_http_basic_with_the_app_secret(
     token_calls = [r for r in providers.requests if r.path == "/pin/v5/oauth/token"]
     assert len(token_calls) == 1 and token_calls[0].headers["Authorization"].startswith("Basic ")
     assert APP_SECRETS["pinterest"] not in token_calls[0].body.decode()
+    assert "continuous_refresh=true" in token_calls[0].body.decode()  # OpenAPI 5.23.0, as the own-app path sends
 
 
 def test_pinterest_refresh_goes_through_the_broker(broker: tuple[httpx.Client, SyncServiceClient],
