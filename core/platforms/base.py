@@ -33,6 +33,9 @@ class ListingCopy:
     bullets: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()
+    # A web shop's search-engine listing (Shopify's SEO title and meta description); empty where not written.
+    seo_title: str = ""
+    seo_description: str = ""
 
     def text_with_bullets(self) -> str:
         """The description followed by the bullets as "• " lines, for platforms with a plain-text description."""

@@ -94,7 +94,8 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
         if new_listing and approval_is_stale(draft):
             raise stale_copy_refusal(product_id, product.title, platform)
         copy = ListingCopy(title=draft.title, description=draft.description, bullets=tuple(draft.bullets or ()),
-                           tags=tuple(draft.tags or ()), hashtags=tuple(draft.hashtags or ()))
+                           tags=tuple(draft.tags or ()), hashtags=tuple(draft.hashtags or ()),
+                           seo_title=draft.seo_title or "", seo_description=draft.seo_description or "")
         photos = [(i.sha256, (i.focal_x, i.focal_y), i.alt_text) for i in product.images]
         facts: dict[str, Any] = {"price": product.price, "currency": product.currency, "quantity": product.quantity,
                                  "sku": product.sku, "category": product.category,

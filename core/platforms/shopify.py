@@ -226,6 +226,9 @@ class ShopifyPlatform(Platform):
             "metafields": [{"namespace": "sellerdesk", "key": "idempotency_key", "type": "single_line_text_field",
                             "value": request.idempotency_key}],
         }
+        if request.copy.seo_title or request.copy.seo_description:
+            # The search-engine listing (SEOInput); an empty one falls back to Shopify's own (title, description).
+            data["seo"] = {"title": request.copy.seo_title, "description": request.copy.seo_description}
         if files is not None:
             data["files"] = files
         return data

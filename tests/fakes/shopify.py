@@ -238,6 +238,8 @@ class ShopifyStandIn(ShopifyAccess, StandIn):
             self.products[product["id"]] = product
             self.inventory[(item, LOCATION)] = 0
         product.update({k: v for k, v in data.items() if k in ("title", "descriptionHtml", "status", "tags")})
+        if "seo" in data:  # the SEOInput fields given replace those; one left out is kept
+            product["seo"] = {**product.get("seo", {}), **data["seo"]}
         if "variants" in data:
             variant = data["variants"][0]
             product["variant"].update({"price": variant.get("price"), "sku": (variant.get("inventoryItem") or {})

@@ -91,6 +91,8 @@ STAGED_UPLOAD_INPUT = _obj("StagedUploadInput", {
 _OPTION_VALUE = _obj("OptionValueSetInput", {"name": _str, "id": _str}, ("name",))
 _VARIANT_OPTION = _obj("VariantOptionValueInput", {"optionName": _str, "name": _str}, ("optionName", "name"))
 _INVENTORY_ITEM = _obj("InventoryItemInput", {"sku": _str, "tracked": _bool, "requiresShipping": _bool})
+# The search-engine listing: ProductSetInput.seo (also ProductCreateInput/ProductUpdateInput.seo) is an SEOInput.
+SEO_INPUT = _obj("SEOInput", {"title": _str, "description": _str})
 PRODUCT_SET_INPUT = _obj("ProductSetInput", {
     "title": _str, "descriptionHtml": _str, "handle": _str, "vendor": _str, "productType": _str,
     "status": _enum("ACTIVE", "DRAFT", "ARCHIVED"), "tags": _list_of(_str),
@@ -103,6 +105,7 @@ PRODUCT_SET_INPUT = _obj("ProductSetInput", {
                                             "alt": _str, "filename": _str}, ("originalSource",))),
     "metafields": _list_of(_obj("MetafieldInput", {"namespace": _str, "key": _str, "type": _str, "value": _str},
                                 ("namespace", "key", "type", "value"))),
+    "seo": SEO_INPUT,
 })
 PRODUCT_SET_IDENTIFIERS = _obj("ProductSetIdentifiers", {"id": _gid("Product"), "handle": _str})
 # From 2026-04 (changelog "compare and swap redesign for inventory set quantities"): compareQuantity and
