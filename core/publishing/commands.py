@@ -108,11 +108,13 @@ def _publish_now(args: argparse.Namespace, app: Any, publisher: Any) -> int:
     from core.publishing.service import wait_settled
 
     mine: set[int] = set()
+    shown: set[str] = set()  # lines already printed as progress, so the summary does not repeat them
 
     def show(event: Any) -> None:
         # By product, not job id: a worker may report before schedule() has returned the ids.
         if event.kind == "job" and event.job is not None and event.job.product_id == args.product_id \
                 and not app.json:
+            shown.add(event.message)
             print(event.message, flush=True)
 
     publisher.add_observer(show)
@@ -136,7 +138,9 @@ def _publish_now(args: argparse.Namespace, app: Any, publisher: Any) -> int:
         for job in jobs:
             outcome = {"published": f"published: {job.remote_url or job.remote_id}"}.get(
                 job.state, f"{job.state.replace('_', ' ')}: {job.last_error or ''} {job.next_step or job.note or ''}")
-            print(f"{job.label}: {outcome.strip()}")
+            line = f"{job.label}: {outcome.strip()}"
+            if line not in shown:
+                print(line)
     return 0 if jobs and all(j.state == "published" for j in jobs) and not result.skipped else 1
 
 

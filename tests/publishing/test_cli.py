@@ -55,6 +55,8 @@ def test_publish_now_waits_and_prints_progress(shop: App, etsy_server: EtsyStand
     assert f"#{product} 'Blue Glazed Stoneware Mug' on Etsy: publishing…" in result.out
     assert f"#{product} 'Blue Glazed Stoneware Mug' on Etsy: published: https://www.etsy.com/listing/" in result.out
     assert len(etsy_server.listings) == 1 and len(shopify_server.products) == 1
+    finished = [line for line in result.out.splitlines() if ": published: " in line]
+    assert len(finished) == 2 and len(set(finished)) == 2, result.out  # each outcome printed once, not twice
     shown = cli("jobs", "show", str(list_jobs(shop.db)[0].id))
     assert "scheduled → publishing: attempt 1 started" in shown.out and "publishing → published" in shown.out
 
