@@ -75,6 +75,8 @@ def copy_fingerprint(session: Session, product_id: int, platform: str) -> str:
                                                        ContentDraft.platform == platform)).first()
     copy = ([draft.title, draft.description, list(draft.bullets or ()), list(draft.tags or ()),
              list(draft.hashtags or ())] if draft is not None and draft.status == "approved" else None)
+    if copy is not None and draft is not None and (draft.seo_title or draft.seo_description):
+        copy.append([draft.seo_title, draft.seo_description])  # only where written: other hashes stay as they were
     photos = [[i.sha256, round(i.focal_x, 3), round(i.focal_y, 3)] for i in product.images] if product else []
     payload = json.dumps({"copy": copy, "photos": photos}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
