@@ -1,13 +1,15 @@
 """Keep the translation catalogs in step with the code: ``python -m core.i18n_catalog``.
 
-Babel extracts every ``_()`` and ``N_()`` string of core/ and desktop/, and every setting's description from
-``resources/settings.toml`` (shown in the Settings window), into ``resources/locale/sellerdesk.pot``; each
+Babel extracts every ``_()`` and ``N_()`` string of core/ and desktop/, every setting's description from
+``resources/settings.toml`` (shown in the Settings window) and every claim's label from
+``resources/content/claims.json`` (shown in the Claims window), into ``resources/locale/sellerdesk.pot``; each
 language's ``.po`` is then updated from it (new messages added untranslated, vanished ones dropped). Translators
 edit the ``.po`` files (Poedit, or any text editor); ``core.i18n`` reads them directly.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -35,6 +37,10 @@ def template() -> Catalog:
     with (resources_dir() / "settings.toml").open("rb") as fh:
         for key, entry in tomllib.load(fh).items():
             catalog.add(entry["description"], locations=[(f"resources/settings.toml:{key}", 0)])
+    with (resources_dir() / "content" / "claims.json").open("rb") as fh:  # the Claims window lists their labels
+        for claim in json.load(fh)["claims"]:
+            where = f"resources/content/claims.json:{claim['id']}"
+            catalog.add(claim.get("label", claim["id"]), locations=[(where, 0)])
     return catalog
 
 

@@ -14,6 +14,7 @@ from core.content.drafts import DraftOutcome, all_platforms, gemini_writer, gene
 from core.content.errors import CopyCancelled
 from core.content.rules import load_rules
 from core.errors import SellerDeskError
+from core.i18n import _
 
 if TYPE_CHECKING:
     from core.app import App
@@ -38,12 +39,15 @@ class BulkEstimate:
     def text(self) -> str:
         """One line for the seller."""
         if self.writer == "offline":
-            return f"{self.products} products, written offline: no Gemini calls, no cost."
+            return _("{products} products, written offline: no Gemini calls, no cost.").format(products=self.products)
         cached = self.products - self.calls
-        return (f"{self.products} products: {self.calls} Gemini call{'s' if self.calls != 1 else ''}"
-                f"{f' ({cached} answered from the cache at no cost)' if cached else ''}, about "
-                f"{self.input_tokens:,} input tokens and at most {self.output_tokens_at_most:,} output tokens "
-                "(thinking included). Split requests after a cut-off answer can add more.")
+        calls = (_("1 Gemini call") if self.calls == 1 else _("{calls} Gemini calls").format(calls=self.calls))
+        if cached:
+            calls += " " + _("({cached} answered from the cache at no cost)").format(cached=cached)
+        return _("{products} products: {calls}, about {input} input tokens and at most {output} output tokens "
+                 "(thinking included). Split requests after a cut-off answer can add more.").format(
+            products=self.products, calls=calls, input=f"{self.input_tokens:,}",
+            output=f"{self.output_tokens_at_most:,}")
 
 
 @dataclass

@@ -35,6 +35,7 @@ from core.content.validate import validate
 from core.db.database import Database
 from core.db.models import ContentDraft, Product
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 from core.products.service import get_product, live_product
 
 if TYPE_CHECKING:
@@ -241,21 +242,23 @@ def generate_drafts(
     messages = result.messages()
     if result.usage:
         log.info("Gemini tokens for product %s: %s", product_id, result.usage)
-        messages.append("Gemini used {:,} tokens (prompt {:,}, answer {:,}, thinking {:,}).".format(
-            sum(result.usage.values()), result.usage.get("prompt", 0), result.usage.get("answer", 0),
-            result.usage.get("thinking", 0)))
+        messages.append(_("Gemini used {total} tokens (prompt {prompt}, answer {answer}, thinking {thinking}).").format(
+            total=f"{sum(result.usage.values()):,}", prompt=f"{result.usage.get('prompt', 0):,}",
+            answer=f"{result.usage.get('answer', 0):,}", thinking=f"{result.usage.get('thinking', 0):,}"))
     elif result.from_cache:
-        messages.append("Gemini's earlier answer for the same facts was reused (no new cost).")
+        messages.append(_("Gemini's earlier answer for the same facts was reused (no new cost)."))
     messages += [c.message for p in result.copies if p in drafts and p not in kept for c in drafts[p].claims]
     if described:
-        messages.append(f"Gemini described {described} photo{'s' if described > 1 else ''} (alt text for "
-                        "Pinterest and Instagram); alt text you wrote was kept.")
+        messages.append(_("Gemini described 1 photo (alt text for Pinterest and Instagram); alt text you wrote was "
+                          "kept.") if described == 1 else
+                        _("Gemini described {count} photos (alt text for Pinterest and Instagram); alt text you "
+                          "wrote was kept.").format(count=described))
     if kept:
-        messages.append(f"Kept your own or approved copy for {', '.join(kept)}; regenerate those with "
-                        "'replace my edits'.")
+        messages.append(_("Kept your own or approved copy for {platforms}; regenerate those with 'replace my "
+                          "edits'.").format(platforms=", ".join(kept)))
     if withdrawn:
-        messages.append(f"Approval withdrawn for {', '.join(withdrawn)}: the copy was rewritten; check it and "
-                        "approve it again.")
+        messages.append(_("Approval withdrawn for {platforms}: the copy was rewritten; check it and approve it "
+                          "again.").format(platforms=", ".join(withdrawn)))
     return DraftOutcome(drafts, result.writer, kept, messages, dict(result.usage))
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.content.claims import add_claim, claim_table, switch_claim
 from core.errors import SellerDeskError
+from core.i18n import _
 
 
 class ClaimsDialog(QDialog):
@@ -28,20 +29,20 @@ class ClaimsDialog(QDialog):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.setWindowTitle("Claims to check")
-        intro = QLabel("Copy that makes a ticked claim is flagged at review unless a product field says the same "
-                       "(e.g. an attribute handmade=yes).")
+        self.setWindowTitle(_("Claims to check"))
+        intro = QLabel(_("Copy that makes a ticked claim is flagged at review unless a product field says the same "
+                         "(e.g. an attribute handmade=yes)."))
         intro.setWordWrap(True)
         self.claims = QListWidget()
         self.claims.itemChanged.connect(self._switched)
-        self.new = QLineEdit(placeholderText="vegan: vegan, plant based")
+        self.new = QLineEdit(placeholderText=_("vegan: vegan, plant based"))
         self.new.returnPressed.connect(self._add)
-        self.add = QPushButton("Add")
+        self.add = QPushButton(_("Add"))
         self.add.clicked.connect(self._add)
         self.note = QLabel("")
         self.note.setProperty("role", "error")
         self.note.setWordWrap(True)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addWidget(self.new, 1)
@@ -52,7 +53,7 @@ class ClaimsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.claims, 1)
-        layout.addWidget(QLabel("A claim of your own — its name, a colon, then the words that make it:"))
+        layout.addWidget(QLabel(_("A claim of your own — its name, a colon, then the words that make it:")))
         layout.addLayout(row)
         layout.addWidget(self.note)
         layout.addLayout(bottom)
@@ -69,7 +70,7 @@ class ClaimsDialog(QDialog):
             table = []
         for claim, on in table:
             more = " …" if len(claim.phrases) > 3 else ""
-            item = QListWidgetItem(f"{claim.label} — {', '.join(claim.phrases[:3])}{more}")
+            item = QListWidgetItem(f"{_(claim.label)} — {', '.join(claim.phrases[:3])}{more}")
             item.setToolTip(", ".join(claim.phrases))
             item.setData(Qt.ItemDataRole.UserRole, claim.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -87,7 +88,7 @@ class ClaimsDialog(QDialog):
             self._load()
 
     def _add(self) -> None:
-        name, _, words = self.new.text().partition(":")
+        name, _colon, words = self.new.text().partition(":")
         try:
             add_claim(self.data_dir, name, words.split(","))
         except SellerDeskError as exc:

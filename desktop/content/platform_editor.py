@@ -21,14 +21,16 @@ from core.content.drafts import DraftView
 from core.content.models import PlatformCopy
 from core.content.rules import FieldRule, PlatformRules, compose_caption, load_rules
 from core.content.validate import validate
+from core.i18n import N_, _
 from desktop.theme import icon
 
 SAVE_DELAY_MS = 700
-STATUS_TEXT = {"draft": "Draft — not approved yet", "approved": "Approved", "rejected": "Rejected"}
+STATUS_TEXT = {"draft": N_("Draft — not approved yet"), "approved": N_("Approved"), "rejected": N_("Rejected")}
+UNITS = (N_("characters"), N_("points"), N_("hashtags"), N_("tags"))  # counted things, translated where shown
 
 
 def _counter_text(count: int, limit: int | None, unit: str) -> str:
-    return f"{count:,} / {limit:,} {unit}" if limit else f"{count:,} {unit}"
+    return f"{count:,} / {limit:,} {_(unit)}" if limit else f"{count:,} {_(unit)}"
 
 
 class PlatformEditor(QWidget):
@@ -64,18 +66,18 @@ class PlatformEditor(QWidget):
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
         self.description.setMinimumHeight(150)
-        self.bullets = QPlainTextEdit(placeholderText="One point per line")
+        self.bullets = QPlainTextEdit(placeholderText=_("One point per line"))
         self.bullets.setMaximumHeight(110)
-        self.hashtags = QLineEdit(placeholderText="#handmade #diwali")
-        self.tags = QLineEdit(placeholderText="brass lamp, diwali gift, home decor")
-        self.seo_title = QLineEdit(placeholderText="The title search engines show")
-        self.seo_description = QPlainTextEdit(placeholderText="The short text under it in search results")
+        self.hashtags = QLineEdit(placeholderText=_("#handmade #diwali"))
+        self.tags = QLineEdit(placeholderText=_("brass lamp, diwali gift, home decor"))
+        self.seo_title = QLineEdit(placeholderText=_("The title search engines show"))
+        self.seo_description = QPlainTextEdit(placeholderText=_("The short text under it in search results"))
         self.seo_description.setMaximumHeight(70)
-        fields = [("title", "Title", self.title, "characters"), ("description", "Description", self.description,
-                  "characters"), ("bullets", "Key points", self.bullets, "points"),
-                  ("hashtags", "Hashtags", self.hashtags, "hashtags"), ("tags", "Tags", self.tags, "tags"),
-                  ("seo_title", "Search title", self.seo_title, "characters"),
-                  ("seo_description", "Search text", self.seo_description, "characters")]
+        fields = [("title", _("Title"), self.title, "characters"), ("description", _("Description"), self.description,
+                  "characters"), ("bullets", _("Key points"), self.bullets, "points"),
+                  ("hashtags", _("Hashtags"), self.hashtags, "hashtags"), ("tags", _("Tags"), self.tags, "tags"),
+                  ("seo_title", _("Search title"), self.seo_title, "characters"),
+                  ("seo_description", _("Search text"), self.seo_description, "characters")]
         for name, label, widget, unit in fields:
             rule = self.rules.fields.get(name)
             if rule is None:
@@ -94,21 +96,21 @@ class PlatformEditor(QWidget):
         self.caption_counter = QLabel("")
         self.caption_counter.setProperty("role", "counter")
         if self.rules.caption is not None:
-            form.addRow("Whole post", self.caption_counter)
+            form.addRow(_("Whole post"), self.caption_counter)
 
         self.problems = QLabel("")
         self.problems.setProperty("role", "error")
         self.problems.setWordWrap(True)
 
-        self.regenerate = QPushButton(icon("sparkle"), "Rewrite")
-        self.regenerate.setToolTip(f"Write this {self.rules.label} copy again")
+        self.regenerate = QPushButton(icon("sparkle"), _("Rewrite"))
+        self.regenerate.setToolTip(_("Write this {platform} copy again").format(platform=self.rules.label))
         self.regenerate.clicked.connect(lambda: self.regenerateRequested.emit(self.platform))
-        self.reject = QPushButton(icon("reject"), "Reject")
+        self.reject = QPushButton(icon("reject"), _("Reject"))
         self.reject.clicked.connect(lambda: self.rejectRequested.emit(self.platform))
-        self.unapprove = QPushButton("Back to draft")
-        self.unapprove.setToolTip("Withdraw the approval (or rejection); the copy is kept")
+        self.unapprove = QPushButton(_("Back to draft"))
+        self.unapprove.setToolTip(_("Withdraw the approval (or rejection); the copy is kept"))
         self.unapprove.clicked.connect(lambda: self.unapproveRequested.emit(self.platform))
-        self.approve = QPushButton(icon("approve", "#ffffff"), "Approve")
+        self.approve = QPushButton(icon("approve", "#ffffff"), _("Approve"))
         self.approve.setProperty("primary", True)
         self.approve.clicked.connect(self._approve)
         buttons = QHBoxLayout()
@@ -122,7 +124,7 @@ class PlatformEditor(QWidget):
         self.preview.setOpenLinks(False)
         self.preview.setMinimumWidth(280)
         preview_box = QVBoxLayout()
-        heading = QLabel(f"How it will look on {self.rules.label}")
+        heading = QLabel(_("How it will look on {platform}").format(platform=self.rules.label))
         heading.setProperty("role", "muted")
         preview_box.addWidget(heading)
         preview_box.addWidget(self.preview, 1)
@@ -157,15 +159,16 @@ class PlatformEditor(QWidget):
             button.setEnabled(draft is not None)
         self.unapprove.setVisible(draft is not None and draft.status in ("approved", "rejected"))
         if draft is None:
-            self.status.setText("No copy yet — press “Write copy”.")
+            self.status.setText(_("No copy yet — press “Write copy”."))
             self.source.setText("")
         else:
-            self.status.setText(STATUS_TEXT.get(draft.status, draft.status))
+            self.status.setText(_(STATUS_TEXT[draft.status]) if draft.status in STATUS_TEXT else draft.status)
             if draft.stale:
-                self.status.setText("Approved — but the product changed since: check it and approve again")
+                self.status.setText(_("Approved — but the product changed since: check it and approve again"))
                 self.status.setToolTip(draft.stale)
-            writer = f"Written by Gemini ({draft.model})" if draft.source == "gemini" else "Written offline"
-            self.source.setText("Edited by you" if draft.edited_by_seller else writer)
+            writer = (_("Written by Gemini ({model})").format(model=draft.model) if draft.source == "gemini"
+                      else _("Written offline"))
+            self.source.setText(_("Edited by you") if draft.edited_by_seller else writer)
         self._refresh()
 
     def copy(self) -> PlatformCopy:
@@ -183,7 +186,7 @@ class PlatformEditor(QWidget):
     def _changed(self) -> None:
         if self._loading:
             return
-        self.status.setText("Draft — edited, not approved yet")
+        self.status.setText(_("Draft — edited, not approved yet"))
         self._refresh()
         self._timer.start()
 
@@ -219,10 +222,10 @@ class PlatformEditor(QWidget):
         guard = self._draft.guard if self._draft else None
         claims = guard.check(copy, self.rules.label) if guard else []
         self.problems.setText("\n".join([f"• {p.message}" for p in problems]
-                                        + [f"? Unbacked claim: {c.message}" for c in claims]))
+                                        + [_("? Unbacked claim: {claim}").format(claim=c.message) for c in claims]))
         self.problems.setVisible(bool(problems or claims))
         self.approve.setEnabled(self._draft is not None and not problems)
-        self.approve.setToolTip("Fix the problems listed first." if problems else "Ready to publish")
+        self.approve.setToolTip(_("Fix the problems listed first.") if problems else _("Ready to publish"))
         self._render_preview(copy)
 
     @staticmethod

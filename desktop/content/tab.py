@@ -21,6 +21,7 @@ from core.content import drafts as draft_service
 from core.content.models import PlatformCopy
 from core.content.rules import load_rules
 from core.errors import SellerDeskError
+from core.i18n import _
 from core.products.service import get_product
 from desktop.content.bulk_dialog import BulkCopyDialog
 from desktop.content.claims_dialog import ClaimsDialog
@@ -52,16 +53,16 @@ class ContentTab(QWidget):
         self.heading.setProperty("role", "heading")
         self.writer_note = QLabel("")
         self.writer_note.setProperty("role", "muted")
-        self.offline = QCheckBox("Write offline")
-        self.offline.setToolTip("Use SellerDesk's own templates instead of Gemini (no internet needed).")
-        self.replace = QCheckBox("Replace my edits")
-        self.replace.setToolTip("Rewrite platforms you edited by hand too.")
-        self.generate = QPushButton(icon("sparkle", "#ffffff"), "Write copy for all platforms")
+        self.offline = QCheckBox(_("Write offline"))
+        self.offline.setToolTip(_("Use SellerDesk's own templates instead of Gemini (no internet needed)."))
+        self.replace = QCheckBox(_("Replace my edits"))
+        self.replace.setToolTip(_("Rewrite platforms you edited by hand too."))
+        self.generate = QPushButton(icon("sparkle", "#ffffff"), _("Write copy for all platforms"))
         self.generate.setProperty("primary", True)
         self.generate.clicked.connect(lambda: self.write_copy(None))
         self.progress = QProgressBar(maximum=0, maximumWidth=140)
         self.progress.hide()
-        self.cancel = QPushButton("Cancel")
+        self.cancel = QPushButton(_("Cancel"))
         self.cancel.hide()
         self.cancel.clicked.connect(self._cancel)
         self.heading.setWordWrap(True)  # a long title wraps instead of widening the window
@@ -74,16 +75,16 @@ class ContentTab(QWidget):
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel)
         bar.addWidget(self.generate)
-        self.several = QPushButton("Several products…")
-        self.several.setToolTip("Write copy for several products at once, with the Gemini cost shown first")
+        self.several = QPushButton(_("Several products…"))
+        self.several.setToolTip(_("Write copy for several products at once, with the Gemini cost shown first"))
         self.several.clicked.connect(self.open_bulk)
         bar.addWidget(self.several)
-        self.claims = QPushButton("Claims…")
-        self.claims.setToolTip("Which claims (handmade, organic…) are flagged unless a product field backs them")
+        self.claims = QPushButton(_("Claims…"))
+        self.claims.setToolTip(_("Which claims (handmade, organic…) are flagged unless a product field backs them"))
         self.claims.clicked.connect(self.open_claims)
         bar.addWidget(self.claims)
-        self.schedule = QPushButton(icon("schedule"), "Schedule…")
-        self.schedule.setToolTip("Post this product with its approved copy (now or later)")
+        self.schedule = QPushButton(icon("schedule"), _("Schedule…"))
+        self.schedule.setToolTip(_("Post this product with its approved copy (now or later)"))
         self.schedule.clicked.connect(self._schedule)
         top.addWidget(self.schedule)
 
@@ -108,8 +109,8 @@ class ContentTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.writer_note)
         layout.addWidget(self.platforms, 1)
-        self.empty = EmptyState("content", "Pick a product",
-                                "Select a product on the Products tab; its copy for every platform appears here.")
+        self.empty = EmptyState("content", _("Pick a product"),
+                                _("Select a product on the Products tab; its copy for every platform appears here."))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(page)
@@ -140,8 +141,8 @@ class ContentTab(QWidget):
         has_key = bool(self._key_known)
         self.offline.setChecked(not has_key)
         self.offline.setEnabled(has_key)
-        self.writer_note.setText("" if has_key else "Checking for a Gemini key…" if self._key_known is None else
-                                 "No Gemini key set: copy is written offline from the product's facts.")
+        self.writer_note.setText("" if has_key else _("Checking for a Gemini key…") if self._key_known is None else
+                                 _("No Gemini key set: copy is written offline from the product's facts."))
 
     def _ask_keychain(self) -> None:
         # Asked once, in the background: the first keychain read starts the OS keychain's backend (helper
@@ -155,7 +156,7 @@ class ContentTab(QWidget):
             if self.product_id is not None:
                 self._show_writer()
 
-        self.tasks.start("Checking the Gemini key", lambda _h: bool(self.app.secrets.get(draft_service.GEMINI_KEY)),
+        self.tasks.start(_("Checking the Gemini key"), lambda _h: bool(self.app.secrets.get(draft_service.GEMINI_KEY)),
                          on_success=known, on_failure=lambda _exc: known(False), writes=True)
 
     def _show_drafts(self, drafts: dict[str, draft_service.DraftView]) -> None:
@@ -187,7 +188,7 @@ class ContentTab(QWidget):
         self._busy(True)
         job: TaskHandle | None = None
         # The answer of a cancelled job (or of one the seller has replaced) must not touch the page.
-        job = self.tasks.start("Writing listing copy", work,
+        job = self.tasks.start(_("Writing listing copy"), work,
                                on_success=lambda o: self._written(job, product_id, o),
                                on_failure=lambda exc: self._failed(job, exc))
         self._job = job
@@ -220,9 +221,14 @@ class ContentTab(QWidget):
         if product_id != self.product_id:
             return
         self._show_drafts(draft_service.list_drafts(self.app.db, product_id))
-        who = "Gemini" if outcome.writer == "gemini" else "the offline writer"
-        self.writer_note.setText(" ".join([f"Written by {who}.", *outcome.messages]))
-        self.message.emit(f"Copy written by {who} for {len(outcome.drafts) - len(outcome.kept)} platforms.")
+        count = len(outcome.drafts) - len(outcome.kept)
+        if outcome.writer == "gemini":
+            note, done = _("Written by Gemini."), _("Copy written by Gemini for {count} platforms.")
+        else:
+            note, done = _("Written by the offline writer."), _("Copy written by the offline writer for {count} "
+                                                               "platforms.")
+        self.writer_note.setText(" ".join([note, *outcome.messages]))
+        self.message.emit(done.format(count=count))
 
     def _failed(self, job: TaskHandle | None, exc: Exception) -> None:
         if job is not self._job:
@@ -235,7 +241,7 @@ class ContentTab(QWidget):
         if self._job is not None:
             self._job.cancel()  # checked before every further Gemini call and before anything is written
         self._busy(False)
-        self.message.emit("Cancelled: no copy was written.")
+        self.message.emit(_("Cancelled: no copy was written."))
 
     def _busy(self, busy: bool) -> None:
         if not busy:
@@ -267,8 +273,9 @@ class ContentTab(QWidget):
             return
         self.editors[platform].show_draft(draft)
         self._update_tab(platform, draft.status)
-        done = "back to draft" if status == "draft" else status
-        self.message.emit(f"{self.editors[platform].rules.label} copy {done}.")
+        done = {"draft": _("{platform} copy back to draft."), "approved": _("{platform} copy approved."),
+                "rejected": _("{platform} copy rejected.")}.get(status, "{platform}: " + status)
+        self.message.emit(done.format(platform=self.editors[platform].rules.label))
 
     def _update_tab(self, platform: str, status: str) -> None:
         index = list(self.editors).index(platform)
