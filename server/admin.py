@@ -27,7 +27,7 @@ from server.config import ConfigError, ServerConfig, config_from_env
 from server.db import Database, migrate
 from server.models import Account, AuthSession, Blob, Device, SyncConflict, SyncHead, utcnow
 from server.quota import stored_bytes
-from server.storage import LocalDiskStore, account_prefixes, blob_key
+from server.storage import account_prefixes, blob_key, open_store
 from server.sync_engine import current_records
 
 
@@ -77,7 +77,7 @@ def export_account(db: Database, config: ServerConfig, email: str, target: Path)
     """Write the account's records as they stand, open conflicts, devices and backed-up photos to a zip.
     Returns how many records it holds."""
     account_id = _account_id(db, email)
-    store = LocalDiskStore(config.media_dir)
+    store = open_store(config)
     with db.reader() as session:
         account = session.get(Account, account_id)
         assert account is not None
@@ -99,9 +99,13 @@ def export_account(db: Database, config: ServerConfig, email: str, target: Path)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("account.json", json.dumps(summary, indent=1, ensure_ascii=False))
         for blob in blobs:
-            path = store.local_path(blob_key(account_id, blob.sha256))
-            if path is not None:
-                archive.write(path, f"photos/{blob.sha256}")
+            try:
+                pieces = store.chunks(blob_key(account_id, blob.sha256))
+            except FileNotFoundError:
+                continue  # listed in account.json; the bytes are gone
+            with archive.open(f"photos/{blob.sha256}", "w", force_zip64=True) as member:
+                for chunk in pieces:
+                    member.write(chunk)
     return len(summary["records"])
 
 
@@ -110,7 +114,7 @@ def delete_account(db: Database, config: ServerConfig, email: str) -> None:
     account_id = _account_id(db, email)
     with db.writer() as session:
         session.execute(delete(Account).where(Account.id == account_id))
-    store = LocalDiskStore(config.media_dir)
+    store = open_store(config)
     for prefix in account_prefixes(account_id):
         store.delete_prefix(prefix)
 

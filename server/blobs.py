@@ -45,17 +45,29 @@ def _find(services: Services, account_id: int, sha256: str) -> Blob | None:
 def blob_exists(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Response:
     """200 if this account already has these bytes (skip the upload), 404 if not."""
     blob = _find(services, caller.account_id, sha256)
-    if blob is None:
+    # The bytes must be there too: after a storage restore that lacks them, the device uploads them again.
+    if blob is None or services.store.size(blob_key(caller.account_id, sha256)) != blob.size:
         raise not_found("photo")
     return Response(status_code=200, headers={"Content-Length": str(blob.size), "Content-Type": blob.content_type})
 
 
+def put_stored(services: Services, key: str, staged: StagedUpload) -> None:
+    """Store the staged bytes under ``key``, or answer 503 (nothing stored, try again) if storage cannot now."""
+    try:
+        services.store.put(key, staged)
+    except OSError as exc:
+        staged.discard()
+        raise ApiError(503, "unavailable", "Photo and media storage cannot take uploads right now; try again in a "
+                                           "few minutes.", {"Retry-After": "60"}) from exc
+
+
 def _save(services: Services, account_id: int, staged: StagedUpload, content_type: str) -> bool:
-    """Store the bytes and their row; False if the account had them already."""
-    if _find(services, account_id, staged.sha256) is not None:
+    """Store the bytes and their row; False if the account had them already (bytes lost from storage are put back)."""
+    key = blob_key(account_id, staged.sha256)
+    if _find(services, account_id, staged.sha256) is not None and services.store.size(key) == staged.size:
         staged.discard()
         return False
-    services.store.put(blob_key(account_id, staged.sha256), staged)
+    put_stored(services, key, staged)
     try:
         with services.db.writer() as session:
             session.add(Blob(account_id=account_id, sha256=staged.sha256, size=staged.size,
@@ -99,11 +111,21 @@ def download_blob(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> R
         raise not_found("photo")
     key = blob_key(caller.account_id, sha256)
     headers = {"Content-Disposition": "attachment"}
+    return stored_response(services, key, blob.content_type, blob.size, headers, "photo")
+
+
+def stored_response(services: Services, key: str, content_type: str, size: int, headers: dict[str, str],
+                    what: str) -> Response:
+    """The stored object as the answer: the file itself from local disk, or streamed from the bucket."""
     path = services.store.local_path(key)
     if path is not None:
-        return FileResponse(path, media_type=blob.content_type, headers=headers)
-    chunks: Iterator[bytes] = services.store.chunks(key)
-    return StreamingResponse(chunks, media_type=blob.content_type, headers=headers)
+        return FileResponse(path, media_type=content_type, headers=headers)
+    try:
+        chunks: Iterator[bytes] = services.store.chunks(key)
+    except FileNotFoundError:
+        raise not_found(what) from None
+    headers = {**headers, "Content-Length": str(size)}  # from the row: the bucket's object has these bytes
+    return StreamingResponse(chunks, media_type=content_type, headers=headers)
 
 
 @router.delete("/{sha256}", status_code=204)

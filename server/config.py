@@ -120,6 +120,17 @@ class PasswordCost:
 
 
 @dataclass(frozen=True)
+class S3Settings:
+    """An S3-compatible bucket for photos and public media (credentials come from boto3's usual chain:
+    ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``, a profile or an instance role)."""
+
+    bucket: str
+    endpoint_url: str = ""  # empty: AWS itself; e.g. http://minio:9000 for MinIO
+    region: str = ""
+    path_style: bool = False  # http://host/bucket/key instead of http://bucket.host/key (MinIO and most others)
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     """Everything the service needs to run; instances sharing one database must share ``secret``."""
 
@@ -136,6 +147,7 @@ class ServerConfig:
     housekeeping_seconds: int = 600  # 0: no scheduled housekeeping on this instance
     trusts_proxy: bool = False  # --forwarded-allow-ips was given: client addresses come from X-Forwarded-For
     metrics_token: str = ""  # /metrics wants this bearer token; empty: only loopback and private addresses may ask
+    s3: S3Settings | None = None  # photos and media in this bucket; media_dir then only stages uploads
 
     def __post_init__(self) -> None:
         if len(self.secret) < _MIN_SECRET_CHARS:
@@ -225,19 +237,38 @@ def _local_secret(data_dir: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def _s3(env: Mapping[str, str]) -> S3Settings | None:
+    bucket = env.get(ENV_PREFIX + "S3_BUCKET", "")
+    if not bucket:
+        return None
+    endpoint = env.get(ENV_PREFIX + "S3_ENDPOINT_URL", "")
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(f"{ENV_PREFIX}S3_ENDPOINT_URL must start with http:// or https:// (got {endpoint!r}).")
+    path_style = env.get(ENV_PREFIX + "S3_PATH_STYLE", "1" if endpoint else "0")
+    if path_style not in ("0", "1"):
+        raise ConfigError(f"{ENV_PREFIX}S3_PATH_STYLE must be 0 or 1 (got {path_style!r}).")
+    return S3Settings(bucket=bucket, endpoint_url=endpoint, region=env.get(ENV_PREFIX + "S3_REGION", ""),
+                      path_style=path_style == "1")
+
+
 def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: int = 8765) -> ServerConfig:
     """The configuration from environment variables, with a local data dir filling in what is not set.
 
     With ``data_dir`` the service needs nothing else (SQLite file, media folder and secret inside it).
     Without it — production — ``DATABASE_URL``, ``SELLERDESK_SERVER_SECRET``, ``SELLERDESK_SERVER_PUBLIC_URL``
-    and ``SELLERDESK_SERVER_MEDIA_DIR`` must be given, because several instances must agree on them.
+    and ``SELLERDESK_SERVER_MEDIA_DIR`` (or ``SELLERDESK_SERVER_S3_BUCKET``) must be given, because several
+    instances must agree on them. With a bucket, the media folder only stages uploads (a private temporary folder
+    if unset).
     """
     if data_dir is not None:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # database, secret and photos: owner only
     database_url = env.get("DATABASE_URL") or (f"sqlite:///{data_dir / 'server.db'}" if data_dir else "")
     secret = env.get(ENV_PREFIX + "SECRET") or (_local_secret(data_dir) if data_dir else "")
     public_url = env.get(ENV_PREFIX + "PUBLIC_URL") or (f"http://127.0.0.1:{port}" if data_dir else "")
+    s3 = _s3(env)
     media_dir = env.get(ENV_PREFIX + "MEDIA_DIR") or (str(data_dir / "media") if data_dir else "")
+    if s3 is not None and not media_dir:
+        media_dir = str(Path(tempfile.gettempdir()) / f"sellerdesk-uploads-{os.getuid()}")
     missing = [name for name, value in (("DATABASE_URL", database_url), (ENV_PREFIX + "SECRET", secret),
                                         (ENV_PREFIX + "PUBLIC_URL", public_url),
                                         (ENV_PREFIX + "MEDIA_DIR", media_dir)) if not value]
@@ -278,4 +309,5 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
         housekeeping_seconds=_int(env, "HOUSEKEEPING_SECONDS", 600),
         metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN", ""),
         trusts_proxy=bool(env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS", "")),
+        s3=s3,
     )

@@ -16,7 +16,7 @@ from server.models import AuthSession
 from server.quota import FileBytesCache
 from server.ratelimit import Buckets
 from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
-from server.storage import LocalDiskStore, ObjectStore
+from server.storage import ObjectStore, open_store
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Services:
             access_tokens=AccessTokens(config.secret, config.limits.access_ttl_seconds),
             refresh_tokens=RefreshTokens(config.secret),
             sealer=Sealer(config.secret),
-            store=LocalDiskStore(config.media_dir),
+            store=open_store(config),
             http=httpx.Client(timeout=config.limits.provider_timeout_seconds, follow_redirects=False),
             buckets=Buckets(),
             file_bytes=FileBytesCache(),

@@ -10,10 +10,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import delete, select
 
-from server.blobs import check_quota, declared_size
+from server.blobs import check_quota, declared_size, put_stored, stored_response
 from server.context import CallerDep, Services, ServicesDep
 from server.errors import ApiError, not_found
 from server.models import MediaItem, utcnow
@@ -64,7 +63,7 @@ def _save(services: Services, account_id: int, staged: StagedUpload, content_typ
     item = MediaItem(id=str(uuid.uuid4()), account_id=account_id, token_hash=sha256_hex(token), sha256=staged.sha256,
                      size=staged.size, content_type=content_type, created_at=now,
                      expires_at=now + timedelta(seconds=ttl))
-    services.store.put(media_key(account_id, item.id), staged)
+    put_stored(services, media_key(account_id, item.id), staged)
     with services.db.writer() as session:
         session.add(item)
     services.file_bytes.forget(account_id)  # pushes count the new bytes from now on
@@ -135,7 +134,4 @@ def serve_public(name: str, services: ServicesDep) -> Response:
     key = media_key(item.account_id, item.id)
     # No caching (the default no-store applies): a deleted image must not live on in a proxy.
     headers = {"Content-Disposition": "inline"}
-    path = services.store.local_path(key)
-    if path is not None:
-        return FileResponse(path, media_type=item.content_type, headers=headers)
-    return StreamingResponse(services.store.chunks(key), media_type=item.content_type, headers=headers)
+    return stored_response(services, key, item.content_type, item.size, headers, "media")

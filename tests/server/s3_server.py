@@ -1,0 +1,76 @@
+"""An S3-compatible server as a process on 127.0.0.1 (moto's server mode, from PyPI), for the storage tests."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+
+from benchmarks.sync_load import free_port
+from server.config import S3Settings
+
+# moto accepts any key pair; the service finds them where boto3 always looks (the environment).
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "sellerdesk-test", "AWS_SECRET_ACCESS_KEY": "sellerdesk-test-secret",
+               "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@contextlib.contextmanager
+def running_s3(log_dir: Path) -> Iterator[str]:
+    """`python -m moto.server` on a free port until the block ends; yields its endpoint URL."""
+    port = free_port()
+    log = (log_dir / "s3.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the S3 server exited with {proc.returncode}; see {log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(endpoint, timeout=1)
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the S3 server did not answer within 30 s")
+            time.sleep(0.1)
+        yield endpoint
+    finally:
+        proc.kill()  # it holds nothing worth a clean shutdown: the buckets live in its memory
+        proc.wait()
+        log.close()
+
+
+def s3_client(endpoint: str) -> Any:
+    """A plain boto3 client on the test server (what an operator's tools would see)."""
+    return boto3.session.Session(aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                 aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                                 region_name=CREDENTIALS["AWS_DEFAULT_REGION"]).client("s3", endpoint_url=endpoint)
+
+
+def new_bucket(endpoint: str) -> S3Settings:
+    """An empty bucket of its own for one test, and the settings that point the service at it."""
+    name = f"sellerdesk-{uuid.uuid4().hex[:12]}"
+    s3_client(endpoint).create_bucket(Bucket=name)
+    return S3Settings(bucket=name, endpoint_url=endpoint, region=CREDENTIALS["AWS_DEFAULT_REGION"], path_style=True)
+
+
+def keys(endpoint: str, bucket: str) -> list[str]:
+    """Every key in the bucket."""
+    listing = s3_client(endpoint).list_objects_v2(Bucket=bucket)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def remove_bucket(endpoint: str, bucket: str) -> None:
+    """Empty and delete the bucket (an operator's mistake, or an outage, as the service sees it)."""
+    client = s3_client(endpoint)
+    for key in keys(endpoint, bucket):
+        client.delete_object(Bucket=bucket, Key=key)
+    client.delete_bucket(Bucket=bucket)
