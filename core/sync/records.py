@@ -68,9 +68,11 @@ PRODUCT = Kind("product", Product, ("title", "description", "price", "currency",
                                     "attributes", "status", "language", "deleted_at", "created_at"))
 IMAGE = Kind("product_image", ProductImage, ("sha256", "original_name", "position", "width", "height", "format",
                                              "focal_x", "focal_y", "alt_text", "created_at"), child=True)
+# approved_facts (the product facts an approval was given for) travels with the status, so another computer shows
+# the same approval as stale or not; a record from a desktop without these fields keeps the local values.
 DRAFT = Kind("content_draft", ContentDraft, ("platform", "title", "description", "bullets", "hashtags", "tags",
-                                             "status", "source", "model", "language", "edited_by_seller",
-                                             "created_at"), child=True)
+                                             "seo_title", "seo_description", "status", "approved_facts", "source",
+                                             "model", "language", "edited_by_seller", "created_at"), child=True)
 JOB = Kind("publish_job", PublishJob, ("platform", "state", "scheduled_at", "priority", "idempotency_key",
                                        "remote_id", "remote_url", "last_error", "next_step", "outcome_unknown",
                                        "published_at", "created_at"), child=True)
