@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from core.sync.account import SyncAccount
 
 Keep = Literal["mine", "theirs"]
-_HIDDEN = {PARENT_KEY, "created_at"}
+# Not the seller's words: the parent's global id, creation time, the product facts a copy's approval was given for.
+_HIDDEN = {PARENT_KEY, "created_at", "approved_facts"}
 _NOUNS = {"product": "Product", "product_image": "Photo", "content_draft": "Copy", "publish_job": "Post",
           SETTING: "Setting"}
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.content.drafts import DraftView, edit_field, generate_drafts, list_drafts, set_status
 from core.db.models import ContentDraft, Product
 from core.products.service import create_product, product_input, update_product
+from core.sync.conflicts import list_conflicts, resolve
 from tests.sync.conftest import PASSWORD, Device
 
 SEO_TITLE = "Brass Diya, 4 inch | Asha Crafts"
@@ -53,3 +54,30 @@ def test_seo_fields_and_the_approval_arrive_on_the_other_computer(make_device) -
     laptop.sync()
     shop.sync()
     assert _shopify_copy(shop, "D1")[1].stale == "" and _shopify_copy(laptop, "D1")[1].stale == ""
+
+
+def test_copy_edited_on_both_is_a_conflict_in_the_sellers_words(make_device, server) -> None:
+    laptop, shop = make_device("laptop"), make_device("shop")
+    laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    shop.account.sign_in("asha@example.com", PASSWORD)
+    diya = create_product(laptop.app.db, product_input({"title": "Brass Diya", "price": "450", "sku": "D1"}))
+    generate_drafts(laptop.app, diya.id, ["shopify"], offline=True)
+    laptop.sync()
+    shop.sync()
+
+    server.stop()  # both change the copy while the service is down; the laptop approves its version
+    edit_field(laptop.app.db, diya.id, "shopify", "seo_title", SEO_TITLE)
+    set_status(laptop.app.db, diya.id, "shopify", "approved")
+    shop_id = _shopify_copy(shop, "D1")[0]
+    edit_field(shop.app.db, shop_id, "shopify", "seo_title", "Brass Diya for Puja")
+    server.start()
+    laptop.sync()
+    assert shop.sync().conflicts == 1
+    conflict = list_conflicts(shop.app.db)[0]
+    differences = {name: (mine, theirs) for name, mine, theirs in conflict.differences()}
+    assert differences["seo_title"] == ("Brass Diya for Puja", SEO_TITLE)
+    assert differences["status"] == ("draft", "approved")
+    assert "approved_facts" not in differences  # a fingerprint, not something the seller wrote
+    resolve(shop.account, conflict.conflict_id, "theirs")
+    kept = _shopify_copy(shop, "D1")[1]
+    assert (kept.seo_title, kept.status, kept.stale) == (SEO_TITLE, "approved", "")
