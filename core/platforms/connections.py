@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from core.db.database import Database
 from core.db.models import PlatformConnection, PublishJob
 from core.db.types import utcnow
 from core.platforms.specs import PlatformSpec, all_specs
+from core.publishing.timezones import format_local
 
 State = Literal["not_connected", "connected", "expiring", "needs_attention", "disabled"]
 # The seller is warned this many days before a sign-in runs out (platform-facts: "warn before expiry").
@@ -151,14 +153,23 @@ def expiry_warnings(db: Database, *, now: datetime | None = None) -> list[str]:
     return [s.warning for s in list_statuses(db, now=now) if s.warning and s.enabled]
 
 
-def ends_before(db: Database, name: str, at: datetime, *, now: datetime | None = None) -> str | None:
-    """A sentence when ``name``'s sign-in will have ended by ``at`` (e.g. a post scheduled then), else None."""
+def ends_before(db: Database, name: str, at: datetime | Sequence[datetime], *, zone: ZoneInfo | None = None,
+                now: datetime | None = None) -> str | None:
+    """A sentence when ``name``'s sign-in will have ended by ``at`` (a post's time, or several posts' times),
+    naming the end and the first post after it in ``zone`` (UTC if none); None when every post is before the end."""
     status = platform_status(db, name, now=now)
-    if status.expires_at is None or status.state in ("not_connected", "disabled") or at < status.expires_at:
+    if status.expires_at is None or status.state in ("not_connected", "disabled"):
         return None
-    return (f"{status.display_name}'s sign-in ends on {status.expires_at.date().isoformat()}, before "
-            f"{at.date().isoformat()}: reconnect {status.display_name} before then (Platforms tab → "
-            f"{status.display_name} → Reconnect), or the post will wait for it"
+    ends = status.expires_at
+    late = sorted(t for t in ([at] if isinstance(at, datetime) else at) if t >= ends)
+    if not late:
+        return None
+    local = zone or ZoneInfo("UTC")
+    shown = status.display_name
+    posts = (f"this post at {format_local(late[0], local)}" if len(late) == 1 else
+             f"{len(late)} of these posts (the first at {format_local(late[0], local)})")
+    return (f"{shown}'s sign-in ends on {format_local(ends, local)}, before {posts}: reconnect {shown} before then "
+            f"(Platforms tab → {shown} → Reconnect), or {'it waits' if len(late) == 1 else 'they wait'} until you do"
             + (f" ({status.expiry_reason})" if status.expiry_reason else ""))
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.db.models import ContentDraft, Product
 from core.errors import SellerDeskError, ValidationError
-from core.platforms.connections import platform_status
+from core.platforms.connections import ends_before, platform_status
 from core.platforms.publish import approval_is_stale, stale_copy_refusal
 from core.platforms.specs import all_specs, display_name
 from core.publishing.best_time import best_time
@@ -38,7 +38,8 @@ BATCH = 50  # jobs made per transaction: quick, and progress after each
 
 @dataclass
 class BulkResult:
-    """What a bulk action did: the jobs made (or moved), the pairs skipped and why, and notes (DST choices)."""
+    """What a bulk action did: the jobs made (or moved), the pairs skipped and why, and notes (DST choices, a
+    sign-in that ends before some of the posts)."""
 
     jobs: list[JobView] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -147,4 +148,18 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
             last = chunk[-1]
             progress(start + len(chunk), len(planned), f"#{last.product_id} '{titles[last.product_id]}' on "
                                                        f"{display_name(last.platform)}")
+    _flag_late_posts(app, result, zone, now)
     return result
+
+
+def _flag_late_posts(app: App, result: BulkResult, zone: ZoneInfo, now: datetime) -> None:
+    """A note per platform whose sign-in will have ended before some of the posts just scheduled there, so the
+    seller hears it now rather than when the post fails."""
+    times: dict[str, list[datetime]] = {}
+    for job in result.jobs:
+        if job.state == "scheduled" and job.scheduled_at is not None:
+            times.setdefault(job.platform, []).append(job.scheduled_at)
+    for platform, moments in sorted(times.items()):
+        note = ends_before(app.db, platform, moments, zone=zone, now=now)
+        if note is not None:
+            result.notes.append(note)

@@ -12,7 +12,16 @@ import threading
 from datetime import date, time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QSystemTrayIcon, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.app import App
 from core.errors import SellerDeskError
@@ -55,6 +64,7 @@ class ScheduleTab(QWidget):
         self.publisher = publisher or Publisher(app)
         self.zone = self.publisher.zone
         self.wizard: PostWizard | None = None
+        self.notes_box: QMessageBox | None = None  # the notes about the posts last scheduled
         self._started = self._closed = False
         self._publishing = False  # publisher.start() was called (from the writer pool)
         self._life = threading.Lock()  # a start under way and shutdown() never overlap
@@ -216,10 +226,22 @@ class ScheduleTab(QWidget):
                 text += f" Skipped {len(skipped)}: " + "; ".join(skipped[:3]) + ("…" if len(skipped) > 3 else "")
             self.message.emit(text)
             self.state.setText(text)
+            self.show_notes(text, result.notes)  # type: ignore[attr-defined]
             self.reload()
 
         return self.tasks.start("Scheduling posts", work, on_success=done, on_failure=self._failed, writes=True,
                                 cancellable=True, unit="posts")
+
+    def show_notes(self, summary: str, notes: list[str]) -> None:
+        """What the seller should know about the posts just scheduled (a sign-in that ends before some of them, a
+        time moved by a clock change), in a box that stays until read and does not hold up the window."""
+        if not notes:
+            return
+        if self.notes_box is not None:
+            self.notes_box.deleteLater()  # the last batch's notes, read or not
+        self.notes_box = QMessageBox(QMessageBox.Icon.Warning, "Before these posts go out",
+                                     summary + "\n\n" + "\n\n".join(notes), QMessageBox.StandardButton.Ok, self)
+        self.notes_box.open()
 
     def reschedule_to(self, job_id: int, day: date, hour: int | None) -> None:
         """A post was dropped on ``day`` (and ``hour``): move it there, keeping its minutes (DST-safe)."""

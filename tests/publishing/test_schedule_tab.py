@@ -1,5 +1,6 @@
-"""The Schedule tab: the calendar shows posts, dragging one reschedules it, the wizard makes jobs, the status list
-follows jobs live and acts on them, and the window's publishing stops with the window."""
+"""The Schedule tab: the calendar shows posts, dragging one reschedules it, the wizard makes jobs (and flags a post
+after a sign-in ends), the status list follows jobs live and acts on them, and the window's publishing stops with
+the window."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QMessageBox, QWizard
 
 from core.app import App
+from core.platforms.connections import platform_status, record_expiry
 from core.publishing.jobs import claim, create_job, get_job, list_jobs, move
-from core.publishing.timezones import seller_zone
+from core.publishing.timezones import format_local, seller_zone
 from desktop.schedule.calendar import platform_colour
 from desktop.schedule.tab import ScheduleTab
 from desktop.tasks import TaskRunner
@@ -97,8 +100,6 @@ def test_the_wizard_makes_a_job_per_product_and_platform(qtbot, app: App, tab) -
 
 
 def test_clicking_new_post_opens_the_wizard_with_nothing_chosen(qtbot, app: App, tab) -> None:
-    from PySide6.QtCore import Qt
-
     add_product(app, platforms=FAKE, sku="C", title="Clicked mug")
     qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)  # clicked(bool) once crashed the wizard
     wizard = tab.wizard
@@ -144,3 +145,26 @@ def test_the_window_runs_publishing_and_stops_it_when_closed(qtbot, app: App) ->
     assert window.tabs.tabText(window.tabs.indexOf(window.schedule)) == "Schedule"
     window.close()
     assert not window.schedule.publisher.is_runner
+
+
+def test_the_wizard_tells_the_seller_when_a_sign_in_ends_before_the_post(qtbot, app: App, tab) -> None:
+    ends = datetime.now(UTC) + timedelta(days=1)
+    record_expiry(app.db, "fakegram", ends)
+    assert platform_status(app.db, "fakegram").state == "expiring"
+    product = add_product(app, platforms=("fakegram",), sku="LATE", title="Late mug")
+    wizard = tab.new_post([product])
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    at = (datetime.now(KOLKATA) + timedelta(days=3)).replace(hour=19, minute=0, second=0, microsecond=0)
+    wizard.when.moment.setDateTime(QDateTime.fromString(at.strftime("%Y-%m-%dT%H:%M"), Qt.DateFormat.ISODate))
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.notes_box is not None and tab.notes_box.isVisible(), timeout=10_000)
+    box = tab.notes_box
+    assert box is not None and box.text().startswith("Scheduled 1 post.")
+    assert (f"Fakegram's sign-in ends on {format_local(ends, KOLKATA)}, before this post at "
+            f"{format_local(at, KOLKATA)}: reconnect Fakegram before then") in box.text()
+    assert [j.state for j in list_jobs(app.db)] == ["scheduled"]
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible())
