@@ -21,6 +21,7 @@ from sqlalchemy import select
 from core.db.models import Listing, PlatformConnection
 from core.db.types import utcnow
 from core.errors import SellerDeskError
+from core.i18n import _
 from core.listings.stock import StockChange, describe, settle_stock
 from core.platforms.base import Platform
 from core.platforms.connections import platform_status
@@ -50,7 +51,8 @@ class PollResult:
         name = display_name(self.platform)
         if self.error:
             return f"{name}: {self.error}"
-        return f"{name}: {self.new} new" + "".join(f"; {line}" for line in self.stock)
+        return _("{platform}: {count} new").format(platform=name, count=self.new) + "".join(
+            f"; {line}" for line in self.stock)
 
 
 @contextmanager
@@ -149,6 +151,6 @@ def lag_text(app: App, name: str, now: datetime | None = None) -> str:
     """"sales checked 4 min ago" — how stale SellerDesk's view of ``name``'s sales is."""
     last = _checked(app, name, "sales_checked_at")
     if last is None:
-        return "sales not checked yet"
+        return _("sales not checked yet")
     minutes = int(((now or utcnow()) - last).total_seconds() // 60)
-    return "sales checked just now" if minutes < 1 else f"sales checked {minutes} min ago"
+    return _("sales checked just now") if minutes < 1 else _("sales checked {minutes} min ago").format(minutes=minutes)

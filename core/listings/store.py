@@ -18,14 +18,20 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import ContentDraft, Listing, Product, PublishJob
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.platforms.specs import display_name
+from core.publishing.states import LABELS
 
-#: How the seller reads each state.
-STATE_LABELS: dict[str, str] = {"live": "Live", "sold_out": "Sold out (off sale)", "taken_down": "Taken down",
-                                "not_removable": "Still up (cannot be removed by SellerDesk)"}
-PENDING_LABELS: dict[str, str] = {"update": "Out of date: waiting for you to send the update",
-                                  "repost": "Product changed: post again to show it",
-                                  "send": "Update on its way", "take_down": "Being taken down, as you asked"}
+#: How the seller reads each state (English; shown through _()).
+STATE_LABELS: dict[str, str] = {"live": N_("Live"), "sold_out": N_("Sold out (off sale)"),
+                                "taken_down": N_("Taken down"),
+                                "not_removable": N_("Still up (cannot be removed by SellerDesk)")}
+PENDING_LABELS: dict[str, str] = {"update": N_("Out of date: waiting for you to send the update"),
+                                  "repost": N_("Product changed: post again to show it"),
+                                  "send": N_("Update on its way"), "take_down": N_("Being taken down, as you asked")}
+#: What a follow-up job does, in the words of "update (scheduled)".
+JOB_ACTIONS: dict[str, str] = {"publish": N_("publish"), "update": N_("update"), "stock": N_("stock change"),
+                               "take_down": N_("take down"), "relist": N_("relist")}
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,15 @@ class ListingView:
     def label(self) -> str:
         """``#3 'Brass diya' on Etsy``."""
         title = self.product_title if len(self.product_title) <= 50 else self.product_title[:49] + "…"
-        return f"#{self.product_id} '{title}' on {display_name(self.platform)}"
+        return _("#{id} '{title}' on {platform}").format(id=self.product_id, title=title,
+                                                          platform=display_name(self.platform))
 
     @property
     def status_text(self) -> str:
         """The state in words, with what waits for the seller."""
-        text = STATE_LABELS.get(self.state, self.state)
+        text = _(STATE_LABELS[self.state]) if self.state in STATE_LABELS else self.state
         if self.pending:
-            text += f" — {PENDING_LABELS.get(self.pending, self.pending)}"
+            text += " — " + (_(PENDING_LABELS[self.pending]) if self.pending in PENDING_LABELS else self.pending)
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -108,11 +115,13 @@ def record_publish(session: Session, job: PublishJob | Any, remote_id: str, url:
 def _open_jobs(session: Session, listing_ids: list[int]) -> dict[int, str]:
     rows = session.execute(select(PublishJob.listing_id, PublishJob.action, PublishJob.state).where(
         PublishJob.listing_id.in_(listing_ids), PublishJob.state.not_in(("published", "cancelled"))))
-    return {int(lid or 0): f"{action.replace('_', ' ')} ({state.replace('_', ' ')})" for lid, action, state in rows}
+    return {int(lid or 0): _("{action} ({state})").format(
+        action=_(JOB_ACTIONS[action]) if action in JOB_ACTIONS else action.replace("_", " "),
+        state=_(LABELS[state]).lower() if state in LABELS else state.replace("_", " ")) for lid, action, state in rows}
 
 
 def _views(session: Session, rows: list[tuple[Listing, str]]) -> list[ListingView]:
-    jobs = _open_jobs(session, [listing.id for listing, _ in rows])
+    jobs = _open_jobs(session, [listing.id for listing, _title in rows])
     return [ListingView(id=item.id, product_id=item.product_id, product_title=title, platform=item.platform,
                         remote_id=item.remote_id, url=item.url, state=item.state, pending=item.pending,
                         note=item.note, published_at=item.published_at, updated_at=item.updated_at,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Final, Literal, get_args
 
 from core.errors import SellerDeskError
+from core.i18n import N_
 
 State = Literal["draft", "scheduled", "publishing", "published", "failed", "needs_attention", "cancelled"]
 STATES: Final[tuple[State, ...]] = get_args(State)
@@ -34,9 +35,9 @@ SELLER_MOVABLE: Final[frozenset[State]] = frozenset({"draft", "scheduled", "fail
 #: States the seller should act on.
 ATTENTION_STATES: Final[frozenset[State]] = frozenset({"failed", "needs_attention"})
 
-LABELS: Final[dict[State, str]] = {
-    "draft": "Draft", "scheduled": "Scheduled", "publishing": "Publishing", "published": "Published",
-    "failed": "Failed", "needs_attention": "Needs attention", "cancelled": "Cancelled",
+LABELS: Final[dict[State, str]] = {  # English; the window shows _(LABELS[state])
+    "draft": N_("Draft"), "scheduled": N_("Scheduled"), "publishing": N_("Publishing"), "published": N_("Published"),
+    "failed": N_("Failed"), "needs_attention": N_("Needs attention"), "cancelled": N_("Cancelled"),
 }
 
 # Why a move is refused, in the seller's words, for the moves a person can ask for.

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.i18n import N_, _
 from core.listings.store import ListingView
 from core.platforms.specs import all_specs, display_name
 from desktop.tasks import TaskRunner
 
-COLUMNS = ("Product", "Platform", "State", "Last change", "Address")
+COLUMNS = (N_("Product"), N_("Platform"), N_("State"), N_("Last change"), N_("Address"))
 Repost = Callable[[int, str], Any]  # (product id, platform) → post it again now
 
 
@@ -41,8 +42,9 @@ def _sales_lag(app: App) -> str:
              and platform_status(app.db, name).state in ("connected", "expiring")]
     every = app.settings.get("listings.sales_poll_minutes")
     if not parts:
-        return "Connect Etsy or Shopify to have their sales lower your stock everywhere."
-    return " · ".join(parts) + f" (checked every {float(every):g} min while SellerDesk runs)"
+        return _("Connect Etsy or Shopify to have their sales lower your stock everywhere.")
+    return " · ".join(parts) + " " + _("(checked every {minutes} min while SellerDesk runs)").format(
+        minutes=f"{float(every):g}")
 
 
 class ListingsDialog(QDialog):
@@ -55,15 +57,15 @@ class ListingsDialog(QDialog):
         super().__init__(parent)
         self.app, self.tasks, self._repost, self.product_id = app, tasks, repost, product_id
         self.listings: list[ListingView] = []
-        self.setWindowTitle("Listings")
+        self.setWindowTitle(_("Listings"))
         self.resize(900, 520)
-        intro = QLabel("Where your products are live. Edits, stock and deletions reach these listings by themselves; "
-                       "a social post is not edited — post it again to show a change.")
+        intro = QLabel(_("Where your products are live. Edits, stock and deletions reach these listings by "
+                         "themselves; a social post is not edited — post it again to show a change."))
         intro.setWordWrap(True)
-        self.waiting_only = QCheckBox("Only those waiting for me")
+        self.waiting_only = QCheckBox(_("Only those waiting for me"))
         self.waiting_only.toggled.connect(lambda _checked: self.reload())
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -76,13 +78,13 @@ class ListingsDialog(QDialog):
         self.lag = QLabel("")
         self.lag.setWordWrap(True)
         self.lag.setProperty("role", "muted")
-        self.update_button = QPushButton("Update now")
-        self.update_button.setToolTip("Send the product's changes to the selected listings now")
-        self.take_down_button = QPushButton("Take down")
-        self.repost_button = QPushButton("Post again…")
-        self.open_button = QPushButton("Open")
-        self.sales_button = QPushButton("Check sales now")
-        close = QPushButton("Close")
+        self.update_button = QPushButton(_("Update now"))
+        self.update_button.setToolTip(_("Send the product's changes to the selected listings now"))
+        self.take_down_button = QPushButton(_("Take down"))
+        self.repost_button = QPushButton(_("Post again…"))
+        self.open_button = QPushButton(_("Open"))
+        self.sales_button = QPushButton(_("Check sales now"))
+        close = QPushButton(_("Close"))
         self.update_button.clicked.connect(lambda: self.request("update"))
         self.take_down_button.clicked.connect(lambda: self.request("take_down"))
         self.repost_button.clicked.connect(lambda: self.post_again())
@@ -109,7 +111,7 @@ class ListingsDialog(QDialog):
         from core.listings.store import list_listings
 
         waiting = self.waiting_only.isChecked()
-        self.tasks.start("Reading listings", lambda _h: (list_listings(
+        self.tasks.start(_("Reading listings"), lambda _h: (list_listings(
             self.app.db, product_id=self.product_id, pending_only=waiting), _sales_lag(self.app)),
             on_success=self._show, on_failure=self._failed)
 
@@ -117,7 +119,8 @@ class ListingsDialog(QDialog):
         self.listings, lag = result
         self.table.setRowCount(len(self.listings))
         for row, item in enumerate(self.listings):
-            detail = f"On its way: {item.open_job}" if item.open_job else (item.note or item.engagement_error or "")
+            detail = (_("On its way: {job}").format(job=item.open_job) if item.open_job
+                      else item.note or item.engagement_error or "")
             for column, text in enumerate((f"{item.product_title} (#{item.product_id})",
                                            display_name(item.platform), item.status_text, detail, item.url or "")):
                 cell = QTableWidgetItem(text)
@@ -142,7 +145,7 @@ class ListingsDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self.message.emit(str(exc))
-        QMessageBox.warning(self, "Listings", str(exc))
+        QMessageBox.warning(self, _("Listings"), str(exc))
 
     # -- acting -------------------------------------------------------------------------------------------
     def request(self, action: str) -> None:
@@ -156,17 +159,22 @@ class ListingsDialog(QDialog):
             return
         if action == "take_down":
             names = ", ".join(x.label for x in chosen[:5]) + (" …" if len(chosen) > 5 else "")
-            answer = QMessageBox.question(self, "Take down", f"Take these off sale?\n{names}")
+            answer = QMessageBox.question(self, _("Take down"), _("Take these off sale?") + f"\n{names}")
             if answer != QMessageBox.StandardButton.Yes:
                 return
         ids = [x.id for x in chosen]
-        verb = "Take-down" if action == "take_down" else "Update"
-        self.tasks.start(f"{verb} of {len(ids)} listing(s)",
+        if action == "take_down":
+            name, done = _("Taking down {count} listing(s)"), _("Take-down queued for {count} listing(s); it goes "
+                                                                "out in a moment.")
+        else:
+            name, done = _("Updating {count} listing(s)"), _("Update queued for {count} listing(s); it goes out in "
+                                                             "a moment.")
+        self.tasks.start(name.format(count=len(ids)),
                          lambda _h: request(self.app, ids, action),  # type: ignore[arg-type]
-                         writes=True, on_success=lambda jobs: self._queued(verb, jobs), on_failure=self._failed)
+                         writes=True, on_success=lambda jobs: self._queued(done, jobs), on_failure=self._failed)
 
-    def _queued(self, verb: str, jobs: list[Any]) -> None:
-        self.message.emit(f"{verb} queued for {len(jobs)} listing(s); it goes out in a moment.")
+    def _queued(self, done: str, jobs: list[Any]) -> None:
+        self.message.emit(done.format(count=len(jobs)))
         self.reload()
 
     def post_again(self) -> None:
@@ -175,11 +183,14 @@ class ListingsDialog(QDialog):
         if len(chosen) != 1:
             return
         item = chosen[0]
-        answer = QMessageBox.question(self, "Post again", f"Post {item.label} again now?\nThe earlier post stays up.")
+        answer = QMessageBox.question(self, _("Post again"), _("Post {listing} again now?\nThe earlier post stays "
+                                                               "up.").format(listing=item.label))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.tasks.start(f"Posting {item.label} again", lambda _h: self._repost(item.product_id, item.platform),
-                         writes=True, on_success=lambda _r: self._queued("New post", [item]), on_failure=self._failed)
+        self.tasks.start(_("Posting {listing} again").format(listing=item.label),
+                         lambda _h: self._repost(item.product_id, item.platform), writes=True,
+                         on_success=lambda _r: self._queued(_("New post queued; it goes out in a moment."), [item]),
+                         on_failure=self._failed)
 
     def open_selected(self) -> None:
         """Open the selected listing in the browser."""
@@ -201,16 +212,16 @@ class ListingsDialog(QDialog):
                     break
                 handle.signals.progress.emit(number, len(names), display_name(name))
                 lines.append(sync_sales(self.app, name).text)
-            return lines or ["No connected platform reports sales through its API yet."]
+            return lines or [_("No connected platform reports sales through its API yet.")]
 
         self.sales_button.setEnabled(False)
-        self.tasks.start("Checking sales", fetch, shown=True, cancellable=True, unit="platforms",
+        self.tasks.start(_("Checking sales"), fetch, shown=True, cancellable=True, unit="platforms",
                          on_success=self._sales_checked, on_failure=self._failed)
 
     def _sales_checked(self, lines: list[str]) -> None:
         self.sales_button.setEnabled(True)
         text = "\n".join(lines)
         self.message.emit(text.replace("\n", " · "))
-        QMessageBox.information(self, "Sales", text)
+        QMessageBox.information(self, _("Sales"), text)
         self.reload()
 

@@ -52,3 +52,27 @@ def test_content_tab_and_its_dialogs_show_no_untranslated_text(qtbot, isolated_e
     assert runner.shutdown(10_000)
     assert not found, f"shown without translation: {sorted(set(found))}"
     app.close()
+
+
+def test_listings_window_shows_no_untranslated_text(qtbot, isolated_env, pseudo) -> None:
+    from decimal import Decimal
+
+    from core.db.models import Listing
+    from desktop.listings.dialog import ListingsDialog
+    from desktop.tasks import TaskRunner
+
+    app = _app(isolated_env)
+    product = create_product(app.db, product_input({"title": "Brass diya", "price": "499", "quantity": "2"}))
+    with app.db.session() as session:
+        session.add(Listing(product_id=product.id, platform="etsy", remote_id="7", state="live", pending="update",
+                            sent_price=Decimal("499"), url="https://www.etsy.com/listing/7"))
+    runner = TaskRunner()
+    dialog = ListingsDialog(app, runner, lambda _pid, _platform: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.lag.text() != "")
+    found = untranslated(visible_texts(dialog))
+    found += untranslated([dialog.table.item(0, 2).text(), dialog.lag.text()])  # the state, and the sales check
+    assert runner.shutdown(10_000)
+    assert not found, f"shown without translation: {sorted(set(found))}"
+    app.close()
