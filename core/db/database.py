@@ -77,7 +77,10 @@ class Database:
         self.engine: Engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
         event.listen(self.engine, "connect", _set_pragmas)
         event.listen(self.engine, "begin", _begin)
-        self._sessions = sessionmaker(self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False)
+        # The engine for code outside our sessions that writes (APScheduler's job store): every transaction on it
+        # takes the write lock first, as sessions do.
+        self.writer: Engine = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
         self._refused: StorageError | None = None
 

@@ -128,7 +128,7 @@ class Publisher:
             self._queue = PublishQueue(lambda item, platform: run_attempt(context, item, platform), self._open,
                                        probe=self._probe, probe_interval=self.config.probe_interval_seconds,
                                        on_waiting=self._waiting, on_online=self._online)
-            self._scheduler = PublishScheduler(self.app.db.engine, grace_seconds=self.config.grace_seconds,
+            self._scheduler = PublishScheduler(self.app.db.writer, grace_seconds=self.config.grace_seconds,
                                                on_due=self._due, on_missed=self._missed)
             self._scheduler.start()
             plan = plan_start(self.app.db, self.clock(), timedelta(seconds=self.config.grace_seconds))

@@ -126,14 +126,7 @@ class ScheduleTab(QWidget):
             if self._closed:
                 return None
             self._publishing = True
-            try:
-                return self.publisher.start()
-            except SellerDeskError:
-                raise
-            except Exception:  # a write landed while the very first start made its schedule table (core issue)
-                log.warning("publishing did not start; trying once more", exc_info=True)
-                self.publisher.stop()
-                return self.publisher.start()
+            return self.publisher.start()
 
     def _publishing_started(self, runner: bool | None) -> None:
         if runner:

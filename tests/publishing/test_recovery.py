@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import text
 
@@ -92,3 +94,31 @@ def test_list_jobs_reads_back_what_was_stored(shop: App) -> None:
     job = create_job(shop.db, add_product(shop), "etsy", at=NOON)
     assert [j.id for j in list_jobs(shop.db, states=["scheduled"])] == [job.id]
     assert list_jobs(shop.db, platform="shopify") == [] and list_jobs(shop.db, ids=[job.id + 1]) == []
+
+
+def test_the_first_start_makes_its_schedule_table_while_other_writes_land(tmp_path: Any, make_publisher: Any) -> None:
+    """APScheduler creates its table on the very first start; a write committed meanwhile must not fail it with
+    "database is locked" (its transactions take the write lock first, as ours do)."""
+    for attempt in range(4):
+        app = App(tmp_path / f"shop{attempt}")
+        stop = threading.Event()
+
+        def write() -> None:
+            with app.db.session() as session:
+                session.execute(text("CREATE TABLE IF NOT EXISTS busy (x INTEGER)"))
+            while not stop.is_set():
+                with app.db.session() as session:
+                    session.execute(text("INSERT INTO busy VALUES (1)"))
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        publisher = make_publisher(app, start=False)
+        try:
+            publisher.start()
+        finally:
+            stop.set()
+            writer.join()
+        with app.db.reading() as session:
+            assert session.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 0
+        publisher.stop()
+        app.close()
