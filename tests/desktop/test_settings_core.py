@@ -84,6 +84,14 @@ def test_every_laid_out_setting_exists_and_has_a_window_path() -> None:
         assert path in where(key)
 
 
+def test_every_secret_a_platform_keeps_can_be_typed_in_settings() -> None:
+    from core.platforms.specs import all_specs
+
+    kept = {str(auth[key]["secret" if key == "own_app" else "name"]) for spec in all_specs().values()
+            for auth in [spec.auth] for key in ("own_app", "app_secret") if isinstance(auth.get(key), dict)}
+    assert "shopify:client_secret" in kept and kept <= {s.name for s in SECRETS}
+
+
 def test_no_message_sends_sellers_to_the_terminal_without_the_window_path() -> None:
     """'sellerdesk config set' is written only by where(), which always names the window path first."""
     offenders = []
