@@ -190,8 +190,7 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stderr.write(f"sellerdesk: {exc}\n")
         return 1
     except KeyboardInterrupt:
-        sys.stderr.write("sellerdesk: cancelled\n")
-        return 130
+        return cancelled()
     except BrokenPipeError:
         return _pipe_closed()
     except EOFError:
@@ -210,6 +209,12 @@ def run_command(args: argparse.Namespace) -> int:
         stop_logging()
 
 
+def cancelled() -> int:
+    """Ctrl+C: one line instead of a traceback, and 130 (128 + SIGINT) as a shell reports an interrupted command."""
+    sys.stderr.write("sellerdesk: cancelled\n")
+    return 130
+
+
 def _pipe_closed() -> int:
     """The reader went away (``sellerdesk … | head``): say nothing more, and keep Python from complaining at exit."""
     import os
@@ -223,12 +228,15 @@ def _pipe_closed() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sellerdesk COMMAND ...`` (without a command, print the help: the window lives in desktop/)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    return run_command(args)
+    try:  # Ctrl+C while the command's modules load, or while it closes down, is as quiet as during it
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return run_command(args)
+    except KeyboardInterrupt:
+        return cancelled()
 
 
 if __name__ == "__main__":
