@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ import httpx
 
 from benchmarks.sync_load import free_port
 from server.config import S3Settings
+
+RUNBOOK = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
 # moto accepts any key pair; the service finds them where boto3 always looks (the environment).
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "sellerdesk-test", "AWS_SECRET_ACCESS_KEY": "sellerdesk-test-secret",
@@ -74,3 +77,10 @@ def remove_bucket(endpoint: str, bucket: str) -> None:
     for key in keys(endpoint, bucket):
         client.delete_object(Bucket=bucket, Key=key)
     client.delete_bucket(Bucket=bucket)
+
+
+def runbook_s3_settings() -> set[str]:
+    """The variables docs/operations.md's `s3-settings` block tells operators to set."""
+    found = re.search(r"```sh s3-settings\n(.*?)```", RUNBOOK.read_text(encoding="utf-8"), re.DOTALL)
+    assert found is not None, "docs/operations.md has no `s3-settings` block"
+    return set(re.findall(r"^export (\w+)=", found.group(1), re.MULTILINE))

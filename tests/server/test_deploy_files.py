@@ -7,8 +7,12 @@ import re
 import shlex
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 from server.__main__ import build_parser
+from tests.server.s3_server import runbook_s3_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -29,7 +33,24 @@ def test_compose_sets_every_production_setting() -> None:
     for name in ("DATABASE_URL", "SELLERDESK_SERVER_SECRET", "SELLERDESK_SERVER_PUBLIC_URL"):
         assert f"{name}:" in compose
     assert "SELLERDESK_SERVER_MEDIA_DIR=/srv/sellerdesk-media" in (DEPLOY / "Dockerfile").read_text()
-    assert "media:/srv/sellerdesk-media" in compose
+
+
+def test_compose_keeps_media_in_minio_with_the_runbooks_settings() -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    server, setup = services["server"]["environment"], services["minio-setup"]
+    assert runbook_s3_settings() <= set(server)
+    endpoint = urlsplit(server["SELLERDESK_SERVER_S3_ENDPOINT_URL"])
+    assert endpoint.hostname in services and endpoint.hostname == "minio" and "ports" not in services["minio"]
+    # The service's key is the one the setup step creates, limited to the bucket the service uses.
+    assert setup["environment"]["BUCKET"] == server["SELLERDESK_SERVER_S3_BUCKET"]
+    assert setup["environment"]["SERVICE_KEY"] == server["AWS_ACCESS_KEY_ID"]
+    variable = re.compile(r"^\$\{(\w+)[:}]")
+    secret = variable.match(setup["environment"]["SERVICE_SECRET"])
+    assert secret is not None and secret.group(1) == "SELLERDESK_S3_SECRET_KEY"
+    assert variable.match(server["AWS_SECRET_ACCESS_KEY"]).group(1) == secret.group(1)  # type: ignore[union-attr]
+    assert services["server"]["depends_on"]["minio-setup"] == {"condition": "service_completed_successfully"}
+    script = setup["entrypoint"][-1]
+    assert 'mc mb --ignore-existing "local/$$BUCKET"' in script and "arn:aws:s3:::%s/*" in script
 
 
 def test_the_systemd_unit_starts_the_service_with_arguments_it_accepts() -> None:

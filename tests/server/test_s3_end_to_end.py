@@ -5,7 +5,6 @@ exchanging products with photos through it."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 
@@ -24,18 +23,10 @@ from core.sync.account import SyncAccount
 from core.sync.engine import sync_now
 from server.client import SyncServiceClient
 from tests.fakes.memory_keyring import MemoryKeyring
-from tests.server.s3_server import CREDENTIALS, keys, new_bucket, remove_bucket, running_s3
+from tests.server.s3_server import CREDENTIALS, keys, new_bucket, remove_bucket, runbook_s3_settings, running_s3
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a real server passphrase"
-
-
-def _runbook_settings() -> set[str]:
-    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
-    found = re.search(r"```sh s3-settings\n(.*?)```", text, re.DOTALL)
-    assert found is not None, "docs/operations.md has no `s3-settings` block"
-    return set(re.findall(r"^export (\w+)=", found.group(1), re.MULTILINE))
 
 
 def _computer(root: Path, url: str) -> tuple[App, SyncAccount, httpx.Client]:
@@ -68,7 +59,7 @@ def test_two_computers_sync_products_with_photos_through_the_bucket(db_url: str,
                     "SELLERDESK_SERVER_S3_REGION": bucket.region, "SELLERDESK_SERVER_S3_PATH_STYLE": "1",
                     "AWS_ACCESS_KEY_ID": CREDENTIALS["AWS_ACCESS_KEY_ID"],
                     "AWS_SECRET_ACCESS_KEY": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
-        assert set(settings) == _runbook_settings()  # the service starts with what the runbook tells operators
+        assert set(settings) == runbook_s3_settings()  # the service starts with what the runbook tells operators
         (tmp_path / "service").mkdir()
         with running_server(tmp_path / "service", database_url=db_url, extra_env=settings) as url:
             laptop_app, laptop, laptop_http = _computer(tmp_path / "laptop", url)

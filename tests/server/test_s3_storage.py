@@ -12,11 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from server.admin import delete_account, export_account
 from server.client import SyncServiceClient
 from server.config import ConfigError, S3Settings, ServerConfig, config_from_env
 from server.db import Database
+from server.models import Account
 from server.storage import S3Store, blob_key
 from tests.server.conftest import bearer
 from tests.server.s3_server import CREDENTIALS, keys, new_bucket, remove_bucket, running_s3, s3_client
@@ -68,6 +70,15 @@ def config(config: ServerConfig, bucket: S3Settings) -> ServerConfig:
     return replace(config, s3=bucket)
 
 
+def _account(config: ServerConfig, email: str) -> int:
+    db = Database(config.database_url)
+    try:
+        with db.reader() as session:
+            return int(session.scalars(select(Account.id).where(Account.email == email)).one())
+    finally:
+        db.close()
+
+
 def _files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_file()]
 
@@ -77,7 +88,8 @@ def test_photos_and_media_live_in_the_bucket(new_device: Callable[..., SyncServi
     laptop, shop = new_device("a@example.com", "Laptop"), new_device("a@example.com", "Shop PC")
     sha = laptop.upload_blob(JPEG, "image/jpeg")
     link = laptop.publish_media(PNG, "image/png", expires_in=3600)
-    assert keys(bucket.endpoint_url, bucket.bucket) == sorted([blob_key(1, sha), f"media/1/{link.id}"])
+    account = _account(config, "a@example.com")
+    assert keys(bucket.endpoint_url, bucket.bucket) == sorted([blob_key(account, sha), f"media/{account}/{link.id}"])
     assert _files(config.media_dir) == []  # staged uploads went up to the bucket and were removed
     assert laptop.account().storage_bytes == len(JPEG) + len(PNG)  # the quota counts bucket objects too
 
@@ -95,10 +107,12 @@ def test_photos_and_media_live_in_the_bucket(new_device: Callable[..., SyncServi
 
 
 def test_a_photo_lost_from_the_bucket_is_uploaded_again(new_device: Callable[..., SyncServiceClient],
-                                                        bucket: S3Settings, http: httpx.Client) -> None:
+                                                        bucket: S3Settings, http: httpx.Client,
+                                                        config: ServerConfig) -> None:
     laptop = new_device("a@example.com")
     sha = laptop.upload_blob(JPEG, "image/jpeg")
-    s3_client(bucket.endpoint_url).delete_object(Bucket=bucket.bucket, Key=blob_key(1, sha))  # a restore lacked it
+    key = blob_key(_account(config, "a@example.com"), sha)
+    s3_client(bucket.endpoint_url).delete_object(Bucket=bucket.bucket, Key=key)  # a restore lacked it
     assert not laptop.has_blob(sha)  # so the device uploads it again instead of skipping it
     assert http.get(f"/v1/blobs/{sha}", headers=bearer(laptop)).status_code == 404  # not a 500
     assert laptop.upload_blob(JPEG, "image/jpeg") == sha
@@ -137,7 +151,7 @@ def test_deleting_an_account_empties_its_prefixes_only(new_device: Callable[...,
         delete_account(db, config, "a@example.com")
     finally:
         db.close()
-    assert keys(bucket.endpoint_url, bucket.bucket) == [blob_key(2, kept)]
+    assert keys(bucket.endpoint_url, bucket.bucket) == [blob_key(_account(config, "b@example.com"), kept)]
 
 
 def test_delete_prefix_goes_past_one_listing_page(bucket: S3Settings, tmp_path: Path) -> None:
