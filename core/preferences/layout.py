@@ -68,6 +68,7 @@ SETTINGS: dict[str, Place] = {
         "platforms.etsy.redirect_port": N_("Sign-in redirect port"),
     }),
     **_place(N_("Platforms"), N_("Shopify"), {
+        "platforms.shopify.client_id": N_("Your app's client id"),  # first: its secret follows it
         "platforms.shopify.shop_domain": N_("Store address"),
     }),
     **_place(N_("Platforms"), N_("Pinterest"), {
@@ -129,8 +130,8 @@ SECRETS: tuple[SecretField, ...] = (
     SecretField("indiamart:crm_key", Place(N_("Platforms"), N_("Meesho, Snapdeal, IndiaMART"), N_("IndiaMART CRM key")),
                 N_("From IndiaMART's Lead Manager → Import/Export leads → CRM API key; it fetches your buyer leads."),
                 N_("your IndiaMART CRM key")),
-    SecretField("shopify:client_secret", Place(N_("Platforms"), N_("Shopify"), N_("Dev Dashboard app's client secret")),
-                N_("From your app's Settings page in Shopify's Dev Dashboard; used with its client id."),
+    SecretField("shopify:client_secret", Place(N_("Platforms"), N_("Shopify"), N_("Your app's client secret")),
+                N_("From your app's Settings page in Shopify's Dev Dashboard, beside its client id."),
                 N_("your Shopify app's client secret")),
     SecretField("pinterest:app_secret", Place(N_("Platforms"), N_("Pinterest"), N_("Your own app's secret")),
                 N_("Only with your own Pinterest app id."), N_("your Pinterest app's secret")),
