@@ -186,8 +186,10 @@ def _repost(args: argparse.Namespace, app: Any) -> int:
     when: Any = "now" if args.at is None else parse_when(args.at, publisher.zone).utc
     result = publisher.schedule([listing.product_id], [listing.platform], when, repost=True)
     if app.json:
-        print_json({"jobs": [j.to_json() for j in result.jobs], "skipped": result.skipped})
+        print_json({"jobs": [j.to_json() for j in result.jobs], "skipped": result.skipped, "notes": result.notes})
     else:
+        for text in result.notes:  # e.g. the platform's sign-in ends before the post's time
+            print(f"Note: {text}")
         for job in result.jobs:
             print(f"Post again: {job.label} (job #{job.id}); it goes out while SellerDesk's window or "
                   "'sellerdesk run-scheduler' is running.")

@@ -55,3 +55,27 @@ def test_publish_at_prints_the_note(shop: App, cli) -> None:  # type: ignore[no-
     assert result.code == 0, result.err
     assert "Note: Etsy's sign-in ends on " in result.out
     assert f"before this post at {format_local(at, KOLKATA)}: reconnect Etsy" in result.out
+
+
+def test_listings_repost_at_prints_the_note(app: App, cli) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from core.db.models import Listing
+    from core.db.types import utcnow
+    from core.platforms.connections import record_connected
+
+    ends = utcnow() + timedelta(days=2)
+    record_connected(app.db, "facebook", "Clay Corner", "2001", ends, {})
+    product = add_product(app, platforms=("facebook",))
+    with app.db.session() as session:
+        listing = Listing(product_id=product, platform="facebook", remote_id="2001_77",
+                          url="https://www.facebook.com/2001/posts/77", sent_price=Decimal("24.50"),
+                          published_at=utcnow())
+        session.add(listing)
+        session.flush()
+        listing_id = listing.id
+    at = _evening(5).astimezone(KOLKATA)
+    result = cli("listings", "repost", str(listing_id), "--at", at.strftime("%Y-%m-%dT%H:%M"))
+    assert result.code == 0, result.out + result.err
+    assert (f"Note: Facebook's sign-in ends on {format_local(ends, KOLKATA)}, before this post at "
+            f"{format_local(at, KOLKATA)}: reconnect Facebook") in result.out
