@@ -26,7 +26,7 @@ from core.content.errors import CopyCancelled
 from core.content.languages import SETTING as LANGUAGE_SETTING
 from core.content.languages import language_groups, parse_platform_languages
 from core.content.languages import merged as merged_results
-from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, ProductFacts, Violation
+from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, ProductFacts, Violation, stock_band
 from core.content.prompt import alt_text_limit
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
@@ -123,9 +123,11 @@ def _view(row: ContentDraft, claims: Sequence[Claim] = ()) -> DraftView:
 
 
 def facts_fingerprint(product: Product) -> str:
-    """sha256 of the product facts copy is written from: what approval was given against."""
+    """sha256 of the product facts copy is written from: what approval was given against (stock only as none,
+    one or many, as copy states it: a sale that leaves several does not make approved copy stale)."""
     facts = {"title": product.title, "description": product.description, "price": str(product.price),
-             "currency": product.currency, "category": product.category, "quantity": product.quantity,
+             "currency": product.currency, "category": product.category,
+             "stock": stock_band(product.quantity),
              "attributes": {str(k): str(v) for k, v in sorted(product.attributes.items())}}
     return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 

@@ -29,6 +29,11 @@ TEXT_FIELDS: tuple[str, ...] = ("title", "description", "seo_title", "seo_descri
 LIST_FIELDS: tuple[str, ...] = ("bullets", "hashtags", "tags")
 
 
+def stock_band(quantity: int) -> str:
+    """What copy may say about stock: "none", "one" or "many" -- never the count, which the next sale changes."""
+    return "none" if quantity <= 0 else "one" if quantity == 1 else "many"
+
+
 @dataclass(frozen=True)
 class ProductFacts:
     """What the seller told us about one product, plus the small JPEG thumbnails to show the writer."""

@@ -20,7 +20,7 @@ from babel.numbers import format_currency
 
 from core.content.attributes import Attribute, by_meaning, read_attributes
 from core.content.hashtags import normalise_hashtag
-from core.content.models import PlatformCopy, ProductFacts
+from core.content.models import PlatformCopy, ProductFacts, stock_band
 from core.content.rules import PlatformRules, Rules, load_json_resource
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -121,7 +121,6 @@ class _Writer:
             "colour": _new_to_title(self.meaning.get("colour"), facts),
             "details": self.tpl["list_separator"].join(a.phrase for a in self.attrs),
             "price": format_price(facts) if facts.price > 0 else "",
-            "quantity": str(facts.quantity),
         }
 
     def _slot(self, slot: dict[str, list[str]], seed: str) -> str:
@@ -129,14 +128,13 @@ class _Writer:
         for key, options in slot.items():
             needs = [] if key in ("any", "plain") else key.split("_")
             if all(self.values.get(n) for n in needs) and all(
-                self.values.get(n) for t in options[:1] for n in _PLACEHOLDER.findall(t) if n != "quantity"
+                self.values.get(n) for t in options[:1] for n in _PLACEHOLDER.findall(t)
             ):
                 return _fill(_pick(options, f"{seed}|{key}|{self.title}"), self.values)
         return ""
 
     def _price_stock(self, seed: str) -> str:
-        qty = self.facts.quantity
-        amount = "none" if qty <= 0 else "one" if qty == 1 else "many"
+        amount = stock_band(self.facts.quantity)
         key = f"price_{amount}" if self.values["price"] else amount
         return _fill(_pick(self.tpl["price_stock"][key], f"{seed}|{self.title}"), self.values)
 

@@ -15,7 +15,7 @@ from typing import Any
 from core.content.attributes import is_code, is_internal_key
 from core.content.budget import targets
 from core.content.errors import GeminiBadOutput
-from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy, ProductFacts
+from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy, ProductFacts, stock_band
 from core.content.offline import format_price
 from core.content.rules import PlatformRules, Rules, content_resource, load_json_resource
 from core.errors import StorageError
@@ -64,7 +64,7 @@ def facts_for_prompt(facts: ProductFacts) -> dict[str, Any]:
         "category": facts.category,
         # Internal fields (HSN, GST, FSSAI, SKU, cost...) and codes are the seller's books, not copy.
         "attributes": {k: v for k, v in facts.attributes.items() if not is_internal_key(k) and not is_code(v)},
-        "quantity": facts.quantity,
+        "stock": stock_band(facts.quantity),  # never the count: copy saying "5 left" is wrong after a sale
     }
 
 

@@ -79,6 +79,17 @@ def test_approval_goes_stale_when_the_product_changes(cli: Any) -> None:
     assert _draft(cli, product_id, "facebook")["stale"] == ""
 
 
+def test_a_sale_that_leaves_several_keeps_the_approval_and_selling_out_does_not(cli: Any) -> None:
+    added = cli("products", "add", "--json", "--title", "Brass diya", "--price", "499", "--quantity", "5")
+    product_id = str(json.loads(added.out)["id"])
+    assert cli("content", "generate", product_id, "--offline").code == 0
+    assert cli("content", "approve", product_id, "facebook").code == 0
+    assert "5" not in _draft(cli, product_id, "facebook")["description"]  # copy never states the count
+    assert cli("products", "edit", product_id, "--quantity", "4").code == 0
+    assert _draft(cli, product_id, "facebook")["stale"] == ""  # still "in stock": the copy stays true
+    assert cli("products", "edit", product_id, "--quantity", "0").code == 0
+    assert "changed after this copy was approved" in _draft(cli, product_id, "facebook")["stale"]
+
 def test_shopify_search_listing_is_written_and_editable(cli: Any) -> None:
     product_id = _written(cli)
     shopify = _draft(cli, product_id, "shopify")
