@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
+from core.i18n import _
 from core.platforms.base import ConnectOptions
 from core.platforms.oauth import CALLBACK_PATH
 from core.platforms.specs import get_spec
@@ -64,8 +65,8 @@ def normalise_shop(text: str) -> str:
     if shop and "." not in shop:
         shop += ".myshopify.com"
     if not _SHOP.fullmatch(shop):
-        raise ValidationError(f"{text.strip()!r} is not a Shopify store address.", field="shop",
-                              hint="Use the address ending in .myshopify.com (Shopify admin → Settings → Domains).")
+        raise ValidationError(_("{text} is not a Shopify store address.").format(text=repr(text.strip())), field="shop",
+                              hint=_("Use the address ending in .myshopify.com (Shopify admin → Settings → Domains)."))
     return shop
 
 
@@ -97,40 +98,42 @@ def connect_form(app: App, name: str) -> ConnectForm | None:
     client_key = f"platforms.{owner.name}.client_id"
     client_id = str(app.settings.get(client_key)) if _has_setting(app, client_key) else ""
     if name == "instagram":
-        fields.append(FormField("login", "Sign in with", value=str(app.settings.get(LOGIN_KEY)),
+        fields.append(FormField("login", _("Sign in with"), value=str(app.settings.get(LOGIN_KEY)),
                                 choices=("instagram", "facebook"),
-                                help="instagram: Instagram Login (any professional account); facebook: Facebook "
-                                     "Login (the account linked to your Facebook Page)"))
+                                help=_("instagram: Instagram Login (any professional account); facebook: Facebook "
+                                       "Login (the account linked to your Facebook Page)")))
     if name == "shopify":
-        fields.append(FormField("shop", "Store address", value=str(app.settings.get("platforms.shopify.shop_domain")),
-                                help="mystore.myshopify.com"))
-        fields.append(FormField("client_id", "Client ID (Dev Dashboard app)", value=client_id,
-                                help="Shopify Dev Dashboard → your app → Settings"))
-        fields.append(FormField("app_secret", "Client secret", secret=True, stored=stored,
-                                help="Shopify Dev Dashboard → your app → Settings"))
-        fields.append(FormField("token", "Or: Admin API token (older custom app, shpat_…)", secret=True,
-                                help="Only for apps made in Shopify admin before 2026; leave empty otherwise."))
-        notes.append("Create an app in the Shopify Dev Dashboard, give it the scopes "
-                     f"{', '.join(auth.get('required_scopes', []))}, install it on your store, then copy its "
-                     "Client ID and Secret here. SellerDesk renews its 24-hour token by itself.")
+        shop = str(app.settings.get("platforms.shopify.shop_domain"))
+        fields.append(FormField("shop", _("Store address"), value=shop, help="mystore.myshopify.com"))
+        fields.append(FormField("client_id", _("Client ID (Dev Dashboard app)"), value=client_id,
+                                help=_("Shopify Dev Dashboard → your app → Settings")))
+        fields.append(FormField("app_secret", _("Client secret"), secret=True, stored=stored,
+                                help=_("Shopify Dev Dashboard → your app → Settings")))
+        fields.append(FormField("token", _("Or: Admin API token (older custom app, shpat_…)"), secret=True,
+                                help=_("Only for apps made in Shopify admin before 2026; leave empty otherwise.")))
+        notes.append(_("Create an app in the Shopify Dev Dashboard, give it the scopes {scopes}, install it on your "
+                       "store, then copy its Client ID and Secret here. SellerDesk renews its 24-hour token by "
+                       "itself.").format(scopes=", ".join(auth.get("required_scopes", []))))
     elif name == "etsy":
-        fields.append(FormField("client_id", "Keystring", value=client_id,
-                                help="etsy.com/developers → Your apps → the app's keystring"))
-        fields.append(FormField("app_secret", "Shared secret", secret=True, stored=stored,
-                                help="Shown beside the keystring"))
+        fields.append(FormField("client_id", _("Keystring"), value=client_id,
+                                help=_("etsy.com/developers → Your apps → the app's keystring")))
+        fields.append(FormField("app_secret", _("Shared secret"), secret=True, stored=stored,
+                                help=_("Shown beside the keystring")))
     elif auth.get("own_app") and _has_setting(app, client_key):
-        whose = "Meta app" if name == "instagram" else f"{owner.display_name} app"
-        fields.append(FormField("client_id", f"Your own {whose} id (optional)", value=client_id,
-                                help="Empty: sign in through the SellerDesk sync service. For Instagram: your "
-                                     "Instagram app's id with Instagram Login, your Facebook app's with Facebook "
-                                     "Login."))
-        fields.append(FormField("app_secret", "App secret", secret=True, stored=stored))
+        label = (_("Your own Meta app id (optional)") if name == "instagram" else
+                 _("Your own {platform} app id (optional)").format(platform=owner.display_name))
+        fields.append(FormField("client_id", label, value=client_id,
+                                help=_("Empty: sign in through the SellerDesk sync service. For Instagram: your "
+                                       "Instagram app's id with Instagram Login, your Facebook app's with Facebook "
+                                       "Login.")))
+        fields.append(FormField("app_secret", _("App secret"), secret=True, stored=stored))
     else:
         return None
     url = callback_url(app, name)
     if url is not None and name != "shopify":
-        notes.append(f"Register this exact callback URL in your {spec.display_name} app: {url}")
-    return ConnectForm(name, f"Connect {spec.display_name}", tuple(fields), tuple(notes))
+        notes.append(_("Register this exact callback URL in your {platform} app: {url}").format(
+            platform=spec.display_name, url=url))
+    return ConnectForm(name, _("Connect {platform}").format(platform=spec.display_name), tuple(fields), tuple(notes))
 
 
 def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: ConnectOptions | None = None,
@@ -146,8 +149,9 @@ def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: 
     typed = {k: str(v).strip() for k, v in values.items() if v is not None}
     if "login" in typed and typed["login"] != app.settings.get(LOGIN_KEY):
         if typed["login"] not in ("instagram", "facebook"):
-            raise ValidationError(f"{typed['login']!r} is not a way to sign in to Instagram.", field="login",
-                                  hint="Choose instagram or facebook.")
+            raise ValidationError(_("{text} is not a way to sign in to Instagram.").format(text=repr(typed["login"])),
+                                  field="login",
+                                  hint=_("Choose instagram or facebook."))
         # Another route means another app: its id and secret are asked for afresh.
         app.settings.set(LOGIN_KEY, typed["login"])
         form = connect_form(app, name) or form
@@ -156,8 +160,8 @@ def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: 
     if "shop" in fields:
         shop = typed.get("shop", fields["shop"].value)
         if not shop:
-            raise ValidationError("Enter the store address first.", field="shop",
-                                  hint="It ends in .myshopify.com (Shopify admin → Settings → Domains).")
+            raise ValidationError(_("Enter the store address first."), field="shop",
+                                  hint=_("It ends in .myshopify.com (Shopify admin → Settings → Domains)."))
         settings["platforms.shopify.shop_domain"] = normalise_shop(shop)
     client_id = typed.get("client_id", fields["client_id"].value if "client_id" in fields else "")
     if "client_id" in fields:
@@ -165,14 +169,15 @@ def apply_connect_form(app: App, name: str, values: Mapping[str, str], options: 
     token = typed.get("token", "")
     secret = typed.get("app_secret", "")
     if name == "etsy" and not client_id:
-        raise ValidationError("Enter your Etsy app's keystring.", field="client_id",
-                              hint="etsy.com/developers → Your apps; SellerDesk needs your own Etsy app.")
+        raise ValidationError(_("Enter your Etsy app's keystring."), field="client_id",
+                              hint=_("etsy.com/developers → Your apps; SellerDesk needs your own Etsy app."))
     needs_secret = bool(client_id) and not token and "app_secret" in fields
     if needs_secret and not secret and not fields["app_secret"].stored:
-        raise ValidationError(f"Enter the {fields['app_secret'].label.lower()}.", field="app_secret")
+        raise ValidationError(_("Enter the {field}.").format(field=fields["app_secret"].label.lower()),
+                              field="app_secret")
     if name == "shopify" and not token and not client_id:
-        raise ValidationError("Enter the Dev Dashboard app's Client ID and secret, or an older app's Admin API "
-                              "token.", field="client_id")
+        raise ValidationError(_("Enter the Dev Dashboard app's Client ID and secret, or an older app's Admin API "
+                                "token."), field="client_id")
     for key, value in settings.items():
         app.settings.set(key, value)
     result.token = token or None

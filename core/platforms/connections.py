@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import PlatformConnection, PublishJob
 from core.db.types import utcnow
+from core.i18n import _
 from core.platforms.specs import PlatformSpec, all_specs
 from core.publishing.timezones import format_local
 
@@ -81,17 +82,20 @@ def expiry_reason(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
 
 
 def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
-    how = (f"reconnect it (Platforms tab → {spec.display_name} → Reconnect, or: sellerdesk platforms connect "
-           f"{spec.name})")
+    shown, command = spec.display_name, f"sellerdesk platforms connect {spec.name}"
     if status.state == "needs_attention":
-        return f"{spec.display_name} needs you to {how}."
+        return _("{platform} needs you to reconnect it (Platforms tab → {platform} → Reconnect, or: "
+                 "{command}).").format(platform=shown, command=command)
     late = status.late_posts
     if status.expires_at is not None and (status.state == "expiring" or late):
         days = status.days_left or 0
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        posts = f"; {late} scheduled post{'s go' if late != 1 else ' goes'} out after that" if late else ""
-        return (f"{spec.display_name}'s sign-in ends on {status.expires_at.date().isoformat()} ({when}){posts}: "
-                f"{how} before then.")
+        when = (_("today") if days == 0 else _("in 1 day") if days == 1 else
+                _("in {days} days").format(days=days))
+        posts = ("" if not late else "; " + (_("1 scheduled post goes out after that") if late == 1 else
+                                             _("{count} scheduled posts go out after that").format(count=late)))
+        return _("{platform}'s sign-in ends on {date} ({when}){posts}: reconnect it (Platforms tab → {platform} → "
+                 "Reconnect, or: {command}) before then.").format(
+            platform=shown, date=status.expires_at.date().isoformat(), when=when, posts=posts, command=command)
     return ""
 
 
@@ -113,23 +117,26 @@ def _status(session: Session, spec: PlatformSpec, row: PlatformConnection | None
 
 def _state(spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:
     status = PlatformStatus(name=spec.name, display_name=spec.display_name, kind=spec.kind,
-                            connect_method=spec.connect, state="not_connected", summary="not connected")
+                            connect_method=spec.connect, state="not_connected", summary=_("not connected"))
     if row is None or row.status == "not_connected":
         return status
     status = replace(status, account_name=row.account_name, account_id=row.account_id, expires_at=row.expires_at,
                      enabled=row.enabled)
     if not row.enabled:
-        return replace(status, state="disabled", summary=f"switched off (connected as {row.account_name})")
+        return replace(status, state="disabled",
+                       summary=_("switched off (connected as {account})").format(account=row.account_name))
     if row.expires_at is not None:
         status = replace(status, days_left=max(0, math.floor((row.expires_at - now).total_seconds() / 86400)))
     if row.status == "needs_attention" or (row.expires_at is not None and row.expires_at <= now):
         return replace(status, state="needs_attention",
-                       summary=f"needs attention: reconnect {spec.display_name} ({row.account_name})")
-    summary = f"connected as {row.account_name}"
+                       summary=_("needs attention: reconnect {platform} ({account})").format(
+                           platform=spec.display_name, account=row.account_name))
+    summary = _("connected as {account}").format(account=row.account_name)
     if status.days_left is None:
         return replace(status, state="connected", summary=summary)
     days = status.days_left
-    summary += f" — sign-in expires in {days} day{'s' if days != 1 else ''}"
+    summary += " — " + (_("sign-in expires in 1 day") if days == 1 else
+                        _("sign-in expires in {days} days").format(days=days))
     return replace(status, state="expiring" if days <= EXPIRY_WARNING_DAYS else "connected", summary=summary)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import ValidationError
+from core.i18n import _
 from core.platforms.base import ConnectOptions
 from core.platforms.connect_form import ConnectForm, apply_connect_form
 
@@ -55,7 +56,7 @@ class ConnectDialog(QDialog):
             edit = QLineEdit(field.value)
             if field.secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-                edit.setPlaceholderText("stored — leave empty to keep it" if field.stored else field.help)
+                edit.setPlaceholderText(_("stored — leave empty to keep it") if field.stored else field.help)
             else:
                 edit.setPlaceholderText(field.help)
             edit.setToolTip(field.help)
@@ -69,7 +70,8 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Connect")
+        self.ok_button.setText(_("Connect"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.i18n import _
 from core.platforms import connections, service
 from core.platforms.base import ConnectOptions, PreferenceField
 from core.platforms.browser.templates import layout_path
@@ -63,28 +64,28 @@ class PlatformDetail(QWidget):
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.connect_button = QPushButton(icon("platforms", "#ffffff"), "Connect")
+        self.connect_button = QPushButton(icon("platforms", "#ffffff"), _("Connect"))
         self.connect_button.setProperty("primary", True)
         self.connect_button.clicked.connect(self.connect_platform)
-        self.cancel_button = QPushButton("Cancel sign-in")
+        self.cancel_button = QPushButton(_("Cancel sign-in"))
         self.cancel_button.clicked.connect(self._cancel_connect)
         self.cancel_button.hide()
-        self.test_button = QPushButton(icon("approve"), "Test connection")
+        self.test_button = QPushButton(icon("approve"), _("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
-        self.disconnect_button = QPushButton(icon("reject"), "Disconnect")
+        self.disconnect_button = QPushButton(icon("reject"), _("Disconnect"))
         self.disconnect_button.clicked.connect(self.disconnect_platform)
-        self.check_button = QPushButton("Check pages…")  # portals only: are the data file's selectors still there?
+        self.check_button = QPushButton(_("Check pages…"))  # portals only: are the data file's selectors still there?
         self.check_button.clicked.connect(self.check_pages)
         self.check_dialog: PortalCheckDialog | None = None
-        self.template_button = QPushButton("Bulk upload file…")  # Meesho, Snapdeal: their Excel templates
+        self.template_button = QPushButton(_("Bulk upload file…"))  # Meesho, Snapdeal: their Excel templates
         self.template_button.clicked.connect(self.bulk_template)
         self.template_dialog: BulkTemplateDialog | None = None
-        self.review_button = QPushButton("Check review status")  # portals: Meesho's QC and the others' approval
+        self.review_button = QPushButton(_("Check review status"))  # portals: Meesho's QC and the others' approval
         self.review_button.clicked.connect(self.check_reviews)
         self.reviews = QLabel("")
         self.reviews.setWordWrap(True)
         self.reviews.hide()
-        self.enabled = QCheckBox("Publish to this platform")
+        self.enabled = QCheckBox(_("Publish to this platform"))
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
         for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
@@ -92,19 +93,19 @@ class PlatformDetail(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
-        prefs_heading = QLabel("Preferences")
+        prefs_heading = QLabel(_("Preferences"))
         prefs_heading.setProperty("role", "heading")
         self.markup = QDoubleSpinBox(minimum=-50, maximum=300, decimals=1, suffix=" %")
-        self.markup.setToolTip("Added to the product's price on this platform (to cover its fees).")
-        self.hours = QLineEdit(placeholderText="e.g. 10-13, 19-22")
-        self.hours.setToolTip("Hours (your time) when posts may go out; empty means any time.")
+        self.markup.setToolTip(_("Added to the product's price on this platform (to cover its fees)."))
+        self.hours = QLineEdit(placeholderText=_("e.g. 10-13, 19-22"))
+        self.hours.setToolTip(_("Hours (your time) when posts may go out; empty means any time."))
         self.prefs = QFormLayout()
-        self.prefs.addRow("Price markup", self.markup)
-        self.prefs.addRow("Posting hours", self.hours)
+        self.prefs.addRow(_("Price markup"), self.markup)
+        self.prefs.addRow(_("Posting hours"), self.hours)
         self._platform_fields: dict[str, QComboBox | QListWidget] = {}
-        self.load_choices = QPushButton("Load choices from the platform")
+        self.load_choices = QPushButton(_("Load choices from the platform"))
         self.load_choices.clicked.connect(self._load_fields)
-        self.save_button = QPushButton("Save preferences")
+        self.save_button = QPushButton(_("Save preferences"))
         self.save_button.clicked.connect(self.save_preferences)
         save_row = QHBoxLayout()
         save_row.addWidget(self.load_choices)
@@ -137,12 +138,13 @@ class PlatformDetail(QWidget):
         colour = STATE_COLOURS.get(status.state, "#7b8794")
         self.summary.setText(f"<span style='color:{colour}'>●</span> {status.summary[:1].upper()}{status.summary[1:]}")
         connected = status.state != "not_connected"
-        ends = f"Sign-in ends {status.expires_at.date().isoformat()}. " if status.expires_at and connected else ""
+        ends = (_("Sign-in ends {date}.").format(date=status.expires_at.date().isoformat()) + " "
+                if status.expires_at and connected else "")
         why = f"{status.expiry_reason[:1].upper()}{status.expiry_reason[1:]}." if status.expiry_reason else ""
         self.expiry.setText(f"{status.warning} {ends}{why}".strip() if connected else "")
         self.expiry.setProperty("role", "error" if status.warning else "muted")
         self.expiry.style().polish(self.expiry)
-        self.connect_button.setText("Reconnect" if connected else "Connect")
+        self.connect_button.setText(_("Reconnect") if connected else _("Connect"))
         self.test_button.setEnabled(connected)
         self.disconnect_button.setEnabled(connected)
         self.check_button.setVisible(status.kind == "browser")
@@ -179,7 +181,7 @@ class PlatformDetail(QWidget):
             combo = QComboBox()
             combo.setToolTip(field.help)
             if not field.required:
-                combo.addItem("— none —", None)
+                combo.addItem(_("— none —"), None)
             for choice in field.choices:
                 combo.addItem(choice.label, choice.value)
             index = combo.findData(prefs.get(field.key))
@@ -212,7 +214,8 @@ class PlatformDetail(QWidget):
     def _options(self) -> ConnectOptions | None:
         """The connect form's dialog, when the platform needs something typed; None when the seller cancels."""
         assert self.status is not None
-        options = ConnectOptions(cancel=self._cancel, on_url=lambda url: self.message.emit(f"Sign in at {url}"))
+        options = ConnectOptions(cancel=self._cancel,
+                                 on_url=lambda url: self.message.emit(_("Sign in at {url}").format(url=url)))
         form = connect_form(self.app, self.status.name)
         if form is None:
             return options
@@ -234,7 +237,8 @@ class PlatformDetail(QWidget):
         name = self.status.name
         self._busy(True)
         self._connecting = self.tasks.start(
-            f"Connecting {self.status.display_name}", lambda _h: service.connect_platform(self.app, name, options),
+            _("Connecting {platform}").format(platform=self.status.display_name),
+            lambda _h: service.connect_platform(self.app, name, options),
             on_success=self._connected, on_failure=self._failed)
 
     def _cancel_connect(self) -> None:
@@ -265,7 +269,8 @@ class PlatformDetail(QWidget):
         if self.status is None:
             return
         name = self.status.name
-        self.tasks.start(f"Testing {self.status.display_name}", lambda _h: service.verify_connection(self.app, name),
+        self.tasks.start(_("Testing {platform}").format(platform=self.status.display_name),
+                         lambda _h: service.verify_connection(self.app, name),
                          on_success=self._connected, on_failure=self._failed)
 
     def check_pages(self) -> None:
@@ -284,7 +289,7 @@ class PlatformDetail(QWidget):
             return
         name = self.status.name
         self.review_button.setEnabled(False)
-        self.tasks.start(f"Checking the {self.status.display_name} review",
+        self.tasks.start(_("Checking the {platform} review").format(platform=self.status.display_name),
                          lambda _h: check_platform_reviews(self.app, name),
                          on_success=self._reviews_shown, on_failure=self._reviews_failed)
 
@@ -293,8 +298,8 @@ class PlatformDetail(QWidget):
         if self.status is None:
             return
         lines = [r.describe(self.status.name) for r in reviews]
-        self.reviews.setText("\n".join(lines or [f"No {self.status.display_name} listing is waiting for its "
-                                                  "review."]))
+        self.reviews.setText("\n".join(lines or [_("No {platform} listing is waiting for its review.").format(
+            platform=self.status.display_name)]))
         self.reviews.show()
 
     def _reviews_failed(self, exc: Exception) -> None:
@@ -314,7 +319,7 @@ class PlatformDetail(QWidget):
         if self.status is None:
             return
         name = self.status.name
-        self.tasks.start(f"Disconnecting {self.status.display_name}",
+        self.tasks.start(_("Disconnecting {platform}").format(platform=self.status.display_name),
                          lambda _h: service.disconnect_platform(self.app, name),
                          on_success=self._connected, on_failure=self._failed)
 
@@ -327,7 +332,7 @@ class PlatformDetail(QWidget):
         if self.status is None:
             return
         name = self.status.name
-        self.tasks.start(f"Loading {self.status.display_name} choices",
+        self.tasks.start(_("Loading {platform} choices").format(platform=self.status.display_name),
                          lambda _h: service.preference_fields(self.app, name),
                          on_success=self._add_fields, on_failure=self._failed)
 
@@ -340,4 +345,4 @@ class PlatformDetail(QWidget):
         for key, widget in self._platform_fields.items():
             values[key] = self._picked(widget)
         service.save_preferences(self.app, self.status.name, values)
-        self.message.emit(f"Saved {self.status.display_name} preferences.")
+        self.message.emit(_("Saved {platform} preferences.").format(platform=self.status.display_name))

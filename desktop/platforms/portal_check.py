@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.app import App
+from core.i18n import _
 from desktop.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:  # Playwright is imported only when a check runs, not when the window opens
@@ -21,24 +22,25 @@ class PortalCheckDialog(QDialog):
 
     def __init__(self, app: App, tasks: TaskRunner, name: str, display: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Check the {display} pages")
+        self.setWindowTitle(_("Check the {platform} pages").format(platform=display))
         self.resize(720, 520)
         self.app, self.tasks, self.name, self.display = app, tasks, name, display
         self._cancel = threading.Event()
         self._running: TaskHandle | None = None
         self.check: PortalCheck | None = None
-        self.status = QLabel(f"SellerDesk opens each {display} page it uses with your saved sign-in and looks for "
-                             "every box and button in its data file. Nothing is filled in or submitted.")
+        self.status = QLabel(_("SellerDesk opens each {platform} page it uses with your saved sign-in and looks for "
+                               "every box and button in its data file. Nothing is filled in or submitted.").format(
+            platform=display))
         self.status.setWordWrap(True)
         self.report = QPlainTextEdit(readOnly=True)
         self.report.setFont(QFont("monospace"))
-        self.start_button = QPushButton("Check now")
+        self.start_button = QPushButton(_("Check now"))
         self.start_button.setProperty("primary", True)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self._cancel.set)
         self.cancel_button.setEnabled(False)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.start_button)
@@ -59,9 +61,9 @@ class PortalCheckDialog(QDialog):
         self._cancel.clear()
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.status.setText(f"Checking the {self.display} pages…")
+        self.status.setText(_("Checking the {platform} pages…").format(platform=self.display))
         name, cancel = self.name, self._cancel
-        self._running = self.tasks.start(f"Checking the {self.display} pages",
+        self._running = self.tasks.start(_("Checking the {platform} pages").format(platform=self.display),
                                          lambda _h: check_platform(self.app, name, cancel),
                                          on_success=self._done, on_failure=self._failed, shown=True)
 
@@ -75,8 +77,9 @@ class PortalCheckDialog(QDialog):
 
         self._finish()
         self.check = check
-        self.status.setText("Every box and button was found." if check.ok else
-                            f"Some boxes or buttons are missing: the {self.display} panel changed.")
+        self.status.setText(_("Every box and button was found.") if check.ok else
+                            _("Some boxes or buttons are missing: the {platform} panel changed.").format(
+                                platform=self.display))
         self.report.setPlainText("\n".join(report_lines(check)))
 
     def _failed(self, exc: Exception) -> None:

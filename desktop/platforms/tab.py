@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from core.app import App
 from core.content.rules import load_rules
+from core.i18n import _
 from core.platforms.connections import list_statuses
 from desktop.platforms.detail import STATE_COLOURS, PlatformDetail
 from desktop.tasks import TaskRunner
@@ -35,7 +36,7 @@ class PlatformsTab(QWidget):
         self.coming = QLabel("")
         self.coming.setWordWrap(True)
         self.coming.setProperty("role", "muted")
-        heading = QLabel("Where you sell")
+        heading = QLabel(_("Where you sell"))
         heading.setProperty("role", "heading")
         self.warnings = QLabel("")  # sign-ins ending within a week, or already ended: said before anything fails
         self.warnings.setWordWrap(True)
@@ -80,12 +81,12 @@ class PlatformsTab(QWidget):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
         if warnings and warnings != self._told:
-            said = warnings[0] if len(warnings) == 1 else (f"{len(warnings)} platforms need reconnecting soon: see "
-                                                           "the Platforms tab.")
+            said = warnings[0] if len(warnings) == 1 else _("{count} platforms need reconnecting soon: see the "
+                                                            "Platforms tab.").format(count=len(warnings))
             # Later, not now: the first refresh runs while the tab is made, before the window hears its messages.
             QTimer.singleShot(0, self, lambda: self.message.emit(said))
         self._told = warnings
-        self.coming.setText(f"Coming soon: {', '.join(waiting)}." if waiting else "")
+        self.coming.setText(_("Coming soon: {platforms}.").format(platforms=", ".join(waiting)) if waiting else "")
         self._selected()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -3,33 +3,49 @@ Platforms, Sync): any visible text that bypassed translation fails."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TypeVar
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
 from core.app import App
 from core.content.drafts import list_drafts
 from core.i18n import use_language
 from core.products.service import create_product, product_input
-from tests.desktop.test_interface_language import pseudo, untranslated, visible_texts
+from desktop.tasks import TaskRunner
+from tests.desktop.test_interface_language import untranslated, visible_texts
 
-__all__ = ["pseudo"]  # the fixture, used by name
 
-
-def _app(isolated_env) -> App:
+@pytest.fixture
+def shop(isolated_env) -> Iterator[tuple[App, TaskRunner]]:
+    """An app and a task runner with the interface in the pseudo-locale; checked for leftover work at the end."""
     app = App(isolated_env)
     app.settings.set("general.language", "en")
     use_language("pseudo")  # App() chose the seller's language; the test overrides it
-    return app
+    runner = TaskRunner()
+    yield app, runner
+    assert runner.shutdown(10_000)
+    app.close()
+    use_language("en")
 
 
-def test_content_tab_and_its_dialogs_show_no_untranslated_text(qtbot, isolated_env, pseudo) -> None:
+Shown = TypeVar("Shown", bound=QWidget)
+
+
+def _shown(qtbot, widget: Shown) -> Shown:
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_content_tab_and_its_dialogs_show_no_untranslated_text(qtbot, shop) -> None:
     from desktop.content.bulk_dialog import BulkCopyDialog
     from desktop.content.claims_dialog import ClaimsDialog
     from desktop.content.tab import ContentTab
-    from desktop.tasks import TaskRunner
 
-    app = _app(isolated_env)
-    runner = TaskRunner()
-    tab = ContentTab(app, runner)
-    qtbot.addWidget(tab)
-    tab.show()
+    app, runner = shop
+    tab = _shown(qtbot, ContentTab(app, runner))
     found = untranslated(visible_texts(tab))  # the empty state: no product chosen yet
     product = create_product(app.db, product_input({"title": "Brass diya", "price": "499", "quantity": "2",
                                                     "attributes": "material=brass"}))
@@ -49,30 +65,54 @@ def test_content_tab_and_its_dialogs_show_no_untranslated_text(qtbot, isolated_e
     claims = ClaimsDialog(app.data_dir)
     qtbot.addWidget(claims)
     found += untranslated(visible_texts(claims))
-    assert runner.shutdown(10_000)
     assert not found, f"shown without translation: {sorted(set(found))}"
-    app.close()
 
 
-def test_listings_window_shows_no_untranslated_text(qtbot, isolated_env, pseudo) -> None:
+def test_listings_window_shows_no_untranslated_text(qtbot, shop) -> None:
     from decimal import Decimal
 
     from core.db.models import Listing
     from desktop.listings.dialog import ListingsDialog
-    from desktop.tasks import TaskRunner
 
-    app = _app(isolated_env)
+    app, runner = shop
     product = create_product(app.db, product_input({"title": "Brass diya", "price": "499", "quantity": "2"}))
     with app.db.session() as session:
         session.add(Listing(product_id=product.id, platform="etsy", remote_id="7", state="live", pending="update",
                             sent_price=Decimal("499"), url="https://www.etsy.com/listing/7"))
-    runner = TaskRunner()
-    dialog = ListingsDialog(app, runner, lambda _pid, _platform: None)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = _shown(qtbot, ListingsDialog(app, runner, lambda _pid, _platform: None))
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.lag.text() != "")
     found = untranslated(visible_texts(dialog))
     found += untranslated([dialog.table.item(0, 2).text(), dialog.lag.text()])  # the state, and the sales check
-    assert runner.shutdown(10_000)
     assert not found, f"shown without translation: {sorted(set(found))}"
-    app.close()
+
+
+def test_platforms_tab_and_its_dialogs_show_no_untranslated_text(qtbot, shop) -> None:
+    from core.platforms.connect_form import connect_form
+    from desktop.platforms.bulk_template import BulkTemplateDialog
+    from desktop.platforms.connect_dialog import ConnectDialog
+    from desktop.platforms.portal_check import PortalCheckDialog
+    from desktop.platforms.tab import PlatformsTab
+
+    app, runner = shop
+    tab = _shown(qtbot, PlatformsTab(app, runner))
+    found = []
+    for row in range(tab.list.count()):  # every platform's page: its state, buttons and preferences
+        tab.list.setCurrentRow(row)
+        found += untranslated([t.split("\n", 1)[1] for t in visible_texts(tab, skip=(tab.detail.heading,))
+                               if "\n" in t])  # the list: "Etsy\n<its state>"
+        found += untranslated([t for t in visible_texts(tab, skip=(tab.detail.heading, tab.list))])
+    for name in ("etsy", "shopify", "instagram"):
+        form = connect_form(app, name)
+        assert form is not None
+        dialog = ConnectDialog(app, form)
+        qtbot.addWidget(dialog)
+        shop = dialog.edits.get("shop")  # its placeholder is an example address
+        found += untranslated(visible_texts(dialog, skip=(*dialog.choices.values(), *([shop] if shop else []))))
+    check = PortalCheckDialog(app, runner, "meesho", "Meesho")
+    qtbot.addWidget(check)
+    found += untranslated(visible_texts(check))
+    create_product(app.db, product_input({"title": "Brass diya", "price": "499"}))  # listed "(no SKU)"
+    bulk = BulkTemplateDialog(app, runner, "meesho", "Meesho")
+    qtbot.addWidget(bulk)
+    found += untranslated([t.replace("Brass diya", "") for t in visible_texts(bulk, skip=(bulk.category,))])
+    assert not found, f"shown without translation: {sorted(set(found))}"
