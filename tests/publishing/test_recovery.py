@@ -103,7 +103,7 @@ def test_the_first_start_makes_its_schedule_table_while_other_writes_land(tmp_pa
         app = App(tmp_path / f"shop{attempt}")
         stop = threading.Event()
 
-        def write() -> None:
+        def write(app: App = app, stop: threading.Event = stop) -> None:
             with app.db.session() as session:
                 session.execute(text("CREATE TABLE IF NOT EXISTS busy (x INTEGER)"))
             while not stop.is_set():
