@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 
 from core.app import App
+from core.components import NODE_ENV
 from core.db.models import ContentDraft, Product, ProductImage
 from core.doctor import find_browser
 from core.platforms.base import ConnectOptions, ListingResult
@@ -215,6 +216,13 @@ def portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portals]:
     envs = Portals(tmp_path_factory.mktemp("portals"))
     yield envs
     envs.close()
+
+
+@pytest.fixture(autouse=True)
+def playwrights_own_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a checkout the playwright package carries its Node: a frozen build's override (core.components), set by
+    an earlier test, must not point these tests' driver at another one."""
+    monkeypatch.delenv(NODE_ENV, raising=False)
 
 
 @pytest.fixture(autouse=True)
