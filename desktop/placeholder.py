@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.theme import icon
 
@@ -41,3 +41,13 @@ class PlaceholderTab(EmptyState):
 
     def __init__(self, icon_name: str, heading: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(icon_name, heading, text, "Coming in a later version of SellerDesk.", parent)
+
+
+def centred_row(*widgets: QWidget) -> QHBoxLayout:
+    """A row with ``widgets`` side by side in the middle (empty pages' buttons and hints)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row

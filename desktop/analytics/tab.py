@@ -33,6 +33,7 @@ from desktop.analytics.charts import ChartPanel
 from desktop.analytics.kpi import KpiRow
 from desktop.analytics.profit_panel import ProfitPanel
 from desktop.analytics.style import dress_date_edit
+from desktop.placeholder import centred_row
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
 
@@ -164,11 +165,11 @@ class AnalyticsTab(QWidget):
         layout = QVBoxLayout(self.empty)
         layout.addStretch(1)
         for widget in (picture, title, body):
-            layout.addLayout(_centred(widget))
+            layout.addLayout(centred_row(widget))
         layout.addSpacing(10)
-        layout.addLayout(_centred(record, import_button))
+        layout.addLayout(centred_row(record, import_button))
         layout.addSpacing(14)
-        layout.addLayout(_centred(columns))
+        layout.addLayout(centred_row(columns))
         layout.addStretch(2)
         return self.empty
 
@@ -402,11 +403,3 @@ def _paragraph(text: str) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
-
-def _centred(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return row

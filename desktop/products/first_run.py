@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.i18n import _
+from desktop.placeholder import centred_row
 from desktop.theme import icon
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"})
@@ -53,23 +54,15 @@ class EmptyProducts(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (picture, title, body):
-            layout.addLayout(_centred(widget))
+            layout.addLayout(centred_row(widget))
         layout.addSpacing(12)
-        layout.addLayout(_centred(self.pick, self.without))
+        layout.addLayout(centred_row(self.pick, self.without))
         layout.addSpacing(16)
-        layout.addLayout(_centred(spreadsheet))
-        layout.addLayout(_centred(self.drop_hint))
+        layout.addLayout(centred_row(spreadsheet))
+        layout.addLayout(centred_row(self.drop_hint))
         layout.addStretch(2)
 
     def show_dragging(self, dragging: bool) -> None:
         """Say what a drop will do while photos are dragged over the tab."""
         self.drop_hint.setVisible(dragging)
 
-
-def _centred(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return row
