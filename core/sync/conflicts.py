@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import Product, SyncConflict
 from core.errors import NotFound, ValidationError
+from core.i18n import N_, _
 from core.sync.apply import apply_version, remember, write_local
 from core.sync.capture import quietly
 from core.sync.errors import SyncError, translated
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 Keep = Literal["mine", "theirs"]
 # Not the seller's words: the parent's global id, creation time, the product facts a copy's approval was given for.
 _HIDDEN = {PARENT_KEY, "created_at", "approved_facts"}
-_NOUNS = {"product": "Product", "product_image": "Photo", "content_draft": "Copy", "publish_job": "Post",
-          SETTING: "Setting"}
+_NOUNS = {"product": N_("Product"), "product_image": N_("Photo"), "content_draft": N_("Copy"),
+          "publish_job": N_("Post"), SETTING: N_("Setting")}  # translated where a label is made
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,18 @@ class ConflictView:
 
 
 def _side(data: dict[str, Any] | None, name: str) -> Any:
-    return "(deleted)" if data is None else data.get(name)
+    return _("(deleted)") if data is None else data.get(name)
 
 
 def _label(session: Session, kind: str, data: dict[str, Any]) -> str:
-    noun = _NOUNS.get(kind, kind)
+    noun = _(_NOUNS[kind]) if kind in _NOUNS else kind
     if kind == SETTING:
         return f"{noun} {data.get('key', '')}"
     if kind == "product":
         return f"{noun} “{data.get('title', '')}”"
-    title = session.scalar(select(Product.title).where(Product.sync_id == data.get(PARENT_KEY))) or "a product"
+    title = session.scalar(select(Product.title).where(Product.sync_id == data.get(PARENT_KEY))) or _("a product")
     detail = data.get("platform") or data.get("original_name") or ""
-    return f"{noun} {detail} of “{title}”".replace("  ", " ")
+    return _("{what} {detail} of “{title}”").format(what=noun, detail=detail, title=title).replace("  ", " ")
 
 
 def _view(session: Session, row: SyncConflict) -> ConflictView:

@@ -24,20 +24,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from core.sync.conflicts import ConflictView, Keep, list_conflicts
 from desktop.sync.controller import SyncController
 
 _DIFFERENT = QColor(255, 196, 0, 60)
-_NAMES = {"deleted_at": "In the bin since", "sku": "SKU", "sha256": "Picture", "focal_x": "Focus across",
-          "focal_y": "Focus down", "edited_by_seller": "Edited by you", "alt_text": "Alt text",
-          "original_name": "File name", "scheduled_at": "Scheduled for", "published_at": "Published"}
+_NAMES = {"deleted_at": N_("In the bin since"), "sku": N_("SKU"), "sha256": N_("Picture"),
+          "focal_x": N_("Focus across"), "focal_y": N_("Focus down"), "edited_by_seller": N_("Edited by you"),
+          "alt_text": N_("Alt text"), "original_name": N_("File name"), "scheduled_at": N_("Scheduled for"),
+          "published_at": N_("Published"), "title": N_("Title"), "description": N_("Description"),
+          "price": N_("Price"), "currency": N_("Currency"), "quantity": N_("Quantity"), "category": N_("Category"),
+          "attributes": N_("Attributes"), "status": N_("Status"), "language": N_("Language"),
+          "position": N_("Position"), "width": N_("Width"), "height": N_("Height"), "format": N_("Format"),
+          "platform": N_("Platform"), "bullets": N_("Key points"), "hashtags": N_("Hashtags"), "tags": N_("Tags"),
+          "seo_title": N_("Search title"), "seo_description": N_("Search text"), "source": N_("Written by"),
+          "model": N_("Model"), "key": N_("Setting"), "value": N_("Value"), "state": N_("State")}
 
 
 def _shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, dict):
@@ -51,7 +59,7 @@ class ConflictDialog(QDialog):
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle("Resolve sync conflicts")
+        self.setWindowTitle(_("Resolve sync conflicts"))
         self.conflicts: list[ConflictView] = []
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._show)
@@ -61,7 +69,7 @@ class ConflictDialog(QDialog):
         self.explain.setWordWrap(True)
         self.explain.setProperty("role", "muted")
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["", "Your set-aside edit", "Now on all computers"])
+        self.table.setHorizontalHeaderLabels(["", _("Your set-aside edit"), _("Now on all computers")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for column in (1, 2):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -69,8 +77,8 @@ class ConflictDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.keep_mine = QPushButton("Keep set-aside edit")
-        self.keep_theirs = QPushButton("Keep current version")
+        self.keep_mine = QPushButton(_("Keep set-aside edit"))
+        self.keep_theirs = QPushButton(_("Keep current version"))
         self.keep_theirs.setProperty("primary", True)
         self.keep_mine.clicked.connect(lambda: self._keep("mine"))
         self.keep_theirs.clicked.connect(lambda: self._keep("theirs"))
@@ -78,7 +86,7 @@ class ConflictDialog(QDialog):
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.hide()
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
 
         detail = QWidget()
@@ -121,22 +129,24 @@ class ConflictDialog(QDialog):
         self.keep_theirs.setEnabled(has)
         self.table.setRowCount(0)
         if not has:
-            self.heading.setText("No conflicts left")
-            self.explain.setText("Every computer of your account has the same data.")
+            self.heading.setText(_("No conflicts left"))
+            self.explain.setText(_("Every computer of your account has the same data."))
             return
         conflict = self.conflicts[row]
         self.heading.setText(conflict.label)
         here = conflict.local_only or conflict.mine_device == platform.node()[:100]
-        where = "this computer" if here else f"“{conflict.mine_device or 'another computer'}”"
-        self.explain.setText(f"This was changed on two computers before they synced. The edit made on {where} was "
-                             f"set aside; the other version is in use everywhere now. Keep one: the other is "
-                             f"discarded on every computer.")
+        other = conflict.mine_device or _("another computer")
+        where = _("this computer") if here else f"“{other}”"
+        self.explain.setText(_("This was changed on two computers before they synced. The edit made on {where} was "
+                               "set aside; the other version is in use everywhere now. Keep one: the other is "
+                               "discarded on every computer.").format(where=where))
         rows = conflict.differences()
         self.table.setRowCount(len(rows))
         bold = QFont()
         bold.setBold(True)
         for index, (name, mine, theirs) in enumerate(rows):
-            cells = [_NAMES.get(name, name.replace("_", " ").capitalize()), _shown(mine), _shown(theirs)]
+            label = _(_NAMES[name]) if name in _NAMES else name.replace("_", " ").capitalize()
+            cells = [label, _shown(mine), _shown(theirs)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -116,3 +116,22 @@ def test_platforms_tab_and_its_dialogs_show_no_untranslated_text(qtbot, shop) ->
     qtbot.addWidget(bulk)
     found += untranslated([t.replace("Brass diya", "") for t in visible_texts(bulk, skip=(bulk.category,))])
     assert not found, f"shown without translation: {sorted(set(found))}"
+
+
+def test_sync_conflict_window_shows_no_untranslated_text(qtbot, shop) -> None:
+    from core.db.models import SyncConflict
+    from desktop.sync.conflict_dialog import ConflictDialog
+    from desktop.sync.controller import SyncController
+
+    app, runner = shop
+    fields = {"title": "Brass diya", "price": "499", "quantity": 2, "sku": "", "deleted_at": None}
+    with app.db.session() as session:  # the same product edited on two computers: one edit was set aside
+        session.add(SyncConflict(conflict_id="c1", kind="product", sync_id="p1", mine_device="Laptop",
+                                 mine_data={**fields, "price": "450"}, theirs_data=fields))
+    controller = SyncController(app, runner)
+    dialog = _shown(qtbot, ConflictDialog(controller))
+    assert dialog.table.rowCount() == len(fields)
+    found = untranslated([t for t in visible_texts(dialog, skip=(dialog.list,)) if "Brass diya" not in t])
+    found += untranslated([dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())])  # fields
+    found += untranslated([dialog.list.item(0).text()])  # "Product “Brass diya”"
+    assert not found, f"shown without translation: {sorted(set(found))}"
