@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Annotated
@@ -18,6 +19,7 @@ from server.quota import refuse_over_quota, stored_bytes
 from server.schemas import BlobOut
 from server.storage import StagedUpload, blob_key, stage_upload
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/blobs")
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 _CONTENT_TYPE = re.compile(r"^[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}$")
@@ -45,10 +47,22 @@ def _find(services: Services, account_id: int, sha256: str) -> Blob | None:
 def blob_exists(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Response:
     """200 if this account already has these bytes (skip the upload), 404 if not."""
     blob = _find(services, caller.account_id, sha256)
+    if blob is None:
+        raise not_found("photo")
+    try:
+        stored = services.store.size(blob_key(caller.account_id, sha256))
+    except OSError as exc:
+        raise storage_unavailable() from exc
     # The bytes must be there too: after a storage restore that lacks them, the device uploads them again.
-    if blob is None or services.store.size(blob_key(caller.account_id, sha256)) != blob.size:
+    if stored != blob.size:
         raise not_found("photo")
     return Response(status_code=200, headers={"Content-Length": str(blob.size), "Content-Type": blob.content_type})
+
+
+def storage_unavailable() -> ApiError:
+    """503 for a store that cannot be reached (a bucket outage): the client tries again later."""
+    return ApiError(503, "unavailable", "Photo and media storage cannot be reached right now; try again in a few "
+                                        "minutes.", {"Retry-After": "60"})
 
 
 def put_stored(services: Services, key: str, staged: StagedUpload) -> None:
@@ -57,8 +71,16 @@ def put_stored(services: Services, key: str, staged: StagedUpload) -> None:
         services.store.put(key, staged)
     except OSError as exc:
         staged.discard()
-        raise ApiError(503, "unavailable", "Photo and media storage cannot take uploads right now; try again in a "
-                                           "few minutes.", {"Retry-After": "60"}) from exc
+        raise storage_unavailable() from exc
+
+
+def delete_stored(services: Services, key: str) -> None:
+    """Remove the bytes of a row already deleted; if storage cannot now, the row stays gone (nothing can reach
+    the bytes any more) and the leftover is logged for the operator."""
+    try:
+        services.store.delete(key)
+    except OSError as exc:
+        log.warning("stored object %s could not be removed and is left over: %s", key, exc)
 
 
 def _save(services: Services, account_id: int, staged: StagedUpload, content_type: str) -> bool:
@@ -124,6 +146,8 @@ def stored_response(services: Services, key: str, content_type: str, size: int, 
         chunks: Iterator[bytes] = services.store.chunks(key)
     except FileNotFoundError:
         raise not_found(what) from None
+    except OSError as exc:
+        raise storage_unavailable() from exc
     headers = {**headers, "Content-Length": str(size)}  # from the row: the bucket's object has these bytes
     return StreamingResponse(chunks, media_type=content_type, headers=headers)
 
@@ -136,5 +160,5 @@ def delete_blob(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Non
         if blob is None:
             raise not_found("photo")
         session.delete(blob)
-    services.store.delete(blob_key(caller.account_id, sha256))
+    delete_stored(services, blob_key(caller.account_id, sha256))
     services.file_bytes.forget(caller.account_id)

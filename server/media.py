@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete, select
 
-from server.blobs import check_quota, declared_size, put_stored, stored_response
+from server.blobs import check_quota, declared_size, delete_stored, put_stored, stored_response
 from server.context import CallerDep, Services, ServicesDep
 from server.errors import ApiError, not_found
 from server.models import MediaItem, utcnow
@@ -53,7 +53,7 @@ def sweep_expired(services: Services) -> int:
         if expired:
             session.execute(delete(MediaItem).where(MediaItem.id.in_([media_id for media_id, _ in expired])))
     for media_id, account_id in expired:
-        services.store.delete(media_key(account_id, media_id))
+        delete_stored(services, media_key(account_id, media_id))
     return len(expired)
 
 
@@ -115,7 +115,7 @@ def delete_media(media_id: uuid.UUID, caller: CallerDep, services: ServicesDep) 
                                   .returning(MediaItem.id)).first()
     if deleted is None:
         raise not_found("media")
-    services.store.delete(media_key(caller.account_id, str(media_id)))
+    delete_stored(services, media_key(caller.account_id, str(media_id)))
     services.file_bytes.forget(caller.account_id)
 
 

@@ -139,7 +139,9 @@ class S3Store:
         self.bucket = settings.bucket
         self.staging_dir = staging_dir
         self.staging_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # One connection per request thread that may be streaming at once (the thread pool's size), not boto's 10.
         config = Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"},
+                        max_pool_connections=40,
                         s3={"addressing_style": "path" if settings.path_style else "auto"})
         self.client: Any = boto3.session.Session().client(
             "s3", endpoint_url=settings.endpoint_url or None, region_name=settings.region or None, config=config)
@@ -163,6 +165,8 @@ class S3Store:
             if _error_code(exc) in _MISSING:
                 raise FileNotFoundError(key) from exc
             raise OSError(f"could not read {key} from bucket {self.bucket}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise OSError(f"could not read {key} from bucket {self.bucket}: {exc}") from exc
         return _stream(body)
 
     def local_path(self, key: str) -> Path | None:
@@ -175,9 +179,18 @@ class S3Store:
             head = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if _error_code(exc) in _MISSING:
+                self._check_bucket()  # a HEAD's 404 has no body: the bucket itself may be the one missing
                 return None
             raise OSError(f"could not look up {key} in bucket {self.bucket}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise OSError(f"could not look up {key} in bucket {self.bucket}: {exc}") from exc
         return int(head["ContentLength"])
+
+    def _check_bucket(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise OSError(f"bucket {self.bucket} cannot be reached: {exc}") from exc
 
     def delete(self, key: str) -> None:
         """Remove one object (S3 answers a delete of a missing key with success too)."""

@@ -121,10 +121,12 @@ def test_a_photo_lost_from_the_bucket_is_uploaded_again(new_device: Callable[...
 
 
 def test_readiness_fails_when_the_bucket_is_gone(http: httpx.Client, bucket: S3Settings,
-                                                new_device: Callable[..., SyncServiceClient]) -> None:
+                                                new_device: Callable[..., SyncServiceClient],
+                                                caplog: pytest.LogCaptureFixture) -> None:
     laptop = new_device("a@example.com")
+    sha = laptop.upload_blob(PNG, "image/png")
     assert http.get("/readyz").status_code == 200
-    assert keys(bucket.endpoint_url, bucket.bucket) == []  # the probe object is not left behind
+    assert len(keys(bucket.endpoint_url, bucket.bucket)) == 1  # the probe object is not left behind
     remove_bucket(bucket.endpoint_url, bucket.bucket)
     answer = http.get("/readyz")
     assert answer.status_code == 503
@@ -133,7 +135,15 @@ def test_readiness_fails_when_the_bucket_is_gone(http: httpx.Client, bucket: S3S
     refused = http.put(f"/v1/blobs/{hashlib.sha256(JPEG).hexdigest()}", content=JPEG,
                        headers={**bearer(laptop), "Content-Type": "image/jpeg"})
     assert refused.status_code == 503 and refused.headers["retry-after"] == "60"  # never answered as stored
+    assert laptop.account().storage_bytes == len(PNG)
+    # Reads say "try again later", not "you have no such photo" (which would make a device upload it again).
+    for method in ("HEAD", "GET"):
+        assert http.request(method, f"/v1/blobs/{sha}", headers=bearer(laptop)).status_code == 503
+    # A deletion still goes through for the seller; the unreachable object is logged for the operator.
+    with caplog.at_level("WARNING", logger="server.blobs"):
+        laptop.delete_blob(sha)
     assert laptop.account().storage_bytes == 0
+    assert any(sha in record.getMessage() and "left over" in record.getMessage() for record in caplog.records)
 
 
 def test_deleting_an_account_empties_its_prefixes_only(new_device: Callable[..., SyncServiceClient],
