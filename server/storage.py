@@ -201,12 +201,15 @@ class S3Store:
 
     def delete_prefix(self, prefix: str) -> None:
         """Remove every object whose key starts with ``prefix``, a thousand per request."""
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
-        for page in pages:
-            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-            for start in range(0, len(keys), _DELETE_BATCH):
-                self.client.delete_objects(Bucket=self.bucket,
-                                           Delete={"Objects": keys[start:start + _DELETE_BATCH], "Quiet": True})
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+            for page in pages:
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+                for start in range(0, len(keys), _DELETE_BATCH):
+                    self.client.delete_objects(Bucket=self.bucket,
+                                               Delete={"Objects": keys[start:start + _DELETE_BATCH], "Quiet": True})
+        except (BotoCoreError, ClientError) as exc:
+            raise OSError(f"could not delete {prefix} from bucket {self.bucket}: {exc}") from exc
 
     def probe(self) -> None:
         """Store, read back and remove a small object in the bucket, and check the staging folder takes a file."""

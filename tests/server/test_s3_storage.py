@@ -175,6 +175,9 @@ def test_delete_prefix_goes_past_one_listing_page(bucket: S3Settings, tmp_path: 
     assert keys(bucket.endpoint_url, bucket.bucket) == ["blobs/70/kept"]
     with pytest.raises(FileNotFoundError):
         store.chunks("blobs/7/0001")
+    remove_bucket(bucket.endpoint_url, bucket.bucket)
+    with pytest.raises(OSError, match="could not delete blobs/70/"):
+        store.delete_prefix("blobs/70/")
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
