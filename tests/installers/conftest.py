@@ -14,7 +14,10 @@ import core.components as components
 def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """(archive, resources folder); the manifest's download address is the archive itself (a local file)."""
     monkeypatch.setenv(components.COMPONENTS_ENV, str(tmp_path / "components"))
-    monkeypatch.delenv(components.NODE_ENV, raising=False)
+    # Set, then removed: the test's end takes back whatever activate() sets meanwhile (a bare delenv of an unset
+    # variable would record nothing, and the override would leak into every later Playwright test).
+    monkeypatch.setenv(components.NODE_ENV, "")
+    monkeypatch.delenv(components.NODE_ENV)
     node = tmp_path / "src" / "node"
     node.parent.mkdir()
     node.write_text("#!/bin/sh\necho v24.0.0\n", encoding="utf-8")
