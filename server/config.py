@@ -268,7 +268,7 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
     s3 = _s3(env)
     media_dir = env.get(ENV_PREFIX + "MEDIA_DIR") or (str(data_dir / "media") if data_dir else "")
     if s3 is not None and not media_dir:
-        media_dir = str(Path(tempfile.gettempdir()) / f"sellerdesk-uploads-{os.getuid()}")
+        media_dir = tempfile.mkdtemp(prefix="sellerdesk-uploads-")  # uploads staged on their way to the bucket
     missing = [name for name, value in (("DATABASE_URL", database_url), (ENV_PREFIX + "SECRET", secret),
                                         (ENV_PREFIX + "PUBLIC_URL", public_url),
                                         (ENV_PREFIX + "MEDIA_DIR", media_dir)) if not value]

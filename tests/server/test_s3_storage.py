@@ -4,6 +4,7 @@ on local disk — every media test runs again here — with the bytes in the buc
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -180,11 +181,14 @@ def test_delete_prefix_goes_past_one_listing_page(bucket: S3Settings, tmp_path: 
         store.delete_prefix("blobs/70/")
 
 
-def test_settings_from_the_environment(tmp_path: Path) -> None:
+def test_settings_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the staging folders made below land here
     base = {"DATABASE_URL": "postgresql+psycopg://db/sellerdesk", "SELLERDESK_SERVER_SECRET": uuid.uuid4().hex * 2,
             "SELLERDESK_SERVER_PUBLIC_URL": "https://sync.example.com", "SELLERDESK_SERVER_S3_BUCKET": "media"}
     aws = config_from_env(base)  # no media folder needed with a bucket: uploads are staged in a private temp dir
     assert aws.s3 == S3Settings(bucket="media")
+    assert aws.media_dir.parent == tmp_path and aws.media_dir.stat().st_mode & 0o777 == 0o700
+    assert config_from_env(base).media_dir != aws.media_dir  # made afresh, never a guessable shared /tmp name
     minio = config_from_env({**base, "SELLERDESK_SERVER_S3_ENDPOINT_URL": "http://minio:9000",
                              "SELLERDESK_SERVER_S3_REGION": "eu-central-1"})
     assert minio.s3 == S3Settings("media", "http://minio:9000", "eu-central-1", path_style=True)
