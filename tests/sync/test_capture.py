@@ -4,6 +4,7 @@ record does not stop a pull, and rows from before sync get their global ids."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from alembic import command
@@ -110,3 +111,24 @@ def test_rows_from_before_sync_get_global_ids_and_are_queued_at_sign_in(tmp_path
         assert [data["title"] for _, _, data in _outbox(db)] == ["Old lamp", "Old bowl"]
     finally:
         db.dispose()
+
+
+def test_the_cost_price_travels_and_an_older_record_without_it_keeps_ours(app) -> None:
+    lamp = create_product(app.db, product_input({"title": "Lamp", "price": "500", "cost_price": "180"}))
+    assert _outbox(app.db)[-1][2]["cost_price"] == "180"
+    update_product(app.db, lamp.id, {"cost_price": ""})  # cleared: not known
+    assert _outbox(app.db)[-1][2]["cost_price"] is None
+
+    vase = "6a2b1c3d-0000-4000-8000-000000000002"
+    with app.db.session() as session:
+        incoming = _record("product", vase, {"title": "Vase", "price": "900", "currency": "INR", "sku": "V2",
+                                             "cost_price": "310.50"})
+        assert apply_version(quietly(session), incoming) == "applied"
+    with app.db.session() as session:
+        assert session.scalars(select(Product.cost_price).where(Product.sku == "V2")).one() == Decimal("310.50")
+    with app.db.session() as session:  # from a desktop that does not know costs yet: the cost stays
+        older = _record("product", vase, {"title": "Tall vase", "price": "900", "currency": "INR", "sku": "V2"}, 2)
+        assert apply_version(quietly(session), older) == "applied"
+    with app.db.session() as session:
+        row = session.scalars(select(Product).where(Product.sku == "V2")).one()
+        assert (row.title, row.cost_price) == ("Tall vase", Decimal("310.50"))
