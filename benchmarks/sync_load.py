@@ -146,8 +146,10 @@ async def _call(device: Device, tally: Tally, kind: str, method: str, url: str, 
 
 async def _sign_in(tally: Tally, device: Device, first: bool, email: str) -> None:
     body = {"email": email, "password": PASSWORD, "device_id": device.uid, "device_name": device.name}
-    tokens = await _call(device, tally, "auth", "POST", "/v1/auth/register" if first else "/v1/auth/login",
-                         auth=False, json=body)
+    if first:  # sign-up answers the same for every address (it signs nothing in); then the device signs in
+        await _call(device, tally, "auth", "POST", "/v1/auth/register", auth=False,
+                    json={"email": email, "password": PASSWORD})
+    tokens = await _call(device, tally, "auth", "POST", "/v1/auth/login", auth=False, json=body)
     device.access = tokens["access_token"]
 
 

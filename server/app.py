@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 
-from server import auth, blobs, media, oauth, sync
+from server import account_mail, auth, blobs, media, oauth, sync
 from server.config import ServerConfig, config_from_env
 from server.context import Services, ServicesDep, client_address
 from server.db import Database, migrate
@@ -59,7 +59,7 @@ def create_app(config: ServerConfig, db: Database | None = None) -> FastAPI:
                   redoc_url=None, openapi_url="/openapi.json" if docs else None)
     app.state.services = services
     install_error_handlers(app)
-    for router in (auth.router, sync.router, blobs.router, media.router, oauth.router):
+    for router in (auth.router, account_mail.router, sync.router, blobs.router, media.router, oauth.router):
         app.include_router(router)
 
     @app.api_route("/healthz", methods=["GET", "HEAD"], include_in_schema=False)

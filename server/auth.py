@@ -1,4 +1,5 @@
-"""Accounts and sign-in: register, log in, refresh (rotating, reuse-detecting), log out, change password, delete."""
+"""Accounts and sign-in: register (without telling whether an address is taken), log in, refresh (rotating,
+reuse-detecting), log out, change password, delete."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import logging
 import uuid
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import ratelimit
+from server.account_mail import fresh_verify_link, queue_attempt_notice, queue_verification
 from server.context import CallerDep, Services, ServicesDep, client_address
 from server.errors import ApiError, unauthorized
 from server.models import Account, AuthSession, Device, RefreshToken, utcnow
 from server.quota import stored_bytes
 from server.ratelimit import Window
 from server.schemas import (
+    Accepted,
     AccountOut,
     DeviceOut,
     LoginRequest,
@@ -145,9 +148,15 @@ def _refuse_weak(password: str, email: str) -> None:
         raise ApiError(422, "weak_password", problem)
 
 
-@router.post("/auth/register", status_code=201, dependencies=[NoStore])
-def register(body: RegisterRequest, request: Request, services: ServicesDep) -> TokenPair:
-    """Create an account and sign this device in at once (nothing has to be verified to start)."""
+REGISTERED = ("Check your email: we sent a message to this address. If it is new here, the message has a link "
+              "that confirms it; then sign in. If it already has an account, sign in with its password.")
+
+
+@router.post("/auth/register", status_code=202, dependencies=[NoStore])
+def register(body: RegisterRequest, request: Request, services: ServicesDep, tasks: BackgroundTasks) -> Accepted:
+    """Create an account, or tell the owner of a taken address that someone tried: one answer either way, in about
+    the same time (a password hash on both paths, the email sent after answering), so nobody learns which
+    addresses have accounts. The device signs in with ``/auth/login`` afterwards."""
     limits = services.config.limits
     key = ratelimit.address_key("register", client_address(request))
     now = utcnow()
@@ -155,19 +164,24 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep) -> 
         ratelimit.check(session, [(key, Window(limits.registrations_per_address, limits.registration_window_seconds))],
                         now)
         ratelimit.record(session, [key], limits.registration_window_seconds, now)
-        taken = session.scalar(select(Account.id).where(Account.email == body.email))
     _refuse_weak(body.password, body.email)
-    if taken is None:
-        password_hash = services.passwords.hash(body.password)  # slow on purpose: outside any transaction
-        try:
-            with services.db.writer() as session:
-                account = Account(email=body.email, password_hash=password_hash, created_at=utcnow())
+    password_hash = services.passwords.hash(body.password)  # slow on purpose: outside any transaction
+    try:
+        with services.db.writer() as session:
+            taken = session.scalar(select(Account).where(Account.email == body.email))
+            if taken is None:
+                account = Account(email=body.email, password_hash=password_hash, created_at=utcnow(),
+                                  email_verified_at=None if services.config.email_verification else utcnow())
                 session.add(account)
                 session.flush()
-                return _start_session(session, services, account.id, str(body.device_id), body.device_name)
-        except IntegrityError:
-            pass  # registered by a concurrent request between our check and insert
-    raise ApiError(409, "email_taken", "An account with this email already exists. Sign in instead.")
+                if services.mailer.configured and services.config.email_verification:
+                    queue_verification(session, services, tasks, account.id, account.email)
+            elif services.mailer.configured:
+                link = fresh_verify_link(session, services, taken.id) if taken.email_verified_at is None else ""
+                queue_attempt_notice(services, tasks, taken.email, link)
+    except IntegrityError:
+        pass  # registered by a concurrent request between our check and insert: the same answer
+    return Accepted(status="check_email", message=REGISTERED)
 
 
 @router.post("/auth/login", dependencies=[NoStore])
@@ -272,7 +286,9 @@ def account_info(caller: CallerDep, services: ServicesDep) -> AccountOut:
         used = stored_bytes(session, caller.account_id)
         devices = session.scalars(select(Device).where(Device.account_id == caller.account_id)
                                   .order_by(Device.created_at)).all()
+    confirmed = account.email_verified_at is not None or not services.config.email_verification
     return AccountOut(email=account.email, created_at=account.created_at, storage_bytes=used,
+                      email_confirmed=confirmed,
                       devices=[DeviceOut(id=d.device_uid, name=d.name, created_at=d.created_at,
                                          last_seen_at=d.last_seen_at, current=d.id == caller.device_id)
                                for d in devices])

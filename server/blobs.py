@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
-from server.context import CallerDep, Services, ServicesDep
+from server.context import Services, ServicesDep, VerifiedCallerDep
 from server.errors import ApiError, not_found
 from server.models import Blob, utcnow
 from server.quota import refuse_over_quota, stored_bytes
@@ -44,7 +44,7 @@ def _find(services: Services, account_id: int, sha256: str) -> Blob | None:
 
 
 @router.head("/{sha256}")
-def blob_exists(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Response:
+def blob_exists(sha256: Sha256, caller: VerifiedCallerDep, services: ServicesDep) -> Response:
     """200 if this account already has these bytes (skip the upload), 404 if not."""
     blob = _find(services, caller.account_id, sha256)
     if blob is None:
@@ -101,7 +101,7 @@ def _save(services: Services, account_id: int, staged: StagedUpload, content_typ
 
 
 @router.put("/{sha256}", response_model=BlobOut)
-async def upload_blob(sha256: Sha256, request: Request, caller: CallerDep, services: ServicesDep,
+async def upload_blob(sha256: Sha256, request: Request, caller: VerifiedCallerDep, services: ServicesDep,
                       response: Response) -> BlobOut:
     """Upload a photo named by its SHA-256; bytes whose hash differs from the name are refused."""
     content_type = request.headers.get("content-type", "application/octet-stream").split(";")[0].strip().lower()
@@ -126,7 +126,7 @@ async def upload_blob(sha256: Sha256, request: Request, caller: CallerDep, servi
 
 
 @router.get("/{sha256}")
-def download_blob(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> Response:
+def download_blob(sha256: Sha256, caller: VerifiedCallerDep, services: ServicesDep) -> Response:
     """The photo's bytes, for another of the seller's devices."""
     blob = _find(services, caller.account_id, sha256)
     if blob is None:
@@ -153,7 +153,7 @@ def stored_response(services: Services, key: str, content_type: str, size: int, 
 
 
 @router.delete("/{sha256}", status_code=204)
-def delete_blob(sha256: Sha256, caller: CallerDep, services: ServicesDep) -> None:
+def delete_blob(sha256: Sha256, caller: VerifiedCallerDep, services: ServicesDep) -> None:
     """Remove a photo from the backup."""
     with services.db.writer() as session:
         blob = session.get(Blob, (caller.account_id, sha256))

@@ -20,6 +20,7 @@ import httpx
 from server.client_models import (
     AccountInfo,
     ConflictInfo,
+    EmailUnverified,
     Gone,
     Invalid,
     MediaLink,
@@ -62,6 +63,8 @@ def _raise_for(response: httpx.Response) -> None:
     if status == 429:
         retry = response.headers.get("Retry-After", "60")
         raise RateLimited(message, status, code, int(retry) if retry.isdigit() else 60)
+    if status == 403 and code == "email_unverified":
+        raise EmailUnverified(message, status, code)
     if status == 413:
         raise TooLarge(message, status, code)
     if status == 404:
@@ -167,9 +170,25 @@ class SyncServiceClient:
     # Accounts
 
     def register(self, email: str, password: str, device_id: UUID | str, device_name: str = "") -> Tokens:
-        """Create an account (password of 10+ characters) and sign this device in."""
-        return self._read_tokens(self._send("POST", "/v1/auth/register", auth=False, json={
-            "email": email, "password": password, "device_id": str(device_id), "device_name": device_name}))
+        """Create an account (the service answers the same whether or not the address was taken, and emails it),
+        then sign this device in. WrongCredentials if the address already had an account with another password.
+        Until the address is confirmed (the emailed link), sync calls raise EmailUnverified."""
+        self._send("POST", "/v1/auth/register", auth=False, json={"email": email, "password": password})
+        return self.login(email, password, device_id, device_name)
+
+    def resend_verification(self) -> str:
+        """Ask for the confirmation email again; the service's sentence about it."""
+        return str(self._send("POST", "/v1/account/verify/resend", auth=True).json()["message"])
+
+    def request_password_reset(self, email: str) -> str:
+        """Have a reset code emailed to ``email`` (the same answer whether or not it has an account)."""
+        return str(self._send("POST", "/v1/auth/password-reset", auth=False, json={"email": email}).json()["message"])
+
+    def reset_password(self, code: str, new_password: str) -> None:
+        """Set a new password with an emailed code; every computer of the account is signed out."""
+        self._send("POST", "/v1/auth/password-reset/confirm", auth=False,
+                   json={"code": code, "new_password": new_password})
+        self._set_tokens(None)
 
     def login(self, email: str, password: str, device_id: UUID | str, device_name: str = "") -> Tokens:
         """Sign this device in. WrongCredentials or RateLimited (with retry_after) when refused."""

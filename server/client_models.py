@@ -34,6 +34,10 @@ class RateLimited(ServiceError):
         self.retry_after = retry_after
 
 
+class EmailUnverified(ServiceError):
+    """The account's email address is not confirmed yet: no sync until the emailed link is opened."""
+
+
 class TooLarge(ServiceError):
     """The request or the account's storage is over a limit (``code``: too_large, quota_exceeded, ...)."""
 
@@ -244,10 +248,11 @@ class AccountInfo:
     created_at: datetime
     storage_bytes: int
     devices: list[DeviceInfo]
+    email_confirmed: bool = True  # False: sync waits for the emailed link to be opened
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> AccountInfo:
         """Parse the wire form."""
         return cls(raw["email"], _time(raw["created_at"]), int(raw["storage_bytes"]),
                    [DeviceInfo(d["id"], d["name"], _time(d["last_seen_at"]), bool(d["current"]))
-                    for d in raw["devices"]])
+                    for d in raw["devices"]], bool(raw.get("email_confirmed", True)))

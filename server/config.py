@@ -20,6 +20,7 @@ _MIN_SECRET_DISTINCT = 12  # 64 hex digits have 16; "aaaa…" or a repeated word
 DEFAULT_DB_CONNECTIONS = 80
 _BIND_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 (names of wildcard addresses, refused as links)
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+_MAIL_SECURITY = ("starttls", "tls", "none")
 
 
 class ConfigError(Exception):
@@ -110,6 +111,27 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class MailConfig:
+    """The SMTP server that sends account emails (confirm an address, reset a password)."""
+
+    host: str
+    port: int = 587
+    sender: str = ""  # the From address, e.g. "SellerDesk <no-reply@sync.example.com>"
+    username: str = ""
+    password: str = ""
+    security: str = "starttls"  # "starttls" (port 587), "tls" (port 465) or "none" (a relay on this machine only)
+    timeout_seconds: float = 15.0
+
+    def __post_init__(self) -> None:
+        if self.security not in _MAIL_SECURITY:
+            raise ConfigError(f"{ENV_PREFIX}SMTP_SECURITY must be one of {', '.join(_MAIL_SECURITY)} "
+                              f"(got {self.security!r}).")
+        if not self.sender or "@" not in self.sender:
+            raise ConfigError(f"{ENV_PREFIX}MAIL_FROM must be the address account emails come from "
+                              f"(got {self.sender!r}).")
+
+
+@dataclass(frozen=True)
 class PasswordCost:
     """Argon2id parameters, and how many hashes may run at once (each holds ``memory_kib`` of RAM)."""
 
@@ -148,8 +170,15 @@ class ServerConfig:
     trusts_proxy: bool = False  # --forwarded-allow-ips was given: client addresses come from X-Forwarded-For
     metrics_token: str = ""  # /metrics wants this bearer token; empty: only loopback and private addresses may ask
     s3: S3Settings | None = None  # photos and media in this bucket; media_dir then only stages uploads
+    mail: MailConfig | None = None  # None: no account emails (then email_verification must be off)
+    # New accounts confirm their address before they may sync. Off only on a one-machine server without mail.
+    email_verification: bool = True
 
     def __post_init__(self) -> None:
+        if self.email_verification and self.mail is None:
+            raise ConfigError(f"Set {ENV_PREFIX}SMTP_HOST and {ENV_PREFIX}MAIL_FROM: new accounts confirm their "
+                              "email address before they sync. (A one-machine server may instead set "
+                              f"{ENV_PREFIX}EMAIL_VERIFICATION=off.)")
         if len(self.secret) < _MIN_SECRET_CHARS:
             raise ConfigError(f"{ENV_PREFIX}SECRET must be at least {_MIN_SECRET_CHARS} characters "
                               "(e.g. the output of `python -c 'import secrets; print(secrets.token_hex(32))'`).")
@@ -251,6 +280,30 @@ def _s3(env: Mapping[str, str]) -> S3Settings | None:
                       path_style=path_style == "1")
 
 
+def _mail(env: Mapping[str, str]) -> MailConfig | None:
+    host = env.get(ENV_PREFIX + "SMTP_HOST", "")
+    if not host:
+        return None
+    security = env.get(ENV_PREFIX + "SMTP_SECURITY", "starttls")
+    return MailConfig(host=host, port=_int(env, "SMTP_PORT", 465 if security == "tls" else 587),
+                      sender=env.get(ENV_PREFIX + "MAIL_FROM", ""), username=env.get(ENV_PREFIX + "SMTP_USERNAME", ""),
+                      password=env.get(ENV_PREFIX + "SMTP_PASSWORD", ""), security=security)
+
+
+def _email_verification(env: Mapping[str, str], one_machine: bool, mail: MailConfig | None) -> bool:
+    """On unless turned off; only a one-machine server (--data-dir) may turn it off, and there it starts off
+    when no SMTP server is set (nobody could receive the email)."""
+    raw = env.get(ENV_PREFIX + "EMAIL_VERIFICATION", "").strip().lower()
+    if raw not in ("", "on", "off"):
+        raise ConfigError(f"{ENV_PREFIX}EMAIL_VERIFICATION must be on or off (got {raw!r}).")
+    if raw == "off" and not one_machine:
+        raise ConfigError(f"{ENV_PREFIX}EMAIL_VERIFICATION=off is only for a one-machine server (--data-dir): "
+                          "a service on the internet confirms new accounts' addresses.")
+    if raw == "":
+        return mail is not None or not one_machine
+    return raw == "on"
+
+
 def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: int = 8765) -> ServerConfig:
     """The configuration from environment variables, with a local data dir filling in what is not set.
 
@@ -276,6 +329,7 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
         raise ConfigError(f"Set {', '.join(missing)}, or start with --data-dir DIR for a one-machine server.")
     if data_dir is None:
         check_production(secret, public_url)
+    mail = _mail(env)
     workers = _int(env, "WORKERS", 1)
     pool_size = _int(env, "DB_POOL_SIZE", 0) or pool_size_for(_int(env, "DB_CONNECTIONS", DEFAULT_DB_CONNECTIONS),
                                                               workers)
@@ -310,4 +364,6 @@ def config_from_env(env: Mapping[str, str], data_dir: Path | None = None, port: 
         metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN", ""),
         trusts_proxy=bool(env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS", "")),
         s3=s3,
+        mail=mail,
+        email_verification=_email_verification(env, data_dir is not None, mail),
     )

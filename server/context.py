@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from server.config import ServerConfig
 from server.db import Database
-from server.errors import unauthorized
-from server.models import AuthSession
+from server.errors import ApiError, unauthorized
+from server.mail import Mailer
+from server.models import Account, AuthSession
 from server.quota import FileBytesCache
 from server.ratelimit import Buckets
 from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
@@ -33,6 +34,7 @@ class Services:
     http: httpx.Client
     buckets: Buckets
     file_bytes: FileBytesCache
+    mailer: Mailer
 
     @classmethod
     def build(cls, config: ServerConfig, db: Database | None = None) -> Services:
@@ -48,6 +50,7 @@ class Services:
             http=httpx.Client(timeout=config.limits.provider_timeout_seconds, follow_redirects=False),
             buckets=Buckets(),
             file_bytes=FileBytesCache(),
+            mailer=Mailer(config.mail),
         )
 
     def close(self) -> None:
@@ -72,6 +75,7 @@ class Caller:
     account_id: int
     session_id: str
     device_id: int
+    verified: bool = True  # the account's email address is confirmed
 
 
 def current_caller(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -84,14 +88,30 @@ def current_caller(services: ServicesDep, authorization: Annotated[str | None, H
         raise unauthorized("The access token is invalid or has expired; refresh it or sign in again.")
     # The signature proves we issued it; the session row says it was not revoked since (logout, password change).
     with services.db.engine.connect() as conn:  # plain Core: this runs before every request
-        row = conn.execute(select(AuthSession.account_id, AuthSession.revoked_at)
+        row = conn.execute(select(AuthSession.account_id, AuthSession.revoked_at, Account.email_verified_at)
+                           .join(Account, Account.id == AuthSession.account_id)
                            .where(AuthSession.id == claims.session_id)).first()
     if row is None or row.revoked_at is not None or row.account_id != claims.account_id:
         raise unauthorized()
-    return Caller(claims.account_id, claims.session_id, claims.device_id)
+    return Caller(claims.account_id, claims.session_id, claims.device_id, row.email_verified_at is not None)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def verified_caller(caller: CallerDep, services: ServicesDep) -> Caller:
+    """The caller, if the service does not ask for confirmed addresses or theirs is confirmed; 403
+    email_unverified (the desktop shows "Check your email…" with Resend) otherwise."""
+    if services.config.email_verification and not caller.verified:
+        with services.db.reader() as session:
+            email = session.scalar(select(Account.email).where(Account.id == caller.account_id)) or ""
+        raise ApiError(403, "email_unverified",
+                       f"Check your email to confirm your address: we sent a link to {email}. Sync starts once it "
+                       "is confirmed.")
+    return caller
+
+
+VerifiedCallerDep = Annotated[Caller, Depends(verified_caller)]
 
 
 def client_address(request: Request) -> str:

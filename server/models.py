@@ -77,6 +77,8 @@ class Account(Base):
     # Bytes of synced versions and kept conflicts (photos and media are summed from their own rows).
     sync_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)  # set by an operator: no sign-in, no sync
+    # When the owner opened the link in the confirmation email; None: may sign in, may not sync (if verifying).
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -119,6 +121,21 @@ class RefreshToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class EmailToken(Base):
+    """A single-use token sent by email (``purpose`` "verify" or "reset"), kept only as its SHA-256."""
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (Index("ix_email_tokens_account", "account_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

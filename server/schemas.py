@@ -53,12 +53,32 @@ class Strict(BaseModel):
 
 
 class RegisterRequest(Strict):
-    """A new account, signing in the device that creates it."""
+    """A new account. The device signs in afterwards (``/auth/login``); older desktops still send its id."""
 
     email: Email
     password: NewPassword
-    device_id: UUID
+    device_id: UUID | None = None
     device_name: str = Field(default="", max_length=100)
+
+
+class Accepted(BaseModel):
+    """Asked for and under way (an email is being sent); the same shape whatever the outcome was."""
+
+    status: str
+    message: str
+
+
+class PasswordResetRequest(Strict):
+    """The address a reset code should go to."""
+
+    email: Email
+
+
+class PasswordResetConfirm(Strict):
+    """The emailed reset code and the new password."""
+
+    code: str = Field(min_length=10, max_length=200)
+    new_password: NewPassword
 
 
 class LoginRequest(Strict):
@@ -115,6 +135,7 @@ class AccountOut(BaseModel):
     created_at: datetime
     storage_bytes: int
     devices: list[DeviceOut]
+    email_confirmed: bool = True  # False: the emailed link was not opened yet, and this service asks for it
 
 
 # Bounds of the database columns (PostgreSQL integer and bigint): anything larger is refused as invalid (422).

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select, update
 
 from server import sync_engine
-from server.context import CallerDep, ServicesDep
+from server.context import ServicesDep, VerifiedCallerDep
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, utcnow
 from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1/sync")
 
 
 @router.post("/push")
-def push(body: PushRequest, caller: CallerDep, services: ServicesDep) -> PushResponse:
+def push(body: PushRequest, caller: VerifiedCallerDep, services: ServicesDep) -> PushResponse:
     """Send this device's changes; each comes back applied, unchanged (same edit already there) or a conflict."""
     limits = services.config.limits
     services.buckets.take(("push", caller.account_id), Rate(limits.push_per_minute, limits.push_burst))
@@ -66,7 +66,7 @@ def _restored(position: sync_engine.Position | None) -> ApiError:
 
 
 @router.get("/pull")
-def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+def pull(caller: VerifiedCallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_SEQ)] = 500, include_own: bool = False,
          cursor_change: uuid.UUID | None = None, epoch: Annotated[Epoch | None, Query()] = None) -> PullResponse:
     """Other devices' changes after ``cursor`` (this device's too with ``include_own``, e.g. to restore a backup).
@@ -89,7 +89,8 @@ def pull(caller: CallerDep, services: ServicesDep, cursor: Annotated[int, Query(
 
 
 @router.get("/conflicts")
-def list_conflicts(caller: CallerDep, services: ServicesDep, after: Annotated[str | None, Query(max_length=100)] = None,
+def list_conflicts(caller: VerifiedCallerDep, services: ServicesDep,
+                   after: Annotated[str | None, Query(max_length=100)] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> ConflictList:
     """A page of the account's unresolved conflicts (oldest first), each beside the record as it now stands;
     ``next`` (None on the last page) is the ``after`` of the next page."""
@@ -110,7 +111,8 @@ def list_conflicts(caller: CallerDep, services: ServicesDep, after: Annotated[st
 
 
 @router.post("/conflicts/{conflict_id}/resolve")
-def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: CallerDep, services: ServicesDep) -> ResolveResponse:
+def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: VerifiedCallerDep,
+            services: ServicesDep) -> ResolveResponse:
     """Settle a conflict: keep the current record, take the conflict's content, or write a merge.
 
     ``base_version`` is the record version the seller looked at; if the record moved on since, 409 asks the

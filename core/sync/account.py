@@ -72,12 +72,7 @@ class SyncAccount:
         from server.client import SyncServiceClient
 
         email = email.strip().lower()
-        if server_url:
-            self.app.settings.set("sync.server_url", server_url.strip().rstrip("/"))
-        url = self.server_url
-        if not url:
-            raise ValidationError("No sync service address is set.", field="sync.server_url",
-                                  hint="Enter it in the sign-in window. " + where("sync.server_url", "URL"))
+        url = self._service_url(server_url)
         if not email or not password:
             raise ValidationError("Enter your email and password.", field="email")
         device = state.device_id(self.app.db)
@@ -85,9 +80,16 @@ class SyncAccount:
                 translated("creating the account" if create else "signing in"):
             if create:
                 client.register(email, password, device, platform.node()[:100])
+                confirmed = client.account().email_confirmed
             else:
                 client.login(email, password, device, platform.node()[:100])
+                confirmed = True  # a round says so if not
         self._bind(email)
+        if not confirmed:
+            with self.app.db.session() as session:
+                state.write(session, state.PROBLEM, "unconfirmed")
+                state.write(session, state.PROBLEM_TEXT, f"Check your email to confirm your address: we sent a "
+                                                         f"link to {email}. Sync starts once it is confirmed.")
         return email
 
     def _bind(self, email: str) -> None:
@@ -107,6 +109,40 @@ class SyncAccount:
             state.write(session, state.EMAIL, email)
             state.write(session, state.PROBLEM, None)
             state.write(session, state.PROBLEM_TEXT, None)
+
+    def resend_verification(self) -> str:
+        """Ask the service to email the confirmation link again; its sentence about it."""
+        with self.client() as client, translated("asking for the email again"):
+            return client.resend_verification()
+
+    def request_password_reset(self, email: str, server_url: str | None = None) -> str:
+        """Have a reset code emailed to ``email`` (the service answers the same whether or not it has an account)."""
+        from server.client import SyncServiceClient
+
+        with SyncServiceClient(self._service_url(server_url), http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                translated("asking for a password reset"):
+            return client.request_password_reset(email.strip().lower())
+
+    def reset_password(self, code: str, new_password: str, server_url: str | None = None) -> None:
+        """Set a new password with the emailed code; every computer of the account is signed out (sign in again)."""
+        from server.client import SyncServiceClient
+
+        if not code.strip() or not new_password:
+            raise ValidationError("Enter the code from the email and a new password.", field="code")
+        with SyncServiceClient(self._service_url(server_url), http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                translated("setting the new password"):
+            client.reset_password(code.strip(), new_password)
+        if self.email is not None:
+            self.mark_signed_out("The password was reset; sign in with the new one.")
+
+    def _service_url(self, server_url: str | None) -> str:
+        if server_url:
+            self.app.settings.set("sync.server_url", server_url.strip().rstrip("/"))
+        url = self.server_url
+        if not url:
+            raise ValidationError("No sync service address is set.", field="sync.server_url",
+                                  hint="Enter it in the sign-in window. " + where("sync.server_url", "URL"))
+        return url
 
     def sign_out(self) -> None:
         """End the session on the service if it can be reached, and forget the tokens here in any case.

@@ -23,6 +23,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("--server", metavar="URL", help="the sync service's address (saved as sync.server_url)")
         p.set_defaults(handler=_sign_in, create=name == "register")
 
+    p = ssub.add_parser("resend", help="email the link that confirms this account's address again")
+    p.set_defaults(handler=_resend)
+    p = ssub.add_parser("reset-password", help="forgot the password: --email asks for a code by email, --code "
+                                               "sets a new password with it (read from stdin or asked for)")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--email", help="the account's address: a reset code is emailed to it")
+    how.add_argument("--code", help="the code from the reset email")
+    p.add_argument("--server", metavar="URL", help="the sync service's address (saved as sync.server_url)")
+    p.set_defaults(handler=_reset_password)
+
     p = ssub.add_parser("now", parents=[json_parent()], help="send changes and fetch the other computers' now")
     p.set_defaults(handler=_now)
     p = ssub.add_parser("status", parents=[json_parent()], help="signed in or not, changes waiting, last sync")
@@ -53,8 +63,32 @@ def _sign_in(args: argparse.Namespace, app: Any) -> int:
     email = SyncAccount(app).sign_in(args.email, _password(args.create), create=args.create, server_url=args.server)
     if app.json:
         print_json({"email": email, "server_url": app.settings.get("sync.server_url")})
+    elif args.create:
+        print(f"Signed in as {email}. Check your email and open the link that confirms your address; sync starts "
+              "then (sellerdesk sync now). No email? sellerdesk sync resend")
     else:
         print(f"Signed in as {email}. Sync now with: sellerdesk sync now")
+    return 0
+
+
+def _resend(_args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+
+    print(SyncAccount(app).resend_verification())
+    return 0
+
+
+def _reset_password(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+
+    account = SyncAccount(app)
+    if args.email:
+        print(account.request_password_reset(args.email, server_url=args.server))
+        print("Then: sellerdesk sync reset-password --code CODE (the new password is read from stdin or asked for)")
+        return 0
+    account.reset_password(args.code, _password(create=True), server_url=args.server)
+    print("The password is changed and every computer is signed out. Sign in with: sellerdesk sync signin "
+          "--email YOU@EXAMPLE.COM")
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from core.errors import SellerDeskError
 from server.client_models import (
+    EmailUnverified,
     NotSignedIn,
     RateLimited,
     ServiceError,
@@ -16,8 +17,12 @@ from server.client_models import (
     WrongCredentials,
 )
 
-Problem = Literal["offline", "signed_out", "rate_limited", "storage_full", "refused"]
+Problem = Literal["offline", "signed_out", "rate_limited", "storage_full", "unconfirmed", "refused"]
 SIGN_IN_HINT = "Sign in again: Account → Sign in…, or: sellerdesk sync signin --email YOU@EXAMPLE.COM"
+RESEND_HINT = ("Open the link in that email (check spam too). No email? Resend it: Account → Sign in… → Resend email, "
+               "or: sellerdesk sync resend")
+RESET_HINT = ("Check both. Forgot the password? Account → Sign in… → Forgot password, or: "
+              "sellerdesk sync reset-password --email YOU@EXAMPLE.COM")
 
 
 class SyncError(SellerDeskError):
@@ -38,7 +43,9 @@ def translated(doing: str) -> Iterator[None]:
                         "offline", hint="Your changes wait on this computer and go at the next sync.") from exc
     except WrongCredentials as exc:
         raise SyncError("The email or password is wrong.", "refused",
-                        hint="Check both; the service has no password reset by email yet.") from exc
+                        hint=RESET_HINT) from exc
+    except EmailUnverified as exc:
+        raise SyncError(exc.message, "unconfirmed", hint=RESEND_HINT) from exc
     except NotSignedIn as exc:
         raise SyncError(f"The sync session has ended ({exc.message})", "signed_out", hint=SIGN_IN_HINT) from exc
     except RateLimited as exc:

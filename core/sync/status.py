@@ -30,7 +30,7 @@ class SyncStatus:
     last_sync_at: datetime | None
     problem: str | None
     zone: tzinfo | None = None
-    problem_kind: str | None = None  # offline, rate_limited, storage_full, refused, signed_out
+    problem_kind: str | None = None  # offline, rate_limited, storage_full, unconfirmed, refused, signed_out
     too_large: int = 0  # records left out of every round: larger than the service accepts
 
     @property
@@ -43,6 +43,7 @@ class SyncStatus:
             return f"Offline — {waiting} for network" if self.pending else "Offline"
         if self.state == "paused":
             return {"storage_full": "Sync paused — storage full",
+                    "unconfirmed": "Sync paused — confirm your email",
                     "rate_limited": "Sync paused — busy, retrying soon"}.get(self.problem_kind or "", "Sync paused")
         if self.state == "conflicts":
             return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} to resolve"

@@ -28,6 +28,7 @@ class SyncUi(QObject):
         self.controller.status_changed.connect(self.button.show_status)
         self.controller.syncing_changed.connect(self.button.set_syncing)
         self.button.sign_in_requested.connect(self.sign_in)
+        self.button.confirm_requested.connect(self.confirm_email)
         self.button.conflicts_requested.connect(self.resolve_conflicts)
         self.button.sync_requested.connect(self.controller.sync_now)
 
@@ -77,6 +78,15 @@ class SyncUi(QObject):
         from desktop.sync.signin_dialog import SignInDialog
 
         dialog = SignInDialog(self.controller, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def confirm_email(self) -> None:
+        """Open the sign-in dialog at "check your email", with Resend."""
+        from desktop.sync.signin_dialog import SignInDialog
+
+        dialog = SignInDialog(self.controller, self.window)
+        dialog.show_confirm(self.controller.account.email or "")
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

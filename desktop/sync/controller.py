@@ -95,11 +95,36 @@ class SyncController(QObject):
         """Sign in (or register) in the background; a first round follows at once."""
         def done(signed_in: str) -> None:
             on_success(signed_in)
-            self.message.emit(f"Signed in as {signed_in}. Syncing…")
+            if not create:
+                self.message.emit(f"Signed in as {signed_in}. Syncing…")
             self.sync_now()
 
         self.tasks.start("Signing in", lambda _h: self.account.sign_in(email, password, create=create,
                                                                          server_url=server_url),
+                         on_success=done, on_failure=on_failure)
+
+    def resend_verification(self, on_success: Callable[[str], None],
+                            on_failure: Callable[[Exception], None]) -> None:
+        """Ask the service (in the background) to email the confirmation link again."""
+        self.tasks.start("Asking for the email again", lambda _h: self.account.resend_verification(),
+                         on_success=on_success, on_failure=on_failure)
+
+    def request_password_reset(self, email: str, server_url: str, on_success: Callable[[str], None],
+                               on_failure: Callable[[Exception], None]) -> None:
+        """Have a reset code emailed (in the background)."""
+        self.tasks.start("Asking for a reset code",
+                         lambda _h: self.account.request_password_reset(email, server_url=server_url),
+                         on_success=on_success, on_failure=on_failure)
+
+    def reset_password(self, code: str, new_password: str, server_url: str, on_success: Callable[[Any], None],
+                       on_failure: Callable[[Exception], None]) -> None:
+        """Set a new password with the emailed code (in the background); every computer is signed out."""
+        def done(result: Any) -> None:
+            on_success(result)
+            self.refresh()
+
+        self.tasks.start("Setting the new password",
+                         lambda _h: self.account.reset_password(code, new_password, server_url=server_url),
                          on_success=done, on_failure=on_failure)
 
     def sign_out(self) -> None:

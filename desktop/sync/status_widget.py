@@ -20,6 +20,7 @@ class SyncStatusButton(QToolButton):
     sign_in_requested = Signal()
     conflicts_requested = Signal()
     sync_requested = Signal()
+    confirm_requested = Signal()  # the account's email address is not confirmed yet
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +51,8 @@ class SyncStatusButton(QToolButton):
         tip = status.detail if status else ""
         action = {"signed_out": "Click to sign in.", "conflicts": "Click to compare and choose."}.get(
             status.state if status else "signed_out", "Click to sync now.")
+        if status is not None and status.problem_kind == "unconfirmed":
+            action = "Click to see which address to check, or to have the email sent again."
         self.setToolTip(f"{tip}\n{action}".strip())
         self.setAccessibleName(f"Sync status: {text}")
 
@@ -57,6 +60,8 @@ class SyncStatusButton(QToolButton):
         state = self.status.state if self.status else "signed_out"
         if state == "signed_out":
             self.sign_in_requested.emit()
+        elif self.status is not None and self.status.problem_kind == "unconfirmed":
+            self.confirm_requested.emit()
         elif state == "conflicts":
             self.conflicts_requested.emit()
         else:

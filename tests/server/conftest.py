@@ -26,6 +26,7 @@ from server.client import SyncServiceClient
 from server.config import Limits, PasswordCost, ServerConfig, default_provider
 from server.db import Database, migrate
 from server.models import Base
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.asgi import asgi_client
 
 # Read at import: the root conftest clears SELLERDESK_* variables inside every test.
@@ -100,12 +101,20 @@ def db_url(backend: Backend, tmp_path: Path) -> str:
     return backend.fresh_url(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server the service sends account emails through (one per test session)."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
 @pytest.fixture
-def config(db_url: str, tmp_path: Path) -> ServerConfig:
+def config(db_url: str, tmp_path: Path, mailbox: Mailbox) -> ServerConfig:
     """A service configuration on this test's database and media folder."""
     return ServerConfig(database_url=db_url, secret=SECRET, public_url=PUBLIC_URL, media_dir=tmp_path / "media",
                         limits=Limits(registrations_per_address=1000, login_failures_per_address=1000),
-                        password_cost=CHEAP_PASSWORDS, db_pool_size=5,
+                        password_cost=CHEAP_PASSWORDS, db_pool_size=5, mail=mailbox.config(),
                         providers={name: default_provider(name) for name in ("facebook", "instagram", "pinterest")})
 
 
@@ -147,8 +156,9 @@ def http(app: FastAPI) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def new_device(http: httpx.Client) -> Iterator[Callable[..., SyncServiceClient]]:
-    """A signed-in device: ``new_device("a@example.com")`` registers (or logs in to) that account."""
+def new_device(http: httpx.Client, mailbox: Mailbox) -> Iterator[Callable[..., SyncServiceClient]]:
+    """A signed-in device: ``new_device("a@example.com")`` registers (confirming the address through the emailed
+    link) or logs in to that account."""
     clients: list[SyncServiceClient] = []
     registered: set[str] = set()
 
@@ -158,7 +168,7 @@ def new_device(http: httpx.Client) -> Iterator[Callable[..., SyncServiceClient]]
         if email in registered:
             client.login(email, password, device, name)
         else:
-            client.register(email, password, device, name)
+            sign_up(client, http, mailbox, email, password, device, name)
             registered.add(email)
         clients.append(client)
         return client

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from server.admin import main
 from server.client import SyncServiceClient
 from server.client_models import NotSignedIn, ServiceError
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PASSWORD, PUBLIC_URL, SECRET, open_http
 from tests.server.test_sync import change, new_id
 
@@ -21,18 +22,20 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x42" * 3000
 
 def _admin(monkeypatch: pytest.MonkeyPatch, db_url: str, media: Path, *argv: str) -> tuple[int, str]:
     for name, value in (("DATABASE_URL", db_url), ("SELLERDESK_SERVER_SECRET", SECRET),
-                        ("SELLERDESK_SERVER_PUBLIC_URL", PUBLIC_URL), ("SELLERDESK_SERVER_MEDIA_DIR", str(media))):
+                        ("SELLERDESK_SERVER_PUBLIC_URL", PUBLIC_URL), ("SELLERDESK_SERVER_MEDIA_DIR", str(media)),
+                        ("SELLERDESK_SERVER_SMTP_HOST", "127.0.0.1"),
+                        ("SELLERDESK_SERVER_MAIL_FROM", "sd@example.com")):
         monkeypatch.setenv(name, value)
     said: list[str] = []
     return main(list(argv), out=said.append), "\n".join(said)
 
 
 def test_list_disable_enable_export_and_delete(app: FastAPI, db_url: str, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               monkeypatch: pytest.MonkeyPatch, mailbox: Mailbox) -> None:
     media = app.state.services.config.media_dir
     with open_http(app) as http:
         seller = SyncServiceClient(PUBLIC_URL, http=http)
-        seller.register("seller@example.com", PASSWORD, uuid.uuid4(), "Laptop")
+        sign_up(seller, http, mailbox, "seller@example.com", PASSWORD, uuid.uuid4(), "Laptop")
         pid = new_id()
         seller.push([change(pid, 0, title="Brass lamp")])
         sha = seller.upload_blob(JPEG, "image/jpeg")

@@ -30,6 +30,7 @@ def test_a_data_dir_is_all_a_one_machine_server_needs(tmp_path: Path) -> None:
 def test_production_settings_come_from_the_environment(tmp_path: Path) -> None:
     env = {"DATABASE_URL": "postgresql+psycopg://sd@db/sd", "SELLERDESK_SERVER_SECRET": SECRET,
            "SELLERDESK_SERVER_PUBLIC_URL": "https://sync.example.com/", "SELLERDESK_SERVER_MEDIA_DIR": str(tmp_path),
+           "SELLERDESK_SERVER_SMTP_HOST": "smtp.example.com", "SELLERDESK_SERVER_MAIL_FROM": "no-reply@example.com",
            "SELLERDESK_SERVER_PINTEREST_APP_ID": "pin-id", "SELLERDESK_SERVER_PINTEREST_APP_SECRET": "pin-secret",
            "SELLERDESK_SERVER_FACEBOOK_TOKEN_URL": "https://graph.facebook.com/v26.0/oauth/access_token",
            "SELLERDESK_SERVER_INSTAGRAM_SCOPES": "instagram_business_basic,instagram_business_content_publish",

@@ -15,6 +15,7 @@ from server.client_models import RateLimited, TooLarge
 from server.housekeeping import housekeep
 from server.quota import ROW_OVERHEAD, record_size
 from server.ratelimit import Buckets, Rate
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PASSWORD, PUBLIC_URL, open_http
 from tests.server.test_sync import change, new_id
 
@@ -25,11 +26,12 @@ def _stored(client: SyncServiceClient) -> int:
     return client.account().storage_bytes
 
 
-def test_records_versions_and_conflicts_count_toward_the_quota(make_app: Callable[..., FastAPI]) -> None:
+def test_records_versions_and_conflicts_count_toward_the_quota(make_app: Callable[..., FastAPI],
+                                                             mailbox: Mailbox) -> None:
     quota = 20_000
     with open_http(make_app(account_quota_bytes=quota)) as http:
         laptop = SyncServiceClient(PUBLIC_URL, http=http)
-        laptop.register("a@example.com", PASSWORD, uuid.uuid4())
+        sign_up(laptop, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
         pid = new_id()
         first = change(pid, 0, text="x" * 3000)
         laptop.push([first])
@@ -52,11 +54,11 @@ def test_records_versions_and_conflicts_count_toward_the_quota(make_app: Callabl
         assert _stored(laptop) == before + ROW_OVERHEAD + 2 - (record_size(first.data) - ROW_OVERHEAD)
 
 
-def test_pruned_versions_stop_counting(make_app: Callable[..., FastAPI]) -> None:
+def test_pruned_versions_stop_counting(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     app = make_app(sync_retention_seconds=0)
     with open_http(app) as http:
         laptop = SyncServiceClient(PUBLIC_URL, http=http)
-        laptop.register("a@example.com", PASSWORD, uuid.uuid4())
+        sign_up(laptop, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
         pid = new_id()
         for base in range(3):
             laptop.push([change(pid, base, text=str(base) * 1000)])
@@ -66,10 +68,10 @@ def test_pruned_versions_stop_counting(make_app: Callable[..., FastAPI]) -> None
         assert _stored(laptop) == record_size({"text": "2" * 1000}) + record_size(other.data)
 
 
-def test_uploads_over_the_quota_are_refused(make_app: Callable[..., FastAPI]) -> None:
+def test_uploads_over_the_quota_are_refused(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     with open_http(make_app(account_quota_bytes=5000)) as http:
         laptop = SyncServiceClient(PUBLIC_URL, http=http)
-        laptop.register("a@example.com", PASSWORD, uuid.uuid4())
+        sign_up(laptop, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
         laptop.push([change(new_id(), 0, text="x" * 3000)])
         with pytest.raises(TooLarge) as full:
             laptop.upload_blob(JPEG, "image/jpeg")  # 3,004 bytes more than the records leave room for
@@ -77,11 +79,11 @@ def test_uploads_over_the_quota_are_refused(make_app: Callable[..., FastAPI]) ->
         assert not laptop.has_blob(hashlib.sha256(JPEG).hexdigest())
 
 
-def test_pushes_and_pulls_are_rate_limited_per_account(make_app: Callable[..., FastAPI]) -> None:
+def test_pushes_and_pulls_are_rate_limited_per_account(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     with open_http(make_app(push_per_minute=2, push_burst=3, pull_per_minute=2, pull_burst=2)) as http:
         busy, calm = (SyncServiceClient(PUBLIC_URL, http=http) for _ in range(2))
-        busy.register("busy@example.com", PASSWORD, uuid.uuid4())
-        calm.register("calm@example.com", PASSWORD, uuid.uuid4())
+        sign_up(busy, http, mailbox, "busy@example.com", PASSWORD, uuid.uuid4())
+        sign_up(calm, http, mailbox, "calm@example.com", PASSWORD, uuid.uuid4())
         for _ in range(3):
             busy.push([change(new_id(), 0)])
         with pytest.raises(RateLimited) as pushed:

@@ -16,6 +16,7 @@ from server.client import SyncServiceClient
 from server.client_models import TooLarge
 from server.media import sweep_expired
 from server.models import MediaItem, utcnow
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PUBLIC_URL, bearer, open_http
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40
@@ -68,11 +69,11 @@ def test_a_deleted_photo_is_gone(new_device: Callable[..., SyncServiceClient]) -
     assert laptop.account().storage_bytes == 0
 
 
-def test_storage_quota(make_app: Callable[..., FastAPI]) -> None:
+def test_storage_quota(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     app = make_app(account_quota_bytes=len(JPEG) + 10)
     with open_http(app) as http:
         client = SyncServiceClient(PUBLIC_URL, http=http)
-        client.register("a@example.com", "long enough password", uuid.uuid4())
+        sign_up(client, http, mailbox, "a@example.com", "long enough password", uuid.uuid4())
         client.upload_blob(JPEG, "image/jpeg")
         with pytest.raises(TooLarge) as full:
             client.upload_blob(PNG, "image/png")
@@ -142,12 +143,12 @@ def test_expiry_is_capped(new_device: Callable[..., SyncServiceClient]) -> None:
 
 
 @pytest.fixture
-def small_app(make_app: Callable[..., FastAPI]) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
+def small_app(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
     """An app accepting 1 KiB JSON bodies and 4 KiB uploads, with a signed-in device."""
     app = make_app(max_body_bytes=1024, max_upload_bytes=4096)
     with open_http(app) as http:
         client = SyncServiceClient(PUBLIC_URL, http=http)
-        client.register("a@example.com", "long enough password", uuid.uuid4())
+        sign_up(client, http, mailbox, "a@example.com", "long enough password", uuid.uuid4())
         yield http, bearer(client)
 
 

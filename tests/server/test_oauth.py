@@ -17,6 +17,7 @@ from server.client_models import Invalid, NotFound, ServiceError
 from server.config import ServerConfig
 from server.errors import ApiError
 from server.oauth import check_loopback
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PUBLIC_URL, bearer, open_http
 from tests.server.fake_providers import APP_IDS, APP_SECRETS, ProviderStandIn
 
@@ -35,12 +36,12 @@ def providers() -> Iterator[ProviderStandIn]:
 
 @pytest.fixture
 def broker(make_app: Callable[..., FastAPI], config: ServerConfig,
-           providers: ProviderStandIn) -> Iterator[tuple[httpx.Client, SyncServiceClient]]:
+           providers: ProviderStandIn, mailbox: Mailbox) -> Iterator[tuple[httpx.Client, SyncServiceClient]]:
     """The service configured with the stand-ins' endpoints and app secrets, and a signed-in desktop."""
     app = make_app(replace(config, providers=providers.provider_configs()))
     with open_http(app) as http:
         desktop = SyncServiceClient(PUBLIC_URL, http=http)
-        desktop.register("seller@example.com", "long enough password", uuid.uuid4())
+        sign_up(desktop, http, mailbox, "seller@example.com", "long enough password", uuid.uuid4())
         yield http, desktop
 
 

@@ -22,6 +22,7 @@ from server.db import Database
 from server.housekeeping import housekeep
 from server.logs import JsonFormatter
 from server.models import Account, RateEvent, SyncChange, SyncConflict, utcnow
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PASSWORD, PUBLIC_URL, bearer, open_http
 from tests.server.test_sync import change, new_id
 
@@ -65,11 +66,12 @@ def test_every_log_line_is_json_with_the_request_id(app: FastAPI, caplog: pytest
     assert "\n" not in line and "ValueError: broken\\nacross lines" in line
 
 
-def test_metrics_by_route_for_the_operator_only(make_app: Callable[..., FastAPI], config: ServerConfig) -> None:
+def test_metrics_by_route_for_the_operator_only(make_app: Callable[..., FastAPI], config: ServerConfig,
+                                                mailbox: Mailbox) -> None:
     app = make_app()
     with open_http(app, address="127.0.0.1") as http:
         client = SyncServiceClient(PUBLIC_URL, http=http)
-        client.register("a@example.com", PASSWORD, uuid.uuid4())
+        sign_up(client, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
         client.push([change(new_id(), 0, title="one")])
         text = http.get("/metrics").text
     assert 'sellerdesk_request_seconds_count{method="POST",route="/v1/sync/push",status="200"}' in text
@@ -83,12 +85,13 @@ def test_metrics_by_route_for_the_operator_only(make_app: Callable[..., FastAPI]
         assert http.get("/metrics", headers={"Authorization": "Bearer " + "m" * 32}).status_code == 200
 
 
-def test_housekeeping_frees_old_rows_and_their_bytes(make_app: Callable[..., FastAPI], db_url: str) -> None:
+def test_housekeeping_frees_old_rows_and_their_bytes(make_app: Callable[..., FastAPI], db_url: str,
+                                                     mailbox: Mailbox) -> None:
     app = make_app(sync_retention_seconds=3600)
     services = app.state.services
     with open_http(app) as http:
         laptop, shop = (SyncServiceClient(PUBLIC_URL, http=http) for _ in range(2))
-        laptop.register("a@example.com", PASSWORD, uuid.uuid4())
+        sign_up(laptop, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
         shop.login("a@example.com", PASSWORD, uuid.uuid4())
         pid = new_id()
         laptop.push([change(pid, 0, title="first")])

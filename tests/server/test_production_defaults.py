@@ -19,7 +19,8 @@ from tests.server.conftest import SECRET
 
 def _production(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {"DATABASE_URL": "postgresql+psycopg://sd@db/sd", "SELLERDESK_SERVER_SECRET": SECRET,
-           "SELLERDESK_SERVER_PUBLIC_URL": "https://sync.example.com", "SELLERDESK_SERVER_MEDIA_DIR": str(tmp_path)}
+           "SELLERDESK_SERVER_PUBLIC_URL": "https://sync.example.com", "SELLERDESK_SERVER_MEDIA_DIR": str(tmp_path),
+           "SELLERDESK_SERVER_SMTP_HOST": "smtp.example.com", "SELLERDESK_SERVER_MAIL_FROM": "no-reply@example.com"}
     env.update({("SELLERDESK_SERVER_" + k if k != "DATABASE_URL" else k): v for k, v in overrides.items()})
     return env
 

@@ -16,9 +16,10 @@ from tests.server.conftest import PASSWORD
 
 
 def _register(http: httpx.Client, email: str = "a@example.com") -> dict[str, Any]:
-    response = http.post("/v1/auth/register", json={"email": email, "password": PASSWORD,
-                                                    "device_id": str(uuid.uuid4())})
-    assert response.status_code == 201, response.text
+    assert http.post("/v1/auth/register", json={"email": email, "password": PASSWORD}).status_code == 202
+    response = http.post("/v1/auth/login", json={"email": email, "password": PASSWORD,
+                                                 "device_id": str(uuid.uuid4())})
+    assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from server.client import SyncServiceClient
 from server.client_models import RecordChange, RecordVersion, ServiceConflict, SyncPosition
 from server.housekeeping import housekeep
+from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PUBLIC_URL, bearer, open_http
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -251,11 +252,12 @@ def test_bad_changes_are_refused_whole(new_device: Callable[..., SyncServiceClie
     assert laptop.pull(0, include_own=True).changes == []
 
 
-def test_push_size_limits(make_app: Callable[..., FastAPI], new_device: Callable[..., SyncServiceClient]) -> None:
+def test_push_size_limits(make_app: Callable[..., FastAPI], new_device: Callable[..., SyncServiceClient],
+                          mailbox: Mailbox) -> None:
     app = make_app(push_max_changes=3, record_max_bytes=100)
     with open_http(app) as http:
         client = SyncServiceClient(PUBLIC_URL, http=http)
-        client.register("a@example.com", "long enough password", uuid.uuid4())
+        sign_up(client, http, mailbox, "a@example.com", "long enough password", uuid.uuid4())
         too_many = http.post("/v1/sync/push", headers=bearer(client),
                              json={"changes": [change(new_id(), 0).as_json() for _ in range(4)]})
         assert too_many.status_code == 413 and too_many.json()["error"] == "too_many_changes"
@@ -265,11 +267,11 @@ def test_push_size_limits(make_app: Callable[..., FastAPI], new_device: Callable
 
 
 def test_superseded_versions_are_pruned_after_the_retention_period(
-        make_app: Callable[..., FastAPI]) -> None:
+        make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     app = make_app(sync_retention_seconds=0)
     with open_http(app) as http:
         laptop = SyncServiceClient(PUBLIC_URL, http=http)
-        laptop.register("a@example.com", "long enough password", uuid.uuid4())
+        sign_up(laptop, http, mailbox, "a@example.com", "long enough password", uuid.uuid4())
         pid = new_id()
         for base in range(3):
             laptop.push([change(pid, base, n=base)])

@@ -23,6 +23,7 @@ from core.sync.engine import RoundReport, sync_now
 from server.app import create_app
 from server.config import Limits, PasswordCost, ServerConfig
 from server.db import Database, migrate
+from tests.fakes.mailbox import CONFIRM_SUBJECT, Mailbox, confirm
 from tests.fakes.memory_keyring import MemoryKeyring
 
 PASSWORD = "correct horse battery staple"
@@ -32,8 +33,10 @@ CHEAP_PASSWORDS = PasswordCost(time_cost=1, memory_kib=1024, parallelism=1, conc
 class LiveServer:
     """One service instance; ``stop()`` and ``start()`` again keep its address and its data."""
 
-    def __init__(self, root: Path, template: Path) -> None:
+    def __init__(self, root: Path, template: Path, mailbox: Mailbox) -> None:
         self.root = root
+        self.mailbox = mailbox  # where its account emails arrive
+        self._confirmed: dict[str, int] = {}
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, root / "server.db")
         probe = socket.socket()
@@ -48,7 +51,8 @@ class LiveServer:
     def start(self) -> LiveServer:
         config = ServerConfig(database_url=f"sqlite:///{self.root / 'server.db'}", secret="sync-tests-" + "s" * 40,
                               public_url=self.url, media_dir=self.root / "media",
-                              limits=self.limits, password_cost=CHEAP_PASSWORDS, db_pool_size=4)
+                              limits=self.limits, password_cost=CHEAP_PASSWORDS, db_pool_size=4,
+                              mail=self.mailbox.config())
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
@@ -62,6 +66,16 @@ class LiveServer:
                 raise RuntimeError("the sync service did not start")
             time.sleep(0.01)
         return self
+
+    def confirm(self, email: str) -> None:
+        """Open the newest confirmation link emailed to ``email`` (waiting for one not opened yet), as the seller
+        does in a browser."""
+        email = email.strip().lower()
+        self.mailbox.wait_for(email, CONFIRM_SUBJECT, after=self._confirmed.get(email, 0))
+        newest = self.mailbox.count(email, CONFIRM_SUBJECT) - 1
+        with httpx.Client() as browser:
+            confirm(browser, self.mailbox, email, after=newest)
+        self._confirmed[email] = newest + 1
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
@@ -150,9 +164,17 @@ def server_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def server(tmp_path: Path, server_template: Path) -> Iterator[LiveServer]:
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server the service sends account emails through (empty for each test)."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_template: Path, mailbox: Mailbox) -> Iterator[LiveServer]:
     """A running service, stopped at the end of the test."""
-    live = LiveServer(tmp_path / "service", server_template).start()
+    live = LiveServer(tmp_path / "service", server_template, mailbox).start()
     yield live
     live.stop()
 

@@ -1,13 +1,17 @@
-"""``sellerdesk sync ...`` end to end against the real service: register, status, now, conflicts, resolve, sign out."""
+"""``sellerdesk sync ...`` end to end against the real service: register (and confirm the address by the
+emailed link, resend), status, now, conflicts, resolve, sign out, and a password reset by emailed code."""
 
 from __future__ import annotations
 
 import io
 import json
 
+import httpx
 import pytest
 
 from core.products.service import update_product
+from core.sync.errors import SyncError
+from tests.fakes.mailbox import confirm_link, reset_code
 from tests.sync.conftest import PASSWORD
 
 
@@ -15,7 +19,17 @@ def test_sync_commands(cli, make_device, server, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     result = cli("sync", "register", "--email", "asha@example.com", "--server", server.url)
     assert result.code == 0, result.err
-    assert result.out.startswith("Signed in as asha@example.com.")
+    assert result.out.startswith("Signed in as asha@example.com.") and "Check your email" in result.out
+    unconfirmed = cli("sync", "now")
+    assert unconfirmed.code == 1 and "Check your email to confirm your address" in unconfirmed.err
+    assert "sellerdesk sync resend" in unconfirmed.err
+    assert "Sync paused — confirm your email" in cli("sync", "status").out
+    resent = cli("sync", "resend")
+    assert resent.code == 0 and "on its way to asha@example.com" in resent.out
+    first = confirm_link(server.mailbox, "asha@example.com", 0)
+    server.confirm("asha@example.com")  # the resent link
+    assert httpx.get(first).status_code == 400  # replaced by the resent one
+    assert cli("sync", "now").code == 0
     assert json.loads(cli("sync", "status", "--json").out)["state"] == "up_to_date"
 
     assert cli("products", "add", "--title", "Lamp", "--price", "500").code == 0
@@ -51,3 +65,22 @@ def test_sync_commands(cli, make_device, server, monkeypatch: pytest.MonkeyPatch
     signed_out = cli("sync", "now")
     assert signed_out.code == 1 and "not signed in" in signed_out.err
     assert json.loads(cli("products", "list", "--json").out)[0]["title"] == "Desk lamp"  # the data stays
+
+
+def test_password_reset_from_the_command_line(cli, make_device, server, monkeypatch: pytest.MonkeyPatch) -> None:
+    laptop = make_device("laptop")
+    laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
+    asked = cli("sync", "reset-password", "--email", "asha@example.com", "--server", server.url)
+    assert asked.code == 0 and "If an account uses this address" in asked.out
+    code = reset_code(server.mailbox, "asha@example.com")
+    monkeypatch.setattr("sys.stdin", io.StringIO("lantern otter velvet 42\n"))
+    done = cli("sync", "reset-password", "--code", code)
+    assert done.code == 0 and "every computer is signed out" in done.out
+    with pytest.raises(SyncError) as ended:
+        laptop.sync()
+    assert ended.value.problem == "signed_out"
+    laptop.account.sign_in("asha@example.com", "lantern otter velvet 42")
+    monkeypatch.setattr("sys.stdin", io.StringIO("another try 12345\n"))
+    again = cli("sync", "reset-password", "--code", code)
+    assert again.code == 1 and "wrong, expired or already used" in again.err

@@ -11,13 +11,14 @@ from core.products.photos import add_photos
 from core.products.service import create_product, product_input, update_product
 from core.sync.conflicts import list_conflicts, resolve
 from core.sync.status import read_status
-from tests.sync.conftest import PASSWORD, Device
+from tests.sync.conftest import PASSWORD, Device, LiveServer
 from tests.sync.test_convergence import photo, snapshot
 
 
-def _signed_in_pair(make_device) -> tuple[Device, Device]:
+def _signed_in_pair(make_device, server: LiveServer) -> tuple[Device, Device]:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     return laptop, shop
 
@@ -33,7 +34,7 @@ def _title(device: Device, sku: str) -> str:
 
 
 def test_same_product_edited_on_both_is_a_conflict_resolvable_either_way(make_device, server) -> None:
-    laptop, shop = _signed_in_pair(make_device)
+    laptop, shop = _signed_in_pair(make_device, server)
     for sku, title in (("D1", "Diya"), ("T1", "Toran")):
         create_product(laptop.app.db, product_input({"title": title, "price": "100", "sku": sku}))
     laptop.sync()
@@ -71,8 +72,8 @@ def test_same_product_edited_on_both_is_a_conflict_resolvable_either_way(make_de
     assert snapshot(laptop) == snapshot(shop)
 
 
-def test_both_writing_one_products_etsy_copy_keeps_both_texts(make_device, tmp_path: Path) -> None:
-    laptop, shop = _signed_in_pair(make_device)
+def test_both_writing_one_products_etsy_copy_keeps_both_texts(make_device, server, tmp_path: Path) -> None:
+    laptop, shop = _signed_in_pair(make_device, server)
     lamp = create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500", "sku": "L"}))
     laptop.sync()
     shop.sync()

@@ -17,7 +17,7 @@ from core.sync.errors import SyncError
 from core.sync.records import KINDS, read_records
 from core.sync.status import read_status
 from core.trust.deletion import purge
-from tests.sync.conftest import PASSWORD, Device
+from tests.sync.conftest import PASSWORD, Device, LiveServer
 
 
 def photo(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
@@ -41,9 +41,10 @@ def snapshot(device: Device) -> dict[str, dict[str, Any]]:
     return records
 
 
-def test_offline_edits_on_two_computers_converge(make_device, tmp_path: Path) -> None:
+def test_offline_edits_on_two_computers_converge(make_device, tmp_path: Path, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("Asha@Example.com ", PASSWORD)
     lamp = create_product(laptop.app.db, product_input({"title": "Brass lamp", "price": "1200", "sku": "L1"}),
                           images=[photo(tmp_path, "lamp", (200, 150, 40))], store=laptop.app.image_store)
@@ -97,12 +98,14 @@ def test_offline_edits_on_two_computers_converge(make_device, tmp_path: Path) ->
     assert candle.title == "Candle"
 
 
-def test_another_account_sees_nothing_and_sign_out_keeps_local_data(make_device) -> None:
+def test_another_account_sees_nothing_and_sign_out_keeps_local_data(make_device, server: LiveServer) -> None:
     laptop, stranger = make_device("laptop"), make_device("stranger")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     create_product(laptop.app.db, product_input({"title": "Secret recipe pickle", "price": "90"}))
     laptop.sync()
     stranger.account.sign_in("ravi@example.com", PASSWORD, create=True)
+    server.confirm("ravi@example.com")
     report = stranger.sync()
     assert report.pulled == 0 and _products(stranger) == []
 

@@ -23,9 +23,10 @@ def _shopify_copy(device: Device, sku: str) -> tuple[int, DraftView]:
     return product_id, list_drafts(device.app.db, product_id)["shopify"]
 
 
-def test_seo_fields_and_the_approval_arrive_on_the_other_computer(make_device) -> None:
+def test_seo_fields_and_the_approval_arrive_on_the_other_computer(make_device, server) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     diya = create_product(laptop.app.db, product_input({"title": "Brass Diya", "price": "450", "sku": "D1",
                                                         "quantity": "6"}))
@@ -59,6 +60,7 @@ def test_seo_fields_and_the_approval_arrive_on_the_other_computer(make_device) -
 def test_copy_edited_on_both_is_a_conflict_in_the_sellers_words(make_device, server) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     diya = create_product(laptop.app.db, product_input({"title": "Brass Diya", "price": "450", "sku": "D1"}))
     generate_drafts(laptop.app, diya.id, ["shopify"], offline=True)

@@ -30,9 +30,10 @@ def _restart_with(server: LiveServer, **limits: int) -> None:
     server.start()
 
 
-def test_a_record_too_large_is_reported_and_the_rest_syncs(make_device) -> None:
+def test_a_record_too_large_is_reported_and_the_rest_syncs(make_device, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     huge = create_product(laptop.app.db, product_input({"title": "Catalogue", "price": "1"}))
     with laptop.app.db.session() as session:  # larger than the editor allows: e.g. written by an older version
@@ -59,6 +60,7 @@ def test_a_full_storage_pauses_sync_with_a_plain_message(make_device, server: Li
     _restart_with(server, account_quota_bytes=3000)
     laptop = make_device("laptop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500", "description": "y" * 4000}))
     with pytest.raises(SyncError) as failure:
         laptop.sync()
@@ -72,6 +74,7 @@ def test_a_busy_service_asks_to_wait_and_nothing_is_lost(make_device, server: Li
     _restart_with(server, push_per_minute=1, push_burst=1)
     laptop = make_device("laptop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
     laptop.sync()  # the first push spends the burst; the second push of the round is not needed
     create_product(laptop.app.db, product_input({"title": "Bowl", "price": "50"}))
@@ -87,9 +90,10 @@ def test_the_status_bar_says_the_storage_is_full(window, qtbot, make_device, ser
     _restart_with(server, account_quota_bytes=3000)
     ui = window.sync
     ui.controller.account.sign_in("asha@example.com", PASSWORD, create=True, server_url=server.url)
+    server.confirm("asha@example.com")
     create_product(window.app.db, product_input({"title": "Lamp", "price": "500", "description": "y" * 4000}))
     ui.controller.refresh()
-    ui.button.click()  # signed in: the click syncs now
+    ui.sync_action.trigger()
     qtbot.waitUntil(lambda: ui.button.text() == "● Sync paused — storage full", timeout=WAIT_MS)
     assert "Empty the bin" in ui.button.toolTip() or "storage is full" in ui.button.toolTip()
     shoot(window.statusBar(), tmp_path / "status-storage-full.png")

@@ -28,6 +28,7 @@ def _titles(device) -> list[str]:
 def test_a_push_whose_answer_was_lost_is_applied_once(make_device, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     lamp = create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
     laptop.network.drop_answer_to("/v1/sync/push")
     with pytest.raises(SyncError) as failure:
@@ -52,6 +53,7 @@ def test_a_push_whose_answer_was_lost_is_applied_once(make_device, server: LiveS
 def test_a_service_restored_from_backup_is_caught_up(make_device, server: LiveServer, tmp_path: Path) -> None:
     laptop = make_device("laptop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     laptop.sync()
     backup = tmp_path / "backup"
     server.stop()
@@ -71,11 +73,12 @@ def test_a_service_restored_from_backup_is_caught_up(make_device, server: LiveSe
     assert _titles(shop) == ["Kept only here after the backup"]
 
 
-def test_no_token_or_password_is_written_to_the_data_dir(make_device) -> None:
+def test_no_token_or_password_is_written_to_the_data_dir(make_device, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     setup_logging(laptop.app.logs_dir, "DEBUG")
     try:
         laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+        server.confirm("asha@example.com")
         shop.account.sign_in("asha@example.com", PASSWORD)
         create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
         laptop.sync()
@@ -105,9 +108,10 @@ def test_no_token_or_password_is_written_to_the_data_dir(make_device) -> None:
     assert shop.keyring.secrets  # the refresh token is in the (test) keychain, and only there
 
 
-def test_a_session_ended_elsewhere_asks_to_sign_in_again(make_device) -> None:
+def test_a_session_ended_elsewhere_asks_to_sign_in_again(make_device, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     laptop.sync()
     with shop.account.client() as client:  # a password change signs the other computers out
@@ -123,9 +127,10 @@ def test_a_session_ended_elsewhere_asks_to_sign_in_again(make_device) -> None:
     assert laptop.sync().pushed == 1
 
 
-def test_a_lost_refresh_answer_does_not_sign_the_seller_out(make_device) -> None:
+def test_a_lost_refresh_answer_does_not_sign_the_seller_out(make_device, server: LiveServer) -> None:
     laptop = make_device("laptop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     laptop.account._tokens = None  # a new start: the first request renews the tokens from the keychain
     laptop.network.drop_answer_to("/v1/auth/refresh")
     with pytest.raises(SyncError) as failure:

@@ -43,6 +43,7 @@ def _two_computers_then_a_backup(make_device: Callable[[str], Device], server: L
     """A laptop and a shop computer sharing a lamp and a bowl, and a backup of the service holding them."""
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     _add(laptop, "Lamp", "Bowl")
     laptop.sync()

@@ -44,6 +44,7 @@ def test_the_runbooks_backup_and_restore_keep_every_computers_work(make_device, 
                                                                    tmp_path: Path) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
     create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
     laptop.sync()

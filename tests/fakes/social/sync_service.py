@@ -11,9 +11,9 @@ import shutil
 import socket
 import threading
 import time
-import uuid
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from core.app import App
@@ -22,6 +22,7 @@ from server.app import create_app
 from server.client import SyncServiceClient
 from server.config import Limits, PasswordCost, ProviderConfig, ServerConfig, default_provider
 from server.db import Database, migrate
+from tests.fakes.mailbox import Mailbox, sign_up
 
 PASSWORD = "correct horse battery staple"
 # Argon2 at its cheapest: these tests are about the platforms, not about password hashing.
@@ -48,6 +49,7 @@ class SyncService:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.url = ""
+        self.mailbox = Mailbox()  # where the service's account emails arrive
 
     def start(self) -> SyncService:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,7 @@ class SyncService:
         providers = {name: default_provider(name) for name in ("facebook", "instagram", "pinterest")}
         config = ServerConfig(database_url=database_url, secret="social-tests-" + "s" * 40, public_url=self.url,
                               media_dir=self.root / "media", limits=Limits(registrations_per_address=1000),
-                              password_cost=CHEAP_PASSWORDS, db_pool_size=4,
+                              password_cost=CHEAP_PASSWORDS, db_pool_size=4, mail=self.mailbox.start().config(),
                               providers={**providers, **self.providers})
         self._server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False,
                                                      lifespan="on"))
@@ -83,6 +85,7 @@ class SyncService:
             self._thread.join(10)
         if self._socket is not None:
             self._socket.close()
+        self.mailbox.stop()
 
     def media_count(self) -> int:
         """Pictures currently held by the media host (files on disk)."""
@@ -90,9 +93,10 @@ class SyncService:
         return sum(1 for path in folder.rglob("*") if path.is_file() and ".staging" not in path.parts)
 
     def sign_in(self, app: App, email: str = "asha@example.com") -> None:
-        """Register an account and store its session the way SellerDesk keeps it."""
-        with SyncServiceClient(self.url) as client:
-            tokens = client.register(email, PASSWORD, str(uuid.uuid4()), "test desktop")
+        """Register an account (confirming its address by the emailed link) and store its session the way
+        SellerDesk keeps it."""
+        with SyncServiceClient(self.url) as client, httpx.Client() as browser:
+            tokens = sign_up(client, browser, self.mailbox, email, PASSWORD, name="test desktop")
         app.settings.set("sync.server_url", self.url)
         app.secrets.set_many({SESSION_ACCESS: tokens.access_token, SESSION_REFRESH: tokens.refresh_token,
                               SESSION_EXPIRES: str(tokens.expires_at)})
