@@ -1,6 +1,7 @@
 """Scheduled housekeeping, on a thread of every instance (each step is small and safe to run twice at once):
-expired public media, old rate-limit events, dead sign-ins and refresh tokens, settled conflicts and superseded
-versions past the retention period, devices gone for a year, and abandoned upload staging files."""
+expired public media, old rate-limit events, dead sign-ins, refresh tokens and emailed links or codes, settled
+conflicts and superseded versions past the retention period, devices gone for a year, and abandoned upload staging
+files."""
 
 from __future__ import annotations
 
@@ -14,7 +15,17 @@ from sqlalchemy import delete, select, update
 from server.context import Services
 from server.media import sweep_expired
 from server.metrics import HOUSEKEEPING_RUNS
-from server.models import Account, AuthSession, Device, RateEvent, RefreshToken, SyncChange, SyncConflict, utcnow
+from server.models import (
+    Account,
+    AuthSession,
+    Device,
+    EmailToken,
+    RateEvent,
+    RefreshToken,
+    SyncChange,
+    SyncConflict,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 _DEVICE_GONE = timedelta(days=365)
@@ -33,6 +44,7 @@ def housekeep(services: Services) -> dict[str, int]:
         done["rate_events"] = _count(session.execute(delete(RateEvent).where(
             RateEvent.at < now - timedelta(seconds=window))))
         done["refresh_tokens"] = _count(session.execute(delete(RefreshToken).where(RefreshToken.expires_at <= now)))
+        done["email_tokens"] = _count(session.execute(delete(EmailToken).where(EmailToken.expires_at <= now)))
         done["sessions"] = _count(session.execute(delete(AuthSession).where(
             AuthSession.revoked_at < now - timedelta(seconds=limits.refresh_ttl_seconds))))
         done["devices"] = _count(session.execute(delete(Device).where(

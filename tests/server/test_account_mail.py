@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from server.client import SyncServiceClient
 from server.client_models import EmailUnverified, Invalid, NotSignedIn, RateLimited, ServiceError, WrongCredentials
 from server.config import ConfigError, config_from_env
+from server.housekeeping import housekeep
 from server.models import Account, EmailToken, utcnow
 from tests.fakes.mailbox import Mailbox, body_of, confirm, confirm_link, reset_code
 from tests.server.conftest import PASSWORD, PUBLIC_URL, SECRET
@@ -114,6 +115,9 @@ def test_forged_and_expired_links_are_refused(http: httpx.Client, mailbox: Mailb
     assert http.get(link).status_code == 400
     with app.state.services.db.reader() as session:
         assert session.scalar(select(Account.email_verified_at).where(Account.email == email)) is None
+    assert housekeep(app.state.services)["email_tokens"] == 1  # expired links are removed
+    with app.state.services.db.reader() as session:
+        assert session.scalar(select(func.count(EmailToken.id))) == 0
 
 
 def test_password_reset_by_emailed_code_ends_every_sign_in(http: httpx.Client, mailbox: Mailbox) -> None:

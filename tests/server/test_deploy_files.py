@@ -30,7 +30,8 @@ def test_the_image_installs_the_server_extra() -> None:
 
 def test_compose_sets_every_production_setting() -> None:
     compose = (DEPLOY / "compose.yaml").read_text()
-    for name in ("DATABASE_URL", "SELLERDESK_SERVER_SECRET", "SELLERDESK_SERVER_PUBLIC_URL"):
+    for name in ("DATABASE_URL", "SELLERDESK_SERVER_SECRET", "SELLERDESK_SERVER_PUBLIC_URL",
+                 "SELLERDESK_SERVER_SMTP_HOST", "SELLERDESK_SERVER_MAIL_FROM"):
         assert f"{name}:" in compose
     assert "SELLERDESK_SERVER_MEDIA_DIR=/srv/sellerdesk-media" in (DEPLOY / "Dockerfile").read_text()
 
