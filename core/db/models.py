@@ -66,6 +66,14 @@ class Product(Timestamped, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     sync_id: Mapped[str] = mapped_column(String(36), default=new_sync_id, nullable=True, unique=True, index=True)
     cost_price: Mapped[Decimal | None] = mapped_column(default=None)  # one item's cost to the seller; None: unknown
+    # Marketplace details (core/products/marketplace.py): Legal Metrology facts, weight, HSN and GST; None: not given.
+    mrp: Mapped[Decimal | None] = mapped_column(default=None)
+    net_quantity: Mapped[str | None] = mapped_column(String(200), default=None)
+    weight_grams: Mapped[int | None] = mapped_column(default=None)
+    country_of_origin: Mapped[str | None] = mapped_column(String(100), default=None)
+    hsn_code: Mapped[str | None] = mapped_column(String(8), default=None)
+    gst_percent: Mapped[Decimal | None] = mapped_column(default=None)
+    legal: Mapped[dict[str, Any] | None] = mapped_column(default=None)  # manufacturer/packer/importer name, address
 
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
-from core.products import listing, service
+from core.products import listing, marketplace, service
 
 _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
 
@@ -31,6 +31,15 @@ def _product_fields(parser: argparse.ArgumentParser) -> None:
                         help="an attribute such as colour=red (repeatable)")
     parser.add_argument("--status", choices=["draft", "ready", "archived"])
     parser.add_argument("--language", choices=["en", "hi", "hinglish"], help="language of the listing copy")
+    details = parser.add_argument_group("marketplace details (Legal Metrology, weight, HSN, GST; \"\" clears one)")
+    details.add_argument("--mrp", help="maximum retail price on the pack (at least the price)")
+    details.add_argument("--net-quantity", dest="net_quantity", help="e.g. '1 N' or '500 g'")
+    details.add_argument("--weight", dest="weight_grams", help="packed weight in grams, e.g. 250 or 1.2 kg")
+    details.add_argument("--country-of-origin", dest="country_of_origin")
+    details.add_argument("--hsn", dest="hsn_code", help="4, 6 or 8 digits (never shown to buyers)")
+    details.add_argument("--gst", dest="gst_percent", help="GST %% rate, e.g. 5 or 18 (never shown to buyers)")
+    for key in marketplace.LEGAL_KEYS:
+        details.add_argument("--" + key.replace("_", "-"), dest=key)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -85,7 +94,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _values(args: argparse.Namespace) -> dict[str, Any]:
     names = ["title", "price", "currency", "description", "quantity", "sku", "category", "attributes", "status",
-             "language", "cost_price"]
+             "language", "cost_price", *marketplace.FIELDS]
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
@@ -103,6 +112,9 @@ def _print_product(app: Any, product: service.ProductView) -> None:
         print(f"  category  {product.category}")
     for key, value in product.attributes.items():
         print(f"  {key}: {value}")
+    for key, value in product.details().items():
+        if value:
+            print(f"  {marketplace.label(key)}: {value}")
     for image in product.images:
         print(f"  photo {image.position + 1}: {image.original_name} ({image.width}×{image.height} {image.format})")
     if product.description:

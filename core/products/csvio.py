@@ -26,6 +26,9 @@ from core.errors import Cancelled, SellerDeskError, ValidationError
 from core.fileio import atomic_write_text
 from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_text, records, scan
 from core.products.fields import format_attributes
+from core.products.marketplace import COLUMNS as DETAIL_COLUMNS
+from core.products.marketplace import FIELDS as MARKETPLACE_FIELDS
+from core.products.marketplace import as_text
 from core.products.service import NO_PRICE, ProductInput, image_rows, product_input, store_photos
 from core.spreadsheet import read_cell, safe_cell
 
@@ -36,7 +39,7 @@ __all__ = ["COLUMNS", "DELIMITERS", "CsvFormatError", "ImportProgress", "ImportR
            "export_products", "import_products"]
 
 COLUMNS = ["sku", "title", "description", "price", "currency", "quantity", "category", "status", "language",
-           "attributes", "images", "cost_price"]
+           "attributes", "images", "cost_price", *MARKETPLACE_FIELDS]
 REQUIRED = {"title", "price"}
 # A commit per 500 rows costs nothing measurable, and keeps each chunk's transaction (which holds the write lock)
 # under about 0.1 s, so the window and the publishing queue never wait long for it.
@@ -254,7 +257,10 @@ def _apply_rows(session: Session, rows: list[tuple[int, ProductInput, list[Store
         values = _fields(data)
         if product is not None:
             for key, value in values.items():
-                if key != "cost_price" or value is not None:  # an empty cost cell keeps the cost already known
+                # An empty cost or marketplace cell keeps what is already known.
+                if key == "legal" and value:
+                    product.legal = {**(product.legal or {}), **value}
+                elif key != "legal" and (value is not None or key not in ("cost_price", *DETAIL_COLUMNS)):
                     setattr(product, key, value)
             known = {image.sha256 for image in product.images}
             product.images.extend(image_rows([p for p in photos if p.sha256 not in known], len(product.images)))
@@ -376,6 +382,7 @@ def export_products(db: Database, path: Path, *, store: ImageStore,
                     product.currency, product.quantity, product.category, product.status, product.language,
                     format_attributes(product.attributes), _export_photos(store, product, photo_dir, copied),
                     "" if product.cost_price is None else str(product.cost_price),
+                    *as_text({"legal": product.legal, **{k: getattr(product, k) for k in DETAIL_COLUMNS}}).values(),
                 ])])
                 count += 1
                 if progress is not None and (count % EXPORT_PROGRESS_EVERY == 0 or count == total):

@@ -17,6 +17,7 @@ from core.db.models import Product, ProductImage
 from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, ValidationError
 from core.products import fields as F
+from core.products import marketplace as M
 
 if TYPE_CHECKING:  # Pillow loads only when photos are really handled
     from core.images.store import ImageStore, StoredImage
@@ -39,6 +40,14 @@ class ProductInput:
     status: str = "draft"
     language: str = "en"
     cost_price: Decimal | None = None  # what one item costs the seller; None: not known
+    # Marketplace details (core/products/marketplace.py); None: not given.
+    mrp: Decimal | None = None
+    net_quantity: str | None = None
+    weight_grams: int | None = None
+    country_of_origin: str | None = None
+    hsn_code: str | None = None
+    gst_percent: Decimal | None = None
+    legal: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,12 +84,24 @@ class ProductView:
     updated_at: datetime
     images: list[ImageView] = field(default_factory=list)
     cost_price: Decimal | None = None
+    mrp: Decimal | None = None
+    net_quantity: str | None = None
+    weight_grams: int | None = None
+    country_of_origin: str | None = None
+    hsn_code: str | None = None
+    gst_percent: Decimal | None = None
+    legal: dict[str, str] = field(default_factory=dict)
+
+    def details(self) -> dict[str, str]:
+        """The marketplace details as display text, every field present ("" when not given)."""
+        return M.as_text(asdict(self))
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (prices as strings so no precision is lost)."""
         data = asdict(self)
         data["price"] = str(self.price)
-        data["cost_price"] = None if self.cost_price is None else str(self.cost_price)
+        for name in ("cost_price", "mrp", "gst_percent"):
+            data[name] = None if data[name] is None else str(data[name])
         data["created_at"] = self.created_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
         return data
@@ -93,9 +114,13 @@ def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> P
     """
     currency = F.parse_currency(values.get("currency") or default_currency)
     status = F.parse_choice(values.get("status") or "draft", "status", F.STATUSES)
+    price = _price(values.get("price"), currency, status)
+    details = M.parse_details(values, currency)
+    details["legal"] = M.parse_legal(details.get("legal") or {})
+    M.check_mrp(details.get("mrp"), price)
     return ProductInput(
         title=F.parse_title(values.get("title")),
-        price=_price(values.get("price"), currency, status),
+        price=price,
         currency=currency,
         description=F.parse_description(values.get("description")),
         quantity=F.parse_quantity(values["quantity"]) if values.get("quantity") not in (None, "") else 1,
@@ -105,6 +130,7 @@ def product_input(values: dict[str, Any], *, default_currency: str = "INR") -> P
         status=status,
         language=F.parse_choice(values.get("language") or "en", "language", F.LANGUAGES),
         cost_price=F.parse_cost(values.get("cost_price"), currency),
+        **details,
     )
 
 
@@ -147,6 +173,9 @@ def product_view(product: Product) -> ProductView:
         created_at=product.created_at,
         updated_at=product.updated_at,
         cost_price=product.cost_price,
+        mrp=product.mrp, net_quantity=product.net_quantity, weight_grams=product.weight_grams,
+        country_of_origin=product.country_of_origin, hsn_code=product.hsn_code, gst_percent=product.gst_percent,
+        legal=dict(product.legal or {}),
         images=[
             ImageView(i.id, i.sha256, i.original_name, i.position, i.width, i.height, i.format, i.focal_x, i.focal_y)
             for i in product.images
@@ -246,10 +275,21 @@ def update_product(db: Database, product_id: int, changes: dict[str, Any]) -> Pr
             for name, parse in _PARSERS.items():
                 if name in changes and changes[name] is not None:
                     setattr(product, name, parse(changes[name]))
+            _apply_details(product, changes)
             session.flush()
             return product_view(product)
     except IntegrityError:
         raise _sku_taken(changes.get("sku")) from None
+
+
+def _apply_details(product: Product, changes: dict[str, Any]) -> None:
+    # A marketplace field given as "" is cleared; one not given (None) stays as it is.
+    details = M.parse_details(changes, product.currency)
+    if "legal" in details:
+        details["legal"] = M.parse_legal({**(product.legal or {}), **details["legal"]})
+    for name, value in details.items():
+        setattr(product, name, value)
+    M.check_mrp(product.mrp, product.price)
 
 
 def delete_product(db: Database, product_id: int) -> ProductView:
