@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -21,7 +20,7 @@ from server.config import ConfigError, S3Settings, ServerConfig, config_from_env
 from server.db import Database
 from server.models import Account
 from server.storage import S3Store, blob_key
-from tests.server.conftest import bearer
+from tests.server.conftest import SECRET, bearer
 from tests.server.s3_server import CREDENTIALS, keys, new_bucket, remove_bucket, running_s3, s3_client
 from tests.server.test_media import (
     JPEG,
@@ -183,7 +182,7 @@ def test_delete_prefix_goes_past_one_listing_page(bucket: S3Settings, tmp_path: 
 
 def test_settings_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the staging folders made below land here
-    base = {"DATABASE_URL": "postgresql+psycopg://db/sellerdesk", "SELLERDESK_SERVER_SECRET": uuid.uuid4().hex * 2,
+    base = {"DATABASE_URL": "postgresql+psycopg://db/sellerdesk", "SELLERDESK_SERVER_SECRET": SECRET,
             "SELLERDESK_SERVER_PUBLIC_URL": "https://sync.example.com", "SELLERDESK_SERVER_S3_BUCKET": "media",
             # A production server mails sign-up confirmations (once email verification lands it refuses to start
             # without this); not what this test is about.
