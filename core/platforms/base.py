@@ -59,6 +59,8 @@ class ListingRequest:
     category: str = ""
     attributes: Mapping[str, str] = field(default_factory=dict)
     alt_texts: tuple[str, ...] = ()
+    # The product's marketplace details that are given (core/products/marketplace.py), as text: mrp, hsn_code, ...
+    details: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def listing_sku(self) -> str:

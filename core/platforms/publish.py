@@ -20,6 +20,7 @@ from core.platforms.base import ListingCopy, ListingRequest, ListingResult, Plat
 from core.platforms.connections import mark_needs_attention
 from core.platforms.errors import AuthExpired, PlatformError
 from core.platforms.specs import display_name, get_spec
+from core.products.marketplace import given_details
 
 if TYPE_CHECKING:
     from core.app import App
@@ -99,7 +100,8 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
         photos = [(i.sha256, (i.focal_x, i.focal_y), i.alt_text) for i in product.images]
         facts: dict[str, Any] = {"price": product.price, "currency": product.currency, "quantity": product.quantity,
                                  "sku": product.sku, "category": product.category,
-                                 "attributes": {str(k): str(v) for k, v in (product.attributes or {}).items()}}
+                                 "attributes": {str(k): str(v) for k, v in (product.attributes or {}).items()},
+                                 "details": given_details(product)}
     # Pictures are made outside the database session: rendering can take a while.
     max_images = get_spec(platform).capabilities.max_images
     images = tuple(variants.variants(sha, [platform], focal)[0].path for sha, focal, _ in photos[:max_images])

@@ -28,7 +28,7 @@ from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_tex
 from core.products.fields import format_attributes
 from core.products.marketplace import COLUMNS as DETAIL_COLUMNS
 from core.products.marketplace import FIELDS as MARKETPLACE_FIELDS
-from core.products.marketplace import as_text
+from core.products.marketplace import as_text, details_of
 from core.products.service import NO_PRICE, ProductInput, image_rows, product_input, store_photos
 from core.spreadsheet import read_cell, safe_cell
 
@@ -382,7 +382,7 @@ def export_products(db: Database, path: Path, *, store: ImageStore,
                     product.currency, product.quantity, product.category, product.status, product.language,
                     format_attributes(product.attributes), _export_photos(store, product, photo_dir, copied),
                     "" if product.cost_price is None else str(product.cost_price),
-                    *as_text({"legal": product.legal, **{k: getattr(product, k) for k in DETAIL_COLUMNS}}).values(),
+                    *as_text(details_of(product)).values(),
                 ])])
                 count += 1
                 if progress is not None and (count % EXPORT_PROGRESS_EVERY == 0 or count == total):

@@ -172,3 +172,13 @@ def as_text(details: Mapping[str, Any]) -> dict[str, str]:
     out = {key: "" if details.get(key) is None else str(details[key]) for key in COLUMNS}
     out.update({key: str(legal.get(key) or "") for key in LEGAL_KEYS})
     return out
+
+
+def details_of(product: Any) -> dict[str, Any]:
+    """The marketplace fields of a product row (or view) as a dict: the columns and ``legal``."""
+    return {"legal": product.legal, **{key: getattr(product, key) for key in COLUMNS}}
+
+
+def given_details(product: Any) -> dict[str, str]:
+    """The marketplace details a product has, as text (the ones not given are left out)."""
+    return {key: value for key, value in as_text(details_of(product)).items() if value}

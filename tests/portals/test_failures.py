@@ -166,8 +166,8 @@ def test_what_the_product_lacks_is_refused_before_the_browser_is_used(env_of: En
     lacking = {k: v for k, v in LEGAL_METROLOGY.items() if k != "net_quantity"}
     with pytest.raises(ContentRejected) as legal:  # Legal Metrology is mandatory on Meesho
         env.publish(env.add_product(attributes={"hsn_code": "6912", "gst_rate": "5", **lacking}))
-    assert "Meesho needs the net quantity and the product has none" in str(legal.value)
-    assert "Set the product's 'net_quantity' attribute" in str(legal.value)
+    assert "Meesho needs the Net quantity and the product has none" in str(legal.value)
+    assert "Fill in 'Net quantity' under Marketplace details in the product editor" in str(legal.value)
     with pytest.raises(ContentRejected, match="Meesho sells in INR but the product is priced in USD"):
         env.publish(env.add_product(currency="USD"))
     assert len(env.replica.requests) == requests

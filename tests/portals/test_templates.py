@@ -72,8 +72,8 @@ def test_missing_legal_metrology_or_a_lone_design_is_refused_before_anything_is_
     ids = designs(app, "meesho", tmp_path, ["blue", "green"], lacking)
     with pytest.raises(ValidationError) as caught:
         export_template(app, "meesho", "Mugs", ids, tmp_path / "out")
-    assert "'Glazed Mug, blue': no Net Quantity" in str(caught.value)
-    assert "Set the product's 'net_quantity' attribute" in str(caught.value)
+    assert "'Glazed Mug, blue': no Net quantity" in str(caught.value)
+    assert "Fill in 'Net quantity' under Marketplace details in the product editor" in str(caught.value)
     with pytest.raises(ValidationError, match="Meesho takes 2 to 9 products in a catalog; 1 were chosen"):
         export_template(app, "meesho", "Mugs", ids[:1], tmp_path / "out")
     with pytest.raises(ValidationError, match="no category 'Garden'") as unknown:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from core.errors import StorageError, ValidationError
 from core.paths import resources_dir
 from core.platforms.browser.spec import FieldSpec
-from core.platforms.browser.values import fix_for, resolve
+from core.platforms.browser.values import field_name, fix_for, resolve
 from core.platforms.connections import get_preferences
 from core.platforms.publish import VariantSource, build_listing_request
 from core.platforms.specs import display_name
@@ -98,7 +98,7 @@ def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpe
         for field in fields:
             value = catalog if field.source == "catalog" else resolve(field, request, prefs, taken)
             if field.required and not value:
-                problems.append(f"{request.product_label}: no {field.label}. {fix_for(field, platform)}")
+                problems.append(f"{request.product_label}: no {field_name(field)}. {fix_for(field, platform)}")
             row[field.key] = str(value or "")
         photos = list(request.images[:int(image_rules["max"])])
         if not photos:

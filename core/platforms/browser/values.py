@@ -5,6 +5,7 @@ the first one with a value wins:
 
 - ``title``, ``description`` (with the bullets), ``sku``, ``price``, ``quantity``, ``category``, ``images``;
 - ``specifications``: the product's attributes not used by another field, as (name, value) pairs;
+- ``product:NAME``: one of the product's marketplace details (mrp, net_quantity, weight_grams, hsn_code, …);
 - ``attribute:NAME``: one of the product's attributes; ``preference:NAME``: the seller's default for the platform;
 - ``=TEXT``: a fixed value.
 """
@@ -20,6 +21,7 @@ from core.platforms.base import ListingRequest
 from core.platforms.browser.spec import FieldSpec, PortalSpec
 from core.platforms.errors import ContentRejected
 from core.platforms.specs import display_name
+from core.products import marketplace
 
 FieldValue = str | tuple[Path, ...] | tuple[tuple[str, str], ...]
 _COPY = ("title", "description")
@@ -50,6 +52,8 @@ def _one(source: str, field: FieldSpec, request: ListingRequest, prefs: Mapping[
     if source.startswith("="):
         return source[1:]
     kind, _, name = source.partition(":")
+    if kind == "product":
+        return request.details.get(name) or None
     if kind == "attribute":
         return _attribute(request, name)
     if kind == "preference":
@@ -81,6 +85,13 @@ def fix_for(field: FieldSpec, platform: str) -> str:
         return f"Change the {name} {field.label} in the Content tab and publish again."
     attribute = next((s.partition(":")[2] for s in sources if s.startswith("attribute:")), None)
     preference = next((s.partition(":")[2] for s in sources if s.startswith("preference:")), None)
+    detail = _detail(field)
+    if detail:
+        editor = f"Fill in '{marketplace.label(detail)}' under Marketplace details in the product editor (Products tab)"
+        if preference:
+            return (f"{editor}, or one value for every product: "
+                    f"sellerdesk platforms prefs {platform} {preference}=VALUE.")
+        return f"{editor} and publish again."
     if attribute and preference:
         return (f"Set the product's '{attribute}' attribute in the Products tab, or one value for every product: "
                 f"sellerdesk platforms prefs {platform} {preference}=VALUE; then publish again.")
@@ -89,6 +100,16 @@ def fix_for(field: FieldSpec, platform: str) -> str:
     if preference:
         return f"Choose it once for {name}: sellerdesk platforms prefs {platform} {preference}=VALUE."
     return f"Change the product's {field.label} in the Products tab and publish again."
+
+
+def _detail(field: FieldSpec) -> str | None:
+    return next((s.partition(":")[2] for s in field.source.split("|") if s.startswith("product:")), None)
+
+
+def field_name(field: FieldSpec) -> str:
+    """How a message names ``field``: by the product editor's label when the value is a marketplace detail."""
+    detail = _detail(field)
+    return marketplace.label(detail) if detail else field.label
 
 
 def resolve(field: FieldSpec, request: ListingRequest, prefs: Mapping[str, Any],
@@ -118,7 +139,8 @@ def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str,
     for field in portal.fields():
         value = resolve(field, request, prefs, taken)
         if field.required and not value:
-            raise ContentRejected(platform, field.label, f"{name} needs the {field.label} and the product has none",
+            raise ContentRejected(platform, field_name(field),
+                                  f"{name} needs the {field_name(field)} and the product has none",
                                   fix=fix_for(field, platform), product=product)
         values[field.key] = value or ""
     return values
