@@ -112,7 +112,7 @@ class SyncAccount:
 
     def resend_verification(self) -> str:
         """Ask the service to email the confirmation link again; its sentence about it."""
-        with self.client() as client, translated("asking for the email again"):
+        with self.client() as client, translated("asking for the confirmation email"):
             return client.resend_verification()
 
     def request_password_reset(self, email: str, server_url: str | None = None) -> str:
