@@ -24,6 +24,7 @@ from core.i18n import N_, _
 from core.products import service
 from core.products.autosave import AutosaveJournal
 from core.products.fields import LANGUAGES, STATUSES, format_attributes
+from desktop.products.marketplace_section import MarketplaceSection, mark_invalid
 from desktop.products.photos import PhotoPanel
 from desktop.tasks import TaskRunner
 
@@ -105,6 +106,8 @@ class ProductEditor(QWidget):
             form.addRow("", error)
             self._errors[key] = error
 
+        self.details = MarketplaceSection()
+        self.details.edited.connect(self._changed)
         self.photos = PhotoPanel(self.app, self.tasks)
         self.photos.changed.connect(self._photos_changed)
 
@@ -114,6 +117,7 @@ class ProductEditor(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(form)
+        layout.addWidget(self.details)
         layout.addWidget(self.photos)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -163,7 +167,8 @@ class ProductEditor(QWidget):
                     "cost_price": "" if product.cost_price is None else str(product.cost_price),
                     "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
                     "status": product.status, "language": product.language,
-                    "attributes": format_attributes(product.attributes), "description": product.description})
+                    "attributes": format_attributes(product.attributes), "description": product.description,
+                    **product.details()})
         self.photos.show_product(product)
         self._recover()
         self.heading.setText(product.title)
@@ -201,6 +206,7 @@ class ProductEditor(QWidget):
             self.language.setCurrentIndex(max(0, self.language.findData(values.get("language", "en"))))
             self.attributes.setText(str(values.get("attributes", "")))
             self.description.setPlainText(str(values.get("description", "")))
+            self.details.fill(values)
             for label in self._errors.values():
                 label.hide()
             for widget in (self.title, self.price, self.cost, self.sku, self.attributes):
@@ -217,6 +223,7 @@ class ProductEditor(QWidget):
             "quantity": self.quantity.value(), "sku": self.sku.text(), "category": self.category.text(),
             "status": self.status.currentData(), "language": self.language.currentData(),
             "attributes": self.attributes.text(), "description": self.description.toPlainText(),
+            **self.details.values(),
         }
 
     def _changed(self) -> None:
@@ -228,19 +235,20 @@ class ProductEditor(QWidget):
         self._timer.start()
 
     def _mark(self, widget: QWidget, invalid: bool) -> None:
-        widget.setProperty("invalid", invalid)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+        mark_invalid(widget, invalid)
 
     def _validate(self) -> service.ProductInput | None:
         for label in self._errors.values():
             label.hide()
         for widget in (self.title, self.price, self.cost, self.sku, self.attributes):
             self._mark(widget, False)
+        self.details.clear_errors()
         try:
             return service.product_input(self.values(), default_currency=self.app.settings.get("general.currency"))
         except ValidationError as exc:
             field = exc.field or "title"
+            if self.details.show_error(field, str(exc)):
+                return None
             label = self._errors.get(field)
             if label is not None:
                 label.setText(str(exc))

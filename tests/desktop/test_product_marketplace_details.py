@@ -1,0 +1,65 @@
+"""The product editor's Marketplace details section, clicked through as a seller would."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from core.products.service import get_product
+
+
+def _new_product(qtbot, window) -> int:
+    window.new_product()
+    editor = window.products.editor
+    qtbot.keyClicks(editor.title, "Blue glazed mug")
+    qtbot.keyClicks(editor.price, "249")
+    qtbot.waitUntil(lambda: editor.product_id is not None, timeout=5000)
+    return editor.product_id
+
+
+def test_marketplace_details_open_fill_and_save(qtbot, window) -> None:
+    product_id = _new_product(qtbot, window)
+    section = window.products.editor.details
+    assert not section.body.isVisible()
+    qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
+    assert section.body.isVisible()
+    typed = {"mrp": "299", "net_quantity": "1 N", "weight_grams": "350", "country_of_origin": "India",
+             "hsn_code": "6912", "gst_percent": "12", "manufacturer_name": "Asha Pottery",
+             "manufacturer_address": "12 Kiln Rd, Khurja 203131"}
+    for key, text in typed.items():
+        qtbot.mouseClick(section.fields[key], Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(section.fields[key], text)
+    qtbot.waitUntil(lambda: get_product(window.app.db, product_id).legal.get("manufacturer_address")
+                    == "12 Kiln Rd, Khurja 203131", timeout=5000)
+    stored = get_product(window.app.db, product_id)
+    assert (stored.mrp, stored.weight_grams, stored.hsn_code, stored.gst_percent, stored.net_quantity) == (
+        Decimal("299"), 350, "6912", Decimal("12"), "1 N")
+    window.products.editor.grab().save("/tmp/eng20-editor.png")
+
+
+def test_a_bad_hsn_is_shown_under_its_field_and_not_saved(qtbot, window) -> None:
+    product_id = _new_product(qtbot, window)
+    editor = window.products.editor
+    qtbot.mouseClick(editor.details.toggle, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor.details.fields["hsn_code"], "691")
+    error = editor.details.errors["hsn_code"]
+    qtbot.waitUntil(error.isVisible, timeout=5000)
+    assert "must be 4, 6 or 8 digits" in error.text()
+    assert editor.details.fields["hsn_code"].property("invalid") is True
+    assert get_product(window.app.db, product_id).hsn_code is None
+    qtbot.keyClicks(editor.details.fields["hsn_code"], "2")
+    qtbot.waitUntil(lambda: get_product(window.app.db, product_id).hsn_code == "6912", timeout=5000)
+    assert not error.isVisible()
+
+
+def test_saved_details_come_back_when_the_product_is_opened(qtbot, window) -> None:
+    first = _new_product(qtbot, window)
+    editor = window.products.editor
+    qtbot.mouseClick(editor.details.toggle, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor.details.fields["packer_name"], "Pack Co")
+    qtbot.waitUntil(lambda: get_product(window.app.db, first).legal == {"packer_name": "Pack Co"}, timeout=5000)
+    _new_product(qtbot, window)
+    assert editor.details.fields["packer_name"].text() == ""
+    editor.load(first)
+    assert editor.details.fields["packer_name"].text() == "Pack Co" and editor.details.body.isVisible()
