@@ -86,14 +86,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("name")
     p.set_defaults(handler=_review)
 
+    p = psub.add_parser("leads", parents=[json_parent()],
+                        help="IndiaMART: the last 7 days' buyer enquiries from the Lead Manager API (this tests "
+                             "the CRM key)")
+    p.add_argument("name", choices=("indiamart",))
+    p.add_argument("--check", action="store_true", help="only say whether the CRM key works")
+    p.add_argument("--key-stdin", action="store_true",
+                   help="read a new CRM key from stdin; it is stored only once IndiaMART accepts it")
+    p.set_defaults(handler=_leads)
+
     p = psub.add_parser("sales", parents=[json_parent()], help="import a platform's recent sales")
     p.add_argument("name")
     p.add_argument("--days", type=int, help="how far back (default: as far as the platform allows)")
     p.set_defaults(handler=_sales)
 
 
-def _open(app: Any, name: str) -> Platform:
-    from core.platforms.registry import open_platform
+def _secrets(app: Any) -> Any:
+    """The keychain, asking on the terminal for the encrypted file's passphrase when it needs one."""
     from core.secrets import SecretStore
 
     def ask() -> str | None:
@@ -101,8 +110,14 @@ def _open(app: Any, name: str) -> Platform:
             return None
         return getpass.getpass("Passphrase for SellerDesk's encrypted secrets file: ")
 
+    return SecretStore(app.data_dir, db=app.db, ask_passphrase=ask)
+
+
+def _open(app: Any, name: str) -> Platform:
+    from core.platforms.registry import open_platform
+
     get_spec(name)  # an unknown name is refused before anything opens
-    return open_platform(app, name, secrets=SecretStore(app.data_dir, db=app.db, ask_passphrase=ask))
+    return open_platform(app, name, secrets=_secrets(app))
 
 
 def _list(args: argparse.Namespace, app: Any) -> int:
@@ -309,6 +324,25 @@ def _review(args: argparse.Namespace, app: Any) -> int:
             print(review.describe(args.name))
         if not reviews:
             print(f"No {get_spec(args.name).display_name} listing is waiting for its review.")
+    return 0
+
+
+def _leads(args: argparse.Namespace, app: Any) -> int:
+    from core.platforms.browser.indiamart_leads import key_works_text, read_leads
+    from core.publishing.timezones import format_local, seller_zone
+
+    key = _read_secret(True, "IndiaMART CRM key") if args.key_stdin else None
+    leads = read_leads(app, key, secrets=_secrets(app))
+    if app.json:
+        print_json({"key_works": True, "leads": [] if args.check else [
+            {"query_id": lead.query_id, "time": lead.when.isoformat(), "buyer": lead.buyer, "product": lead.product,
+             "message": lead.message, "city": lead.city} for lead in leads]})
+        return 0
+    print(key_works_text(leads))
+    if not args.check and leads:
+        zone = seller_zone(app.settings.get("general.timezone"))
+        print_table([{"time": format_local(lead.when, zone), "buyer": lead.buyer, "product": lead.product,
+                      "message": lead.message} for lead in leads], ["time", "buyer", "product", "message"])
     return 0
 
 

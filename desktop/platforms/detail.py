@@ -29,8 +29,10 @@ from core.platforms.base import ConnectOptions, PreferenceField
 from core.platforms.browser.templates import layout_path
 from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
+from core.platforms.specs import get_spec
 from desktop.platforms.bulk_template import BulkTemplateDialog
 from desktop.platforms.connect_dialog import ConnectDialog
+from desktop.platforms.leads_dialog import LeadsDialog
 from desktop.platforms.portal_check import PortalCheckDialog
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
@@ -82,6 +84,8 @@ class PlatformDetail(QWidget):
         self.template_dialog: BulkTemplateDialog | None = None
         self.review_button = QPushButton(_("Check review status"))  # portals: Meesho's QC and the others' approval
         self.review_button.clicked.connect(self.check_reviews)
+        self.leads_button = QPushButton(_("Leads…"))  # IndiaMART: buyer enquiries from the Lead Manager API
+        self.leads_button.clicked.connect(self.show_leads)
         self.reviews = QLabel("")
         self.reviews.setWordWrap(True)
         self.reviews.hide()
@@ -89,7 +93,7 @@ class PlatformDetail(QWidget):
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
         for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
-                       self.check_button, self.template_button, self.review_button):
+                       self.check_button, self.template_button, self.review_button, self.leads_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -152,6 +156,7 @@ class PlatformDetail(QWidget):
         self.template_button.setVisible(layout_path(status.name).is_file())
         self.review_button.setVisible(status.kind == "browser")
         self.review_button.setEnabled(connected)
+        self.leads_button.setVisible("leads_api" in get_spec(status.name).extra)  # needs a CRM key, not a sign-in
         self.load_choices.setEnabled(connected)
         self.enabled.blockSignals(True)
         self.enabled.setChecked(status.enabled)
@@ -313,6 +318,11 @@ class PlatformDetail(QWidget):
         self.template_dialog = BulkTemplateDialog(self.app, self.tasks, self.status.name, self.status.display_name,
                                                   self)
         self.template_dialog.show()
+
+    def show_leads(self) -> None:
+        """Open the Leads dialog: the CRM key with Test key, and the last 7 days' enquiries with Refresh."""
+        self.leads_dialog = LeadsDialog(self.app, self.tasks, self)
+        self.leads_dialog.show()
 
     def disconnect_platform(self) -> None:
         """Forget the platform's credentials (choices stay)."""

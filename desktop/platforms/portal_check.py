@@ -7,10 +7,11 @@ import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.app import App
 from core.i18n import _
+from desktop.platforms.rows import run_row
 from desktop.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:  # Playwright is imported only when a check runs, not when the window opens
@@ -35,18 +36,10 @@ class PortalCheckDialog(QDialog):
         self.report = QPlainTextEdit(readOnly=True)
         self.report.setFont(QFont("monospace"))
         self.start_button = QPushButton(_("Check now"))
-        self.start_button.setProperty("primary", True)
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self._cancel.set)
-        self.cancel_button.setEnabled(False)
-        close = QPushButton(_("Close"))
-        close.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.start_button)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
-        row.addWidget(close)
+        row = run_row(self, self.start_button, self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.report, 1)

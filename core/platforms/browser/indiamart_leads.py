@@ -9,16 +9,22 @@ The CRM key lives in the keychain (SecretStore), never in the database or settin
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from core.i18n import _
 from core.platforms.base import PlatformContext, Sale
 from core.platforms.connections import get_preferences, set_preferences
 from core.platforms.errors import AuthExpired, PlatformError, RateLimited, TransientFailure, describe_duration
+
+if TYPE_CHECKING:
+    from core.app import App
+    from core.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +33,20 @@ _LAST_CALL = "leads_api_last_call"
 _SYNCED_UNTIL = "leads_synced_until"
 _KEY_HINT = ("Generate a CRM key in IndiaMART's Lead Manager (Settings > CRM API key) and enter it again in the "
              "Platforms tab.")
+
+_READ_AGAIN = "Read the leads (or test the key) again after that; nothing was lost."
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One buyer enquiry as IndiaMART's Lead Manager shows it (read to show, never stored by SellerDesk)."""
+
+    query_id: str
+    when: datetime  # UTC
+    buyer: str
+    product: str
+    message: str
+    city: str
 
 
 class LeadsApi:
@@ -51,6 +71,36 @@ class LeadsApi:
             raise AuthExpired(NAME, "the IndiaMART CRM key is empty", hint=_KEY_HINT)
         self.context.secrets.set(self.secret_name, key.strip())
 
+    def recent(self, key: str | None = None) -> list[Lead]:
+        """The buyer enquiries of the last 7 days, newest first, read with ``key`` (default: the stored CRM key).
+
+        One call, under the same one-call-per-5-minutes rule as :meth:`pull`; it does not move where the next
+        import of leads continues. An empty list means the key works and no buyer wrote in that time; a refused
+        key raises AuthExpired with IndiaMART's own words."""
+        key = (key or self.context.secrets.get(self.secret_name) or "").strip()
+        if not key:
+            raise AuthExpired(NAME, "SellerDesk has no IndiaMART CRM key", hint=_KEY_HINT)
+        now, gap = self._wait_done(_READ_AGAIN)
+        body = self._get(key, now - timedelta(days=float(self.conf["max_window_days"])), now)
+        if int(body.get("CODE") or 0) not in self.conf["codes"]["auth"]:
+            # A refused key is no download: the seller may try the corrected key at once.
+            set_preferences(self.context.db, NAME, {_LAST_CALL: now.isoformat()})
+        leads = [self._lead(raw) for raw in self._leads(body, gap, _READ_AGAIN)]
+        return sorted(leads, key=lambda lead: lead.when, reverse=True)
+
+    def _wait_done(self, hint: str | None = None) -> tuple[datetime, float]:
+        """Now, and IndiaMART's gap between calls; RateLimited while the last call is too recent."""
+        now = self.context.now()
+        gap = float(self.conf["min_interval_seconds"])
+        last = get_preferences(self.context.db, NAME).get(_LAST_CALL)
+        if last:
+            waited = (now - datetime.fromisoformat(last)).total_seconds()
+            if waited < gap:
+                raise RateLimited(NAME, gap - waited, problem=f"IndiaMART allows one leads download every "
+                                                              f"{describe_duration(gap)}; try again in "
+                                                              f"{describe_duration(gap - waited)}", hint=hint)
+        return now, gap
+
     def _window(self, since: datetime, now: datetime, prefs: dict[str, Any]) -> tuple[datetime, datetime]:
         start = since
         if prefs.get(_SYNCED_UNTIL):
@@ -63,16 +113,9 @@ class LeadsApi:
         key = self.context.secrets.get(self.secret_name)
         if not key:
             raise AuthExpired(NAME, "SellerDesk has no IndiaMART CRM key", hint=_KEY_HINT)
-        db, now = self.context.db, self.context.now()
-        prefs = get_preferences(db, NAME)
-        gap = float(self.conf["min_interval_seconds"])
-        if prefs.get(_LAST_CALL):
-            waited = (now - datetime.fromisoformat(prefs[_LAST_CALL])).total_seconds()
-            if waited < gap:
-                raise RateLimited(NAME, gap - waited, problem=f"IndiaMART allows one leads download every "
-                                                              f"{describe_duration(gap)}; try again in "
-                                                              f"{describe_duration(gap - waited)}")
-        start, end = self._window(since, now, prefs)
+        db = self.context.db
+        now, gap = self._wait_done()
+        start, end = self._window(since, now, get_preferences(db, NAME))
         body = self._get(key, start, end)
         # The call counts against IndiaMART's limit whatever it answered.
         set_preferences(db, NAME, {_LAST_CALL: now.isoformat()})
@@ -103,7 +146,7 @@ class LeadsApi:
                                       f"(HTTP {response.status_code})") from exc
         return body
 
-    def _leads(self, body: dict[str, Any], gap: float) -> list[dict[str, Any]]:
+    def _leads(self, body: dict[str, Any], gap: float, hint: str | None = None) -> list[dict[str, Any]]:
         codes = self.conf["codes"]
         code, message = int(body.get("CODE") or 0), str(body.get("MESSAGE") or "").strip()
         if code in codes["ok"]:
@@ -111,14 +154,47 @@ class LeadsApi:
         if code in codes["empty"]:
             return []
         if code in codes["rate_limited"]:
-            raise RateLimited(NAME, gap, problem=f"IndiaMART asks to wait between leads downloads ({message})")
+            raise RateLimited(NAME, gap, problem=f"IndiaMART asks to wait between leads downloads ({message})",
+                              hint=hint)
         if code in codes["auth"]:
             raise AuthExpired(NAME, f"IndiaMART refused the CRM key ({message})", hint=_KEY_HINT)
         raise PlatformError(NAME, f"the IndiaMART leads service refused the request (CODE {code}: {message})")
 
-    def _sale(self, lead: dict[str, Any]) -> Sale:
+    def _when(self, lead: dict[str, Any]) -> datetime:
         local = datetime.strptime(str(lead["QUERY_TIME"]), self.conf["query_time_format"])
-        when = local.replace(tzinfo=ZoneInfo(self.conf["timezone"])).astimezone(UTC)
+        return local.replace(tzinfo=ZoneInfo(self.conf["timezone"])).astimezone(UTC)
+
+    def _lead(self, lead: dict[str, Any]) -> Lead:
+        def text(field: str) -> str:
+            return str(lead.get(field) or "").strip()
+
+        return Lead(text("UNIQUE_QUERY_ID"), self._when(lead), text("SENDER_NAME"), text("QUERY_PRODUCT_NAME"),
+                    text("QUERY_MESSAGE"), text("SENDER_CITY"))
+
+    def _sale(self, lead: dict[str, Any]) -> Sale:
+        when = self._when(lead)
         # Buyer names and phone numbers stay on IndiaMART: SellerDesk counts leads, it does not copy contacts.
         return Sale(external_id=str(lead["UNIQUE_QUERY_ID"]), occurred_at=when, amount=Decimal(0), currency="INR",
                     kind="lead")
+
+
+def read_leads(app: App, key: str | None = None, *, secrets: SecretStore | None = None) -> list[Lead]:
+    """The last 7 days' IndiaMART enquiries through the Lead Manager API, which also tests the CRM key: with
+    ``key`` given (a key the seller just typed), that key is tried and kept in the keychain only once IndiaMART
+    accepted it; a refused one leaves the stored key as it was."""
+    from core.platforms.browser.indiamart import IndiaMartPlatform
+    from core.platforms.registry import open_platform
+
+    with open_platform(app, NAME, secrets=secrets) as platform:
+        assert isinstance(platform, IndiaMartPlatform)
+        leads = platform.leads.recent(key)
+        if key and key.strip():
+            platform.leads.store_key(key)
+        return leads
+
+
+def key_works_text(leads: list[Lead]) -> str:
+    """What a key test found, in the seller's words."""
+    if not leads:
+        return _("The IndiaMART CRM key works. No buyer enquiry in the last 7 days.")
+    return _("The IndiaMART CRM key works. Buyer enquiries in the last 7 days: {count}.").format(count=len(leads))
