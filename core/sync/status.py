@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.i18n import N_, _
 from core.sync import state
 from core.sync.conflicts import conflict_count
 from core.sync.outbox import RECORD_MAX_BYTES, pending_count
@@ -36,42 +37,50 @@ class SyncStatus:
     @property
     def summary(self) -> str:
         """A few words for the status bar."""
-        waiting = f"{self.pending} change{'s' if self.pending != 1 else ''} waiting"
+        waiting = (_("1 change waiting") if self.pending == 1 else
+                   _("{count} changes waiting").format(count=self.pending))
         if self.state == "signed_out":
-            return "Sync: signed out" if self.problem is None else "Sync: signed out — sign in again"
+            return _("Sync: signed out") if self.problem is None else _("Sync: signed out — sign in again")
         if self.state == "offline":
-            return f"Offline — {waiting} for network" if self.pending else "Offline"
+            return _("Offline — {waiting} for network").format(waiting=waiting) if self.pending else _("Offline")
         if self.state == "paused":
-            return {"storage_full": "Sync paused — storage full",
-                    "unconfirmed": "Sync paused — confirm your email",
-                    "rate_limited": "Sync paused — busy, retrying soon"}.get(self.problem_kind or "", "Sync paused")
+            paused = {"storage_full": N_("Sync paused — storage full"),
+                      "unconfirmed": N_("Sync paused — confirm your email"),
+                      "rate_limited": N_("Sync paused — busy, retrying soon")}
+            fallback = N_("Sync paused")
+            return _(paused.get(self.problem_kind or "", fallback))
         if self.state == "conflicts":
-            return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} to resolve"
+            return (_("1 conflict to resolve") if self.conflicts == 1 else
+                    _("{count} conflicts to resolve").format(count=self.conflicts))
         if self.last_sync_at is None:
-            return "Not synced yet"
+            return _("Not synced yet")
         when = self.last_sync_at.astimezone(self.zone).strftime("%H:%M")
         if self.state == "waiting" and self.too_large:
-            return f"Synced {when} — {self.too_large} too large to sync"
-        return f"Synced {when} — {waiting}" if self.state == "waiting" else f"Up to date {when}"
+            return _("Synced {time} — {count} too large to sync").format(time=when, count=self.too_large)
+        return (_("Synced {time} — {waiting}").format(time=when, waiting=waiting) if self.state == "waiting"
+                else _("Up to date {time}").format(time=when))
 
     @property
     def detail(self) -> str:
         """A sentence or two for a tooltip or ``sync status``."""
         if self.email is None:
-            base = "Not signed in: everything stays on this computer."
+            base = _("Not signed in: everything stays on this computer.")
         else:
-            base = f"Signed in as {self.email} at {self.server_url}."
+            base = _("Signed in as {email} at {server}.").format(email=self.email, server=self.server_url)
         parts = [base]
         if self.problem:
             parts.append(self.problem)
         if self.pending:
-            parts.append(f"{self.pending} record{'s' if self.pending != 1 else ''} changed here wait to be sent.")
+            parts.append(_("1 record changed here waits to be sent.") if self.pending == 1 else
+                         _("{count} records changed here wait to be sent.").format(count=self.pending))
         if self.too_large:
-            parts.append(f"{self.too_large} record{'s are' if self.too_large != 1 else ' is'} too large to sync "
-                         f"(over {RECORD_MAX_BYTES // 1024} KB): shorten the description or attributes; the rest "
-                         "syncs meanwhile.")
+            large = (_("1 record is too large to sync (over {size} KB): shorten the description or attributes; the "
+                       "rest syncs meanwhile.") if self.too_large == 1 else
+                     _("{count} records are too large to sync (over {size} KB): shorten the description or "
+                       "attributes; the rest syncs meanwhile."))
+            parts.append(large.format(count=self.too_large, size=RECORD_MAX_BYTES // 1024))
         if self.conflicts:
-            parts.append("Resolve the conflicts: Account → Resolve conflicts…, or: sellerdesk sync conflicts")
+            parts.append(_("Resolve the conflicts: Account → Resolve conflicts…, or: sellerdesk sync conflicts"))
         return " ".join(parts)
 
     def to_json(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
+from core.i18n import _
 from desktop.sync.controller import SyncController
 from desktop.sync.status_widget import SyncStatusButton
 
@@ -33,15 +34,15 @@ class SyncUi(QObject):
         self.button.sync_requested.connect(self.controller.sync_now)
 
         menu = window.menuBar()
-        self.menu = menu.addMenu("&Account")
-        help_menu = next((a for a in menu.actions() if a.text() == "&Help"), None)
+        self.menu = menu.addMenu(_("&Account"))
+        help_menu = next((a for a in menu.actions() if a.text() == _("&Help")), None)
         if help_menu is not None:  # Help stays last
             menu.insertMenu(help_menu, self.menu)
-        self.sign_in_action = self._add("Sign &in…", self.sign_in)
-        self.sync_action = self._add("&Sync now", self.controller.sync_now, "F5")
-        self.conflicts_action = self._add("&Resolve conflicts…", self.resolve_conflicts)
+        self.sign_in_action = self._add(_("Sign &in…"), self.sign_in)
+        self.sync_action = self._add(_("&Sync now"), self.controller.sync_now, "F5")
+        self.conflicts_action = self._add(_("&Resolve conflicts…"), self.resolve_conflicts)
         self.menu.addSeparator()
-        self.sign_out_action = self._add("Sign &out", self.sign_out)
+        self.sign_out_action = self._add(_("Sign &out"), self.sign_out)
         self.controller.status_changed.connect(self._update_actions)
         self.controller.data_changed.connect(self._reload_views)
         window.installEventFilter(self)
@@ -58,7 +59,8 @@ class SyncUi(QObject):
 
         assert isinstance(status, SyncStatus)
         signed_in = status.email is not None
-        self.sign_in_action.setText("Sign &in…" if not signed_in else f"Signed in as {status.email}")
+        self.sign_in_action.setText(_("Sign &in…") if not signed_in else
+                                    _("Signed in as {email}").format(email=status.email))
         self.sign_in_action.setEnabled(not signed_in)
         self.sync_action.setEnabled(signed_in)
         self.sign_out_action.setEnabled(signed_in)
@@ -100,9 +102,9 @@ class SyncUi(QObject):
 
     def sign_out(self) -> None:
         """Ask, then sign out (local data stays)."""
-        answer = QMessageBox.question(self.window, "Sign out of sync",
-                                      "Sign this computer out? Everything stays on this computer; changes you make "
-                                      "meanwhile are sent when you sign in again.")
+        answer = QMessageBox.question(self.window, _("Sign out of sync"),
+                                      _("Sign this computer out? Everything stays on this computer; changes you "
+                                        "make meanwhile are sent when you sign in again."))
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.sign_out()
 

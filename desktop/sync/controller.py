@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.app import App
+from core.i18n import _
 from core.sync.account import SyncAccount
 from core.sync.conflicts import Keep, resolve
 from core.sync.engine import RoundReport, sync_now
@@ -75,7 +76,7 @@ class SyncController(QObject):
         if self._stopped or self._round is not None or self.status().email is None:
             self.refresh()
             return
-        self._round = self.tasks.start("Syncing", lambda handle: sync_now(self.account, handle.cancel_event.is_set),
+        self._round = self.tasks.start(_("Syncing"), lambda handle: sync_now(self.account, handle.cancel_event.is_set),
                                        on_success=lambda report: self._round_done(None, manual, report),
                                        on_failure=lambda exc: self._round_done(exc, manual))
         self.syncing_changed.emit(True)
@@ -96,23 +97,23 @@ class SyncController(QObject):
         def done(signed_in: str) -> None:
             on_success(signed_in)
             if not create:
-                self.message.emit(f"Signed in as {signed_in}. Syncing…")
+                self.message.emit(_("Signed in as {email}. Syncing…").format(email=signed_in))
             self.sync_now()
 
-        self.tasks.start("Signing in", lambda _h: self.account.sign_in(email, password, create=create,
+        self.tasks.start(_("Signing in"), lambda _h: self.account.sign_in(email, password, create=create,
                                                                          server_url=server_url),
                          on_success=done, on_failure=on_failure)
 
     def resend_verification(self, on_success: Callable[[str], None],
                             on_failure: Callable[[Exception], None]) -> None:
         """Ask the service (in the background) to email the confirmation link again."""
-        self.tasks.start("Asking for the email again", lambda _h: self.account.resend_verification(),
+        self.tasks.start(_("Asking for the email again"), lambda _h: self.account.resend_verification(),
                          on_success=on_success, on_failure=on_failure)
 
     def request_password_reset(self, email: str, server_url: str, on_success: Callable[[str], None],
                                on_failure: Callable[[Exception], None]) -> None:
         """Have a reset code emailed (in the background)."""
-        self.tasks.start("Asking for a reset code",
+        self.tasks.start(_("Asking for a reset code"),
                          lambda _h: self.account.request_password_reset(email, server_url=server_url),
                          on_success=on_success, on_failure=on_failure)
 
@@ -123,17 +124,17 @@ class SyncController(QObject):
             on_success(result)
             self.refresh()
 
-        self.tasks.start("Setting the new password",
+        self.tasks.start(_("Setting the new password"),
                          lambda _h: self.account.reset_password(code, new_password, server_url=server_url),
                          on_success=done, on_failure=on_failure)
 
     def sign_out(self) -> None:
         """Sign out in the background; local data stays."""
         def done(_result: Any) -> None:
-            self.message.emit("Signed out. Your data stays on this computer.")
+            self.message.emit(_("Signed out. Your data stays on this computer."))
             self.refresh()
 
-        self.tasks.start("Signing out", lambda _h: self.account.sign_out(), on_success=done,
+        self.tasks.start(_("Signing out"), lambda _h: self.account.sign_out(), on_success=done,
                          on_failure=lambda exc: self.message.emit(str(exc)))
 
     def resolve(self, conflict_id: str, keep: Keep, on_success: Callable[[Any], None],
@@ -144,5 +145,5 @@ class SyncController(QObject):
             self.data_changed.emit()
             self.refresh()
 
-        self.tasks.start("Resolving a conflict", lambda _h: resolve(self.account, conflict_id, keep),
+        self.tasks.start(_("Resolving a conflict"), lambda _h: resolve(self.account, conflict_id, keep),
                          on_success=done, on_failure=on_failure)

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from desktop.sync.controller import SyncController
 
 MIN_PASSWORD = 10  # the service's rule for new passwords
-RESET_TEXT = ("Enter your email above and choose Email me a code. Then paste the code from the email here with a "
-              "new password. Every computer is signed out; everything on this computer stays.")
-CONFIRM_TEXT = ("Check your email to confirm your address: we sent a link to {email}. Open it (look in spam too); "
-                "sync starts once the address is confirmed. Everything you do meanwhile waits on this computer.")
+RESET_TEXT = N_("Enter your email above and choose Email me a code. Then paste the code from the email here with "
+                "a new password. Every computer is signed out; everything on this computer stays.")
+CONFIRM_TEXT = N_("Check your email to confirm your address: we sent a link to {email}. Open it (look in spam too); "
+                  "sync starts once the address is confirmed. Everything you do meanwhile waits on this computer.")
 
 
 class SignInDialog(QDialog):
@@ -32,11 +33,11 @@ class SignInDialog(QDialog):
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle("Sign in to sync")
-        heading = QLabel("Sync your shop between computers")
+        self.setWindowTitle(_("Sign in to sync"))
+        heading = QLabel(_("Sync your shop between computers"))
         heading.setProperty("role", "heading")
-        intro = QLabel("Sign in to keep products, photos, copy and schedules the same on every computer you use, "
-                       "with a backup on the sync service. Without an account everything stays on this computer.")
+        intro = QLabel(_("Sign in to keep products, photos, copy and schedules the same on every computer you use, "
+                         "with a backup on the sync service. Without an account everything stays on this computer."))
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
 
@@ -44,44 +45,44 @@ class SignInDialog(QDialog):
         self.email = QLineEdit(controller.account.email or "", placeholderText="you@example.com")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.again = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.again_label = QLabel("Password again")
-        self.new_account = QCheckBox("Create a new account")
+        self.again_label = QLabel(_("Password again"))
+        self.new_account = QCheckBox(_("Create a new account"))
         self.new_account.toggled.connect(self._mode_changed)
         form = QFormLayout()
-        form.addRow("Sync service", self.server)
-        form.addRow("Email", self.email)
-        form.addRow("Password", self.password)
+        form.addRow(_("Sync service"), self.server)
+        form.addRow(_("Email"), self.email)
+        form.addRow(_("Password"), self.password)
         form.addRow(self.again_label, self.again)
         form.addRow("", self.new_account)
 
-        self.forgot = QPushButton("Forgot your password?")
+        self.forgot = QPushButton(_("Forgot your password?"))
         self.forgot.setFlat(True)
         self.forgot.clicked.connect(self._explain_reset)
-        self.reset_note = QLabel(RESET_TEXT)
+        self.reset_note = QLabel(_(RESET_TEXT))
         self.reset_note.setWordWrap(True)
         self.reset_note.setProperty("role", "muted")
-        self.send_code = QPushButton("Email me a code")
+        self.send_code = QPushButton(_("Email me a code"))
         self.send_code.clicked.connect(self._send_code)
-        self.code = QLineEdit(placeholderText="sdp_… from the email")
+        self.code = QLineEdit(placeholderText=_("sdp_… from the email"))
         self.new_password = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
-                                      placeholderText=f"{MIN_PASSWORD} characters or more")
-        self.set_password = QPushButton("Set new password")
+                                      placeholderText=_("{count} characters or more").format(count=MIN_PASSWORD))
+        self.set_password = QPushButton(_("Set new password"))
         self.set_password.clicked.connect(self._set_password)
         self.reset_box = QWidget()
         reset_form = QFormLayout(self.reset_box)
         reset_form.setContentsMargins(0, 0, 0, 0)
         reset_form.addRow(self.reset_note)
         reset_form.addRow("", self.send_code)
-        reset_form.addRow("Code", self.code)
-        reset_form.addRow("New password", self.new_password)
+        reset_form.addRow(_("Code"), self.code)
+        reset_form.addRow(_("New password"), self.new_password)
         reset_form.addRow("", self.set_password)
         self.reset_box.hide()
 
         self.confirm_note = QLabel("")
         self.confirm_note.setWordWrap(True)
-        self.resend = QPushButton("Resend email")
+        self.resend = QPushButton(_("Resend email"))
         self.resend.clicked.connect(self._resend)
-        self.check_again = QPushButton("I opened the link — sync now")
+        self.check_again = QPushButton(_("I opened the link — sync now"))
         self.check_again.clicked.connect(self._check_again)
         self.confirm_box = QWidget()
         confirm_layout = QVBoxLayout(self.confirm_box)
@@ -102,7 +103,8 @@ class SignInDialog(QDialog):
         self.error.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.submit = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.submit = self.buttons.addButton(_("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.submit.setProperty("primary", True)
         self.submit.setDefault(True)
         self.buttons.accepted.connect(self._submit)
@@ -131,8 +133,8 @@ class SignInDialog(QDialog):
     def _mode_changed(self, create: bool) -> None:
         self.again.setVisible(create)
         self.again_label.setVisible(create)
-        self.submit.setText("Create account" if create else "Sign in")
-        self.password.setPlaceholderText(f"{MIN_PASSWORD} characters or more" if create else "")
+        self.submit.setText(_("Create account") if create else _("Sign in"))
+        self.password.setPlaceholderText(_("{count} characters or more").format(count=MIN_PASSWORD) if create else "")
 
     def _explain_reset(self) -> None:
         self.reset_box.show()
@@ -149,11 +151,11 @@ class SignInDialog(QDialog):
 
     def show_confirm(self, email: str) -> None:
         """The "check your email" state: which address, and Resend; the dialog only closes from here."""
-        self.setWindowTitle("Confirm your email")
+        self.setWindowTitle(_("Confirm your email"))
         self.sign_in_box.hide()
         self.submit.hide()
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
-        self.confirm_note.setText(CONFIRM_TEXT.format(email=email))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
+        self.confirm_note.setText(_(CONFIRM_TEXT).format(email=email))
         self.confirm_box.show()
 
     def _check_again(self) -> None:
@@ -176,7 +178,7 @@ class SignInDialog(QDialog):
     def _send_code(self) -> None:
         server, email = self.server.text().strip(), self.email.text().strip()
         if not server or "@" not in email:
-            return self._show_error("Enter the sync service's address and your account's email first.")
+            return self._show_error(_("Enter the sync service's address and your account's email first."))
         self.send_code.setEnabled(False)
         self.controller.request_password_reset(email, server, on_success=self._code_sent,
                                                on_failure=self._reset_failed)
@@ -190,9 +192,9 @@ class SignInDialog(QDialog):
     def _set_password(self) -> None:
         code, password = self.code.text().strip(), self.new_password.text()
         if not code:
-            return self._show_error("Paste the code from the reset email.")
+            return self._show_error(_("Paste the code from the reset email."))
         if len(password) < MIN_PASSWORD:
-            return self._show_error(f"Choose a password of {MIN_PASSWORD} characters or more.")
+            return self._show_error(_("Choose a password of {count} characters or more.").format(count=MIN_PASSWORD))
         self.set_password.setEnabled(False)
         self.controller.reset_password(code, password, self.server.text().strip(), on_success=self._password_set,
                                        on_failure=self._reset_failed)
@@ -205,7 +207,7 @@ class SignInDialog(QDialog):
         self.code.clear()
         self.reset_box.hide()
         self.new_account.setChecked(False)
-        self._show_notice("Your password is changed and every computer was signed out. Sign in with it now.")
+        self._show_notice(_("Your password is changed and every computer was signed out. Sign in with it now."))
 
     def _reset_failed(self, exc: Exception) -> None:
         self.send_code.setEnabled(True)
@@ -216,15 +218,15 @@ class SignInDialog(QDialog):
         server, email, password = self.server.text().strip(), self.email.text().strip(), self.password.text()
         create = self.new_account.isChecked()
         if not server:
-            return self._show_error("Enter the address of your sync service.")
+            return self._show_error(_("Enter the address of your sync service."))
         if "@" not in email:
-            return self._show_error("Enter the email address of your account.")
+            return self._show_error(_("Enter the email address of your account."))
         if create and len(password) < MIN_PASSWORD:
-            return self._show_error(f"Choose a password of {MIN_PASSWORD} characters or more.")
+            return self._show_error(_("Choose a password of {count} characters or more.").format(count=MIN_PASSWORD))
         if create and password != self.again.text():
-            return self._show_error("The two passwords differ.")
+            return self._show_error(_("The two passwords differ."))
         if not password:
-            return self._show_error("Enter your password.")
+            return self._show_error(_("Enter your password."))
         self.error.hide()
         self._busy(True)
         self.controller.sign_in(email, password, create=create, server_url=server,
@@ -235,7 +237,7 @@ class SignInDialog(QDialog):
         for widget in (self.server, self.email, self.password, self.again, self.new_account, self.submit):
             widget.setEnabled(not busy)
         if busy:
-            self.submit.setText("Creating…" if self.new_account.isChecked() else "Signing in…")
+            self.submit.setText(_("Creating…") if self.new_account.isChecked() else _("Signing in…"))
         else:
             self._mode_changed(self.new_account.isChecked())
 

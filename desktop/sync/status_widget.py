@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from core.i18n import _
 from core.sync.status import SyncStatus
 
 _COLOURS = {"signed_out": "#7b8794", "offline": "#d68a1a", "paused": "#d68a1a", "conflicts": "#d64545",
@@ -30,7 +31,7 @@ class SyncStatusButton(QToolButton):
         self.status: SyncStatus | None = None
         self.syncing = False
         self.clicked.connect(self._clicked)
-        self.setText("Sync: signed out")
+        self.setText(_("Sync: signed out"))
 
     def show_status(self, status: SyncStatus) -> None:
         """Show ``status`` (unless a round is running, which shows "Syncing…" until it ends)."""
@@ -45,16 +46,16 @@ class SyncStatusButton(QToolButton):
     def _render(self) -> None:
         status = self.status
         state = "syncing" if self.syncing else (status.state if status else "signed_out")
-        text = "Syncing…" if self.syncing else (status.summary if status else "Sync: signed out")
+        text = _("Syncing…") if self.syncing else (status.summary if status else _("Sync: signed out"))
         self.setText(f"● {text}")
         self.setStyleSheet(f"QToolButton {{ color: {_COLOURS[state]}; padding: 2px 8px; }}")
         tip = status.detail if status else ""
-        action = {"signed_out": "Click to sign in.", "conflicts": "Click to compare and choose."}.get(
-            status.state if status else "signed_out", "Click to sync now.")
+        action = {"signed_out": _("Click to sign in."), "conflicts": _("Click to compare and choose.")}.get(
+            status.state if status else "signed_out", _("Click to sync now."))
         if status is not None and status.problem_kind == "unconfirmed":
-            action = "Click to see which address to check, or to have the email sent again."
+            action = _("Click to see which address to check, or to have the email sent again.")
         self.setToolTip(f"{tip}\n{action}".strip())
-        self.setAccessibleName(f"Sync status: {text}")
+        self.setAccessibleName(_("Sync status: {status}").format(status=text))
 
     def _clicked(self) -> None:
         state = self.status.state if self.status else "signed_out"

@@ -135,3 +135,25 @@ def test_sync_conflict_window_shows_no_untranslated_text(qtbot, shop) -> None:
     found += untranslated([dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())])  # fields
     found += untranslated([dialog.list.item(0).text()])  # "Product “Brass diya”"
     assert not found, f"shown without translation: {sorted(set(found))}"
+
+
+def test_sync_sign_in_window_and_status_show_no_untranslated_text(qtbot, shop) -> None:
+    from desktop.sync.controller import SyncController
+    from desktop.sync.signin_dialog import SignInDialog
+    from desktop.sync.status_widget import SyncStatusButton
+
+    app, runner = shop
+    controller = SyncController(app, runner)
+    dialog = _shown(qtbot, SignInDialog(controller))
+    examples = (dialog.server, dialog.email)  # their placeholders are an example address
+    found = untranslated(visible_texts(dialog, skip=examples))
+    dialog.new_account.setChecked(True)  # creating an account: the password rule and a second password
+    dialog.forgot.click()  # the reset-by-code part
+    found += untranslated([*visible_texts(dialog, skip=examples), dialog.password.placeholderText()])
+    dialog.show_confirm("me@example.com")  # "check your email", with Resend
+    found += untranslated([t for t in visible_texts(dialog, skip=examples) if "example.com" not in t])
+    found += untranslated([dialog.confirm_note.text()])
+    button = _shown(qtbot, SyncStatusButton())
+    button.show_status(controller.status())
+    found += untranslated([button.text(), button.toolTip()])
+    assert not found, f"shown without translation: {sorted(set(found))}"
