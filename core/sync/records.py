@@ -65,7 +65,9 @@ class Kind:
 
 
 PRODUCT = Kind("product", Product, ("title", "description", "price", "currency", "quantity", "sku", "category",
-                                    "attributes", "status", "language", "deleted_at", "created_at", "cost_price"))
+                                    "attributes", "status", "language", "deleted_at", "created_at", "cost_price",
+                                    "mrp", "net_quantity", "weight_grams", "country_of_origin", "hsn_code",
+                                    "gst_percent", "legal"))
 IMAGE = Kind("product_image", ProductImage, ("sha256", "original_name", "position", "width", "height", "format",
                                              "focal_x", "focal_y", "alt_text", "created_at"), child=True)
 # approved_facts (the product facts an approval was given for) travels with the status, so another computer shows
