@@ -159,9 +159,9 @@ def split_attributes(attributes: Mapping[str, Any]) -> tuple[dict[str, str], dic
     rest: dict[str, str] = {}
     for key, value in attributes.items():
         field = ATTRIBUTE_KEYS.get(str(key).strip().lower())
-        if field is None:
+        if field is None or field in moved or not str(value).strip():
             rest[str(key)] = str(value)
-        elif field not in moved and str(value).strip():
+        else:
             moved[field] = str(value)
     return moved, rest
 

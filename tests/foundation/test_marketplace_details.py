@@ -136,3 +136,20 @@ def test_upgrade_moves_attribute_values_into_the_fields_and_keeps_bad_ones(tmp_p
             assert draft.approved_facts == facts_fingerprint(mug)  # moving the facts did not make approval stale
     finally:
         upgraded.dispose()
+
+
+def test_downgrade_puts_the_details_back_into_the_attributes(app, tmp_path: Path) -> None:
+    create_product(app.db, product_input({"title": "Mug", "price": "249", "attributes": "colour=blue", "mrp": "299",
+                                          "weight_grams": "350", "gst_percent": "12", "packer_name": "Pack Co"}))
+    cfg = alembic_config()
+    with app.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0080")
+        row = conn.exec_driver_sql("SELECT attributes FROM products").one()
+    assert json.loads(row[0]) == {"colour": "blue", "mrp": "299", "weight_g": "350", "gst_rate": "12",
+                                  "packer_name": "Pack Co"}
+
+
+def test_a_second_name_for_one_field_stays_an_attribute() -> None:
+    moved, rest = M.split_attributes({"HSN": "6912", "hsn_code": "6911", "weight": "", "colour": "red"})
+    assert moved == {"hsn_code": "6912"} and rest == {"hsn_code": "6911", "weight": "", "colour": "red"}

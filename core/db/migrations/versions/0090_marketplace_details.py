@@ -40,6 +40,14 @@ def upgrade() -> None:
     _move_attributes(op.get_bind())
 
 
+def _products() -> sa.TableClause:
+    return sa.table("products", sa.column("id", sa.Integer()), sa.column("attributes", sa.JSON()),
+                    sa.column("currency", sa.String()), sa.column("title", sa.String()),
+                    sa.column("description", sa.Text()), sa.column("price", core.db.types.Money()),
+                    sa.column("category", sa.String()), sa.column("quantity", sa.Integer()),
+                    *(sa.column(c.name, c.type) for c in _columns()))
+
+
 def _move_attributes(bind: sa.Connection) -> None:
     """Attributes named like a marketplace field (hsn_code, gst_rate, weight_g, mrp, manufacturer_name, …) become
     that field; a value the field would refuse stays an attribute, so nothing is lost. Copy approved against the
@@ -48,11 +56,7 @@ def _move_attributes(bind: sa.Connection) -> None:
     from core.errors import ValidationError
     from core.products import marketplace as M
 
-    products = sa.table("products", sa.column("id", sa.Integer()), sa.column("attributes", sa.JSON()),
-                        sa.column("currency", sa.String()), sa.column("title", sa.String()),
-                        sa.column("description", sa.Text()), sa.column("price", core.db.types.Money()),
-                        sa.column("category", sa.String()), sa.column("quantity", sa.Integer()),
-                        *(sa.column(c.name, c.type) for c in _columns()))
+    products = _products()
     drafts = sa.table("content_drafts", sa.column("product_id", sa.Integer()),
                       sa.column("approved_facts", sa.String()))
     for row in bind.execute(sa.select(products)).mappings().all():
@@ -78,6 +82,17 @@ def _move_attributes(bind: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    # The details go back into the attributes under the names 0080's portal files read, so nothing is lost.
+    from core.products import marketplace as M
+
+    products = _products()
+    names = {"weight_grams": "weight_g", "gst_percent": "gst_rate"}
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(products)).mappings().all():
+        given = {names.get(k, k): v for k, v in M.given_details(SimpleNamespace(**row)).items()}
+        if given:
+            bind.execute(products.update().where(products.c.id == row["id"])
+                         .values(attributes={**(row["attributes"] or {}), **given}))
     with op.batch_alter_table("products") as batch:
         for column in reversed(_columns()):
             batch.drop_column(column.name)
