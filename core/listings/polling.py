@@ -5,6 +5,8 @@ Sales: every connected platform that reports sales through its API is asked ever
 for the follow-up jobs. Portal order pages open the seller's browser profile, which the publishing lane may be
 using, so they are fetched only when the seller asks (``sellerdesk sales sync --platform meesho``).
 Engagement: every live post or listing on a platform that reports engagement, every ``engagement_poll_hours``.
+Reviews: a portal whose data file has ``review.poll_minutes`` (Meesho's QC) has its listings still in review read
+that often while there are any; the seller is told when one goes live or is rejected.
 """
 
 from __future__ import annotations
@@ -144,7 +146,30 @@ def poll_due(app: App, *, now: datetime | None = None, opener: Opener | None = N
         if spec.capabilities.engagement and _due(app, name, "engagement_checked_at", engagement_every, now):
             results.append(sync_engagement(app, name, now=now, opener=opener))
         lines.extend(r.text for r in results if r.error or r.new or r.stock)
+        if spec.kind == "browser":
+            lines.extend(follow_review(app, name, now=now, opener=opener))
     return lines
+
+
+def follow_review(app: App, name: str, *, now: datetime, opener: Opener | None = None) -> list[str]:
+    """A portal's review (Meesho's QC) of listings still in it, every ``review.poll_minutes`` of its data file:
+    a line for each listing that went live or was rejected (with the portal's reason), or for a failed reading."""
+    from core.platforms.browser.review import follow_reviews, review_due
+    from core.platforms.errors import TransientFailure
+
+    if not review_due(app, name, now):
+        return []
+    try:
+        with _opened(opener, name) as target:
+            reviews = follow_reviews(app, name, now, target)
+    except TransientFailure as exc:
+        log.info("%s review not read this round: %s", name, exc)
+        return []
+    except SellerDeskError as exc:
+        return [PollResult(name, error=_("could not read the review: {problem}").format(problem=exc)).text]
+    # A rejection is a problem to fix: said like a failed fetch ("Meesho: …"), so the window warns of it.
+    return [review.describe(name) if review.state == "active" else PollResult(name, error=review.describe(name)).text
+            for review in reviews]
 
 
 def lag_text(app: App, name: str, now: datetime | None = None) -> str:

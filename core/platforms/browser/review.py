@@ -8,17 +8,22 @@ with the portal's own reason, so the seller knows what to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
 from core.db.models import Listing
 from core.platforms.browser.submissions import Submission
+from core.platforms.connections import get_preferences, set_preferences
 from core.platforms.specs import display_name, get_spec
 
 if TYPE_CHECKING:
     from core.app import App
+    from core.platforms.base import Platform
     from core.platforms.browser.platform import PortalPlatform
+
+_CHECKED = "review_checked_at"  # when the publishing runner last read the review (connection preferences)
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,43 @@ def check_platform_reviews(app: App, name: str) -> list[Review]:
     with open_platform(app, name) as platform:
         assert isinstance(platform, PortalPlatform)
         return check_reviews(app, platform)
+
+
+def review_due(app: App, name: str, now: datetime) -> bool:
+    """Whether the publishing runner should read ``name``'s review now: its data file's ``review.poll_minutes``
+    have passed since the last reading (a platform without that entry is never followed on its own)."""
+    every = get_spec(name).extra.get("review", {}).get("poll_minutes")
+    if not every:
+        return False
+    last = get_preferences(app.db, name).get(_CHECKED)
+    return last is None or now - datetime.fromisoformat(last) >= timedelta(minutes=float(every))
+
+
+def follow_reviews(app: App, name: str, now: datetime, target: Platform | None = None) -> list[Review]:
+    """The runner's own reading of the review (see :func:`review_due`): the listings whose review ended since the
+    last one, rejections with the portal's reason. No browser opens while no listing waits for its review. A busy
+    browser or an unreachable portal (TransientFailure) is tried again at the next round; any other failure
+    waits for the next interval, like a reading."""
+    from core.errors import SellerDeskError
+    from core.platforms.browser.platform import PortalPlatform
+    from core.platforms.errors import TransientFailure
+    from core.platforms.registry import open_platform
+
+    platform = target if target is not None else open_platform(app, name)
+    try:
+        assert isinstance(platform, PortalPlatform)
+        if not platform.submissions.awaiting_review():
+            set_preferences(app.db, name, {_CHECKED: now.isoformat()})
+            return []
+        try:
+            reviews = check_reviews(app, platform)
+        except TransientFailure:
+            raise  # the browser was busy or the portal unreachable: the next round tries again
+        except SellerDeskError:
+            set_preferences(app.db, name, {_CHECKED: now.isoformat()})  # told once an interval, not every round
+            raise
+        set_preferences(app.db, name, {_CHECKED: now.isoformat()})
+        return [review for review in reviews if review.state != "draft"]
+    finally:
+        if target is None:
+            platform.close()
