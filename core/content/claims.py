@@ -16,8 +16,10 @@ from typing import Any
 from core.content.attributes import is_code, is_internal_key, yes_no
 from core.content.models import PlatformCopy, ProductFacts
 from core.content.rules import load_json_resource
+from core.content.validate import field_word
 from core.errors import ValidationError
 from core.fileio import atomic_write_text
+from core.i18n import _
 
 SELLER_FILE = "claims.json"
 
@@ -167,9 +169,10 @@ def unbacked_claims(copy: PlatformCopy, facts: ProductFacts, claims: list[Claim]
             if phrase and "hashtags" not in hits:
                 hits["hashtags"] = tag
         for name, phrase in hits.items():
-            found.append(ClaimFlag(copy.platform, name, claim.id, phrase,
-                                   f"{where} {name} says '{phrase}' ({claim.label}), but no product field says "
-                                   "so. Remove it, or add the fact to the product if it is true."))
+            said = _("{where} {field} says '{phrase}' ({claim}), but no product field says so. Remove it, or add "
+                     "the fact to the product if it is true.").format(where=where, field=field_word(name),
+                                                                     phrase=phrase, claim=_(claim.label))
+            found.append(ClaimFlag(copy.platform, name, claim.id, phrase, said))
     return found
 
 

@@ -11,6 +11,8 @@ from core.content.hashtags import find_marked, normalise_hashtag
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, FitChange, PlatformCopy
 from core.content.rules import CaptionRule, CharClass, FieldRule, PlatformRules, Rules, compose_caption
 from core.content.shorten import SEPARATOR_CHARS, shorten
+from core.content.validate import field_word
+from core.i18n import _
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # A number as written: "92.5", "4-5", "1,499", "10:30". Removing a character inside one changes its meaning.
@@ -77,37 +79,42 @@ def _tidy_separators(text: str) -> str:
 
 
 def _fit_text(label: str, name: str, text: str, rule: FieldRule, note: Note) -> str:
+    where = f"{label} {field_word(name)}"
     cleaned = clean_text(text).strip()
     if cleaned != text.strip():
-        note(name, "invalid_character", f"{label} {name}: removed invisible control characters.")
+        note(name, "invalid_character", _("{where}: removed invisible control characters.").format(where=where))
     visible = drop_invisible(cleaned).strip()
     if visible != cleaned:
         note(name, "invisible_character",
-             f"{label} {name}: removed invisible characters (zero-width, direction marks).")
+             _("{where}: removed invisible characters (zero-width, direction marks).").format(where=where))
         cleaned = visible
     if rule.chars is not None:
         allowed, lost = _strip_chars(cleaned, rule.chars)
         if allowed != cleaned:
-            what = "words with characters it refuses were left out" if lost else "characters it refuses were removed"
-            note(name, "chars", f"{label} {name}: {what} (allowed: {rule.chars.describe}).")
+            what = (_("{where}: words with characters it refuses were left out (allowed: {allowed}).") if lost
+                    else _("{where}: characters it refuses were removed (allowed: {allowed})."))
+            note(name, "chars", what.format(where=where, allowed=_(rule.chars.describe)))
             cleaned = allowed
     for char in rule.at_most_once:
         once = _keep_first(cleaned, char)
         if once != cleaned:
-            note(name, "at_most_once", f"{label} {name}: '{char}' is allowed once; later ones were removed.")
+            note(name, "at_most_once", _("{where}: '{char}' is allowed once; later ones were removed.").format(
+                where=where, char=char))
             cleaned = once
     if rule.no_emoji:
         plain = _drop_clusters(cleaned, is_emoji_cluster)
         if plain != cleaned:
-            note(name, "no_emoji", f"{label} {name}: emoji and symbols were removed ({label} rejects them).")
+            note(name, "no_emoji", _("{where}: emoji and symbols were removed ({platform} rejects them).").format(
+                where=where, platform=label))
             cleaned = plain
     if rule.max_chars is not None and len(cleaned) > rule.max_chars:
         short = shorten(cleaned, rule.max_chars)
         note(
             name,
             "max_chars",
-            f"{label} {name} shortened from {len(cleaned):,} to {len(short):,} characters "
-            f"(limit {rule.max_chars:,}) at a sentence or word boundary.",
+            _("{where} shortened from {before} to {after} characters (limit {limit}) at a sentence or word "
+              "boundary.").format(where=where, before=f"{len(cleaned):,}", after=f"{len(short):,}",
+                                  limit=f"{rule.max_chars:,}"),
         )
         cleaned = short
     return cleaned
@@ -172,31 +179,34 @@ def _fit_items(label: str, name: str, items: list[str], rule: FieldRule, note: N
         if item:
             out.append(item)
     limit = rule.item_max_chars
+    allowed = _(rule.item_chars.describe) if rule.item_chars else ""
     texts = {
-        "item_chars": f"characters {label} does not allow were removed (allowed: "
-        f"{rule.item_chars.describe if rule.item_chars else ''})",
-        "item_chars_word": f"dropped, holding letters {label} refuses (allowed: "
-        f"{rule.item_chars.describe if rule.item_chars else ''})",
-        "number": "dropped, since they could not be written without changing a number",
-        "item_max_chars": f"shortened to at most {limit} characters at a word boundary",
-        "dropped": f"dropped, being longer than {limit} characters"
-        + ("" if name == "hashtags" else " even at their first word"),
+        "item_chars": _("characters {platform} does not allow were removed (allowed: {allowed})"),
+        "item_chars_word": _("dropped, holding letters {platform} refuses (allowed: {allowed})"),
+        "number": _("dropped, since they could not be written without changing a number"),
+        "item_max_chars": _("shortened to at most {limit} characters at a word boundary"),
+        "dropped": _("dropped, being longer than {limit} characters") if name == "hashtags" else
+        _("dropped, being longer than {limit} characters even at their first word"),
     }
+    where = f"{label} {field_word(name)}"
     for kind, examples in events.items():
         if examples:
-            shown = ", ".join(examples[:3]) + (f" and {len(examples) - 3} more" if len(examples) > 3 else "")
-            note(name, kind, f"{label} {name}: {len(examples)} {texts[kind]}: {shown}.")
+            more = " " + _("and {count} more").format(count=len(examples) - 3) if len(examples) > 3 else ""
+            what = texts[kind].format(platform=label, allowed=allowed, limit=limit)
+            note(name, kind, f"{where}: {len(examples)} {what}: {', '.join(examples[:3])}{more}.")
     if name in ("hashtags", "tags"):
         unique = _dedupe(out)
         if len(unique) < len(out):
             note(
                 name,
                 "duplicate",
-                f"{label} {name}: removed {len(out) - len(unique)} repeated (ignoring case).",
+                _("{where}: removed {count} repeated (ignoring case).").format(where=where,
+                                                                              count=len(out) - len(unique)),
             )
         out = unique
     if rule.max_items is not None and len(out) > rule.max_items:
-        note(name, "max_items", f"{label} {name}: kept the first {rule.max_items} of {len(out)} (the limit).")
+        note(name, "max_items", _("{where}: kept the first {limit} of {count} (the limit).").format(
+            where=where, limit=rule.max_items, count=len(out)))
         out = out[: rule.max_items]
     return out
 
@@ -225,8 +235,8 @@ def _fit_marks(copy: PlatformCopy, cap: CaptionRule, label: str, note: Note) -> 
             note(
                 "caption",
                 f"caption_max_{noun.lstrip('@')}",
-                f"{label} caption: at most {limit} {noun} are "
-                "allowed; the rest became plain words or were dropped.",
+                _("{platform} caption: at most {limit} {items} are allowed; the rest became plain words or were "
+                  "dropped.").format(platform=label, limit=limit, items=field_word(noun)),
             )
             copy = copy.with_fields(description=description, bullets=bullets, hashtags=hashtags)
     return copy
@@ -256,9 +266,10 @@ def _fit_caption(copy: PlatformCopy, pr: PlatformRules, note: Note) -> PlatformC
     note(
         "caption",
         "caption_max_chars",
-        f"{pr.label} caption shortened from {start:,} to "
-        f"{len(compose_caption(copy, pr)):,} characters (limit {cap.max_chars:,}); bullets and hashtags "
-        "gave way after the description.",
+        _("{platform} caption shortened from {before} to {after} characters (limit {limit}); bullets and hashtags "
+          "gave way after the description.").format(platform=pr.label, before=f"{start:,}",
+                                                    after=f"{len(compose_caption(copy, pr)):,}",
+                                                    limit=f"{cap.max_chars:,}"),
     )
     return copy
 
@@ -277,8 +288,9 @@ def fit_report(copy: PlatformCopy, rules: Rules) -> tuple[PlatformCopy, list[Fit
         rule = pr.fields.get(name)
         if rule is None:
             if value:
-                what = f"a {name}; it was" if name in TEXT_FIELDS else f"{name}; they were"
-                note(name, "unused", f"{pr.label} does not use {what} left out.")
+                what = (_("{platform} does not use a {field}; it was left out.") if name in TEXT_FIELDS else
+                        _("{platform} does not use {field}; they were left out."))
+                note(name, "unused", what.format(platform=pr.label, field=field_word(name)))
             updates[name] = "" if name in TEXT_FIELDS else []
         elif name in TEXT_FIELDS:
             updates[name] = _fit_text(pr.label, name, value, rule, note)

@@ -6,16 +6,34 @@ from core.content.graphemes import char_name, graphemes, invisible_positions, is
 from core.content.hashtags import find_marked, is_hashtag
 from core.content.models import LIST_FIELDS, TEXT_FIELDS, PlatformCopy, Violation
 from core.content.rules import FieldRule, PlatformRules, Rules, compose_caption
+from core.i18n import N_, _
 
 _ITEM_NAMES = {"bullets": "bullet", "hashtags": "hashtag", "tags": "tag"}
+# The seller reads these in the interface language (English keeps the field's own name).
+_FIELD_WORDS = {"title": N_("title"), "description": N_("description"), "seo_title": N_("seo_title"),
+                "seo_description": N_("seo_description"), "bullets": N_("bullets"), "hashtags": N_("hashtags"),
+                "tags": N_("tags"), "bullet": N_("bullet"), "hashtag": N_("hashtag"), "tag": N_("tag"),
+                "@mention": N_("@mention"), "@mentions": N_("@mentions")}
+_COUNTED = {"character": (N_("1 character"), N_("{count} characters")),
+            "invisible character": (N_("1 invisible character"), N_("{count} invisible characters")),
+            "bullet": (N_("1 bullet"), N_("{count} bullets")), "hashtag": (N_("1 hashtag"), N_("{count} hashtags")),
+            "tag": (N_("1 tag"), N_("{count} tags")), "@mention": (N_("1 @mention"), N_("{count} @mentions"))}
+# The allowed characters as rules.json describes them (resources/content/rules.json, "describe").
+_DESCRIBED = (N_("letters, digits, spaces, - ' ™ © ®"), N_("letters, digits, punctuation, math symbols, spaces, ™ © ®"))
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+    one, many = _COUNTED[word]
+    return _(one) if n == 1 else _(many).format(count=f"{n:,}")
+
+
+def field_word(name: str) -> str:
+    """A copy field's (or item's) name in the interface language: ``tags`` → ``टैग``."""
+    return _(_FIELD_WORDS[name]) if name in _FIELD_WORDS else name
 
 
 def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> list[Violation]:
-    where = f"{pr.label} {name}"
+    where = f"{pr.label} {field_word(name)}"
     found: list[Violation] = []
 
     def add(position: int | None, rule_name: str, message: str) -> None:
@@ -26,15 +44,18 @@ def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> lis
         add(
             bad,
             "invalid_character",
-            f"{where} has an invisible control character at character {bad + 1}; delete it.",
+            _("{where} has an invisible control character at character {at}; delete it.").format(where=where,
+                                                                                                at=bad + 1),
         )
     hidden = invisible_positions(text)
     if hidden:
         add(
             hidden[0],
             "invisible_character",
-            f"{where} has {_plural(len(hidden), 'invisible character')} ({char_name(text[hidden[0]])} at character "
-            f"{hidden[0] + 1}); delete {'it' if len(hidden) == 1 else 'them'}.",
+            (_("{where} has {count} ({name} at character {at}); delete it.") if len(hidden) == 1 else
+             _("{where} has {count} ({name} at character {at}); delete them.")).format(
+                where=where, count=_plural(len(hidden), "invisible character"), name=char_name(text[hidden[0]]),
+                at=hidden[0] + 1),
         )
     if rule.chars is not None:
         wrong = next((i for i, c in enumerate(text) if c not in "\n\t" and not rule.chars.allows(c)), None)
@@ -42,18 +63,19 @@ def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> lis
             add(
                 wrong,
                 "chars",
-                f"{where} has '{text[wrong]}' at character {wrong + 1}, which {pr.label} does not allow; use only "
-                f"{rule.chars.describe}.",
+                _("{where} has '{char}' at character {at}, which {platform} does not allow; use only "
+                  "{allowed}.").format(where=where, char=text[wrong], at=wrong + 1, platform=pr.label,
+                                       allowed=_(rule.chars.describe)),
             )
     if rule.required and not text.strip():
-        add(None, "required", f"{where} is empty; {pr.label} needs one.")
+        add(None, "required", _("{where} is empty; {platform} needs one.").format(where=where, platform=pr.label))
     if rule.max_chars is not None and len(text) > rule.max_chars:
         over = len(text) - rule.max_chars
         add(
             rule.max_chars,
             "max_chars",
-            f"{where} is {_plural(len(text), 'character')}; the limit is "
-            f"{rule.max_chars:,}. Shorten it by {over:,}.",
+            _("{where} is {count}; the limit is {limit}. Shorten it by {over}.").format(
+                where=where, count=_plural(len(text), "character"), limit=f"{rule.max_chars:,}", over=f"{over:,}"),
         )
     for char in rule.at_most_once:
         hits = [i for i, c in enumerate(text) if c == char]
@@ -61,8 +83,8 @@ def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> lis
             add(
                 hits[1],
                 "at_most_once",
-                f"{where} uses '{char}' {len(hits)} times; {pr.label} allows it once. "
-                f"Remove the one at character {hits[1] + 1}.",
+                _("{where} uses '{char}' {times} times; {platform} allows it once. Remove the one at character "
+                  "{at}.").format(where=where, char=char, times=len(hits), platform=pr.label, at=hits[1] + 1),
             )
     if rule.no_emoji:
         offset = 0
@@ -71,8 +93,8 @@ def _check_text(pr: PlatformRules, name: str, text: str, rule: FieldRule) -> lis
                 add(
                     offset,
                     "no_emoji",
-                    f"{where} has an emoji or symbol ({cluster}) at character {offset + 1}; "
-                    f"{pr.label} rejects them there. Remove it.",
+                    _("{where} has an emoji or symbol ({symbol}) at character {at}; {platform} rejects them there. "
+                      "Remove it.").format(where=where, symbol=cluster, at=offset + 1, platform=pr.label),
                 )
                 break
             offset += len(cluster)
@@ -87,33 +109,39 @@ def _check_items(pr: PlatformRules, name: str, items: list[str], rule: FieldRule
         found.append(Violation(pr.name, name, position, rule_name, message))
 
     if rule.required and not items:
-        add(None, "required", f"{pr.label} needs at least one {noun}; add one.")
+        add(None, "required", _("{platform} needs at least one {item}; add one.").format(platform=pr.label,
+                                                                                          item=field_word(noun)))
     if rule.max_items is not None and len(items) > rule.max_items:
         add(
             rule.max_items,
             "max_items",
-            f"{pr.label} has {_plural(len(items), noun)}; the limit is "
-            f"{rule.max_items:,}. Remove {len(items) - rule.max_items:,}.",
+            _("{platform} has {count}; the limit is {limit}. Remove {over}.").format(
+                platform=pr.label, count=_plural(len(items), noun), limit=f"{rule.max_items:,}",
+                over=f"{len(items) - rule.max_items:,}"),
         )
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        label = f"{pr.label} {noun} {index + 1} ({item!r})"
+        label = f"{pr.label} {field_word(noun)} {index + 1} ({item!r})"
         if not item.strip():
-            add(index, "empty_item", f"{pr.label} {noun} {index + 1} is empty; remove it.")
+            add(index, "empty_item", _("{platform} {item} {number} is empty; remove it.").format(
+                platform=pr.label, item=field_word(noun), number=index + 1))
             continue
         if any(is_invalid_char(c) for c in item):
-            add(index, "invalid_character", f"{label} has an invisible control character; delete it.")
+            add(index, "invalid_character", _("{item} has an invisible control character; delete it.").format(
+                item=label))
         hidden = invisible_positions(item)
         if hidden:
             add(index, "invisible_character",
-                f"{label} has an invisible character ({char_name(item[hidden[0]])}); delete it.")
+                _("{item} has an invisible character ({name}); delete it.").format(item=label,
+                                                                                  name=char_name(item[hidden[0]])))
         if rule.item_max_chars is not None and len(item) > rule.item_max_chars:
             over = len(item) - rule.item_max_chars
             add(
                 index,
                 "item_max_chars",
-                f"{label} is {_plural(len(item), 'character')}; the limit is "
-                f"{rule.item_max_chars:,}. Shorten it by {over:,}.",
+                _("{where} is {count}; the limit is {limit}. Shorten it by {over}.").format(
+                    where=label, count=_plural(len(item), "character"), limit=f"{rule.item_max_chars:,}",
+                    over=f"{over:,}"),
             )
         if rule.item_chars is not None:
             bad = next((c for c in item if not rule.item_chars.allows(c)), None)
@@ -121,19 +149,21 @@ def _check_items(pr: PlatformRules, name: str, items: list[str], rule: FieldRule
                 add(
                     index,
                     "item_chars",
-                    f"{label} contains '{bad}', which {pr.label} does not allow; use only "
-                    f"{rule.item_chars.describe}.",
+                    _("{item} contains '{char}', which {platform} does not allow; use only {allowed}.").format(
+                        item=label, char=bad, platform=pr.label, allowed=_(rule.item_chars.describe)),
                 )
         if name == "hashtags" and not is_hashtag(item):
             add(
                 index,
                 "hashtag_format",
-                f"{label} must be one '#' followed by letters, digits or _ (no spaces or punctuation).",
+                _("{item} must be one '#' followed by letters, digits or _ (no spaces or punctuation).").format(
+                    item=label),
             )
         if name in ("hashtags", "tags"):
             key = item.strip().lstrip("#").casefold()
             if key in seen:
-                add(index, "duplicate", f"{label} repeats {noun} {seen[key] + 1}; remove it.")
+                add(index, "duplicate", _("{item} repeats {noun} {number}; remove it.").format(
+                    item=label, noun=field_word(noun), number=seen[key] + 1))
             else:
                 seen[key] = index
     return found
@@ -154,8 +184,9 @@ def _check_caption(copy: PlatformCopy, pr: PlatformRules) -> list[Violation]:
                 "caption",
                 cap.max_chars,
                 "caption_max_chars",
-                f"{pr.label} caption ({parts}) is {_plural(len(text), 'character')}; the limit is "
-                f"{cap.max_chars:,}. Shorten it by {over:,}.",
+                _("{platform} caption ({parts}) is {count}; the limit is {limit}. Shorten it by {over}.").format(
+                    platform=pr.label, parts=parts, count=_plural(len(text), "character"),
+                    limit=f"{cap.max_chars:,}", over=f"{over:,}"),
             )
         )
     for marker, limit, noun in (("#", cap.max_hashtags, "hashtag"), ("@", cap.max_mentions, "@mention")):
@@ -167,8 +198,9 @@ def _check_caption(copy: PlatformCopy, pr: PlatformRules) -> list[Violation]:
                     "caption",
                     hits[limit],
                     f"caption_max_{noun.lstrip('@')}s",
-                    f"{pr.label} caption has {_plural(len(hits), noun)} (counting those in the "
-                    f"text); the limit is {limit}. Remove {len(hits) - limit}.",
+                    _("{platform} caption has {count} (counting those in the text); the limit is {limit}. Remove "
+                      "{over}.").format(platform=pr.label, count=_plural(len(hits), noun), limit=limit,
+                                        over=len(hits) - limit),
                 )
             )
     return found
@@ -183,14 +215,16 @@ def validate(copy: PlatformCopy, rules: Rules) -> list[Violation]:
         rule = pr.fields.get(name)
         if rule is None:
             if value:
-                what, pronoun = (f"a {name}", "it") if name in TEXT_FIELDS else (name, "them")
+                unused = (_("{platform} does not use a {field}; clear it so nothing is left unseen.")
+                          if name in TEXT_FIELDS else
+                          _("{platform} does not use {field}; clear them so nothing is left unseen."))
                 found.append(
                     Violation(
                         pr.name,
                         name,
                         None,
                         "unused",
-                        f"{pr.label} does not use {what}; clear {pronoun} so nothing is left unseen.",
+                        unused.format(platform=pr.label, field=field_word(name)),
                     )
                 )
         elif name in TEXT_FIELDS:
