@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ValidationError
+from core.i18n import _
 from core.platforms.browser.failures import capture_page
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import FieldSpec, PortalSpec
@@ -151,17 +152,19 @@ def walk(pp: PortalPage, folder: Path, cancel: threading.Event | None = None) ->
 
 def report_lines(check: PortalCheck) -> list[str]:
     """The check as lines a seller reads (the CLI prints them; the window shows them)."""
-    lines = [f"Checked the {check.platform} pages against {check.data_file} (nothing was submitted)."]
+    lines = [_("Checked the {platform} pages against {file} (nothing was submitted).").format(
+        platform=check.platform, file=check.data_file)]
+    found, missing, later = _("found"), _("MISSING"), _("not checked here:")
     for page in check.pages:
-        state = "problem" if page.problem or page.missing else "ok"
+        state = _("problem") if page.problem or page.missing else _("ok")
         lines.append(f"\n{page.page}: {state}{' — ' + page.problem if page.problem else ''}")
-        lines += [f"  found    {s}" for s in page.found]
-        lines += [f"  MISSING  {s}" for s in page.missing]
-        lines += [f"  not checked here: {s}" for s in page.later]
-    lines.append(f"\nScreenshots and page HTML: {check.folder}")
-    lines.append("Every selector was found." if check.ok else
-                 "Some selectors are missing: the panel changed. Correct them in a copy of the data file in the "
-                 "folder of the setting browser.portals_dir (the screenshots show what the page has now).")
+        lines += [f"  {found:<8} {s}" for s in page.found]
+        lines += [f"  {missing:<8} {s}" for s in page.missing]
+        lines += [f"  {later} {s}" for s in page.later]
+    lines.append("\n" + _("Screenshots and page HTML: {folder}").format(folder=check.folder))
+    lines.append(_("Every selector was found.") if check.ok else
+                 _("Some selectors are missing: the panel changed. Correct them in a copy of the data file in the "
+                   "folder of the setting browser.portals_dir (the screenshots show what the page has now)."))
     return lines
 
 

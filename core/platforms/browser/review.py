@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import update
 
 from core.db.models import Listing
+from core.i18n import _
 from core.platforms.browser.submissions import Submission
 from core.platforms.connections import get_preferences, set_preferences
 from core.platforms.specs import display_name, get_spec
@@ -39,14 +40,17 @@ class Review:
 
     def describe(self, platform: str) -> str:
         """The outcome in the seller's words."""
-        name = display_name(platform)
+        name, which = display_name(platform), f"#{self.product_id} ({self.sku}, {self.remote_id})"
         if self.state == "active":
-            return f"#{self.product_id} ({self.sku}, {self.remote_id}) passed {name}'s review: {self.status}."
+            return _("{listing} passed {platform}'s review: {status}.").format(listing=which, platform=name,
+                                                                              status=self.status)
         if self.state == "inactive":
             why = f": {self.reason}" if self.reason else ""
-            return (f"#{self.product_id} ({self.sku}, {self.remote_id}) was rejected by {name} ({self.status}){why}. "
-                    f"Fix it in the {name} panel, or change the product and publish again.")
-        return f"#{self.product_id} ({self.sku}, {self.remote_id}) is still in {name}'s review ({self.status})."
+            return _("{listing} was rejected by {platform} ({status}){why}. Fix it in the {platform} panel, or change "
+                     "the product and publish again.").format(listing=which, platform=name, status=self.status,
+                                                             why=why)
+        return _("{listing} is still in {platform}'s review ({status}).").format(listing=which, platform=name,
+                                                                                status=self.status)
 
 
 def check_reviews(app: App, platform: PortalPlatform) -> list[Review]:
