@@ -2,7 +2,8 @@
 
 Babel extracts every ``_()`` and ``N_()`` string of core/ and desktop/, every setting's description from
 ``resources/settings.toml`` (shown in the Settings window) and every claim's label from
-``resources/content/claims.json`` (shown in the Claims window), into ``resources/locale/sellerdesk.pot``; each
+``resources/content/claims.json`` (shown in the Claims window) and why each platform's sign-in ends
+(``auth.expiry`` in ``resources/platforms/*.json``), into ``resources/locale/sellerdesk.pot``; each
 language's ``.po`` is then updated from it (new messages added untranslated, vanished ones dropped). Translators
 edit the ``.po`` files (Poedit, or any text editor); ``core.i18n`` reads them directly.
 """
@@ -41,6 +42,10 @@ def template() -> Catalog:
         for claim in json.load(fh)["claims"]:
             where = f"resources/content/claims.json:{claim['id']}"
             catalog.add(claim.get("label", claim["id"]), locations=[(where, 0)])
+    for path in sorted((resources_dir() / "platforms").glob("*.json")):  # why a sign-in ends (Platforms tab)
+        expiry = json.loads(path.read_text(encoding="utf-8")).get("auth", {}).get("expiry") or {}
+        for route, text in sorted(expiry.items()):
+            catalog.add(text, locations=[(f"resources/platforms/{path.name}:auth.expiry.{route}", 0)])
     return catalog
 
 

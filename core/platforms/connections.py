@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import PlatformConnection, PublishJob
 from core.db.types import utcnow
-from core.i18n import _
+from core.i18n import N_, _
 from core.platforms.specs import PlatformSpec, all_specs
 from core.publishing.timezones import format_local
 
@@ -67,8 +67,8 @@ def _row_or_new(session: Session, name: str) -> PlatformConnection:
 
 
 # Browser portals keep a signed-in session in SellerDesk's browser profile; its cookie carries the end date.
-_PORTAL_EXPIRY = ("the portal's sign-in cookie ends then; SellerDesk then asks you to sign in again (phone and OTP) "
-                  "in the browser window it opens")
+_PORTAL_EXPIRY = N_("the portal's sign-in cookie ends then; SellerDesk then asks you to sign in again (phone and "
+                    "OTP) in the browser window it opens")
 
 
 def expiry_reason(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
@@ -77,8 +77,8 @@ def expiry_reason(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
     texts = spec.auth.get("expiry") or {}
     route = str(preferences.get("auth_route") or "default")
     if isinstance(texts, dict) and (texts.get(route) or texts.get("default")):
-        return str(texts.get(route) or texts["default"])
-    return _PORTAL_EXPIRY if spec.connect == "browser_login" else ""
+        return _(str(texts.get(route) or texts["default"]))  # the data file's texts are in the catalog
+    return _(_PORTAL_EXPIRY) if spec.connect == "browser_login" else ""
 
 
 def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:

@@ -111,6 +111,10 @@ def test_platforms_tab_and_its_dialogs_show_no_untranslated_text(qtbot, shop) ->
     check = PortalCheckDialog(app, runner, "meesho", "Meesho")
     qtbot.addWidget(check)
     found += untranslated(visible_texts(check))
+    from core.platforms.connections import expiry_reason
+    from core.platforms.specs import get_spec
+
+    found += untranslated([expiry_reason(get_spec(name), {}) for name in ("etsy", "meesho", "shopify")])  # data
     create_product(app.db, product_input({"title": "Brass diya", "price": "499"}))  # listed "(no SKU)"
     bulk = BulkTemplateDialog(app, runner, "meesho", "Meesho")
     qtbot.addWidget(bulk)
