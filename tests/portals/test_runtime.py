@@ -133,7 +133,8 @@ def test_form_values_come_from_the_product_then_the_sellers_defaults() -> None:
     assert indiamart["unit"] == "Piece" and indiamart["specifications"] == (("Hsn code", "9405"), ("Colour", "gold"))
     with pytest.raises(ContentRejected) as caught:
         form_values(meesho, request(), {}, "meesho")
-    assert caught.value.field == "GST rate" and "sellerdesk platforms prefs meesho gst_rate=VALUE" in str(caught.value)
+    assert caught.value.field == "GST %" and "sellerdesk platforms prefs meesho gst_rate=VALUE" in str(caught.value)
+    assert "under Marketplace details in the product editor" in str(caught.value)
 
 
 def test_choices_match_by_name_or_by_the_last_part_of_the_path() -> None:
