@@ -201,7 +201,10 @@ def _import(args: argparse.Namespace, app: Any) -> int:
             print_json(exc.report.to_json())
         else:
             _print_problems(args.file.name, exc.report)
-        raise
+        if not watcher.cancelled():
+            raise
+        sys.stderr.write(f"sellerdesk: {exc}\n")  # what is stored and how to go on, then Ctrl+C's own exit code
+        return 130
     if app.json:
         print_json(report.to_json())
         return 1 if report.problems else 0
