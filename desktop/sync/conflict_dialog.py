@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _
+from core.products.marketplace import LABELS as MARKETPLACE_LABELS
 from core.sync.conflicts import ConflictView, Keep, list_conflicts
 from desktop.sync.controller import SyncController
 
@@ -38,7 +39,8 @@ _NAMES = {"deleted_at": N_("In the bin since"), "sku": N_("SKU"), "sha256": N_("
           "position": N_("Position"), "width": N_("Width"), "height": N_("Height"), "format": N_("Format"),
           "platform": N_("Platform"), "bullets": N_("Key points"), "hashtags": N_("Hashtags"), "tags": N_("Tags"),
           "seo_title": N_("Search title"), "seo_description": N_("Search text"), "source": N_("Written by"),
-          "model": N_("Model"), "key": N_("Setting"), "value": N_("Value"), "state": N_("State")}
+          "model": N_("Model"), "key": N_("Setting"), "value": N_("Value"), "state": N_("State"),
+          "cost_price": N_("Cost price"), "legal": N_("Maker, packer and importer"), **MARKETPLACE_LABELS}
 
 
 def _shown(value: Any) -> str:
