@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QP
 import core
 from core.app import App
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 from desktop.lazy_tabs import LazyTabs
 from desktop.products.tab import ProductsTab
 from desktop.sync import install_sync_ui
@@ -29,6 +30,10 @@ STATE_FILE = "window.ini"
 # The order the tabs are made in after the first paint: Schedule first, since it runs publishing.
 BACKGROUND_ORDER = ["schedule", "content", "platforms", "analytics"]
 AFTER_FIRST_PAINT_MS = 100
+TAB_NAMES = {"products": N_("Products"), "content": N_("Content"), "platforms": N_("Platforms"),
+             "schedule": N_("Schedule"), "analytics": N_("Analytics")}
+#: What background work counts, as the status bar says it ("12 of 40 products").
+UNITS = (N_("items"), N_("photos"), N_("platforms"), N_("posts"), N_("products"), N_("rows"), N_("sales"))
 
 
 class MainWindow(QMainWindow):
@@ -47,14 +52,14 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.products = ProductsTab(app, self.tasks, self.undo)
-        self.tabs.addTab(self.products, icon("products"), "Products")
+        self.tabs.addTab(self.products, icon("products"), _(TAB_NAMES["products"]))
         # The other tabs are made on first visit, or one by one after the first paint (desktop.lazy_tabs).
         self.lazy_tabs = LazyTabs(self.tabs, self.tasks)
         for name, module, make in [("content", "desktop.content.tab", self._content_tab),
                                    ("platforms", "desktop.platforms.tab", self._platforms_tab),
                                    ("schedule", "desktop.schedule.tab", self._schedule_tab),
                                    ("analytics", "desktop.analytics.tab", self._analytics_tab)]:
-            self.tabs.addTab(self.lazy_tabs.add(name, module, make), icon(name), name.capitalize())
+            self.tabs.addTab(self.lazy_tabs.add(name, module, make), icon(name), _(TAB_NAMES[name]))
         # On a small or scaled screen (1366×768 at 150 %: 911×512) a tab taller or wider than the window scrolls,
         # instead of making the window bigger than the screen; where it fits, no scroll bar shows.
         room = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
@@ -138,11 +143,11 @@ class MainWindow(QMainWindow):
         self.work_label = QLabel("")
         self.work_progress = QProgressBar(maximumWidth=160, maximum=0)
         self.work_progress.hide()
-        self.work_cancel = QPushButton("Cancel")
+        self.work_cancel = QPushButton(_("Cancel"))
         self.work_cancel.setFlat(True)
         self.work_cancel.clicked.connect(lambda: self.cancel_shown_task())
         self.work_cancel.hide()
-        self.undo_button = QPushButton(icon("undo"), "Undo")
+        self.undo_button = QPushButton(icon("undo"), _("Undo"))
         self.undo_button.setFlat(True)
         self.undo_button.clicked.connect(self.undo.undo)
         self.undo_button.hide()
@@ -151,43 +156,44 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.work_label)
         bar.addPermanentWidget(self.work_progress)
         bar.addPermanentWidget(self.work_cancel)
-        bar.showMessage(f"Your data is in {self.app.data_dir}", 8000)
+        bar.showMessage(_("Your data is in {folder}").format(folder=self.app.data_dir), 8000)
 
     def _build_menu(self) -> None:
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self._action(file_menu, "&New product", self.new_product, QKeySequence.StandardKey.New, "add")
-        self._action(file_menu, "Add &photos…", self.products.import_photos_dialog, "Ctrl+Shift+P", "photo")
+        file_menu = menu.addMenu(_("&File"))
+        self._action(file_menu, _("&New product"), self.new_product, QKeySequence.StandardKey.New, "add")
+        self._action(file_menu, _("Add &photos…"), self.products.import_photos_dialog, "Ctrl+Shift+P", "photo")
         file_menu.addSeparator()
-        self._action(file_menu, "&Import products from CSV…", self.import_csv, "Ctrl+I", "import")
-        self._action(file_menu, "&Export products to CSV…", self.export_csv, "Ctrl+E", "export")
-        self._action(file_menu, "Export &all my data…", self.export_all, None, "export")
+        self._action(file_menu, _("&Import products from CSV…"), self.import_csv, "Ctrl+I", "import")
+        self._action(file_menu, _("&Export products to CSV…"), self.export_csv, "Ctrl+E", "export")
+        self._action(file_menu, _("Export &all my data…"), self.export_all, None, "export")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
-        edit_menu = menu.addMenu("&Edit")
-        undo = self.undo.createUndoAction(self, "&Undo")
+        edit_menu = menu.addMenu(_("&Edit"))
+        undo = self.undo.createUndoAction(self, _("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo.createRedoAction(self, "&Redo")
+        redo = self.undo.createRedoAction(self, _("&Redo"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        self._action(edit_menu, "&Delete product", self.products.delete_selected, QKeySequence.StandardKey.Delete,
+        self._action(edit_menu, _("&Delete product"), self.products.delete_selected, QKeySequence.StandardKey.Delete,
                      "delete")
-        self._action(edit_menu, "&Find", self.find, QKeySequence.StandardKey.Find, "search")
+        self._action(edit_menu, _("&Find"), self.find, QKeySequence.StandardKey.Find, "search")
         edit_menu.addSeparator()
-        self._action(edit_menu, "&Settings…", lambda: self.show_settings(), "Ctrl+,")
+        self._action(edit_menu, _("&Settings…"), lambda: self.show_settings(), "Ctrl+,")
 
-        view_menu = menu.addMenu("&View")
-        for number, name in enumerate(["Products", "Content", "Platforms", "Schedule", "Analytics"]):
-            self._action(view_menu, name, lambda _=False, n=number: self.tabs.setCurrentIndex(n), f"Ctrl+{number + 1}")
+        view_menu = menu.addMenu(_("&View"))
+        for number, name in enumerate(TAB_NAMES.values()):
+            self._action(view_menu, _(name), lambda _=False, n=number: self.tabs.setCurrentIndex(n),
+                         f"Ctrl+{number + 1}")
         view_menu.addSeparator()
-        self._action(view_menu, "&Listings…", lambda: self.show_listings(), "Ctrl+L", "platforms")
+        self._action(view_menu, _("&Listings…"), lambda: self.show_listings(), "Ctrl+L", "platforms")
 
-        help_menu = menu.addMenu("&Help")
-        self._action(help_menu, "A&udit log…", self.show_audit)
-        self._action(help_menu, "&About SellerDesk", self.about)
+        help_menu = menu.addMenu(_("&Help"))
+        self._action(help_menu, _("A&udit log…"), self.show_audit)
+        self._action(help_menu, _("&About SellerDesk"), self.about)
 
     def _action(self, menu, text, slot, shortcut=None, icon_name=None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -206,11 +212,13 @@ class MainWindow(QMainWindow):
         if task is None:
             count = len(running)
             self.work_label.setText(f"{running[-1].name}…" if count == 1 else
-                                    (f"{count} tasks running" if count else ""))
+                                    (_("{count} tasks running").format(count=count) if count else ""))
             self.work_progress.setRange(0, 0)
         else:
-            counts = f": {task.done:,} of {task.total:,} {task.unit}".rstrip() if task.total else "…"
-            self.work_label.setText("Cancelling…" if task.cancelled else f"{task.name}{counts}")
+            counts = (": " + _("{done} of {total} {unit}").format(
+                done=f"{task.done:,}", total=f"{task.total:,}", unit=_(task.unit) if task.unit else "").rstrip()
+                      if task.total else "…")
+            self.work_label.setText(_("Cancelling…") if task.cancelled else f"{task.name}{counts}")
             self.work_progress.setRange(0, task.total)
             self.work_progress.setValue(task.done)
         self.work_progress.setVisible(bool(running))
@@ -261,10 +269,13 @@ class MainWindow(QMainWindow):
 
         def done(report) -> None:  # type: ignore[no-untyped-def]
             self.products.model.refresh()
-            text = f"Imported {len(report.created)} new and updated {len(report.updated)} products."
+            text = _("Imported {new} new and updated {updated} products.").format(new=len(report.created),
+                                                                                   updated=len(report.updated))
             if report.problems:
-                lines = "\n".join(f"Line {p.line}: {p.message}" for p in report.problems[:20])
-                QMessageBox.warning(self, "Some rows were skipped", f"{text}\n\nSkipped rows:\n{lines}")
+                lines = "\n".join(_("Line {line}: {problem}").format(line=p.line, problem=p.message)
+                                  for p in report.problems[:20])
+                QMessageBox.warning(self, _("Some rows were skipped"),
+                                    f"{text}\n\n" + _("Skipped rows:") + f"\n{lines}")
             self.show_message(text)
 
         def failed(exc: Exception) -> None:
@@ -274,14 +285,15 @@ class MainWindow(QMainWindow):
             else:
                 self.show_error(exc)
 
-        handle = self.tasks.start("Importing products", work, on_success=done, on_failure=failed, writes=True,
+        handle = self.tasks.start(_("Importing products"), work, on_success=done, on_failure=failed, writes=True,
                                   cancellable=True, unit="rows")
 
     def export_csv(self) -> None:
         """Export every product to a CSV file in the background."""
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export products to CSV", "products.csv", "CSV files (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export products to CSV"), "products.csv",
+                                                    _("CSV files (*.csv)"))
         if not path:
             return
         from pathlib import Path
@@ -299,8 +311,9 @@ class MainWindow(QMainWindow):
             else:
                 self.show_error(exc)
 
-        handle = self.tasks.start("Exporting products", work, cancellable=True, unit="products",
-                                  on_success=lambda n: self.show_message(f"Exported {n:,} products to {path}."),
+        handle = self.tasks.start(_("Exporting products"), work, cancellable=True, unit="products",
+                                  on_success=lambda n: self.show_message(
+                                      _("Exported {count} products to {path}.").format(count=f"{n:,}", path=path)),
                                   on_failure=failed)
 
     def export_all(self) -> None:
@@ -311,15 +324,16 @@ class MainWindow(QMainWindow):
 
         from core.trust.export import export_all
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export all my data", "sellerdesk-export.zip", "Zip files (*.zip)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export all my data"), "sellerdesk-export.zip",
+                                                    _("Zip files (*.zip)"))
         if not path:
             return
 
         def work(handle):  # type: ignore[no-untyped-def]
             return export_all(self.app, Path(path), progress=handle.signals.progress.emit)
 
-        self.tasks.start("Exporting all data", work, on_failure=self.show_error, shown=True, unit="items",
-                         on_success=lambda p: self.show_message(f"Exported everything to {p}."))
+        self.tasks.start(_("Exporting all data"), work, on_failure=self.show_error, shown=True, unit="items",
+                         on_success=lambda p: self.show_message(_("Exported everything to {path}.").format(path=p)))
 
     def show_listings(self) -> None:
         """Open the Listings window (where each product is live; update, take down, post again)."""
@@ -349,14 +363,15 @@ class MainWindow(QMainWindow):
     def show_error(self, exc: Exception) -> None:
         """Tell the seller what went wrong (a SellerDesk message, or where the details are)."""
         text = str(exc) if isinstance(exc, SellerDeskError) else (
-            f"Something went wrong ({type(exc).__name__}). The details are in {self.app.logs_dir}.")
+            _("Something went wrong ({error}). The details are in {folder}.").format(error=type(exc).__name__,
+                                                                                     folder=self.app.logs_dir))
         QMessageBox.warning(self, "SellerDesk", text)
 
     def about(self) -> None:
         """Version and where the data lives."""
-        QMessageBox.about(self, "About SellerDesk",
-                          f"<b>SellerDesk {core.__version__}</b><p>List once, sell everywhere.</p>"
-                          f"<p>Your data: {self.app.data_dir}</p>")
+        QMessageBox.about(self, _("About SellerDesk"),
+                          f"<b>SellerDesk {core.__version__}</b><p>" + _("List once, sell everywhere.") + "</p><p>"
+                          + _("Your data: {folder}").format(folder=self.app.data_dir) + "</p>")
 
     # -- state -------------------------------------------------------------------------------------------
     def _state(self) -> QSettings:
@@ -384,7 +399,7 @@ class MainWindow(QMainWindow):
         matplotlib (a second of imports) for the first visit to Analytics; the GUI thread never imports it."""
         def charts() -> None:
             _settle_imports()
-            self.tasks.start("Preparing charts", lambda _h: importlib.import_module("desktop.analytics.render"),
+            self.tasks.start(_("Preparing charts"), lambda _h: importlib.import_module("desktop.analytics.render"),
                              on_success=lambda _m: _settle_imports())
 
         self.lazy_tabs.make_in_background(BACKGROUND_ORDER, then=charts)
@@ -398,7 +413,7 @@ class MainWindow(QMainWindow):
         state.sync()
         if not self.tasks.shutdown():
             event.ignore()
-            self.show_message("Still finishing background work; try closing again in a moment.")
+            self.show_message(_("Still finishing background work; try closing again in a moment."))
             return
         event.accept()
 

@@ -13,12 +13,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from core.components import PURPOSE, install, status
+from core.i18n import N_, _
 from desktop.tasks import TaskHandle
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
-ACTION_TEXT = "Add &Indian marketplaces (Meesho, Snapdeal, IndiaMART)…"
+ACTION_TEXT = N_("Add &Indian marketplaces (Meesho, Snapdeal, IndiaMART)…")
 
 
 class PortalDriverUi(QObject):
@@ -28,11 +29,11 @@ class PortalDriverUi(QObject):
         super().__init__(window)
         self.window = window
         self.handle: TaskHandle | None = None
-        help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Help"), None)
-        self.action = QAction(ACTION_TEXT, window)
+        help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == _("&Help")), None)
+        self.action = QAction(_(ACTION_TEXT), window)
         self.action.triggered.connect(lambda: self.offer())
         if help_menu is not None:  # before About, which stays last
-            about = next((a for a in help_menu.actions() if a.text() == "&About SellerDesk"), None)
+            about = next((a for a in help_menu.actions() if a.text() == _("&About SellerDesk")), None)
             help_menu.insertAction(about, self.action)
 
     def offer(self) -> None:

@@ -11,13 +11,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 from core.updates import Update, Updater
 from desktop.tasks import TaskHandle
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
-ACTION_TEXT = "Check for &updates…"
+ACTION_TEXT = N_("Check for &updates…")
 START_DELAY_MS = 5000  # after the first paint and the tabs; the check itself runs in a worker
 
 
@@ -29,11 +30,11 @@ class UpdatesUi(QObject):
         self.window = window
         self.updater = updater or Updater.from_settings(window.app.settings)
         self.handle: TaskHandle | None = None
-        self.action = QAction(ACTION_TEXT, window)
+        self.action = QAction(_(ACTION_TEXT), window)
         self.action.triggered.connect(lambda: self.check(asked=True))
-        help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Help"), None)
+        help_menu = next((a.menu() for a in window.menuBar().actions() if a.text() == _("&Help")), None)
         if help_menu is not None:  # before About, which stays last
-            about = next((a for a in help_menu.actions() if a.text() == "&About SellerDesk"), None)
+            about = next((a for a in help_menu.actions() if a.text() == _("&About SellerDesk")), None)
             help_menu.insertAction(about, self.action)
         window.installEventFilter(self)
         if window.app.settings.get("updates.check") and not self.updater.unavailable():

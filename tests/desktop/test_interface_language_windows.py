@@ -161,3 +161,19 @@ def test_sync_sign_in_window_and_status_show_no_untranslated_text(qtbot, shop) -
     button.show_status(controller.status())
     found += untranslated([button.text(), button.toolTip()])
     assert not found, f"shown without translation: {sorted(set(found))}"
+
+
+def test_main_window_tabs_and_menus_show_no_untranslated_text(qtbot, shop) -> None:
+    from desktop.main_window import MainWindow
+
+    app, _runner = shop
+    window = _shown(qtbot, MainWindow(app))
+    texts = [window.tabs.tabText(index) for index in range(window.tabs.count())]
+    for top in window.menuBar().actions():
+        if top.menu() is window.sync.menu:
+            continue  # the Account menu is sync's own
+        texts += [top.text(), *(a.text() for a in top.menu().actions() if not a.isSeparator())]
+    window.close()  # stops publishing and waits for the window's background work, as at a real close
+    assert window.tasks.pool.activeThreadCount() == 0
+    found = untranslated(texts)
+    assert not found, f"shown without translation: {sorted(set(found))}"
