@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from core.platforms.specs import display_name
 from core.publishing.jobs import JobView
 
@@ -36,7 +37,9 @@ MOVABLE = frozenset({"scheduled", "failed", "needs_attention"})
 MONTH_CHIPS = 3  # a month cell shows this many chips, then "+N more"
 WEEK_HOURS = range(24)  # the week view's rows (scrolled to the working day when it opens)
 FIRST_SHOWN_HOUR = 7
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+          N_("September"), N_("October"), N_("November"), N_("December"))
 
 
 def platform_colour(platform: str) -> str:
@@ -156,11 +159,11 @@ class ScheduleCalendar(QWidget):
 
         self.title = QLabel()
         self.title.setProperty("role", "heading")
-        previous, following, today_button = QPushButton("‹"), QPushButton("›"), QPushButton("Today")
+        previous, following, today_button = QPushButton("‹"), QPushButton("›"), QPushButton(_("Today"))
         previous.clicked.connect(lambda: self.step(-1))
         following.clicked.connect(lambda: self.step(1))
         today_button.clicked.connect(lambda: self.go_to(self.today))
-        self.month_button, self.week_button = QPushButton("Month"), QPushButton("Week")
+        self.month_button, self.week_button = QPushButton(_("Month")), QPushButton(_("Week"))
         modes = QButtonGroup(self)
         for button, mode in ((self.month_button, "month"), (self.week_button, "week")):
             button.setCheckable(True)
@@ -230,8 +233,8 @@ class ScheduleCalendar(QWidget):
         names = sorted({job.platform for job in jobs})
         self.legend.setText("&nbsp;&nbsp;".join(
             f'<span style="color:{platform_colour(n)}">■</span> {display_name(n)}' for n in names)
-            + ("&nbsp;&nbsp;&nbsp;✓ published&nbsp;&nbsp;✕ failed&nbsp;&nbsp;! needs you&nbsp;&nbsp;"
-               "drag a post to move it" if names else ""))
+            + ("&nbsp;&nbsp;&nbsp;" + "&nbsp;&nbsp;".join([_("✓ published"), _("✕ failed"), _("! needs you"),
+                                                            _("drag a post to move it")]) if names else ""))
 
     # -- drawing ----------------------------------------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -244,14 +247,14 @@ class ScheduleCalendar(QWidget):
         start, end = self.visible_range()
         for column, name in enumerate(DAYS):
             day = start + timedelta(days=column)
-            header = QLabel(name if self.mode == "month" else f"{name} {day:%d}")
+            header = QLabel(_(name) if self.mode == "month" else f"{_(name)} {day:%d}")
             header.setAlignment(Qt.AlignmentFlag.AlignCenter)
             header.setProperty("role", "muted" if self.mode == "month" or day != self.today else "")
             if self.mode == "week" and day == self.today:
                 header.setStyleSheet("font-weight: 600; color: palette(highlight);")
             self.grid.addWidget(header, 0, column + 1)
         if self.mode == "month":
-            self.title.setText(f"{self.anchor:%B %Y}")
+            self.title.setText(f"{_(MONTHS[self.anchor.month - 1])} {self.anchor.year}")
             for index in range(42):
                 day = start + timedelta(days=index)
                 cell = self._cell(day, None)
@@ -262,7 +265,7 @@ class ScheduleCalendar(QWidget):
                 cell.setMinimumHeight(92)
                 self.grid.addWidget(cell, index // 7 + 1, index % 7 + 1)
         else:
-            self.title.setText(f"Week of {start:%d %b %Y}")
+            self.title.setText(_("Week of {day}").format(day=f"{start.day} {_(MONTHS[start.month - 1])} {start.year}"))
             for row, hour in enumerate(WEEK_HOURS, start=1):
                 label = QLabel(f"{hour:02d}:00")
                 label.setProperty("role", "muted")
@@ -308,7 +311,7 @@ class ScheduleCalendar(QWidget):
             for job in shown:
                 cell.add(PostChip(job, self.zone))
             if len(jobs) > len(shown):
-                more = QLabel(f"+{len(jobs) - len(shown)} more")
+                more = QLabel(_("+{count} more").format(count=len(jobs) - len(shown)))
                 more.setProperty("role", "muted")
                 cell.add(more)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db.database import Database
+from core.i18n import _
 from desktop.products.model import COLUMNS, ProductTableModel
 from desktop.search_box import SearchBox
 
@@ -27,10 +28,11 @@ NAMED = 3  # "Chosen: A, B, C and 7 more"
 def chosen_text(count: int, titles: list[str]) -> str:
     """'Chosen: Brass diya, Jute bag and 3 more' (``titles`` of the first few chosen)."""
     if not count:
-        return "No product chosen yet: tick the ones to post."
+        return _("No product chosen yet: tick the ones to post.")
     named = ", ".join(f"“{t}”" for t in titles[:NAMED])
     more = count - min(count, NAMED)
-    return f"Chosen ({count:,}): {named}" + (f" and {more:,} more" if more else "")
+    chosen = _("Chosen ({count}): {named}").format(count=f"{count:,}", named=named)
+    return chosen + (" " + _("and {count} more").format(count=f"{more:,}") if more else "")
 
 
 class ProductsPage(QWizardPage):
@@ -38,18 +40,18 @@ class ProductsPage(QWizardPage):
 
     def __init__(self, db: Database, locale: str, chosen: list[int] | None) -> None:
         super().__init__()
-        self.setTitle("Products")
-        self.setSubTitle("Which products? Each needs approved copy for a platform (Content tab).")
+        self.setTitle(_("Products"))
+        self.setSubTitle(_("Which products? Each needs approved copy for a platform (Content tab)."))
         self.model = ProductTableModel(db, locale)
         self.model.choosing = True
         self.model.chosen = set(chosen or [])
         self.model.only_chosen = bool(chosen)  # came with a choice: show it, not the other 9,997
-        self.search = SearchBox("Search title, SKU or category")
+        self.search = SearchBox(_("Search title, SKU or category"))
         self.search.searchChanged.connect(lambda text: self.model.set_filter(search=text))
-        self.only = QCheckBox("Show only chosen")
+        self.only = QCheckBox(_("Show only chosen"))
         self.only.setChecked(self.model.only_chosen)
         self.only.toggled.connect(self._only_toggled)
-        self.clear = QPushButton("Untick all")
+        self.clear = QPushButton(_("Untick all"))
         self.clear.clicked.connect(lambda: self.model.choose(list(self.model.chosen), False))
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from core.platforms.specs import display_name
 from core.publishing.jobs import JobView
 from core.publishing.states import ATTENTION_STATES, LABELS, SELLER_MOVABLE
 from core.publishing.timezones import format_local
 from desktop.schedule.calendar import platform_colour
 
-COLUMNS = ("Post", "Platform", "Status", "When")
-FILTERS = {"Needs me": ATTENTION_STATES, "Upcoming": frozenset({"scheduled", "publishing"}), "All": None}
+COLUMNS = (N_("Post"), N_("Platform"), N_("Status"), N_("When"))
+FILTERS = {N_("Needs me"): ATTENTION_STATES, N_("Upcoming"): frozenset({"scheduled", "publishing"}), N_("All"): None}
 RETRYABLE = frozenset({"failed", "needs_attention"})
 STATE_COLOURS = {"failed": "#d64545", "needs_attention": "#c77700", "published": "#2f8f46", "publishing": "#2f6fdf"}
 
@@ -42,14 +43,15 @@ class StatusList(QWidget):
         super().__init__(parent)
         self.zone = zone
         self.jobs: dict[int, JobView] = {}
-        self.heading = QLabel("Posts")
+        self.heading = QLabel(_("Posts"))
         self.heading.setProperty("role", "heading")
         self.filter = QComboBox()
-        self.filter.addItems(list(FILTERS))
-        self.filter.setCurrentText("All")
+        for name in FILTERS:  # shown translated; the English name stays the key
+            self.filter.addItem(_(name), name)
+        self.filter.setCurrentIndex(list(FILTERS).index("All"))
         self.filter.currentTextChanged.connect(lambda _: self._redraw())
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -60,9 +62,9 @@ class StatusList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.retry = QPushButton("Retry")
-        self.retry.setToolTip("Send it again now (an unanswered attempt is looked for on the platform first).")
-        self.cancel = QPushButton("Cancel post")
+        self.retry = QPushButton(_("Retry"))
+        self.retry.setToolTip(_("Send it again now (an unanswered attempt is looked for on the platform first)."))
+        self.cancel = QPushButton(_("Cancel post"))
         self.retry.clicked.connect(lambda: self._act(self.retryRequested))
         self.cancel.clicked.connect(lambda: self._act(self.cancelRequested))
         self.detail = QLabel("")
@@ -109,7 +111,7 @@ class StatusList(QWidget):
 
     def _redraw(self) -> None:
         keep = self.selected_id()
-        wanted = FILTERS[self.filter.currentText()]
+        wanted = FILTERS[self.filter.currentData() or "All"]
         jobs = [j for j in self.jobs.values() if j.state != "cancelled" and (wanted is None or j.state in wanted)]
         # What needs the seller first, then the soonest.
         jobs.sort(key=lambda j: (j.state not in ATTENTION_STATES, (j.published_at or j.due or j.updated_at), j.id))
@@ -117,7 +119,7 @@ class StatusList(QWidget):
         for row, job in enumerate(jobs):
             moment = job.published_at or job.due
             when = f"{moment.astimezone(self.zone):%a %d %b, %H:%M}" if moment else ""
-            cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), LABELS[job.state], when)
+            cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), _(LABELS[job.state]), when)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip("\n".join(filter(None, [job.label, format_local(moment, self.zone), job.last_error,
@@ -129,7 +131,7 @@ class StatusList(QWidget):
                 if column == 2 and job.state in STATE_COLOURS:
                     item.setForeground(QColor(STATE_COLOURS[job.state]))
                 self.table.setItem(row, column, item)
-        self.heading.setText(f"Posts ({len(jobs)})")
+        self.heading.setText(_("Posts ({count})").format(count=len(jobs)))
         if keep is not None:
             self.select(keep)
         self._selection_changed()

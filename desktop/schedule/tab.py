@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 from core.publishing.events import PublishEvent
 from core.publishing.jobs import JobView, get_job, list_jobs
 from core.publishing.service import Publisher
@@ -38,7 +39,8 @@ from desktop.theme import icon
 log = logging.getLogger(__name__)
 
 RELOAD_DELAY_MS = 250  # many job events in a burst (a bulk action) cause one reload
-NOTIFY = {"published": "Published", "failed": "Could not publish", "needs_attention": "Needs your attention"}
+NOTIFY = {"published": N_("Published"), "failed": N_("Could not publish"),
+          "needs_attention": N_("Needs your attention")}
 
 
 class PublishSignals(QObject):
@@ -72,11 +74,11 @@ class ScheduleTab(QWidget):
         self.signals.event.connect(self._on_event)
         self.publisher.add_observer(self.signals.relay)
 
-        self.new_button = QPushButton(icon("add", "#ffffff"), "New post…")
+        self.new_button = QPushButton(icon("add", "#ffffff"), _("New post…"))
         self.new_button.setProperty("primary", True)
         # clicked(bool) would arrive as product_ids: connect through a lambda so the wizard opens with none chosen.
         self.new_button.clicked.connect(lambda: self.new_post())
-        self.pause_button = QPushButton("Pause publishing")
+        self.pause_button = QPushButton(_("Pause publishing"))
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)
         self.state = QLabel("")
@@ -118,7 +120,7 @@ class ScheduleTab(QWidget):
             return
         self._started = True
         self.window().installEventFilter(self)
-        self.tasks.start("Starting publishing", self._start_publishing, on_success=self._publishing_started,
+        self.tasks.start(_("Starting publishing"), self._start_publishing, on_success=self._publishing_started,
                          on_failure=self._publishing_failed, writes=True)
 
     def _start_publishing(self, _handle: TaskHandle) -> bool | None:
@@ -130,13 +132,13 @@ class ScheduleTab(QWidget):
 
     def _publishing_started(self, runner: bool | None) -> None:
         if runner:
-            self.state.setText("Publishing is running: scheduled posts go out while SellerDesk is open.")
+            self.state.setText(_("Publishing is running: scheduled posts go out while SellerDesk is open."))
         if runner is not None:
             self.reload()
 
     def _publishing_failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, SellerDeskError) else (
-            f"Publishing could not start ({type(exc).__name__}); the details are in the log.")
+            _("Publishing could not start ({error}); the details are in the log.").format(error=type(exc).__name__))
         self.state.setText(text)
         self.message.emit(text)
 
@@ -177,14 +179,17 @@ class ScheduleTab(QWidget):
                 self._reload_timer.start()
         elif event.kind == "notice":  # a sale moved stock, or a fetch failed: the seller hears of it at once
             self.state.setText(event.message)
-            good = event.message.startswith("#") or " new" in event.message  # stock moved, or sales came in
+            # Stock moved, or sales came in (core.listings.polling's line, in the interface language).
+            new_sales = _("{platform}: {count} new").split("{count}", 1)[-1]
+            good = event.message.startswith("#") or new_sales in event.message
             self.notify("SellerDesk", event.message, ok=good)
         elif event.kind == "progress" and event.total:
-            self.state.setText(f"Scheduling {event.done} of {event.total}: {event.message}")
+            self.state.setText(_("Scheduling {done} of {total}: {note}").format(done=event.done, total=event.total,
+                                                                                note=event.message))
         if event.job is not None:
             self.status.update_job(event.job)
             if event.job.state in NOTIFY and not event.message.endswith("…"):
-                self.notify(NOTIFY[event.job.state], event.job.next_step or event.message,
+                self.notify(_(NOTIFY[event.job.state]), event.job.next_step or event.message,
                             ok=event.job.state == "published")
             self._reload_timer.start()
 
@@ -214,15 +219,16 @@ class ScheduleTab(QWidget):
 
         def done(result: object) -> None:
             jobs, skipped = result.jobs, result.skipped  # type: ignore[attr-defined]
-            text = f"Scheduled {len(jobs)} post{'s' if len(jobs) != 1 else ''}."
+            text = _("Scheduled 1 post.") if len(jobs) == 1 else _("Scheduled {count} posts.").format(count=len(jobs))
             if skipped:
-                text += f" Skipped {len(skipped)}: " + "; ".join(skipped[:3]) + ("…" if len(skipped) > 3 else "")
+                text += " " + _("Skipped {count}:").format(count=len(skipped)) + " " + "; ".join(skipped[:3]) + (
+                    "…" if len(skipped) > 3 else "")
             self.message.emit(text)
             self.state.setText(text)
             self.show_notes(text, result.notes)  # type: ignore[attr-defined]
             self.reload()
 
-        return self.tasks.start("Scheduling posts", work, on_success=done, on_failure=self._failed, writes=True,
+        return self.tasks.start(_("Scheduling posts"), work, on_success=done, on_failure=self._failed, writes=True,
                                 cancellable=True, unit="posts")
 
     def show_notes(self, summary: str, notes: list[str]) -> None:
@@ -232,7 +238,7 @@ class ScheduleTab(QWidget):
             return
         if self.notes_box is not None:
             self.notes_box.deleteLater()  # the last batch's notes, read or not
-        self.notes_box = QMessageBox(QMessageBox.Icon.Warning, "Before these posts go out",
+        self.notes_box = QMessageBox(QMessageBox.Icon.Warning, _("Before these posts go out"),
                                      summary + "\n\n" + "\n\n".join(notes), QMessageBox.StandardButton.Ok, self)
         self.notes_box.open()
 
@@ -245,11 +251,12 @@ class ScheduleTab(QWidget):
             self.message.emit(str(exc))
             return
         if target.utc <= self.publisher.clock():
-            self.message.emit(f"{job.label}: that time has already passed; drop it on a later day or hour.")
+            self.message.emit(_("{post}: that time has already passed; drop it on a later day or hour.").format(
+                post=job.label))
             return
         if target.message:
             self.message.emit(target.message)
-        self.tasks.start("Rescheduling", lambda _h: self.publisher.reschedule(job_id, target.utc),
+        self.tasks.start(_("Rescheduling"), lambda _h: self.publisher.reschedule(job_id, target.utc),
                          on_success=lambda _v: self.reload(), on_failure=self._failed, writes=True)
 
     def _target(self, job: JobView, day: date, hour: int | None) -> Resolved:
@@ -260,12 +267,12 @@ class ScheduleTab(QWidget):
 
     def retry(self, job_id: int) -> None:
         """Send a failed or stuck post again now."""
-        self.tasks.start("Retrying", lambda _h: self.publisher.retry(job_id), on_success=lambda _v: self.reload(),
+        self.tasks.start(_("Retrying"), lambda _h: self.publisher.retry(job_id), on_success=lambda _v: self.reload(),
                          on_failure=self._failed, writes=True)
 
     def cancel(self, job_id: int) -> None:
         """Cancel a post that has not gone out."""
-        self.tasks.start("Cancelling", lambda _h: self.publisher.cancel(job_id), on_success=lambda _v: self.reload(),
+        self.tasks.start(_("Cancelling"), lambda _h: self.publisher.cancel(job_id), on_success=lambda _v: self.reload(),
                          on_failure=self._failed, writes=True)
 
     def set_paused(self, paused: bool) -> None:
@@ -274,8 +281,9 @@ class ScheduleTab(QWidget):
             self.publisher.pause()
         else:
             self.publisher.resume()
-        self.pause_button.setText("Resume publishing" if paused else "Pause publishing")
+        self.pause_button.setText(_("Resume publishing") if paused else _("Pause publishing"))
 
     def _failed(self, exc: Exception) -> None:
         self.message.emit(str(exc) if isinstance(exc, SellerDeskError) else
-                          f"Something went wrong ({type(exc).__name__}); the details are in {self.app.logs_dir}.")
+                          _("Something went wrong ({error}); the details are in {folder}.").format(
+                              error=type(exc).__name__, folder=self.app.logs_dir))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import ValidationError
+from core.i18n import _
 from core.platforms.connections import list_statuses
 from core.publishing.best_time import best_time
 from core.publishing.bulk import When
@@ -72,11 +73,11 @@ class _WhenPage(QWizardPage):
     def __init__(self, wizard: PostWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("When")
-        self.setSubTitle(f"Times are in your time zone ({wizard.zone.key}).")
-        self.now = QRadioButton("Now")
-        self.at = QRadioButton("At")
-        self.best = QRadioButton("The best time for each platform")
+        self.setTitle(_("When"))
+        self.setSubTitle(_("Times are in your time zone ({zone}).").format(zone=wizard.zone.key))
+        self.now = QRadioButton(_("Now"))
+        self.at = QRadioButton(_("At"))
+        self.best = QRadioButton(_("The best time for each platform"))
         self.at.setChecked(True)
         group = QButtonGroup(self)
         for button in (self.now, self.at, self.best):
@@ -87,13 +88,13 @@ class _WhenPage(QWizardPage):
         self.moment.setCalendarPopup(True)
         self.moment.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.moment.dateTimeChanged.connect(lambda _: self._changed())
-        self.spread = QSpinBox(suffix=" day(s) apart", minimum=0, maximum=30)
-        self.spread.setSpecialValueText("All products together")
+        self.spread = QSpinBox(suffix=" " + _("day(s) apart"), minimum=0, maximum=30)
+        self.spread.setSpecialValueText(_("All products together"))
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setProperty("role", "error")
         layout = QVBoxLayout(self)
-        for widget in (self.now, self.at, self.moment, self.best, QLabel("One product after another:"), self.spread,
+        for widget in (self.now, self.at, self.moment, self.best, QLabel(_("One product after another:")), self.spread,
                        self.problem):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -128,15 +129,15 @@ class _ReviewPage(QWizardPage):
     def __init__(self, wizard: PostWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("Review")
-        self.setSubTitle("Nothing is sent before you confirm.")
+        self.setTitle(_("Review"))
+        self.setSubTitle(_("Nothing is sent before you confirm."))
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addStretch(1)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Confirm")
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("Confirm"))
 
     def initializePage(self) -> None:
         self.summary.setText(self.wizard_.describe(self.wizard_.request()))
@@ -152,11 +153,15 @@ class PostWizard(QWizard):
         self.zone = seller_zone(app.settings.get("general.timezone"))
         self.now_utc = now_utc
         self.now_local = now_utc.astimezone(self.zone)
-        self.setWindowTitle("New post")
+        self.setWindowTitle(_("New post"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        for button, text in ((QWizard.WizardButton.BackButton, _("< Back")),
+                             (QWizard.WizardButton.NextButton, _("Next >")),
+                             (QWizard.WizardButton.CancelButton, _("Cancel"))):
+            self.setButtonText(button, text)
         self.resize(760, 560)
         self.products = ProductsPage(app.db, app.settings.get("general.locale"), product_ids)
-        self.platforms = _ListPage("Platforms", "Where? Platforms that are not connected cannot be chosen.")
+        self.platforms = _ListPage(_("Platforms"), _("Where? Platforms that are not connected cannot be chosen."))
         self.platform_names: dict[str, str] = {}
         for status in list_statuses(app.db):
             usable = status.state in ("connected", "expiring")
@@ -184,20 +189,23 @@ class PostWizard(QWizard):
         """The review text: how many posts, where, when."""
         count = len(request.product_ids) * len(request.platforms)
         where = ", ".join(self.platform_names.get(name, name) for name in request.platforms)
-        lines = [f"{count} post{'s' if count != 1 else ''}: {len(request.product_ids)} product(s) on {where}.",
+        lines = [(_("1 post: {products} product(s) on {where}.") if count == 1 else
+                  _("{count} posts: {products} product(s) on {where}.")).format(
+                      count=count, products=len(request.product_ids), where=where),
                  chosen_text(len(request.product_ids), self.products.model.titles(request.product_ids[:NAMED]))]
         if request.when == "now":
-            lines.append("When: now, ahead of scheduled posts.")
+            lines.append(_("When: now, ahead of scheduled posts."))
         elif request.when == "best":
-            lines.append("When: each platform's best time:")
+            lines.append(_("When: each platform's best time:"))
             for name in request.platforms:
                 best = best_time(self.app.db, name, self.zone, after=self.now_utc)
                 lines.append(f"  {self.platform_names.get(name, name)}: {format_local(best.at, self.zone)} — "
                              f"{best.reason}")
         else:
-            lines.append(f"When: {format_local(request.when, self.zone)}")
+            lines.append(_("When: {moment}").format(moment=format_local(request.when, self.zone)))
         if request.spread_days and request.when != "now":
-            lines.append(f"Each next product {request.spread_days} day(s) later, at the same local time.")
+            lines.append(_("Each next product {days} day(s) later, at the same local time.").format(
+                days=request.spread_days))
         if request.note:
-            lines.append(f"Note: {request.note}")
+            lines.append(_("Note: {note}").format(note=request.note))
         return "\n".join(lines)

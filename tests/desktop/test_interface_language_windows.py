@@ -177,3 +177,34 @@ def test_main_window_tabs_and_menus_show_no_untranslated_text(qtbot, shop) -> No
     assert window.tasks.pool.activeThreadCount() == 0
     found = untranslated(texts)
     assert not found, f"shown without translation: {sorted(set(found))}"
+
+
+def test_schedule_tab_and_new_post_wizard_show_no_untranslated_text(qtbot, shop) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView, QWizard
+
+    from desktop.schedule.tab import ScheduleTab
+
+    app, runner = shop
+    product = create_product(app.db, product_input({"title": "Brass diya", "price": "499"}))
+    tab = _shown(qtbot, ScheduleTab(app, runner))
+    qtbot.waitUntil(lambda: "⟦" in tab.state.text(), timeout=10_000)  # publishing started
+    found = untranslated(visible_texts(tab))
+    tab.calendar.set_mode("week")
+    found += untranslated(visible_texts(tab.calendar))
+    wizard = tab.new_post([product.id])
+    back, cancel = QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton
+    for _page in range(4):  # products, platforms, when, review
+        page = wizard.currentPage()
+        found += untranslated([page.title(), page.subTitle(), wizard.windowTitle(), wizard.button(back).text(),
+                               wizard.button(cancel).text()])
+        found += untranslated(visible_texts(page, skip=tuple(page.findChildren(QTableView))))  # product rows
+        if page is wizard.platforms:  # as if Etsy were connected, to go on
+            item = wizard.platforms.items.item(0)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(Qt.CheckState.Checked)
+        wizard.next()
+    assert wizard.currentPage() is wizard.review
+    wizard.reject()
+    tab.shutdown()
+    assert not found, f"shown without translation: {sorted(set(found))}"
