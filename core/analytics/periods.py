@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
+from core.i18n import N_, _
 from core.preferences.layout import where
 
 # Ten years: more than any comparison a seller makes, and a typed year 20226 fails fast instead of summing forever.
@@ -54,10 +55,10 @@ class Period:
     def comparison_label(self) -> str:
         """How the comparison reads beside a figure: "vs same dates last year", "vs previous 30 days"."""
         if self.comparison == "last-year":
-            return "vs same dates last year"
+            return _("vs same dates last year")
         if self.comparison == "last-month":
-            return "vs same dates last month"
-        return f"vs previous {self.days} days" if self.days != 1 else "vs the day before"
+            return _("vs same dates last month")
+        return _("vs previous {days} days").format(days=self.days) if self.days != 1 else _("vs the day before")
 
     def dates(self) -> list[date]:
         """Every day of the period, in order."""
@@ -107,8 +108,8 @@ def parse_day(raw: str, field: str = "date") -> date:
 
 
 # The date-range picker's presets, in the order it shows them.
-PRESETS = {"7d": "Last 7 days", "30d": "Last 30 days", "month": "This month", "last-month": "Last month",
-           "year": "This year"}
+PRESETS = {"7d": N_("Last 7 days"), "30d": N_("Last 30 days"), "month": N_("This month"),
+           "last-month": N_("Last month"), "year": N_("This year")}  # English; shown through _()
 
 
 def preset_period(name: str, today: date) -> Period:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushBut
 
 from core.analytics.chart_data import ChartTable, write_csv
 from core.errors import SellerDeskError
+from core.i18n import _
 from desktop.analytics.picture import Look, Picture
 from desktop.analytics.style import chart_colours
 from desktop.tasks import TaskHandle, TaskRunner
@@ -116,11 +117,11 @@ class ChartPanel(QFrame):
         self.title.setStyleSheet("font-weight: 600;")
         self.unit = QLabel("")
         self.unit.setProperty("role", "muted")
-        self.save_png = QPushButton("PNG…")
-        self.save_png.setToolTip("Save this chart as a picture")
+        self.save_png = QPushButton(_("PNG…"))
+        self.save_png.setToolTip(_("Save this chart as a picture"))
         self.save_png.clicked.connect(lambda: self._ask_and_save("png"))
-        self.save_csv = QPushButton("CSV…")
-        self.save_csv.setToolTip("Save the numbers behind this chart as a spreadsheet file")
+        self.save_csv = QPushButton(_("CSV…"))
+        self.save_csv.setToolTip(_("Save the numbers behind this chart as a spreadsheet file"))
         self.save_csv.clicked.connect(lambda: self._ask_and_save("csv"))
         for button in (self.save_png, self.save_csv):
             button.setStyleSheet("padding: 2px 8px;")
@@ -169,7 +170,7 @@ class ChartPanel(QFrame):
                 self.canvas.show_picture(picture)
                 self.rendered.emit()
 
-        return self.tasks.start("Drawing charts", work, on_success=done, on_failure=self._failed)
+        return self.tasks.start(_("Drawing charts"), work, on_success=done, on_failure=self._failed)
 
     def _draw_if_resized(self) -> None:
         picture = self.canvas.picture
@@ -177,7 +178,8 @@ class ChartPanel(QFrame):
             self._draw()
 
     def _failed(self, exc: Exception) -> None:
-        self.message.emit(f"{self.title.text()} could not be drawn ({type(exc).__name__}).")
+        self.message.emit(_("{chart} could not be drawn ({error}).").format(chart=self.title.text(),
+                                                                           error=type(exc).__name__))
 
     # -- export ------------------------------------------------------------------------------------------
     def export_png(self, path: Path, look: Look | None = None) -> None:
@@ -196,8 +198,9 @@ class ChartPanel(QFrame):
 
     def _ask_and_save(self, kind: str) -> None:
         name = self.title.text().lower().replace(" ", "-")
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {self.title.text()}", f"{name}.{kind}",
-                                              "PNG pictures (*.png)" if kind == "png" else "CSV files (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save {chart}").format(chart=self.title.text()),
+                                                    f"{name}.{kind}",
+                                              _("PNG pictures (*.png)") if kind == "png" else _("CSV files (*.csv)"))
         if not path:
             return
         look = self.look()
@@ -210,7 +213,8 @@ class ChartPanel(QFrame):
 
         def failed(exc: Exception) -> None:
             reason = str(exc) if isinstance(exc, OSError | SellerDeskError) else type(exc).__name__
-            self.message.emit(f"{self.title.text()} was not saved: {reason}")
+            self.message.emit(_("{chart} was not saved: {reason}").format(chart=self.title.text(), reason=reason))
 
-        self.tasks.start(f"Saving {self.title.text().lower()}", work, on_failure=failed,
-                         on_success=lambda _r: self.message.emit(f"Saved {self.title.text().lower()} to {path}."))
+        self.tasks.start(_("Saving {chart}").format(chart=self.title.text().lower()), work, on_failure=failed,
+                         on_success=lambda _r: self.message.emit(_("Saved {chart} to {path}.").format(
+                             chart=self.title.text().lower(), path=path)))

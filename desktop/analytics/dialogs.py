@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 from core.analytics.periods import zone
 from core.analytics.sales import ProductChoice, SaleRecord, parse_amount, parse_platform
 from core.errors import ValidationError
+from core.i18n import N_, _
 from core.products.fields import parse_currency
 from desktop.analytics.style import dress_date_edit, platform_name
 
 COMMON_PLATFORMS = ["offline", "whatsapp", "instagram", "facebook", "exhibition"]
-KIND_LABELS = {"sale": "Sale", "refund": "Refund (money given back)", "lead": "Lead (an enquiry, no money yet)"}
+KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund (money given back)"),
+               "lead": N_("Lead (an enquiry, no money yet)")}
 
 
 class RecordSaleDialog(QDialog):
@@ -34,7 +36,7 @@ class RecordSaleDialog(QDialog):
     def __init__(self, products: list[ProductChoice], platforms: list[str], currency: str, timezone: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Record a sale")
+        self.setWindowTitle(_("Record a sale"))
         self.products = products
         self.timezone = timezone
         self.record: SaleRecord | None = None
@@ -49,36 +51,37 @@ class RecordSaleDialog(QDialog):
         for product in products:
             self.product.addItem(f"{product.title} ({product.sku})" if product.sku else product.title, product.id)
         self.quantity = QSpinBox(minimum=1, maximum=100_000)
-        self.amount = QLineEdit(placeholderText="what the buyer paid, e.g. 1,299.50")
+        self.amount = QLineEdit(placeholderText=_("what the buyer paid, e.g. 1,299.50"))
         self.amount.textEdited.connect(self._typed)
         self.currency = QComboBox(editable=True)
         self.currency.addItems(list(dict.fromkeys([currency, "INR", "USD", "EUR", "GBP", "AED"])))
         self.fees = QLineEdit("0")
         self.kind = QComboBox()
         for value, label in KIND_LABELS.items():
-            self.kind.addItem(label, value)
+            self.kind.addItem(_(label), value)
         now = datetime.now(zone(timezone))
         self.when = QDateTimeEdit(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("d MMM yyyy, HH:mm")
         dress_date_edit(self.when)
-        self.buyer = QLineEdit(placeholderText="optional: name or phone")
+        self.buyer = QLineEdit(placeholderText=_("optional: name or phone"))
         self.error = QLabel("")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Sold on", self.platform)
-        form.addRow("Product", self.product)
-        form.addRow("Quantity", self.quantity)
-        form.addRow("Amount", self.amount)
-        form.addRow("Currency", self.currency)
-        form.addRow("Fees paid", self.fees)
-        form.addRow("What happened", self.kind)
-        form.addRow(f"When ({timezone})", self.when)
-        form.addRow("Buyer", self.buyer)
+        form.addRow(_("Sold on"), self.platform)
+        form.addRow(_("Product"), self.product)
+        form.addRow(_("Quantity"), self.quantity)
+        form.addRow(_("Amount"), self.amount)
+        form.addRow(_("Currency"), self.currency)
+        form.addRow(_("Fees paid"), self.fees)
+        form.addRow(_("What happened"), self.kind)
+        form.addRow(_("When ({zone})").format(zone=timezone), self.when)
+        form.addRow(_("Buyer"), self.buyer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Record"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,8 +108,8 @@ class RecordSaleDialog(QDialog):
         """The sale as typed, checked; ValidationError says what to fix."""
         index = self.product.findText(self.product.currentText())
         if index < 0:
-            raise ValidationError("Pick a product from the list.", field="product",
-                                  hint="Add it on the Products tab first if it is not there.")
+            raise ValidationError(_("Pick a product from the list."), field="product",
+                                  hint=_("Add it on the Products tab first if it is not there."))
         data = self.platform.currentData()
         platform = parse_platform(data if data and self.platform.currentText() == platform_name(data)
                                   else self.platform.currentText())

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 from core.analytics.chart_data import axis_money
 from core.analytics.figures import change
 from core.analytics.summary import Summary
+from core.i18n import _
 from core.money import format_money
 from desktop.analytics.style import DOWN, UP, platform_name
 
@@ -19,9 +20,9 @@ from desktop.analytics.style import DOWN, UP, platform_name
 def change_text(value: float | None, is_new: bool = False) -> tuple[str, str]:
     """'↑ 12.5%' or '↓ 3.0%' and its colour ('' for none); 'new' when there was nothing before."""
     if value is None:
-        return ("new", UP) if is_new else ("", "")
+        return (_("new"), UP) if is_new else ("", "")
     if abs(value) < 0.0005:
-        return "no change", ""
+        return _("no change"), ""
     return f"{'↑' if value > 0 else '↓'} {abs(value) * 100:.1f}%", UP if value > 0 else DOWN
 
 
@@ -147,11 +148,11 @@ class KpiRow(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.revenue = KpiCard("Revenue")
-        self.orders = KpiCard("Orders")
-        self.profit = KpiCard("Profit")
-        self.platform = KpiCard("Best platform")
-        self.product = KpiCard("Best product")
+        self.revenue = KpiCard(_("Revenue"))
+        self.orders = KpiCard(_("Orders"))
+        self.profit = KpiCard(_("Profit"))
+        self.platform = KpiCard(_("Best platform"))
+        self.product = KpiCard(_("Best product"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
@@ -186,40 +187,48 @@ class KpiRow(QWidget):
         self.revenue.set_figure(
             money(now.revenue), changes["revenue"], short=shorter(now.revenue),
             is_new=bool(now.revenue and not before.revenue), versus=versus,
-            note=("+ " + " · ".join(apart) + " not converted") if apart else f"refunds {whole(now.refunds)}",
-            tooltip=f"Sales {money(now.sales)} less refunds {money(now.refunds)}; the previous period made "
-                    f"{money(before.revenue)}." + (" Amounts in other currencies are not added in: set a rate "
-                                                   "in Costs… › Currency rates." if apart else ""))
+            note=(_("+ {amounts} not converted").format(amounts=" · ".join(apart)) if apart else
+                  _("refunds {amount}").format(amount=whole(now.refunds))),
+            tooltip=_("Sales {sales} less refunds {refunds}; the previous period made {before}.").format(
+                sales=money(now.sales), refunds=money(now.refunds), before=money(before.revenue)) + (
+                " " + _("Amounts in other currencies are not added in: set a rate in Costs… › Currency rates.")
+                if apart else ""))
         self.orders.set_figure(count(now.orders), changes["orders"], is_new=bool(now.orders and not before.orders),
-                               versus=versus, note=f"{count(now.units)} units · {count(now.leads)} leads",
-                               tooltip=f"{count(before.orders)} orders in the previous period; "
-                                       f"{count(now.refund_count)} refunds in this one.")
+                               versus=versus, note=_("{units} units · {leads} leads").format(
+                                   units=count(now.units), leads=count(now.leads)),
+                               tooltip=_("{orders} orders in the previous period; {refunds} refunds in this "
+                                         "one.").format(orders=count(before.orders),
+                                                        refunds=count(now.refund_count)))
         self.profit.set_figure(money(now.profit), changes["profit"], short=shorter(now.profit),
                                is_new=bool(now.profit and not before.profit),
-                               versus=versus, note=f"costs {whole(now.costs)}" + (
-                                   ", some unknown" if now.uncosted_units else ""),
-                               tooltip=f"Revenue less platform fees ({money(now.fees)}), ad spend "
-                                       f"({money(now.ad_spend)}) and the cost of the goods sold "
-                                       f"({money(now.cogs)})." + (
-                                   f" {now.uncosted_units:,} items sold have no cost price, so profit is higher "
-                                   "than it really is." if now.uncosted_units else ""))
+                               versus=versus, note=(_("costs {amount}, some unknown") if now.uncosted_units
+                                                    else _("costs {amount}")).format(amount=whole(now.costs)),
+                               tooltip=_("Revenue less platform fees ({fees}), ad spend ({ads}) and the cost of the "
+                                         "goods sold ({cogs}).").format(fees=money(now.fees), ads=money(now.ad_spend),
+                                                                       cogs=money(now.cogs)) + (
+                                   " " + _("{count} items sold have no cost price, so profit is higher than it "
+                                           "really is.").format(count=f"{now.uncosted_units:,}")
+                                   if now.uncosted_units else ""))
         best = summary.best_platform(currency)
         if best is None:
-            self.platform.set_figure("—", note="no sales in this period")
+            self.platform.set_figure("—", note=_("no sales in this period"))
         else:
             mine, then = best.figures[currency], best.previous.get(currency)
             roi = f" · ROI {mine.roi:.1f}×" if mine.roi is not None and mine.roi < 100 else ""
             self.platform.set_figure(
                 platform_name(best.platform), change(mine.profit, then.profit if then else 0),
-                is_new=not (then and then.profit), versus="in profit", note=f"{whole(mine.profit)} profit{roi}",
-                tooltip=f"{platform_name(best.platform)} made the most profit in {currency}: revenue "
-                        f"{money(mine.revenue)}, costs {money(mine.costs)}.")
+                is_new=not (then and then.profit), versus=_("in profit"),
+                note=_("{amount} profit").format(amount=whole(mine.profit)) + roi,
+                tooltip=_("{platform} made the most profit in {currency}: revenue {revenue}, costs {costs}.").format(
+                    platform=platform_name(best.platform), currency=currency, revenue=money(mine.revenue),
+                    costs=money(mine.costs)))
         product = summary.best_product(currency)
         if product is None:
-            self.product.set_figure("—", note="no product sold in this period")
+            self.product.set_figure("—", note=_("no product sold in this period"))
         else:
             self.product.set_figure(
-                product.title or f"Product #{product.product_id}",
+                product.title or _("Product #{id}").format(id=product.product_id),
                 change(product.revenue, product.previous_revenue), is_new=not product.previous_revenue,
-                versus="in revenue", note=f"{whole(product.revenue)} · {count(product.units)} units",
+                versus=_("in revenue"), note=_("{amount} · {units} units").format(amount=whole(product.revenue),
+                                                                                  units=count(product.units)),
                 tooltip=product.title + (f" ({product.sku})" if product.sku else ""))

@@ -22,6 +22,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 
 from core.analytics.chart_data import ChartTable, axis_money
+from core.i18n import _
 from core.money import format_money
 from desktop.analytics.fonts import use_devanagari
 from desktop.analytics.picture import Look, Picture
@@ -147,8 +148,8 @@ class _Chart:
         table, ax = self.table, self.ax
         revenue, costs, profit = table.series["Revenue"], table.series["Costs"], table.series["Profit"]
         for n, name in enumerate(table.labels):
-            text = (f"{platform_name(name)}\nRevenue {self.money(revenue[n])}\nCosts {self.money(costs[n])}"
-                    f"\nProfit {self.money(profit[n])}")
+            text = platform_name(name) + "\n" + _("Revenue {revenue}\nCosts {costs}\nProfit {profit}").format(
+                revenue=self.money(revenue[n]), costs=self.money(costs[n]), profit=self.money(profit[n]))
             for offset, value, alpha in ((-0.2, revenue[n], 1.0), (0.2, profit[n], 0.45)):
                 box = (0.0, float(value), n + offset - 0.19, n + offset + 0.19)
                 self._bars([box], platform_colour(name), alpha)
@@ -161,14 +162,15 @@ class _Chart:
         ax.axvline(0, color=self.look.colours["edge"], linewidth=0.8)
         self._money_axis(ax.xaxis)
         grey = self.look.colours["muted"]
-        self._legend([Patch(color=grey), Patch(color=grey, alpha=0.45)], ["Revenue", "Profit"])
+        self._legend([Patch(color=grey), Patch(color=grey, alpha=0.45)], [_("Revenue"), _("Profit")])
 
     def _product_bars(self) -> None:
         table, ax = self.table, self.ax
         revenue, units = table.series["Revenue"], table.series["Units"]
         for n, label in enumerate(table.labels):
             self.boxes.append((0.0, float(revenue[n]), n - 0.31, n + 0.31,
-                               f"{label}\n{self.money(revenue[n])} · {self.count(units[n])} units"))
+                               f"{label}\n" + _("{amount} · {units} units").format(amount=self.money(revenue[n]),
+                                                                                     units=self.count(units[n]))))
         self._bars([(x0, x1, y0, y1) for x0, x1, y0, y1, _text in self.boxes], HIGHLIGHT)
         ax.autoscale_view()
         ax.set_xlim(0, ax.get_xlim()[1])
@@ -190,7 +192,8 @@ class _Chart:
         for n, label in enumerate(table.labels):  # the whole height of a day is that day's point
             lines = [f"{platform_name(name)}: {self.count(values[n])}" for name, values in table.series.items()
                      if values[n]]
-            self.boxes.append((n - 0.5, n + 0.5, 0.0, top, "\n".join([f"{label} · interactions", *lines])))
+            heading = _("{day} · interactions").format(day=label)
+            self.boxes.append((n - 0.5, n + 0.5, 0.0, top, "\n".join([heading, *lines])))
         self._platform_legend(list(table.series))
 
     # -- layout ------------------------------------------------------------------------------------------

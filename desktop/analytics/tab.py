@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.analytics.periods import PRESETS, Period, preset_period, zone
 from core.app import App
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 from desktop.analytics.charts import ChartPanel
 from desktop.analytics.kpi import KpiRow
 from desktop.analytics.profit_panel import ProfitPanel
@@ -43,10 +44,12 @@ if TYPE_CHECKING:
 
 CUSTOM = "custom"
 EDIT_DELAY_MS = 400  # typing a date fires a change per digit; load once the seller pauses
-EMPTY_TEXT = {"revenue": "No sales in this period.", "platforms": "No sales in this period.",
-              "products": "No product sold in this period.",
-              "engagement": "No post engagement recorded in this period.\nConnect Instagram, Facebook or Pinterest "
-                            "on the Platforms tab to see it."}
+EMPTY_TEXT = {"revenue": N_("No sales in this period."), "platforms": N_("No sales in this period."),
+              "products": N_("No product sold in this period."),
+              "engagement": N_("No post engagement recorded in this period.\nConnect Instagram, Facebook or "
+                               "Pinterest on the Platforms tab to see it.")}
+CHART_TITLES = {"revenue": N_("Revenue over time"), "platforms": N_("Platforms compared"),
+                "products": N_("Top products"), "engagement": N_("Engagement over time")}
 
 
 class AnalyticsTab(QWidget):
@@ -70,12 +73,12 @@ class AnalyticsTab(QWidget):
 
     # -- layout ------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        heading = QLabel("Analytics")
+        heading = QLabel(_("Analytics"))
         heading.setProperty("role", "heading")
         self.range = QComboBox()
         for key, label in PRESETS.items():
-            self.range.addItem(label, key)
-        self.range.addItem("Custom dates", CUSTOM)
+            self.range.addItem(_(label), key)
+        self.range.addItem(_("Custom dates"), CUSTOM)
         self.range.setCurrentIndex(list(PRESETS).index("30d"))
         self.range.currentIndexChanged.connect(self._range_changed)
         today = self._today()
@@ -90,15 +93,15 @@ class AnalyticsTab(QWidget):
         self.compared.setProperty("role", "muted")
         self.compared.setWordWrap(True)  # wraps on a narrow window (1366×768 at 150 %) instead of widening it
         self.currency = QComboBox()
-        self.currency.setToolTip("Amounts in currencies without a rate are shown on their own, never added")
+        self.currency.setToolTip(_("Amounts in currencies without a rate are shown on their own, never added"))
         self.currency.currentIndexChanged.connect(lambda _i: self._redraw())
         self.currency.hide()
-        record = QPushButton(icon("add"), "Record a sale…")
+        record = QPushButton(icon("add"), _("Record a sale…"))
         record.clicked.connect(self.record_sale_dialog)
-        import_button = QPushButton(icon("import"), "Import sales…")
+        import_button = QPushButton(icon("import"), _("Import sales…"))
         import_button.clicked.connect(lambda: self.import_csv())
-        costs = QPushButton("Costs…")
-        costs.setToolTip("Platform fees, ad spend and currency rates")
+        costs = QPushButton(_("Costs…"))
+        costs.setToolTip(_("Platform fees, ad spend and currency rates"))
         costs.clicked.connect(lambda: self.costs_dialog())
         bar = QHBoxLayout()
         bar.addWidget(heading)
@@ -146,20 +149,20 @@ class AnalyticsTab(QWidget):
         """Before the first sale: what this tab will show, and the two ways to get sales into it."""
         picture = QLabel()
         picture.setPixmap(icon("analytics").pixmap(QSize(64, 64)))
-        title = QLabel("No sales yet")
+        title = QLabel(_("No sales yet"))
         title.setProperty("role", "heading")
-        body = _paragraph("Sales on connected platforms appear here by themselves. Add the ones made elsewhere — "
-                          "on WhatsApp, to walk-in buyers, at a fair — and see what sells where: revenue, profit "
-                          "and engagement per platform and product.")
-        record = QPushButton(icon("add", "#ffffff"), "Record a sale…")
+        body = _paragraph(_("Sales on connected platforms appear here by themselves. Add the ones made elsewhere — "
+                            "on WhatsApp, to walk-in buyers, at a fair — and see what sells where: revenue, profit "
+                            "and engagement per platform and product."))
+        record = QPushButton(icon("add", "#ffffff"), _("Record a sale…"))
         record.setProperty("primary", True)
         record.clicked.connect(self.record_sale_dialog)
-        import_button = QPushButton(icon("import"), "Import sales from CSV…")
+        import_button = QPushButton(icon("import"), _("Import sales from CSV…"))
         import_button.clicked.connect(lambda: self.import_csv())
         self.empty_buttons = (record, import_button)
-        columns = _paragraph("A CSV file needs the columns <b>date</b>, <b>platform</b>, <b>sku</b> and "
-                             "<b>amount</b>; it may add quantity, currency, fees, kind (sale, refund or lead), buyer "
-                             "and order_id. Importing the same file twice adds nothing.")
+        columns = _paragraph(_("A CSV file needs the columns <b>date</b>, <b>platform</b>, <b>sku</b> and "
+                               "<b>amount</b>; it may add quantity, currency, fees, kind (sale, refund or lead), "
+                               "buyer and order_id. Importing the same file twice adds nothing."))
         columns.setProperty("role", "muted")
         self.empty = QWidget()
         layout = QVBoxLayout(self.empty)
@@ -174,10 +177,9 @@ class AnalyticsTab(QWidget):
         return self.empty
 
     def _build_charts(self) -> None:
-        places = {"revenue": (0, 0, "Revenue over time"), "platforms": (0, 1, "Platforms compared"),
-                  "products": (1, 0, "Top products"), "engagement": (1, 1, "Engagement over time")}
-        for kind, (row, column, title) in places.items():
-            panel = ChartPanel(kind, title, self.locale, self.tasks)
+        places = {"revenue": (0, 0), "platforms": (0, 1), "products": (1, 0), "engagement": (1, 1)}
+        for kind, (row, column) in places.items():
+            panel = ChartPanel(kind, _(CHART_TITLES[kind]), self.locale, self.tasks)
             panel.message.connect(self.message)
             panel.rendered.connect(lambda k=kind: self._chart_drawn(k))
             self.grid.addWidget(panel, row, column)
@@ -251,7 +253,7 @@ class AnalyticsTab(QWidget):
             code = chosen if chosen in summary.totals else summary.currency
             return summary, chart_tables(summary, locale, code)
 
-        return self.tasks.start("Loading analytics", work, on_failure=self._failed,
+        return self.tasks.start(_("Loading analytics"), work, on_failure=self._failed,
                                 on_success=lambda result: self._loaded(generation, *result))
 
     def _loaded(self, generation: int, summary: Summary, tables: dict[str, ChartTable]) -> None:
@@ -259,7 +261,7 @@ class AnalyticsTab(QWidget):
             return  # a newer period was asked for while this one loaded
         self.summary = summary
         self.stack.setCurrentIndex(0 if summary.has_sales else 1)
-        self.compared.setText("compared with " + _span(summary.previous_period, self.locale))
+        self.compared.setText(_("compared with {period}").format(period=_span(summary.previous_period, self.locale)))
         codes = sorted(summary.totals, key=lambda code: (code != summary.currency, code)) or [summary.currency]
         chosen = self.currency.currentText()
         self.currency.blockSignals(True)
@@ -283,7 +285,7 @@ class AnalyticsTab(QWidget):
             if generation == self._generation:
                 self._show(summary, tables)
 
-        self.tasks.start("Drawing charts", lambda _h: chart_tables(summary, locale, code), on_success=made,
+        self.tasks.start(_("Drawing charts"), lambda _h: chart_tables(summary, locale, code), on_success=made,
                          on_failure=self._failed)
 
     def _show(self, summary: Summary, tables: dict[str, ChartTable]) -> None:
@@ -294,7 +296,7 @@ class AnalyticsTab(QWidget):
         self.profit.show_summary(summary, code, self.locale)
         self._waiting = set(tables)
         for kind, table in tables.items():
-            self.charts[kind].show_table(table, EMPTY_TEXT[kind])
+            self.charts[kind].show_table(table, _(EMPTY_TEXT[kind]))
 
     def _chart_drawn(self, kind: str) -> None:
         if kind in self._waiting:
@@ -304,7 +306,8 @@ class AnalyticsTab(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, SellerDeskError) else (
-            f"Analytics could not be loaded ({type(exc).__name__}); the details are in {self.app.logs_dir}.")
+            _("Analytics could not be loaded ({error}); the details are in {folder}.").format(
+                error=type(exc).__name__, folder=self.app.logs_dir))
         self.message.emit(text)
 
     def costs_dialog(self) -> QDialog:
@@ -322,14 +325,14 @@ class AnalyticsTab(QWidget):
         """Ask for one sale (products are read in the background first), then store it."""
         from core.analytics.sales import sale_choices
 
-        self.tasks.start("Reading products", lambda _h: sale_choices(self.app.db),
+        self.tasks.start(_("Reading products"), lambda _h: sale_choices(self.app.db),
                          on_success=lambda found: self._ask_for_sale(*found), on_failure=self._failed)
 
     def _ask_for_sale(self, products: list[Any], platforms: list[str]) -> None:
         from desktop.analytics.dialogs import RecordSaleDialog
 
         if not products:
-            self.message.emit("Add the product on the Products tab first; a sale is always of a product.")
+            self.message.emit(_("Add the product on the Products tab first; a sale is always of a product."))
             return
         dialog = RecordSaleDialog(products, platforms, self.app.settings.get("general.currency"),
                                   self.app.settings.get("general.timezone"), self)
@@ -342,16 +345,16 @@ class AnalyticsTab(QWidget):
         from core.analytics.sales import record_sale
 
         def done(result: tuple[str, bool]) -> None:
-            self.message.emit("Sale recorded." if result[1] else "That sale was already recorded; nothing added.")
+            self.message.emit(_("Sale recorded.") if result[1] else _("That sale was already recorded; nothing added."))
             self.reload()
 
-        self.tasks.start("Recording a sale", lambda _h: record_sale(self.app.db, record), on_success=done,
+        self.tasks.start(_("Recording a sale"), lambda _h: record_sale(self.app.db, record), on_success=done,
                          on_failure=self._failed, writes=True)
 
     def import_csv(self, path: str | None = None) -> TaskHandle | None:
         """Import sales from a CSV file in the background, then say what landed and what was skipped."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import sales from CSV", "", "CSV files (*.csv)")
+            path, _filter = QFileDialog.getOpenFileName(self, _("Import sales from CSV"), "", _("CSV files (*.csv)"))
             if not path:
                 return None
         from core.analytics.csvio import import_sales_csv
@@ -364,17 +367,19 @@ class AnalyticsTab(QWidget):
                                     cancel=handle.cancel_event.is_set)
 
         def done(report: Any) -> None:
-            text = f"Imported {report.added} new sales from {Path(path).name}; {report.unchanged} were already there."
+            text = _("Imported {added} new sales from {file}; {unchanged} were already there.").format(
+                added=report.added, file=Path(path).name, unchanged=report.unchanged)
             self.message.emit(text)
             if report.problems:
-                lines = "\n".join(f"Line {p.line}: {p.message}" for p in report.problems[:20])
-                box = QMessageBox(QMessageBox.Icon.Warning, "Some rows were skipped",
-                                  f"{text}\n\nSkipped rows:\n{lines}", parent=self)
+                lines = "\n".join(_("Line {line}: {problem}").format(line=p.line, problem=p.message)
+                                  for p in report.problems[:20])
+                box = QMessageBox(QMessageBox.Icon.Warning, _("Some rows were skipped"),
+                                  f"{text}\n\n" + _("Skipped rows:") + f"\n{lines}", parent=self)
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 box.open()
             self.reload()
 
-        return self.tasks.start("Importing sales", work, on_success=done, on_failure=self._failed, writes=True,
+        return self.tasks.start(_("Importing sales"), work, on_success=done, on_failure=self._failed, writes=True,
                                 cancellable=True, unit="sales")
 
 

@@ -208,3 +208,34 @@ def test_schedule_tab_and_new_post_wizard_show_no_untranslated_text(qtbot, shop)
     wizard.reject()
     tab.shutdown()
     assert not found, f"shown without translation: {sorted(set(found))}"
+
+
+def test_analytics_tab_shows_no_untranslated_text(qtbot, shop) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from core.analytics.sales import SaleRecord, import_sales, sale_choices
+    from desktop.analytics.dialogs import RecordSaleDialog
+    from desktop.analytics.tab import AnalyticsTab
+
+    app, runner = shop
+    tab = AnalyticsTab(app, runner)
+    with qtbot.waitSignal(tab.loaded, timeout=15_000):
+        _shown(qtbot, tab)
+    found = untranslated(visible_texts(tab))  # no sales yet: what the tab will show, and how to add sales
+    product = create_product(app.db, product_input({"title": "Brass diya", "price": "499", "sku": "DIYA-1"}))
+    import_sales(app.db, [SaleRecord("offline", "a", datetime.now(ZoneInfo("Asia/Kolkata")), Decimal(499), "INR",
+                                     product_sku="DIYA-1")])
+    assert product.id
+    with qtbot.waitSignal(tab.loaded, timeout=15_000):
+        tab.reload()
+    codes = (tab.currency, *(chart.unit for chart in tab.charts.values()))  # currency codes
+    skip = (tab.kpis.platform.value, tab.kpis.product.value, tab.profit, *codes)  # names; the profit table's test
+    found += untranslated(visible_texts(tab, skip=skip))
+    found += untranslated([tab.range.itemText(i) for i in range(tab.range.count())])
+    products, platforms = sale_choices(app.db)
+    sale = _shown(qtbot, RecordSaleDialog(products, platforms, "INR", "Asia/Kolkata"))
+    found += untranslated(visible_texts(sale, skip=(sale.platform, sale.product, sale.currency)))  # names, codes
+    found += untranslated([sale.windowTitle()])
+    assert not found, f"shown without translation: {sorted(set(found))}"
