@@ -6,6 +6,9 @@ import unicodedata
 
 from core.content.graphemes import graphemes
 
+# A digit or letter with these is an emoji (keycap 1️⃣, ©️), which no hashtag holds: the whole cluster goes.
+_EMOJI_MARKS = frozenset({"\ufe0f", "\u20e3"})
+
 
 def is_tag_char(char: str) -> bool:
     """Characters a hashtag body may hold: letters with their marks (Devanagari too), digits and '_'."""
@@ -38,7 +41,7 @@ def normalise_hashtag(raw: str) -> str:
     Whole grapheme clusters are kept or dropped, so removing an emoji never leaves half of it (a lone
     skin-tone modifier or variation selector) behind.
     """
-    kept = (g for g in graphemes(raw.strip().lstrip("#＃")) if is_tag_char(g[0]))
+    kept = (g for g in graphemes(raw.strip().lstrip("#＃")) if is_tag_char(g[0]) and not _EMOJI_MARKS & set(g))
     # Joiners inside a kept letter cluster (Devanagari half forms) are not allowed in a hashtag body.
     body = "".join(c for g in kept for c in g if is_tag_char(c))
     return "#" + body if body else ""

@@ -130,6 +130,11 @@ def test_hashtags_in_text_beyond_the_limit_become_words(rules: Rules) -> None:
     assert fitted.description.endswith("#w4 w5 w6 w7") and fitted.hashtags == []
 
 
+def test_a_keycap_emoji_leaves_a_hashtag_whole_and_fitting_twice_changes_nothing(rules: Rules) -> None:
+    fitted = fit(PlatformCopy("facebook", description="d", hashtags=["1\ufe0f\u20e3 0"]), rules)
+    assert fitted.hashtags == ["#0"] and fit(fitted, rules) == fitted
+
+
 def test_marketplace_title_loses_emoji_whole(rules: Rules) -> None:
     fitted = fit(PlatformCopy("meesho", title="Jhumka 👩‍👩‍👧 set ✨ gold", description="d"), rules)
     assert fitted.title == "Jhumka set gold"
