@@ -106,6 +106,8 @@ def _import_sales_button(qtbot, window):  # type: ignore[no-untyped-def]
     button = window.analytics.empty_buttons[1]  # no sales yet: the tab offers to import them
     qtbot.waitUntil(button.isVisible, timeout=10_000)
     assert button.text() == "Import sales from CSV…"
+    # The tab's own loading ("Loading analytics…") ends first, so the status bar is the import's alone.
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=10_000)
     return button
 
 
