@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -133,10 +134,14 @@ def test_cancel_stops_a_sales_import_and_adds_none(qtbot, window, tmp_path: Path
     from core.analytics import sales
 
     store = sales._store
+    stored: list[int] = []
+    held = threading.Event()  # a slow disk: after 2,000 sales, storing waits until the test has clicked Cancel
 
-    def slow_store(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.05)  # a slow disk
-        return store(*args, **kwargs)
+    def slow_store(session, rows, report):  # type: ignore[no-untyped-def]
+        if sum(stored) >= 2000:
+            held.wait(30)
+        stored.append(len(rows))
+        return store(session, rows, report)
 
     monkeypatch.setattr(sales, "_store", slow_store)
     _choose(monkeypatch, "getOpenFileName", _sales_csv(tmp_path / "sales.csv", 20_000))
@@ -151,6 +156,7 @@ def test_cancel_stops_a_sales_import_and_adds_none(qtbot, window, tmp_path: Path
     # (read as the counts came: a short "Loading analytics…" of the tab may hold the bar for a moment)
     assert any(re.fullmatch(r"Importing sales: [\d,]+ of 20,000 sales", text) for text in seen), seen[-5:]
     qtbot.mouseClick(window.work_cancel, Qt.MouseButton.LeftButton)
+    held.set()
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=30_000)
     assert task.done < 20_000, "every sale was stored before Cancel took effect"
     assert _sales(window) == 0  # one transaction: none of them
