@@ -11,7 +11,9 @@ see any visible text that bypassed translation.
 from __future__ import annotations
 
 import gettext
+from datetime import date, datetime
 from functools import lru_cache
+from typing import Literal
 
 from core.paths import resources_dir
 
@@ -19,6 +21,8 @@ DOMAIN = "sellerdesk"
 LANGUAGES = {"en": None, "hinglish": None, "hi": "hi", "pseudo": "pseudo"}  # setting → catalog
 _ACCENTS = str.maketrans("aceinorsuyACEINORSUY", "àçéîñöŕšüýÀÇÉÎÑÖŔŠÜÝ")
 _state: dict[str, gettext.NullTranslations] = {"current": gettext.NullTranslations()}
+_language = {"current": "en"}
+Width = Literal["abbreviated", "wide"]
 
 
 class _Catalog(gettext.NullTranslations):
@@ -63,6 +67,7 @@ def _read(language: str) -> dict[str, str]:
 def use_language(setting: str) -> None:
     """Show the interface in the language of ``general.language`` from now on (windows made later pick it up)."""
     catalog = LANGUAGES.get(setting)
+    _language["current"] = catalog or "en"
     if catalog is None:
         _state["current"] = gettext.NullTranslations()
     elif catalog == "pseudo":
@@ -79,3 +84,38 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it yet (for constants; translate where shown)."""
     return message
+
+
+def _date_locale() -> str:
+    """Babel's locale for names of days and months: the interface language's (pseudo reads English, wrapped)."""
+    return "hi" if _language["current"] == "hi" else "en"
+
+
+def _shown(text: str) -> str:
+    return pseudo(text) if _language["current"] == "pseudo" else text
+
+
+def day_names(width: Width = "abbreviated") -> list[str]:
+    """Monday to Sunday in the interface language, from Babel's locale data (``सोम`` … ``रवि`` in Hindi)."""
+    from babel.dates import get_day_names
+
+    names = get_day_names(width, locale=_date_locale())
+    return [_shown(str(names[day])) for day in range(7)]
+
+
+def month_names(width: Width = "wide") -> list[str]:
+    """January to December in the interface language, from Babel's locale data."""
+    from babel.dates import get_month_names
+
+    names = get_month_names(width, locale=_date_locale())
+    return [_shown(str(names[month])) for month in range(1, 13)]
+
+
+def format_when(moment: date | datetime, pattern: str) -> str:
+    """``moment`` by a CLDR ``pattern`` (``EEE d MMM, HH:mm``) with day and month names in the interface language;
+    digits stay 0-9."""
+    from babel.dates import format_date, format_datetime
+
+    if isinstance(moment, datetime):
+        return _shown(format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_date_locale()))
+    return _shown(format_date(moment, pattern, locale=_date_locale()))

@@ -13,6 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
+from core.i18n import format_when
 from core.preferences.layout import where
 
 Ambiguity = Literal["earlier", "later", "refuse"]
@@ -125,4 +126,4 @@ def format_local(moment: datetime | None, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     name = local.tzname() or ""
     label = name if name and not name.startswith(("+", "-")) else _offset_name(local)
-    return f"{local:%a %d %b %Y, %H:%M} {label}"
+    return f"{format_when(local, 'EEE dd MMM y, HH:mm')} {label}"  # day and month in the interface language

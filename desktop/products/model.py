@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon
 
 from core.db.database import Database
+from core.i18n import N_, _
 from core.money import format_money
 from core.products.listing import cover_images, product_ids, product_rows
 
@@ -17,12 +18,12 @@ ROWS_KEPT = 16 * PAGE  # rows kept once read (the most recently shown): scrollin
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: list[tuple[str, str]] = [
-    ("", "thumb"), ("Title", "title"), ("Price", "price"), ("Stock", "quantity"), ("SKU", "sku"),
-    ("Status", "status"), ("Photos", "images"), ("Updated", "updated_at"),
+    ("", "thumb"), (N_("Title"), "title"), (N_("Price"), "price"), (N_("Stock"), "quantity"), (N_("SKU"), "sku"),
+    (N_("Status"), "status"), (N_("Photos"), "images"), (N_("Updated"), "updated_at"),
 ]
 _SORT_KEYS = {"title": "title", "price": "price", "quantity": "quantity", "updated_at": "updated", "sku": "sku",
               "status": "status"}
-STATUS_LABELS = {"draft": "Draft", "ready": "Ready", "archived": "Archived"}
+STATUS_LABELS = {"draft": N_("Draft"), "ready": N_("Ready"), "archived": N_("Archived")}
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -123,7 +124,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
+            return _(COLUMNS[section][0]) if COLUMNS[section][0] else ""
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -154,7 +155,7 @@ class ProductTableModel(QAbstractTableModel):
         if key == "price":
             return format_money(row["price"], row["currency"], self.locale)
         if key == "status":
-            return STATUS_LABELS.get(row["status"], row["status"])
+            return _(STATUS_LABELS[row["status"]]) if row["status"] in STATUS_LABELS else row["status"]
         if key == "updated_at":
             return str(row["updated_at"])[:10]
         value = row[key]

@@ -35,17 +35,24 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.errors import Cancelled
+from core.i18n import N_, _
 from core.products import photos as photo_service
 from core.products.service import ImageView, ProductView
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
 PREVIEW_PLATFORMS = ["instagram", "facebook", "pinterest", "etsy", "shopify", "meesho", "snapdeal", "indiamart"]
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif);;All files (*)"
+PHOTO_PATTERNS = "*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif"
 IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SIDE_BY_SIDE_MIN = 560  # pixels: the photo and the grid of crop previews side by side
-PADDINGS = [("white", "White"), ("blur", "Blurred photo")]
+PADDINGS = [("white", N_("White")), ("blur", N_("Blurred photo"))]
+DROP_HINT = N_("Drop photos here or click “Add photos”. Drag to reorder: the first is the cover.")
 PREVIEW_SIZE = 76
+
+
+def photo_filter() -> str:
+    """The file dialog's filter for photos, in the interface language."""
+    return _("Photos ({patterns})").format(patterns=PHOTO_PATTERNS) + ";;" + _("All files (*)")
 
 
 def platform_name(platform: str) -> str:
@@ -127,7 +134,7 @@ class FocalPicker(QWidget):
         super().__init__()
         self.setMinimumSize(200, 200)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("Click the part of the photo every platform's crop must keep.")
+        self.setToolTip(_("Click the part of the photo every platform's crop must keep."))
         self._pixmap: QPixmap | None = None
         self._focal = QPointF(0.5, 0.5)
 
@@ -149,7 +156,7 @@ class FocalPicker(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._pixmap is None:
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Select a photo")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("Select a photo"))
             return
         target = self._target()
         painter.drawPixmap(target.toRect(), self._pixmap)
@@ -183,14 +190,14 @@ class PhotoPanel(QWidget):
         self.tasks = tasks
         self.product: ProductView | None = None
         self._preview_request = 0
-        heading = QLabel("Photos")
+        heading = QLabel(_("Photos"))
         heading.setProperty("role", "heading")
-        self.hint = QLabel("Drop photos here or click “Add photos”. Drag to reorder: the first is the cover.")
+        self.hint = QLabel(_(DROP_HINT))
         self.hint.setProperty("role", "muted")
         self.hint.setWordWrap(True)
-        self.add_button = QPushButton(icon("photo"), "Add photos…")
+        self.add_button = QPushButton(icon("photo"), _("Add photos…"))
         self.add_button.clicked.connect(self.add_from_dialog)
-        self.remove_button = QPushButton(icon("delete"), "Remove")
+        self.remove_button = QPushButton(icon("delete"), _("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(heading)
@@ -219,14 +226,14 @@ class PhotoPanel(QWidget):
             self.previews.addLayout(box, n // 4, n % 4)
             self._preview_labels[platform] = (picture, caption)
         self.padding = QComboBox()
-        self.padding.setToolTip("When a platform's shape would cut the product, the picture is padded instead. "
-                                "Meesho, Snapdeal and IndiaMART always get white.")
+        self.padding.setToolTip(_("When a platform's shape would cut the product, the picture is padded instead. "
+                                  "Meesho, Snapdeal and IndiaMART always get white."))
         for value, text in PADDINGS:
-            self.padding.addItem(text, value)
+            self.padding.addItem(_(text), value)
         self.padding.setCurrentIndex(max(0, self.padding.findData(self._fill())))
         self.padding.currentIndexChanged.connect(self._padding_changed)
         padding_row = QHBoxLayout()
-        padding_row.addWidget(QLabel("Pad with"))
+        padding_row.addWidget(QLabel(_("Pad with")))
         padding_row.addWidget(self.padding)
         padding_row.addStretch(1)
         self.warnings = QLabel()
@@ -263,12 +270,12 @@ class PhotoPanel(QWidget):
         self.list.clear()
         self.setEnabled(product is not None)
         if product is None:
-            self.hint.setText("Give the product a title and price first; then add its photos.")
+            self.hint.setText(_("Give the product a title and price first; then add its photos."))
             self._selection_changed()
             return
-        self.hint.setText("Drop photos here or click “Add photos”. Drag to reorder: the first is the cover.")
+        self.hint.setText(_(DROP_HINT))
         for image in product.images:
-            item = QListWidgetItem(icon("photo"), image.original_name or "photo")
+            item = QListWidgetItem(icon("photo"), image.original_name or _("photo"))
             item.setData(IMAGE_ID_ROLE, image.id)
             item.setToolTip(f"{image.original_name} — {image.width}×{image.height} {image.format}")
             self.list.addItem(item)
@@ -290,7 +297,7 @@ class PhotoPanel(QWidget):
                 if self.list.currentItem() is tile:
                     self.focal.show_photo(QPixmap.fromImage(qimage), (image.focal_x, image.focal_y))
 
-        self.tasks.start("Making thumbnails", work, on_success=done)
+        self.tasks.start(_("Making thumbnails"), work, on_success=done)
 
     def _tile(self, image_id: int) -> QListWidgetItem | None:
         return next((self.list.item(i) for i in range(self.list.count())
@@ -349,7 +356,7 @@ class PhotoPanel(QWidget):
             self.warnings.setText("\n".join(f"⚠ {note}." for note in dict.fromkeys(notes)))
             self.warnings.setVisible(bool(notes))
 
-        self.tasks.start("Previewing crops", work, on_success=done)
+        self.tasks.start(_("Previewing crops"), work, on_success=done)
 
     def _fill(self) -> str:
         value = str(self.app.settings.get("images.padding"))
@@ -366,7 +373,7 @@ class PhotoPanel(QWidget):
         """Pick photos with the system file dialog."""
         if self.product is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add photos", "", PHOTO_FILTER)
+        paths, _chosen = QFileDialog.getOpenFileNames(self, _("Add photos"), "", photo_filter())
         if paths:
             self.add_files(paths)
 
@@ -380,7 +387,8 @@ class PhotoPanel(QWidget):
             return photo_service.add_photos(self.app.db, self.app.image_store, product.id, [Path(p) for p in paths],
                                             progress=handle.signals.progress.emit, cancel=handle.cancel_event)
 
-        self.tasks.start(f"Adding {len(paths)} photo{'s' if len(paths) != 1 else ''}", work,
+        adding = _("Adding {count} photo") if len(paths) == 1 else _("Adding {count} photos")
+        self.tasks.start(adding.format(count=len(paths)), work,
                          on_success=self._updated, on_failure=self._failed, writes=True, cancellable=True,
                          unit="photos")
 
@@ -418,4 +426,4 @@ class PhotoPanel(QWidget):
         if isinstance(exc, Cancelled):
             self.hint.setText(str(exc))  # the seller asked for it: said, not alarmed about
             return
-        QMessageBox.warning(self, "Photo not added", str(exc))
+        QMessageBox.warning(self, _("Photo not added"), str(exc))

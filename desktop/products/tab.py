@@ -213,9 +213,9 @@ class ProductsTab(QWidget):
 
     def pick_photos_for_new_product(self) -> None:
         """Pick photos of one product with the system file dialog; they become a new draft product."""
-        from desktop.products.photos import PHOTO_FILTER
+        from desktop.products.photos import photo_filter
 
-        paths, _chosen = QFileDialog.getOpenFileNames(self, _("Add photos"), "", PHOTO_FILTER)
+        paths, _chosen = QFileDialog.getOpenFileNames(self, _("Add photos"), "", photo_filter())
         if paths:
             self.new_product_from_photos(paths)
 

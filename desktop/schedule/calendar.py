@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _
+from core.i18n import _, day_names, month_names
 from core.platforms.specs import display_name
 from core.publishing.jobs import JobView
 
@@ -37,9 +37,6 @@ MOVABLE = frozenset({"scheduled", "failed", "needs_attention"})
 MONTH_CHIPS = 3  # a month cell shows this many chips, then "+N more"
 WEEK_HOURS = range(24)  # the week view's rows (scrolled to the working day when it opens)
 FIRST_SHOWN_HOUR = 7
-DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
-          N_("September"), N_("October"), N_("November"), N_("December"))
 
 
 def platform_colour(platform: str) -> str:
@@ -245,16 +242,17 @@ class ScheduleCalendar(QWidget):
                 item.widget().deleteLater()
         self.cells = []
         start, end = self.visible_range()
-        for column, name in enumerate(DAYS):
+        months = month_names()  # Babel's names in the interface language
+        for column, name in enumerate(day_names()):
             day = start + timedelta(days=column)
-            header = QLabel(_(name) if self.mode == "month" else f"{_(name)} {day:%d}")
+            header = QLabel(name if self.mode == "month" else f"{name} {day:%d}")
             header.setAlignment(Qt.AlignmentFlag.AlignCenter)
             header.setProperty("role", "muted" if self.mode == "month" or day != self.today else "")
             if self.mode == "week" and day == self.today:
                 header.setStyleSheet("font-weight: 600; color: palette(highlight);")
             self.grid.addWidget(header, 0, column + 1)
         if self.mode == "month":
-            self.title.setText(f"{_(MONTHS[self.anchor.month - 1])} {self.anchor.year}")
+            self.title.setText(f"{months[self.anchor.month - 1]} {self.anchor.year}")
             for index in range(42):
                 day = start + timedelta(days=index)
                 cell = self._cell(day, None)
@@ -265,7 +263,7 @@ class ScheduleCalendar(QWidget):
                 cell.setMinimumHeight(92)
                 self.grid.addWidget(cell, index // 7 + 1, index % 7 + 1)
         else:
-            self.title.setText(_("Week of {day}").format(day=f"{start.day} {_(MONTHS[start.month - 1])} {start.year}"))
+            self.title.setText(_("Week of {day}").format(day=f"{start.day} {months[start.month - 1]} {start.year}"))
             for row, hour in enumerate(WEEK_HOURS, start=1):
                 label = QLabel(f"{hour:02d}:00")
                 label.setProperty("role", "muted")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _
+from core.i18n import N_, _, format_when
 from core.platforms.specs import display_name
 from core.publishing.jobs import JobView
 from core.publishing.states import ATTENTION_STATES, LABELS, SELLER_MOVABLE
@@ -118,7 +118,7 @@ class StatusList(QWidget):
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
             moment = job.published_at or job.due
-            when = f"{moment.astimezone(self.zone):%a %d %b, %H:%M}" if moment else ""
+            when = format_when(moment.astimezone(self.zone), "EEE dd MMM, HH:mm") if moment else ""
             cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), _(LABELS[job.state]), when)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.app import App
 from core.i18n import _, use_language
+from core.products.service import create_product, product_input
 
 LETTERS = re.compile(r"[A-Za-z]{2,}")
 
@@ -101,9 +102,16 @@ def test_pseudo_locale_finds_no_text_that_bypassed_translation(qtbot, isolated_e
     found += untranslated(visible_texts(profit))
     tab = ProductsTab(app, runner, QUndoStack())
     qtbot.addWidget(tab)
-    tab.new_product()  # the bar, the buttons and the product form (the table and photo strip are not yet translated)
-    found += untranslated(visible_texts(tab, skip=(tab.table, tab.editor.photos, tab.editor.currency,
-                                                       tab.platform_filter)))  # brand names
+    tab.new_product()  # the bar, the buttons, the product form and the photo strip
+    photos = tab.editor.photos
+    captions = tuple(label for pair in photos._preview_labels.values() for label in pair)  # platform names
+    found += untranslated(visible_texts(tab, skip=(tab.editor.currency, tab.platform_filter, *captions)))
+    found += untranslated([photos.focal.toolTip(), photos.padding.toolTip(), photos.hint.text()])
+    create_product(app.db, product_input({"title": "Brass diya", "price": "499"}))
+    tab.model.refresh()
+    model = tab.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, model.columnCount())]
+    found += untranslated([*headers, model.data(model.index(0, 5))])  # the columns and a row's status
     assert runner.shutdown(10_000)
     assert not found, f"shown without translation: {sorted(set(found))}"
     app.close()
