@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import StorageError, ValidationError
 from core.paths import resources_dir
+from core.platforms.browser.catalog import Catalog, check_count, column_fields, design_values, group_designs
 from core.platforms.browser.spec import FieldSpec
-from core.platforms.browser.values import field_name, fix_for, resolve
 from core.platforms.connections import get_preferences
-from core.platforms.publish import VariantSource, build_listing_request
+from core.platforms.publish import VariantSource
 from core.platforms.specs import display_name
 from core.spreadsheet import safe_cell
 
@@ -79,27 +79,15 @@ def _columns(layout: dict[str, Any], category: str) -> tuple[str, list[FieldSpec
     if key is None:
         raise ValidationError(f"The bulk template has no category '{category}'.", field="category",
                               hint=f"Choose one of: {', '.join(layout['categories'])}.")
-    raw = list(layout["columns"]) + list(layout["categories"][key].get("columns", []))
-    fields = [FieldSpec(key=c["header"], label=c["header"], kind="text", source=c["source"], parts={},
-                        required=bool(c.get("required", True)), format=c.get("format", "")) for c in raw]
-    return key, fields
+    return key, column_fields(list(layout["columns"]) + list(layout["categories"][key].get("columns", [])))
 
 
-def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpec], product_ids: Sequence[int],
-          catalog: str, variants: VariantSource) -> list[tuple[dict[str, str], list[Path]]]:
-    prefs = get_preferences(app.db, platform)
-    taken = {s.partition(":")[2].lower() for f in fields for s in f.source.split("|") if s.startswith("attribute:")}
-    rows, problems = [], []
+def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpec], catalog: Catalog
+          ) -> list[tuple[dict[str, str], list[Path]]]:
+    rows, problems = design_values(fields, catalog, get_preferences(app.db, platform))
     image_rules = layout["images"]
-    for pid in product_ids:
-        request = build_listing_request(app.db, pid, platform, variants)
-        catalog = catalog or request.copy.title  # one catalog: named after its first design unless named
-        row: dict[str, str] = {}
-        for field in fields:
-            value = catalog if field.source == "catalog" else resolve(field, request, prefs, taken)
-            if field.required and not value:
-                problems.append(f"{request.product_label}: no {field_name(field)}. {fix_for(field, platform)}")
-            row[field.key] = str(value or "")
+    out = []
+    for request, row in zip(catalog.designs, rows, strict=True):
         photos = list(request.images[:int(image_rules["max"])])
         if not photos:
             problems.append(f"{request.product_label}: no photo. Add one in the Products tab.")
@@ -109,11 +97,11 @@ def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpe
             if (low and size < low) or (high and size > high):
                 problems.append(f"{request.product_label}: photo {n} is {size // 1024} KB; {display_name(platform)} "
                                 f"takes {low // 1024} KB to {high // (1024 * 1024)} MB. Use a larger original photo.")
-        rows.append((row, photos))
+        out.append((row, photos))
     if problems:
         raise ValidationError(f"The {display_name(platform)} template was not written: "
                               + " ".join(problems), field="products")
-    return rows
+    return out
 
 
 def _header_row(sheet: Worksheet, headers: list[str]) -> tuple[int, dict[str, int]]:
@@ -135,17 +123,12 @@ def export_template(app: App, platform: str, category: str, product_ids: Sequenc
 
     layout = layout_of(platform)
     name = display_name(platform)
-    low, high = int(layout["min_products"]), int(layout["max_products"])
-    if not low <= len(product_ids) <= high:
-        what = "a catalog" if platform == "meesho" else "one file"
-        raise ValidationError(f"{name} takes {low} to {high} products in {what}; {len(product_ids)} were chosen.",
-                              field="products", hint=f"Choose {layout.get('recommended_products', low)} products"
-                                                     " (for Meesho: the designs of one product).")
+    check_count(platform, layout, len(product_ids))
     key, fields = _columns(layout, category)
     image_headers = list(layout["images"]["headers"])
     headers = [f.key for f in fields] + image_headers
-    source = variants if variants is not None else app.image_store
-    rows = _rows(app, platform, layout, fields, product_ids, catalog_name or "", source)
+    catalog = group_designs(app, platform, layout, product_ids, catalog_name=catalog_name, variants=variants)
+    rows = _rows(app, platform, layout, fields, catalog)
     if template is not None:
         book = load_workbook(template)
         sheet = book[layout["sheet"]] if layout["sheet"] in book.sheetnames else book.worksheets[0]

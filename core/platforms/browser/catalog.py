@@ -1,0 +1,93 @@
+"""Designs grouped into one catalog, as Meesho lists them: the same grouping for the bulk template and the panel.
+
+A Meesho catalog is 2 to 9 designs of one product (3-4 recommended), all under one catalog name. How many designs a
+catalog takes, and which attributes each category demands of every design, are data: the portal's bulk template
+layout (resources/portals/templates/<platform>.json: ``min_products``, ``max_products`` and each category's
+``columns``). The template route writes one row per design of a :class:`Catalog`; the automated route fills the
+panel's catalog form with the same designs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.errors import ValidationError
+from core.platforms.base import ListingRequest
+from core.platforms.browser.form import choose
+from core.platforms.browser.spec import FieldSpec
+from core.platforms.browser.values import field_name, fix_for, resolve
+from core.platforms.publish import VariantSource, build_listing_request
+from core.platforms.specs import display_name
+
+if TYPE_CHECKING:
+    from core.app import App
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The designs of one catalog, in the seller's order, and the catalog's name (the first design's title unless
+    the seller named it)."""
+
+    platform: str
+    name: str
+    designs: tuple[ListingRequest, ...]
+
+
+def check_count(platform: str, layout: Mapping[str, Any], count: int) -> None:
+    """Refuse a catalog (or template file) of fewer or more products than the layout allows."""
+    low, high = int(layout["min_products"]), int(layout["max_products"])
+    if not low <= count <= high:
+        what = "a catalog" if platform == "meesho" else "one file"
+        raise ValidationError(f"{display_name(platform)} takes {low} to {high} products in {what}; {count} were "
+                              "chosen.", field="products",
+                              hint=f"Choose {layout.get('recommended_products', low)} products"
+                                   " (for Meesho: the designs of one product).")
+
+
+def group_designs(app: App, platform: str, layout: Mapping[str, Any], product_ids: Sequence[int], *,
+                  catalog_name: str | None = None, variants: VariantSource | None = None,
+                  new_listing: bool = False) -> Catalog:
+    """The products ``product_ids`` as the designs of one catalog (their approved copy and platform photos);
+    ``new_listing`` refuses copy approved before a product changed, as a first publish does."""
+    check_count(platform, layout, len(product_ids))
+    source = variants if variants is not None else app.image_store
+    designs = tuple(build_listing_request(app.db, pid, platform, source, new_listing=new_listing)
+                    for pid in product_ids)
+    name = (catalog_name or "").strip() or designs[0].copy.title
+    return Catalog(platform, name, designs)
+
+
+def layout_category(layout: Mapping[str, Any], category: str) -> str | None:
+    """The layout's category ``category`` names: its key, or a category path ending like it ("Kitchen > Mugs")."""
+    keys = [str(k) for k in layout["categories"]]
+    wanted = " ".join(category.split()).casefold()
+    for key in keys:
+        if " ".join(key.split()).casefold() == wanted:
+            return key
+    index = choose([str(layout["categories"][k].get("path", k)) for k in keys], category)
+    return keys[index] if index is not None else None
+
+
+def column_fields(columns: Sequence[Mapping[str, Any]]) -> list[FieldSpec]:
+    """A layout's columns as fields (named by their header), so their values resolve as a form's fields do."""
+    return [FieldSpec(key=c["header"], label=c["header"], kind="text", source=c["source"], parts={},
+                      required=bool(c.get("required", True)), format=c.get("format", "")) for c in columns]
+
+
+def design_values(fields: Sequence[FieldSpec], catalog: Catalog, prefs: Mapping[str, Any]
+                  ) -> tuple[list[dict[str, str]], list[str]]:
+    """Every design's value of each field (``catalog`` as a source is the catalog's name), and what is missing:
+    one plain sentence per required field a design has no value for."""
+    taken = {s.partition(":")[2].lower() for f in fields for s in f.source.split("|") if s.startswith("attribute:")}
+    rows, problems = [], []
+    for request in catalog.designs:
+        row: dict[str, str] = {}
+        for field in fields:
+            value = catalog.name if field.source == "catalog" else resolve(field, request, prefs, taken)
+            if field.required and not value:
+                problems.append(f"{request.product_label}: no {field_name(field)}. {fix_for(field, catalog.platform)}")
+            row[field.key] = str(value or "")
+        rows.append(row)
+    return rows, problems
