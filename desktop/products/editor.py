@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.errors import SellerDeskError, ValidationError
 from core.i18n import N_, _
-from core.products import service
+from core.products import marketplace, service
 from core.products.autosave import AutosaveJournal
 from core.products.fields import LANGUAGES, STATUSES, format_attributes
+from desktop.products.change_bar import ChangedElsewhereBar
 from desktop.products.marketplace_section import MarketplaceSection, mark_invalid
 from desktop.products.photos import PhotoPanel
 from desktop.tasks import TaskRunner
@@ -32,6 +33,36 @@ AUTOSAVE_DELAY_MS = 600
 CURRENCIES = ["INR", "USD", "EUR", "GBP", "AED", "AUD", "CAD", "SGD"]
 STATUS_LABELS = {"draft": N_("Draft"), "ready": N_("Ready"), "archived": N_("Archived")}
 LANGUAGE_LABELS = {"en": N_("English"), "hi": N_("Hindi (हिन्दी)"), "hinglish": N_("Hinglish")}
+FORM_LABELS = {"title": N_("Title"), "price": N_("Price"), "currency": N_("Price"), "cost_price": N_("Your cost"),
+               "quantity": N_("In stock"), "sku": N_("SKU"), "category": N_("Category"), "status": N_("Status"),
+               "language": N_("Copy language"), "attributes": N_("Attributes"), "description": N_("Description")}
+BASE_KEY = "_base"  # in a journal entry: the product as it was when the kept edits began
+
+
+def form_values(product: service.ProductView) -> dict[str, Any]:
+    """``product`` as the form shows it (the raw values the form holds and the service validates)."""
+    return {"title": product.title, "price": "" if product.price == service.NO_PRICE else str(product.price),
+            "currency": product.currency,
+            "cost_price": "" if product.cost_price is None else str(product.cost_price),
+            "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
+            "status": product.status, "language": product.language,
+            "attributes": format_attributes(product.attributes), "description": product.description,
+            **product.details()}
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, str]:
+    return {key: "" if value is None else str(value) for key, value in values.items() if key != BASE_KEY}
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The keys whose value differs between two form states (compared as the form's text)."""
+    old, new = _comparable(before), _comparable(after)
+    return [key for key in dict.fromkeys([*old, *new]) if old.get(key, "") != new.get(key, "")]
+
+
+def field_label(key: str) -> str:
+    """The label the editor shows beside field ``key`` (translated)."""
+    return _(FORM_LABELS[key]) if key in FORM_LABELS else marketplace.label(key)
 
 
 class ProductEditor(QWidget):
@@ -48,6 +79,8 @@ class ProductEditor(QWidget):
         self.product_id: int | None = None
         self._loading = False
         self._dirty = False
+        self._base: dict[str, Any] | None = None  # the product as the form last took it from the database
+        self._held = False  # changed elsewhere while edited here: nothing is saved until the seller chooses
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
         self._errors: dict[str, QLabel] = {}
@@ -91,14 +124,12 @@ class ProductEditor(QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setVerticalSpacing(4)
-        for label, field, key in [
-            (N_("Title"), self.title, "title"), (N_("Price"), price_row, "price"),
-            (N_("Your cost"), self.cost, "cost_price"), (N_("In stock"), self.quantity, "quantity"),
-            (N_("SKU"), self.sku, "sku"), (N_("Category"), self.category, "category"),
-            (N_("Status"), self.status, "status"), (N_("Copy language"), self.language, "language"),
-            (N_("Attributes"), self.attributes, "attributes"), (N_("Description"), self.description, "description"),
+        for key, field in [
+            ("title", self.title), ("price", price_row), ("cost_price", self.cost), ("quantity", self.quantity),
+            ("sku", self.sku), ("category", self.category), ("status", self.status), ("language", self.language),
+            ("attributes", self.attributes), ("description", self.description),
         ]:
-            form.addRow(_(label), field)
+            form.addRow(field_label(key), field)
             error = QLabel("")
             error.setProperty("role", "error")
             error.setWordWrap(True)
@@ -110,12 +141,16 @@ class ProductEditor(QWidget):
         self.details.edited.connect(self._changed)
         self.photos = PhotoPanel(self.app, self.tasks)
         self.photos.changed.connect(self._photos_changed)
+        self.changed_bar = ChangedElsewhereBar()
+        self.changed_bar.reload_requested.connect(self.take_theirs)
+        self.changed_bar.keep_mine_requested.connect(self.keep_mine)
 
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.changed_bar)
         layout.addLayout(form)
         layout.addWidget(self.details)
         layout.addWidget(self.photos)
@@ -146,6 +181,7 @@ class ProductEditor(QWidget):
         """Start an empty product (or the unsaved one the journal kept)."""
         self.save_now()
         self.product_id = None
+        self._base = None
         self._fill({"title": "", "price": "", "cost_price": "", "currency": self.app.settings.get("general.currency"),
                     "quantity": 1,
                     "sku": "", "category": "", "status": "draft",
@@ -162,13 +198,8 @@ class ProductEditor(QWidget):
         self.save_now()
         product = service.get_product(self.app.db, product_id)
         self.product_id = product_id
-        self._fill({"title": product.title, "price": "" if product.price == service.NO_PRICE else str(product.price),
-                    "currency": product.currency,
-                    "cost_price": "" if product.cost_price is None else str(product.cost_price),
-                    "quantity": product.quantity, "sku": product.sku or "", "category": product.category,
-                    "status": product.status, "language": product.language,
-                    "attributes": format_attributes(product.attributes), "description": product.description,
-                    **product.details()})
+        self._base = form_values(product)
+        self._fill(self._base)
         self.photos.show_product(product)
         self._recover()
         self.heading.setText(product.title)
@@ -180,14 +211,22 @@ class ProductEditor(QWidget):
         self.state.setText(_("Give it a name and a price"))
 
     def _recover(self) -> None:
+        self._held = False
+        self.changed_bar.hide()
         kept = self.journal.load(self.journal_key)
         if kept:
+            current = self._base
+            if isinstance(kept.get(BASE_KEY), dict):
+                self._base = kept[BASE_KEY]  # the product as the kept edits began from, to tell what changed since
             self._fill(kept)
             self._dirty = True
             self.state.setText(_("Recovered unsaved changes"))
             self.message.emit(_("Recovered changes that were not saved last time."))
             self._validate()
-            self._timer.start()
+            if current is not None and self._base is not None and changed_fields(self._base, current):
+                self._hold(current)
+            else:
+                self._timer.start()
         else:
             self._dirty = False
             self.state.setText("")
@@ -230,8 +269,9 @@ class ProductEditor(QWidget):
         if self._loading:
             return
         self._dirty = True
-        self.journal.save(self.journal_key, self.values())  # on disk before anything else can go wrong
-        self.state.setText(_("Editing…"))
+        kept = self.values() if self._base is None else {**self.values(), BASE_KEY: self._base}
+        self.journal.save(self.journal_key, kept)  # on disk before anything else can go wrong
+        self.state.setText(_("Editing…") if not self._held else _("Not saved yet"))
         self._timer.start()
 
     def _mark(self, widget: QWidget, invalid: bool) -> None:
@@ -265,6 +305,8 @@ class ProductEditor(QWidget):
         self._timer.stop()
         if not self._dirty:
             return not self._dirty
+        if self._held or self._changed_elsewhere():
+            return False
         data = self._validate()
         if data is None:
             self.state.setText(_("Not saved yet: fix the field marked in red"))
@@ -283,10 +325,90 @@ class ProductEditor(QWidget):
             return False
         self.journal.clear(key)
         self._dirty = False
+        self._base = form_values(product)
         self.heading.setText(product.title)
         self.state.setText(_("All changes saved"))
         self.saved.emit(product.id)
         return True
+
+    # -- changed elsewhere -------------------------------------------------------------------------------
+    def _stored(self) -> dict[str, Any] | None:
+        """The open product as the database holds it now (None: deleted or in the bin)."""
+        if self.product_id is None:
+            return None
+        try:
+            return form_values(service.get_product(self.app.db, self.product_id))
+        except SellerDeskError:
+            return None
+
+    def _changed_elsewhere(self) -> bool:
+        """Before writing the form: if the product changed in the database since the form took it (a sync round
+        applied another computer's edit), hold the edits and ask instead of writing the old fields back."""
+        if self.product_id is None or self._base is None:
+            return False
+        current = self._stored()
+        if current is None or not changed_fields(self._base, current):
+            return False  # unchanged (a product gone meanwhile is reported by the save itself)
+        self._hold(current)
+        return True
+
+    def _hold(self, current: dict[str, Any]) -> None:
+        assert self._base is not None
+        self._timer.stop()
+        self._held = True
+        self.changed_bar.ask(list(dict.fromkeys(field_label(key) for key in changed_fields(self._base, current))))
+        self.state.setText(_("Not saved yet"))
+
+    def refresh_from_database(self) -> None:
+        """The database may have changed under the form (a sync round): show the product as it is now if the form
+        holds no unsaved edits, else ask which side stays. Nothing is written here."""
+        if self.product_id is None or self._base is None or self._held:
+            return
+        current = self._stored()
+        if current is None:
+            if not self._dirty:
+                title = self._base.get("title", "")
+                self.product_id, self._base = None, None
+                self.setEnabled(False)
+                self.message.emit(_("“{title}” was deleted on another computer.").format(title=title))
+            return  # edits waiting: the save says the product is gone, and the journal keeps them
+        if not changed_fields(self._base, current):
+            return
+        if not self._dirty:
+            self._base = current
+            self._fill(current)
+            self.heading.setText(str(current["title"]))
+            self.state.setText(_("Updated from another computer"))
+            return
+        if not changed_fields(self.values(), current):
+            self._base = current  # the other computer made the same edit: nothing left to save
+            self._dirty = False
+            self.journal.clear(self.journal_key)
+            self.state.setText(_("All changes saved"))
+            return
+        self._hold(current)
+
+    def take_theirs(self) -> None:
+        """Reload: drop the unsaved edits and show the product as the database holds it now."""
+        current = self._stored()
+        self._held = False
+        self.changed_bar.hide()
+        self.journal.clear(self.journal_key)
+        self._dirty = False
+        if current is None:
+            return
+        self._base = current
+        self._fill(current)
+        self.heading.setText(str(current["title"]))
+        self.state.setText(_("Updated from another computer"))
+
+    def keep_mine(self) -> None:
+        """Keep mine: the form, as the seller sees it, is saved over the other change."""
+        self._held = False
+        self.changed_bar.hide()
+        self._base = self._stored() or self._base
+        self._dirty = True
+        self.save_now()
 
     def _photos_changed(self) -> None:
         if self.product_id is not None:

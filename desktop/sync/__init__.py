@@ -71,6 +71,11 @@ class SyncUi(QObject):
         products = getattr(self.window, "products", None)
         if products is not None and hasattr(products, "model"):
             products.model.refresh()
+            # The open product too: shown as it is now, or (with unsaved edits) the editor asks which side stays.
+            editor = products.editor
+            editor.refresh_from_database()
+            if editor.isEnabled() and editor.product_id is not None:
+                products.select(editor.product_id)
         schedule = getattr(self.window, "schedule", None)
         if schedule is not None and hasattr(schedule, "reload"):
             schedule.reload()
