@@ -65,7 +65,7 @@ def plan(
     """
     width, height = photo
     aspect = target_aspect(preset, photo)
-    keep = _with_margin(subject, photo)
+    keep = with_margin(subject, photo)
     if preset.mode == "fit":
         box: Box = (0.0, 0.0, float(width), float(height))
     else:
@@ -141,7 +141,8 @@ def _within_aspect(preset: Preset, canvas: tuple[int, int]) -> tuple[int, int]:
     return (width, height)
 
 
-def _with_margin(subject: Box | None, photo: tuple[int, int]) -> Box:
+def with_margin(subject: Box | None, photo: tuple[int, int]) -> Box:
+    """The product's box with SUBJECT_MARGIN of room around it, within the photo (all of it for no product)."""
     width, height = photo
     if subject is None:
         return (0.0, 0.0, float(width), float(height))

@@ -66,6 +66,7 @@ class Preset:
     padding: str = "white"  # "seller": padding follows the seller's choice (white or a blurred extension)
     min_bytes: int = 0
     as_of: str = ""
+    min_fill: float = 0.0  # the share of the picture's width or height the product must span (0: no rule)
 
     @property
     def extension(self) -> str:
@@ -180,6 +181,9 @@ def _parse(name: str, raw: Any) -> Preset:
         raise entry.bad("'canvas': 'photo' needs limits.min_aspect and limits.max_aspect")
     max_bytes = entry.whole("max_bytes", 10_000, 1_000_000_000)
     min_bytes = entry.optional_whole("min_bytes", 0, max_bytes) or 0
+    min_fill = entry.raw.get("min_fill", 0.0)
+    if not isinstance(min_fill, (int, float)) or isinstance(min_fill, bool) or not 0 <= min_fill < 1:
+        raise entry.bad("'min_fill' must be a share from 0 to below 1, like 0.75")
     as_of = entry.raw.get("as_of", "")
     if not isinstance(as_of, str):
         raise entry.bad("'as_of' must be a date like 2026-11")
@@ -215,6 +219,7 @@ def _parse(name: str, raw: Any) -> Preset:
         padding=entry.choice("padding", PADDINGS, "white"),
         min_bytes=min_bytes,
         as_of=as_of,
+        min_fill=float(min_fill),
     )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from core.images.errors import ImageRejected
+from core.images.fill import fill_note, filled
 from core.images.geometry import Box, Plan, plan
 from core.images.normalise import (
     flatten,
@@ -31,7 +32,7 @@ from core.images.normalise import (
     upright,
 )
 from core.images.presets import Focal, Preset
-from core.images.subject import WORK_SIZE, find_subject
+from core.images.subject import WORK_SIZE, find_subject, refine
 from core.images.validate import load_picture, open_picture, upright_orientation
 
 # When the byte limit is exceeded: lower the JPEG quality in steps down to the floor, then shrink.
@@ -78,10 +79,34 @@ def render(
     """
     if not presets:
         return []
+    pyramid, photo = _decode(data, name, presets)
+    subject = _subject_box(pyramid, photo)
+    maker = _Maker(pyramid, photo, name)
+    if any(p.min_fill for p in presets):
+        maker.tight = _tight_box(pyramid, photo, subject)
+    # A platform that wants the product to fill its picture may crop closer than the decode was sized for (it is
+    # sized before the product is found): decode again with the pixels that crop needs, when the photo has them.
+    closer = max((maker.raw_plan(p, focal, subject).scale for p in presets if p.min_fill), default=0.0)
+    if closer > pyramid.decoded_scale + 1e-6 and pyramid.decoded_scale < 1:
+        tight = maker.tight
+        pyramid, photo = _decode(data, name, presets, at_least=closer)
+        maker = _Maker(pyramid, photo, name)
+        maker.tight = tight
+    results: dict[str, Rendered] = {}
+    for preset in sorted(presets, key=lambda p: -maker.raw_plan(p, focal, subject).scale):
+        results[preset.name] = maker.make(preset, focal, subject, preset.fill_for(fill))
+    return [results[preset.name] for preset in presets]
+
+
+def _decode(
+    data: bytes, name: str, presets: Sequence[Preset], at_least: float = 0.0
+) -> tuple[_Pyramid, tuple[int, int]]:
+    """The photo decoded with enough pixels for every preset (and *at_least* pixels per photo pixel), and its
+    upright size."""
     image = open_picture(data, name)
     turn = upright_orientation(image, name)
     photo = oriented_size(image.size, turn)
-    need = decode_scale(presets, photo)
+    need = max(decode_scale(presets, photo), at_least)
     if need < 1:
         # JPEG only (a no-op elsewhere): decode at 1/2, 1/4 or 1/8 scale when that still covers every preset.
         image.draft(None, (math.ceil(image.width * need), math.ceil(image.height * need)))
@@ -90,12 +115,7 @@ def render(
     pyramid = _Pyramid(resampleable(image), turn, icc, photo)
     del image  # the pyramid holds the decode now, and may let it go (a large PNG, see _Pyramid.shrink_to)
     pyramid.shrink_to(need)
-    subject = _subject_box(pyramid, photo)
-    maker = _Maker(pyramid, photo, name)
-    results: dict[str, Rendered] = {}
-    for preset in sorted(presets, key=lambda p: -maker.raw_plan(p, focal, subject).scale):
-        results[preset.name] = maker.make(preset, focal, subject, preset.fill_for(fill))
-    return [results[preset.name] for preset in presets]
+    return pyramid, photo
 
 
 def decode_scale(presets: Sequence[Preset], photo: tuple[int, int]) -> float:
@@ -118,6 +138,14 @@ def _subject_box(pyramid: _Pyramid, photo: tuple[int, int]) -> Box:
     return (x0 * photo[0], y0 * photo[1], x1 * photo[0], y1 * photo[1])
 
 
+def _tight_box(pyramid: _Pyramid, photo: tuple[int, int], subject: Box) -> Box:
+    """The product's box measured again closely (core.images.subject.refine), for how much of a picture it fills."""
+    long_side = max(subject[2] - subject[0], subject[3] - subject[1])
+    level = pyramid.level_for(min(1.0, 2 * WORK_SIZE / max(long_side, 1.0)))
+    box = refine(level, (subject[0] / photo[0], subject[1] / photo[1], subject[2] / photo[0], subject[3] / photo[1]))
+    return (box[0] * photo[0], box[1] * photo[1], box[2] * photo[0], box[3] * photo[1])
+
+
 class _Maker:
     """Lays out, scales, pads and encodes one preset at a time, sharing work between presets."""
 
@@ -129,9 +157,11 @@ class _Maker:
         self.contents: dict[tuple[Box, tuple[int, int]], Image.Image] = {}
         self.encoded: dict[tuple[Plan, tuple[int, int, int], str, int], bytes] = {}
         self.wholes: dict[int, tuple[int, int]] = {}  # whole-photo pictures crops are cut from, by width
+        self.tight: Box | None = None  # the product's box measured closely, for presets with a fill rule
 
     def raw_plan(self, preset: Preset, focal: Focal | None, subject: Box) -> Plan:
-        return plan(preset, self.photo, focal, subject, self.pyramid.decoded_scale)
+        layout = plan(preset, self.photo, focal, subject, self.pyramid.decoded_scale)
+        return filled(preset, layout, self.tight or subject, self.photo, self.pyramid.decoded_scale)
 
     def plan(self, preset: Preset, focal: Focal | None, subject: Box) -> Plan:
         """The preset's plan; a crop keeping most of the photo is moved onto a whole-photo picture's pixels."""
@@ -191,6 +221,8 @@ class _Maker:
     def make(self, preset: Preset, focal: Focal | None, subject: Box, fill: str) -> Rendered:
         layout = self.plan(preset, focal, subject)
         notes = _layout_notes(preset, layout, self.photo, self.name, fill)
+        too_small = fill_note(preset, layout, self.tight or subject, self.photo)
+        notes += (too_small,) if too_small else ()
         data = self.encode(layout, preset.background, fill, preset.quality)
         if len(data) < preset.min_bytes:
             return self._at_least(preset, layout, data, focal, subject, fill, notes)

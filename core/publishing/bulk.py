@@ -25,6 +25,7 @@ from core.platforms.specs import all_specs, display_name
 from core.publishing.best_time import best_time
 from core.publishing.jobs import PRIORITY_NOW, PRIORITY_SCHEDULED, JobView, Planned
 from core.publishing.jobs import create_jobs as create_job_batch
+from core.publishing.photo_rules import flag_unfilled_photos
 from core.publishing.timezones import move_to_day
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
             progress(start + len(chunk), len(planned), f"#{last.product_id} '{titles[last.product_id]}' on "
                                                        f"{display_name(last.platform)}")
     _flag_late_posts(app, result, zone, now)
+    result.notes.extend(flag_unfilled_photos(app, result.jobs))
     return result
 
 

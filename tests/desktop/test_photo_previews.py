@@ -78,3 +78,20 @@ def _save(panel, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = os.environ.get("CROP_SCREENSHOTS")
     if folder:
         panel.grab().save(str(Path(folder) / f"crops-{name}.png"))
+
+
+def test_a_product_too_small_in_its_photo_is_flagged_on_snapdeal(qtbot, window, tmp_path: Path) -> None:
+    # A small photo of a small charm: Snapdeal wants the product to fill 75 % of its picture, and a closer crop
+    # would blow this photo up too far.
+    image = Image.new("RGB", (800, 600), (228, 226, 222))
+    ImageDraw.Draw(image).rounded_rectangle((355, 255, 445, 345), radius=12, fill=(40, 90, 150))
+    path = tmp_path / "charm.jpg"
+    image.save(path, quality=92)
+    panel = _editor_with_photo(qtbot, window, path)
+    qtbot.waitUntil(lambda: _previews_done(panel) and panel.warnings.isVisible(), timeout=30000)
+    picture, caption = panel._preview_labels["snapdeal"]
+    assert "⚠" in caption.text()
+    assert "Snapdeal asks for the product to fill at least 75 % of the picture; in this photo it fills" in (
+        panel.warnings.text())
+    assert "Take the photo closer to the product" in picture.toolTip()
+    _save(panel, "small-charm")
