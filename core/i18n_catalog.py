@@ -3,7 +3,8 @@
 Babel extracts every ``_()`` and ``N_()`` string of core/ and desktop/, every setting's description from
 ``resources/settings.toml`` (shown in the Settings window) and every claim's label from
 ``resources/content/claims.json`` (shown in the Claims window) and why each platform's sign-in ends
-(``auth.expiry`` in ``resources/platforms/*.json``), into ``resources/locale/sellerdesk.pot``; each
+(``auth.expiry`` in ``resources/platforms/*.json``) and the portals' listing steps and field labels (named by a
+page check, ``resources/portals/*.json``), into ``resources/locale/sellerdesk.pot``; each
 language's ``.po`` is then updated from it (new messages added untranslated, vanished ones dropped). Translators
 edit the ``.po`` files (Poedit, or any text editor); ``core.i18n`` reads them directly.
 """
@@ -46,6 +47,13 @@ def template() -> Catalog:
         expiry = json.loads(path.read_text(encoding="utf-8")).get("auth", {}).get("expiry") or {}
         for route, text in sorted(expiry.items()):
             catalog.add(text, locations=[(f"resources/platforms/{path.name}:auth.expiry.{route}", 0)])
+    for path in sorted((resources_dir() / "portals").glob("*.json")):  # a page check names steps and fields
+        steps = json.loads(path.read_text(encoding="utf-8")).get("listing", {}).get("steps", [])
+        for n, step in enumerate(steps):
+            where = f"resources/portals/{path.name}:listing.steps.{n}"
+            for text in [step.get("name"), *(f.get("label") for f in step.get("fields", []))]:
+                if text:
+                    catalog.add(text, locations=[(where, 0)])
     return catalog
 
 

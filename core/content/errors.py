@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.errors import Cancelled, SellerDeskError
+from core.i18n import _
 
 
 class CopyError(SellerDeskError):
@@ -20,8 +21,8 @@ class GeminiKeyInvalid(CopyError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            f"Gemini refused the API key ({detail}).",
-            hint="Paste a valid key from Google AI Studio in Settings > AI copy, or draft the copy offline.",
+            _("Gemini refused the API key ({detail}).").format(detail=detail),
+            hint=_("Paste a valid key from Google AI Studio in Settings > AI copy, or draft the copy offline."),
         )
 
 
@@ -32,9 +33,9 @@ class GeminiRateLimited(CopyError):
 
     def __init__(self, attempts: int) -> None:
         super().__init__(
-            f"Gemini is rate-limiting this API key (quota used up); gave up after {attempts} attempts.",
-            hint="Wait a minute and try again, check your quota in Google AI Studio, "
-            "or draft the copy offline.",
+            _("Gemini is rate-limiting this API key (quota used up); gave up after {attempts} attempts.").format(
+                attempts=attempts),
+            hint=_("Wait a minute and try again, check your quota in Google AI Studio, or draft the copy offline."),
         )
 
 
@@ -45,8 +46,9 @@ class GeminiUnavailable(CopyError):
 
     def __init__(self, code: int, attempts: int) -> None:
         super().__init__(
-            f"Gemini's servers are failing (HTTP {code}); gave up after {attempts} attempts.",
-            hint="Try again in a few minutes, or draft the copy offline.",
+            _("Gemini's servers are failing (HTTP {code}); gave up after {attempts} attempts.").format(
+                code=code, attempts=attempts),
+            hint=_("Try again in a few minutes, or draft the copy offline."),
         )
 
 
@@ -57,9 +59,9 @@ class GeminiNetworkError(CopyError):
 
     def __init__(self, detail: str, attempts: int) -> None:
         super().__init__(
-            f"Could not reach Gemini ({detail}); gave up after {attempts} attempts.",
-            hint="Check the internet connection (and the Gemini base URL in Settings), "
-            "or draft the copy offline.",
+            _("Could not reach Gemini ({detail}); gave up after {attempts} attempts.").format(
+                detail=detail, attempts=attempts),
+            hint=_("Check the internet connection (and the Gemini base URL in Settings), or draft the copy offline."),
         )
 
 
@@ -68,9 +70,8 @@ class GeminiRequestRejected(CopyError):
 
     def __init__(self, code: int, detail: str) -> None:
         super().__init__(
-            f"Gemini refused the request (HTTP {code}: {detail}).",
-            hint="Check the model name in Settings > AI copy (content.gemini_model), "
-            "or draft the copy offline.",
+            _("Gemini refused the request (HTTP {code}: {detail}).").format(code=code, detail=detail),
+            hint=_("Check the model name in Settings > AI copy (content.gemini_model), or draft the copy offline."),
         )
 
 
@@ -79,8 +80,9 @@ class GeminiBlocked(CopyError):
 
     def __init__(self, reason: str, product: str) -> None:
         super().__init__(
-            f"Gemini's safety filter blocked copy for {product!r} (reason: {reason}).",
-            hint="Reword the product's title or description, check its photos, or draft the copy offline.",
+            _("Gemini's safety filter blocked copy for {product} (reason: {reason}).").format(
+                product=repr(product), reason=reason),
+            hint=_("Reword the product's title or description, check its photos, or draft the copy offline."),
         )
 
 
@@ -89,8 +91,8 @@ class GeminiBadOutput(CopyError):
 
     def __init__(self, problem: str) -> None:
         super().__init__(
-            f"Gemini's answer could not be used: {problem}.",
-            hint="Try again (answers vary), select fewer platforms at once, or draft the copy offline.",
+            _("Gemini's answer could not be used: {problem}.").format(problem=problem),
+            hint=_("Try again (answers vary), select fewer platforms at once, or draft the copy offline."),
         )
 
 
@@ -107,8 +109,9 @@ class GeminiDeadline(CopyError):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            f"Gemini did not finish within {seconds:.0f} seconds, so it was not asked again.",
-            hint="Try again later; the offline writer can write the copy meanwhile.",
+            _("Gemini did not finish within {seconds} seconds, so it was not asked again.").format(
+                seconds=f"{seconds:.0f}"),
+            hint=_("Try again later; the offline writer can write the copy meanwhile."),
         )
 
 
@@ -117,9 +120,9 @@ class CopyOverLimit(CopyError):
 
     def __init__(self, platform_label: str, what: list[str]) -> None:
         super().__init__(
-            f"Gemini's {platform_label} copy did not fit {platform_label}'s rules and was adjusted. "
-            + " ".join(what),
-            hint="Read the draft before approving it.",
+            _("Gemini's {platform} copy did not fit {platform}'s rules and was adjusted.").format(
+                platform=platform_label) + " " + " ".join(what),
+            hint=_("Read the draft before approving it."),
         )
 
 
@@ -128,8 +131,9 @@ class OfflineFallback(CopyError):
 
     def __init__(self, cause: CopyError) -> None:
         super().__init__(
-            f"Drafted offline from templates because Gemini could not write this copy: {cause.message}",
-            hint="The offline draft is ready to review; try Gemini again later to compare.",
+            _("Drafted offline from templates because Gemini could not write this copy: {reason}").format(
+                reason=cause.message),
+            hint=_("The offline draft is ready to review; try Gemini again later to compare."),
         )
         self.cause = cause
 
@@ -138,5 +142,5 @@ class CopyCancelled(CopyError, Cancelled):
     """The seller cancelled: no further Gemini call is made and nothing is written."""
 
     def __init__(self) -> None:
-        super().__init__("Writing the copy was cancelled; no copy was changed.",
-                         hint="Press “Write copy” again when you want it.")
+        super().__init__(_("Writing the copy was cancelled; no copy was changed."),
+                         hint=_("Press “Write copy” again when you want it."))

@@ -46,6 +46,7 @@ from core.content.prompt import (
     response_schema,
 )
 from core.content.rules import Rules, load_json_resource
+from core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class GeminiWriter:
         """
         if not self._api_key.strip():
             # An empty key would make the SDK fall back to GOOGLE_API_KEY from the environment; refuse it.
-            raise GeminiKeyInvalid("no API key was given")
+            raise GeminiKeyInvalid(_("no API key was given"))
         self._ends_at = self._clock() + self.deadline
         options = types.HttpOptions(base_url=self.base_url, api_version=gemini_config()["api_version"],
                                     timeout=int(self.timeout * 1000))
@@ -292,7 +293,7 @@ class GeminiWriter:
                     ) from None
                 else:
                     raise GeminiRequestRejected(
-                        exc.code, exc.message or exc.status or "no reason given"
+                        exc.code, exc.message or exc.status or _("no reason given")
                     ) from None
             except _TRANSPORT_ERRORS as exc:
                 error = GeminiNetworkError(type(exc).__name__, attempt)
@@ -315,7 +316,7 @@ class GeminiWriter:
         if feedback is not None and feedback.block_reason is not None:
             raise GeminiBlocked(_enum_name(feedback.block_reason), facts.title)
         if not response.candidates:
-            raise GeminiBadOutput("it was empty")
+            raise GeminiBadOutput(_("it was empty"))
         candidate = response.candidates[0]
         finish = _enum_name(candidate.finish_reason)
         if finish in _BLOCKING_FINISH:
@@ -324,8 +325,8 @@ class GeminiWriter:
         text = "".join(p.text for p in parts if p.text and not p.thought)
         if finish == "MAX_TOKENS":
             raise GeminiTruncated(
-                "it was cut off at Gemini's output limit (MAX_TOKENS) before the JSON was complete"
+                _("it was cut off at Gemini's output limit (MAX_TOKENS) before the JSON was complete")
             )
         if not text.strip():
-            raise GeminiBadOutput("it was empty")
+            raise GeminiBadOutput(_("it was empty"))
         return text

@@ -19,6 +19,7 @@ from core.content.models import LIST_FIELDS, TEXT_FIELDS, Language, PlatformCopy
 from core.content.offline import format_price
 from core.content.rules import PlatformRules, Rules, content_resource, load_json_resource
 from core.errors import StorageError
+from core.i18n import _
 
 PROMPT_FILE = "listing_copy.txt"
 
@@ -172,25 +173,26 @@ def decode_answer(text: str, platforms: Sequence[str], rules: Rules) -> dict[str
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        raise GeminiBadOutput("it was not valid JSON") from None
+        raise GeminiBadOutput(_("it was not valid JSON")) from None
     if not isinstance(data, dict):
-        raise GeminiBadOutput("it was not a JSON object")
+        raise GeminiBadOutput(_("it was not a JSON object"))
     answer: dict[str, dict[str, Any]] = {}
     for platform in platforms:
         label = rules.platform(platform).label
         entry = data.get(platform)
         if not isinstance(entry, dict):
-            raise GeminiBadOutput(f"it had no copy for {label}")
+            raise GeminiBadOutput(_("it had no copy for {platform}").format(platform=label))
         clean: dict[str, Any] = {}
         for name in TEXT_FIELDS:
             value = entry.get(name, "")
             if not isinstance(value, str):
-                raise GeminiBadOutput(f"the {label} {name} was not text")
+                raise GeminiBadOutput(_("the {platform} {field} was not text").format(platform=label, field=name))
             clean[name] = value
         for name in LIST_FIELDS:
             value = entry.get(name, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise GeminiBadOutput(f"the {label} {name} were not a list of text")
+                raise GeminiBadOutput(_("the {platform} {field} were not a list of text").format(
+                    platform=label, field=name))
             clean[name] = list(value)
         answer[platform] = clean
     return answer

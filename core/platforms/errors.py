@@ -10,6 +10,7 @@ import copy
 from typing import Any, ClassVar, Self
 
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 from core.platforms.specs import display_name
 
 
@@ -26,10 +27,10 @@ class PlatformError(SellerDeskError):
         super().__init__(self._compose(), hint=hint if hint is not None else self._default_hint())
 
     def _default_hint(self) -> str | None:
-        return self.default_hint
+        return _(self.default_hint) if self.default_hint else None
 
     def _compose(self) -> str:
-        about = f" (product {self.product})" if self.product else ""
+        about = _(" (product {product})").format(product=self.product) if self.product else ""
         return f"{display_name(self.platform)}: {self.problem.rstrip('. ')}{about}."
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -52,13 +53,13 @@ class AuthExpired(PlatformError):
     @classmethod
     def not_connected(cls, platform: str) -> AuthExpired:
         """There are no credentials at all: the seller has not connected this platform yet."""
-        return cls(platform, "SellerDesk is not connected yet",
-                   hint=f"Connect {display_name(platform)} in the Platforms tab "
-                        f"(or run: sellerdesk platforms connect {platform}).")
+        return cls(platform, _("SellerDesk is not connected yet"),
+                   hint=_("Connect {platform} in the Platforms tab (or run: sellerdesk platforms connect {name}).")
+                   .format(platform=display_name(platform), name=platform))
 
     def _default_hint(self) -> str:
-        return (f"Reconnect {display_name(self.platform)} in the Platforms tab "
-                f"(or run: sellerdesk platforms connect {self.platform}).")
+        return _("Reconnect {platform} in the Platforms tab (or run: sellerdesk platforms connect {name}).").format(
+            platform=display_name(self.platform), name=self.platform)
 
 
 class RateLimited(PlatformError):
@@ -70,10 +71,11 @@ class RateLimited(PlatformError):
                  problem: str | None = None, hint: str | None = None) -> None:
         self.retry_after = max(0.0, float(retry_after))
         wait = describe_duration(self.retry_after)
-        super().__init__(platform, problem or f"too many requests; it asks to wait {wait}", product=product, hint=hint)
+        super().__init__(platform, problem or _("too many requests; it asks to wait {wait}").format(wait=wait),
+                         product=product, hint=hint)
 
     def _default_hint(self) -> str:
-        return "SellerDesk tries again by itself after the wait."
+        return _("SellerDesk tries again by itself after the wait.")
 
 
 class ContentRejected(PlatformError):
@@ -84,24 +86,26 @@ class ContentRejected(PlatformError):
         self.field = field
         self.reason = reason
         self.fix = fix
-        super().__init__(platform, f"rejected the {field.replace('_', ' ')}: {reason}", product=product, hint=fix)
+        super().__init__(platform, _("rejected the {field}: {reason}").format(field=_field_name(field), reason=reason),
+                         product=product, hint=fix)
 
     def _default_hint(self) -> str:
-        return f"Change the {self.field.replace('_', ' ')} of the {display_name(self.platform)} copy and publish again."
+        return _("Change the {field} of the {platform} copy and publish again.").format(
+            field=_field_name(self.field), platform=display_name(self.platform))
 
 
 class TransientFailure(PlatformError):
     """A temporary failure (network, platform outage) where nothing was done; trying again later is safe."""
 
     retryable = True
-    default_hint = "SellerDesk tries again later; if it keeps happening, check the internet connection."
+    default_hint = N_("SellerDesk tries again later; if it keeps happening, check the internet connection.")
 
 
 class OutcomeUnknown(PlatformError):
     """The request was sent but no answer came: the listing may or may not exist. Check before trying again."""
 
-    default_hint = ("SellerDesk checks the platform for the listing before anything is sent again; "
-                    "do not publish it again by hand.")
+    default_hint = N_("SellerDesk checks the platform for the listing before anything is sent again; "
+                      "do not publish it again by hand.")
 
 
 class NotSupported(PlatformError):
@@ -112,7 +116,16 @@ class NotSupported(PlatformError):
 class ConnectCancelled(PlatformError):
     """The seller cancelled connecting, or the sign-in did not finish in time."""
 
-    default_hint = "Connect again when ready."
+    default_hint = N_("Connect again when ready.")
+
+
+_FIELDS = {"title": N_("title"), "description": N_("description"), "tags": N_("tags"), "price": N_("price"),
+           "images": N_("images"), "caption": N_("caption"), "hashtags": N_("hashtags"), "quantity": N_("quantity")}
+
+
+def _field_name(field: str) -> str:
+    """A listing field as the seller calls it (in the interface language when it is a known one)."""
+    return _(_FIELDS[field]) if field in _FIELDS else field.replace("_", " ")
 
 
 def _rebuild(cls: type[PlatformError], args: tuple[Any, ...], state: dict[str, Any]) -> PlatformError:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from core.i18n import _
 from core.platforms.errors import AuthExpired, OutcomeUnknown, PlatformError, RateLimited, TransientFailure
 from core.platforms.ratelimit import Clock, Sleep, TokenBucket, retry_after_seconds
 
@@ -67,8 +68,8 @@ def generic_error(platform: str) -> ErrorReader:
 
     def read(response: httpx.Response, product: str | None) -> PlatformError:
         snippet = response.text[:200].strip()
-        return PlatformError(platform, f"the request was refused (HTTP {response.status_code}: {snippet})",
-                             product=product)
+        return PlatformError(platform, _("the request was refused (HTTP {status}: {text})").format(
+            status=response.status_code, text=snippet), product=product)
 
     return read
 
@@ -128,16 +129,17 @@ class ApiClient:
                 response = self._http.request(method, url, headers=headers, **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 failure: PlatformError = TransientFailure(
-                    self.platform, f"could not be reached ({_reason(exc)})", product=product)
+                    self.platform, _("could not be reached ({reason})").format(reason=_reason(exc)), product=product)
                 retry = True
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 log.warning("%s %s %s: no answer after sending (%s)", self.platform, method, _path(url),
                             type(exc).__name__)
                 if not safe_to_repeat:
                     raise OutcomeUnknown(
-                        self.platform, f"sent the request but got no answer ({_reason(exc)}); "
-                        "it may or may not have been done", product=product) from exc
-                failure = TransientFailure(self.platform, f"stopped answering ({_reason(exc)})", product=product)
+                        self.platform, _("sent the request but got no answer ({reason}); it may or may not have "
+                                         "been done").format(reason=_reason(exc)), product=product) from exc
+                failure = TransientFailure(self.platform, _("stopped answering ({reason})").format(
+                    reason=_reason(exc)), product=product)
                 retry = True
             else:
                 log.info("%s %s %s -> %s in %.2f s", self.platform, method, _path(url), response.status_code,
@@ -150,10 +152,10 @@ class ApiClient:
                     refreshed = True
                     if self.auth.refresh():
                         continue
-                    raise AuthExpired(self.platform, "the connection was refused and could not be renewed",
+                    raise AuthExpired(self.platform, _("the connection was refused and could not be renewed"),
                                       product=product)
                 if response.status_code == 401:
-                    raise AuthExpired(self.platform, "the connection is no longer accepted", product=product)
+                    raise AuthExpired(self.platform, _("the connection is no longer accepted"), product=product)
                 if response.status_code == 429:
                     wait = self._rate_wait(response)
                     if wait > self.options.max_wait or attempt >= self.options.max_retries:
@@ -165,10 +167,12 @@ class ApiClient:
                 if response.status_code >= 500:
                     if not safe_to_repeat and response.status_code in _GATEWAY_MAYBE_DONE:
                         raise OutcomeUnknown(
-                            self.platform, f"a gateway failed after the request was sent (HTTP "
-                            f"{response.status_code}); it may or may not have been done", product=product)
+                            self.platform, _("a gateway failed after the request was sent (HTTP {status}); it may "
+                                             "or may not have been done").format(status=response.status_code),
+                            product=product)
                     failure = TransientFailure(
-                        self.platform, f"had a server problem (HTTP {response.status_code})", product=product)
+                        self.platform, _("had a server problem (HTTP {status})").format(status=response.status_code),
+                        product=product)
                     retry = safe_to_repeat
                 else:
                     raise self._read_error(response, product)

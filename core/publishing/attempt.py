@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from core.errors import SellerDeskError
+from core.i18n import N_, _, format_when
 from core.listings.actions import perform
 from core.listings.store import record_publish
 from core.platforms.base import ListingResult, Platform
@@ -43,7 +44,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WAITING_FOR_NETWORK = "waiting for network"
+WAITING_FOR_NETWORK = N_("waiting for network")  # the stored note (compared): translated where shown
+
+
+def note_text(note: str | None) -> str | None:
+    """A job's note as the seller reads it (the network note is stored in English, as a marker)."""
+    return _(WAITING_FOR_NETWORK) if note == WAITING_FOR_NETWORK else note
 
 
 @dataclass
@@ -64,7 +70,9 @@ class AttemptContext:
         """A time of day as the seller reads it (dates are added when it is not today)."""
         local = moment.astimezone(self.zone)
         today = self.clock().astimezone(self.zone).date()
-        return f"{local:%H:%M}" if local.date() == today else f"{local:%H:%M} on {local:%d %b}"
+        if local.date() == today:
+            return f"{local:%H:%M}"
+        return _("{time} on {day}").format(time=f"{local:%H:%M}", day=format_when(local, "dd MMM"))
 
 
 def run_attempt(ctx: AttemptContext, item: WorkItem, platform: Platform) -> LaneSignal | None:
@@ -72,7 +80,7 @@ def run_attempt(ctx: AttemptContext, item: WorkItem, platform: Platform) -> Lane
     job = claim(ctx.app.db, item.job_id, now=ctx.clock(), checking=item.checking)
     if job is None:
         return None  # cancelled, rescheduled, or taken by another worker or SellerDesk in the meantime
-    ctx.observers.job(job, f"{job.label}: {'publishing' if job.action == 'publish' else 'sending'}…")
+    ctx.observers.job(job, f"{job.label}: {_('publishing') if job.action == 'publish' else _('sending')}…")
     try:
         if job.action == "publish":
             result = _publish(ctx, job, platform)
@@ -82,16 +90,20 @@ def run_attempt(ctx: AttemptContext, item: WorkItem, platform: Platform) -> Lane
         return _platform_failure(ctx, job, platform, exc)
     except SellerDeskError as exc:
         _finish(ctx, job, "failed", str(exc), last_error=exc.message,
-                next_step=(exc.hint or "Fix it, then press Retry.") + f" (or: sellerdesk jobs retry {job.id})")
+                next_step=(exc.hint or _("Fix it, then press Retry.")) + " " + _("(or: sellerdesk jobs retry {id})")
+                .format(id=job.id))
     except Exception as exc:
         log.exception("publishing %s failed unexpectedly", job.label)
-        _finish(ctx, job, "failed", f"unexpected error ({type(exc).__name__})",
-                last_error=f"{job.label}: an unexpected error stopped the attempt ({type(exc).__name__}).",
-                next_step=f"Press Retry; if it happens again, the details are in {ctx.app.logs_dir}.")
+        kind = type(exc).__name__
+        _finish(ctx, job, "failed", _("unexpected error ({kind})").format(kind=kind),
+                last_error=_("{job}: an unexpected error stopped the attempt ({kind}).").format(job=job.label,
+                                                                                                kind=kind),
+                next_step=_("Press Retry; if it happens again, the details are in {folder}.").format(
+                    folder=ctx.app.logs_dir))
     else:
         now = ctx.clock()
         if job.action == "publish":
-            _finish(ctx, job, "published", f"published: {result.url or result.remote_id}",
+            _finish(ctx, job, "published", _("published: {where}").format(where=result.url or result.remote_id),
                     then=lambda session, view: record_publish(session, view, result.remote_id, result.url, now),
                     remote_id=result.remote_id, remote_url=result.url, published_at=now, outcome_unknown=False,
                     last_error=None, next_step=None, retry_at=None, note=None)
@@ -114,8 +126,9 @@ def _publish(ctx: AttemptContext, job: JobView, platform: Platform) -> ListingRe
         request = build_listing_request(ctx.app.db, job.product_id, job.platform, variants,
                                         idempotency_key=job.idempotency_key)
         existing = platform.find_existing(request)
-        found = (f"found the listing of the earlier attempt ({existing.remote_id}, {existing.state}); finishing it"
-                 if existing is not None else "no listing of an earlier attempt was found; sending it")
+        found = (_("found the listing of the earlier attempt ({id}, {state}); finishing it").format(
+                     id=existing.remote_id, state=existing.state)
+                 if existing is not None else _("no listing of an earlier attempt was found; sending it"))
         ctx.observers.job(job, f"{job.label}: {found}")
         log.info("%s: %s", job.label, found)
     return publish_listing(ctx.app, job.product_id, job.platform, existing=existing,
@@ -133,42 +146,49 @@ def _finish(ctx: AttemptContext, job: JobView, to: str, message: str,
 def _platform_failure(ctx: AttemptContext, job: JobView, platform: Platform, exc: PlatformError) -> LaneSignal | None:
     now = ctx.clock()
     name = display_name(job.platform)
-    retry_hint = f"Press Retry (or: sellerdesk jobs retry {job.id})."
+    then_retry = _("Then press Retry (or: sellerdesk jobs retry {id}).").format(id=job.id)
     if isinstance(exc, RateLimited | TransientFailure) and job.attempts >= ctx.config.max_attempts:
-        _finish(ctx, job, "failed", f"gave up after {job.attempts} attempts", last_error=str(exc), retry_at=None,
-                note=None, next_step=f"{name} kept failing ({exc.problem}). {retry_hint[:-1]} when it works again.")
+        _finish(ctx, job, "failed", _("gave up after {count} attempts").format(count=job.attempts),
+                last_error=str(exc), retry_at=None, note=None,
+                next_step=_("{platform} kept failing ({problem}). Press Retry (or: sellerdesk jobs retry {id}) when "
+                            "it works again.").format(platform=name, problem=exc.problem, id=job.id))
         return None
     if isinstance(exc, RateLimited):
         wait = max(exc.retry_after, 1.0)
         at = now + timedelta(seconds=wait)
-        view = _finish(ctx, job, "scheduled", f"{name} asked to wait {describe_duration(wait)}", last_error=str(exc),
-                       retry_at=at, note=f"{name} asked SellerDesk to slow down; trying again at {ctx.local(at)}")
+        view = _finish(ctx, job, "scheduled", _("{platform} asked to wait {wait}").format(
+                           platform=name, wait=describe_duration(wait)), last_error=str(exc), retry_at=at,
+                       note=_("{platform} asked SellerDesk to slow down; trying again at {time}").format(
+                           platform=name, time=ctx.local(at)))
         ctx.plan(view)
         return Hold(wait)
     if isinstance(exc, TransientFailure):
         if not ctx.probe(platform):
-            _finish(ctx, job, "scheduled", f"{name} cannot be reached: {WAITING_FOR_NETWORK}", last_error=str(exc),
+            _finish(ctx, job, "scheduled", _("{platform} cannot be reached: {waiting}").format(
+                        platform=name, waiting=_(WAITING_FOR_NETWORK)), last_error=str(exc),
                     retry_at=None, note=WAITING_FOR_NETWORK)
             return Offline()
         at = now + timedelta(seconds=ctx.config.backoff(job.attempts, ctx.rng.random()))
-        view = _finish(ctx, job, "scheduled", f"temporary failure; retry at {at.isoformat()}", last_error=str(exc),
-                       retry_at=at, note=f"{exc.problem}; trying again at {ctx.local(at)} "
-                                         f"(attempt {job.attempts + 1} of {ctx.config.max_attempts})")
+        view = _finish(ctx, job, "scheduled", _("temporary failure; retry at {time}").format(time=at.isoformat()),
+                       last_error=str(exc), retry_at=at,
+                       note=_("{problem}; trying again at {time} (attempt {number} of {count})").format(
+                           problem=exc.problem, time=ctx.local(at), number=job.attempts + 1,
+                           count=ctx.config.max_attempts))
         ctx.plan(view)
         return None
     if isinstance(exc, OutcomeUnknown):
         at = now + timedelta(seconds=ctx.config.check_after_seconds)
-        view = _finish(ctx, job, "needs_attention", "no answer: the outcome is unknown", last_error=str(exc),
+        view = _finish(ctx, job, "needs_attention", _("no answer: the outcome is unknown"), last_error=str(exc),
                        outcome_unknown=True, retry_at=at,
-                       next_step=f"{name} did not answer, so the listing may or may not exist. SellerDesk looks for "
-                                 f"it on {name} at {ctx.local(at)} before anything is sent again; do not post it "
-                                 "by hand.")
+                       next_step=_("{platform} did not answer, so the listing may or may not exist. SellerDesk looks "
+                                   "for it on {platform} at {time} before anything is sent again; do not post it "
+                                   "by hand.").format(platform=name, time=ctx.local(at)))
         ctx.plan(view)
         return None
     if isinstance(exc, AuthExpired | ContentRejected):
         _finish(ctx, job, "needs_attention", exc.problem, last_error=exc.message, retry_at=None,
-                next_step=f"{exc.hint or 'Fix it.'} Then {retry_hint[0].lower()}{retry_hint[1:]}")
+                next_step=f"{exc.hint or _('Fix it.')} {then_retry}")
         return None
-    _finish(ctx, job, "failed", exc.problem, last_error=exc.message, retry_at=None,
-            next_step=f"{exc.hint or f'Check the listing on {name}.'} Then {retry_hint[0].lower()}{retry_hint[1:]}")
+    hint = exc.hint or _("Check the listing on {platform}.").format(platform=name)
+    _finish(ctx, job, "failed", exc.problem, last_error=exc.message, retry_at=None, next_step=f"{hint} {then_retry}")
     return None

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from core.db.models import ContentDraft, Product
 from core.errors import SellerDeskError, ValidationError
+from core.i18n import _
 from core.platforms.connections import ends_before, platform_status
 from core.platforms.publish import approval_is_stale, stale_copy_refusal
 from core.platforms.specs import all_specs, display_name
@@ -60,17 +61,28 @@ def _problem(app: App, product_id: int, title: str, platform: str, approved: dic
              connected: dict[str, bool]) -> str | None:
     name = display_name(platform)
     if platform not in all_specs():
-        return f"#{product_id} '{title}': there is no platform called {platform!r}"
+        return _("#{id} '{title}': there is no platform called {name}").format(id=product_id, title=title,
+                                                                              name=repr(platform))
     if platform not in approved:
-        return (f"#{product_id} '{title}': the {name} copy is not approved yet "
-                f"(approve it in the Content tab, or: sellerdesk content approve {product_id} {platform})")
+        return _("#{id} '{title}': the {platform} copy is not approved yet (approve it in the Content tab, or: "
+                 "sellerdesk content approve {id} {name})").format(id=product_id, title=title, platform=name,
+                                                                   name=platform)
     if approved[platform]:
         return str(stale_copy_refusal(product_id, title, platform))
     if platform not in connected:
         connected[platform] = platform_status(app.db, platform).state in ("connected", "expiring")
     if not connected[platform]:
-        return f"#{product_id} '{title}': {name} is not connected (connect it in the Platforms tab)"
+        return _("#{id} '{title}': {platform} is not connected (connect it in the Platforms tab)").format(
+            id=product_id, title=title, platform=name)
     return None
+
+
+def _planned(repost: bool, now: bool, at: datetime) -> str:
+    """The history's first line for a new job."""
+    if now:
+        return _("post again now") if repost else _("publish now")
+    text = _("post again: scheduled for {time}") if repost else _("publish: scheduled for {time}")
+    return text.format(time=at.isoformat())
 
 
 def _time_for(app: App, platform: str, when: When, index: int, spread_days: int, now: datetime,
@@ -100,8 +112,8 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
     days at the same local time. Jobs are made in batches (progress after each); ``cancel`` stops the planning.
     """
     if isinstance(when, datetime) and when < now - timedelta(minutes=1):
-        raise ValidationError("That time has already passed.", field="at",
-                              hint="Choose a later time, or publish now.")
+        raise ValidationError(_("That time has already passed."), field="at",
+                              hint=_("Choose a later time, or publish now."))
     result = BulkResult()
     with app.db.session() as session:
         titles = dict(session.execute(select(Product.id, Product.title).where(
@@ -110,20 +122,21 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
     approved: dict[int, dict[str, bool]] = {}
     for product_id in product_ids:
         if product_id not in titles:
-            result.skipped.append(f"#{product_id}: there is no such product")
+            result.skipped.append(_("#{id}: there is no such product").format(id=product_id))
             continue
         approved[product_id] = approved_platforms(app, product_id)
         names = list(approved[product_id]) if ALL in platforms else list(platforms)
         if not names:
-            result.skipped.append(f"#{product_id} '{titles[product_id]}': no platform's copy is approved yet")
+            result.skipped.append(_("#{id} '{title}': no platform's copy is approved yet").format(
+                id=product_id, title=titles[product_id]))
         pairs.extend((product_id, name) for name in names)
-    order = {product_id: index for index, product_id in enumerate(dict.fromkeys(p for p, _ in pairs))}
+    order = {product_id: index for index, product_id in enumerate(dict.fromkeys(p for p, _platform in pairs))}
     priority = PRIORITY_NOW if when == "now" else PRIORITY_SCHEDULED
     connected: dict[str, bool] = {}
     planned: list[Planned] = []
     for index, (product_id, platform) in enumerate(pairs):
         if cancel is not None and cancel.is_set():
-            result.skipped.append(f"{len(pairs) - index} more were not scheduled: cancelled")
+            result.skipped.append(_("{count} more were not scheduled: cancelled").format(count=len(pairs) - index))
             break
         problem = _problem(app, product_id, titles[product_id], platform, approved[product_id], connected)
         if problem is not None:
@@ -134,9 +147,7 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
         except SellerDeskError as exc:
             result.skipped.append(str(exc))
             continue
-        planned.append(Planned(product_id, platform, at, priority,
-                               ("post again" if repost else "publish") + (" now" if when == "now" else
-                                                                         f": scheduled for {at.isoformat()}"),
+        planned.append(Planned(product_id, platform, at, priority, _planned(repost, when == "now", at),
                                repost=repost))
     for start in range(0, len(planned), BATCH):
         chunk = planned[start:start + BATCH]
@@ -152,6 +163,7 @@ def create_jobs(app: App, product_ids: Sequence[int], platforms: Sequence[str], 
     _flag_late_posts(app, result, zone, now)
     result.notes.extend(flag_unfilled_photos(app, result.jobs))
     return result
+
 
 
 def _flag_late_posts(app: App, result: BulkResult, zone: ZoneInfo, now: datetime) -> None:

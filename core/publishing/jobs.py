@@ -20,6 +20,7 @@ from core.db.database import Database
 from core.db.models import Listing, Product, PublishJob, PublishJobEvent
 from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
+from core.i18n import _
 from core.platforms.specs import display_name, get_spec
 from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
 
@@ -148,7 +149,7 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
               expect: Iterable[str] | None, **fields: Any) -> JobView:
     # Compare-and-set on the state read: a claim or another process moving the job in between makes the update
     # touch nothing, and the move is re-checked against the state the job really has now.
-    for _ in range(10):
+    for _try in range(10):
         job, title = _load(session, job_id)
         before = job.state
         check_transition(job.id, before, to, expect)
@@ -266,8 +267,8 @@ def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return None
         job, title = _load(session, job_id)
-        _record(session, job, source[0], "checking the platform for the earlier attempt" if checking
-                else f"attempt {job.attempts} started", now)
+        _record(session, job, source[0], _("checking the platform for the earlier attempt") if checking
+                else _("attempt {number} started").format(number=job.attempts), now)
         session.flush()
         return _view(job, title)
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.db.database import Database
+from core.i18n import N_, _
 from core.platforms.specs import display_name
 from core.publishing.jobs import JobView, list_jobs, move
 
-MISSED_CLOSED = "Missed its time while SellerDesk was closed: publish now or reschedule"
-MISSED_ASLEEP = "Missed its time while the computer was asleep: publish now or reschedule"
+MISSED_CLOSED = N_("Missed its time while SellerDesk was closed: publish now or reschedule")
+MISSED_ASLEEP = N_("Missed its time while the computer was asleep: publish now or reschedule")
 
 
 @dataclass
@@ -38,16 +39,16 @@ def recover_interrupted(db: Database, now: datetime) -> list[JobView]:
     for job in list_jobs(db, states=["publishing"]):
         name = display_name(job.platform)
         recovered.append(move(
-            db, job.id, "needs_attention", "SellerDesk stopped during the attempt: the outcome is unknown", now=now,
-            expect=("publishing",), outcome_unknown=True, retry_at=now,
-            next_step=f"SellerDesk stopped while publishing this. It looks on {name} for the listing before anything "
-                      "is sent again; do not post it by hand."))
+            db, job.id, "needs_attention", _("SellerDesk stopped during the attempt: the outcome is unknown"),
+            now=now, expect=("publishing",), outcome_unknown=True, retry_at=now,
+            next_step=_("SellerDesk stopped while publishing this. It looks on {platform} for the listing before "
+                        "anything is sent again; do not post it by hand.").format(platform=name)))
     return recovered
 
 
 def mark_missed(db: Database, job_id: int, now: datetime, step: str) -> JobView:
     """Park a scheduled job whose time passed beyond the grace window until the seller decides."""
-    return move(db, job_id, "needs_attention", "missed its time", now=now, expect=("scheduled",), next_step=step,
+    return move(db, job_id, "needs_attention", _("missed its time"), now=now, expect=("scheduled",), next_step=_(step),
                 retry_at=None, note=None)
 
 

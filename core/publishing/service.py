@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from core.db.types import utcnow
 from core.errors import SellerDeskError
+from core.i18n import _
 from core.listings.plan import queue_follow_ups
 from core.listings.polling import poll_due
 from core.platforms.base import Platform
@@ -118,9 +119,10 @@ class Publisher:
                 return True
             if not self._lock.acquire():
                 holder = self._lock.holder()
-                self.observers.emit(PublishEvent("status", "Another SellerDesk on this computer is publishing"
-                                                 + (f" (process {holder})" if holder else "")
-                                                 + "; jobs made here go out from there."))
+                self.observers.emit(PublishEvent("status", (
+                    _("Another SellerDesk on this computer is publishing (process {process}); jobs made here go out "
+                      "from there.").format(process=holder) if holder else
+                    _("Another SellerDesk on this computer is publishing; jobs made here go out from there."))))
                 return False
             context = AttemptContext(app=self.app, clock=self.clock, config=self.config, zone=self.zone,
                                      observers=self.observers, plan=self._plan, probe=self._probe,
@@ -133,14 +135,15 @@ class Publisher:
             self._scheduler.start()
             plan = plan_start(self.app.db, self.clock(), timedelta(seconds=self.config.grace_seconds))
             for job in plan.interrupted:
-                self.observers.job(job, f"{job.label}: SellerDesk stopped during the attempt; checking the platform")
+                self.observers.job(job, f"{job.label}: "
+                                   + _("SellerDesk stopped during the attempt; checking the platform"))
             for job in plan.missed:
                 self.observers.job(job, f"{job.label}: {job.next_step}")
             for job in [*plan.check_now, *plan.run_now]:
                 self._enqueue(job)
             self._sync()
             self._scheduler.resume()
-            self.observers.emit(PublishEvent("status", "Publishing is running."))
+            self.observers.emit(PublishEvent("status", _("Publishing is running.")))
             return True
 
     def _open(self, name: str) -> Platform:
@@ -159,8 +162,9 @@ class Publisher:
         try:
             queue.submit(job.id, job.platform, priority=job.priority, due=job.due, checking=checking)
         except SellerDeskError as exc:
-            view = move(self.app.db, job.id, "failed", f"cannot be published: {exc.message}", now=self.clock(),
-                        last_error=exc.message, next_step=exc.hint or "Reinstall SellerDesk, then press Retry.")
+            view = move(self.app.db, job.id, "failed", _("cannot be published: {error}").format(error=exc.message),
+                        now=self.clock(), last_error=exc.message,
+                        next_step=exc.hint or _("Reinstall SellerDesk, then press Retry."))
             self.observers.job(view, f"{view.label}: {exc.message}")
 
     def _plan(self, job: JobView) -> None:
@@ -177,7 +181,7 @@ class Publisher:
         job = get_job(self.app.db, job_id)
         if job.state == "scheduled":
             view = mark_missed(self.app.db, job_id, self.clock(), MISSED_ASLEEP)
-            self.observers.job(view, f"{view.label}: {MISSED_ASLEEP}")
+            self.observers.job(view, f"{view.label}: {_(MISSED_ASLEEP)}")
 
     def _sync(self) -> None:
         """Bring the schedule and the queue in line with the jobs table (which other processes may have changed)."""
@@ -242,11 +246,13 @@ class Publisher:
 
     def _waiting(self, platform: str, job_ids: list[int]) -> None:
         note(self.app.db, job_ids, WAITING_FOR_NETWORK)
-        self.observers.emit(PublishEvent("status", f"{platform}: cannot be reached; {len(job_ids)} post(s) are "
-                                                   f"{WAITING_FOR_NETWORK} and go out when it returns."))
+        self.observers.emit(PublishEvent("status", _("{platform}: cannot be reached; {count} post(s) are {waiting} "
+                                                     "and go out when it returns.").format(
+            platform=platform, count=len(job_ids), waiting=_(WAITING_FOR_NETWORK))))
 
     def _online(self, platform: str) -> None:
-        self.observers.emit(PublishEvent("status", f"{platform} is reachable again; waiting posts are going out."))
+        self.observers.emit(PublishEvent("status", _("{platform} is reachable again; waiting posts are going out.")
+                                         .format(platform=platform)))
 
     def _after_change(self, job: JobView, message: str) -> JobView:
         queue, scheduler = self._queue, self._scheduler
@@ -281,21 +287,21 @@ class Publisher:
 
     def reschedule(self, job_id: int, at: datetime) -> JobView:
         """Move a job to ``at`` (a failed or needs-attention job is scheduled again)."""
-        view = move(self.app.db, job_id, "scheduled", f"rescheduled to {at.isoformat()}", now=self.clock(),
-                    expect=SELLER_MOVABLE, scheduled_at=at, retry_at=None, note=None, next_step=None)
+        view = move(self.app.db, job_id, "scheduled", _("rescheduled to {time}").format(time=at.isoformat()),
+                    now=self.clock(), expect=SELLER_MOVABLE, scheduled_at=at, retry_at=None, note=None, next_step=None)
         return self._after_change(view, "rescheduled")
 
     def retry(self, job_id: int) -> JobView:
         """Send a failed or needs-attention job now, ahead of scheduled work (an unknown outcome is checked first)."""
         now = self.clock()
-        view = move(self.app.db, job_id, "scheduled", "the seller asked to try again", now=now, expect=SELLER_MOVABLE,
-                    retry_at=now,
+        view = move(self.app.db, job_id, "scheduled", _("the seller asked to try again"), now=now,
+                    expect=SELLER_MOVABLE, retry_at=now,
                     priority=PRIORITY_NOW, note=None, next_step=None)
         return self._after_change(view, "trying again now")
 
     def cancel(self, job_id: int) -> JobView:
         """Cancel a job that has not gone out (IllegalTransition while it is being published or once published)."""
-        view = move(self.app.db, job_id, "cancelled", "cancelled by the seller", now=self.clock(),
+        view = move(self.app.db, job_id, "cancelled", _("cancelled by the seller"), now=self.clock(),
                     expect=SELLER_MOVABLE, retry_at=None,
                     note=None, next_step=None)
         return self._after_change(view, "cancelled")
@@ -304,13 +310,14 @@ class Publisher:
         """Start no new attempts (on one platform, or anywhere) until resume()."""
         if self._queue is not None:
             self._queue.pause(platform)
-            self.observers.emit(PublishEvent("status", f"Publishing paused{' on ' + platform if platform else ''}."))
+            self.observers.emit(PublishEvent("status", _("Publishing paused on {platform}.").format(platform=platform)
+                                             if platform else _("Publishing paused.")))
 
     def resume(self, platform: str | None = None) -> None:
         """Start attempts again."""
         if self._queue is not None:
             self._queue.resume(platform)
-            self.observers.emit(PublishEvent("status", "Publishing resumed."))
+            self.observers.emit(PublishEvent("status", _("Publishing resumed.")))
 
     def is_paused(self, platform: str | None = None) -> bool:
         """Whether publishing (or one platform) is paused."""

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, day_names, month_names
 from core.platforms.specs import display_name
+from core.publishing.attempt import note_text
 from core.publishing.jobs import JobView
+from core.publishing.states import LABELS
 
 MIME = "application/x-sellerdesk-job"
 PLATFORM_COLOURS = {
@@ -69,7 +71,7 @@ class PostChip(QLabel):
         self.setStyleSheet(
             f"QLabel {{ background: {colour}; color: white; border: 2px solid {border}; border-radius: 4px;"
             f" padding: 1px 4px; font-size: 8.5pt; {'font-style: italic;' if faded else ''} }}")
-        self.setToolTip("\n".join(filter(None, [job.label, job.state.replace("_", " "), job.note, job.next_step,
+        self.setToolTip("\n".join(filter(None, [job.label, _(LABELS[job.state]), note_text(job.note), job.next_step,
                                                 job.remote_url])))
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.OpenHandCursor if job.state in MOVABLE else Qt.CursorShape.ArrowCursor)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import N_, _, format_when
 from core.platforms.specs import display_name
+from core.publishing.attempt import note_text
 from core.publishing.jobs import JobView
 from core.publishing.states import ATTENTION_STATES, LABELS, SELLER_MOVABLE
 from core.publishing.timezones import format_local
@@ -123,7 +124,7 @@ class StatusList(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip("\n".join(filter(None, [job.label, format_local(moment, self.zone), job.last_error,
-                                                        job.next_step, job.note, job.remote_url])))
+                                                        job.next_step, note_text(job.note), job.remote_url])))
                 if column == 0:
                     item.setData(Qt.ItemDataRole.UserRole, job.id)
                 if column == 1:
@@ -141,7 +142,7 @@ class StatusList(QWidget):
         self.retry.setEnabled(job is not None and job.state in RETRYABLE)
         self.cancel.setEnabled(job is not None and job.state in SELLER_MOVABLE)
         self.detail.setText("" if job is None else " ".join(filter(None, [
-            job.last_error if job.state != "published" else None, job.next_step, job.note,
+            job.last_error if job.state != "published" else None, job.next_step, note_text(job.note),
             job.remote_url if job.state == "published" else None])))
 
     def _act(self, signal: Signal) -> None:

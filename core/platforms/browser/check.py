@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ValidationError
-from core.i18n import _
+from core.i18n import N_, _
 from core.platforms.browser.failures import capture_page
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import FieldSpec, PortalSpec
@@ -65,9 +65,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "page"
 
 
-def _field_parts(f: FieldSpec) -> tuple[list[str], list[str]]:
-    now = [f"{f.label}: {sel}" for part, sel in f.parts.items() if part not in _LATER_PARTS]
-    later = [f"{f.label}: {sel}" for part, sel in f.parts.items() if part in _LATER_PARTS]
+def _field_parts(f: FieldSpec) -> tuple[list[tuple[str, str]], list[str]]:
+    label = _(f.label)  # the data file's label (its Hindi is in the catalog)
+    now = [(f"{label}: {sel}", sel) for part, sel in f.parts.items() if part not in _LATER_PARTS]
+    later = [f"{label}: {sel}" for part, sel in f.parts.items() if part in _LATER_PARTS]
     return now, later
 
 
@@ -94,12 +95,13 @@ def _open(pp: PortalPage, name: str, path: str, ready: str, folder: Path) -> Pag
         with pp.watchdog.limit(pp.step_deadline, f"opening {name}"):
             pp.open(path, ready)
     except (PlaywrightTimeoutError, PlaywrightError) as exc:
-        problem = f"the page did not show {ready} within {pp.timeout:g} s"
+        problem = _("the page did not show {marker} within {seconds} s").format(marker=ready,
+                                                                                 seconds=f"{pp.timeout:g}")
         if not isinstance(exc, PlaywrightTimeoutError):
-            problem = f"the page could not be opened ({exc.message.splitlines()[0]})"
+            problem = _("the page could not be opened ({reason})").format(reason=exc.message.splitlines()[0])
         if not pp.page.is_closed():
             capture_page(pp.page, folder / _slug(name), pp.capture_seconds)
-        return PageCheck(name, missing=(f"page ready: {ready}",), problem=problem)
+        return PageCheck(name, missing=(_("page ready: {selector}").format(selector=ready),), problem=problem)
     return None
 
 
@@ -110,44 +112,61 @@ def walk(pp: PortalPage, folder: Path, cancel: threading.Event | None = None) ->
 
     def stop_if_cancelled() -> None:
         if cancel is not None and cancel.is_set():
-            raise ConnectCancelled(pp.platform, f"the check of the {pp.display} pages was cancelled")
+            raise ConnectCancelled(pp.platform, _("the check of the {platform} pages was cancelled").format(
+                platform=pp.display))
 
     session = portal.session
     pages: list[PageCheck] = []
     home = _open(pp, "home", session["home_path"], session["signed_in"], folder)
-    pages.append(home or _look(pp, "home", folder, [(f"signed in: {session[k]}", session[k]) for k in
-                                                     ("signed_in", "account_name", "account_id") if session.get(k)]))
+    pages.append(home or _look(pp, "home", folder, [(_("signed in: {selector}").format(selector=session[k]), session[k])
+                                                     for k in ("signed_in", "account_name", "account_id")
+                                                     if session.get(k)]))
     stop_if_cancelled()
     broken = _open(pp, "listing form", portal.form_path, portal.form_ready, folder)
     if broken is not None:
         pages.append(broken)
     else:
         for step in portal.steps:
-            wanted = [(f"screen: {step.screen}", step.screen)]
+            wanted = [(_("screen: {selector}").format(selector=step.screen), step.screen)]
             later: list[str] = []
             for f in step.fields:
                 now, after = _field_parts(f)
-                wanted += [(label, label.split(": ", 1)[1]) for label in now]
+                wanted += now
                 later += after
-            wanted.append((f"{'submit' if step.commits else 'next'} button: {step.next}", step.next))
+            button = _("submit button: {selector}") if step.commits else _("next button: {selector}")
+            wanted.append((button.format(selector=step.next), step.next))
             pages.append(_look(pp, f"listing form: {step.name}", folder, wanted, later))
         result = portal.result
-        pages.append(PageCheck("listing result", later=(f"result panel: {result['marker']} (shows only after "
-                                                         "submitting)",)))
+        pages.append(PageCheck("listing result", later=(_("result panel: {selector} (shows only after "
+                                                          "submitting)").format(selector=result["marker"]),)))
     for name, table in (("catalog", portal.catalog), ("orders", portal.sales)):
         stop_if_cancelled()
         broken = _open(pp, name, table.path, table.ready, folder)
         if broken is not None:
             pages.append(broken)
             continue
-        wanted = [(f"{part}: {sel}", sel) for part, sel in (("search box", table.search_input),
-                                                             ("search button", table.search_submit)) if sel]
-        wanted.append((f"rows or empty note: {table.row}, {table.empty}", f"{table.row}, {table.empty}"))
-        later = [f"{action} action: {spec['open']}" for action, spec in table.actions.items()]
+        wanted = [(part.format(selector=sel), sel) for part, sel in ((_("search box: {selector}"), table.search_input),
+                                                                   (_("search button: {selector}"),
+                                                                    table.search_submit)) if sel]
+        wanted.append((_("rows or empty note: {selector}").format(selector=f"{table.row}, {table.empty}"),
+                       f"{table.row}, {table.empty}"))
+        later = [_("{action} action: {selector}").format(action=action, selector=spec["open"])
+                 for action, spec in table.actions.items()]
         if table.next_page:
-            later.append(f"next page link: {table.next_page} (only with more than one page)")
+            later.append(_("next page link: {selector} (only with more than one page)").format(
+                selector=table.next_page))
         pages.append(_look(pp, name, folder, wanted, later))
     return pages
+
+
+_PAGES = {"home": N_("home"), "listing form": N_("listing form"), "listing result": N_("listing result"),
+          "catalog": N_("catalog"), "orders": N_("orders")}
+
+
+def page_name(page: str) -> str:
+    """A checked page's name in the interface language (it stays English in the check, naming its saved files)."""
+    head, sep, step = page.partition(": ")
+    return _(_PAGES[head]) + sep + (_(step) if step else "") if head in _PAGES else page
 
 
 def report_lines(check: PortalCheck) -> list[str]:
@@ -157,7 +176,7 @@ def report_lines(check: PortalCheck) -> list[str]:
     found, missing, later = _("found"), _("MISSING"), _("not checked here:")
     for page in check.pages:
         state = _("problem") if page.problem or page.missing else _("ok")
-        lines.append(f"\n{page.page}: {state}{' — ' + page.problem if page.problem else ''}")
+        lines.append(f"\n{page_name(page.page)}: {state}{' — ' + page.problem if page.problem else ''}")
         lines += [f"  {found:<8} {s}" for s in page.found]
         lines += [f"  {missing:<8} {s}" for s in page.missing]
         lines += [f"  {later} {s}" for s in page.later]
@@ -176,8 +195,9 @@ def check_platform(app: App, name: str, cancel: threading.Event | None = None) -
 
     spec = get_spec(name)
     if spec.kind != "browser":
-        raise ValidationError(f"{spec.display_name} is used through its API: it has no pages to check.",
-                              field="platform", hint=f"Check its connection with: sellerdesk platforms test {name}")
+        raise ValidationError(_("{platform} is used through its API: it has no pages to check.").format(
+            platform=spec.display_name), field="platform",
+            hint=_("Check its connection with: sellerdesk platforms test {name}").format(name=name))
     with open_platform(app, name) as platform:
         assert isinstance(platform, PortalPlatform)
         return platform.check_pages(cancel)
