@@ -1,38 +1,24 @@
 """What the Qt-free core says reaches the window in the interface language: the copy writer's Gemini and network
-errors (the Content tab) and the portal page check's findings (Check pages…); the English is unchanged."""
+errors (the Content tab); the English is unchanged. (A failed post: tests/publishing/test_post_messages_language.py;
+a page check's findings: tests/portals/test_check_language.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from core.app import App
 from core.content import errors
 from core.content.drafts import GEMINI_KEY
 from core.i18n import use_language
 from core.products.service import create_product, product_input
-from desktop.tasks import TaskRunner
+from tests.desktop.test_interface_language_windows import shop  # noqa: F401  (the pseudo-locale app, a fixture)
 from tests.fakes.gemini import FakeGemini
 from tests.publishing.test_post_messages_language import bypassed
 
 
-@pytest.fixture
-def pseudo_app(isolated_env) -> Iterator[tuple[App, TaskRunner]]:
-    app = App(isolated_env)
-    app.settings.set("general.language", "en")
-    use_language("pseudo")  # App() chose the seller's language; the test overrides it
-    runner = TaskRunner()
-    yield app, runner
-    assert runner.shutdown(10_000)
-    app.close()
-    use_language("en")
-
-
-def test_a_refused_gemini_key_is_shown_in_the_interface_language(qtbot, pseudo_app) -> None:
+def test_a_refused_gemini_key_is_shown_in_the_interface_language(qtbot, shop) -> None:  # noqa: F811
     from desktop.content.tab import ContentTab
 
-    app, runner = pseudo_app
+    app, runner = shop
     with FakeGemini() as fake:
         app.settings.set("content.gemini_base_url", fake.url)
         app.secrets.set(GEMINI_KEY, "AIzaWRONG-key-000000000000000000000")  # Gemini refuses it
