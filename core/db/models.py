@@ -189,6 +189,14 @@ class PublishJob(Timestamped, Base):
     # publish | update | stock | take_down | relist; every action but publish works on ``listing_id``.
     action: Mapped[str] = mapped_column(String(20), default="publish", server_default="publish")
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), default=None)
+    # -- schedules on every computer (issue 25) --
+    # The computer that publishes the job: its sync device id and name (None: this computer). Only that computer
+    # ever attempts it; the others show it read-only. ``move_to`` is a move asked for and not yet done (the
+    # computer that asked, by id and name): the owner hands the job over once it is not being published.
+    owner_device: Mapped[str | None] = mapped_column(String(36), default=None)
+    owner_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    move_to: Mapped[str | None] = mapped_column(String(36), default=None)
+    move_to_name: Mapped[str | None] = mapped_column(String(100), default=None)
 
     events: Mapped[list[PublishJobEvent]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="PublishJobEvent.id")

@@ -40,7 +40,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("id", type=int)
         p.set_defaults(handler=_show)
         for name, text, handler in (("retry", "try a failed or stuck job again now", _retry),
-                                    ("cancel", "cancel a job that has not gone out", _cancel)):
+                                    ("cancel", "cancel a job that has not gone out", _cancel),
+                                    ("move", "publish another computer's scheduled post from this computer instead",
+                                     _move)):
             p = jsub.add_parser(name, parents=[json_parent()], help=text)
             p.add_argument("id", type=int)
             p.set_defaults(handler=handler)
@@ -64,8 +66,15 @@ def _print_jobs(app: Any, jobs: list[Any], zone: Any) -> None:
     from core.publishing.states import LABELS
 
     print_table([{"id": j.id, "product": f"#{j.product_id} {j.product_title}", "platform": display_name(j.platform),
-                  "state": LABELS[j.state], "when": _when_text(j, zone), "detail": _detail(j)} for j in jobs],
-                ["id", "product", "platform", "state", "when", "detail"])
+                  "state": LABELS[j.state], "when": _when_text(j, zone), "computer": _computer(j),
+                  "detail": _detail(j)} for j in jobs],
+                ["id", "product", "platform", "state", "when", "computer", "detail"])
+
+
+def _computer(job: Any) -> str:
+    """Which of the seller's computers publishes ``job``, and a move under way."""
+    where = job.owner_name or "this computer"
+    return f"{where} → {job.moving_to}" if job.moving_to else where
 
 
 def _no_runner_hint(app: Any) -> str:
@@ -203,6 +212,21 @@ def _retry(args: argparse.Namespace, app: Any) -> int:
 
 def _cancel(args: argparse.Namespace, app: Any) -> int:
     return _act(args, app, "cancel")
+
+
+def _move(args: argparse.Namespace, app: Any) -> int:
+    from core.publishing.jobs import get_job
+    from core.sync.moves import request_move
+
+    owner = request_move(app.db, args.id)
+    job = get_job(app.db, args.id)
+    if app.json:
+        print_json(job.to_json())
+    else:
+        print(f"Asked {owner} to hand job #{job.id} ({job.label}) over to this computer. {owner} keeps publishing "
+              f"it until it has synced and handed it over (a post that has started or gone out stays there); "
+              "this computer publishes it from then on. Sync now with: sellerdesk sync now")
+    return 0
 
 
 def _run_scheduler(args: argparse.Namespace, app: Any) -> int:

@@ -23,6 +23,8 @@ from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
 from core.i18n import _
 from core.platforms.specs import display_name, get_spec
 from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
+from core.sync.moves import mine, owned_here
+from core.sync.state import device_if_known
 
 PRIORITY_SCHEDULED = 0
 PRIORITY_FOLLOW_UP = 50  # keeping live listings true (stock, take-downs, edits) goes before new scheduled posts
@@ -58,6 +60,17 @@ class JobView:
     updated_at: datetime
     action: str = "publish"
     listing_id: int | None = None
+    #: The computer that publishes it, when that is another of the seller's computers (None: this one).
+    owner_name: str | None = None
+    #: A move to another computer asked for and not done yet: the computer it goes to (see core.sync.moves).
+    moving_to: str | None = None
+    #: This computer asked for the move (else the owner was asked by ``moving_to``).
+    moving_here: bool = False
+
+    @property
+    def owned_here(self) -> bool:
+        """Whether this computer publishes it (else it is shown read-only, as "scheduled on …")."""
+        return self.owner_name is None
 
     @property
     def due(self) -> datetime | None:
@@ -90,7 +103,8 @@ class EventView:
     message: str
 
 
-def _view(job: PublishJob, title: str) -> JobView:
+def _view(job: PublishJob, title: str, me: str | None) -> JobView:
+    moving_here = job.move_to is not None and job.move_to == me
     return JobView(
         id=job.id, product_id=job.product_id, product_title=title, platform=job.platform,
         state=job.state,  # type: ignore[arg-type]
@@ -99,6 +113,9 @@ def _view(job: PublishJob, title: str) -> JobView:
         remote_id=job.remote_id, remote_url=job.remote_url, last_error=job.last_error, next_step=job.next_step,
         note=job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
         published_at=job.published_at, updated_at=job.updated_at, action=job.action, listing_id=job.listing_id,
+        owner_name=None if owned_here(job, me) else job.owner_name or "another computer",
+        moving_to=None if job.move_to is None else ("this computer" if moving_here else job.move_to_name),
+        moving_here=moving_here,
     )
 
 
@@ -117,13 +134,17 @@ def _record(session: Session, job: PublishJob, before: str, message: str, now: d
 def get_job(db: Database, job_id: int) -> JobView:
     """The job ``job_id`` (NotFound if there is none)."""
     with db.session() as session:
-        return _view(*_load(session, job_id))
+        return _view(*_load(session, job_id), _me(session))
+
+
+def _me(session: Session) -> str | None:
+    return device_if_known(session.connection())
 
 
 def list_jobs(db: Database, *, states: Iterable[str] | None = None, platform: str | None = None,
-              ids: Iterable[int] | None = None) -> list[JobView]:
+              ids: Iterable[int] | None = None, mine_only: bool = False) -> list[JobView]:
     """Jobs in time order (when they went out, else when they are planned), optionally only some states, one
-    platform, or some ids."""
+    platform, some ids, or (``mine_only``) only those this computer publishes."""
     query = select(PublishJob, Product.title).join(Product, Product.id == PublishJob.product_id)
     if states is not None:
         query = query.where(PublishJob.state.in_(list(states)))
@@ -132,7 +153,10 @@ def list_jobs(db: Database, *, states: Iterable[str] | None = None, platform: st
     if ids is not None:
         query = query.where(PublishJob.id.in_(list(ids)))
     with db.session() as session:
-        views = [_view(job, title) for job, title in session.execute(query.order_by(PublishJob.id))]
+        me = _me(session)
+        if mine_only:
+            query = query.where(mine(me))
+        views = [_view(job, title, me) for job, title in session.execute(query.order_by(PublishJob.id))]
     return sorted(views, key=lambda v: (v.published_at or v.scheduled_at or v.updated_at, v.id))
 
 
@@ -149,20 +173,31 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
               expect: Iterable[str] | None, **fields: Any) -> JobView:
     # Compare-and-set on the state read: a claim or another process moving the job in between makes the update
     # touch nothing, and the move is re-checked against the state the job really has now.
+    me = _me(session)
     for _try in range(10):
         job, title = _load(session, job_id)
         before = job.state
+        if not owned_here(job, me):
+            raise _elsewhere(_view(job, title, me))
         check_transition(job.id, before, to, expect)
-        result = session.execute(update(PublishJob).where(PublishJob.id == job_id, PublishJob.state == before)
+        result = session.execute(update(PublishJob).where(PublishJob.id == job_id, PublishJob.state == before,
+                                                          mine(me))
                                  .values(state=to, updated_at=now, **fields))
         session.expire_all()
         if result.rowcount == 1:  # type: ignore[attr-defined]
             job, title = _load(session, job_id)
             _record(session, job, before, message, now)
             session.flush()
-            return _view(job, title)
+            return _view(job, title, me)
     raise StorageError(f"Publish job #{job_id} kept changing while SellerDesk tried to update it.",
                        hint="Try again in a moment.")
+
+
+def _elsewhere(job: JobView) -> ValidationError:
+    """Refusing to change a post another computer publishes."""
+    return ValidationError(f"{job.label} is scheduled on {job.owner_name}: only that computer changes it.",
+                           field="job", hint=f"To publish it from this computer instead, move it here first "
+                                             f"(Move to this computer, or: sellerdesk jobs move {job.id}).")
 
 
 def _schedule(session: Session, product_id: int, platform: str, at: datetime, priority: int, message: str,
@@ -257,7 +292,11 @@ def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -
     ``checking`` claims a needs-attention job whose last outcome is unknown, to look for it on the platform.
     """
     source: Sequence[str] = ("needs_attention",) if checking else ("scheduled",)
-    condition = [PublishJob.id == job_id, PublishJob.state.in_(source)]
+    with db.session() as session:
+        me = _me(session)
+    # Only the computer that owns a job ever attempts it; a hand-over (core.sync.moves) and this claim are both
+    # compare-and-set updates, so one of them finds the job already changed.
+    condition = [PublishJob.id == job_id, PublishJob.state.in_(source), mine(me)]
     if checking:
         condition.append(PublishJob.outcome_unknown.is_(True))
     with db.session() as session:
@@ -270,7 +309,7 @@ def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -
         _record(session, job, source[0], _("checking the platform for the earlier attempt") if checking
                 else _("attempt {number} started").format(number=job.attempts), now)
         session.flush()
-        return _view(job, title)
+        return _view(job, title, me)
 
 
 def note(db: Database, job_ids: Iterable[int], text: str | None) -> None:
@@ -294,7 +333,7 @@ def schedule_follow_up(session: Session, listing: Listing, action: str, now: dat
         session.add(job)
         session.flush()
     elif job.state == "scheduled" and job.action == action:
-        return _view(*_load(session, job.id))
+        return _view(*_load(session, job.id), _me(session))
     return _cas_move(session, job.id, "scheduled", message, now, SELLER_MOVABLE, action=action, scheduled_at=now,
                      retry_at=None, priority=PRIORITY_FOLLOW_UP, next_step=None, note=None, last_error=None,
                      outcome_unknown=False, attempts=0)

@@ -36,7 +36,7 @@ class StartPlan:
 def recover_interrupted(db: Database, now: datetime) -> list[JobView]:
     """Move every job left "publishing" by a stopped SellerDesk to needs-attention with an immediate check."""
     recovered = []
-    for job in list_jobs(db, states=["publishing"]):
+    for job in list_jobs(db, states=["publishing"], mine_only=True):  # another computer's attempt is its own
         name = display_name(job.platform)
         recovered.append(move(
             db, job.id, "needs_attention", _("SellerDesk stopped during the attempt: the outcome is unknown"),
@@ -55,7 +55,7 @@ def mark_missed(db: Database, job_id: int, now: datetime, step: str) -> JobView:
 def plan_start(db: Database, now: datetime, grace: timedelta) -> StartPlan:
     """Recover interrupted attempts, then sort every waiting job by what happens to it now (see the module doc)."""
     plan = StartPlan(interrupted=recover_interrupted(db, now))
-    for job in list_jobs(db, states=["scheduled", "needs_attention"]):
+    for job in list_jobs(db, states=["scheduled", "needs_attention"], mine_only=True):
         due = job.due
         if job.state == "needs_attention":
             if job.outcome_unknown and due is not None:

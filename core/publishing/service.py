@@ -193,7 +193,8 @@ class Publisher:
             self._follow_up(now)
             grace = timedelta(seconds=self.config.grace_seconds)
             wanted: dict[int, datetime] = {}
-            for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"]):
+            # Only this computer's jobs: another computer's synced posts are shown here, never sent from here.
+            for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"], mine_only=True):
                 due = job.due
                 if due is None or (job.state == "needs_attention" and not job.outcome_unknown) or queue.is_busy(job.id):
                     continue

@@ -21,12 +21,14 @@ from sqlalchemy.orm import Session
 from core.db.models import Product, SyncConflict, SyncRecord
 from core.db.types import utcnow
 from core.errors import NotFound
+from core.sync.moves import apply_move
 from core.sync.outbox import enqueue
 from core.sync.records import (
     DRAFT,
     IMAGE,
     JOB,
     KINDS,
+    MOVE,
     PARENT_KEY,
     PRODUCT,
     SETTING,
@@ -181,8 +183,12 @@ def apply_version(session: Session, record: RecordVersion,
             return "ignored"
         remember(session, record.kind, record.id, record.version, None if record.deleted else record.data)
         return "applied"
+    if record.kind == MOVE:  # another computer asks for a post this one publishes (core.sync.moves)
+        noted = apply_move(session, record)
+        remember(session, record.kind, record.id, record.version, None if record.deleted else record.data)
+        return noted
     kind = KINDS.get(record.kind)
-    if kind is None:  # a kind this computer does not sync (e.g. another computer's posts): nothing to do here
+    if kind is None:  # written by a newer SellerDesk: kept on the service for it, nothing to do here
         return "ignored"
     # The savepoint sits inside the pull's transaction (core.db.database starts every transaction with an explicit
     # BEGIN), so a failed row is undone alone and a failed round still undoes all its rows.

@@ -23,6 +23,7 @@ from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
 from core.sync.conflicts import has_service_conflicts, keep, mirror
 from core.sync.errors import SyncError, translated
+from core.sync.moves import settle as hand_over
 from core.sync.outbox import RECORD_MAX_BYTES, pending_ids
 from core.sync.photos import download_missing, upload_originals
 from core.sync.records import APPLY_ORDER, IMAGE
@@ -106,10 +107,12 @@ def sync_now(account: SyncAccount, cancelled: Callable[[], bool] = lambda: False
 
 
 def _round(app: App, client: SyncServiceClient, report: RoundReport, cancelled: Callable[[], bool]) -> None:
+    hand_over(app.db)  # posts other computers asked for (core.sync.moves): handed over in this round's push
     _push(app, client, report, cancelled)
     if cancelled():
         return
     _pull(app, client, report)
+    hand_over(app.db)
     # Merging records that clashed here queues changes: send them now, not a round later.
     _push(app, client, report, cancelled)
     with app.db.session() as session:

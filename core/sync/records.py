@@ -3,6 +3,10 @@
 A child row (photo, copy, publish job) names its product by the product's ``sync_id`` (key ``product``), never by
 the local integer id, which means nothing on another computer. Columns that only make sense on the computer that
 wrote them (a publish job's live note, retry time and attempt counter) stay local.
+
+A publish job travels with the computer that owns it (``owner_device``/``owner_name``; a local job without one is
+this computer's): every computer shows it, only the owner publishes it (core.sync.moves hands it over). Follow-up
+jobs of a listing (update, stock, take-down) stay local, as listings do.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Kind:
     model: type[Any]
     fields: tuple[str, ...]
     child: bool = False
+    only: tuple[str, str] | None = None  # (column, value): only such rows travel
 
     @property
     def table(self) -> Table:
@@ -77,14 +82,17 @@ DRAFT = Kind("content_draft", ContentDraft, ("platform", "title", "description",
                                              "model", "language", "edited_by_seller", "created_at"), child=True)
 JOB = Kind("publish_job", PublishJob, ("platform", "state", "scheduled_at", "priority", "idempotency_key",
                                        "remote_id", "remote_url", "last_error", "next_step", "outcome_unknown",
-                                       "published_at", "created_at"), child=True)
+                                       "published_at", "created_at", "owner_device", "owner_name"), child=True,
+           only=("action", "publish"))
+OWNER_FIELDS = ("owner_device", "owner_name")
+# A request to move a job to another computer (core.sync.moves): written only by the computer asking for it.
+MOVE = "job_move"
 
-# Publish jobs stay on the computer that scheduled them: every computer runs its own scheduler, so a synced
-# scheduled job would be posted once per computer. (JOB still describes them for cascades from products.)
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (PRODUCT, IMAGE, DRAFT)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (PRODUCT, IMAGE, DRAFT, JOB)}
 BY_MODEL: dict[type[Any], Kind] = {kind.model: kind for kind in KINDS.values()}
 # Parents before children when applying, so a photo always finds its product.
-APPLY_ORDER: dict[str, int] = {SETTING: 0, "product": 1, "product_image": 2, "content_draft": 3, "publish_job": 4}
+APPLY_ORDER: dict[str, int] = {SETTING: 0, "product": 1, "product_image": 2, "content_draft": 3, "publish_job": 4,
+                               MOVE: 5}
 CLOSED_JOB_STATES = ("published", "cancelled")
 
 
@@ -112,6 +120,10 @@ def read_records(conn: Connection, kind: Kind, ids: Iterable[int] | None = None)
     products = PRODUCT.table
     query = (select(*columns, products.c.sync_id.label("parent_ref"))
              .join(products, products.c.id == table.c.product_id) if kind.child else select(*columns))
+    if kind.only is not None:
+        query = query.where(table.c[kind.only[0]] == kind.only[1])
+    owner: tuple[str, str] | None = None
+    from core.sync.state import here  # here: core.sync.state needs the models, whose loading imports this module
     chunks: list[list[int] | None] = [None]
     if ids is not None:
         wanted = sorted(set(ids))
@@ -123,6 +135,9 @@ def read_records(conn: Connection, kind: Kind, ids: Iterable[int] | None = None)
             data = {name: kind.encode(name, row[name]) for name in kind.fields}
             if kind.child:
                 data[PARENT_KEY] = row["parent_ref"]
+            if kind is JOB and data["owner_device"] is None:  # this computer's own job: named as such
+                owner = owner or here(conn)
+                data.update(zip(OWNER_FIELDS, owner, strict=True))
             records.append(LocalRecord(row["id"], row["sync_id"], data))
     return records
 
@@ -144,7 +159,7 @@ def natural_key(kind: Kind, values: dict[str, Any]) -> list[ColumnElement[bool]]
         if values.get("state") in CLOSED_JOB_STATES:
             return None
         return [model.product_id == values["product_id"], model.platform == values["platform"],
-                model.state.not_in(CLOSED_JOB_STATES)]
+                model.state.not_in(CLOSED_JOB_STATES), model.action == "publish"]
     return None
 
 

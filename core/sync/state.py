@@ -3,9 +3,11 @@ cursor belong to, and how the last round went. No token ever goes here (they liv
 
 from __future__ import annotations
 
+import platform
 import uuid
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from core.db.database import Database
@@ -13,6 +15,7 @@ from core.db.models import SyncState
 from server.client_models import SyncPosition
 
 DEVICE_ID = "device_id"
+DEVICE_NAME = "device_name"  # how the seller's other computers name this one ("scheduled on Laptop")
 EMAIL = "email"  # the account signed in now (empty: signed out)
 ACCOUNT = "account"  # the account whose versions and cursor this database holds (kept across sign-out)
 CURSOR = "cursor"
@@ -63,8 +66,29 @@ def read_all(db: Database) -> dict[str, str]:
 def device_id(db: Database) -> str:
     """This data dir's device id, made on first use: the service tells this computer's changes apart by it."""
     with db.session() as session:
-        value = read(session, DEVICE_ID)
-        if value is None:
-            value = str(uuid.uuid4())
-            write(session, DEVICE_ID, value)
-        return value
+        return here(session.connection())[0]
+
+
+def device_name(db: Database) -> str:
+    """How the seller's other computers name this one (the computer's network name unless set)."""
+    with db.session() as session:
+        return here(session.connection())[1]
+
+
+def here(conn: Connection) -> tuple[str, str]:
+    """This data dir's device id and name, made on first use (inside ``conn``'s transaction)."""
+    table = cast(Table, SyncState.__table__)
+    stored = dict(conn.execute(select(table.c.key, table.c.value)
+                               .where(table.c.key.in_((DEVICE_ID, DEVICE_NAME)))).all())
+    missing = {DEVICE_ID: str(uuid.uuid4()), DEVICE_NAME: platform.node()[:100] or "another computer"}
+    added = [{"key": key, "value": value} for key, value in missing.items() if key not in stored]
+    if added:
+        conn.execute(insert(table), added)
+        stored.update({row["key"]: row["value"] for row in added})
+    return stored[DEVICE_ID], stored[DEVICE_NAME]
+
+
+def device_if_known(conn: Connection) -> str | None:
+    """This data dir's device id if it has one yet (it has none before the first sign-in or sync)."""
+    table = cast(Table, SyncState.__table__)
+    return conn.execute(select(table.c.value).where(table.c.key == DEVICE_ID)).scalar()

@@ -1,5 +1,8 @@
 """The live status list: every post that is waiting, going out, done or stuck, updated as jobs move, with the
-reason and next step of any that needs the seller, and Retry / Cancel for the selected one."""
+reason and next step of any that needs the seller, and Retry / Cancel for the selected one.
+
+Posts another of the seller's computers publishes (synced) are listed read-only with that computer's name
+("Scheduled on Laptop"); Move to this computer asks that computer to hand one over (core.sync.moves)."""
 
 from __future__ import annotations
 
@@ -35,10 +38,12 @@ STATE_COLOURS = {"failed": "#d64545", "needs_attention": "#c77700", "published":
 
 
 class StatusList(QWidget):
-    """A table of jobs; ``retryRequested(id)`` and ``cancelRequested(id)`` ask the tab to act."""
+    """A table of jobs; ``retryRequested(id)``, ``cancelRequested(id)`` and ``moveRequested(id)`` ask the tab to
+    act."""
 
     retryRequested = Signal(int)
     cancelRequested = Signal(int)
+    moveRequested = Signal(int)
 
     def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +71,12 @@ class StatusList(QWidget):
         self.retry = QPushButton(_("Retry"))
         self.retry.setToolTip(_("Send it again now (an unanswered attempt is looked for on the platform first)."))
         self.cancel = QPushButton(_("Cancel post"))
+        self.move_here = QPushButton(_("Move to this computer"))
+        self.move_here.setToolTip(_("Publish this post from this computer instead: the computer that has it hands "
+                                    "it over when it next syncs, unless it has started publishing it."))
         self.retry.clicked.connect(lambda: self._act(self.retryRequested))
         self.cancel.clicked.connect(lambda: self._act(self.cancelRequested))
+        self.move_here.clicked.connect(lambda: self._act(self.moveRequested))
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -76,6 +85,7 @@ class StatusList(QWidget):
         top.addWidget(self.filter)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.move_here)
         buttons.addWidget(self.retry)
         buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
@@ -120,7 +130,7 @@ class StatusList(QWidget):
         for row, job in enumerate(jobs):
             moment = job.published_at or job.due
             when = format_when(moment.astimezone(self.zone), "EEE dd MMM, HH:mm") if moment else ""
-            cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), _(LABELS[job.state]), when)
+            cells = (f"#{job.product_id} {job.product_title}", display_name(job.platform), state_text(job), when)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip("\n".join(filter(None, [job.label, format_local(moment, self.zone), job.last_error,
@@ -131,6 +141,8 @@ class StatusList(QWidget):
                     item.setForeground(QColor(platform_colour(job.platform)))
                 if column == 2 and job.state in STATE_COLOURS:
                     item.setForeground(QColor(STATE_COLOURS[job.state]))
+                if not job.owned_here and column != 1:  # read-only here: greyed
+                    item.setForeground(self.palette().placeholderText())
                 self.table.setItem(row, column, item)
         self.heading.setText(_("Posts ({count})").format(count=len(jobs)))
         if keep is not None:
@@ -139,9 +151,14 @@ class StatusList(QWidget):
 
     def _selection_changed(self) -> None:
         job = self.jobs.get(self.selected_id() or -1)
-        self.retry.setEnabled(job is not None and job.state in RETRYABLE)
-        self.cancel.setEnabled(job is not None and job.state in SELLER_MOVABLE)
+        mine = job is not None and job.owned_here
+        self.retry.setEnabled(mine and job is not None and job.state in RETRYABLE)
+        self.cancel.setEnabled(mine and job is not None and job.state in SELLER_MOVABLE)
+        self.move_here.setVisible(job is not None and not job.owned_here)
+        self.move_here.setEnabled(job is not None and not job.owned_here and not job.moving_here
+                                  and job.state in SELLER_MOVABLE and not job.outcome_unknown)
         self.detail.setText("" if job is None else " ".join(filter(None, [
+            owner_text(job),
             job.last_error if job.state != "published" else None, job.next_step, note_text(job.note),
             job.remote_url if job.state == "published" else None])))
 
@@ -149,3 +166,27 @@ class StatusList(QWidget):
         job_id = self.selected_id()
         if job_id is not None:
             signal.emit(job_id)  # type: ignore[attr-defined]
+
+
+def state_text(job: JobView) -> str:
+    """The Status cell: the state, and which other computer publishes the post ("Scheduled on Laptop")."""
+    label = _(LABELS[job.state])
+    if job.owner_name is not None:
+        label = _("{state} on {computer}").format(state=label, computer=job.owner_name)
+    if job.moving_to is not None and job.state in SELLER_MOVABLE:
+        computer = _("this computer") if job.moving_here else job.moving_to
+        label = _("{state}, moving to {computer}").format(state=label, computer=computer)
+    return label
+
+
+def owner_text(job: JobView) -> str:
+    """What the seller should know about a post another computer publishes, or one being moved."""
+    if job.moving_here and job.owner_name is not None and job.state in SELLER_MOVABLE:
+        return _("{computer} hands this post over to this computer when it next syncs; until then it stays there, "
+                 "and nothing is published twice.").format(computer=job.owner_name)
+    if job.owner_name is not None:
+        return _("{computer} publishes this post; it is shown here read-only.").format(computer=job.owner_name)
+    if job.moving_to is not None and job.state in SELLER_MOVABLE:
+        return _("{computer} asked for this post: it is handed over at the next sync.").format(
+            computer=job.moving_to)
+    return ""

@@ -30,6 +30,7 @@ from core.publishing.events import PublishEvent
 from core.publishing.jobs import JobView, get_job, list_jobs
 from core.publishing.service import Publisher
 from core.publishing.timezones import Resolved, at_local, move_to_day
+from core.sync.moves import request_move
 from desktop.schedule.calendar import ScheduleCalendar, shown_at
 from desktop.schedule.status_list import StatusList
 from desktop.schedule.wizard import PostRequest, PostWizard
@@ -93,6 +94,7 @@ class ScheduleTab(QWidget):
         self.status = StatusList(self.zone)
         self.status.retryRequested.connect(self.retry)
         self.status.cancelRequested.connect(self.cancel)
+        self.status.moveRequested.connect(self.move_here)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.calendar)
         splitter.addWidget(self.status)
@@ -274,6 +276,21 @@ class ScheduleTab(QWidget):
         """Cancel a post that has not gone out."""
         self.tasks.start(_("Cancelling"), lambda _h: self.publisher.cancel(job_id), on_success=lambda _v: self.reload(),
                          on_failure=self._failed, writes=True)
+
+    def move_here(self, job_id: int) -> TaskHandle:
+        """Ask the computer that publishes a synced post to hand it to this one (core.sync.moves), then sync."""
+        def asked(owner: object) -> None:
+            text = _("Asked {computer} to hand the post over; it moves once both computers have synced, unless "
+                     "{computer} has started publishing it.").format(computer=owner)
+            self.state.setText(text)
+            self.message.emit(text)
+            self.reload()
+            sync = getattr(self.window(), "sync", None)  # the main window's sync, when there is one: sync now
+            if sync is not None and hasattr(sync, "controller"):
+                sync.controller.sync_now()
+
+        return self.tasks.start(_("Moving the post"), lambda _h: request_move(self.app.db, job_id),
+                                on_success=asked, on_failure=self._failed, writes=True)
 
     def set_paused(self, paused: bool) -> None:
         """Pause or resume publishing."""

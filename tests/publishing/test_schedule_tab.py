@@ -17,8 +17,8 @@ from core.publishing.jobs import claim, create_job, get_job, list_jobs, move
 from core.publishing.timezones import format_local, seller_zone
 from desktop.schedule.calendar import platform_colour
 from desktop.schedule.tab import ScheduleTab
-from desktop.tasks import TaskRunner
 from tests.platforms.conftest import add_product
+from tests.publishing.schedule_tabs import shown_tab
 
 FAKE = ("fakegram",)
 KOLKATA = seller_zone("Asia/Kolkata")
@@ -27,16 +27,7 @@ KOLKATA = seller_zone("Asia/Kolkata")
 @pytest.fixture
 def tab(qtbot, app: App, fake_platform, make_publisher) -> Iterator[ScheduleTab]:
     fake_platform()
-    tasks = TaskRunner()
-    widget = ScheduleTab(app, tasks, publisher=make_publisher(app, start=False))
-    widget.resize(1300, 800)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.publisher.is_runner)
-    yield widget
-    widget.shutdown()
-    assert tasks.shutdown(10_000)
-    assert tasks.pool.activeThreadCount() == 0 and tasks.writer.activeThreadCount() == 0
+    yield from shown_tab(qtbot, app, make_publisher(app, start=False))
 
 
 def _tomorrow_at(hour: int, minute: int) -> datetime:

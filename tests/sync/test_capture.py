@@ -15,6 +15,7 @@ from core.db.migrate import alembic_config
 from core.db.models import Product, PublishJob, SyncOutboxEntry
 from core.products.csvio import import_products
 from core.products.service import create_product, product_input, update_product
+from core.sync import state
 from core.sync.apply import apply_version, remember
 from core.sync.capture import quietly
 from core.sync.outbox import seed
@@ -47,11 +48,19 @@ def test_every_write_path_queues_one_entry_per_record(app, tmp_path: Path) -> No
         session.execute(update(Product).where(Product.id == lamp.id).values(quantity=7))
     assert _outbox(app.db)[-1][0:2] == ("product", False) and _outbox(app.db)[-1][2]["quantity"] == 7
 
-    # Posts stay on the computer that scheduled them: each computer runs its own scheduler, so a synced job
-    # would go out once per computer.
-    before = len(_outbox(app.db))
+    # A post travels with the computer that publishes it (only that one ever does: core.sync.moves); a listing's
+    # follow-up job (stock, take-down) stays local, as listings do.
     with app.db.session() as session:
         session.add(PublishJob(product_id=lamp.id, platform="etsy", idempotency_key="k1", state="scheduled"))
+    kind, deleted, data = _outbox(app.db)[-1]
+    assert (kind, deleted, data["state"]) == ("publish_job", False, "scheduled")
+    with app.db.session() as session:
+        me = state.here(session.connection())
+    assert (data["owner_device"], data["owner_name"]) == me
+    before = len(_outbox(app.db))
+    with app.db.session() as session:
+        session.add(PublishJob(product_id=lamp.id, platform="shopify", idempotency_key="k2", state="scheduled",
+                               action="stock"))
     assert len(_outbox(app.db)) == before
 
 

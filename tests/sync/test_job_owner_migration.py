@@ -1,0 +1,28 @@
+"""Migration 0100: publish jobs gain their owner computer and a pending move; existing jobs stay this computer's,
+and going down and up again keeps the jobs and the index that allows one open job per product and platform."""
+
+from __future__ import annotations
+
+from alembic import command
+
+from core.db.migrate import alembic_config
+from core.db.models import PublishJob
+from core.publishing.jobs import list_jobs
+from tests.platforms.conftest import add_product
+
+
+def test_down_and_up_keeps_jobs_and_the_open_job_index(app) -> None:
+    product = add_product(app, platforms=("etsy",), photos=0)
+    with app.db.session() as session:
+        session.add(PublishJob(product_id=product, platform="etsy", idempotency_key="k1", state="scheduled"))
+    cfg = alembic_config()
+    with app.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0090")
+        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(publish_jobs)")}
+        assert not columns & {"owner_device", "owner_name", "move_to", "move_to_name"}
+        command.upgrade(cfg, "head")
+        indexes = {row[1] for row in conn.exec_driver_sql("PRAGMA index_list(publish_jobs)")}
+    assert "uq_publish_jobs_open" in indexes
+    (job,) = list_jobs(app.db)
+    assert job.owned_here and job.owner_name is None and job.state == "scheduled"
