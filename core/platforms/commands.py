@@ -165,10 +165,16 @@ def _connect(args: argparse.Namespace, app: Any) -> int:
     with _open(app, args.name) as platform:
         platform.ready_to_connect()
         status = service.connect_platform(app, args.name, options, target=platform)
+    from core.publishing.commands import _no_runner_hint
+    from core.publishing.resume import resume_paused, resumed_text
+
+    resumed = resume_paused(app, args.name)  # jobs paused for this sign-in (or a CAPTCHA) go on by themselves
     if app.json:
-        print_json(status.to_json())
+        print_json({**status.to_json(), "resumed_jobs": [job.id for job in resumed]})
     else:
         print(f"{status.display_name}: {status.summary}")
+        if resumed:
+            print(resumed_text(resumed) + _no_runner_hint(app))
     return 0
 
 

@@ -37,7 +37,8 @@ from core.platforms.specs import display_name
 from core.publishing.config import PublishingConfig
 from core.publishing.events import Observers
 from core.publishing.jobs import JobView, claim, move
-from core.publishing.queue import Hold, LaneSignal, Offline, Probe, WorkItem
+from core.publishing.queue import Hold, LaneSignal, Offline, Probe, Reconnect, WorkItem
+from core.publishing.resume import WAITING_FOR_SELLER
 
 if TYPE_CHECKING:
     from core.app import App
@@ -186,9 +187,12 @@ def _platform_failure(ctx: AttemptContext, job: JobView, platform: Platform, exc
         ctx.plan(view)
         return None
     if isinstance(exc, AuthExpired | ContentRejected):
+        # A sign-in or a check only the seller can answer: connecting again puts the job back (core.publishing.resume).
         _finish(ctx, job, "needs_attention", exc.problem, last_error=exc.message, retry_at=None,
-                next_step=f"{exc.hint or _('Fix it.')} {then_retry}")
-        return None
+                note=WAITING_FOR_SELLER if isinstance(exc, AuthExpired) else None,
+                next_step=f"{exc.hint or _('Fix it.')} " + (
+                    _("The post then goes out by itself.") if isinstance(exc, AuthExpired) else then_retry))
+        return Reconnect() if isinstance(exc, AuthExpired) else None
     hint = exc.hint or _("Check the listing on {platform}.").format(platform=name)
     _finish(ctx, job, "failed", exc.problem, last_error=exc.message, retry_at=None, next_step=f"{hint} {then_retry}")
     return None

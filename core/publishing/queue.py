@@ -34,7 +34,14 @@ class Offline:
     """The platform cannot be reached: the lane waits for the network and the job goes back into it."""
 
 
-LaneSignal = Hold | Offline
+@dataclass(frozen=True)
+class Reconnect:
+    """The platform wants the seller (a sign-in, a CAPTCHA): its client is closed as soon as no attempt uses it (a
+    portal's browser lets go of the profile, for the seller's sign-in window) and a fresh one, which reads the
+    credentials the seller gives when connecting again, serves the lane's next job."""
+
+
+LaneSignal = Hold | Offline | Reconnect
 
 
 @dataclass(order=True, frozen=True)
@@ -64,6 +71,7 @@ class _Lane:
     paused: bool = False
     offline: bool = False
     hold_until: float = 0.0
+    stale: bool = False  # the client is replaced once no attempt uses it (Reconnect)
 
 
 class PublishQueue:
@@ -210,10 +218,27 @@ class PublishQueue:
                     heapq.heappush(lane.heap, item)
                     lane.queued.add(item.job_id)
                     waiting = sorted(lane.queued)
+                elif isinstance(signal, Reconnect):
+                    lane.stale = True
+                old = self._renew(lane)
                 self._cond.notify_all()
+            if old is not None:
+                old.close()
             if isinstance(signal, Offline):
                 self._on_waiting(lane.name, waiting)
                 self._start_prober()
+
+    def _renew(self, lane: _Lane) -> Platform | None:
+        """Under the lock: give a stale lane a fresh client once no attempt uses the old one; the old one to close."""
+        if not lane.stale or lane.running or self._stopping.is_set():
+            return None
+        try:
+            fresh = self._open(lane.name)
+        except Exception:  # the old client serves on; the next job's attempt reports what is wrong
+            log.exception("could not open %s again", lane.name)
+            return None
+        old, lane.platform, lane.stale = lane.platform, fresh, False
+        return old
 
     def _start_prober(self) -> None:
         with self._cond:

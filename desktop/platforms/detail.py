@@ -30,6 +30,7 @@ from core.platforms.browser.templates import layout_path
 from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
 from core.platforms.specs import get_spec
+from core.publishing.resume import resume_paused, resumed_text
 from desktop.platforms.bulk_template import BulkTemplateDialog
 from desktop.platforms.connect_dialog import ConnectDialog
 from desktop.platforms.leads_dialog import LeadsDialog
@@ -243,17 +244,23 @@ class PlatformDetail(QWidget):
         self._busy(True)
         self._connecting = self.tasks.start(
             _("Connecting {platform}").format(platform=self.status.display_name),
-            lambda _h: service.connect_platform(self.app, name, options),
-            on_success=self._connected, on_failure=self._failed)
+            lambda _h: self._connect_and_resume(name, options),
+            on_success=lambda done: self._connected(*done), on_failure=self._failed)
+
+    def _connect_and_resume(self, name: str, options: ConnectOptions) -> tuple[PlatformStatus, str]:
+        """In the worker: connect, then put the jobs paused until the seller connected back in the queue (the
+        publishing runner sends them)."""
+        status = service.connect_platform(self.app, name, options)
+        return status, resumed_text(resume_paused(self.app, name))
 
     def _cancel_connect(self) -> None:
         self._cancel.set()
 
-    def _connected(self, status: PlatformStatus) -> None:
+    def _connected(self, status: PlatformStatus, resumed: str = "") -> None:
         self._busy(False)
         self.error.hide()
         self.show_status(status)
-        self.message.emit(f"{status.display_name}: {status.summary}.")
+        self.message.emit(f"{status.display_name}: {status.summary}." + (f" {resumed}" if resumed else ""))
         self.changed.emit()
 
     def _failed(self, exc: Exception) -> None:

@@ -146,3 +146,43 @@ def test_etsy_keys_can_be_typed_again_from_the_window(qtbot, window, monkeypatch
     qtbot.waitUntil(lambda: "ClayCorner" in tab.detail.summary.text(), timeout=15_000)
     browser.join()
     assert [f.label for f in shown[0].form.fields] == ["Keystring", "Shared secret"]
+
+
+
+def test_connecting_again_sends_the_post_that_waited_for_it(qtbot, window, monkeypatch, tmp_path,
+                                                            stand_ins: tuple[EtsyStandIn, ShopifyStandIn]) -> None:
+    """The shop took SellerDesk's token back: the post waits for the seller. Clicking Reconnect with a new token
+    puts it back in the queue, and the window's publishing runner sends it (once)."""
+    from PIL import Image
+
+    from core.products.photos import add_photos
+    from core.publishing.jobs import create_job, get_job, job_events
+    from core.publishing.resume import WAITING_FOR_SELLER
+    from tests.platforms.conftest import add_product
+
+    _etsy, shopify = stand_ins
+    settled(qtbot, window)
+    tab = window.platforms
+    _select(tab, "shopify")
+    answer(monkeypatch, qtbot, token=shopify.token)
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Clay Corner" in tab.detail.summary.text(), timeout=15_000)
+
+    app = window.app
+    photo = tmp_path / "mug.jpg"
+    Image.new("RGB", (1200, 900), (40, 90, 150)).save(photo, quality=90)
+    product = add_product(app, platforms=("shopify",), photos=0)
+    add_photos(app.db, app.image_store, product, [photo])
+    shopify.token = "shpat_revoked"  # the shop took the token back
+    job = create_job(app.db, product, "shopify", at=window.schedule.publisher.clock())
+    qtbot.waitUntil(lambda: get_job(app.db, job.id).state == "needs_attention", timeout=30_000)
+    assert get_job(app.db, job.id).note == WAITING_FOR_SELLER and shopify.products == {}
+
+    shopify.token = "shpat_" + "f" * 32
+    answer(monkeypatch, qtbot, token=shopify.token)
+    qtbot.mouseClick(tab.detail.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is back in the queue" in window.statusBar().currentMessage(), timeout=15_000)
+    assert "paused until you connected" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: get_job(app.db, job.id).state == "published", timeout=30_000)
+    assert len(shopify.products) == 1 and get_job(app.db, job.id).attempts == 2
+    assert ("needs_attention", "scheduled") in [(e.from_state, e.to_state) for e in job_events(app.db, job.id)]
