@@ -86,9 +86,13 @@ def request_move(db: Database, job_id: int) -> str:
             raise ValidationError(f"Job #{job_id} cannot be moved from {owner}: {reason}.", field="job")
         if job.move_to != me:
             job.move_to, job.move_to_name = me, name  # local columns: nothing of the job itself is sent
-            enqueue(conn, MOVE, request_id(job.sync_id, me), {"job": job.sync_id, "from_device": job.owner_device,
-                                                              "to_device": me, "to_name": name}, utcnow())
+            enqueue(conn, MOVE, request_id(job.sync_id, me), _request(job, me), utcnow())
         return owner
+
+
+def _request(job: PublishJob, me: str) -> dict[str, Any]:
+    """The move request for ``job`` from this computer (``me``) to its current owner, as the service stores it."""
+    return {"job": job.sync_id, "from_device": job.owner_device, "to_device": me, "to_name": job.move_to_name}
 
 
 def apply_move(session: Session, record: RecordVersion) -> Literal["applied", "ignored"]:
@@ -125,6 +129,8 @@ def settle(db: Database) -> tuple[int, int]:
                     arrived += owned_here(job, me)
                     job.move_to = job.move_to_name = None
                     enqueue(conn, MOVE, request_id(job.sync_id, me), None, now)
+                else:  # still waiting: queued again only if the service lacks it (e.g. lost in a restore)
+                    enqueue(conn, MOVE, request_id(job.sync_id, me), _request(job, me), now)
                 continue
             if not owned_here(job, me):
                 continue

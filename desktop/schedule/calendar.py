@@ -27,7 +27,7 @@ from core.i18n import _, day_names, month_names
 from core.platforms.specs import display_name
 from core.publishing.attempt import note_text
 from core.publishing.jobs import JobView
-from core.publishing.states import LABELS
+from core.publishing.states import LABELS, SELLER_MOVABLE
 
 MIME = "application/x-sellerdesk-job"
 PLATFORM_COLOURS = {
@@ -71,10 +71,12 @@ class PostChip(QLabel):
         self.setStyleSheet(
             f"QLabel {{ background: {colour}; color: white; border: 2px solid {border}; border-radius: 4px;"
             f" padding: 1px 4px; font-size: 8.5pt; {'font-style: italic;' if faded else ''} }}")
-        self.setToolTip("\n".join(filter(None, [job.label, _(LABELS[job.state]), note_text(job.note), job.next_step,
+        self.setToolTip("\n".join(filter(None, [job.label, state_text(job), note_text(job.note), job.next_step,
                                                 job.remote_url])))
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setCursor(Qt.CursorShape.OpenHandCursor if job.state in MOVABLE else Qt.CursorShape.ArrowCursor)
+        # Another computer's post is shown, not moved: only that computer reschedules it.
+        self.draggable = job.state in MOVABLE and job.owned_here
+        self.setCursor(Qt.CursorShape.OpenHandCursor if self.draggable else Qt.CursorShape.ArrowCursor)
         self._press: QPoint | None = None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -82,7 +84,7 @@ class PostChip(QLabel):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._press is None or self.job.state not in MOVABLE:
+        if self._press is None or not self.draggable:
             return
         if (event.position().toPoint() - self._press).manhattanLength() < 8:
             return
@@ -93,6 +95,18 @@ class PostChip(QLabel):
         drag.setPixmap(self.grab())
         self._press = None
         drag.exec(Qt.DropAction.MoveAction)
+
+
+def state_text(job: JobView) -> str:
+    """A post's state in words, naming the other computer that publishes it ("Scheduled on Laptop") and a move
+    under way (the status list's Status cell, a chip's tooltip)."""
+    label = _(LABELS[job.state])
+    if job.owner_name is not None:
+        label = _("{state} on {computer}").format(state=label, computer=job.owner_name)
+    if job.moving_to is not None and job.state in SELLER_MOVABLE:
+        computer = _("this computer") if job.moving_here else job.moving_to
+        label = _("{state}, moving to {computer}").format(state=label, computer=computer)
+    return label
 
 
 class DropCell(QFrame):

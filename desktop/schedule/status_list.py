@@ -27,9 +27,9 @@ from core.i18n import N_, _, format_when
 from core.platforms.specs import display_name
 from core.publishing.attempt import note_text
 from core.publishing.jobs import JobView
-from core.publishing.states import ATTENTION_STATES, LABELS, SELLER_MOVABLE
+from core.publishing.states import ATTENTION_STATES, SELLER_MOVABLE
 from core.publishing.timezones import format_local
-from desktop.schedule.calendar import platform_colour
+from desktop.schedule.calendar import platform_colour, state_text
 
 COLUMNS = (N_("Post"), N_("Platform"), N_("Status"), N_("When"))
 FILTERS = {N_("Needs me"): ATTENTION_STATES, N_("Upcoming"): frozenset({"scheduled", "publishing"}), N_("All"): None}
@@ -166,17 +166,6 @@ class StatusList(QWidget):
         job_id = self.selected_id()
         if job_id is not None:
             signal.emit(job_id)  # type: ignore[attr-defined]
-
-
-def state_text(job: JobView) -> str:
-    """The Status cell: the state, and which other computer publishes the post ("Scheduled on Laptop")."""
-    label = _(LABELS[job.state])
-    if job.owner_name is not None:
-        label = _("{state} on {computer}").format(state=label, computer=job.owner_name)
-    if job.moving_to is not None and job.state in SELLER_MOVABLE:
-        computer = _("this computer") if job.moving_here else job.moving_to
-        label = _("{state}, moving to {computer}").format(state=label, computer=computer)
-    return label
 
 
 def owner_text(job: JobView) -> str:

@@ -21,6 +21,7 @@ from core.publishing.jobs import JobView, claim, create_job, get_job, list_jobs,
 from core.publishing.service import Publisher
 from core.sync import state
 from core.sync.moves import request_move
+from desktop.schedule.calendar import PostChip
 from desktop.schedule.tab import ScheduleTab
 from tests.platforms.conftest import FakeVariants, add_product, opener
 from tests.publishing.conftest import QUICK, wait_for
@@ -176,8 +177,8 @@ def test_a_move_waits_for_an_offline_owner_and_nothing_is_published_meanwhile(co
     laptop.network.online = False
     run_publishing(shop)
     request_move(shop.app.db, _only_job(shop).id)
-    shop.sync()
-    shop.sync()
+    assert shop.sync().pushed == 1  # the request
+    assert shop.sync().pushed == 0  # kept waiting, not sent again
     time.sleep(0.6)
     waiting = _only_job(shop)
     assert (waiting.owner_name, waiting.moving_to, waiting.state) == ("Laptop", "this computer", "scheduled")
@@ -222,6 +223,10 @@ def shop_tab(qtbot, computers, tmp_path) -> Iterator[ScheduleTab]:
     yield from shown_tab(qtbot, computers[1].app, _publisher(computers[1], tmp_path))
 
 
+def _chips(tab: ScheduleTab) -> list[PostChip]:
+    return [chip for cell in tab.calendar.cells for chip in cell.chips]
+
+
 def _row(tab: ScheduleTab, job_id: int) -> int:
     tab.status.select(job_id)
     return tab.status.table.currentRow()
@@ -238,6 +243,9 @@ def test_the_schedule_tab_shows_the_owner_and_moves_a_post_here_by_click(qtbot, 
     assert "Laptop publishes this post" in shop_tab.status.detail.text()
     assert not shop_tab.status.retry.isEnabled() and not shop_tab.status.cancel.isEnabled()
     assert shop_tab.status.move_here.isVisible() and shop_tab.status.move_here.isEnabled()
+    qtbot.waitUntil(lambda: len(_chips(shop_tab)) == 1)
+    chips = _chips(shop_tab)
+    assert len(chips) == 1 and not chips[0].draggable and "Scheduled on Laptop" in chips[0].toolTip()
 
     with qtbot.waitSignal(shop_tab.message) as said:
         qtbot.mouseClick(shop_tab.status.move_here, Qt.MouseButton.LeftButton)
