@@ -113,7 +113,7 @@ def _view(job: PublishJob, title: str, me: str | None) -> JobView:
         remote_id=job.remote_id, remote_url=job.remote_url, last_error=job.last_error, next_step=job.next_step,
         note=job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
         published_at=job.published_at, updated_at=job.updated_at, action=job.action, listing_id=job.listing_id,
-        owner_name=None if owned_here(job, me) else job.owner_name or "another computer",
+        owner_name=None if owned_here(job, me) else job.owner_name or _("another computer"),
         moving_to=None if job.move_to is None else ("this computer" if moving_here else job.move_to_name),
         moving_here=moving_here,
     )
@@ -195,9 +195,10 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
 
 def _elsewhere(job: JobView) -> ValidationError:
     """Refusing to change a post another computer publishes."""
-    return ValidationError(f"{job.label} is scheduled on {job.owner_name}: only that computer changes it.",
-                           field="job", hint=f"To publish it from this computer instead, move it here first "
-                                             f"(Move to this computer, or: sellerdesk jobs move {job.id}).")
+    return ValidationError(_("{post} is scheduled on {computer}: only that computer changes it.").format(
+        post=job.label, computer=job.owner_name), field="job", hint=_(
+            "To publish it from this computer instead, move it here first (Move to this computer, or: sellerdesk "
+            "jobs move {number}).").format(number=job.id))
 
 
 def _schedule(session: Session, product_id: int, platform: str, at: datetime, priority: int, message: str,

@@ -26,6 +26,7 @@ from core.db.database import Database
 from core.db.models import PublishJob, PublishJobEvent
 from core.db.types import utcnow
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 from core.publishing.states import SELLER_MOVABLE
 from core.sync.outbox import enqueue
 from core.sync.records import MOVE
@@ -57,13 +58,13 @@ def owned_here(job: PublishJob, me: str | None) -> bool:
 def why_not_movable(job: PublishJob) -> str | None:
     """Why ``job`` cannot change computers now, in the seller's words (None: it can)."""
     if job.state == "publishing":
-        return "it is being published right now"
-    if job.state in ("published", "cancelled"):
-        return f"it was already {job.state}"
-    if job.outcome_unknown:
-        return "its last attempt may have gone out; its owner checks the platform first"
-    if job.state not in MOVABLE:
-        return f"it is {job.state.replace('_', ' ')}"
+        return _("it is being published right now")
+    if job.state == "published":
+        return _("it is already published")
+    if job.state == "cancelled":
+        return _("it was cancelled")
+    if job.outcome_unknown or job.state not in MOVABLE:
+        return _("its last attempt may have gone out; the computer that has it checks the platform first")
     return None
 
 
@@ -77,13 +78,16 @@ def request_move(db: Database, job_id: int) -> str:
         me, name = here(conn)
         job = session.get(PublishJob, job_id)
         if job is None:
-            raise NotFound(f"There is no publish job #{job_id}.", hint="See the jobs with: sellerdesk jobs list")
+            raise NotFound(_("There is no publish job #{number}.").format(number=job_id),
+                           hint=_("See the jobs with: sellerdesk jobs list"))
         if owned_here(job, me):
-            raise ValidationError(f"Job #{job_id} is already published from this computer.", field="job")
-        owner = job.owner_name or "another computer"
+            raise ValidationError(_("Job #{number} is already published from this computer.").format(number=job_id),
+                                  field="job")
+        owner = job.owner_name or _("another computer")
         reason = why_not_movable(job)
         if reason is not None:
-            raise ValidationError(f"Job #{job_id} cannot be moved from {owner}: {reason}.", field="job")
+            raise ValidationError(_("Job #{number} cannot be moved from {computer}: {reason}.").format(
+                number=job_id, computer=owner, reason=reason), field="job")
         if job.move_to != me:
             job.move_to, job.move_to_name = me, name  # local columns: nothing of the job itself is sent
             enqueue(conn, MOVE, request_id(job.sync_id, me), _request(job, me), utcnow())
@@ -109,7 +113,7 @@ def apply_move(session: Session, record: RecordVersion) -> Literal["applied", "i
     if asked is None or not owned_here(asked, me) or data.get("from_device") != me \
             or data.get("to_device") in (None, me):
         return "ignored"  # not (or no longer) this computer's to give
-    asked.move_to, asked.move_to_name = str(data["to_device"]), str(data.get("to_name") or "another computer")[:100]
+    asked.move_to, asked.move_to_name = str(data["to_device"]), str(data.get("to_name") or _("another computer"))[:100]
     return "applied"
 
 
@@ -147,5 +151,6 @@ def settle(db: Database) -> tuple[int, int]:
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 handed += 1
                 session.add(PublishJobEvent(job_id=job.id, at=now, from_state=job.state, to_state=job.state,
-                                            message=f"moved to {job.owner_name}, which publishes it from now on"))
+                                            message=_("moved to {computer}, which publishes it from now on")
+                                            .format(computer=job.owner_name)))
     return handed, arrived
