@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from server import ratelimit
@@ -30,8 +30,10 @@ from server.strength import weakness
 
 router = APIRouter(prefix="/v1")
 
-VERIFY, RESET = "verify", "reset"
+VERIFY, RESET, CLAIM = "verify", "reset", "claim"
 VERIFY_TTL = timedelta(hours=48)
+# Kept about as long as an unconfirmed account answers "check your email" to its password (see record_claim).
+CLAIM_TTL = timedelta(days=365)
 RESET_TTL = timedelta(minutes=60)
 RESEND_WINDOWS = (Window(1, 60), Window(5, 3600))  # per account: a minute apart, five an hour
 RESET_WINDOWS_PER_EMAIL = (Window(1, 60), Window(5, 3600))
@@ -76,6 +78,43 @@ def _redeem(session: Session, services: Services, token: str, purpose: str) -> i
     won = session.execute(update(EmailToken).where(EmailToken.id == found.id, EmailToken.used_at.is_(None))
                           .values(used_at=now)).rowcount == 1  # type: ignore[attr-defined]
     return found.account_id if won else None
+
+
+def email_unverified(email: str) -> ApiError:
+    """403 email_unverified: what to do before ``email`` can sign in and sync (the desktop shows it with Resend);
+    the same sentence as a sync call on an unconfirmed session hears."""
+    return ApiError(403, "email_unverified",
+                    f"Check your email to confirm your address: we sent a link to {email}. Sync starts once it is "
+                    "confirmed.")
+
+
+def _claim_hash(services: Services, email: str, password: str) -> str:
+    # Keyed by the service's secret: a copied database does not let anyone test passwords against it offline.
+    key = hmac.new(services.config.secret.encode(), b"registration-claim-v1", hashlib.sha256).digest()
+    return hmac.new(key, f"{email}\0{password}".encode(), hashlib.sha256).hexdigest()
+
+
+def record_claim(session: Session, services: Services, account_id: int, email: str, password: str) -> None:
+    """Remember that someone registered the taken ``email`` with ``password``.
+
+    Whoever registers a new address and then signs in with its password hears "check your email to confirm"; if
+    the same attempt on a taken address answered "wrong password", registering and signing in would tell which
+    addresses have accounts. So a sign-in with the password of such an attempt hears "check your email" too
+    (see ``claimed``); only the owner's mailbox can ever confirm anything.
+    """
+    digest = _claim_hash(services, email, password)
+    now = utcnow()
+    session.execute(delete(EmailToken).where(EmailToken.token_hash == digest))
+    session.add(EmailToken(account_id=account_id, purpose=CLAIM, token_hash=digest, created_at=now,
+                           expires_at=now + CLAIM_TTL))
+
+
+def claimed(session: Session, services: Services, email: str, password: str) -> bool:
+    """Whether ``password`` is one someone registered the taken ``email`` with (one indexed look-up, made for
+    every sign-in so that it costs the same whether or not the address exists)."""
+    digest = _claim_hash(services, email, password)
+    return session.scalar(select(EmailToken.id).where(EmailToken.token_hash == digest, EmailToken.purpose == CLAIM,
+                                                      EmailToken.expires_at > utcnow())) is not None
 
 
 def _verify_link(services: Services, token: str) -> str:

@@ -13,7 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import ratelimit
-from server.account_mail import fresh_verify_link, queue_attempt_notice, queue_verification
+from server.account_mail import (
+    RESEND_WINDOWS,
+    claimed,
+    email_unverified,
+    fresh_verify_link,
+    queue_attempt_notice,
+    queue_verification,
+    record_claim,
+)
 from server.context import CallerDep, Services, ServicesDep, client_address
 from server.errors import ApiError, unauthorized
 from server.models import Account, AuthSession, Device, RefreshToken, utcnow
@@ -28,6 +36,7 @@ from server.schemas import (
     PasswordConfirmation,
     RefreshRequest,
     RegisterRequest,
+    ResendRequest,
     TokenPair,
 )
 from server.security import sha256_hex
@@ -176,25 +185,56 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep, tas
                 session.flush()
                 if services.mailer.configured and services.config.email_verification:
                     queue_verification(session, services, tasks, account.id, account.email)
-            elif services.mailer.configured:
-                link = fresh_verify_link(session, services, taken.id) if taken.email_verified_at is None else ""
-                queue_attempt_notice(services, tasks, taken.email, link)
+            else:
+                record_claim(session, services, taken.id, body.email, body.password)
+                if services.mailer.configured:
+                    link = fresh_verify_link(session, services, taken.id) if taken.email_verified_at is None else ""
+                    queue_attempt_notice(services, tasks, taken.email, link)
     except IntegrityError:
         pass  # registered by a concurrent request between our check and insert: the same answer
     return Accepted(status="check_email", message=REGISTERED)
 
 
-@router.post("/auth/login", dependencies=[NoStore])
-def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenPair:
-    """Sign a device in with email and password."""
-    address = client_address(request)
-    events = _guard_password_attempt(services, "login", body.email, address, str(body.device_id))
+def _check_password(services: Services, email: str, password: str) -> Account:
+    """The account ``password`` opens. 401 for an unknown address or a wrong password; 403 email_unverified for
+    an address not confirmed yet, and for the password someone registered a taken address with (see
+    ``record_claim``): whoever does not know the owner's password hears the same as for an address nobody has,
+    or one just registered by them, in the same time (one password hash and one look-up on every path)."""
     with services.db.reader() as session:
-        account = session.scalar(select(Account).where(Account.email == body.email))
-    if not services.passwords.verify(account.password_hash if account else None, body.password) or account is None:
+        account = session.scalar(select(Account).where(Account.email == email))
+        claim = claimed(session, services, email, password)
+    right = services.passwords.verify(account.password_hash if account else None, password) and account is not None
+    if not right:
+        if claim:
+            raise email_unverified(email)
         raise unauthorized(_WRONG_CREDENTIALS)
+    assert account is not None
     if account.disabled_at is not None:  # said only to someone who knows the password
         raise ApiError(403, "account_disabled", "This account has been disabled by the service's operator.")
+    return account
+
+
+def _confirmed(services: Services, account: Account) -> bool:
+    return account.email_verified_at is not None or not services.config.email_verification
+
+
+@router.post("/auth/login", dependencies=[NoStore])
+def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenPair:
+    """Sign a device in with email and password; an address not confirmed yet gets no sign-in, only 403
+    email_unverified ("check your email"), as a registration of a taken address does."""
+    address = client_address(request)
+    events = _guard_password_attempt(services, "login", body.email, address, str(body.device_id))
+    try:
+        account = _check_password(services, body.email, body.password)
+    except ApiError as exc:
+        if exc.code == "email_unverified":  # the right password for what it opens: not a failed guess
+            with services.db.writer() as session:
+                _attempt_succeeded(session, "login", body.email, address, events)
+        raise
+    if not _confirmed(services, account):
+        with services.db.writer() as session:
+            _attempt_succeeded(session, "login", body.email, address, events)
+        raise email_unverified(account.email)
     new_hash = services.passwords.hash(body.password) if services.passwords.needs_rehash(account.password_hash) \
         else None
     with services.db.writer() as session:
@@ -202,6 +242,35 @@ def login(body: LoginRequest, request: Request, services: ServicesDep) -> TokenP
         if new_hash is not None:
             session.execute(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
         return _start_session(session, services, account.id, str(body.device_id), body.device_name)
+
+
+@router.post("/auth/verify/resend", status_code=202, dependencies=[NoStore])
+def resend_confirmation(body: ResendRequest, request: Request, services: ServicesDep,
+                        tasks: BackgroundTasks) -> Accepted:
+    """Send the confirmation email again to an address not confirmed yet, for whoever has its password (no
+    sign-in exists before confirmation). The same answer, and the same per-address limit, for the password of a
+    registration of a taken address, which sends nothing."""
+    address = client_address(request)
+    events = _guard_password_attempt(services, "login", body.email, address)
+    try:
+        account: Account | None = _check_password(services, body.email, body.password)
+    except ApiError as exc:
+        if exc.code != "email_unverified":
+            raise
+        account = None  # a claim on a taken address
+    if account is not None and _confirmed(services, account):
+        return Accepted(status="already_confirmed", message="This email address is already confirmed.")
+    if not services.mailer.configured:
+        raise ApiError(503, "mail_unavailable", "This service cannot send email; ask its operator.")
+    now = utcnow()
+    with services.db.writer() as session:
+        _attempt_succeeded(session, "login", body.email, address, events)
+        key = ratelimit.account_key("verify-resend", body.email)
+        ratelimit.check(session, [(key, window) for window in RESEND_WINDOWS], now)
+        ratelimit.record(session, [key], max(w.seconds for w in RESEND_WINDOWS), now)
+        if account is not None:
+            queue_verification(session, services, tasks, account.id, account.email)
+    return Accepted(status="sent", message=f"A new confirmation link is on its way to {body.email}.")
 
 
 @router.post("/auth/refresh", dependencies=[NoStore])

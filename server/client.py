@@ -57,7 +57,7 @@ def _raise_for(response: httpx.Response) -> None:
     status = response.status_code
     message = message or f"The sync service answered HTTP {status}."
     if status == 401:
-        if response.request.url.path.endswith("/auth/login"):
+        if response.request.url.path.endswith(("/auth/login", "/auth/verify/resend")):  # a password was wrong
             raise WrongCredentials(message, status, code)
         raise NotSignedIn(message, status, code)
     if status == 429:
@@ -171,14 +171,21 @@ class SyncServiceClient:
 
     def register(self, email: str, password: str, device_id: UUID | str, device_name: str = "") -> Tokens:
         """Create an account (the service answers the same whether or not the address was taken, and emails it),
-        then sign this device in. WrongCredentials if the address already had an account with another password.
-        Until the address is confirmed (the emailed link), sync calls raise EmailUnverified."""
+        then sign this device in. Until the address is confirmed (the emailed link) that sign-in raises
+        EmailUnverified — and so does one after registering an address someone else already has."""
         self._send("POST", "/v1/auth/register", auth=False, json={"email": email, "password": password})
         return self.login(email, password, device_id, device_name)
 
     def resend_verification(self) -> str:
-        """Ask for the confirmation email again; the service's sentence about it."""
+        """Ask for the confirmation email again on a session from before sign-in waited for confirmation; the
+        service's sentence about it."""
         return str(self._send("POST", "/v1/account/verify/resend", auth=True).json()["message"])
+
+    def resend_confirmation(self, email: str, password: str) -> str:
+        """Ask for the confirmation email again with the account's password (no sign-in exists before the address
+        is confirmed); the service's sentence about it."""
+        return str(self._send("POST", "/v1/auth/verify/resend", auth=False,
+                              json={"email": email, "password": password}).json()["message"])
 
     def request_password_reset(self, email: str) -> str:
         """Have a reset code emailed to ``email`` (the same answer whether or not it has an account)."""
@@ -191,7 +198,8 @@ class SyncServiceClient:
         self._set_tokens(None)
 
     def login(self, email: str, password: str, device_id: UUID | str, device_name: str = "") -> Tokens:
-        """Sign this device in. WrongCredentials or RateLimited (with retry_after) when refused."""
+        """Sign this device in. WrongCredentials, EmailUnverified (the address is not confirmed yet) or
+        RateLimited (with retry_after) when refused."""
         return self._read_tokens(self._send("POST", "/v1/auth/login", auth=False, json={
             "email": email, "password": password, "device_id": str(device_id), "device_name": device_name}))
 

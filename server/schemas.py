@@ -90,6 +90,13 @@ class LoginRequest(Strict):
     device_name: str = Field(default="", max_length=100)
 
 
+class ResendRequest(Strict):
+    """An address not confirmed yet and its password: send the confirmation email again."""
+
+    email: Email
+    password: Password
+
+
 class RefreshRequest(Strict):
     """The current refresh token, to trade for a new pair."""
 

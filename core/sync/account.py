@@ -4,6 +4,11 @@ The refresh token lives only in the keychain (``sync:refresh_token``, the name c
 the access token only in this object's memory. The service rotates the refresh token on every renewal and ends
 the session if an old one is used again, and the broker may renew it meanwhile, so the keychain is read again
 whenever the access token in memory is about to run out.
+
+The service signs nobody in to an address not confirmed yet (else registering and signing in would tell which
+addresses have accounts). Until the seller opens the emailed link, the password waits in the keychain
+(``sync:pending_password``, never on disk in clear) so that the next round signs in by itself; it is forgotten
+once that sign-in succeeds, or at sign-out.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from server.client_models import Tokens
 
 SESSION_REFRESH = "sync:refresh_token"
+PENDING_PASSWORD = "sync:pending_password"  # noqa: S105 -- a keychain entry name, kept until confirmation
 # What the broker may have stored beside it; forgotten at sign-out so nothing of the session lingers.
 _BROKER_NAMES = ("sync:access_token", "sync:access_expires_at")
 _RENEW_MARGIN_SECONDS = 60
@@ -76,20 +82,27 @@ class SyncAccount:
         if not email or not password:
             raise ValidationError("Enter your email and password.", field="email")
         device = state.device_id(self.app.db)
-        with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
-                translated("creating the account" if create else "signing in"):
-            if create:
-                client.register(email, password, device, platform.node()[:100])
-                confirmed = client.account().email_confirmed
-            else:
-                client.login(email, password, device, platform.node()[:100])
-                confirmed = True  # a round says so if not
+        unconfirmed: SyncError | None = None
+        try:
+            with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                    translated("creating the account" if create else "signing in"):
+                if create:
+                    client.register(email, password, device, platform.node()[:100])
+                else:
+                    client.login(email, password, device, platform.node()[:100])
+        except SyncError as exc:
+            if exc.problem != "unconfirmed":
+                raise
+            unconfirmed = exc
         self._bind(email)
-        if not confirmed:
-            with self.app.db.session() as session:
-                state.write(session, state.PROBLEM, "unconfirmed")
-                state.write(session, state.PROBLEM_TEXT, f"Check your email to confirm your address: we sent a "
-                                                         f"link to {email}. Sync starts once it is confirmed.")
+        if unconfirmed is None:
+            self.secrets.delete_many([PENDING_PASSWORD])
+            return email
+        self._store(None)  # a session of another account (or an older one) must not be used meanwhile
+        self.secrets.set(PENDING_PASSWORD, password)
+        with self.app.db.session() as session:
+            state.write(session, state.PROBLEM, "unconfirmed")
+            state.write(session, state.PROBLEM_TEXT, unconfirmed.message)
         return email
 
     def _bind(self, email: str) -> None:
@@ -112,6 +125,13 @@ class SyncAccount:
 
     def resend_verification(self) -> str:
         """Ask the service to email the confirmation link again; its sentence about it."""
+        from server.client import SyncServiceClient
+
+        password, email = self.secrets.get(PENDING_PASSWORD), self.email
+        if password and email and not self.secrets.get(SESSION_REFRESH):
+            with SyncServiceClient(self._service_url(None), http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                    translated("asking for the confirmation email"):
+                return client.resend_confirmation(email, password)
         with self.client() as client, translated("asking for the confirmation email"):
             return client.resend_verification()
 
@@ -159,6 +179,7 @@ class SyncAccount:
         except (SyncError, ServiceError):
             pass  # offline or already ended: the token is forgotten below, which is what signing out means here
         self._store(None)
+        self.secrets.delete_many([PENDING_PASSWORD])
         with self.app.db.session() as session:
             state.write(session, state.EMAIL, None)
             state.write(session, state.PROBLEM, None)
@@ -169,12 +190,33 @@ class SyncAccount:
         """A client on the signed-in session; SyncError (signed_out) when there is none."""
         from server.client import SyncServiceClient
 
-        url = self.server_url
-        if not url or self.email is None:
+        url, email = self.server_url, self.email
+        if not url or email is None:
             raise SyncError("This computer is not signed in to the sync service.", "signed_out", hint=SIGN_IN_HINT)
+        self._sign_in_confirmed(url, email)
         with SyncServiceClient(url, tokens=self._current_tokens(), on_tokens=self._store, http=self._http,
                                timeout=_TIMEOUT_SECONDS) as client:
             yield client
+
+    def _sign_in_confirmed(self, url: str, email: str) -> None:
+        """Signed in with an address not confirmed then: sign in now with the waiting password (SyncError
+        unconfirmed while it still is not confirmed; signed out if the password no longer works)."""
+        from server.client import SyncServiceClient
+
+        password = self.secrets.get(PENDING_PASSWORD)
+        if not password or self.secrets.get(SESSION_REFRESH):
+            return
+        try:
+            with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
+                    translated("signing in"):
+                client.login(email, password, state.device_id(self.app.db), platform.node()[:100])
+        except SyncError as exc:
+            if exc.problem != "refused":
+                raise
+            self.secrets.delete_many([PENDING_PASSWORD])  # changed by a reset meanwhile: the seller signs in again
+            self.mark_signed_out(exc.message)
+            raise SyncError(exc.message, "signed_out", hint=SIGN_IN_HINT) from exc
+        self.secrets.delete_many([PENDING_PASSWORD])
 
     def _current_tokens(self) -> Tokens:
         from server.client_models import Tokens

@@ -20,7 +20,7 @@ from server.client_models import EmailUnverified, Invalid, NotSignedIn, RateLimi
 from server.config import ConfigError, config_from_env
 from server.housekeeping import housekeep
 from server.models import Account, EmailToken, utcnow
-from tests.fakes.mailbox import Mailbox, body_of, confirm, confirm_link, reset_code
+from tests.fakes.mailbox import Mailbox, body_of, confirm, confirm_link, reset_code, sign_up
 from tests.server.conftest import PASSWORD, PUBLIC_URL, SECRET
 
 NEW_PASSWORD = "velvet otter juggles lanterns"
@@ -65,43 +65,51 @@ def test_registering_a_taken_address_takes_as_long_as_a_new_one(http: httpx.Clie
     assert abs(new - existing) < 0.5 * max(new, existing) + 0.02, (new, existing)
 
 
-def test_an_unconfirmed_account_signs_in_but_does_not_sync_until_the_link_is_opened(
-        http: httpx.Client, mailbox: Mailbox) -> None:
+def test_an_unconfirmed_address_gets_no_sign_in_until_the_link_is_opened(
+        http: httpx.Client, mailbox: Mailbox, app: FastAPI) -> None:
     email = _unique("seller")
     laptop = SyncServiceClient(PUBLIC_URL, http=http)
-    laptop.register(email, PASSWORD, uuid.uuid4(), "Laptop")
-    assert laptop.account().email == email  # signed in
     with pytest.raises(EmailUnverified) as refused:
-        laptop.pull(0)
+        laptop.register(email, PASSWORD, uuid.uuid4(), "Laptop")
     assert refused.value.status == 403 and refused.value.code == "email_unverified"
-    assert str(refused.value).startswith("Check your email to confirm your address")
-    assert laptop.tokens is not None
-    access = {"Authorization": f"Bearer {laptop.tokens.access_token}"}
-    unverified = http.get("/v1/sync/pull", headers=access)
-    assert unverified.status_code == 403 and unverified.json()["error"] == "email_unverified"
-    assert http.put("/v1/blobs/" + "0" * 64, content=b"x", headers=access).status_code == 403  # photos too
+    assert str(refused.value).startswith(f"Check your email to confirm your address: we sent a link to {email}.")
+    assert laptop.tokens is None
 
     link = confirm_link(mailbox, email)
     assert link.startswith(PUBLIC_URL + "/v1/auth/verify?token=sdv_")
     page = http.get(link)
     assert page.status_code == 200 and "Email address confirmed" in page.text
+    laptop.login(email, PASSWORD, uuid.uuid4(), "Laptop")
     assert laptop.pull(0).changes == []
     assert http.get(link).status_code == 400  # once only
+
+    # A sign-in made before confirmation was required (an older service) still cannot sync or upload.
+    with app.state.services.db.writer() as session:
+        session.execute(update(Account).where(Account.email == email).values(email_verified_at=None))
+    with pytest.raises(EmailUnverified):
+        laptop.pull(0)
+    access = {"Authorization": f"Bearer {laptop.tokens.access_token}"}
+    unverified = http.get("/v1/sync/pull", headers=access)
+    assert unverified.status_code == 403 and unverified.json()["error"] == "email_unverified"
+    assert http.put("/v1/blobs/" + "0" * 64, content=b"x", headers=access).status_code == 403  # photos too
+    assert "on its way" in laptop.resend_verification()  # that session may ask for the link again
 
 
 def test_resend_is_rate_limited_and_replaces_the_earlier_link(http: httpx.Client, mailbox: Mailbox) -> None:
     email = _unique("resend")
     laptop = SyncServiceClient(PUBLIC_URL, http=http)
-    laptop.register(email, PASSWORD, uuid.uuid4())
-    assert "on its way" in laptop.resend_verification()
+    _sign_up(http, email)
+    assert "on its way" in laptop.resend_confirmation(email, PASSWORD)
     with pytest.raises(RateLimited) as too_soon:
-        laptop.resend_verification()
+        laptop.resend_confirmation(email, PASSWORD)
     assert 1 <= too_soon.value.retry_after <= 60
+    with pytest.raises(WrongCredentials):
+        laptop.resend_confirmation(email, "not the password at all")
     old, new = confirm_link(mailbox, email, 0), confirm_link(mailbox, email, 1)
     assert old != new
     assert http.get(old).status_code == 400  # replaced by the resent one
     assert http.get(new).status_code == 200
-    assert "already confirmed" in laptop.resend_verification()
+    assert "already confirmed" in laptop.resend_confirmation(email, PASSWORD)
 
 
 def test_forged_and_expired_links_are_refused(http: httpx.Client, mailbox: Mailbox, app: FastAPI) -> None:
@@ -123,7 +131,7 @@ def test_forged_and_expired_links_are_refused(http: httpx.Client, mailbox: Mailb
 def test_password_reset_by_emailed_code_ends_every_sign_in(http: httpx.Client, mailbox: Mailbox) -> None:
     email = _unique("forgetful")
     laptop = SyncServiceClient(PUBLIC_URL, http=http)
-    laptop.register(email, PASSWORD, uuid.uuid4(), "Laptop")
+    sign_up(laptop, http, mailbox, email, PASSWORD)
     anonymous = SyncServiceClient(PUBLIC_URL, http=http)
     known = http.post("/v1/auth/password-reset", json={"email": email})
     unknown = http.post("/v1/auth/password-reset", json={"email": _unique("nobody")})

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 from fastapi import FastAPI
 
+from tests.fakes.mailbox import Mailbox, register_confirmed
 from tests.server.conftest import PASSWORD, open_http
 
 OWNER_DEVICE = str(uuid.uuid4())
@@ -18,11 +19,11 @@ def _login(http: httpx.Client, password: str, device: str | None = None) -> http
                                              "device_id": device or str(uuid.uuid4())})
 
 
-def test_a_stranger_guessing_backs_off_while_the_owner_signs_in(make_app: Callable[..., FastAPI]) -> None:
+def test_a_stranger_guessing_backs_off_while_the_owner_signs_in(make_app: Callable[..., FastAPI],
+                                                                mailbox: Mailbox) -> None:
     app = make_app()
     with open_http(app, address="198.51.100.7") as owner, open_http(app, address="203.0.113.9") as stranger:
-        assert owner.post("/v1/auth/register", json={"email": "owner@example.com", "password": PASSWORD,
-                                                     "device_id": OWNER_DEVICE}).status_code == 202
+        register_confirmed(owner, mailbox, "owner@example.com", PASSWORD)
         answers = [_login(stranger, f"guess number {n}").status_code for n in range(6)]
         assert answers == [401] * 5 + [429]  # five free tries, then 2, 4, 8 … seconds apart
         wait = _login(stranger, "guess number 7")
@@ -31,10 +32,11 @@ def test_a_stranger_guessing_backs_off_while_the_owner_signs_in(make_app: Callab
         assert _login(owner, PASSWORD).status_code == 200  # even from a computer new to the account
 
 
-def test_guessing_from_many_addresses_never_locks_out_a_known_computer(make_app: Callable[..., FastAPI]) -> None:
+def test_guessing_from_many_addresses_never_locks_out_a_known_computer(make_app: Callable[..., FastAPI],
+                                                                      mailbox: Mailbox) -> None:
     app = make_app(login_failures_per_account=3)
     with open_http(app, address="198.51.100.7") as owner:
-        owner.post("/v1/auth/register", json={"email": "owner@example.com", "password": PASSWORD})
+        register_confirmed(owner, mailbox, "owner@example.com", PASSWORD)
         assert _login(owner, PASSWORD, OWNER_DEVICE).status_code == 200  # the desktop signs in after signing up
         for n in range(3):
             with open_http(app, address=f"203.0.113.{n + 1}") as botnet:
@@ -45,26 +47,24 @@ def test_guessing_from_many_addresses_never_locks_out_a_known_computer(make_app:
         assert _login(owner, PASSWORD).status_code == 429  # a computer the account has never seen waits
 
 
-def test_a_right_password_clears_the_backoff(make_app: Callable[..., FastAPI]) -> None:
+def test_a_right_password_clears_the_backoff(make_app: Callable[..., FastAPI], mailbox: Mailbox) -> None:
     app = make_app()
     with open_http(app, address="198.51.100.7") as owner:
-        owner.post("/v1/auth/register", json={"email": "owner@example.com", "password": PASSWORD,
-                                              "device_id": OWNER_DEVICE})
+        register_confirmed(owner, mailbox, "owner@example.com", PASSWORD)
         for _ in range(4):
             assert _login(owner, "typo in it", OWNER_DEVICE).status_code == 401
         assert _login(owner, PASSWORD, OWNER_DEVICE).status_code == 200
         assert [_login(owner, "typo again", OWNER_DEVICE).status_code for _ in range(5)] == [401] * 5
 
 
-def test_easily_guessed_passwords_are_refused_with_advice(http: httpx.Client) -> None:
+def test_easily_guessed_passwords_are_refused_with_advice(http: httpx.Client, mailbox: Mailbox) -> None:
     for weak in ("aaaaaaaaaa", "password12", "owner@example.com", "qwertyuiop123"):
         response = http.post("/v1/auth/register", json={"email": "owner@example.com", "password": weak,
                                                         "device_id": str(uuid.uuid4())})
         body = response.json()
         assert response.status_code == 422 and body["error"] == "weak_password", weak
         assert body["message"].startswith("This password is too easy to guess.")
-    created = http.post("/v1/auth/register", json={"email": "owner@example.com", "password": PASSWORD})
-    assert created.status_code == 202
+    register_confirmed(http, mailbox, "owner@example.com", PASSWORD)
     access = {"Authorization": f"Bearer {_login(http, PASSWORD).json()['access_token']}"}
     changed = http.post("/v1/auth/password", headers=access,
                         json={"current_password": PASSWORD, "new_password": "password123"})

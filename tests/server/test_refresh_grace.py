@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from server.db import Database
 from server.models import RefreshToken
+from tests.fakes.mailbox import Mailbox, register_confirmed
 from tests.server.conftest import PASSWORD
 
 
-def _register(http: httpx.Client, email: str = "a@example.com") -> dict[str, Any]:
-    assert http.post("/v1/auth/register", json={"email": email, "password": PASSWORD}).status_code == 202
+def _register(http: httpx.Client, box: Mailbox, email: str = "a@example.com") -> dict[str, Any]:
+    register_confirmed(http, box, email, PASSWORD)
     response = http.post("/v1/auth/login", json={"email": email, "password": PASSWORD,
                                                  "device_id": str(uuid.uuid4())})
     assert response.status_code == 200, response.text
@@ -42,8 +43,8 @@ def _wait_out_the_grace_period(db_url: str, seconds: int = 61) -> None:
     db.close()
 
 
-def test_a_refresh_retried_after_a_lost_answer_gets_the_same_pair(http: httpx.Client) -> None:
-    first = _register(http)
+def test_a_refresh_retried_after_a_lost_answer_gets_the_same_pair(mailbox: Mailbox, http: httpx.Client) -> None:
+    first = _register(http, mailbox)
     answered = _refresh(http, first["refresh_token"]).json()  # ... and the answer is lost on the way back
     again = _refresh(http, first["refresh_token"])
     assert again.status_code == 200
@@ -56,8 +57,9 @@ def test_a_refresh_retried_after_a_lost_answer_gets_the_same_pair(http: httpx.Cl
     assert following.status_code == 200 and _me(http, following.json()["access_token"]) == 200
 
 
-def test_reuse_after_the_grace_period_ends_the_whole_session(http: httpx.Client, db_url: str) -> None:
-    first = _register(http)
+def test_reuse_after_the_grace_period_ends_the_whole_session(mailbox: Mailbox, http: httpx.Client,
+                                                            db_url: str) -> None:
+    first = _register(http, mailbox)
     second = _refresh(http, first["refresh_token"]).json()
     _wait_out_the_grace_period(db_url)
     # A thief replays the first token: refused, and the family it belongs to is revoked ...
@@ -68,17 +70,17 @@ def test_reuse_after_the_grace_period_ends_the_whole_session(http: httpx.Client,
     assert _refresh(http, second["refresh_token"]).status_code == 401
 
 
-def test_reuse_after_the_new_token_was_used_ends_the_session_even_within_the_grace_period(
+def test_reuse_after_the_new_token_was_used_ends_the_session_even_within_the_grace_period(mailbox: Mailbox,
         http: httpx.Client) -> None:
-    first = _register(http)
+    first = _register(http, mailbox)
     second = _refresh(http, first["refresh_token"]).json()
     third = _refresh(http, second["refresh_token"]).json()  # the device got its answer and moved on
     assert _refresh(http, first["refresh_token"]).status_code == 401
     assert _me(http, third["access_token"]) == 401
 
 
-def test_reuse_revokes_only_that_device(http: httpx.Client, db_url: str) -> None:
-    laptop = _register(http)
+def test_reuse_revokes_only_that_device(mailbox: Mailbox, http: httpx.Client, db_url: str) -> None:
+    laptop = _register(http, mailbox)
     phone = http.post("/v1/auth/login", json={"email": "a@example.com", "password": PASSWORD,
                                               "device_id": str(uuid.uuid4())}).json()
     _refresh(http, laptop["refresh_token"])

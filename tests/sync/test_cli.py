@@ -11,7 +11,7 @@ import pytest
 
 from core.products.service import update_product
 from core.sync.errors import SyncError
-from tests.fakes.mailbox import confirm_link, reset_code
+from tests.fakes.mailbox import CONFIRM_SUBJECT, confirm_link, reset_code
 from tests.sync.conftest import PASSWORD
 
 
@@ -26,6 +26,7 @@ def test_sync_commands(cli, make_device, server, monkeypatch: pytest.MonkeyPatch
     assert "Sync paused — confirm your email" in cli("sync", "status").out
     resent = cli("sync", "resend")
     assert resent.code == 0 and "on its way to asha@example.com" in resent.out
+    server.mailbox.wait_for("asha@example.com", CONFIRM_SUBJECT, after=1)  # sent just after the answer
     first = confirm_link(server.mailbox, "asha@example.com", 0)
     server.confirm("asha@example.com")  # the resent link
     assert httpx.get(first).status_code == 400  # replaced by the resent one

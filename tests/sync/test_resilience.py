@@ -131,6 +131,7 @@ def test_a_lost_refresh_answer_does_not_sign_the_seller_out(make_device, server:
     laptop = make_device("laptop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
     server.confirm("asha@example.com")
+    laptop.sync()  # signs in, now that the address is confirmed
     laptop.account._tokens = None  # a new start: the first request renews the tokens from the keychain
     laptop.network.drop_answer_to("/v1/auth/refresh")
     with pytest.raises(SyncError) as failure:
