@@ -118,8 +118,9 @@ class ScheduleTab(QWidget):
         In the writer pool: starting reads the jobs, plans the schedule and may create its table, which must
         neither hold up the window nor meet another of the window's writes half-way.
         """
-        if self._started or self._closed:
-            return
+        window = self.window()
+        if self._started or self._closed or (window is not self and not window.isVisible()):
+            return  # (a window closed between making this tab and this call never told it: it stays stopped)
         self._started = True
         self.window().installEventFilter(self)
         self.tasks.start(_("Starting publishing"), self._start_publishing, on_success=self._publishing_started,

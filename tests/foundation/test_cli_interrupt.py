@@ -42,7 +42,8 @@ def test_ctrl_c_at_a_prompt_ends_the_command_with_130(tmp_path: Path) -> None:
     waiting = _read_until(proc.stderr.fileno(), b"secret: ")
     assert b"secret: " in waiting, waiting
     proc.send_signal(signal.SIGINT)
-    out, rest = proc.communicate(timeout=60)
+    proc.wait(timeout=60)  # stdin stays open until then: closing it first could end the prompt before the signal
+    out, rest = proc.communicate()
     err = (waiting + rest).decode()
     assert proc.returncode == 130, err
     assert err.rstrip().endswith("sellerdesk: cancelled") and "Traceback" not in err
