@@ -7,7 +7,6 @@ the outbox and cursor where they were; the next round catches up.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -24,7 +23,7 @@ from core.sync.capture import quietly
 from core.sync.conflicts import has_service_conflicts, keep, mirror
 from core.sync.errors import SyncError, translated
 from core.sync.moves import settle as hand_over
-from core.sync.outbox import RECORD_MAX_BYTES, pending_ids
+from core.sync.outbox import RECORD_MAX_BYTES, pending_ids, record_bytes
 from core.sync.photos import download_missing, upload_originals
 from core.sync.records import APPLY_ORDER, IMAGE
 from core.sync.restore import newest, reconcile
@@ -147,7 +146,7 @@ def _take_batch(app: App) -> list[tuple[int, RecordChange]]:
         too_large: set[str] = set()
         for entry in entries:
             if entry.sync_id not in chosen and entry.sync_id not in too_large:
-                length = len(json.dumps(entry.data, separators=(",", ":"), default=str))
+                length = record_bytes(entry.data)
                 if length > RECORD_MAX_BYTES:
                     too_large.add(entry.sync_id)  # would make the service refuse the batch: left out, reported
                     continue

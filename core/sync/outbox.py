@@ -6,6 +6,7 @@ answer is recognised by the service and applied once; edits made meanwhile queue
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from core.db.models import SyncOutboxEntry, SyncRecord
+from core.i18n import N_, _
 from core.sync.records import KINDS, data_hash, read_records
 
 _OUTBOX = cast(Table, SyncOutboxEntry.__table__)
@@ -26,6 +28,24 @@ _CHUNK = 500
 # The service's default limit on one record's JSON (server Limits.record_max_bytes): a larger record would make it
 # refuse the whole batch, so such a record is left out of every round (and reported) instead.
 RECORD_MAX_BYTES = 256 * 1024
+_KIND_NAMES = {"product_image": N_("a photo"), "publish_job": N_("a scheduled post"),
+               "content_draft": N_("a product's platform copy")}
+
+
+def record_bytes(data: dict[str, Any] | None) -> int:
+    """The size of a record's content as it travels (compact JSON), to hold against RECORD_MAX_BYTES."""
+    return len(json.dumps(data or {}, separators=(",", ":"), default=str))
+
+
+def too_large_names(conn: Connection) -> list[str]:
+    """What the seller calls each waiting record too large to sync (a product's title, else its kind)."""
+    names = []
+    for kind, data in conn.execute(select(_OUTBOX.c.kind, _OUTBOX.c.data).where(_OUTBOX.c.deleted.is_(False))
+                                   .order_by(_OUTBOX.c.id)):
+        if record_bytes(data) > RECORD_MAX_BYTES:
+            title = str((data or {}).get("title") or "").strip()
+            names.append(f"“{title}”" if kind == "product" and title else _(_KIND_NAMES.get(kind, kind)))
+    return names
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.i18n import N_, _
 from core.sync import state
 from core.sync.conflicts import conflict_count
-from core.sync.outbox import RECORD_MAX_BYTES, pending_count
+from core.sync.outbox import RECORD_MAX_BYTES, pending_count, too_large_names
 
 if TYPE_CHECKING:
     from core.app import App
+
+_NAMED = 5  # records named in the status; the rest counted
 
 State = Literal["signed_out", "offline", "paused", "conflicts", "waiting", "up_to_date"]
 
@@ -33,6 +35,7 @@ class SyncStatus:
     zone: tzinfo | None = None
     problem_kind: str | None = None  # offline, rate_limited, storage_full, unconfirmed, refused, signed_out
     too_large: int = 0  # records left out of every round: larger than the service accepts
+    too_large_names: tuple[str, ...] = ()  # what the seller calls them (a product's title in quotes)
 
     @property
     def summary(self) -> str:
@@ -79,6 +82,11 @@ class SyncStatus:
                      _("{count} records are too large to sync (over {size} KB): shorten the description or "
                        "attributes; the rest syncs meanwhile."))
             parts.append(large.format(count=self.too_large, size=RECORD_MAX_BYTES // 1024))
+        if self.too_large_names:
+            shown = ", ".join(self.too_large_names[:_NAMED])
+            more = len(self.too_large_names) - _NAMED
+            parts.append(_("Too large: {names}.").format(names=shown) if more <= 0 else
+                         _("Too large: {names} and {count} more.").format(names=shown, count=more))
         if self.conflicts:
             parts.append(_("Resolve the conflicts: Account → Resolve conflicts…, or: sellerdesk sync conflicts"))
         return " ".join(parts)
@@ -88,7 +96,8 @@ class SyncStatus:
         return {"state": self.state, "summary": self.summary, "email": self.email, "server_url": self.server_url,
                 "device_id": self.device_id, "pending": self.pending, "conflicts": self.conflicts,
                 "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
-                "problem": self.problem, "problem_kind": self.problem_kind, "too_large": self.too_large}
+                "problem": self.problem, "problem_kind": self.problem_kind, "too_large": self.too_large,
+                "too_large_names": list(self.too_large_names)}
 
 
 def _zone(name: str) -> tzinfo | None:
@@ -101,9 +110,11 @@ def _zone(name: str) -> tzinfo | None:
 def read_status(app: App) -> SyncStatus:
     """The status of ``app``'s data dir now."""
     facts = state.read_all(app.db)
+    too_large = int(facts.get(state.TOO_LARGE) or 0)
     with app.db.session() as session:
         pending = pending_count(session.connection())
         conflicts = conflict_count(session)
+        names = tuple(too_large_names(session.connection())) if too_large else ()  # rare: read only then
     email = facts.get(state.EMAIL) or None
     problem = facts.get(state.PROBLEM)
     chosen: State
@@ -121,4 +132,4 @@ def read_status(app: App) -> SyncStatus:
     return SyncStatus(chosen, email, str(app.settings.get("sync.server_url") or ""), facts.get(state.DEVICE_ID),
                       pending, conflicts, datetime.fromisoformat(last) if last else None,
                       facts.get(state.PROBLEM_TEXT), _zone(str(app.settings.get("general.timezone"))),
-                      problem, int(facts.get(state.TOO_LARGE) or 0))
+                      problem, too_large, names)

@@ -4,6 +4,7 @@ rest."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -97,3 +98,28 @@ def test_the_status_bar_says_the_storage_is_full(window, qtbot, make_device, ser
     qtbot.waitUntil(lambda: ui.button.text() == "● Sync paused — storage full", timeout=WAIT_MS)
     assert "Empty the bin" in ui.button.toolTip() or "storage is full" in ui.button.toolTip()
     shoot(window.statusBar(), tmp_path / "status-storage-full.png")
+
+
+def test_a_record_too_large_is_named_in_the_window_and_on_the_command_line(window, qtbot, cli, server: LiveServer,
+                                                                         tmp_path: Path) -> None:
+    ui = window.sync
+    ui.controller.account.sign_in("asha@example.com", PASSWORD, create=True, server_url=server.url)
+    server.confirm("asha@example.com")
+    huge = create_product(window.app.db, product_input({"title": "Catalogue", "price": "1"}))
+    with window.app.db.session() as session:  # larger than the editor allows: e.g. written by an older version
+        row = session.get(Product, huge.id)
+        assert row is not None
+        row.description = "x" * (RECORD_MAX_BYTES + 10)
+    create_product(window.app.db, product_input({"title": "Lamp", "price": "500"}))
+    ui.controller.refresh()
+    ui.sync_action.trigger()
+    qtbot.waitUntil(lambda: ui.button.text().endswith("— 1 too large to sync"), timeout=WAIT_MS)
+    tip = ui.button.toolTip()
+    assert "1 record is too large to sync (over 256 KB)" in tip and "Too large: “Catalogue”." in tip
+    shoot(window.statusBar(), tmp_path / "status-too-large.png")
+
+    status = cli("sync", "status")
+    assert status.code == 0 and "Too large: “Catalogue”." in status.out
+    assert json.loads(cli("sync", "status", "--json").out)["too_large_names"] == ["“Catalogue”"]
+    again = cli("sync", "now")  # the rest syncs; the large one is named again, nothing fails
+    assert again.code == 0 and "1 too large to sync" in again.out
