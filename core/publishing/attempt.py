@@ -49,8 +49,8 @@ WAITING_FOR_NETWORK = N_("waiting for network")  # the stored note (compared): t
 
 
 def note_text(note: str | None) -> str | None:
-    """A job's note as the seller reads it (the network note is stored in English, as a marker)."""
-    return _(WAITING_FOR_NETWORK) if note == WAITING_FOR_NETWORK else note
+    """A job's note as the seller reads it (the network and sign-in notes are stored in English, as markers)."""
+    return _(note) if note in (WAITING_FOR_NETWORK, WAITING_FOR_SELLER) else note
 
 
 @dataclass

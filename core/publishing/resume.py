@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.db.types import utcnow
-from core.i18n import N_
+from core.i18n import N_, _
 from core.platforms.specs import display_name
 from core.publishing.jobs import PRIORITY_NOW, JobView, list_jobs, move
 from core.publishing.states import IllegalTransition
@@ -34,7 +34,8 @@ def resume_paused(app: App, platform: str, *, now: datetime | None = None) -> li
             continue
         try:
             resumed.append(move(app.db, job.id, "scheduled",
-                                f"{display_name(platform)} was connected again: back in the queue", now=moment,
+                                _("{platform} was connected again: back in the queue").format(
+                                    platform=display_name(platform)), now=moment,
                                 expect=("needs_attention",), retry_at=moment, priority=PRIORITY_NOW, note=None,
                                 next_step=None))
         except IllegalTransition:
@@ -47,5 +48,5 @@ def resumed_text(jobs: list[JobView]) -> str:
     if not jobs:
         return ""
     if len(jobs) == 1:
-        return f"{jobs[0].label}, paused until you connected, is back in the queue."
-    return f"{len(jobs)} posts paused until you connected are back in the queue."
+        return _("{post}, paused until you connected, is back in the queue.").format(post=jobs[0].label)
+    return _("{count} posts paused until you connected are back in the queue.").format(count=len(jobs))
