@@ -89,6 +89,7 @@ SETTINGS: dict[str, Place] = {
         "browser.channel": N_("Browser"),
         "browser.executable_path": N_("Browser program (instead)"),
         "browser.headless": N_("Hide the browser while listing"),
+        "browser.minimised": N_("Otherwise, keep its window minimised"),
     }),
     **_place(N_("Platforms"), N_("Pictures for Instagram and Pinterest"), {
         "media.host": N_("Put pictures online through"),

@@ -136,3 +136,17 @@ def test_the_dialog_fits_small_screens(qtbot, window, size) -> None:
     dialog = _open(qtbot, window)
     assert dialog.minimumSizeHint().width() <= size[0] - 40 and dialog.minimumSizeHint().height() <= size[1] - 40
     assert dialog.pages.count() == len(GROUPS)
+
+
+def test_the_portals_browser_can_be_kept_minimised_instead_of_hidden(qtbot, window) -> None:
+    dialog = _open(qtbot, window)
+    dialog.groups.setCurrentRow(list(GROUPS).index("Platforms"))
+    hidden, minimised = dialog.editor("browser.headless"), dialog.editor("browser.minimised")
+    assert (hidden.place.section, minimised.place.section) == ("Meesho, Snapdeal, IndiaMART",) * 2
+    assert minimised.place.label == "Otherwise, keep its window minimised"
+    for editor in (hidden, minimised):  # hidden: on → off; minimised: off → on
+        editor.field.setFocus()
+        qtbot.keyClick(editor.field, Qt.Key.Key_Space)
+    _click(qtbot, dialog, QDialogButtonBox.StandardButton.Save)
+    settings = window.app.settings
+    assert settings.get("browser.headless") is False and settings.get("browser.minimised") is True

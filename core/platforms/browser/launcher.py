@@ -62,12 +62,13 @@ class LaunchPlan:
     viewport: dict[str, int]
     launch_timeout: float
 
-    def launch_kwargs(self, way: dict[str, str], *, headless: bool) -> dict[str, Any]:
-        """Keyword arguments for ``launch_persistent_context`` (minus the profile folder)."""
+    def launch_kwargs(self, way: dict[str, str], *, headless: bool, minimised: bool = False) -> dict[str, Any]:
+        """Keyword arguments for ``launch_persistent_context`` (minus the profile folder); ``minimised``: a headed
+        window that starts minimised."""
         return {
             **way,
             "headless": headless,
-            "args": list(self.args),
+            "args": list(self.args) + (["--start-minimized"] if minimised and not headless else []),
             "chromium_sandbox": self.sandbox,
             "locale": self.locale,
             "timezone_id": self.timezone,

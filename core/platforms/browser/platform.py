@@ -110,7 +110,8 @@ class PortalPlatform(Platform):
         if not self.profile.is_dir():
             raise AuthExpired.not_connected(self.name)
         return self._session.run(lambda page: work(self._tab(page, product)),
-                                 headless=bool(self.context.settings.get("browser.headless")))
+                                 headless=bool(self.context.settings.get("browser.headless")),
+                                 minimised=bool(self.context.settings.get("browser.minimised")))
 
     # --- connection ---
 

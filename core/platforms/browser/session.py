@@ -55,15 +55,21 @@ class PortalSession:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._headless = True
+        self._minimised = False
         self._holding: threading.Lock | None = None
         self.watchdog = Watchdog(platform)
         self._cdp: CDPSession | None = None  # kept open: the user-agent override lasts as long as it does
 
-    def run(self, work: Callable[[Page], T], *, headless: bool) -> T:
-        """Run ``work(tab)`` on the browser thread, opening the browser first if needed; blocks until done."""
+    def run(self, work: Callable[[Page], T], *, headless: bool, minimised: bool = False) -> T:
+        """Run ``work(tab)`` on the browser thread, opening the browser first if needed; blocks until done.
+
+        ``minimised`` (with ``headless`` False): a real, headed browser whose window starts minimised, for portals
+        that refuse headless browsers; the seller's sign-in window is never minimised.
+        """
         if self._context is None:
             self._plan()  # no browser to start is refused before Playwright's driver starts
-        return self._thread.call(lambda playwright: work(self._tab(playwright, headless)))
+        minimised = minimised and not headless
+        return self._thread.call(lambda playwright: work(self._tab(playwright, headless, minimised)))
 
     def close_browser(self) -> None:
         """Close the browser (the thread stays for the next job), e.g. to free the profile after signing in."""
@@ -75,28 +81,31 @@ class PortalSession:
         self.close_browser()
         self._thread.stop()
 
-    def _tab(self, playwright: Playwright, headless: bool) -> Page:
+    def _tab(self, playwright: Playwright, headless: bool, minimised: bool = False) -> Page:
         if self.watchdog.killed:  # the watchdog ended a stuck browser; Playwright may not have noticed yet
             self.watchdog.killed = False
             self._close_context()
-        if self._context is not None and (headless != self._headless or self._page is None or self._page.is_closed()):
+        if self._context is not None and (headless != self._headless or minimised != self._minimised
+                                          or self._page is None or self._page.is_closed()):
             self._close_context()
         if self._context is None:
-            self._context = self._launch(playwright, headless)
-            self._headless = headless
+            self._context = self._launch(playwright, headless, minimised)
+            self._headless, self._minimised = headless, minimised
             self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
             if headless:
                 self._cdp = _plain_chrome(self._context, self._page)
+            elif minimised:
+                self._cdp = _minimise(self._context, self._page)
         assert self._page is not None
         return self._page
 
-    def _launch(self, playwright: Playwright, headless: bool) -> BrowserContext:
+    def _launch(self, playwright: Playwright, headless: bool, minimised: bool = False) -> BrowserContext:
         lock = _profile_lock(self.profile)
         if not lock.acquire(timeout=self._wait):
             raise TransientFailure(self.platform, f"another SellerDesk job is using the {display_name(self.platform)} "
                                                   "browser", hint="SellerDesk tries again when it has finished.")
         try:
-            context = self._start(playwright, headless)
+            context = self._start(playwright, headless, minimised)
         except BaseException:
             lock.release()
             raise
@@ -106,13 +115,13 @@ class PortalSession:
         context.on("close", lambda _: self._forget(context))
         return context
 
-    def _start(self, playwright: Playwright, headless: bool) -> BrowserContext:
+    def _start(self, playwright: Playwright, headless: bool, minimised: bool = False) -> BrowserContext:
         plan = self._plan()
         self.profile.mkdir(parents=True, exist_ok=True)
         for way in plan.ways:
             try:
                 return playwright.chromium.launch_persistent_context(
-                    str(self.profile), **plan.launch_kwargs(way, headless=headless))
+                    str(self.profile), **plan.launch_kwargs(way, headless=headless, minimised=minimised))
             except PlaywrightError as exc:
                 if is_missing_browser(exc.message):
                     continue
@@ -177,5 +186,17 @@ def _plain_chrome(context: BrowserContext, page: Page) -> CDPSession | None:
             cdp.send("Emulation.setUserAgentOverride", {"userAgent": agent.replace("HeadlessChrome", "Chrome")})
     except PlaywrightError as exc:
         log.info("could not set the browser's user agent (%s)", exc.message.splitlines()[0])
+        return None
+    return cdp
+
+
+def _minimise(context: BrowserContext, page: Page) -> CDPSession | None:
+    """Minimise a headed browser's window (--start-minimized alone is not honoured by every window manager)."""
+    try:
+        cdp = context.new_cdp_session(page)
+        window = cdp.send("Browser.getWindowForTarget")
+        cdp.send("Browser.setWindowBounds", {"windowId": window["windowId"], "bounds": {"windowState": "minimized"}})
+    except PlaywrightError as exc:
+        log.info("could not minimise the browser window (%s)", exc.message.splitlines()[0])
         return None
     return cdp
