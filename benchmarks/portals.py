@@ -1,5 +1,6 @@
 """List N products on each replica portal (Meesho, Snapdeal, IndiaMART) with one browser per portal; print the time
-per product, the first one including the browser start.
+per product, the first one including the browser start. Meesho lists catalogs of designs, so there the products go
+out 3 to a catalog and each design's time is its catalog's share.
 
 Usage: python benchmarks/portals.py [--products N] [--browser /usr/bin/chromium] [--portals meesho,snapdeal]
 Prints figures; never fails a build. Runs headless against tests/fakes/portals on 127.0.0.1.
@@ -29,6 +30,7 @@ from core.app import App  # noqa: E402
 from core.db.models import ContentDraft, Product, ProductImage  # noqa: E402
 from core.doctor import find_browser  # noqa: E402
 from core.platforms.base import ConnectOptions  # noqa: E402
+from core.platforms.browser.catalog import publish_catalog  # noqa: E402
 from core.platforms.browser.platform import PortalPlatform  # noqa: E402
 from core.platforms.connections import set_preferences  # noqa: E402
 from core.platforms.publish import publish_listing  # noqa: E402
@@ -80,6 +82,17 @@ def add_products(app: App, name: str, count: int) -> list[int]:
     return ids
 
 
+def groups(name: str, products: list[int]) -> list[list[int]]:
+    """What one submit lists: a product, or on Meesho (catalogs only) a catalog of 3 designs (2 to 4 at the end)."""
+    if name != "meesho":
+        return [[p] for p in products]
+    out = [products[i:i + 3] for i in range(0, len(products), 3)]
+    if len(out) > 1 and len(out[-1]) < 2:
+        last = out.pop()
+        out[-1] += last
+    return out
+
+
 def run(name: str, count: int, browser: str, root: Path) -> list[float]:
     """Sign in to the replica, then list ``count`` products with one platform object; returns seconds each."""
     replica = REPLICAS[name]()
@@ -106,10 +119,13 @@ def run(name: str, count: int, browser: str, root: Path) -> list[float]:
             # SellerDesk's own speed is measured here, not the human pacing (about 30 s a listing by design).
             platform.pacer.sleep = lambda seconds: None
             platform.pacer.rules = replace(platform.pacer.rules, typing_ms=(0.0, 0.0), per_day=None)
-            for product in products:
+            for group in groups(name, products):
                 started = time.perf_counter()
-                publish_listing(app, product, name, target=platform, variants=pictures)
-                seconds.append(time.perf_counter() - started)
+                if len(group) > 1:
+                    publish_catalog(app, name, group, target=platform, variants=pictures)
+                else:
+                    publish_listing(app, group[0], name, target=platform, variants=pictures)
+                seconds += [(time.perf_counter() - started) / len(group)] * len(group)
         return seconds
     finally:
         replica.stop()

@@ -62,6 +62,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("name")
     p.set_defaults(handler=_publish)
 
+    p = psub.add_parser("publish-catalog", parents=[json_parent()],
+                        help="Meesho: publish products as the designs of one catalog (2 to 9, 3-4 recommended) "
+                             "through the supplier panel")
+    p.add_argument("name", choices=("meesho",))
+    p.add_argument("--products", required=True, metavar="IDS", help="product ids of the designs, e.g. 4,5,6")
+    p.add_argument("--catalog-name", help="the catalog's name (default: the first design's title)")
+    p.set_defaults(handler=_publish_catalog)
+
     p = psub.add_parser("check", parents=[json_parent()],
                         help="open a portal's pages (Meesho, Snapdeal, IndiaMART) without submitting anything and "
                              "report which of its data file's selectors are found or missing")
@@ -285,6 +293,30 @@ def _publish(args: argparse.Namespace, app: Any) -> int:
     return 0
 
 
+def _product_ids(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValidationError(f"{text!r} is not a list of product ids like 4,5,6.", field="products") from None
+
+
+def _publish_catalog(args: argparse.Namespace, app: Any) -> int:
+    from core.platforms.browser.catalog import publish_catalog
+
+    ids = _product_ids(args.products)
+    with _open(app, args.name) as platform:
+        made = publish_catalog(app, args.name, ids, catalog_name=args.catalog_name, target=platform)
+    if app.json:
+        print_json([{"product_id": pid, "remote_id": r.remote_id, "url": r.url, "state": r.state,
+                     "images": r.image_count} for pid, r in made])
+    else:
+        name = get_spec(args.name).display_name
+        print(f"Published a catalog of {len(made)} designs on {name}:")
+        for pid, result in made:
+            print(f"  #{pid} {result.remote_id} ({result.state}): {result.url}")
+    return 0
+
+
 def _check(args: argparse.Namespace, app: Any) -> int:
     from core.platforms.browser.check import check_platform, report_lines
 
@@ -303,10 +335,7 @@ def _export_template(args: argparse.Namespace, app: Any) -> int:
 
     from core.platforms.browser.templates import export_template
 
-    try:
-        ids = [int(part) for part in args.products.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise ValidationError(f"{args.products!r} is not a list of product ids like 4,5,6.", field="products") from None
+    ids = _product_ids(args.products)
     done = export_template(app, args.name, args.category, ids, Path(args.out),
                            template=Path(args.template) if args.template else None, catalog_name=args.catalog_name)
     if app.json:

@@ -32,6 +32,25 @@ if TYPE_CHECKING:
     from core.platforms.browser.templates import TemplateExport
 
 
+def product_checklist(app: App) -> QListWidget:
+    """Every product with a tick box (none ticked), its id kept on each item."""
+    products = QListWidget()
+    no_sku = _("no SKU")
+    for row in list_products(app.db, sort="id"):
+        item = QListWidgetItem(f"#{row['id']}  {row['title']}  ({row['sku'] or no_sku})")
+        item.setData(Qt.ItemDataRole.UserRole, row["id"])
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        products.addItem(item)
+    return products
+
+
+def ticked(products: QListWidget) -> list[int]:
+    """The ids of the ticked products of a :func:`product_checklist`, in list order."""
+    items = (products.item(i) for i in range(products.count()))
+    return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
+
+
 class BulkTemplateDialog(QDialog):
     """Pick the category and the products (for Meesho: the designs of one catalog), then write the file."""
 
@@ -60,14 +79,7 @@ class BulkTemplateDialog(QDialog):
         if name == "meesho":
             form.addRow(_("Catalog name"), self.catalog_name)
         form.addRow(_("Template"), template_row)
-        self.products = QListWidget()
-        no_sku = _("no SKU")
-        for row in list_products(app.db, sort="id"):
-            item = QListWidgetItem(f"#{row['id']}  {row['title']}  ({row['sku'] or no_sku})")
-            item.setData(Qt.ItemDataRole.UserRole, row["id"])
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.products.addItem(item)
+        self.products = product_checklist(app)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.write_button = QPushButton(_("Write the file…"))
@@ -98,8 +110,7 @@ class BulkTemplateDialog(QDialog):
 
     def chosen(self) -> list[int]:
         """The ticked products' ids."""
-        items = (self.products.item(i) for i in range(self.products.count()))
-        return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
+        return ticked(self.products)
 
     def write(self) -> None:
         """Ask where to, then write the workbook and photos in the background."""

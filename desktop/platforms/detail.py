@@ -26,12 +26,14 @@ from core.app import App
 from core.i18n import _
 from core.platforms import connections, service
 from core.platforms.base import ConnectOptions, PreferenceField
+from core.platforms.browser.spec import load_portal
 from core.platforms.browser.templates import layout_path
 from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
 from core.platforms.specs import get_spec
 from core.publishing.resume import resume_paused, resumed_text
 from desktop.platforms.bulk_template import BulkTemplateDialog
+from desktop.platforms.catalog_dialog import CatalogDialog
 from desktop.platforms.connect_dialog import ConnectDialog
 from desktop.platforms.leads_dialog import LeadsDialog
 from desktop.platforms.portal_check import PortalCheckDialog
@@ -83,6 +85,9 @@ class PlatformDetail(QWidget):
         self.template_button = QPushButton(_("Bulk upload file…"))  # Meesho, Snapdeal: their Excel templates
         self.template_button.clicked.connect(self.bulk_template)
         self.template_dialog: BulkTemplateDialog | None = None
+        self.catalog_button = QPushButton(_("Publish catalog…"))  # Meesho: the designs of one catalog, in the panel
+        self.catalog_button.clicked.connect(self.publish_catalog)
+        self.catalog_dialog: CatalogDialog | None = None
         self.review_button = QPushButton(_("Check review status"))  # portals: Meesho's QC and the others' approval
         self.review_button.clicked.connect(self.check_reviews)
         self.leads_button = QPushButton(_("Leads…"))  # IndiaMART: buyer enquiries from the Lead Manager API
@@ -94,7 +99,8 @@ class PlatformDetail(QWidget):
         self.enabled.toggled.connect(self._toggle_enabled)
         buttons = QHBoxLayout()
         for button in (self.connect_button, self.cancel_button, self.test_button, self.disconnect_button,
-                       self.check_button, self.template_button, self.review_button, self.leads_button):
+                       self.check_button, self.catalog_button, self.template_button, self.review_button,
+                       self.leads_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -155,6 +161,9 @@ class PlatformDetail(QWidget):
         self.check_button.setVisible(status.kind == "browser")
         self.check_button.setEnabled(connected)
         self.template_button.setVisible(layout_path(status.name).is_file())
+        self.catalog_button.setVisible(status.kind == "browser" and load_portal(status.name).designs is not None)
+        # (the bundled flow: a form of catalogs is a property of the portal, not of an edited copy's selectors)
+        self.catalog_button.setEnabled(connected)
         self.review_button.setVisible(status.kind == "browser")
         self.review_button.setEnabled(connected)
         self.leads_button.setVisible("leads_api" in get_spec(status.name).extra)  # needs a CRM key, not a sign-in
@@ -325,6 +334,13 @@ class PlatformDetail(QWidget):
         self.template_dialog = BulkTemplateDialog(self.app, self.tasks, self.status.name, self.status.display_name,
                                                   self)
         self.template_dialog.show()
+
+    def publish_catalog(self) -> None:
+        """Open the Publish catalog dialog: designs of one product published as one catalog through the panel."""
+        if self.status is None:
+            return
+        self.catalog_dialog = CatalogDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
+        self.catalog_dialog.show()
 
     def show_leads(self) -> None:
         """Open the Leads dialog: the CRM key with Test key, and the last 7 days' enquiries with Refresh."""

@@ -28,6 +28,7 @@ from core.components import NODE_ENV
 from core.db.models import ContentDraft, Product, ProductImage
 from core.doctor import find_browser
 from core.platforms.base import ConnectOptions, ListingResult
+from core.platforms.browser.catalog import publish_catalog
 from core.platforms.browser.platform import PortalPlatform
 from core.platforms.connections import PlatformStatus
 from core.platforms.publish import publish_listing
@@ -47,6 +48,8 @@ TIMEOUT = 10.0
 LEGAL_METROLOGY = {"net_quantity": "1 N", "weight_g": "350", "country_of_origin": "India",
                    "manufacturer_name": "Asha Handicrafts",
                    "manufacturer_address": "12 Potters Lane, Khurja, UP 203131"}
+# What Meesho's Mugs category demands of every design (resources/portals/templates/meesho.json).
+MUG_ATTRIBUTES = {"capacity": "350 ml", "colour": "blue"}
 TIMINGS: dict[str, list[float]] = {}
 
 
@@ -137,7 +140,7 @@ class PortalEnv:
         self.products += 1
         attrs = {"hsn_code": "6912", "gst_rate": "12", "material": "stoneware"} if attributes is None else attributes
         if attributes is None and self.name == "meesho":
-            attrs |= LEGAL_METROLOGY  # Meesho refuses a catalog without them
+            attrs |= LEGAL_METROLOGY | MUG_ATTRIBUTES  # Meesho refuses a catalog without them
         shas = [hashlib.sha256(f"{self.name}-{self.products}-{i}".encode()).hexdigest() for i in range(photos)]
         return add_product(self.app, self.name, sku=sku or f"{self.name[:3].upper()}-{self.products:03d}",
                            title=title, copy_title=f"{title} {self.products}", price=price, category=category,
@@ -145,8 +148,36 @@ class PortalEnv:
                            attributes=attrs)
 
     def publish(self, product_id: int) -> ListingResult:
-        """Publish through the app's own path (publish_listing) on the shared browser."""
-        return publish_listing(self.app, product_id, self.name, target=self.platform, variants=self.variants)
+        """Publish through the app's own path on the shared browser: publish_listing, or for Meesho, which lists
+        catalogs of designs and never one product alone, publish_catalog with a second design of the product."""
+        if self.name != "meesho":
+            return publish_listing(self.app, product_id, self.name, target=self.platform, variants=self.variants)
+        designs = [product_id, self.second_design(product_id)]
+        made = publish_catalog(self.app, self.name, designs, target=self.platform, variants=self.variants)
+        return dict(made)[product_id]
+
+    def second_design(self, product_id: int) -> int:
+        """Another design of the product (the same facts, copy and photos; SKU and title end in "-B"), made once."""
+        with self.app.db.session() as session:
+            product = session.get(Product, product_id)
+            assert product is not None
+            sku = f"{product.sku}-B"
+            known = session.query(Product).filter(Product.sku == sku).first()
+            if known is not None:
+                return known.id
+            skip = {"id", "sku", "title", "sync_id", "created_at", "updated_at"}
+            twin = Product(**{c.key: getattr(product, c.key) for c in Product.__table__.columns if c.key not in skip},
+                           sku=sku, title=f"{product.title} B")
+            session.add(twin)
+            session.flush()
+            for image in product.images:
+                session.add(ProductImage(product_id=twin.id, sha256=image.sha256, original_name=image.original_name,
+                                         position=image.position))
+            for draft in product.drafts:
+                session.add(ContentDraft(product_id=twin.id, platform=draft.platform, title=f"{draft.title} B",
+                                         description=draft.description, bullets=list(draft.bullets or ()),
+                                         tags=list(draft.tags or ()), status=draft.status))
+            return twin.id
 
     def reset(self) -> None:
         """Undo what a test switched on: replica faults and modes, edited settings."""

@@ -9,7 +9,7 @@ import pytest
 
 from core.platforms.browser.page import PortalChanged
 from core.platforms.errors import ContentRejected, OutcomeUnknown
-from tests.portals.conftest import LEGAL_METROLOGY, PortalEnv
+from tests.portals.conftest import LEGAL_METROLOGY, MUG_ATTRIBUTES, PortalEnv
 from tests.portals.test_failures import saved_folder
 
 EnvOf = Callable[[str], PortalEnv]
@@ -34,7 +34,8 @@ def test_a_moved_box_the_portal_says_is_empty_is_the_pages_fault_not_the_product
 def test_a_box_sellerdesk_filled_is_still_the_sellers_to_fix(env_of: EnvOf) -> None:
     env = env_of("meesho")
     with pytest.raises(ContentRejected) as caught:
-        env.publish(env.add_product(attributes={"hsn_code": "12", "gst_rate": "12", **LEGAL_METROLOGY}))
+        env.publish(env.add_product(attributes={"hsn_code": "12", "gst_rate": "12", "material": "stoneware",
+                                                **LEGAL_METROLOGY, **MUG_ATTRIBUTES}))
     assert caught.value.field == "HSN code" and not isinstance(caught.value, PortalChanged)
 
 

@@ -37,7 +37,7 @@ def test_an_unanswered_submit_is_not_sent_again_while_the_search_lags(env_of: En
                                                                       tmp_path: Path) -> None:
     env = env_of(name)
     lagging_portal(env, tmp_path, LAG)
-    env.replica.search_lag = LAG - 1.5  # the portal made it, but its search shows it only later
+    env.replica.search_lag = LAG - 1.0  # the portal made it, but its search shows it only later
     env.app.settings.set("browser.timeout_seconds", 1.5)
     form_api = "^/api/catalogs$" if name == "meesho" else "^/api/products$"
     env.replica.delay("POST", form_api, 2.5)

@@ -20,7 +20,7 @@ from core.platforms.errors import AuthExpired, ContentRejected, OutcomeUnknown, 
 from core.platforms.publish import build_listing_request, publish_listing
 from core.platforms.registry import open_platform
 from tests.fakes.portals.replica import Listing
-from tests.portals.conftest import LEGAL_METROLOGY, PORTALS, PortalEnv
+from tests.portals.conftest import LEGAL_METROLOGY, MUG_ATTRIBUTES, PORTALS, PortalEnv
 
 EnvOf = Callable[[str], PortalEnv]
 
@@ -75,7 +75,8 @@ def test_a_page_slower_than_the_timeout_names_the_step_and_keeps_what_it_showed(
 
 
 FIELD_ERRORS = {
-    "meesho": ({"attributes": {"hsn_code": "12", "gst_rate": "12", **LEGAL_METROLOGY}}, "HSN code",
+    "meesho": ({"attributes": {"hsn_code": "12", "gst_rate": "12", "material": "stoneware", **LEGAL_METROLOGY,
+                               **MUG_ATTRIBUTES}}, "HSN code",
                "Enter a valid HSN code (4, 6 or 8 digits)", "price, GST and HSN"),
     "snapdeal": ({"attributes": {"mrp": "199"}}, "selling price", "Selling price cannot be more than MRP",
                  "price and inventory"),

@@ -43,7 +43,8 @@ def test_three_products_are_listed_through_one_browser(env_of: EnvOf, name: str)
         results.append(env.publish(product))
         seconds.append(time.perf_counter() - started)
     TIMINGS[name] = seconds
-    made = [item for key, item in env.replica.listings.items() if key not in before]
+    # (On Meesho each product goes out in a catalog with a second design of it: conftest's PortalEnv.publish.)
+    made = [item for key, item in env.replica.listings.items() if key not in before and item.fields["sku"] in skus]
     assert [item.fields["sku"] for item in made] == skus
     assert [r.remote_id for r in results] == [item.id for item in made]
     assert {r.state for r in results} == {"draft"}  # in the portal's review, not yet live
@@ -51,8 +52,8 @@ def test_three_products_are_listed_through_one_browser(env_of: EnvOf, name: str)
     first = made[0].fields
     assert first["title"].startswith("Blue Glazed Stoneware Mug") and "• 350 ml" in first["description"]
     assert {k: first[k] for k in EXPECTED[name]} == EXPECTED[name]
-    # The tab is reused: only the first product pays for starting the browser.
-    assert max(seconds[1:]) < 4.0
+    # The tab is reused: only the first product pays for starting the browser (a Meesho catalog has two designs).
+    assert max(seconds[1:]) < (8.0 if name == "meesho" else 4.0)
     with env.app.db.session() as session:
         audits = session.scalars(select(AuditEvent).where(AuditEvent.kind == "listing.publish")).all()
         assert {a.detail["remote_id"] for a in audits} >= {r.remote_id for r in results}

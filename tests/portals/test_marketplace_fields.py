@@ -21,7 +21,8 @@ from tests.portals.test_templates import designs
 
 DETAILS = {"mrp": "549", "hsn_code": "69120010", "gst_percent": "5", "weight_grams": "420", "net_quantity": "2 N",
            "country_of_origin": "India", "manufacturer_name": "Khurja Kilns", "manufacturer_address": "4 Kiln Rd",
-           "packer_name": "Pack Co", "packer_address": "9 Depot St"}
+           "packer_name": "Pack Co", "packer_address": "9 Depot St", "importer_name": "Dock Imports",
+           "importer_address": "4 Dock Rd"}
 
 
 def request(details: dict[str, str], attributes: dict[str, str] | None = None) -> ListingRequest:
@@ -37,6 +38,7 @@ def test_meesho_form_takes_the_fields_before_attributes_and_defaults() -> None:
     assert (values["hsn"], values["gst"], values["weight"], values["net_quantity"], values["mrp"]) == (
         "69120010", "5", "420", "2 N", "549")
     assert (values["packer_name"], values["manufacturer_name"]) == ("Pack Co", "Khurja Kilns")
+    assert (values["importer_name"], values["importer_address"]) == ("Dock Imports", "4 Dock Rd")
     fallback = form_values(load_portal("meesho"), request({"manufacturer_name": "K", "manufacturer_address": "A"},
                                                           old), {}, "meesho")
     assert (fallback["hsn"], fallback["weight"], fallback["packer_name"]) == ("6911", "100", "K")
@@ -62,6 +64,7 @@ def test_the_meesho_template_is_filled_from_the_fields(app: App, tmp_path: Path)
     assert (first["MRP"], first["GST %"], first["HSN Code"], first["Weight (g)"], first["Net Quantity"]) == (
         "549", "5", "69120010", "420", "2 N")
     assert (first["Packer Name"], first["Packer Address"]) == ("Pack Co", "9 Depot St")
+    assert (first["Importer Name"], first["Importer Address"]) == ("Dock Imports", "4 Dock Rd")
     update_product(app.db, ids[0], {"net_quantity": ""})
     with pytest.raises(ValidationError, match=r"no Net quantity\. Fill in 'Net quantity'"):
         export_template(app, "meesho", "Mugs", ids, tmp_path / "again")

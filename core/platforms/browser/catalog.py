@@ -9,15 +9,19 @@ panel's catalog form with the same designs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.db.models import AuditEvent
 from core.errors import ValidationError
-from core.platforms.base import ListingRequest
+from core.platforms.base import ListingRequest, ListingResult, Platform
 from core.platforms.browser.form import choose
-from core.platforms.browser.spec import FieldSpec
-from core.platforms.browser.values import field_name, fix_for, resolve
+from core.platforms.browser.spec import FieldSpec, PortalSpec
+from core.platforms.browser.values import FieldValue, field_name, fix_for, form_values, resolve
+from core.platforms.connections import mark_needs_attention
+from core.platforms.errors import AuthExpired
 from core.platforms.publish import VariantSource, build_listing_request
 from core.platforms.specs import display_name
 
@@ -91,3 +95,67 @@ def design_values(fields: Sequence[FieldSpec], catalog: Catalog, prefs: Mapping[
             row[field.key] = str(value or "")
         rows.append(row)
     return rows, problems
+
+
+def catalog_form(portal: PortalSpec, catalog: Catalog, prefs: Mapping[str, Any]
+                 ) -> tuple[dict[str, FieldValue], list[dict[str, FieldValue]]]:
+    """What the panel's catalog form gets: the catalog's own boxes (from its first design) and each design's.
+
+    Every design is checked as a single listing is (form_values); before anything is sent, designs that disagree
+    on a box the catalog has once (category, GST, Legal Metrology...) and designs missing an attribute their
+    category demands (the bulk template layout's category columns, the same data as the template route) are
+    refused, each named with what to fill in.
+    """
+    from core.platforms.browser.templates import layout_of  # it groups designs with this module's functions
+
+    platform = catalog.platform
+    per_design = {f.key for s in portal.steps if s.per_design for f in s.fields}
+    designs = [form_values(portal, request, prefs, platform) for request in catalog.designs]
+    shared = {key: value for key, value in designs[0].items() if key not in per_design}
+    labels = {f.key: field_name(f) for f in portal.fields()}
+    first = catalog.designs[0].product_label
+    problems = [f"{request.product_label} has {labels[key]} '{values[key]}' but {first} has '{value}' (a catalog "
+                "has one)." for request, values in zip(catalog.designs[1:], designs[1:], strict=True)
+                for key, value in shared.items() if values[key] != value]
+    layout = layout_of(platform)
+    category = layout_category(layout, str(shared.get("category", "")))
+    if category is not None:
+        problems += design_values(column_fields(layout["categories"][category].get("columns", [])), catalog,
+                                  prefs)[1]
+    if problems:
+        raise ValidationError(f"The {display_name(platform)} catalog '{catalog.name}' was not sent: "
+                              + " ".join(problems), field="products",
+                              hint="Nothing was sent. Fill these in the Products tab and publish the catalog again.")
+    return shared, [{key: value for key, value in d.items() if key in per_design} for d in designs]
+
+
+def publish_catalog(app: App, platform: str, product_ids: Sequence[int], *, catalog_name: str | None = None,
+                    target: Platform | None = None, variants: VariantSource | None = None,
+                    cancel: threading.Event | None = None) -> list[tuple[int, ListingResult]]:
+    """List the products as the designs of one catalog through the seller's panel (grouped as the bulk template
+    groups them); returns each product with its listing. ``target`` is an already open platform; ``cancel``
+    stops it before the catalog is sent."""
+    from core.platforms.browser.meesho import MeeshoPlatform
+    from core.platforms.browser.templates import layout_of
+    from core.platforms.registry import open_platform
+
+    catalog = group_designs(app, platform, layout_of(platform), product_ids, catalog_name=catalog_name,
+                            variants=variants, new_listing=True)
+    client = open_platform(app, platform) if target is None else target
+    try:
+        if not isinstance(client, MeeshoPlatform):
+            raise ValidationError(f"{display_name(platform)} has no catalogs of designs: publish each product on "
+                                  "its own.", field="platform", hint="Catalogs of designs are Meesho's.")
+        results = client.publish_catalog(catalog, cancel)
+    except AuthExpired:
+        mark_needs_attention(app.db, platform)
+        raise
+    finally:
+        if target is None:
+            client.close()
+    with app.db.session() as session:
+        for request, result in zip(catalog.designs, results, strict=True):
+            session.add(AuditEvent(kind="listing.publish", subject=f"{platform}:{request.product_id}",
+                                   detail={"remote_id": result.remote_id, "url": result.url, "state": result.state,
+                                           "catalog": catalog.name}))
+    return [(r.product_id, result) for r, result in zip(catalog.designs, results, strict=True)]

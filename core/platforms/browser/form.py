@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urljoin
 
+from playwright.sync_api import Locator
+
 from core.platforms.base import ListingResult
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import Cell, FieldSpec
@@ -49,8 +51,8 @@ def _refused(pp: PortalPage, field: FieldSpec, wanted: str, offered: Sequence[st
                            fix=fix_for(field, pp.platform), product=pp.product)
 
 
-def _select(pp: PortalPage, field: FieldSpec, wanted: str) -> None:
-    box = pp.page.locator(field.part("input"))
+def _select(pp: PortalPage, field: FieldSpec, wanted: str, within: Locator | None) -> None:
+    box = (within or pp.page).locator(field.part("input"))
     box.wait_for()
     options: list[list[str]] = box.locator("option").evaluate_all(
         "os => os.map(o => [o.value, (o.textContent || '').trim()])")
@@ -78,10 +80,10 @@ def _pick(pp: PortalPage, field: FieldSpec, wanted: str) -> None:
     options.filter(visible=True).nth(index).click()
 
 
-def _upload(pp: PortalPage, field: FieldSpec, files: Sequence[Path]) -> None:
-    pp.page.locator(field.part("input")).set_input_files([str(p) for p in files])
+def _upload(pp: PortalPage, field: FieldSpec, files: Sequence[Path], within: Locator | None) -> None:
+    (within or pp.page).locator(field.part("input")).set_input_files([str(p) for p in files])
     # Previews appear once the portal has taken each photo; a refused photo shows a field error instead.
-    pp.outcome(f"{field.part('uploaded')} >> nth={len(files) - 1}", (field,))
+    pp.outcome(f"{field.part('uploaded')} >> nth={len(files) - 1}", (field,), within)
 
 
 def _pairs(pp: PortalPage, field: FieldSpec, pairs: Sequence[tuple[str, str]]) -> None:
@@ -94,30 +96,32 @@ def _pairs(pp: PortalPage, field: FieldSpec, pairs: Sequence[tuple[str, str]]) -
         rows.nth(i).locator(field.part("value")).fill(value)
 
 
-def fill(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
-    """Put ``value`` into ``field`` the way its kind needs (an empty optional value leaves the field alone).
+def fill(pp: PortalPage, field: FieldSpec, value: FieldValue, within: Locator | None = None) -> None:
+    """Put ``value`` into ``field`` the way its kind needs (an empty optional value leaves the field alone);
+    ``within`` is the block of one design of a catalog, which holds that design's boxes.
 
     A filled box is marked, so that a portal's complaint about a box SellerDesk never filled is blamed on the
     changed page, not on the seller's product.
     """
     if not value:
         return
-    _put(pp, field, value)
+    _put(pp, field, value, within)
     if "input" in field.parts:
-        pp.mark_filled(field.part("input"))
+        pp.mark_filled((within or pp.page).locator(field.part("input")))
 
 
-def _put(pp: PortalPage, field: FieldSpec, value: FieldValue) -> None:
-    if field.kind == "text" and field.typed:
-        pp.type_into(field.part("input"), str(value))
-    elif field.kind == "text":
-        pp.page.locator(field.part("input")).fill(str(value))
+def _put(pp: PortalPage, field: FieldSpec, value: FieldValue, within: Locator | None) -> None:
+    box = (within or pp.page).locator(field.part("input")) if "input" in field.parts else None
+    if field.kind == "text" and field.typed and box is not None:
+        pp.type_into(box, str(value))
+    elif field.kind == "text" and box is not None:
+        box.fill(str(value))
     elif field.kind == "select":
-        _select(pp, field, str(value))
+        _select(pp, field, str(value), within)
     elif field.kind == "pick":
         _pick(pp, field, str(value))
     elif field.kind == "files":
-        _upload(pp, field, cast("tuple[Path, ...]", value))
+        _upload(pp, field, cast("tuple[Path, ...]", value), within)
     else:
         _pairs(pp, field, cast("tuple[tuple[str, str], ...]", value))
 
@@ -128,6 +132,24 @@ def create_listing(pp: PortalPage, values: Mapping[str, FieldValue],
 
     ``on_commit`` runs just before the click that creates the listing (SellerDesk records the submit there).
     """
+    _go_through(pp, values, [values], on_commit)
+    images = sum(len(values.get(f.key, ())) for f in pp.portal.fields() if f.kind == "files")
+    with pp.step(pp.portal.result["step"]):
+        return read_result(pp, images)
+
+
+def create_catalog(pp: PortalPage, values: Mapping[str, FieldValue], designs: Sequence[Mapping[str, FieldValue]],
+                   skus: Sequence[str], on_commit: Callable[[], None] | None = None) -> list[ListingResult]:
+    """One catalog of ``designs`` through the form: the catalog's own boxes from ``values``, each design's boxes
+    in its block; returns each design's listing (found on the result panel by its SKU, ``skus`` in order)."""
+    _go_through(pp, values, designs, on_commit)
+    with pp.step(pp.portal.result["step"]):
+        catalog = read_result(pp, 0)
+        return _design_results(pp, catalog, designs, skus)
+
+
+def _go_through(pp: PortalPage, values: Mapping[str, FieldValue], designs: Sequence[Mapping[str, FieldValue]],
+                on_commit: Callable[[], None] | None) -> None:
     portal = pp.portal
     pp.committed = False
     with pp.step(portal.open_step):
@@ -136,9 +158,12 @@ def create_listing(pp: PortalPage, values: Mapping[str, FieldValue],
         after = portal.steps[i + 1].screen if i + 1 < len(portal.steps) else portal.result["marker"]
         with pp.step(step.name):
             pp.wait_ready(step.screen)
-            for field in step.fields:
-                pp.pause()
-                fill(pp, field, values.get(field.key, ""))
+            if step.per_design:
+                _fill_designs(pp, step.fields, designs)
+            else:
+                for field in step.fields:
+                    pp.pause()
+                    fill(pp, field, values.get(field.key, ""))
             pp.pause()
             button = pp.page.locator(step.next)
             button.wait_for()
@@ -148,9 +173,38 @@ def create_listing(pp: PortalPage, values: Mapping[str, FieldValue],
             pp.committed = pp.committed or step.commits
             button.click()
             pp.outcome(after, step.fields)
-    images = sum(len(values.get(f.key, ())) for f in portal.fields() if f.kind == "files")
-    with pp.step(portal.result["step"]):
-        return read_result(pp, images)
+
+
+def _fill_designs(pp: PortalPage, fields: Sequence[FieldSpec], designs: Sequence[Mapping[str, FieldValue]]) -> None:
+    """Each design's boxes in its own block, adding a block for every design after the first."""
+    spec = pp.portal.designs
+    assert spec is not None  # the loader requires ``listing.designs`` for a per-design step
+    blocks = pp.page.locator(spec.block)
+    for i, design in enumerate(designs):
+        if blocks.count() <= i:
+            pp.pause()
+            pp.page.locator(spec.add).click()
+        block = blocks.nth(i)
+        block.wait_for()
+        for field in fields:
+            pp.pause()
+            fill(pp, field, design.get(field.key, ""), within=block)
+
+
+def _design_results(pp: PortalPage, catalog: ListingResult, designs: Sequence[Mapping[str, FieldValue]],
+                    skus: Sequence[str]) -> list[ListingResult]:
+    result = pp.portal.result
+    marker = pp.page.locator(result["marker"]).first
+    made = {pp.read(row, Cell(result["design_sku"])): pp.read(row, Cell(result["design_id"]))
+            for row in marker.locator(result["design_row"]).all()}
+    missing = [sku for sku in skus if not made.get(sku)]
+    if missing:
+        raise OutcomeUnknown(pp.platform, f"{pp.display} made catalog {catalog.remote_id} but showed no product id "
+                                          f"for {', '.join(missing)}", product=pp.product)
+    files = [f.key for f in pp.portal.fields() if f.kind == "files"]
+    return [ListingResult(re.sub(r"\s+", "", made[sku]), catalog.url, catalog.state,
+                          image_count=sum(len(design.get(k, ())) for k in files))
+            for sku, design in zip(skus, designs, strict=True)]
 
 
 def read_result(pp: PortalPage, images: int) -> ListingResult:

@@ -168,9 +168,9 @@ class PortalPage:
         if self.pacer is not None:
             self.pacer.pause()
 
-    def type_into(self, selector: str, text: str) -> None:
+    def type_into(self, selector: str | Locator, text: str) -> None:
         """Type ``text`` key by key at a person's speed (for boxes a portal watches being typed)."""
-        box = self.page.locator(selector)
+        box = self.page.locator(selector) if isinstance(selector, str) else selector
         box.fill("")
         box.press_sequentially(text, delay=self.pacer.typing_delay_ms() if self.pacer is not None else 0)
 
@@ -238,13 +238,14 @@ class PortalPage:
         if found == "signed_out":
             raise self.expired()
 
-    def outcome(self, success: str, fields: tuple[FieldSpec, ...] = ()) -> None:
-        """After a click: wait for ``success``; an error banner, a field error or the sign-in form raise instead."""
+    def outcome(self, success: str, fields: tuple[FieldSpec, ...] = (), within: Locator | None = None) -> None:
+        """After a click: wait for ``success`` (inside ``within``, if given); an error banner, a field error or the
+        sign-in form raise instead."""
         page = self.page
         found = self.first_of({"banner": page.locator(self.portal.banner),
                                "field_error": page.locator(self.portal.field_error),
                                "signed_out": page.locator(self.portal.session["signed_out"]),
-                               "success": page.locator(success)}, success)
+                               "success": (within or page).locator(success)}, success)
         if found == "banner":
             raise self.banner_error()
         if found == "field_error":
@@ -322,9 +323,10 @@ class PortalPage:
                  f"({self.portal.path}). Run: sellerdesk platforms check {self.platform} to see which boxes moved; "
                  f"a corrected copy of that file goes in the folder of the setting browser.portals_dir.")
 
-    def mark_filled(self, selector: str) -> None:
+    def mark_filled(self, selector: str | Locator) -> None:
         """Mark the box ``selector`` as filled by SellerDesk (see :meth:`field_error`)."""
-        self.page.locator(selector).first.evaluate(f"e => e.setAttribute('{_FILLED}', '')")
+        box = self.page.locator(selector) if isinstance(selector, str) else selector
+        box.first.evaluate(f"e => e.setAttribute('{_FILLED}', '')")
 
     def _error_of(self, field: FieldSpec) -> str | None:
         anchor = field.parts.get("input") or field.parts.get("row") or ""

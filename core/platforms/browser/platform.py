@@ -11,7 +11,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -43,7 +43,7 @@ from core.platforms.browser.signin import SignInHook, check_signed_in, wait_for_
 from core.platforms.browser.spec import PortalSpec, load_portal, portal_file
 from core.platforms.browser.submissions import State, Submission, SubmissionLog
 from core.platforms.browser.tables import Row, find_row, read_rows, row_action, row_values
-from core.platforms.browser.values import FieldValue, form_values, format_price
+from core.platforms.browser.values import form_values, format_price
 from core.platforms.connections import get_preferences
 from core.platforms.errors import AuthExpired, ContentRejected, NotSupported, PlatformError, TransientFailure
 
@@ -156,6 +156,13 @@ class PortalPlatform(Platform):
         """
         if existing is not None:
             return existing
+        if self.portal.designs is not None:
+            raise ContentRejected(
+                self.name, "catalog", f"{self.portal_display} lists catalogs of designs of one product, never one "
+                                      "product alone", product=request.product_label,
+                fix=f"Publish it with its other designs as one catalog: Platforms tab › {self.portal_display} › "
+                    f"Publish catalog…, or: sellerdesk platforms publish-catalog {self.name} --products "
+                    f"{request.product_id},ID,ID")
         values = form_values(self.portal, request, get_preferences(self.context.db, self.name), self.name)
         self.pacer.check_daily_cap(self.portal_display, request.product_label)
         earlier = self.submissions.last(request.listing_sku)
@@ -167,7 +174,8 @@ class PortalPlatform(Platform):
                          request.listing_sku, earlier.sent_at, self.portal_display, found.remote_id)
                 return found
         self.pacer.before_submit(self.portal_display, request.product_label)
-        return self._run(lambda tab: self._submit(tab, request, values), product=request.product_label)
+        return self._run(lambda tab: self._submit(tab, [request], lambda commit: [
+            create_listing(tab, values, on_commit=commit)])[0], product=request.product_label)
 
     def _search_out_the_lag(self, request: ListingRequest, earlier: Submission) -> ListingResult | None:
         """Search for an earlier submit's listing until the portal's search lag after it has passed."""
@@ -183,17 +191,23 @@ class PortalPlatform(Platform):
             time.sleep(min(left, lag / (_LAG_SEARCHES - 1)))
         return None
 
-    def _submit(self, tab: PortalPage, request: ListingRequest, values: dict[str, FieldValue]) -> ListingResult:
+    def _submit(self, tab: PortalPage, requests: Sequence[ListingRequest],
+                send: Callable[[Callable[[], None]], list[ListingResult]]) -> list[ListingResult]:
+        """Run ``send`` (it fills the form and calls its argument just before the committing click), recording
+        each product's submit, refusal or listing in the submission log."""
         sent_at = ""
 
-        def note(state: State, **more: str) -> None:
+        def note(state: State, results: Sequence[ListingResult] = (), **more: str) -> None:
             nonlocal sent_at
             now = self.context.now().isoformat()
             sent_at = sent_at or now
-            self.submissions.add(Submission(request.listing_sku, request.product_id, state, now, sent_at, **more))
+            for i, request in enumerate(requests):
+                made = {"remote_id": results[i].remote_id, "status": results[i].state} if results else {}
+                self.submissions.add(Submission(request.listing_sku, request.product_id, state, now, sent_at,
+                                                **more, **made))
 
         try:
-            result = create_listing(tab, values, on_commit=lambda: note("sent"))
+            results = send(lambda: note("sent"))
         except (ContentRejected, PortalChanged, TransientFailure):
             if tab.committed:  # the portal answered no: nothing was made
                 note("refused", artefacts=str(tab.saved or ""))
@@ -202,8 +216,8 @@ class PortalPlatform(Platform):
             if tab.committed:
                 note("sent", artefacts=str(tab.saved or ""))
             raise
-        note("listed", remote_id=result.remote_id, status=result.state)
-        return result
+        note("listed", results)
+        return results
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Changing a listed product's copy or photos is not automated for the portals: the seller is told so."""

@@ -57,6 +57,17 @@ class StepSpec:
     fields: tuple[FieldSpec, ...]
     next: str
     commits: bool = False  # clicking ``next`` here creates the listing: never repeat it blindly
+    per_design: bool = False  # filled once per design of a catalog, inside that design's block (``Designs``)
+
+
+@dataclass(frozen=True)
+class Designs:
+    """A form that lists a catalog of designs: each design's boxes sit in a ``block`` (the first shown, ``add``
+    adds the next). How many designs a catalog takes is the bulk template layout's rule (core.platforms.browser.
+    catalog), the same for both routes."""
+
+    block: str
+    add: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class PortalSpec:
     preferences: tuple[dict[str, Any], ...]
     popups: tuple[Cover, ...] = ()
     interstitials: tuple[Cover, ...] = ()
+    designs: Designs | None = None  # the form lists a catalog of designs, not one product
 
     def fields(self) -> tuple[FieldSpec, ...]:
         """Every field of the listing form, in order."""
@@ -248,7 +260,11 @@ def load_portal(name: str, override_dir: str | Path | None = None) -> PortalSpec
         where = f"listing.steps[{i}]"
         fields = tuple(_field(r, f, f"{where}.fields[{j}]") for j, f in enumerate(r.get(s, "fields", where, list)))
         steps.append(StepSpec(r.get(s, "name", where), r.get(s, "screen", where), fields, r.get(s, "next", where),
-                              r.get(s, "commits", where, bool, False)))
+                              r.get(s, "commits", where, bool, False), r.get(s, "per_design", where, bool, False)))
+    raw_designs = r.get(listing, "designs", "listing", dict, {})
+    designs = None
+    if raw_designs or any(s.per_design for s in steps):
+        designs = Designs(r.get(raw_designs, "block", "listing.designs"), r.get(raw_designs, "add", "listing.designs"))
     if not steps or not steps[-1].commits:
         raise r.fail("listing.steps", "the last step must be the one that commits (\"commits\": true)")
     result = r.get(listing, "result", "listing", dict)
@@ -277,4 +293,5 @@ def load_portal(name: str, override_dir: str | Path | None = None) -> PortalSpec
         interstitials=tuple(Cover(r.get(c, "name", f"interstitials[{i}]"), r.get(c, "selector", f"interstitials[{i}]"),
                                   says=r.get(c, "says", f"interstitials[{i}]"))
                             for i, c in enumerate(r.get(raw, "interstitials", "", list, []))),
+        designs=designs,
     )

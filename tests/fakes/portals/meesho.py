@@ -1,13 +1,17 @@
-"""Meesho supplier panel replica: four-screen catalog upload (category, details, images, price/GST/HSN), QC status,
-catalog search with stock and pause actions, orders in pages."""
+"""Meesho supplier panel replica: the catalog upload (category; 2 to 9 designs, each with its name, SKU, stock, price
+and photos; GST and HSN; Legal Metrology, with the importer for imported products), QC status, catalog search with
+stock and pause actions, orders in pages. A catalog of fewer than 2 designs (or the old one-product form's fields)
+is refused, as the panel does."""
 
 from __future__ import annotations
 
+import itertools
+import json
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from tests.fakes.http_stand_in import Reply, Request
-from tests.fakes.portals.replica import PortalReplica, esc, number, text
+from tests.fakes.portals.replica import Listing, PortalReplica, esc, number, photos_of, text
 
 CATEGORIES = [
     "Home & Kitchen > Kitchen Tools > Mugs",
@@ -16,6 +20,9 @@ CATEGORIES = [
     "Women Ethnic > Sarees > Cotton Sarees",
     "Home & Kitchen > Home Furnishing > Cushion Covers",
 ]
+
+
+MAX_DESIGNS = 9
 
 
 class MeeshoReplica(PortalReplica):
@@ -43,9 +50,9 @@ class MeeshoReplica(PortalReplica):
             ('    <button id="details-next"',
              '    <div class="form-row"><label>HSN Code</label><input id="hsn"><div class="field-error" hidden></div>'
              '</div>\n    <button id="details-next"'),
-            ('(v) => /^[1-9]\\d*$/.test(v)])].every(Boolean),',
-             '(v) => /^[1-9]\\d*$/.test(v)]), need("hsn", ["Enter a valid HSN code (4, 6 or 8 digits)", '
-             '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)])].every(Boolean),'),
+            ('() => [designs().map(design).every(Boolean),',
+             '() => [designs().map(design).every(Boolean), need("hsn", ["Enter a valid HSN code (4, 6 or 8 digits)", '
+             '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)]),'),
             (',\n         need("hsn-code", ["Enter a valid HSN code (4, 6 or 8 digits)", '
              '(v) => /^(\\d{4}|\\d{6}|\\d{8})$/.test(v)])].every(Boolean)', "].every(Boolean)"),
             ('hsn: $("hsn-code")', 'hsn: $("hsn")'),
@@ -71,11 +78,50 @@ class MeeshoReplica(PortalReplica):
             return Reply.json(200, {"categories": [c for c in CATEGORIES if q and q in c.lower()]})
         if path == "/api/catalogs" and method == "POST":
             fields, files = request.multipart()
-            return self.create(fields, files, stock=int(fields.get("inventory") or 0))
+            return self.create_catalog(fields, files)
         if path.startswith("/api/catalogs/") and method == "POST":
             _, _, _, listing_id, action = path.split("/")
             return self.change_stock(listing_id, request.json()) if action == "stock" else self.pause(listing_id)
         return Reply(404, b"not found")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._catalogs = itertools.count(501)
+        self.catalogs: dict[str, list[str]] = {}  # catalog id -> the listing id of each of its designs
+
+    def create_catalog(self, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> Reply:
+        """One catalog of 2 to 9 designs: each design becomes a product of the catalog with its own id."""
+        try:
+            designs: list[dict[str, str]] = json.loads(fields.get("designs") or "[]")
+        except json.JSONDecodeError:
+            return Reply.json(400, {"error": "Unexpected form data"})
+        refused = self.refusal([str(d.get("sku", "")) for d in designs])
+        if refused is not None:
+            return refused
+        if not 2 <= len(designs) <= MAX_DESIGNS:
+            return Reply.json(400, {"error": f"A catalog needs 2 to {MAX_DESIGNS} designs of one product "
+                                             f"(3-4 recommended); this one has {len(designs)}"})
+        if fields.get("country_of_origin", "India") != "India" and not (
+                fields.get("importer_name", "").strip() and fields.get("importer_address", "").strip()):
+            return Reply.json(400, {"field": "importer_name",
+                                    "error": "Importer name and address are mandatory for imported products"})
+        photos = [photos_of(v for k, v in files.items() if k.startswith(f"design{i}_")) for i in range(len(designs))]
+        if not all(photos):
+            return Reply.json(400, {"error": "Please upload at least one image for every design"})
+        catalog_id = f"CTG-{next(self._catalogs)}"
+        if self.result_next_submit:
+            # A failure reported in words on the result panel (nothing goes to the catalog).
+            status, self.result_next_submit = self.result_next_submit, None
+            return Reply.json(200, {"id": catalog_id, "status": status})
+        shared = {k: v for k, v in fields.items() if k != "designs"} | {"catalog_id": catalog_id}
+        made = []
+        for design, images in zip(designs, photos, strict=True):
+            listing_id = self.new_id()
+            self.listings[listing_id] = Listing(listing_id, shared | {k: str(v) for k, v in design.items()}, images,
+                                                self.first_status, int(design.get("inventory") or 0))
+            made.append({"sku": design.get("sku", ""), "id": listing_id})
+        self.catalogs[catalog_id] = [m["id"] for m in made]
+        return Reply.json(200, {"id": catalog_id, "status": self.first_status, "designs": made})
 
     def _catalog(self, query: str) -> str:
         found = self.search(query)

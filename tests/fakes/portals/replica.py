@@ -195,24 +195,37 @@ class PortalReplica(StandIn):
 
     def create(self, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]], *, stock: int) -> Reply:
         """Store a submitted product (or refuse it like the portal does) and answer the form's script."""
-        self.submits += 1
-        if self.banner_next_submit:
-            message, self.banner_next_submit = self.banner_next_submit, None
-            return Reply.json(500, {"error": message})
-        sku = fields.get("sku", "")
-        if sku and any(item.fields.get("sku") == sku for item in self.listings.values()):
-            return Reply.json(409, {"error": f"A product with SKU '{sku}' already exists in your catalog"})
-        images = [(name, len(data)) for name, data, kind in files.values() if kind.startswith("image/") and data]
+        refused = self.refusal([fields.get("sku", "")])
+        if refused is not None:
+            return refused
+        images = photos_of(files.values())
         if not images:
             return Reply.json(400, {"error": "Please upload at least one product image"})
-        listing_id = f"{self.id_prefix}{self._next}"
-        self._next += 1
+        listing_id = self.new_id()
         if self.result_next_submit:
             # A failure reported in words on the result panel (an id is shown; nothing goes to the catalog).
             status, self.result_next_submit = self.result_next_submit, None
             return Reply.json(200, {"id": listing_id, "status": status})
         self.listings[listing_id] = Listing(listing_id, fields, images, self.first_status, stock)
         return Reply.json(200, {"id": listing_id, "status": self.first_status})
+
+    def refusal(self, skus: list[str]) -> Reply | None:
+        """Count a submit and refuse it as the portal does: the banner switched on for it, or an SKU already in the
+        catalog (None: go on)."""
+        self.submits += 1
+        if self.banner_next_submit:
+            message, self.banner_next_submit = self.banner_next_submit, None
+            return Reply.json(500, {"error": message})
+        for sku in skus:
+            if sku and any(item.fields.get("sku") == sku for item in self.listings.values()):
+                return Reply.json(409, {"error": f"A product with SKU '{sku}' already exists in your catalog"})
+        return None
+
+    def new_id(self) -> str:
+        """The id of the next listing the portal makes."""
+        listing_id = f"{self.id_prefix}{self._next}"
+        self._next += 1
+        return listing_id
 
     def search(self, query: str) -> list[Listing]:
         """Catalog search as panels do it: by id, SKU or words of the title."""
@@ -260,6 +273,11 @@ CAPTCHA = """<div id="captcha-wall" style="position:fixed;inset:0;background:#ff
   <button id="captcha-go" onclick="fetch('/api/captcha', {method: 'POST', headers: {'Content-Type': 'application/json'},
     body: JSON.stringify({answer: document.getElementById('captcha-answer').value})})
     .then((a) => { if (a.ok) location.reload(); })">Verify</button></div>"""
+
+
+def photos_of(files: Any) -> list[tuple[str, int]]:
+    """The (file name, size) of every non-empty image among uploaded ``files`` (filename, bytes, content type)."""
+    return [(name, len(data)) for name, data, kind in files if kind.startswith("image/") and data]
 
 
 def esc(value: object) -> str:
