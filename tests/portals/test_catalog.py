@@ -73,16 +73,29 @@ IMPORTED_SENT = {"mrp": "549", "hsn": "69120010", "gst": "12", "weight_g": "420"
                  "importer_address": "4 Dock Road, Mumbai, MH 400001"}
 
 
-def test_an_imported_product_without_its_importer_is_the_sellers_to_fix(env_of: EnvOf) -> None:
+def test_an_imported_product_without_its_importer_is_refused_before_it_is_sent(env_of: EnvOf) -> None:
     env = env_of("meesho")
     lacking = {**IMPORTED, "importer_name": "", "importer_address": ""}
     ids = designs(env, "NOIMP", ["blue", "green"], lacking)
-    before = len(env.replica.listings)
+    before, submits = len(env.replica.listings), env.replica.submits
     with pytest.raises(ContentRejected) as caught:
         publish_catalog(env.app, "meesho", ids, target=env.platform, variants=env.variants)
-    assert caught.value.field == "importer name"
-    assert "Importer name is mandatory for imported products" in str(caught.value)
+    assert caught.value.field == "Importer name"
+    assert "Meesho needs the Importer name (the Country of origin is China)" in str(caught.value)
     assert "Fill in 'Importer name' under Marketplace details in the product editor" in str(caught.value.fix)
+    assert (len(env.replica.listings), env.replica.submits) == (before, submits)
+    # Made in India, the importer is not asked for.
+    for pid in ids:
+        update_product(env.app.db, pid, {"country_of_origin": "India"})
+    catalog = group_designs(env.app, "meesho", layout_of("meesho"), ids, variants=env.variants)
+    shared, each = catalog_form(env.platform.portal, catalog, {})
+    assert (shared["country"], shared["importer_name"]) == ("India", "")
+    # The panel itself demands it for an imported product (past SellerDesk's own check).
+    with pytest.raises(ContentRejected) as panel:
+        env.platform._run(lambda tab: create_catalog(tab, {**shared, "country": "China"}, each,
+                                                     ["NOIMP-BLUE", "NOIMP-GREEN"]))
+    assert panel.value.field == "importer name"
+    assert "Importer name is mandatory for imported products" in str(panel.value)
     assert len(env.replica.listings) == before
 
 

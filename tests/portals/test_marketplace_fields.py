@@ -68,3 +68,6 @@ def test_the_meesho_template_is_filled_from_the_fields(app: App, tmp_path: Path)
     update_product(app.db, ids[0], {"net_quantity": ""})
     with pytest.raises(ValidationError, match=r"no Net quantity\. Fill in 'Net quantity'"):
         export_template(app, "meesho", "Mugs", ids, tmp_path / "again")
+    update_product(app.db, ids[0], {"net_quantity": "1 N", "country_of_origin": "China", "importer_name": ""})
+    with pytest.raises(ValidationError, match=r"no Importer name \(the Country of Origin is China\)\. Fill in"):
+        export_template(app, "meesho", "Mugs", ids, tmp_path / "imported")

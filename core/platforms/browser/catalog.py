@@ -77,7 +77,9 @@ def layout_category(layout: Mapping[str, Any], category: str) -> str | None:
 def column_fields(columns: Sequence[Mapping[str, Any]]) -> list[FieldSpec]:
     """A layout's columns as fields (named by their header), so their values resolve as a form's fields do."""
     return [FieldSpec(key=c["header"], label=c["header"], kind="text", source=c["source"], parts={},
-                      required=bool(c.get("required", True)), format=c.get("format", "")) for c in columns]
+                      required=bool(c.get("required", True)), format=c.get("format", ""),
+                      required_unless=(str(u["field"]), str(u["is"])) if (u := c.get("required_unless")) else None)
+            for c in columns]
 
 
 def design_values(fields: Sequence[FieldSpec], catalog: Catalog, prefs: Mapping[str, Any]
@@ -93,6 +95,11 @@ def design_values(fields: Sequence[FieldSpec], catalog: Catalog, prefs: Mapping[
             if field.required and not value:
                 problems.append(f"{request.product_label}: no {field_name(field)}. {fix_for(field, catalog.platform)}")
             row[field.key] = str(value or "")
+        for field in fields:
+            unless = field.required_unless
+            if unless is not None and not row[field.key] and row.get(unless[0], "").casefold() != unless[1].casefold():
+                problems.append(f"{request.product_label}: no {field_name(field)} (the {unless[0]} is "
+                                f"{row.get(unless[0])}). {fix_for(field, catalog.platform)}")
         rows.append(row)
     return rows, problems
 

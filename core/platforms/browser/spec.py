@@ -42,6 +42,8 @@ class FieldSpec:
     format: str = ""
     error: str = ""  # this field's own error message element, when the portal gives it one
     typed: bool = False  # typed key by key at a person's speed (the portal watches how it is typed)
+    # required unless the field named first has the value named second (the importer, unless made in India)
+    required_unless: tuple[str, str] | None = None
 
     def part(self, name: str) -> str:
         """The selector ``name`` of this field (the loader checked it exists)."""
@@ -201,7 +203,14 @@ def _field(r: _Reader, raw: dict[str, Any], where: str) -> FieldSpec:
                      source=r.get(raw, "source", where), parts=parts,
                      required=r.get(raw, "required", where, bool, True),
                      format=r.get(raw, "format", where, default=""), error=r.get(raw, "error", where, default=""),
-                     typed=r.get(raw, "typed", where, bool, False))
+                     typed=r.get(raw, "typed", where, bool, False), required_unless=_unless(r, raw, where))
+
+
+def _unless(r: _Reader, raw: dict[str, Any], where: str) -> tuple[str, str] | None:
+    unless = r.get(raw, "required_unless", where, dict, {})
+    if not unless:
+        return None
+    return r.get(unless, "field", f"{where}.required_unless"), r.get(unless, "is", f"{where}.required_unless")
 
 
 def _cell(r: _Reader, raw: Any, where: str) -> Cell:

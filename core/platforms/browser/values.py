@@ -139,8 +139,18 @@ def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str,
     for field in portal.fields():
         value = resolve(field, request, prefs, taken)
         if field.required and not value:
-            raise ContentRejected(platform, field_name(field),
-                                  f"{name} needs the {field_name(field)} and the product has none",
-                                  fix=fix_for(field, platform), product=product)
+            raise _lacking(field, platform, product)
         values[field.key] = value or ""
+    for field in portal.fields():
+        if field.required_unless is not None and not values[field.key]:
+            other, allowed = field.required_unless
+            if str(values.get(other, "")).casefold() != allowed.casefold():
+                label = next((field_name(f) for f in portal.fields() if f.key == other), other)
+                raise _lacking(field, platform, product, f" (the {label} is {values.get(other)})")
     return values
+
+
+def _lacking(field: FieldSpec, platform: str, product: str, why: str = "") -> ContentRejected:
+    return ContentRejected(platform, field_name(field),
+                           f"{display_name(platform)} needs the {field_name(field)}{why} and the product has none",
+                           fix=fix_for(field, platform), product=product)
