@@ -43,3 +43,9 @@ class ChangedElsewhereBar(QFrame):
         self.text.setText(_("This product was changed on another computer while you were editing it ({fields}). "
                             "Your edits are kept but not saved until you choose.").format(fields=", ".join(fields)))
         self.show()
+
+    def ask_deleted(self) -> None:
+        """Show the bar for a product deleted elsewhere: Keep mine puts it back with the edits."""
+        self.text.setText(_("This product was deleted on another computer while you were editing it. Keep mine "
+                            "puts it back with your edits; Reload drops them."))
+        self.show()

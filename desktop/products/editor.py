@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
-from core.errors import SellerDeskError, ValidationError
+from core.errors import NotFound, SellerDeskError, ValidationError
 from core.i18n import N_, _
 from core.products import marketplace, service
 from core.products.autosave import AutosaveJournal
@@ -338,7 +338,7 @@ class ProductEditor(QWidget):
             return None
         try:
             return form_values(service.get_product(self.app.db, self.product_id))
-        except SellerDeskError:
+        except NotFound:
             return None
 
     def _changed_elsewhere(self) -> bool:
@@ -347,17 +347,28 @@ class ProductEditor(QWidget):
         if self.product_id is None or self._base is None:
             return False
         current = self._stored()
-        if current is None or not changed_fields(self._base, current):
-            return False  # unchanged (a product gone meanwhile is reported by the save itself)
+        if current is not None and not changed_fields(self._base, current):
+            return False
         self._hold(current)
         return True
 
-    def _hold(self, current: dict[str, Any]) -> None:
+    def _hold(self, current: dict[str, Any] | None) -> None:
+        """Keep the edits unsaved and ask (``current`` None: the product was deleted meanwhile)."""
         assert self._base is not None
         self._timer.stop()
         self._held = True
-        self.changed_bar.ask(list(dict.fromkeys(field_label(key) for key in changed_fields(self._base, current))))
+        if current is None:
+            self.changed_bar.ask_deleted()
+        else:
+            self.changed_bar.ask(list(dict.fromkeys(field_label(key)
+                                                    for key in changed_fields(self._base, current))))
         self.state.setText(_("Not saved yet"))
+
+    def _close_deleted(self) -> None:
+        title = self._base.get("title", "") if self._base else ""
+        self.product_id, self._base = None, None
+        self.setEnabled(False)
+        self.message.emit(_("“{title}” was deleted on another computer.").format(title=title))
 
     def refresh_from_database(self) -> None:
         """The database may have changed under the form (a sync round): show the product as it is now if the form
@@ -366,12 +377,11 @@ class ProductEditor(QWidget):
             return
         current = self._stored()
         if current is None:
-            if not self._dirty:
-                title = self._base.get("title", "")
-                self.product_id, self._base = None, None
-                self.setEnabled(False)
-                self.message.emit(_("“{title}” was deleted on another computer.").format(title=title))
-            return  # edits waiting: the save says the product is gone, and the journal keeps them
+            if self._dirty:
+                self._hold(None)
+            else:
+                self._close_deleted()
+            return
         if not changed_fields(self._base, current):
             return
         if not self._dirty:
@@ -396,6 +406,7 @@ class ProductEditor(QWidget):
         self.journal.clear(self.journal_key)
         self._dirty = False
         if current is None:
+            self._close_deleted()
             return
         self._base = current
         self._fill(current)
@@ -406,8 +417,16 @@ class ProductEditor(QWidget):
         """Keep mine: the form, as the seller sees it, is saved over the other change."""
         self._held = False
         self.changed_bar.hide()
-        self._base = self._stored() or self._base
         self._dirty = True
+        current = self._stored()
+        if current is None and self.product_id is not None:  # deleted meanwhile: back from the bin, or anew
+            try:
+                current = form_values(service.restore_product(self.app.db, self.product_id))
+            except NotFound:  # gone for good: the form becomes a new product
+                self.journal.clear(self.journal_key)
+                self.product_id = None
+                self._changed()
+        self._base = current
         self.save_now()
 
     def _photos_changed(self) -> None:

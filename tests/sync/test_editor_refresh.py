@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from core.db.models import Product
-from core.products.service import create_product, product_input, update_product
+from core.products.service import create_product, delete_product, product_input, update_product
 from core.sync.engine import sync_now
 from desktop.products.editor import ProductEditor
 from tests.sync.conftest import PASSWORD, Device, LiveServer
@@ -23,6 +23,11 @@ def _stored(db_owner, sku: str) -> tuple[str, str, str]:
     with db_owner.app.db.session() as session:
         row = session.scalars(select(Product).where(Product.sku == sku)).one()
         return row.title, str(row.price), row.description
+
+
+def _binned(device, sku: str) -> bool:
+    with device.app.db.session() as session:
+        return session.scalars(select(Product.deleted_at).where(Product.sku == sku)).one() is not None
 
 
 def _signed_in_pair(window, qtbot, make_device, server: LiveServer) -> Device:
@@ -155,3 +160,32 @@ def test_an_autosave_after_a_round_the_window_has_not_heard_of_asks_first(window
                      pos=window.products.table.visualRect(window.products.model.index(0, 1)).center())
     assert editor.description.toPlainText() == "Hand-beaten brass. Polished.!"
     assert editor.changed_bar.isVisible() and _stored(window, "L1")[0] == "Brass lamp (large)"
+
+
+def test_a_product_deleted_elsewhere_asks_while_edited_and_keep_mine_puts_it_back(window, qtbot, make_device,
+                                                                                 server: LiveServer) -> None:
+    laptop = _signed_in_pair(window, qtbot, make_device, server)
+    editor = window.products.editor
+    editor._timer.setInterval(TYPING_MS)
+    _type_at_end(qtbot, editor.description, " Polished.")
+    delete_product(laptop.app.db, 1)
+    laptop.sync()
+
+    _sync_window(window, qtbot)
+    qtbot.waitUntil(editor.changed_bar.isVisible, timeout=WAIT_MS)
+    assert "deleted on another computer" in editor.changed_bar.text.text()
+    assert window.products.model.rowCount() == 0 and editor.save_now() is False
+    qtbot.mouseClick(editor.changed_bar.keep_mine, Qt.MouseButton.LeftButton)
+    assert editor.state.text() == "All changes saved" and window.products.model.rowCount() == 1
+    _sync_window(window, qtbot)
+    laptop.sync()
+    assert _stored(laptop, "L1") == ("Brass lamp", "1200", "Hand-beaten brass. Polished.")
+    assert not _binned(laptop, "L1")
+
+    # Deleted again, with nothing unsaved here: the editor closes and says so.
+    delete_product(laptop.app.db, 1)
+    laptop.sync()
+    _sync_window(window, qtbot)
+    qtbot.waitUntil(lambda: not editor.isEnabled(), timeout=WAIT_MS)
+    assert window.products.model.rowCount() == 0 and editor.product_id is None
+    assert "“Brass lamp” was deleted on another computer." in window.statusBar().currentMessage()
