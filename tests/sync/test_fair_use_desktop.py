@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.db.database import Database
 from core.db.models import Product
-from core.products.service import create_product, product_input, update_product
+from core.products.service import ProductView, create_product, product_input, update_product
 from core.sync.errors import SyncError
 from core.sync.outbox import RECORD_MAX_BYTES
 from core.sync.status import read_status
@@ -31,17 +32,24 @@ def _restart_with(server: LiveServer, **limits: int) -> None:
     server.start()
 
 
+def _catalogue_and_lamp(db: Database) -> ProductView:
+    """A product over the service's size limit (larger than the editor allows: e.g. written by an older version),
+    returned, and a small one."""
+    huge = create_product(db, product_input({"title": "Catalogue", "price": "1"}))
+    with db.session() as session:
+        row = session.get(Product, huge.id)
+        assert row is not None
+        row.description = "x" * (RECORD_MAX_BYTES + 10)
+    create_product(db, product_input({"title": "Lamp", "price": "500"}))
+    return huge
+
+
 def test_a_record_too_large_is_reported_and_the_rest_syncs(make_device, server: LiveServer) -> None:
     laptop, shop = make_device("laptop"), make_device("shop")
     laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
     server.confirm("asha@example.com")
     shop.account.sign_in("asha@example.com", PASSWORD)
-    huge = create_product(laptop.app.db, product_input({"title": "Catalogue", "price": "1"}))
-    with laptop.app.db.session() as session:  # larger than the editor allows: e.g. written by an older version
-        row = session.get(Product, huge.id)
-        assert row is not None
-        row.description = "x" * (RECORD_MAX_BYTES + 10)
-    create_product(laptop.app.db, product_input({"title": "Lamp", "price": "500"}))
+    huge = _catalogue_and_lamp(laptop.app.db)
     report = laptop.sync()
     assert report.pushed == 1
     status = read_status(laptop.app)
@@ -105,12 +113,7 @@ def test_a_record_too_large_is_named_in_the_window_and_on_the_command_line(windo
     ui = window.sync
     ui.controller.account.sign_in("asha@example.com", PASSWORD, create=True, server_url=server.url)
     server.confirm("asha@example.com")
-    huge = create_product(window.app.db, product_input({"title": "Catalogue", "price": "1"}))
-    with window.app.db.session() as session:  # larger than the editor allows: e.g. written by an older version
-        row = session.get(Product, huge.id)
-        assert row is not None
-        row.description = "x" * (RECORD_MAX_BYTES + 10)
-    create_product(window.app.db, product_input({"title": "Lamp", "price": "500"}))
+    _catalogue_and_lamp(window.app.db)
     ui.controller.refresh()
     ui.sync_action.trigger()
     qtbot.waitUntil(lambda: ui.button.text().endswith("— 1 too large to sync"), timeout=WAIT_MS)
