@@ -183,6 +183,7 @@ def _show(args: argparse.Namespace, app: Any) -> int:
     print(f"Job #{job.id}: {job.label} — {job.state.replace('_', ' ')}")
     for label, value in (("scheduled for", format_local(job.scheduled_at, zone)),
                          ("published", format_local(job.published_at, zone)), ("listing", job.remote_url),
+                         ("computer", _computer(job) if job.owner_name or job.moving_to else None),
                          ("status", job.note), ("problem", job.last_error), ("next step", job.next_step)):
         if value:
             print(f"  {label}: {value}")

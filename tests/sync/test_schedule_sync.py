@@ -299,6 +299,7 @@ def test_jobs_list_shows_the_computer_and_jobs_move_hands_a_post_over(cli, compu
     assert moved.code == 0, moved.err
     assert moved.out.startswith(f"Asked Laptop to hand job #{seen.id}") and "sellerdesk sync now" in moved.out
     assert "Laptop → this computer" in cli(*on_shop, "list").out
+    assert "  computer: Laptop → this computer" in cli(*on_shop, "show", str(seen.id)).out.splitlines()
     shop.sync()
     laptop.sync()
     shop.sync()
