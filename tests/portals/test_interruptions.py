@@ -36,7 +36,7 @@ def test_a_captcha_makes_the_job_wait_for_the_seller_then_it_goes_through(env_of
     message = str(caught.value)
     assert ("Meesho shows a CAPTCHA (a check that a person is using the panel), which SellerDesk cannot answer"
             in message)
-    assert "Connect" in message and "press Retry" in message and "locator" not in message
+    assert "Connect" in message and "the post then goes out by itself" in message and "locator" not in message
     assert isinstance(caught.value, AuthExpired) and not caught.value.retryable  # the queue does not retry it
     assert env.replica.submits == posts
     assert platform_status(env.app.db, "meesho").state == "needs_attention"

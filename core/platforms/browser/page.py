@@ -269,7 +269,7 @@ class PortalPage:
             self.platform, f"{self.display} shows {what}, which SellerDesk cannot answer for you; the job waits",
             product=self.product,
             hint=f"Open {self.display} from the Platforms tab with Connect (or run: sellerdesk platforms connect "
-                 f"{self.platform}), deal with it in the window that opens, then press Retry on the job.")
+                 f"{self.platform}) and deal with it in the window that opens; the post then goes out by itself.")
 
     def expired(self) -> AuthExpired:
         """The portal shows its sign-in form: the saved session is over."""
