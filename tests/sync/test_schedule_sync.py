@@ -311,3 +311,23 @@ def test_jobs_list_shows_the_computer_and_jobs_move_hands_a_post_over(cli, compu
     assert again.code != 0 and "already published from this computer" in again.err
     refused = cli("--data-dir", str(laptop.app.data_dir), "jobs", "cancel", str(job.id))
     assert refused.code != 0 and "scheduled on Shop PC" in refused.err and "sellerdesk jobs move" in refused.err
+
+
+def test_a_move_asked_offline_after_the_owner_published_is_dropped(computers, fake_shop, run_publishing) -> None:
+    laptop, shop = computers
+    job = _schedule_on_laptop(laptop, shop)
+    shop.network.online = False
+    request_move(shop.app.db, _only_job(shop).id)  # asked on a computer without a connection…
+    run_publishing(laptop)
+    Publisher(laptop.app).reschedule(job.id, utcnow() - timedelta(seconds=1))  # …while the laptop posts it
+    wait_for(lambda: get_job(laptop.app.db, job.id).state == "published", message="published from the laptop")
+    laptop.sync()
+    shop.network.online = True
+    shop.sync()  # the request goes out, the post comes back published: the request is withdrawn
+    laptop.sync()
+    shop.sync()
+    laptop.sync()
+    seen = _only_job(shop)
+    assert (seen.state, seen.owner_name, seen.moving_to) == ("published", "Laptop", None)
+    mine = get_job(laptop.app.db, job.id)
+    assert mine.owned_here and mine.moving_to is None and len(fake_shop.items) == 1
