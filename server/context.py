@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Header, Request
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, select
 
 from server.config import ServerConfig
 from server.db import Database
@@ -16,8 +16,11 @@ from server.mail import Mailer
 from server.models import Account, AuthSession
 from server.quota import FileBytesCache
 from server.ratelimit import Buckets
-from server.security import AccessTokens, Passwords, RefreshTokens, Sealer
+from server.security import AccessClaims, AccessTokens, Passwords, RefreshTokens, Sealer
 from server.storage import ObjectStore, open_store
+
+# A result row of any columns.
+AnyRow = Row[*tuple[Any, ...]]
 
 
 @dataclass
@@ -59,8 +62,8 @@ class Services:
         self.db.close()
 
 
-def get_services(request: Request) -> Services:
-    """The services of the app serving ``request``."""
+async def get_services(request: Request) -> Services:
+    """The services of the app serving ``request`` (async: no I/O, so no hop to a worker thread)."""
     services: Services = request.app.state.services
     return services
 
@@ -78,37 +81,71 @@ class Caller:
     verified: bool = True  # the account's email address is confirmed
 
 
-def current_caller(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> Caller:
-    """The caller named by a valid bearer token whose session is still open; 401 otherwise."""
+async def bearer_claims(services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> AccessClaims:
+    """The claims of a genuine, unexpired bearer token (its signature only: whether its session is still open is
+    for ``admit``, in the route's own transaction); 401 otherwise."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise unauthorized("Sign in first: this needs an access token.")
     claims = services.access_tokens.verify(token.strip())
     if claims is None:
         raise unauthorized("The access token is invalid or has expired; refresh it or sign in again.")
-    # The signature proves we issued it; the session row says it was not revoked since (logout, password change).
-    with services.db.engine.connect() as conn:  # plain Core: this runs before every request
-        row = conn.execute(select(AuthSession.account_id, AuthSession.revoked_at, Account.email_verified_at)
-                           .join(Account, Account.id == AuthSession.account_id)
-                           .where(AuthSession.id == claims.session_id)).first()
-    if row is None or row.revoked_at is not None or row.account_id != claims.account_id:
+    return claims
+
+
+ClaimsDep = Annotated[AccessClaims, Depends(bearer_claims)]
+
+# What ``admit`` needs to know about a token's sign-in, selectable beside other columns (outer-joined: all None
+# when the session is gone).
+SIGN_IN_COLUMNS = (AuthSession.account_id.label("session_account"), AuthSession.revoked_at.label("session_revoked"),
+                   Account.email_verified_at.label("email_verified_at"), Account.email.label("email"))
+
+
+def sign_in_row(conn: Connection, claims: AccessClaims) -> AnyRow | None:
+    """The ``SIGN_IN_COLUMNS`` of the token's session (None if it is gone): one query."""
+    return conn.execute(select(*SIGN_IN_COLUMNS).join(Account, Account.id == AuthSession.account_id)
+                        .where(AuthSession.id == claims.session_id)).first()
+
+
+def admit(claims: AccessClaims, row: AnyRow | None) -> Caller:
+    """The caller, if ``row`` (``SIGN_IN_COLUMNS``) shows the token's session still open: the signature proves we
+    issued the token, the session row that it was not revoked since (logout, password change); 401 otherwise."""
+    if row is None or row.session_account is None or row.session_revoked is not None \
+            or row.session_account != claims.account_id:
         raise unauthorized()
     return Caller(claims.account_id, claims.session_id, claims.device_id, row.email_verified_at is not None)
+
+
+def require_verified(caller: Caller, row: AnyRow, services: Services) -> Caller:
+    """The caller, if the service does not ask for confirmed addresses or theirs is confirmed; 403
+    email_unverified (the desktop shows "Check your email…" with Resend) otherwise."""
+    if services.config.email_verification and not caller.verified:
+        raise ApiError(403, "email_unverified",
+                       f"Check your email to confirm your address: we sent a link to {row.email}. Sync starts once "
+                       "it is confirmed.")
+    return caller
+
+
+def admit_verified(claims: AccessClaims, row: AnyRow | None, services: Services) -> Caller:
+    """``admit``, then ``require_verified``: what sync and photo routes ask of their callers."""
+    caller = admit(claims, row)
+    assert row is not None  # admit refused a missing session
+    return require_verified(caller, row, services)
+
+
+def current_caller(services: ServicesDep, claims: ClaimsDep) -> Caller:
+    """The caller named by a valid bearer token whose session is still open; 401 otherwise."""
+    with services.db.engine.connect() as conn:  # plain Core: this runs before every request
+        return admit(claims, sign_in_row(conn, claims))
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
-def verified_caller(caller: CallerDep, services: ServicesDep) -> Caller:
-    """The caller, if the service does not ask for confirmed addresses or theirs is confirmed; 403
-    email_unverified (the desktop shows "Check your email…" with Resend) otherwise."""
-    if services.config.email_verification and not caller.verified:
-        with services.db.reader() as session:
-            email = session.scalar(select(Account.email).where(Account.id == caller.account_id)) or ""
-        raise ApiError(403, "email_unverified",
-                       f"Check your email to confirm your address: we sent a link to {email}. Sync starts once it "
-                       "is confirmed.")
-    return caller
+def verified_caller(services: ServicesDep, claims: ClaimsDep) -> Caller:
+    """``current_caller`` whose address is confirmed, if the service asks for that (403 email_unverified)."""
+    with services.db.engine.connect() as conn:
+        return admit_verified(claims, sign_in_row(conn, claims), services)
 
 
 VerifiedCallerDep = Annotated[Caller, Depends(verified_caller)]

@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select, update
+from starlette.concurrency import run_in_threadpool
 
 from server import sync_engine
-from server.context import ServicesDep, VerifiedCallerDep
+from server.context import ClaimsDep, Services, ServicesDep, admit_verified, sign_in_row
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, utcnow
 from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
@@ -25,29 +26,38 @@ from server.schemas import (
     ResolveRequest,
     ResolveResponse,
 )
+from server.security import AccessClaims
 
 router = APIRouter(prefix="/v1/sync")
 
 
 @router.post("/push")
-def push(body: PushRequest, caller: VerifiedCallerDep, services: ServicesDep) -> PushResponse:
+async def push(body: PushRequest, claims: ClaimsDep, services: ServicesDep) -> PushResponse:
     """Send this device's changes; each comes back applied, unchanged (same edit already there) or a conflict."""
+    return await run_in_threadpool(_push, body, claims, services)
+
+
+def _push(body: PushRequest, claims: AccessClaims, services: Services) -> PushResponse:
+    # One transaction, opened first: the sign-in is checked by the statement that takes the account's lock.
     limits = services.config.limits
-    services.buckets.take(("push", caller.account_id), Rate(limits.push_per_minute, limits.push_burst))
-    if len(body.changes) > limits.push_max_changes:
-        raise ApiError(413, "too_many_changes", f"Push at most {limits.push_max_changes} changes at a time.")
-    sizes = {}
-    for change in body.changes:
-        sizes[str(change.change_id)] = size = record_size(change.data)
-        if size - ROW_OVERHEAD > limits.record_max_bytes:
-            raise ApiError(413, "record_too_large",
-                           f"The {change.kind} {change.id} is larger than {limits.record_max_bytes} bytes of JSON.")
     since = body.since
     position = None if since is None else sync_engine.Position(
         since.cursor, str(since.cursor_change) if since.cursor_change else None, since.epoch)
     try:
         with services.db.writer() as session:
-            results = sync_engine.push(session, caller.account_id, caller.device_id, body.changes, position, sizes,
+            account = sync_engine.lock_account(session, claims.account_id, claims.session_id)
+            caller = admit_verified(claims, account.sign_in if account else None, services)
+            assert account is not None  # admit refused a missing account
+            services.buckets.take(("push", caller.account_id), Rate(limits.push_per_minute, limits.push_burst))
+            if len(body.changes) > limits.push_max_changes:
+                raise ApiError(413, "too_many_changes", f"Push at most {limits.push_max_changes} changes at a time.")
+            sizes = {}
+            for change in body.changes:
+                sizes[str(change.change_id)] = size = record_size(change.data)
+                if size - ROW_OVERHEAD > limits.record_max_bytes:
+                    raise ApiError(413, "record_too_large", f"The {change.kind} {change.id} is larger than "
+                                                            f"{limits.record_max_bytes} bytes of JSON.")
+            results = sync_engine.push(session, account, caller.device_id, body.changes, position, sizes,
                                        limits.account_quota_bytes, services.file_bytes)
     except sync_engine.Restored:
         raise _restored(position) from None
@@ -66,30 +76,38 @@ def _restored(position: sync_engine.Position | None) -> ApiError:
 
 
 @router.get("/pull")
-def pull(caller: VerifiedCallerDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-         limit: Annotated[int, Query(ge=1, le=MAX_SEQ)] = 500, include_own: bool = False,
-         cursor_change: uuid.UUID | None = None, epoch: Annotated[Epoch | None, Query()] = None) -> PullResponse:
+async def pull(claims: ClaimsDep, services: ServicesDep, cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+               limit: Annotated[int, Query(ge=1, le=MAX_SEQ)] = 500, include_own: bool = False,
+               cursor_change: uuid.UUID | None = None,
+               epoch: Annotated[Epoch | None, Query()] = None) -> PullResponse:
     """Other devices' changes after ``cursor`` (this device's too with ``include_own``, e.g. to restore a backup).
 
     ``cursor_change`` and ``epoch`` are what the previous pull answered; 409 ``service_restored`` when the server
     no longer holds what the device has seen.
     """
-    limits = services.config.limits
-    services.buckets.take(("pull", caller.account_id), Rate(limits.pull_per_minute, limits.pull_burst))
-    limit = min(limit, limits.pull_max_limit)
     position = sync_engine.Position(cursor, str(cursor_change) if cursor_change else None, epoch)
+    return await run_in_threadpool(_pull, claims, services, position, limit, include_own)
+
+
+def _pull(claims: AccessClaims, services: Services, position: sync_engine.Position, limit: int,
+          include_own: bool) -> PullResponse:
+    limits = services.config.limits
     with services.db.reader() as session:
+        state = sync_engine.account_state(session, claims.account_id, claims.session_id)
+        caller = admit_verified(claims, state, services)
+        assert state is not None  # admit refused a missing account
+        services.buckets.take(("pull", caller.account_id), Rate(limits.pull_per_minute, limits.pull_burst))
         try:
-            page = sync_engine.pull(session, caller.account_id, caller.device_id, position, limit, include_own)
+            page = sync_engine.pull(session, caller.account_id, caller.device_id, position,
+                                    min(limit, limits.pull_max_limit), include_own, state.sync_seq, state.sync_epoch)
         except sync_engine.Restored:
             raise _restored(position) from None
-        conflicts = sync_engine.count_open_conflicts(session, caller.account_id)
-    return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more, open_conflicts=conflicts,
-                        cursor_change=page.cursor_change, epoch=page.epoch)
+    return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more,
+                        open_conflicts=state.open_conflicts, cursor_change=page.cursor_change, epoch=page.epoch)
 
 
 @router.get("/conflicts")
-def list_conflicts(caller: VerifiedCallerDep, services: ServicesDep,
+def list_conflicts(claims: ClaimsDep, services: ServicesDep,
                    after: Annotated[str | None, Query(max_length=100)] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> ConflictList:
     """A page of the account's unresolved conflicts (oldest first), each beside the record as it now stands;
@@ -104,6 +122,7 @@ def list_conflicts(caller: VerifiedCallerDep, services: ServicesDep,
         if position[0].tzinfo is None:
             raise ApiError(422, "invalid_request", "after must be the next value of a previous page.")
     with services.db.reader() as session:
+        caller = admit_verified(claims, sign_in_row(session.connection(), claims), services)
         conflicts = sync_engine.open_conflicts(session, caller.account_id, position, limit + 1)
         page = sync_engine.conflicts_out(session, caller.account_id, conflicts[:limit])
     last = conflicts[limit - 1] if len(conflicts) > limit else None
@@ -111,25 +130,27 @@ def list_conflicts(caller: VerifiedCallerDep, services: ServicesDep,
 
 
 @router.post("/conflicts/{conflict_id}/resolve")
-def resolve(conflict_id: uuid.UUID, body: ResolveRequest, caller: VerifiedCallerDep,
+def resolve(conflict_id: uuid.UUID, body: ResolveRequest, claims: ClaimsDep,
             services: ServicesDep) -> ResolveResponse:
     """Settle a conflict: keep the current record, take the conflict's content, or write a merge.
 
     ``base_version`` is the record version the seller looked at; if the record moved on since, 409 asks the
     client to show the newer version first rather than overwrite it unseen.
     """
-    if body.choice == "merged" and body.data is None and not body.deleted:
-        raise ApiError(422, "invalid_request", "A merged resolution needs the merged data (or deleted: true).")
     now = utcnow()
     with services.db.writer() as session:
-        account = sync_engine.lock_account(session, caller.account_id)
+        account = sync_engine.lock_account(session, claims.account_id, claims.session_id)
+        caller = admit_verified(claims, account.sign_in if account else None, services)
+        assert account is not None  # admit refused a missing account
+        if body.choice == "merged" and body.data is None and not body.deleted:
+            raise ApiError(422, "invalid_request", "A merged resolution needs the merged data (or deleted: true).")
         conflict = session.scalar(select(SyncConflict).where(SyncConflict.id == str(conflict_id),
                                                              SyncConflict.account_id == caller.account_id))
         if conflict is None:
             raise not_found("conflict")
         if conflict.resolved_at is not None:
             raise ApiError(409, "already_resolved", "This conflict was already resolved (perhaps on another device).")
-        head = sync_engine.load_heads(session, caller.account_id, [conflict.record_id]).get(
+        head = sync_engine.load_heads(session, caller.account_id, conflict.kind, [conflict.record_id]).get(
             (conflict.kind, conflict.record_id))
         current_version = head.version if head else 0
         if body.choice != "current" and body.base_version != current_version:

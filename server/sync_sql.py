@@ -1,0 +1,124 @@
+"""The sync engine's statements, built once at import (Core, with bound parameters): running one costs no SQL
+construction and finds its compiled form in the engine's cache.
+
+Bound parameter names never repeat a column name (SQLAlchemy reserves those in INSERT and UPDATE): ``acct`` is an
+account id, ``sid`` a sign-in session id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import (
+    BindParameter,
+    Executable,
+    Insert,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.context import SIGN_IN_COLUMNS
+from server.models import Account, AuthSession, Device, SyncChange, SyncConflict, SyncHead
+
+ACCOUNTS = cast(Table, Account.__table__)
+CHANGES = cast(Table, SyncChange.__table__)
+CONFLICTS = cast(Table, SyncConflict.__table__)
+DEVICES = cast(Table, Device.__table__)
+HEADS = cast(Table, SyncHead.__table__)
+SESSIONS = cast(Table, AuthSession.__table__)
+
+_ACCT: BindParameter[int] = bindparam("acct")
+
+
+def _ids(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+_SIGNED_IN = ACCOUNTS.outerjoin(SESSIONS, and_(SESSIONS.c.id == bindparam("sid"),
+                                               SESSIONS.c.account_id == ACCOUNTS.c.id))
+
+# The account's row, locked for the transaction (FOR UPDATE OF accounts: the sign-in is only read), with the
+# sign-in the request came with and its device's name. SQLite ignores FOR UPDATE: its writer holds the database.
+LOCK = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, *SIGN_IN_COLUMNS,
+               DEVICES.c.name.label("device_name"))
+        .select_from(_SIGNED_IN.outerjoin(DEVICES, DEVICES.c.id == SESSIONS.c.device_id))
+        .where(ACCOUNTS.c.id == _ACCT).with_for_update(of=ACCOUNTS))
+LOCK_ONLY = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes)
+             .where(ACCOUNTS.c.id == _ACCT).with_for_update())
+
+# What a pull needs first: the sign-in, the account's sequence and epoch, and how many conflicts wait.
+ACCOUNT_STATE = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, *SIGN_IN_COLUMNS,
+                        select(func.count()).select_from(CONFLICTS)
+                        .where(CONFLICTS.c.account_id == ACCOUNTS.c.id, CONFLICTS.c.resolved_at.is_(None))
+                        .scalar_subquery().label("open_conflicts"))
+                 .select_from(_SIGNED_IN).where(ACCOUNTS.c.id == _ACCT))
+
+# Everything a push's changes touch, in one round trip: each change id already logged (a retried push) or kept as
+# a conflict, the head of each record, and the change id the log holds at the device's cursor. Columns: what,
+# key (a change id, or a record id for heads), kind, record_id, version, seq, deleted.
+KNOWN = union_all(
+    select(literal("logged").label("what"), CHANGES.c.change_id.label("key"), CHANGES.c.kind, CHANGES.c.record_id,
+           CHANGES.c.version, CHANGES.c.seq, CHANGES.c.deleted)
+    .where(CHANGES.c.account_id == _ACCT, CHANGES.c.change_id.in_(_ids("change_ids"))),
+    select(literal("kept"), CONFLICTS.c.change_id, CONFLICTS.c.kind, CONFLICTS.c.record_id, null(), null(), null())
+    .where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.change_id.in_(_ids("change_ids"))),
+    select(literal("head"), HEADS.c.record_id, HEADS.c.kind, HEADS.c.record_id, HEADS.c.version, HEADS.c.head_seq,
+           HEADS.c.deleted)
+    .where(HEADS.c.account_id == _ACCT, HEADS.c.kind.in_(_ids("kinds")), HEADS.c.record_id.in_(_ids("record_ids"))),
+    select(literal("held"), CHANGES.c.change_id, null(), null(), null(), null(), null())
+    .where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq == bindparam("cursor")),
+)
+
+VERSIONS = select(*CHANGES.c).where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq.in_(_ids("seqs")))
+KEPT = select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.change_id.in_(_ids("change_ids")))
+# A pull's page, from the cursor itself (the change there is compared with the one the device names).
+PAGE = (select(*CHANGES.c).where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq >= bindparam("cursor"))
+        .order_by(CHANGES.c.seq).limit(bindparam("rows")))
+CURRENT = (select(*CHANGES.c).join(HEADS, and_(HEADS.c.account_id == CHANGES.c.account_id,
+                                               HEADS.c.head_seq == CHANGES.c.seq))
+           .where(HEADS.c.account_id == _ACCT, HEADS.c.record_id.in_(_ids("record_ids"))))
+OPEN_CONFLICTS = (select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.resolved_at.is_(None))
+                  .order_by(CONFLICTS.c.created_at, CONFLICTS.c.id))
+DEVICE_NAMES = select(DEVICES.c.id, DEVICES.c.name).where(DEVICES.c.account_id == _ACCT)
+
+
+@dataclass(frozen=True)
+class Writes:
+    """The statements that store a push: each run once with every row of its kind."""
+
+    conflicts: Insert
+    changes: Insert
+    heads: Executable
+    superseded: Executable
+    account: Executable
+
+
+@cache
+def writes(dialect: str) -> Writes:
+    """The write statements for a database kind ("postgresql" or "sqlite": heads are upserted in its dialect)."""
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(HEADS)
+    heads = upsert.on_conflict_do_update(
+        index_elements=[HEADS.c.account_id, HEADS.c.kind, HEADS.c.record_id],
+        set_={"version": upsert.excluded.version, "deleted": upsert.excluded.deleted,
+              "head_seq": upsert.excluded.head_seq})
+    return Writes(
+        conflicts=insert(CONFLICTS),
+        changes=insert(CHANGES),
+        heads=heads,
+        superseded=(update(CHANGES).where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq.in_(_ids("seqs")))
+                    .values(superseded_at=bindparam("now"))),
+        account=(update(ACCOUNTS).where(ACCOUNTS.c.id == _ACCT)
+                 .values(sync_seq=bindparam("last_seq"), sync_bytes=ACCOUNTS.c.sync_bytes + bindparam("added"))),
+    )
+
