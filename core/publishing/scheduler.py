@@ -38,6 +38,22 @@ def fire(job_id: int) -> None:
     target(job_id)
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, surviving a job removed while it fired.
+
+    After handing a due one-off job to the executor, APScheduler removes it from the store; if the queue (or the
+    schedule's upkeep) removed it first, that raises JobLookupError in the scheduler's own thread, which ends the
+    thread: no scheduled post would go out again until a restart. Here that round is simply run again.
+    """
+
+    def _process_jobs(self) -> float | None:
+        try:
+            return super()._process_jobs()  # type: ignore[no-any-return]
+        except JobLookupError as exc:
+            log.info("a publish job was taken off the schedule as it fired (%s); looking again", exc)
+            return 0
+
+
 class PublishScheduler:
     """A background APScheduler on the app database; ``on_due(job_id)`` and ``on_missed(job_id)`` are called from
     its thread."""
@@ -46,7 +62,7 @@ class PublishScheduler:
                  on_missed: Callable[[int], None]) -> None:
         self._on_due = on_due
         self._on_missed = on_missed
-        self._scheduler = BackgroundScheduler(
+        self._scheduler = _Scheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(2)},
             # A wake-up later than the grace window (the computer slept) is reported as missed, not run.
