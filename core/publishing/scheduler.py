@@ -38,7 +38,7 @@ def fire(job_id: int) -> None:
     target(job_id)
 
 
-class _Scheduler(BackgroundScheduler):
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 has no type hints
     """APScheduler's background scheduler, surviving a job removed while it fired.
 
     After handing a due one-off job to the executor, APScheduler removes it from the store; if the queue (or the
