@@ -136,9 +136,7 @@ def settle(db: Database) -> tuple[int, int]:
                 else:  # still waiting: queued again only if the service lacks it (e.g. lost in a restore)
                     enqueue(conn, MOVE, request_id(job.sync_id, me), _request(job, me), now)
                 continue
-            if not owned_here(job, me):
-                continue
-            if job.state in ("published", "cancelled"):
+            if not owned_here(job, me) or job.state in ("published", "cancelled"):  # no longer this one's to give
                 job.move_to = job.move_to_name = None
                 continue
             # Compare-and-set against the publishing claim: a job claimed in between is not handed over.
