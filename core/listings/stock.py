@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 
 from core.db.database import Database
 from core.db.models import AuditEvent, Listing, Product, SaleEvent
@@ -33,38 +33,72 @@ class StockChange:
     sold_on: tuple[str, ...]
 
 
+# At most this many uncounted sales (of at most BATCH_PRODUCTS products) are taken into stock per transaction.
+BATCH_SALES = 5_000
+BATCH_PRODUCTS = 200
+
+
 def settle_stock(db: Database) -> list[StockChange]:
-    """Take every sale and refund not yet counted into its product's stock; returns what moved."""
-    changes: list[StockChange] = []
+    """Take every sale and refund not yet counted into its product's stock; returns what moved.
+
+    SQLite adds up each product's uncounted sales, so a backlog of a hundred thousand costs Python a row per product,
+    not per sale (the runner's thread would otherwise hold the interpreter for seconds, and the window with it). The
+    products are counted a few thousand sales at a time, each transaction holding the write lock for a moment only;
+    all of one product's sales are counted, and marked counted, in one transaction with its new stock.
+    """
     with db.reading() as session:  # asked every few seconds by the runner: the write lock only when there is work
         if session.scalar(select(SaleEvent.id).where(SaleEvent.stock_applied.is_(False)).limit(1)) is None:
-            return changes
-    with db.session() as session:
-        rows = session.execute(select(SaleEvent.id, SaleEvent.product_id, SaleEvent.quantity, SaleEvent.kind,
-                                      SaleEvent.platform, SaleEvent.occurred_at, Product.created_at)
-                               .outerjoin(Product, Product.id == SaleEvent.product_id)
-                               .where(SaleEvent.stock_applied.is_(False))).all()
-        if not rows:
             return []
+        pending = session.execute(select(SaleEvent.product_id, func.count()).where(SaleEvent.stock_applied.is_(False))
+                                  .group_by(SaleEvent.product_id)).all()
+    changes: list[StockChange] = []
+    batch: list[int | None] = []
+    sales = 0
+    for product_id, count in pending:
+        if batch and (sales + count > BATCH_SALES or len(batch) == BATCH_PRODUCTS):
+            changes.extend(_settle_products(db, batch))
+            batch, sales = [], 0
+        batch.append(product_id)
+        sales += count
+    changes.extend(_settle_products(db, batch))
+    return changes
+
+
+def _settle_products(db: Database, product_ids: list[int | None]) -> list[StockChange]:
+    """Count the uncounted sales of ``product_ids`` (None: sales of no product, which move nothing)."""
+    ids = [p for p in product_ids if p is not None]
+    changes: list[StockChange] = []
+    with db.session() as session:
+        units = func.abs(SaleEvent.quantity)
+        # Sales history from before the product came into SellerDesk (an old export imported) was never part of
+        # the count the seller entered: it is recorded for the figures but moves no stock.
+        rows = session.execute(
+            select(SaleEvent.product_id, SaleEvent.platform,
+                   func.sum(case((SaleEvent.kind == "sale", -units), else_=units)))
+            .join(Product, Product.id == SaleEvent.product_id)
+            .where(SaleEvent.stock_applied.is_(False), SaleEvent.product_id.in_(ids),
+                   SaleEvent.kind.in_(list(_STOCK_KINDS)), SaleEvent.occurred_at >= Product.created_at)
+            .group_by(SaleEvent.product_id, SaleEvent.platform)).all() if ids else []
         delta: dict[int, int] = defaultdict(int)
         where: dict[int, set[str]] = defaultdict(set)
-        for _id, product_id, quantity, kind, platform, occurred_at, added_at in rows:
-            # Sales history from before the product came into SellerDesk (an old export imported) was never part
-            # of the count the seller entered: it is recorded for the figures but moves no stock.
-            if product_id is not None and kind in _STOCK_KINDS and occurred_at >= added_at:
-                delta[product_id] += _STOCK_KINDS[kind] * abs(quantity)
-                where[product_id].add(platform)
-        for product_id, moved in sorted(delta.items()):
-            product = session.get(Product, product_id)
-            if product is None or moved == 0:
-                continue
+        for product_id, platform, moved in rows:
+            delta[product_id] += int(moved)
+            where[product_id].add(platform)
+        moving = sorted(p for p, moved in delta.items() if moved)
+        products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(moving)))} if moving else {}
+        for product_id in moving:
+            product = products[product_id]
             before = product.quantity
-            product.quantity = max(0, before + moved)
+            product.quantity = max(0, before + delta[product_id])
             names = tuple(sorted(display_name(p) for p in where[product_id]))
             changes.append(StockChange(product_id, product.title, before, product.quantity, names))
             session.add(AuditEvent(kind="stock.sale", subject=f"product:{product_id}",
                                    detail={"before": before, "after": product.quantity, "platforms": list(names)}))
-        session.execute(update(SaleEvent).where(SaleEvent.id.in_([r[0] for r in rows])).values(stock_applied=True))
+        of_these: ColumnElement[bool] = SaleEvent.product_id.in_(ids)
+        if None in product_ids:
+            of_these = or_(of_these, SaleEvent.product_id.is_(None))
+        session.execute(update(SaleEvent).where(SaleEvent.stock_applied.is_(False), of_these)
+                        .values(stock_applied=True).execution_options(synchronize_session=False))
     return changes
 
 

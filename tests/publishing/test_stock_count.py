@@ -1,0 +1,68 @@
+"""Counting sales into stock a few thousand at a time gives exactly what counting them all at once gives: each
+product's sales and refunds once, history from before the product came into SellerDesk moving nothing, sales of no
+product marked counted, one audit entry per product, and nothing left for the next round."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+import core.listings.stock as stock
+from core.analytics.sales import SaleRecord, import_sales
+from core.app import App
+from core.db.models import AuditEvent, Product, SaleEvent
+from core.platforms.specs import display_name
+from tests.desktop.shop import add_many_products
+
+ADDED = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _shop(app: App) -> list[int]:
+    add_many_products(app.db, 6)
+    with app.db.session() as session:
+        products = list(session.scalars(select(Product).order_by(Product.id)))
+        for product in products:
+            product.quantity, product.created_at = 50, ADDED
+        ids = [p.id for p in products]
+    records = []
+    for n in range(120):  # 20 sales a product over the five first; every seventh a refund; two of two units
+        records.append(SaleRecord(platform=("etsy", "meesho", "offline")[n % 3], external_id=f"s-{n}",
+                                  occurred_at=ADDED + timedelta(days=1 + n), amount=Decimal(100), currency="INR",
+                                  quantity=2 if n % 11 == 0 else 1, product_id=ids[n % 5],
+                                  kind="refund" if n % 7 == 6 else "sale"))
+    records += [SaleRecord(platform="etsy", external_id=f"old-{n}", occurred_at=ADDED - timedelta(days=n + 1),
+                           amount=Decimal(100), currency="INR", product_id=ids[5]) for n in range(4)]  # history
+    records += [SaleRecord(platform="offline", external_id=f"none-{n}", occurred_at=ADDED + timedelta(days=n),
+                           amount=Decimal(100), currency="INR") for n in range(3)]  # of no product
+    assert not import_sales(app.db, records).problems
+    return ids
+
+
+def _expected(ids: list[int]) -> dict[int, int]:
+    moved = dict.fromkeys(ids, 0)
+    for n in range(120):
+        units = 2 if n % 11 == 0 else 1
+        moved[ids[n % 5]] += units if n % 7 == 6 else -units
+    return {pid: max(0, 50 + delta) for pid, delta in moved.items()}
+
+
+@pytest.mark.parametrize("batch_sales", [5_000, 7])
+def test_a_backlog_counted_in_batches_counts_every_sale_once(app: App, monkeypatch: pytest.MonkeyPatch,
+                                                             batch_sales: int) -> None:
+    monkeypatch.setattr(stock, "BATCH_SALES", batch_sales)  # 7: a transaction for each product or two
+    ids = _shop(app)
+    changes = stock.settle_stock(app.db)
+    expected = _expected(ids)
+    with app.db.engine.connect() as conn:
+        quantities = dict(conn.execute(select(Product.id, Product.quantity)).all())
+        uncounted = conn.execute(select(func.count()).where(SaleEvent.stock_applied.is_(False))).scalar()
+        audited = conn.execute(select(func.count()).where(AuditEvent.kind == "stock.sale")).scalar()
+    assert quantities == expected  # the sixth product's sales are history: it keeps its 50
+    assert {c.product_id: (c.before, c.after) for c in changes} == {pid: (50, expected[pid]) for pid in ids[:5]}
+    shown = tuple(sorted(display_name(p) for p in ("etsy", "meesho", "offline")))
+    assert all(c.sold_on == shown for c in changes)  # every product sold on all three
+    assert uncounted == 0 and audited == 5
+    assert stock.settle_stock(app.db) == []  # nothing counted twice
