@@ -76,6 +76,11 @@ def use_language(setting: str) -> None:
         _state["current"] = _Catalog(_read(catalog))
 
 
+def language() -> str:
+    """The catalog in use: ``en`` (English, also for Hinglish), ``hi`` or ``pseudo``."""
+    return _language["current"]
+
+
 def _(message: str) -> str:
     """``message`` in the interface language."""
     return _state["current"].gettext(message)
@@ -93,6 +98,15 @@ def _date_locale() -> str:
 
 def _shown(text: str) -> str:
     return pseudo(text) if _language["current"] == "pseudo" else text
+
+
+def dates_locale(locale: str) -> str:
+    """The Babel locale for dates written out in ``locale``'s order and the interface language's words (``en_IN``
+    becomes ``hi_IN`` when the interface is Hindi: "4 नव॰ 2026"), for formatting with a skeleton."""
+    if _language["current"] != "hi":
+        return locale
+    territory = locale.partition("_")[2]
+    return f"hi_{territory}" if territory.isalpha() and territory.isupper() else "hi"
 
 
 def day_names(width: Width = "abbreviated") -> list[str]:

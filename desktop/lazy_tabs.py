@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from core.i18n import _
 from desktop.tasks import TaskRunner
 
 
@@ -65,7 +66,7 @@ class LazyTabs(QObject):
                 self.make_in_background(rest, then)
 
         module = self._waiting[name].module
-        self.tasks.start("Getting ready", lambda _h: importlib.import_module(module), on_success=make,
+        self.tasks.start(_("Getting ready"), lambda _h: importlib.import_module(module), on_success=make,
                          on_failure=make)
 
     def _opened(self, index: int) -> None:

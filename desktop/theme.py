@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QLocale, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
+from core.i18n import language
 from core.paths import resources_dir
 
 _LIGHT = {
@@ -68,3 +69,8 @@ def icon(name: str, colour: str | None = None) -> QIcon:
     renderer.render(painter)
     painter.end()
     return QIcon(pixmap)
+
+
+def dates_qlocale() -> QLocale:
+    """Qt's locale for date and time edits: their day and month names in the interface language (digits 0-9)."""
+    return QLocale(QLocale.Language.Hindi, QLocale.Country.India) if language() == "hi" else QLocale()

@@ -21,6 +21,7 @@ from typing import Any
 from core.analytics.summary import Summary
 from core.errors import StorageError
 from core.fileio import atomic_write_text
+from core.i18n import dates_locale
 from core.spreadsheet import safe_cell
 
 Number = Decimal | int | float
@@ -90,7 +91,7 @@ def bucket_label(day: date, granularity: str, locale: str) -> str:
     """A short axis label: '3 Nov' for a day or the week starting then, 'Nov 2025' for a month."""
     from babel.dates import format_skeleton
 
-    return format_skeleton("yMMM" if granularity == "month" else "MMMd", day, locale=_locale(locale))
+    return format_skeleton("yMMM" if granularity == "month" else "MMMd", day, locale=_locale(dates_locale(locale)))
 
 
 @lru_cache(maxsize=8)

@@ -33,7 +33,7 @@ from core.analytics import costs, rates
 from core.analytics.sales import parse_amount, parse_platform
 from core.app import App
 from core.errors import SellerDeskError, ValidationError
-from core.i18n import _
+from core.i18n import _, format_when
 from core.money import format_money
 from core.products.fields import parse_currency
 from desktop.analytics.style import dress_date_edit, platform_name
@@ -185,8 +185,8 @@ class CostsDialog(QDialog):
         _fill(self.fees_table, [[platform_name(c.platform), f"{c.commission_percent}%",
                                  money(c.listing_fee, c.currency)] for c in cards.values()], list(cards))
         newest = list(reversed(spend))
-        _fill(self.ads_table, [[e.spent_on.strftime("%d %b %Y"), platform_name(e.platform), money(e.amount, e.currency),
-                                e.note] for e in newest], [e.id for e in newest])
+        _fill(self.ads_table, [[format_when(e.spent_on, "dd MMM y"), platform_name(e.platform),
+                                money(e.amount, e.currency), e.note] for e in newest], [e.id for e in newest])
         _fill(self.rates_table, [[code, f"1 {code} = {money(rate, self.currency)}"] for code, rate in known.items()],
               list(known))
 

@@ -8,7 +8,9 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
+from core.i18n import N_, _
 from core.paths import resources_dir
+from desktop.theme import dates_qlocale
 
 # Hues near each brand's own where they stay apart from one another; a platform keeps its colour in every chart.
 PLATFORM_COLOURS = {
@@ -18,7 +20,7 @@ PLATFORM_COLOURS = {
 }
 # For platforms SellerDesk has no colour for (a seller's own shop name): picked by name, so always the same.
 _SPARE = ["#3d8b8b", "#8a5a44", "#6b5b95", "#88a61b", "#d65f5f", "#4f6d7a", "#b565a7", "#c2a83e"]
-NAMES = {"whatsapp": "WhatsApp", "indiamart": "IndiaMART", "offline": "Walk-in & offline"}
+NAMES = {"whatsapp": "WhatsApp", "indiamart": "IndiaMART", "offline": N_("Walk-in & offline")}
 UP, DOWN = "#1f8b4c", "#d64545"
 HIGHLIGHT = "#2f6fdf"
 
@@ -36,8 +38,8 @@ def platform_colour(platform: str) -> str:
 def platform_name(platform: str) -> str:
     """``platform`` as a seller writes it: Etsy, WhatsApp, Amazon-EU."""
     if platform in NAMES:
-        return NAMES[platform]
-    head, _, tail = platform.partition("-")
+        return _(NAMES[platform]) if platform == "offline" else NAMES[platform]
+    head, _sep, tail = platform.partition("-")
     return head.capitalize() + (f"-{tail.upper()}" if len(tail) <= 3 and tail else f" {tail}" if tail else "")
 
 
@@ -55,6 +57,7 @@ QDateTimeEdit::down-arrow { image: url(@ICONS@/chevron-down.svg); width: 12px; h
 def dress_date_edit(edit: QWidget) -> None:
     """Give a date (or date-time) edit with a calendar pop-up the look of the app's combo boxes."""
     edit.setStyleSheet(_DATE_EDIT_STYLE.replace("@ICONS@", (resources_dir() / "icons").as_posix()))
+    edit.setLocale(dates_qlocale())
 
 
 def chart_colours(widget: QWidget) -> dict[str, str]:

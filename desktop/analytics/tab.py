@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.analytics.periods import PRESETS, Period, preset_period, zone
 from core.app import App
 from core.errors import SellerDeskError
-from core.i18n import N_, _
+from core.i18n import N_, _, dates_locale
 from desktop.analytics.charts import ChartPanel
 from desktop.analytics.kpi import KpiRow
 from desktop.analytics.profit_panel import ProfitPanel
@@ -395,8 +395,8 @@ def chart_tables(summary: Summary, locale: str, code: str) -> dict[str, ChartTab
 
 def _span(period: Period, locale: str) -> str:
     """'2 Oct – 31 Oct 2025' in the seller's locale."""
-    start = format_skeleton("MMMd", period.start, locale=locale)
-    return f"{start} – {format_skeleton('yMMMd', period.end, locale=locale)}"
+    start = format_skeleton("MMMd", period.start, locale=dates_locale(locale))  # month names in the interface language
+    return f"{start} – {format_skeleton('yMMMd', period.end, locale=dates_locale(locale))}"
 
 
 def _paragraph(text: str) -> QLabel:

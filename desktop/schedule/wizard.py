@@ -29,6 +29,7 @@ from core.publishing.best_time import best_time
 from core.publishing.bulk import When
 from core.publishing.timezones import Resolved, format_local, local_to_utc, seller_zone
 from desktop.schedule.product_page import NAMED, ProductsPage, chosen_text
+from desktop.theme import dates_qlocale
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class _WhenPage(QWizardPage):
                                     .addSecs(3600))
         self.moment.setCalendarPopup(True)
         self.moment.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.moment.setLocale(dates_qlocale())  # day and month names in the interface language
         self.moment.dateTimeChanged.connect(lambda _: self._changed())
         self.spread = QSpinBox(suffix=" " + _("day(s) apart"), minimum=0, maximum=30)
         self.spread.setSpecialValueText(_("All products together"))

@@ -176,3 +176,23 @@ def test_the_audit_log_reads_in_hindi_too() -> None:
     finally:
         use_language("en")
     assert describe("secret.read", "gemini:api_key", {}, {}) == "Used your Gemini API key"
+
+
+def test_dates_name_days_and_months_in_the_interface_language_from_babel(qtbot) -> None:
+    from datetime import date
+
+    from babel.dates import get_day_names
+
+    from core.analytics.chart_data import bucket_label
+    from core.i18n import day_names, month_names
+    from desktop.theme import dates_qlocale
+
+    assert day_names()[0] == "Mon" and bucket_label(date(2026, 11, 4), "day", "en_IN") == "4 Nov"
+    use_language("hi")
+    try:
+        assert day_names() == [get_day_names("abbreviated", locale="hi")[n] for n in range(7)]  # सोम … रवि
+        assert month_names()[10] == "नवंबर"
+        assert bucket_label(date(2026, 11, 4), "day", "en_IN") == "4 नव॰"  # the chart axis
+        assert dates_qlocale().toString(date(2026, 12, 3), "ddd d MMM yyyy") == "गुरु 3 दिस॰ 2026"  # date edits
+    finally:
+        use_language("en")
