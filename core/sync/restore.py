@@ -8,7 +8,8 @@ new changes. So this computer reads every record as the service holds it now and
   service's version, deletions included, so what the restore lost comes back;
 - anything else (another computer changed it since the restore): the service's version is taken, unless this
   computer has its own edit waiting, which then meets it as an ordinary conflict;
-- records the service no longer has at all are sent again as new.
+- records the service no longer has at all are sent again as new (a post's move request still waiting is sent
+  again by the next round: core.sync.moves).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from core.db.models import SyncRecord
 from core.sync.outbox import Change, enqueue_many, seed
-from core.sync.records import DELETED_HASH, KINDS, data_hash
+from core.sync.records import DELETED_HASH, KINDS, MOVE, data_hash
 from server.client_models import RecordVersion
 
 _RECORDS = cast(Table, SyncRecord.__table__)
@@ -56,7 +57,7 @@ def reconcile(conn: Connection, heads: dict[str, RecordVersion], when: datetime)
             moved.append({"key": sync_id, "new_version": head.version, "new_hash": held})
         elif version > head.version:
             moved.append({"key": sync_id, "new_version": head.version, "new_hash": held})
-            if known_hash == DELETED_HASH and sync_id not in local and kind in KINDS:
+            if known_hash == DELETED_HASH and sync_id not in local and (kind in KINDS or kind == MOVE):
                 deletions.append(Change(kind, sync_id, None))
         else:
             moved.append({"key": sync_id, "new_version": 0, "new_hash": known_hash})

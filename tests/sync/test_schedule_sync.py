@@ -5,6 +5,8 @@ computer starts), against the real sync service with both computers' publishers 
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -331,3 +333,34 @@ def test_a_move_asked_offline_after_the_owner_published_is_dropped(computers, fa
     assert (seen.state, seen.owner_name, seen.moving_to) == ("published", "Laptop", None)
     mine = get_job(laptop.app.db, job.id)
     assert mine.owned_here and mine.moving_to is None and len(fake_shop.items) == 1
+
+
+def test_a_restore_that_lost_the_hand_over_leaves_one_owner_and_no_request(computers, server, fake_shop,
+                                                                            run_publishing, tmp_path) -> None:
+    laptop, shop = computers
+    job = _schedule_on_laptop(laptop, shop)
+    shop_id = _only_job(shop).id
+    request_move(shop.app.db, shop_id)
+    shop.sync()
+    server.stop()  # the operator's backup, holding the request and the post still on the laptop
+    shutil.copytree(server.root, tmp_path / "backup")
+    server.start()
+    laptop.sync()  # hands it over
+    shop.sync()  # takes it and withdraws the request
+    server.stop()  # the service goes back to the backup
+    shutil.rmtree(server.root)
+    shutil.copytree(tmp_path / "backup", server.root)
+    server.start()
+
+    for device in (laptop, shop, laptop, shop):
+        device.sync()
+    assert get_job(laptop.app.db, job.id).owner_name == "Shop PC" and _only_job(shop).owned_here
+    with sqlite3.connect(server.root / "server.db") as service:
+        heads = dict(service.execute("SELECT kind, deleted FROM sync_heads WHERE kind IN ('publish_job', 'job_move')"))
+    assert heads == {"publish_job": 0, "job_move": 1}  # the lost withdrawal was sent again
+    run_publishing(laptop)
+    run_publishing(shop)
+    Publisher(shop.app).reschedule(shop_id, utcnow() - timedelta(seconds=1))
+    wait_for(lambda: _only_job(shop).state == "published", message="published from the shop computer")
+    time.sleep(0.6)
+    assert len(fake_shop.items) == 1 and get_job(laptop.app.db, job.id).state == "scheduled"
