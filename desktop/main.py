@@ -11,15 +11,22 @@ from core.errors import SellerDeskError
 
 if TYPE_CHECKING:
     from core.app import App
+    from desktop.main_window import MainWindow
 
 
 def lighten_imports() -> None:
-    """Import less, and keep less of what is imported (call first, before PySide6 is imported).
+    """Import less, keep less of what is imported, and do not garbage-collect while importing (call first, before
+    PySide6 is imported; :func:`settle_after_start` collects once the window has painted).
 
     httpx loads its command-line client (rich, click and pygments: 80 modules, 6 MB and 45 ms) whenever they are
     installed; the window never runs it, so it is marked absent and httpx falls back to its stub.
+
+    Start-up makes half a million objects that live as long as the window (modules, classes, Qt wrappers) and
+    almost no garbage, yet the collector's thresholds set off a dozen collections meanwhile, two of them full ones
+    that scan everything made so far: about 100 ms of the wait for the first paint, collecting nothing.
     """
     sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+    gc.disable()
     lighten_pyside_imports()
 
 
@@ -54,13 +61,15 @@ def lighten_pyside_imports() -> None:
 
 
 def settle_after_start() -> None:
-    """Move everything start-up allocated out of the garbage collector's sight.
+    """Collect once, move everything start-up allocated out of the garbage collector's sight, and collect as usual
+    from here on (call once the window has painted: the collection takes a few tens of milliseconds).
 
     Start-up leaves half a million long-lived objects (Qt wrappers, SQLAlchemy, Babel data); without this the
     first full collection lands on the seller's first keystroke as a 40 ms stall.
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def install_crash_reports(app: App) -> None:
@@ -109,6 +118,16 @@ def check_database(app: App) -> bool:
     return True
 
 
+def show_main_window(app: App) -> MainWindow:
+    """The main window on ``app``, shown; the garbage collector catches up once it has painted."""
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(app)
+    window.firstPainted.connect(settle_after_start)
+    window.show()
+    return window
+
+
 def run_gui(data_dir: str | None = None) -> int:
     """Open the main window on ``data_dir`` (or the default data dir) and run until it closes."""
     lighten_imports()
@@ -116,7 +135,6 @@ def run_gui(data_dir: str | None = None) -> int:
 
     from core.app import App
     from core.logs import setup_logging, stop_logging
-    from desktop.main_window import MainWindow
     from desktop.passphrase import PassphraseAsker
     from desktop.theme import apply_theme
     from desktop.welcome import WelcomeDialog
@@ -138,10 +156,9 @@ def run_gui(data_dir: str | None = None) -> int:
         return 1
     apply_theme(qt_app, app.settings.get("general.theme"))
     if not app.settings.get("general.first_run_done"):
+        settle_after_start()  # the seller may stay a while in the welcome: collect as usual meanwhile
         WelcomeDialog(app).exec()
-    window = MainWindow(app)
-    window.show()
-    settle_after_start()
+    _window = show_main_window(app)  # kept: the window lives as long as the event loop runs
     try:
         return qt_app.exec()
     finally:

@@ -6,7 +6,7 @@ import gc
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QTabWidget
 
@@ -38,6 +38,9 @@ UNITS = (N_("items"), N_("photos"), N_("platforms"), N_("posts"), N_("products")
 
 class MainWindow(QMainWindow):
     """SellerDesk's main window."""
+
+    #: The first frame is whole (emitted a moment after the first paint, before the background work starts).
+    firstPainted = Signal()
 
     def __init__(self, app: App) -> None:
         super().__init__()
@@ -402,6 +405,7 @@ class MainWindow(QMainWindow):
             self.tasks.start(_("Preparing charts"), lambda _h: importlib.import_module("desktop.analytics.render"),
                              on_success=lambda _m: _settle_imports())
 
+        self.firstPainted.emit()
         self.lazy_tabs.make_in_background(BACKGROUND_ORDER, then=charts)
 
     def closeEvent(self, event: QCloseEvent) -> None:

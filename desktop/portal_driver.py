@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
-from core.components import PURPOSE, install, status
 from core.i18n import N_, _
 from desktop.tasks import TaskHandle
 
@@ -38,6 +37,8 @@ class PortalDriverUi(QObject):
 
     def offer(self) -> None:
         """Say what the part is for and its size; add it when the seller agrees."""
+        from core.components import PURPOSE, status  # (and tarfile, lzma, bz2): when asked, not at start-up
+
         try:
             found = status()
         except Exception as exc:  # a damaged manifest: tell the seller, as any other error
@@ -56,6 +57,8 @@ class PortalDriverUi(QObject):
 
     def start(self) -> TaskHandle:
         """Download and add the part in a worker, with progress in MB and Cancel."""
+        from core.components import install
+
         def work(handle: TaskHandle) -> object:
             return install(progress=lambda done, total, _what: handle.signals.progress.emit(
                 done // 1_000_000, max(total // 1_000_000, 1), ""), cancel=handle.cancel_event)

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.errors import SellerDeskError
 from core.i18n import N_, _
-from core.updates import Update, Updater
 from desktop.tasks import TaskHandle
 
 if TYPE_CHECKING:
+    from core.updates import Updater
     from desktop.main_window import MainWindow
 
 ACTION_TEXT = N_("Check for &updates…")
@@ -28,7 +28,7 @@ class UpdatesUi(QObject):
     def __init__(self, window: MainWindow, updater: Updater | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.updater = updater or Updater.from_settings(window.app.settings)
+        self._updater = updater
         self.handle: TaskHandle | None = None
         self.action = QAction(_(ACTION_TEXT), window)
         self.action.triggered.connect(lambda: self.check(asked=True))
@@ -37,8 +37,21 @@ class UpdatesUi(QObject):
             about = next((a for a in help_menu.actions() if a.text() == _("&About SellerDesk")), None)
             help_menu.insertAction(about, self.action)
         window.installEventFilter(self)
-        if window.app.settings.get("updates.check") and not self.updater.unavailable():
-            QTimer.singleShot(START_DELAY_MS, lambda: self.check(asked=False))
+        if window.app.settings.get("updates.check"):
+            QTimer.singleShot(START_DELAY_MS, self, lambda: self.check(asked=False))
+
+    @property
+    def updater(self) -> Updater:
+        """The update client (made on first use: its module and the paths it works out wait until then)."""
+        if self._updater is None:
+            from core.updates import Updater
+
+            self._updater = Updater.from_settings(self.window.app.settings)
+        return self._updater
+
+    @updater.setter
+    def updater(self, updater: Updater) -> None:
+        self._updater = updater
 
     def check(self, *, asked: bool) -> TaskHandle | None:
         """Ask the feed in a worker; a newer version is downloaded in the background at once."""
@@ -47,6 +60,8 @@ class UpdatesUi(QObject):
             if asked:
                 QMessageBox.information(self.window, "Updates", f"SellerDesk cannot update itself: {reason}.")
             return None
+
+        from core.updates import Update
 
         def found(update: object) -> None:
             if isinstance(update, Update):

@@ -1,0 +1,36 @@
+"""The window's start-up collects no garbage before its first paint (start-up makes lasting objects, not garbage:
+collecting meanwhile only delays the first frame); once painted, one full collection, the start-up heap frozen out
+of the collector's sight, and collection as usual from then on."""
+
+from __future__ import annotations
+
+import gc
+
+from core.app import App
+
+
+def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtbot, app: App) -> None:
+    from desktop.main import lighten_imports, show_main_window
+
+    app.settings.set("general.first_run_done", True)
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    lighten_imports()  # as desktop.main.run_gui starts
+    gc.callbacks.append(seen)
+    try:
+        window = show_main_window(app)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.firstPainted, timeout=20_000):
+            pass
+        assert collections == [2]  # the one full collection once the window has painted
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        window.close()
+        assert window.tasks.shutdown(10_000)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.enable()
+        gc.unfreeze()  # the rest of the test run collects as usual
