@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from core.db.database import Database
 from core.db.models import EngagementSnapshot, PublishJob
 from core.errors import StorageError, ValidationError
+from core.i18n import _, day_names
 from core.paths import resources_dir
 from core.platforms.specs import display_name
 from core.publishing.timezones import at_local
@@ -68,8 +69,8 @@ def default_slots(platform: str) -> list[Slot]:
         clock_time = time.fromisoformat(item["time"])
         for day in item["days"]:
             slots.append(Slot(DAYS.index(day), clock_time, 1.0 / (rank + 1),
-                              f"a commonly recommended time for {display_name(platform)} "
-                              "(SellerDesk learns yours once you have a few posts)"))
+                              _("a commonly recommended time for {platform} (SellerDesk learns yours once you have "
+                                "a few posts)").format(platform=display_name(platform))))
     return slots
 
 
@@ -94,9 +95,12 @@ def history_slots(db: Database, platform: str, zone: ZoneInfo) -> list[Slot]:
     if posts < int(_defaults()["min_posts"]):
         return []
     overall = sum(sum(v) for v in scores.values()) / posts or 1.0
+    names = day_names()  # in the interface language
     slots = [Slot(day, time(hour), sum(v) / len(v) / overall,
-                  f"your {display_name(platform)} posts at {DAYS[day]} {hour:02d}:00 get "
-                  f"{sum(v) / len(v) / overall:.1f}× your average ({len(v)} post{'s' if len(v) != 1 else ''})")
+                  (_("your {platform} posts at {day} {hour}:00 get {times}× your average ({count} post)") if len(v) == 1
+                   else _("your {platform} posts at {day} {hour}:00 get {times}× your average ({count} posts)"))
+                  .format(platform=display_name(platform), day=names[day], hour=f"{hour:02d}",
+                          times=f"{sum(v) / len(v) / overall:.1f}", count=len(v)))
              for (day, hour), v in scores.items()]
     return sorted(slots, key=lambda s: (-s.score, s.weekday, s.at))
 

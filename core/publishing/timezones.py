@@ -13,7 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
-from core.i18n import format_when
+from core.i18n import _, format_when
 from core.preferences.layout import where
 
 Ambiguity = Literal["earlier", "later", "refuse"]
@@ -68,25 +68,30 @@ def local_to_utc(wall: datetime, zone: ZoneInfo, *, ambiguous: Ambiguity = "earl
         return Resolved(wall.astimezone(UTC))
     first = wall.replace(tzinfo=zone, fold=0)
     second = wall.replace(tzinfo=zone, fold=1)
-    when = f"{wall:%H:%M} on {wall:%d %b %Y} in {zone.key}"
+    when = _("{time} on {day} in {zone}").format(time=f"{wall:%H:%M}", day=format_when(wall, "dd MMM y"), zone=zone.key)
     if first.utcoffset() == second.utcoffset():
         return Resolved(first.astimezone(UTC))
     # Round-tripping through UTC lands elsewhere only for a time that the clocks skip.
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
         jump = _transition(second.astimezone(UTC), first.astimezone(UTC), zone)
         before, after = (jump - timedelta(seconds=1)).astimezone(zone), jump.astimezone(zone)
+        jump_from, jump_to = f"{before + timedelta(seconds=1):%H:%M}", f"{after:%H:%M}"
         raise ValidationError(
-            f"{when} does not exist: the clocks jump from {before + timedelta(seconds=1):%H:%M} to {after:%H:%M}.",
-            field="time", hint=f"Choose a time before {before + timedelta(seconds=1):%H:%M} or from {after:%H:%M}.")
+            _("{when} does not exist: the clocks jump from {start} to {end}.").format(when=when, start=jump_from,
+                                                                                      end=jump_to),
+            field="time", hint=_("Choose a time before {start} or from {end}.").format(start=jump_from, end=jump_to))
     if ambiguous == "refuse":
-        raise ValidationError(f"{when} happens twice: the clocks go back there.", field="time",
-                              hint=f"Say which: {first.isoformat()} ({_offset_name(first)}) or "
-                                   f"{second.isoformat()} ({_offset_name(second)}).")
+        raise ValidationError(_("{when} happens twice: the clocks go back there.").format(when=when), field="time",
+                              hint=_("Say which: {first} or {second}.").format(
+                                  first=f"{first.isoformat()} ({_offset_name(first)})",
+                                  second=f"{second.isoformat()} ({_offset_name(second)})"))
     chosen, other = (first, second) if ambiguous == "earlier" else (second, first)
-    which = "first" if ambiguous == "earlier" else "second"
+    chose = (_("{when} happens twice (the clocks go back); SellerDesk chose the first one ({offset}). For the other, "
+               "give {other}.") if ambiguous == "earlier" else
+             _("{when} happens twice (the clocks go back); SellerDesk chose the second one ({offset}). For the other, "
+               "give {other}."))
     return Resolved(chosen.astimezone(UTC),
-                    f"{when} happens twice (the clocks go back); SellerDesk chose the {which} one "
-                    f"({_offset_name(chosen)}). For the other, give {other.isoformat()}.")
+                    chose.format(when=when, offset=_offset_name(chosen), other=other.isoformat()))
 
 
 def parse_when(text: str, zone: ZoneInfo, *, ambiguous: Ambiguity = "earlier") -> Resolved:
@@ -95,9 +100,9 @@ def parse_when(text: str, zone: ZoneInfo, *, ambiguous: Ambiguity = "earlier") -
     try:
         parsed = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"{text!r} is not a date and time.", field="at",
-                              hint="Use ISO 8601, e.g. 2026-12-05T18:30 (your local time) or "
-                                   "2026-12-05T13:00Z (UTC).") from None
+        raise ValidationError(_("{text} is not a date and time.").format(text=repr(text)), field="at",
+                              hint=_("Use ISO 8601, e.g. 2026-12-05T18:30 (your local time) or 2026-12-05T13:00Z "
+                                     "(UTC).")) from None
     return local_to_utc(parsed, zone, ambiguous=ambiguous)
 
 
@@ -115,8 +120,10 @@ def move_to_day(moment: datetime, day: date, zone: ZoneInfo) -> Resolved:
         # fold=0 reads a skipped time with the offset from before the jump, i.e. moves it later by the gap.
         shifted = datetime.combine(day, local.time().replace(tzinfo=None)).replace(tzinfo=zone, fold=0)
         shifted = shifted.astimezone(UTC)
-        return Resolved(shifted, f"{local:%H:%M} does not exist on {day:%d %b %Y} in {zone.key} (the clocks jump "
-                                 f"forward); SellerDesk moved it to {shifted.astimezone(zone):%H:%M}.")
+        moved = _("{time} does not exist on {day} in {zone} (the clocks jump forward); SellerDesk moved it to "
+                  "{moved}.")
+        return Resolved(shifted, moved.format(time=f"{local:%H:%M}", day=format_when(day, "dd MMM y"), zone=zone.key,
+                                              moved=f"{shifted.astimezone(zone):%H:%M}"))
 
 
 def format_local(moment: datetime | None, zone: ZoneInfo) -> str:

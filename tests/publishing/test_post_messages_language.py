@@ -73,3 +73,20 @@ def test_post_errors_read_in_hindi_and_stay_english_in_english(app: App, fake_pl
     assert (failed.last_error or "").startswith("Fakegram: सर्वर में दिक्कत थी (HTTP 503) (प्रोडक्ट #")
     assert failed.next_step == (f"Fakegram बार-बार विफल रहा (सर्वर में दिक्कत थी (HTTP 503))। जब यह फिर से काम करे, "
                                 f"तब “फिर से कोशिश करें” दबाएँ (या: sellerdesk jobs retry {job.id})।")
+
+
+def test_best_time_reasons_and_clock_changes_are_told_in_the_interface_language(pseudo) -> None:
+    from datetime import datetime
+
+    from core.errors import ValidationError
+    from core.publishing.best_time import default_slots
+    from core.publishing.timezones import local_to_utc
+
+    zone = ZoneInfo("America/New_York")
+    told = [default_slots("etsy")[0].reason]
+    with pytest.raises(ValidationError) as skipped:  # 02:30 on the spring-forward night does not exist
+        local_to_utc(datetime(2026, 3, 8, 2, 30), zone)
+    told += [skipped.value.message, skipped.value.hint or ""]
+    told.append(local_to_utc(datetime(2026, 11, 1, 1, 30), zone).message or "")  # happens twice
+    left = {text: bypassed(text.replace(zone.key, "")) for text in told}
+    assert all("⟦" in text for text in told) and not any(left.values()), left

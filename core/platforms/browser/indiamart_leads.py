@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from core.i18n import _
+from core.i18n import N_, _
 from core.platforms.base import PlatformContext, Sale
 from core.platforms.connections import get_preferences, set_preferences
 from core.platforms.errors import AuthExpired, PlatformError, RateLimited, TransientFailure, describe_duration
@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 NAME = "indiamart"
 _LAST_CALL = "leads_api_last_call"
 _SYNCED_UNTIL = "leads_synced_until"
-_KEY_HINT = ("Generate a CRM key in IndiaMART's Lead Manager (Settings > CRM API key) and enter it again in the "
-             "Platforms tab.")
+_KEY_HINT = N_("Generate a CRM key in IndiaMART's Lead Manager (Settings > CRM API key) and enter it again in the "
+               "Platforms tab.")  # N_: shown through _() where raised
 
-_READ_AGAIN = "Read the leads (or test the key) again after that; nothing was lost."
+_READ_AGAIN = N_("Read the leads (or test the key) again after that; nothing was lost.")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class LeadsApi:
     def store_key(self, key: str) -> None:
         """Keep the seller's CRM key in the keychain."""
         if not key.strip():
-            raise AuthExpired(NAME, "the IndiaMART CRM key is empty", hint=_KEY_HINT)
+            raise AuthExpired(NAME, _("the IndiaMART CRM key is empty"), hint=_(_KEY_HINT))
         self.context.secrets.set(self.secret_name, key.strip())
 
     def recent(self, key: str | None = None) -> list[Lead]:
@@ -79,13 +79,13 @@ class LeadsApi:
         key raises AuthExpired with IndiaMART's own words."""
         key = (key or self.context.secrets.get(self.secret_name) or "").strip()
         if not key:
-            raise AuthExpired(NAME, "SellerDesk has no IndiaMART CRM key", hint=_KEY_HINT)
-        now, gap = self._wait_done(_READ_AGAIN)
+            raise AuthExpired(NAME, _("SellerDesk has no IndiaMART CRM key"), hint=_(_KEY_HINT))
+        now, gap = self._wait_done(_(_READ_AGAIN))
         body = self._get(key, now - timedelta(days=float(self.conf["max_window_days"])), now)
         if int(body.get("CODE") or 0) not in self.conf["codes"]["auth"]:
             # A refused key is no download: the seller may try the corrected key at once.
             set_preferences(self.context.db, NAME, {_LAST_CALL: now.isoformat()})
-        leads = [self._lead(raw) for raw in self._leads(body, gap, _READ_AGAIN)]
+        leads = [self._lead(raw) for raw in self._leads(body, gap, _(_READ_AGAIN))]
         return sorted(leads, key=lambda lead: lead.when, reverse=True)
 
     def _wait_done(self, hint: str | None = None) -> tuple[datetime, float]:
@@ -96,9 +96,9 @@ class LeadsApi:
         if last:
             waited = (now - datetime.fromisoformat(last)).total_seconds()
             if waited < gap:
-                raise RateLimited(NAME, gap - waited, problem=f"IndiaMART allows one leads download every "
-                                                              f"{describe_duration(gap)}; try again in "
-                                                              f"{describe_duration(gap - waited)}", hint=hint)
+                raise RateLimited(NAME, gap - waited, problem=_(
+                    "IndiaMART allows one leads download every {gap}; try again in {wait}").format(
+                    gap=describe_duration(gap), wait=describe_duration(gap - waited)), hint=hint)
         return now, gap
 
     def _window(self, since: datetime, now: datetime, prefs: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -112,7 +112,7 @@ class LeadsApi:
         """Leads from ``since`` on, at most one window (7 days) per call and one call per 5 minutes."""
         key = self.context.secrets.get(self.secret_name)
         if not key:
-            raise AuthExpired(NAME, "SellerDesk has no IndiaMART CRM key", hint=_KEY_HINT)
+            raise AuthExpired(NAME, _("SellerDesk has no IndiaMART CRM key"), hint=_(_KEY_HINT))
         db = self.context.db
         now, gap = self._wait_done()
         start, end = self._window(since, now, get_preferences(db, NAME))
@@ -135,15 +135,16 @@ class LeadsApi:
             with httpx.Client(timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout)) as client:
                 response = client.get(url, params=params)
         except httpx.TransportError as exc:
-            raise TransientFailure(NAME, f"the IndiaMART leads service could not be reached ({type(exc).__name__})"
-                                   ) from exc
+            raise TransientFailure(NAME, _("the IndiaMART leads service could not be reached ({reason})").format(
+                reason=type(exc).__name__)) from exc
         if response.status_code >= 500:
-            raise TransientFailure(NAME, f"the IndiaMART leads service failed (HTTP {response.status_code})")
+            raise TransientFailure(NAME, _("the IndiaMART leads service failed (HTTP {status})").format(
+                status=response.status_code))
         try:
             body: dict[str, Any] = response.json()
         except ValueError as exc:
-            raise PlatformError(NAME, f"the IndiaMART leads service answered something unreadable "
-                                      f"(HTTP {response.status_code})") from exc
+            raise PlatformError(NAME, _("the IndiaMART leads service answered something unreadable (HTTP {status})")
+                                .format(status=response.status_code)) from exc
         return body
 
     def _leads(self, body: dict[str, Any], gap: float, hint: str | None = None) -> list[dict[str, Any]]:
@@ -154,11 +155,13 @@ class LeadsApi:
         if code in codes["empty"]:
             return []
         if code in codes["rate_limited"]:
-            raise RateLimited(NAME, gap, problem=f"IndiaMART asks to wait between leads downloads ({message})",
-                              hint=hint)
+            raise RateLimited(NAME, gap, problem=_("IndiaMART asks to wait between leads downloads ({message})")
+                              .format(message=message), hint=hint)
         if code in codes["auth"]:
-            raise AuthExpired(NAME, f"IndiaMART refused the CRM key ({message})", hint=_KEY_HINT)
-        raise PlatformError(NAME, f"the IndiaMART leads service refused the request (CODE {code}: {message})")
+            raise AuthExpired(NAME, _("IndiaMART refused the CRM key ({message})").format(message=message),
+                              hint=_(_KEY_HINT))
+        raise PlatformError(NAME, _("the IndiaMART leads service refused the request (CODE {code}: {message})")
+                            .format(code=code, message=message))
 
     def _when(self, lead: dict[str, Any]) -> datetime:
         local = datetime.strptime(str(lead["QUERY_TIME"]), self.conf["query_time_format"])
