@@ -100,12 +100,13 @@ class PostChip(QLabel):
 def state_text(job: JobView) -> str:
     """A post's state in words, naming the other computer that publishes it ("Scheduled on Laptop") and a move
     under way (the status list's Status cell, a chip's tooltip)."""
+    if job.moving_to is not None and job.state in SELLER_MOVABLE:  # short: the column fits its longest cell
+        if job.moving_here:
+            return _("Moving here from {computer}").format(computer=job.owner_name)
+        return _("Moving to {computer}").format(computer=job.moving_to)
     label = _(LABELS[job.state])
     if job.owner_name is not None:
         label = _("{state} on {computer}").format(state=label, computer=job.owner_name)
-    if job.moving_to is not None and job.state in SELLER_MOVABLE:
-        computer = _("this computer") if job.moving_here else job.moving_to
-        label = _("{state}, moving to {computer}").format(state=label, computer=computer)
     return label
 
 

@@ -171,8 +171,8 @@ class StatusList(QWidget):
 def owner_text(job: JobView) -> str:
     """What the seller should know about a post another computer publishes, or one being moved."""
     if job.moving_here and job.owner_name is not None and job.state in SELLER_MOVABLE:
-        return _("{computer} hands this post over to this computer when it next syncs; until then it stays there, "
-                 "and nothing is published twice.").format(computer=job.owner_name)
+        return _("{computer} hands it over at its next sync; until then it stays there.").format(
+            computer=job.owner_name)
     if job.owner_name is not None:
         return _("{computer} publishes this post; it is shown here read-only.").format(computer=job.owner_name)
     if job.moving_to is not None and job.state in SELLER_MOVABLE:

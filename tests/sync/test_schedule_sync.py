@@ -254,7 +254,8 @@ def test_the_schedule_tab_shows_the_owner_and_moves_a_post_here_by_click(qtbot, 
     assert said.args[0].startswith("Asked Laptop to hand the post over")
     qtbot.waitUntil(lambda: shop_tab.status.jobs[seen.id].moving_here)
     row = _row(shop_tab, seen.id)
-    assert shop_tab.status.table.item(row, 2).text() == "Scheduled on Laptop, moving to this computer"
+    assert shop_tab.status.table.item(row, 2).text() == "Moving here from Laptop"
+    assert shop_tab.status.detail.text() == "Laptop hands it over at its next sync; until then it stays there."
     assert not shop_tab.status.move_here.isEnabled()  # asked once
     assert fake_shop.items == {}
 
