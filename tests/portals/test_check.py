@@ -29,6 +29,7 @@ def test_the_check_walks_every_page_without_submitting(env_of: EnvOf) -> None:
                      "orders"]
     details = check.pages[2]  # each design's boxes, found in the design block the form shows first
     assert "product name: .product-name" in details.found and "next button: #details-next" in details.found
+    assert "add design button: #add-design" in details.found
     assert any("#category-results .category-option" in s for s in check.pages[1].later)  # shows after typing
     assert (env.replica.submits, len(env.replica.listings)) == (submits, listings)
     assert sorted(p.name for p in check.folder.iterdir()) == ["catalog", "home", "listing-form-choose-the-category",

@@ -133,6 +133,9 @@ def walk(pp: PortalPage, folder: Path, cancel: threading.Event | None = None) ->
                 now, after = _field_parts(f)
                 wanted += now
                 later += after
+            if step.per_design and portal.designs is not None:  # the boxes above are those of the first design
+                wanted.append((_("add design button: {selector}").format(selector=portal.designs.add),
+                               portal.designs.add))
             button = _("submit button: {selector}") if step.commits else _("next button: {selector}")
             wanted.append((button.format(selector=step.next), step.next))
             pages.append(_look(pp, f"listing form: {step.name}", folder, wanted, later))
