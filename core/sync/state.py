@@ -69,12 +69,6 @@ def device_id(db: Database) -> str:
         return here(session.connection())[0]
 
 
-def device_name(db: Database) -> str:
-    """How the seller's other computers name this one (the computer's network name unless set)."""
-    with db.session() as session:
-        return here(session.connection())[1]
-
-
 def here(conn: Connection) -> tuple[str, str]:
     """This data dir's device id and name, made on first use (inside ``conn``'s transaction)."""
     table = cast(Table, SyncState.__table__)
