@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from core.sync.account import SyncAccount
 
 Keep = Literal["mine", "theirs"]
-# Not the seller's words: the parent's global id, creation time, the product facts a copy's approval was given for.
-_HIDDEN = {PARENT_KEY, "created_at", "approved_facts"}
+# Not the seller's words: the parent's global id, creation time, the product facts a copy's approval was given for,
+# the device id of the computer that publishes a post (its name is shown).
+_HIDDEN = {PARENT_KEY, "created_at", "approved_facts", "owner_device"}
 _NOUNS = {"product": N_("Product"), "product_image": N_("Photo"), "content_draft": N_("Copy"),
           "publish_job": N_("Post"), SETTING: N_("Setting")}  # translated where a label is made
 

@@ -22,6 +22,7 @@ from core.publishing.config import load_config
 from core.publishing.jobs import JobView, claim, create_job, get_job, list_jobs, move
 from core.publishing.service import Publisher
 from core.sync import state
+from core.sync.conflicts import ConflictView
 from core.sync.moves import request_move
 from desktop.schedule.calendar import PostChip
 from desktop.schedule.tab import ScheduleTab
@@ -365,3 +366,13 @@ def test_a_restore_that_lost_the_hand_over_leaves_one_owner_and_no_request(compu
     wait_for(lambda: _only_job(shop).state == "published", message="published from the shop computer")
     time.sleep(0.6)
     assert len(fake_shop.items) == 1 and get_job(laptop.app.db, job.id).state == "scheduled"
+
+
+def test_a_conflict_over_a_post_names_its_computer_not_its_device_id() -> None:
+    mine = {"platform": FAKE, "state": "scheduled", "owner_device": "5d0c2a4e-0000-4000-8000-000000000001",
+            "owner_name": "Laptop"}
+    conflict = ConflictView("c1", "publish_job", "Post", mine, {**mine, "owner_device": "5d0c2a4e-0000-4000-8000-"
+                                                                "000000000002", "owner_name": "Shop PC"},
+                            "Laptop", utcnow(), local_only=False)
+    differences = {name: (a, b) for name, a, b in conflict.differences()}
+    assert differences["owner_name"] == ("Laptop", "Shop PC") and "owner_device" not in differences
