@@ -164,8 +164,8 @@ REGISTERED = ("Check your email: we sent a message to this address. If it is new
 @router.post("/auth/register", status_code=202, dependencies=[NoStore])
 def register(body: RegisterRequest, request: Request, services: ServicesDep, tasks: BackgroundTasks) -> Accepted:
     """Create an account, or tell the owner of a taken address that someone tried: one answer either way, in about
-    the same time (a password hash on both paths, the email sent after answering), so nobody learns which
-    addresses have accounts. The device signs in with ``/auth/login`` afterwards."""
+    the same time (one Argon2 computation on both paths, the email sent after answering), so nobody learns which
+    addresses have accounts. The device signs in with ``/auth/login`` once the address is confirmed."""
     limits = services.config.limits
     key = ratelimit.address_key("register", client_address(request))
     now = utcnow()
@@ -174,11 +174,17 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep, tas
                         now)
         ratelimit.record(session, [key], limits.registration_window_seconds, now)
     _refuse_weak(body.password, body.email)
-    password_hash = services.passwords.hash(body.password)  # slow on purpose: outside any transaction
+    with services.db.reader() as session:
+        known = session.scalar(select(Account.password_hash).where(Account.email == body.email))
+    # Slow on purpose, outside any transaction, and as slow either way: a new account's hash, or a check of a taken
+    # address's password (its owner's own password is never kept as a claim, not even as a keyed hash).
+    password_hash = services.passwords.hash(body.password) if known is None else None
+    owners = known is not None and services.passwords.verify(known, body.password)
     try:
         with services.db.writer() as session:
             taken = session.scalar(select(Account).where(Account.email == body.email))
             if taken is None:
+                password_hash = password_hash or services.passwords.hash(body.password)  # deleted meanwhile
                 account = Account(email=body.email, password_hash=password_hash, created_at=utcnow(),
                                   email_verified_at=None if services.config.email_verification else utcnow())
                 session.add(account)
@@ -186,7 +192,8 @@ def register(body: RegisterRequest, request: Request, services: ServicesDep, tas
                 if services.mailer.configured and services.config.email_verification:
                     queue_verification(session, services, tasks, account.id, account.email)
             else:
-                record_claim(session, services, taken.id, body.email, body.password)
+                if not owners:
+                    record_claim(session, services, taken.id, body.email, body.password)
                 if services.mailer.configured:
                     link = fresh_verify_link(session, services, taken.id) if taken.email_verified_at is None else ""
                     queue_attempt_notice(services, tasks, taken.email, link)

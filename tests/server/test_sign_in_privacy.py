@@ -64,6 +64,10 @@ def test_registering_then_signing_in_answers_alike_for_a_new_and_a_taken_address
     taken, fresh = _unique("taken"), _unique("fresh")
     assert http.post("/v1/auth/register", json={"email": taken, "password": PASSWORD}).status_code == 202
     confirm(http, mailbox, taken)
+    # The owner signing up again by mistake: their own password is not kept as a claim, not even hashed.
+    assert http.post("/v1/auth/register", json={"email": taken, "password": PASSWORD}).status_code == 202
+    with app.state.services.db.reader() as session:
+        assert session.scalar(select(func.count(EmailToken.id)).where(EmailToken.purpose == "claim")) == 0
 
     registered = [http.post("/v1/auth/register", json={"email": email, "password": STRANGER})
                   for email in (taken, fresh)]
