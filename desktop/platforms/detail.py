@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,13 +32,14 @@ from core.platforms.connect_form import connect_form
 from core.platforms.connections import PlatformStatus
 from core.platforms.specs import get_spec
 from core.publishing.resume import resume_paused, resumed_text
-from desktop.platforms.bulk_template import BulkTemplateDialog
-from desktop.platforms.catalog_dialog import CatalogDialog
 from desktop.platforms.connect_dialog import ConnectDialog
-from desktop.platforms.leads_dialog import LeadsDialog
-from desktop.platforms.portal_check import PortalCheckDialog
 from desktop.tasks import TaskHandle, TaskRunner
 from desktop.theme import icon
+
+if TYPE_CHECKING:  # each dialog's module (the catalog's browser driver, the leads' HTTP client) when it opens
+    from desktop.platforms.bulk_template import BulkTemplateDialog
+    from desktop.platforms.catalog_dialog import CatalogDialog
+    from desktop.platforms.portal_check import PortalCheckDialog
 
 STATE_COLOURS = {"connected": "#2e9e5b", "expiring": "#d68a1a", "needs_attention": "#d64545",
                  "disabled": "#7b8794", "not_connected": "#7b8794"}
@@ -296,6 +297,8 @@ class PlatformDetail(QWidget):
 
     def check_pages(self) -> None:
         """Open the Check pages dialog of this portal and start the check."""
+        from desktop.platforms.portal_check import PortalCheckDialog
+
         if self.status is None:
             return
         self.check_dialog = PortalCheckDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
@@ -329,6 +332,8 @@ class PlatformDetail(QWidget):
 
     def bulk_template(self) -> None:
         """Open the Bulk upload file dialog of this portal."""
+        from desktop.platforms.bulk_template import BulkTemplateDialog
+
         if self.status is None:
             return
         self.template_dialog = BulkTemplateDialog(self.app, self.tasks, self.status.name, self.status.display_name,
@@ -337,6 +342,8 @@ class PlatformDetail(QWidget):
 
     def publish_catalog(self) -> None:
         """Open the Publish catalog dialog: designs of one product published as one catalog through the panel."""
+        from desktop.platforms.catalog_dialog import CatalogDialog
+
         if self.status is None:
             return
         self.catalog_dialog = CatalogDialog(self.app, self.tasks, self.status.name, self.status.display_name, self)
@@ -344,6 +351,8 @@ class PlatformDetail(QWidget):
 
     def show_leads(self) -> None:
         """Open the Leads dialog: the CRM key with Test key, and the last 7 days' enquiries with Refresh."""
+        from desktop.platforms.leads_dialog import LeadsDialog
+
         self.leads_dialog = LeadsDialog(self.app, self.tasks, self)
         self.leads_dialog.show()
 

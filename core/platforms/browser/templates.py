@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import StorageError, ValidationError
 from core.paths import resources_dir
-from core.platforms.browser.catalog import Catalog, check_count, column_fields, design_values, group_designs
 from core.platforms.browser.spec import FieldSpec
 from core.platforms.connections import get_preferences
 from core.platforms.publish import VariantSource
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from core.app import App
+    from core.platforms.browser.catalog import Catalog
 
 IMAGES_DIR = "images"
 
@@ -79,11 +79,15 @@ def _columns(layout: dict[str, Any], category: str) -> tuple[str, list[FieldSpec
     if key is None:
         raise ValidationError(f"The bulk template has no category '{category}'.", field="category",
                               hint=f"Choose one of: {', '.join(layout['categories'])}.")
+    from core.platforms.browser.catalog import column_fields
+
     return key, column_fields(list(layout["columns"]) + list(layout["categories"][key].get("columns", [])))
 
 
 def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpec], catalog: Catalog
           ) -> list[tuple[dict[str, str], list[Path]]]:
+    from core.platforms.browser.catalog import design_values
+
     rows, problems = design_values(fields, catalog, get_preferences(app.db, platform))
     image_rules = layout["images"]
     out = []
@@ -120,6 +124,9 @@ def export_template(app: App, platform: str, category: str, product_ids: Sequenc
                     variants: VariantSource | None = None) -> TemplateExport:
     """Fill ``platform``'s bulk template for ``category`` with the products, copying their photos alongside."""
     from openpyxl import Workbook, load_workbook  # only when a template is written
+
+    # (and the catalog's browser driver: the Platforms tab asks only where the layout is)
+    from core.platforms.browser.catalog import check_count, group_designs
 
     layout = layout_of(platform)
     name = display_name(platform)
