@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
 from core import cli
 from core.app import App
+from core.db.models import Listing
 from core.errors import ValidationError
 from core.platforms import registry
 from core.platforms.browser.catalog import catalog_form, group_designs, publish_catalog
@@ -64,6 +66,9 @@ def test_three_designs_become_one_catalog_with_every_legal_metrology_detail(env_
     assert first["title"].startswith("Glazed Mug blue") and listings[2].fields["title"].startswith("Glazed Mug ochre")
     assert {k: first[k] for k in IMPORTED_SENT} == IMPORTED_SENT
     assert (first["category"], first["price"]) == ("Home & Kitchen > Kitchen Tools > Mugs", "249")
+    with env.app.db.session() as session:  # each design is a listing of its product, as a publish job makes
+        rows = session.scalars(select(Listing).where(Listing.product_id.in_(ids))).all()
+        assert sorted((r.product_id, r.remote_id) for r in rows) == sorted((pid, r.remote_id) for pid, r in made)
 
 
 IMPORTED_SENT = {"mrp": "549", "hsn": "69120010", "gst": "12", "weight_g": "420", "net_quantity": "1 N",

@@ -26,9 +26,9 @@ def test_qc_is_followed_until_live_or_rejected_with_the_reason(env_of: EnvOf,
     env = env_of("meesho")
     passing = env.publish(env.add_product(sku="MEES-QC-PASS"))
     failing = env.publish(env.add_product(sku="MEES-QC-FAIL"))
-    with env.app.db.session() as session:  # the listing rows publishing makes
-        for listed in (passing, failing):
-            session.add(Listing(product_id=1, platform="meesho", remote_id=listed.remote_id, sent_price=249))
+    with env.app.db.session() as session:  # publishing the catalogs made each design's listing row
+        made = session.scalars(select(Listing.remote_id).where(Listing.platform == "meesho")).all()
+        assert {passing.remote_id, failing.remote_id} <= set(made)
     ours = {passing.remote_id, failing.remote_id}  # earlier tests' catalogs may still be in QC too
     waiting = [r for r in check_reviews(env.app, env.platform) if r.remote_id in ours]
     assert {(r.remote_id, r.state) for r in waiting} == {(passing.remote_id, "draft"), (failing.remote_id, "draft")}

@@ -27,9 +27,9 @@ def test_the_runner_reads_qc_hourly_and_tells_the_seller_of_a_rejection(env_of: 
     assert every == timedelta(hours=1)
     passing = env.publish(env.add_product(sku="MEES-QC-AUTO-PASS"))
     failing = env.publish(env.add_product(sku="MEES-QC-AUTO-FAIL"))
-    with env.app.db.session() as session:  # the listing rows publishing makes
-        for listed in (passing, failing):
-            session.add(Listing(product_id=1, platform="meesho", remote_id=listed.remote_id, sent_price=249))
+    with env.app.db.session() as session:  # publishing the catalogs made each design's listing row
+        made = session.scalars(select(Listing.remote_id).where(Listing.platform == "meesho")).all()
+        assert {passing.remote_id, failing.remote_id} <= set(made)
     env.platform._session.close_browser()  # the runner opens the profile in a browser of its own
     set_preferences(env.app.db, "meesho", {"review_checked_at": None})
     ours = (passing.remote_id, failing.remote_id)

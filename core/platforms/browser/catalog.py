@@ -12,10 +12,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from core.db.models import AuditEvent
+from core.db.types import utcnow
 from core.errors import ValidationError
+from core.listings.store import record_publish
 from core.platforms.base import ListingRequest, ListingResult, Platform
 from core.platforms.browser.form import choose
 from core.platforms.browser.spec import FieldSpec, PortalSpec
@@ -160,9 +163,12 @@ def publish_catalog(app: App, platform: str, product_ids: Sequence[int], *, cata
     finally:
         if target is None:
             client.close()
-    with app.db.session() as session:
+    now = utcnow()
+    with app.db.session() as session:  # each design is a listing of its product, as a publish job's is
         for request, result in zip(catalog.designs, results, strict=True):
             session.add(AuditEvent(kind="listing.publish", subject=f"{platform}:{request.product_id}",
                                    detail={"remote_id": result.remote_id, "url": result.url, "state": result.state,
                                            "catalog": catalog.name}))
+            record_publish(session, SimpleNamespace(product_id=request.product_id, platform=platform, id=None),
+                           result.remote_id, result.url, now)
     return [(r.product_id, result) for r, result in zip(catalog.designs, results, strict=True)]
