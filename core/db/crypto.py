@@ -12,8 +12,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -62,6 +60,8 @@ class EncryptedText(TypeDecorator[str]):
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or value == "":
             return value  # emptiness is not a secret, and keeps "not connected" rows readable
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # (19 modules: the first value sealed)
+
         nonce = os.urandom(12)
         sealed = AESGCM(_key(dialect)).encrypt(nonce, value.encode("utf-8"), _AAD)
         return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
@@ -69,6 +69,9 @@ class EncryptedText(TypeDecorator[str]):
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         if value is None or not str(value).startswith(PREFIX):
             return value  # type: ignore[no-any-return]
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         raw = base64.b64decode(str(value)[len(PREFIX):])
         try:
             return AESGCM(_key(dialect)).decrypt(raw[:12], raw[12:], _AAD).decode("utf-8")
@@ -82,4 +85,6 @@ class EncryptedText(TypeDecorator[str]):
 
 def new_key() -> str:
     """A fresh 256-bit key, base64 (how it is kept in the keychain)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return base64.b64encode(AESGCM.generate_key(bit_length=256)).decode("ascii")
