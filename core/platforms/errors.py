@@ -120,12 +120,13 @@ class ConnectCancelled(PlatformError):
 
 
 _FIELDS = {"title": N_("title"), "description": N_("description"), "tags": N_("tags"), "price": N_("price"),
-           "images": N_("images"), "caption": N_("caption"), "hashtags": N_("hashtags"), "quantity": N_("quantity")}
+           "images": N_("images"), "caption": N_("caption"), "hashtags": N_("hashtags"), "quantity": N_("quantity"),
+           "post": N_("post"), "listing": N_("listing"), "upload": N_("upload")}
 
 
 def _field_name(field: str) -> str:
     """A listing field as the seller calls it (in the interface language when it is a known one)."""
-    return _(_FIELDS[field]) if field in _FIELDS else field.replace("_", " ")
+    return _(_FIELDS[field]) if field in _FIELDS else _(field.replace("_", " "))  # a portal's label: in the catalog
 
 
 def _rebuild(cls: type[PlatformError], args: tuple[Any, ...], state: dict[str, Any]) -> PlatformError:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.i18n import N_, _
 from core.platforms.base import (
     AccountInfo,
     Choice,
@@ -30,8 +31,9 @@ from core.platforms.oauth import AuthorizationRequest, authorize
 from core.platforms.tokens import TokenManager, TokenSet, token_secret_names
 
 # Choices a listing cannot be made without, by the names sellers know them by in Etsy's shop manager.
-_REQUIRED_CHOICES = {"taxonomy_id": "category", "shipping_profile_id": "shipping profile",
-                     "readiness_state_id": "processing profile"}
+_REQUIRED_CHOICES = {"taxonomy_id": N_("no Etsy category has been chosen"),
+                     "shipping_profile_id": N_("no Etsy shipping profile has been chosen"),
+                     "readiness_state_id": N_("no Etsy processing profile has been chosen")}
 _STATES: dict[str, ListingState] = {"draft": "draft", "active": "active", "inactive": "inactive"}
 
 
@@ -99,7 +101,8 @@ class EtsyPlatform(Platform):
     def _account(self, expires_at: datetime | None) -> AccountInfo:
         me = self._api.me()
         if not me.get("shop_id"):
-            raise PlatformError(NAME, "this Etsy account has no shop", hint="Open a shop on Etsy, then connect again.")
+            raise PlatformError(NAME, _("this Etsy account has no shop"),
+                                hint=_("Open a shop on Etsy, then connect again."))
         shop = self._api.shop(int(me["shop_id"]))
         return AccountInfo(
             account_id=str(shop["shop_id"]), account_name=str(shop.get("shop_name", "")), expires_at=expires_at,
@@ -110,8 +113,9 @@ class EtsyPlatform(Platform):
     def _shop_id(self) -> int:
         shop_id = get_preferences(self.context.db, NAME).get("shop_id")
         if not shop_id:
-            raise PlatformError(NAME, "SellerDesk is not connected to an Etsy shop yet",
-                                hint="Connect Etsy in the Platforms tab (or run: sellerdesk platforms connect etsy).")
+            raise PlatformError(NAME, _("SellerDesk is not connected to an Etsy shop yet"),
+                                hint=_("Connect {platform} in the Platforms tab (or run: sellerdesk platforms connect "
+                                       "{name}).").format(platform="Etsy", name=NAME))
         return int(shop_id)
 
     # --- the seller's choices ---
@@ -152,17 +156,19 @@ class EtsyPlatform(Platform):
         by_category = prefs.get("taxonomy_by_category") or {}
         if request.category and request.category in by_category:
             choices["taxonomy_id"] = by_category[request.category]
-        for key, label in _REQUIRED_CHOICES.items():
+        for key, missing in _REQUIRED_CHOICES.items():
             if not choices.get(key):
                 raise ContentRejected(
-                    NAME, key, f"no Etsy {label} has been chosen", product=request.product_label,
-                    fix=f"Choose one in the Platforms tab (or: sellerdesk platforms prefs etsy {key}=ID; "
-                        "see the choices with: sellerdesk platforms prefs etsy --options).")
+                    NAME, key, _(missing), product=request.product_label,
+                    fix=_("Choose one in the Platforms tab (or: sellerdesk platforms prefs etsy {key}=ID; see the "
+                          "choices with: sellerdesk platforms prefs etsy --options).").format(key=key))
         shop_currency = choices.get("currency")
         if shop_currency and shop_currency != request.currency:
-            raise ContentRejected(NAME, "price", f"the Etsy shop sells in {shop_currency} but the product is priced "
-                                  f"in {request.currency}", product=request.product_label,
-                                  fix=f"Give the product a price in {shop_currency} before listing it on Etsy.")
+            raise ContentRejected(NAME, "price", _("the Etsy shop sells in {shop} but the product is priced in "
+                                                   "{product}").format(shop=shop_currency, product=request.currency),
+                                  product=request.product_label,
+                                  fix=_("Give the product a price in {shop} before listing it on Etsy.").format(
+                                      shop=shop_currency))
         return choices
 
     # --- listings ---
@@ -173,8 +179,8 @@ class EtsyPlatform(Platform):
         if existing is not None and existing.state == "active":
             return existing
         if not request.images:
-            raise ContentRejected(NAME, "images", "Etsy needs at least one photo to put a listing live",
-                                  fix="Add a photo to the product and publish again.", product=product)
+            raise ContentRejected(NAME, "images", _("Etsy needs at least one photo to put a listing live"),
+                                  fix=_("Add a photo to the product and publish again."), product=product)
         choices = self._listing_choices(request)
         shop_id = self._shop_id()
         images = request.images[: self.capabilities.max_images]

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from core.i18n import N_, _
 from core.platforms.base import PlatformContext
 from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
 from core.platforms.http import ApiClient
@@ -56,11 +57,11 @@ def _etsy_message(response: httpx.Response) -> str:
 
 
 # Fields set by the seller's Etsy choices (Platforms tab → Etsy → Preferences), not by the listing copy.
-CHOICE_FIELDS = {"who_made": "Who made it", "when_made": "When it was made", "taxonomy_id": "Etsy category",
-                 "shipping_profile_id": "Shipping profile", "readiness_state_id": "Processing profile"}
-KEY_HINT = ("Open etsy.com/developers → Your apps, copy the app's keystring and shared secret, and enter both again "
-            "in the Connect dialog (Platforms tab → Etsy → Connect), or run: sellerdesk platforms connect etsy "
-            "--client-id KEYSTRING --secret-stdin")
+CHOICE_FIELDS = {"who_made": N_("Who made it"), "when_made": N_("When it was made"), "taxonomy_id": N_("Etsy category"),
+                 "shipping_profile_id": N_("Shipping profile"), "readiness_state_id": N_("Processing profile")}
+KEY_HINT = N_("Open etsy.com/developers → Your apps, copy the app's keystring and shared secret, and enter both again "
+              "in the Connect dialog (Platforms tab → Etsy → Connect), or run: sellerdesk platforms connect etsy "
+              "--client-id KEYSTRING --secret-stdin")  # shown through _()
 
 
 def _rejected(field: str, message: str, product: str | None) -> ContentRejected:
@@ -68,9 +69,9 @@ def _rejected(field: str, message: str, product: str | None) -> ContentRejected:
     if label is None:
         return ContentRejected(NAME, field, message, product=product)
     return ContentRejected(NAME, field, message, product=product,
-                           fix=f"This is an Etsy choice, not the copy: pick another '{label}' in the Platforms tab → "
-                               f"Etsy → Preferences (or run: sellerdesk platforms prefs etsy {field}=VALUE "
-                               "--options), then publish again.")
+                           fix=_("This is an Etsy choice, not the copy: pick another '{label}' in the Platforms tab → "
+                                 "Etsy → Preferences (or run: sellerdesk platforms prefs etsy {field}=VALUE "
+                                 "--options), then publish again.").format(label=_(label), field=field))
 
 
 def read_etsy_error(response: httpx.Response, product: str | None) -> PlatformError:
@@ -81,17 +82,18 @@ def read_etsy_error(response: httpx.Response, product: str | None) -> PlatformEr
         for field in LISTING_FIELDS:
             if re.search(rf"\b{field}\b", message):
                 return _rejected(field, message, product)
-        return PlatformError(NAME, f"refused the request ({message})", product=product)
+        return PlatformError(NAME, _("refused the request ({message})").format(message=message), product=product)
     if status == 403 and "api key" in message.lower():
-        return AuthExpired(NAME, f"did not accept the app keystring and shared secret ({message})", product=product,
-                           hint=KEY_HINT)
+        return AuthExpired(NAME, _("did not accept the app keystring and shared secret ({message})").format(
+            message=message), product=product, hint=_(KEY_HINT))
     if status == 403:
-        return PlatformError(NAME, f"refused access ({message})", product=product,
-                             hint="Reconnect Etsy and allow every permission SellerDesk asks for.")
+        return PlatformError(NAME, _("refused access ({message})").format(message=message), product=product,
+                             hint=_("Reconnect Etsy and allow every permission SellerDesk asks for."))
     if status == 404:
-        return PlatformError(NAME, f"could not find it ({message}); it may have been deleted on Etsy",
-                             product=product)
-    return PlatformError(NAME, f"refused the request (HTTP {status}: {message})", product=product)
+        return PlatformError(NAME, _("could not find it ({message}); it may have been deleted on Etsy").format(
+            message=message), product=product)
+    return PlatformError(NAME, _("refused the request (HTTP {status}: {text})").format(status=status, text=message),
+                         product=product)
 
 
 class EtsyApi:
@@ -146,7 +148,7 @@ class EtsyApi:
             if exc.retryable:
                 raise
             raise AuthExpired(NAME, f"did not accept the app keystring {keystring!r} with that shared secret "
-                              f"({exc.problem})", hint=KEY_HINT) from None
+                              f"({exc.problem})", hint=_(KEY_HINT)) from None
         self._api_key = f"{keystring}:{secret}"
 
     def _rate_wait(self, response: httpx.Response) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from core.i18n import N_, _
 from core.platforms.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, TransientFailure
 from core.platforms.http import ErrorReader
 from core.platforms.specs import display_name
@@ -32,24 +33,24 @@ PUBLISH_LIMIT_SUBCODE = 2207042
 
 # What each token subcode means to the seller (platform-facts.md: 458, 459, 460, 463, 467).
 AUTH_REASONS = {
-    458: "SellerDesk's access was removed in the {name} account's app settings",
-    459: "{name} wants the account owner to log in on its website and confirm the account first",
-    460: "the {name} password was changed, which ends every sign-in",
-    463: "the sign-in has expired",
-    467: "the sign-in is no longer valid (the account logged out or {name} ended it)",
+    458: N_("SellerDesk's access was removed in the {name} account's app settings"),
+    459: N_("{name} wants the account owner to log in on its website and confirm the account first"),
+    460: N_("the {name} password was changed, which ends every sign-in"),
+    463: N_("the sign-in has expired"),
+    467: N_("the sign-in is no longer valid (the account logged out or {name} ended it)"),
 }
 
 # Instagram's image refusals, by subcode: what was wrong with the picture, said the way a seller understands it.
 IMAGE_REASONS = {
-    2207003: "it is not a JPEG picture, and Instagram takes JPEG only",
-    2207004: "the file is larger than Instagram allows (8 MB)",
-    2207009: "its size or shape is outside what Instagram allows (320 to 1440 pixels wide, from 4:5 portrait to "
-             "1.91:1 landscape)",
-    2207052: "Instagram could not download it from its public address",
+    2207003: N_("it is not a JPEG picture, and Instagram takes JPEG only"),
+    2207004: N_("the file is larger than Instagram allows (8 MB)"),
+    2207009: N_("its size or shape is outside what Instagram allows (320 to 1440 pixels wide, from 4:5 portrait to "
+                "1.91:1 landscape)"),
+    2207052: N_("Instagram could not download it from its public address"),
 }
 IMAGE_FIXES = {
-    2207003: "Re-make the product's Instagram pictures (the instagram preset makes JPEGs), then publish again.",
-    2207052: "Check that the public image host works (sync service or S3 bucket settings), then publish again.",
+    2207003: N_("Re-make the product's Instagram pictures (the instagram preset makes JPEGs), then publish again."),
+    2207052: N_("Check that the public image host works (sync service or S3 bucket settings), then publish again."),
 }
 # Facebook: the uploaded file is not a picture it can read.
 UNREADABLE_PHOTO = 324
@@ -156,9 +157,10 @@ class ImageRejected(ContentRejected):
     def __init__(self, platform: str, subcode: int, reason: str, *, product: str | None = None,
                  fix: str | None = None) -> None:
         self.subcode = subcode
-        default = (f"Replace that photo, or re-make the product's {display_name(platform)} pictures, then publish "
-                   "again.")
-        super().__init__(platform, "images", reason, product=product, fix=fix or IMAGE_FIXES.get(subcode, default))
+        default = _("Replace that photo, or re-make the product's {platform} pictures, then publish again.").format(
+            platform=display_name(platform))
+        known = _(IMAGE_FIXES[subcode]) if subcode in IMAGE_FIXES else default
+        super().__init__(platform, "images", reason, product=product, fix=fix or known)
 
     def for_image(self, label: str) -> ImageRejected:
         """The same refusal, saying which picture it was (``photo 2 of 3 (x.jpg)``)."""
@@ -168,7 +170,7 @@ class ImageRejected(ContentRejected):
 
 def image_refusal(platform: str, subcode: int, detail: str, product: str | None) -> ImageRejected:
     """The refusal of one picture by Instagram's subcode (``detail``: Meta's words, kept for support)."""
-    reason = IMAGE_REASONS.get(subcode, "Instagram could not use it")
+    reason = _(IMAGE_REASONS[subcode]) if subcode in IMAGE_REASONS else _("Instagram could not use it")
     return ImageRejected(platform, subcode, f"{reason} [{detail}]", product=product)
 
 
@@ -178,34 +180,39 @@ def classify(platform: str, error: GraphError, usage: Usage, product: str | None
     name = display_name(platform)
     detail = error.describe()
     if error.code in AUTH_CODES:
-        reason = AUTH_REASONS.get(error.subcode or 0, "the sign-in is no longer accepted").format(name=name)
+        known = AUTH_REASONS.get(error.subcode or 0)
+        reason = (_(known) if known else _("the sign-in is no longer accepted")).format(name=name)
         return AuthExpired(platform, f"{reason} [{detail}]", product=product)
     if error.code in RATE_LIMIT_CODES or error.subcode == PUBLISH_LIMIT_SUBCODE:
         wait = usage.wait_seconds(rate_fallback)
         return RateLimited(platform, wait, product=product,
-                           problem=f"{name} is limiting how often SellerDesk may call it [{detail}]")
+                           problem=_("{platform} is limiting how often SellerDesk may call it [{detail}]").format(
+                               platform=name, detail=detail))
     if error.subcode in IMAGE_REASONS:
         return image_refusal(platform, error.subcode or 0, detail, product)
     if error.code == UNREADABLE_PHOTO:
-        return ImageRejected(platform, UNREADABLE_PHOTO, f"{name} could not read the picture [{detail}]",
-                             product=product)
+        unreadable = _("{platform} could not read the picture [{detail}]").format(platform=name, detail=detail)
+        return ImageRejected(platform, UNREADABLE_PHOTO, unreadable, product=product)
     if error.code == BLOCKED:
-        return ContentRejected(platform, "post", f"{name} has temporarily blocked this account from posting "
-                               f"[{detail}]", product=product,
-                               fix=f"Wait before posting again (often a day or more) and read {name}'s notice in "
-                                   "Meta Business Suite; posting more now extends the block.")
+        return ContentRejected(platform, "post", _("{platform} has temporarily blocked this account from posting "
+                                                   "[{detail}]").format(platform=name, detail=detail), product=product,
+                               fix=_("Wait before posting again (often a day or more) and read {platform}'s notice in "
+                                     "Meta Business Suite; posting more now extends the block.").format(platform=name))
     if error.code == DUPLICATE:
-        return ContentRejected(platform, "caption", f"the same text was already posted here (duplicate post) "
-                               f"[{detail}]", product=product,
-                               fix=f"The post is probably already on {name}: look there first. To post it again, "
-                                   "change the copy in the Content tab.")
+        return ContentRejected(platform, "caption", _("the same text was already posted here (duplicate post) "
+                                                      "[{detail}]").format(detail=detail), product=product,
+                               fix=_("The post is probably already on {platform}: look there first. To post it again, "
+                                     "change the copy in the Content tab.").format(platform=name))
     if error.code in PERMISSION_CODES:
-        return PlatformError(platform, f"SellerDesk is not allowed to do this [{detail}]", product=product,
-                             hint=f"Reconnect {name} in the Platforms tab and allow every permission SellerDesk "
-                                  f"asks for ({permissions}); you also need a role that may create content.")
+        return PlatformError(platform, _("SellerDesk is not allowed to do this [{detail}]").format(detail=detail),
+                             product=product,
+                             hint=_("Reconnect {platform} in the Platforms tab and allow every permission SellerDesk "
+                                    "asks for ({permissions}); you also need a role that may create content.").format(
+                                 platform=name, permissions=permissions))
     if error.code in TRANSIENT_CODES or error.transient:
-        return TransientFailure(platform, f"had a temporary problem [{detail}]", product=product)
-    return PlatformError(platform, f"refused the request [{detail}]", product=product)
+        return TransientFailure(platform, _("had a temporary problem [{detail}]").format(detail=detail),
+                                product=product)
+    return PlatformError(platform, _("refused the request [{detail}]").format(detail=detail), product=product)
 
 
 def graph_error_reader(platform: str, *, rate_fallback: float, permissions: str) -> ErrorReader:
@@ -215,8 +222,8 @@ def graph_error_reader(platform: str, *, rate_fallback: float, permissions: str)
         error = GraphError.from_response(response)
         if error is None:
             snippet = response.text[:200].strip()
-            return PlatformError(platform, f"refused the request (HTTP {response.status_code}: {snippet})",
-                                 product=product)
+            return PlatformError(platform, _("refused the request (HTTP {status}: {text})").format(
+                status=response.status_code, text=snippet), product=product)
         return classify(platform, error, Usage.from_headers(response.headers), product,
                         rate_fallback=rate_fallback, permissions=permissions)
 

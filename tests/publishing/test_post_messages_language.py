@@ -90,3 +90,22 @@ def test_best_time_reasons_and_clock_changes_are_told_in_the_interface_language(
     told.append(local_to_utc(datetime(2026, 11, 1, 1, 30), zone).message or "")  # happens twice
     left = {text: bypassed(text.replace(zone.key, "")) for text in told}
     assert all("⟦" in text for text in told) and not any(left.values()), left
+
+
+def test_platform_refusals_are_told_in_the_interface_language(pseudo) -> None:
+    import httpx
+
+    from core.platforms.etsy_api import read_etsy_error
+    from core.platforms.meta_errors import GraphError, Usage, classify
+
+    refused = read_etsy_error(httpx.Response(403, json={"error": "Invalid API key"}), None)
+    graph = classify("instagram", GraphError(message="Error validating access token", type="OAuthException",
+                                             code=190, subcode=463, trace="", transient=False), Usage.from_headers({}),
+                     None, rate_fallback=60, permissions="instagram_content_publish")
+    told = [refused.message, refused.hint or "", graph.message, graph.hint or ""]
+    names = ("Etsy", "Instagram", "Invalid API key", "Error validating access token", "code",
+             "instagram_content_publish")
+    for name in names:  # platforms, their own words (kept for support) and a permission's name
+        told = [text.replace(name, "") for text in told]
+    left = {text: bypassed(text) for text in told}
+    assert all("⟦" in text for text in told) and not any(left.values()), left
