@@ -144,6 +144,22 @@ def test_a_missing_category_attribute_or_a_disagreement_is_named_before_anything
     assert env.replica.submits == submits
 
 
+def test_a_later_designs_box_the_panel_refuses_is_named(env_of: EnvOf) -> None:
+    env = env_of("meesho")
+    ids = designs(env, "STOCK", ["blue", "green", "ochre"])
+    with env.app.db.session() as session:
+        from core.db.models import Product
+
+        product = session.get(Product, ids[2])
+        assert product is not None
+        product.quantity = 0  # the panel takes a design only with stock
+    before = len(env.replica.listings)
+    with pytest.raises(ContentRejected) as caught:
+        publish_catalog(env.app, "meesho", ids, target=env.platform, variants=env.variants)
+    assert (caught.value.field, caught.value.reason) == ("inventory", "Inventory must be a whole number of at least 1")
+    assert "step 'product details'" in str(caught.value) and len(env.replica.listings) == before
+
+
 def test_a_catalog_sent_before_is_never_sent_twice(env_of: EnvOf) -> None:
     env = env_of("meesho")
     ids = designs(env, "TWICE", ["blue", "green"])

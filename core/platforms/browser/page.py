@@ -333,7 +333,8 @@ class PortalPage:
         if field.error:
             candidates = self.visible(field.error)
         elif self.portal.field_error_near and anchor:
-            candidates = self.page.locator(anchor).first.locator(self.portal.field_error_near).filter(visible=True)
+            # Near any of its boxes: a catalog form repeats each design's boxes.
+            candidates = self.page.locator(anchor).locator(self.portal.field_error_near).filter(visible=True)
         else:
             return None
         if not candidates.count():
