@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import tuple_
+from sqlalchemy import Connection, tuple_
 from sqlalchemy.orm import Session
 
 from server import sync_sql as sql
@@ -192,23 +193,31 @@ def write_version(account: LockedAccount, head: Head | None, *, kind: str, recor
 def finish(session: Session, account: LockedAccount, now: datetime) -> None:
     """Write the new versions, heads (inserted or updated in one upsert) and conflicts, mark superseded versions
     and store the advanced sequence and byte count: one statement each, whatever the number of changes (a push
-    holds the account's lock). Versions superseded longer ago than the retention period are dropped by
-    housekeeping (server.housekeeping), not here."""
+    holds the account's lock), sent together in one round trip on PostgreSQL. Versions superseded longer ago than
+    the retention period are dropped by housekeeping (server.housekeeping), not here."""
     conn = session.connection()
     writes = sql.writes(conn.dialect.name)
-    if account.conflicts:
-        conn.execute(writes.conflicts, account.conflicts)
-    if account.written:
-        conn.execute(writes.changes, [vars(change) for change in account.written.values()])
-    if account.touched:
-        conn.execute(writes.heads, [{"account_id": account.id, "kind": h.kind, "record_id": h.record_id,
-                                     "version": h.version, "deleted": h.deleted, "head_seq": h.head_seq}
-                                    for h in account.touched.values()])
-    if account.superseded:
-        conn.execute(writes.superseded, {"acct": account.id, "seqs": account.superseded, "now": now})
-    conn.execute(writes.account, {"acct": account.id, "last_seq": account.seq, "added": account.added_bytes})
+    with _one_round_trip(conn):
+        if account.conflicts:
+            conn.execute(writes.conflicts, account.conflicts)
+        if account.written:
+            conn.execute(writes.changes, [vars(change) for change in account.written.values()])
+        if account.touched:
+            conn.execute(writes.heads, [{"account_id": account.id, "kind": h.kind, "record_id": h.record_id,
+                                         "version": h.version, "deleted": h.deleted, "head_seq": h.head_seq}
+                                        for h in account.touched.values()])
+        if account.superseded:
+            conn.execute(writes.superseded, {"acct": account.id, "seqs": account.superseded, "now": now})
+        conn.execute(writes.account, {"acct": account.id, "last_seq": account.seq, "added": account.added_bytes})
     account.written, account.touched, account.superseded, account.conflicts = {}, {}, [], []
     account.added_bytes = 0
+
+
+def _one_round_trip(conn: Connection) -> AbstractContextManager[Any]:
+    """Statements that return no rows, sent in one psycopg pipeline (PostgreSQL): the server answers them all at
+    once at the end of the block, where an error in any of them is raised. Elsewhere they simply run in turn."""
+    pipeline = getattr(conn.connection.driver_connection, "pipeline", None)
+    return pipeline() if conn.dialect.name == "postgresql" and pipeline is not None else nullcontext()
 
 
 def push(session: Session, account: LockedAccount, device_id: int, changes: list[ChangeIn],
