@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.i18n import _
 from core.platforms.base import (
     AccountInfo,
     Choice,
@@ -83,9 +84,9 @@ class ShopifyPlatform(Platform):
     def ready_to_connect(self) -> None:
         """Refuse at once when no store address is set (before any secret is asked for)."""
         if not self._api.shop_domain:
-            raise PlatformError(NAME, "no store address is set",
-                                hint="Enter it in the Connect dialog, or run: sellerdesk platforms connect shopify "
-                                     "--shop mystore.myshopify.com")
+            raise PlatformError(NAME, _("no store address is set"),
+                                hint=_("Enter it in the Connect dialog, or run: sellerdesk platforms connect shopify "
+                                       "--shop mystore.myshopify.com"))
 
     def connect(self, options: ConnectOptions) -> AccountInfo:
         """Sign in with a pasted legacy token, else with the Dev Dashboard app's client id and secret; check the
@@ -95,18 +96,19 @@ class ShopifyPlatform(Platform):
         secret = (options.app_secret or "").strip()
         if token:
             tokens = TokenSet(token, None, None)
-            refused = AuthExpired(NAME, "the store did not accept that Admin API token",
-                                  hint="Copy the token again from the store app and paste it whole.")
+            refused = AuthExpired(NAME, _("the store did not accept that Admin API token"),
+                                  hint=_("Copy the token again from the store app and paste it whole."))
         else:
             client_id = str(self.context.settings.get(CLIENT_ID_SETTING) or "").strip()
             secret = secret or (self.context.secrets.get(secret_name(self.context)) or "")
             if not client_id or not secret:
-                raise PlatformError(NAME, "no Dev Dashboard app client ID and secret (or Admin API token) were given",
-                                    hint="In the Shopify Dev Dashboard create an app, give it the scopes SellerDesk "
-                                         "needs, install it on your store, and copy the Client ID and Secret from "
-                                         "its Settings page.")
+                raise PlatformError(NAME, _("no Dev Dashboard app client ID and secret (or Admin API token) were "
+                                            "given"),
+                                    hint=_("In the Shopify Dev Dashboard create an app, give it the scopes SellerDesk "
+                                           "needs, install it on your store, and copy the Client ID and Secret from "
+                                           "its Settings page."))
             tokens = self._auth.client_credentials(client_id, secret)
-            refused = AuthExpired(NAME, "the store refused the token it had just issued")
+            refused = AuthExpired(NAME, _("the store refused the token it had just issued"))
         self._auth.tokens.use(tokens)
         try:
             info = self.check_connection()
@@ -127,8 +129,9 @@ class ShopifyPlatform(Platform):
                    self._api.execute(ACCESS_SCOPES)["currentAppInstallation"]["accessScopes"]}
         missing = missing_scopes(granted, list(self.context.spec.auth["required_scopes"]))
         if missing:
-            raise PlatformError(NAME, f"the store app lacks the {', '.join(missing)} permission"
-                                f"{'s' if len(missing) > 1 else ''}", hint=scopes_hint(self.context, missing))
+            lacks = (_("the store app lacks the {names} permissions") if len(missing) > 1 else
+                     _("the store app lacks the {names} permission"))
+            raise PlatformError(NAME, lacks.format(names=", ".join(missing)), hint=scopes_hint(self.context, missing))
         data = self._api.execute(SHOP)
         shop = data["shop"]
         locations = data.get("locations", {}).get("nodes", [])
@@ -164,9 +167,9 @@ class ShopifyPlatform(Platform):
         channels = self._channels()
         online = [c.value for c in channels if c.label == self._online_store_title()]
         if not online:
-            raise PlatformError(NAME, f"the store has no {self._online_store_title()} sales channel",
-                                product=product,
-                                hint="Add the Online Store sales channel in Shopify admin, then publish again.")
+            raise PlatformError(NAME, _("the store has no {channel} sales channel").format(
+                                    channel=self._online_store_title()), product=product,
+                                hint=_("Add the Online Store sales channel in Shopify admin, then publish again."))
         known = {c.value for c in channels}
         picked = [p for p in prefs.get("publication_ids") or [] if p in known and p not in online]
         result = self._api.execute(PUBLISH, {"id": product_id, "input": [
@@ -179,12 +182,14 @@ class ShopifyPlatform(Platform):
         prefs = get_preferences(self.context.db, NAME)
         currency = prefs.get("currency")
         if currency and currency != request.currency:
-            raise ContentRejected(NAME, "price", f"the store sells in {currency} but the product is priced in "
-                                  f"{request.currency}", product=request.product_label,
-                                  fix=f"Give the product a price in {currency} before listing it on Shopify.")
+            raise ContentRejected(NAME, "price", _("the store sells in {shop} but the product is priced in "
+                                                   "{product}").format(shop=currency, product=request.currency),
+                                  product=request.product_label,
+                                  fix=_("Give the product a price in {shop} before listing it on Shopify.").format(
+                                      shop=currency))
         if not prefs.get("location_id"):
-            raise PlatformError(NAME, "no stock location is known", product=request.product_label,
-                                hint="Reconnect Shopify, or choose a location in the Platforms tab.")
+            raise PlatformError(NAME, _("no stock location is known"), product=request.product_label,
+                                hint=_("Reconnect Shopify, or choose a location in the Platforms tab."))
         return prefs
 
     def _staged_files(self, request: ListingRequest) -> list[dict[str, str]]:
@@ -197,8 +202,9 @@ class ShopifyPlatform(Platform):
             try:
                 blobs.append((path, path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/jpeg"))
             except OSError as exc:
-                raise ContentRejected(NAME, "images", f"the photo file {path.name} cannot be read ({exc.strerror})",
-                                      fix="Re-create the product's Shopify photos and publish again.",
+                raise ContentRejected(NAME, "images", _("the photo file {name} cannot be read ({reason})").format(
+                                          name=path.name, reason=exc.strerror),
+                                      fix=_("Re-create the product's Shopify photos and publish again."),
                                       product=product) from exc
         staged = self._api.execute(STAGED_UPLOADS, {"input": [
             {"filename": path.name, "mimeType": mime, "httpMethod": "POST", "resource": "IMAGE",
@@ -293,12 +299,12 @@ class ShopifyPlatform(Platform):
         """Set the stock of the product's (single) variant at the chosen location."""
         location = get_preferences(self.context.db, NAME).get("location_id")
         if not location:
-            raise PlatformError(NAME, "no stock location is known", product=product,
-                                hint="Reconnect Shopify, or choose a location in the Platforms tab.")
+            raise PlatformError(NAME, _("no stock location is known"), product=product,
+                                hint=_("Reconnect Shopify, or choose a location in the Platforms tab."))
         numeric = remote_id.rsplit("/", 1)[-1]
         nodes = self._api.execute(FIND_PRODUCTS, {"query": f"id:{numeric}"}, product=product)["products"]["nodes"]
         if not nodes:
-            raise PlatformError(NAME, "the product is no longer in the store", product=product)
+            raise PlatformError(NAME, _("the product is no longer in the store"), product=product)
         self._set_stock(str(nodes[0]["variants"]["nodes"][0]["inventoryItem"]["id"]), quantity, str(location),
                         product)
 

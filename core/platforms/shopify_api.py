@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import _
 from core.platforms.base import PlatformContext
 from core.platforms.errors import ContentRejected, PlatformError, RateLimited
 from core.platforms.http import ApiClient
@@ -175,9 +176,9 @@ class ShopifyGraphQL:
         if "ACCESS_DENIED" in codes:
             required = list(self._context.spec.auth["required_scopes"])
             named = [scope for scope in required if scope in text] or required
-            return PlatformError(NAME, f"the store app lacks a permission ({text})", product=product,
-                                 hint=scopes_hint(self._context, named))
-        return PlatformError(NAME, f"refused the request ({text})", product=product)
+            return PlatformError(NAME, _("the store app lacks a permission ({text})").format(text=text),
+                                 product=product, hint=scopes_hint(self._context, named))
+        return PlatformError(NAME, _("refused the request ({message})").format(message=text), product=product)
 
     def upload(self, url: str, parameters: list[dict[str, str]], filename: str, data: bytes, mime: str,
                product: str | None) -> None:
