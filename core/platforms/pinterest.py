@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.i18n import _
 from core.platforms.base import (
     AccountInfo,
     Choice,
@@ -143,9 +144,10 @@ class PinterestPlatform(Platform):
     def _board(self, product: str) -> str:
         chosen = str(get_preferences(self.context.db, NAME).get("board_id") or "")
         if not chosen:
-            raise ContentRejected(NAME, "board", "no Pinterest board has been chosen", product=product,
-                                  fix="Choose one in the Platforms tab (or: sellerdesk platforms prefs pinterest "
-                                      f"board_id=ID, or board_id='{NEW_BOARD}Board name' to create one).")
+            raise ContentRejected(NAME, "board", _("no Pinterest board has been chosen"), product=product,
+                                  fix=_("Choose one in the Platforms tab (or: sellerdesk platforms prefs pinterest "
+                                        "board_id=ID, or board_id='{new}Board name' to create one).").format(
+                                      new=NEW_BOARD))
         if chosen.startswith(NEW_BOARD):
             # Looked up by name first, so a creation whose answer was lost is found instead of made twice.
             board = self.create_board(chosen[len(NEW_BOARD):].strip(), product=product)
@@ -194,8 +196,8 @@ class PinterestPlatform(Platform):
             return existing  # a pin is made in one call: one that exists is complete
         product = request.product_label
         if not request.images:
-            raise ContentRejected(NAME, "images", "a pin needs a photo", product=product,
-                                  fix="Add a photo to the product and publish again.")
+            raise ContentRejected(NAME, "images", _("a pin needs a photo"), product=product,
+                                  fix=_("Add a photo to the product and publish again."))
         fields = self._pin_fields(request)
         fields["board_id"] = self._board(product)
         pictures = self._pictures(request)
@@ -208,10 +210,11 @@ class PinterestPlatform(Platform):
                     raise
                 found = re.search(r"items\[(\d+)\]", exc.reason)
                 which = photo_label(request.images, int(found.group(1)) if found else 0)
-                raise ContentRejected(NAME, "images", f"{which}: Pinterest could not download it from its public "
-                                      f"address ({exc.reason})", product=product,
-                                      fix="Check that the public image host works (sync service or S3 bucket "
-                                          "settings), then publish again.") from exc
+                raise ContentRejected(NAME, "images", _("{photo}: Pinterest could not download it from its public "
+                                                        "address ({reason})").format(photo=which, reason=exc.reason),
+                                      product=product,
+                                      fix=_("Check that the public image host works (sync service or S3 bucket "
+                                            "settings), then publish again.")) from exc
         return ListingResult(str(pin["id"]), pin_url(str(pin["id"])), "active", image_count=len(pictures))
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
@@ -225,9 +228,9 @@ class PinterestPlatform(Platform):
 
     def delist(self, remote_id: str, *, product: str | None = None) -> ListingResult:
         """Refused: a pin cannot be hidden, only deleted, and deleting loses its saves."""
-        raise NotSupported(NAME, "a pin cannot be taken off sale, only deleted", product=product,
-                            hint="Its link leads to the shop page, which shows the product as sold out. Delete the "
-                                 "pin in Pinterest if you want it gone.")
+        raise NotSupported(NAME, _("a pin cannot be taken off sale, only deleted"), product=product,
+                           hint=_("Its link leads to the shop page, which shows the product as sold out. Delete the "
+                                  "pin in Pinterest if you want it gone."))
 
     def find_existing(self, request: ListingRequest) -> ListingResult | None:
         """The pin on the chosen board with exactly this product's title and description that is not another

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from core.i18n import _
 from core.platforms.base import PlatformContext
 from core.platforms.errors import AuthExpired, ContentRejected, PlatformError
 from core.platforms.http import ApiClient
@@ -58,22 +59,24 @@ def read_pinterest_error(response: httpx.Response, product: str | None) -> Platf
     status = response.status_code
     detail = f"{message.rstrip('. ')} (code {code})" if code is not None else message
     if code == TRIAL_ONLY:
-        return PlatformError(NAME, f"this Pinterest app has trial access, which works only with Pinterest's sandbox "
-                             f"[{detail}]", product=product,
-                             hint="Use the sandbox (its pins are seen only by you), or apply for Standard access "
-                                  "for the app. " + where("platforms.pinterest.sandbox", "true"))
+        return PlatformError(NAME, _("this Pinterest app has trial access, which works only with Pinterest's "
+                                     "sandbox [{detail}]").format(detail=detail), product=product,
+                             hint=_("Use the sandbox (its pins are seen only by you), or apply for Standard access "
+                                    "for the app.") + " " + where("platforms.pinterest.sandbox", "true"))
     if status == 403:
-        return PlatformError(NAME, f"SellerDesk is not allowed to do this [{detail}]", product=product,
-                             hint="Reconnect Pinterest in the Platforms tab and allow access to boards and pins.")
+        return PlatformError(NAME, _("SellerDesk is not allowed to do this [{detail}]").format(detail=detail),
+                             product=product,
+                             hint=_("Reconnect Pinterest in the Platforms tab and allow access to boards and pins."))
     if status == 404:
-        return PlatformError(NAME, f"could not find it [{detail}]; it may have been deleted on Pinterest",
-                             product=product)
+        return PlatformError(NAME, _("could not find it [{detail}]; it may have been deleted on Pinterest").format(
+            detail=detail), product=product)
     if status in (400, 409, 422):
         lowered = message.lower()
         for word, field in _FIELDS:
             if re.search(rf"\b{word}", lowered):
                 return ContentRejected(NAME, field, detail, product=product)
-    return PlatformError(NAME, f"refused the request (HTTP {status}: {detail})", product=product)
+    return PlatformError(NAME, _("refused the request (HTTP {status}: {text})").format(status=status, text=detail),
+                         product=product)
 
 
 class PinterestApi:
@@ -110,7 +113,7 @@ class PinterestApi:
     def pages(self, path: str, *, product: str | None = None, max_pages: int = 20, **params: Any) -> Iterator[Any]:
         """The ``items`` of a bookmarked list, page by page."""
         bookmark: str | None = None
-        for _ in range(max_pages):
+        for _page in range(max_pages):
             page = self.get(path, product=product, **params, **({"bookmark": bookmark} if bookmark else {}))
             yield from page.get("items", [])
             bookmark = page.get("bookmark")
