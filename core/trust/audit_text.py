@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.db.database import Database
 from core.db.models import Product
-from core.i18n import N_, _
+from core.i18n import N_, _, format_when
 
 CATEGORIES = {"secret": N_("Keys and passwords"), "listing": N_("Publishing"), "platform": N_("Publishing"),
               "stock": N_("Stock"), "data": N_("Your data"), "products": N_("Your data")}
@@ -122,7 +122,7 @@ def plain_lines(db: Database, events: list[dict[str, Any]], zone: ZoneInfo) -> l
     lines = []
     for event in events:
         at = datetime.fromisoformat(event["at"]).astimezone(zone)
-        lines.append(AuditLine(at, f"{at:%a} {at.day} {at:%b %Y, %H:%M}",
+        lines.append(AuditLine(at, format_when(at, "EEE d MMM y, HH:mm"),  # names in the interface language
                                CATEGORIES.get(event["kind"].split(".")[0], OTHER),
                                describe(event["kind"], event["subject"], event["detail"], titles), event["kind"]))
     return lines
