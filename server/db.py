@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -44,6 +46,28 @@ def _sqlite_tuning(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# A pooled connection given back less than this long ago was working a moment ago: it is handed out again without
+# the round trip of a ping. One idle for longer is pinged first and replaced if the database dropped it meanwhile
+# (a restart, an idle timeout, a failover), as pool_pre_ping would, but not before every request.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")  # None: just connected
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the database dropped this idle connection") from exc  # the pool reconnects
+
+
 def _private_file(path: Path) -> None:
     """Create the SQLite file readable by its owner only (SQLite gives its -wal and -shm files the same mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +83,7 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         # hide_parameters: a database error in the log must not carry the values (hashes, tokens, data) it was given.
-        options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite, "hide_parameters": True}
+        options: dict[str, Any] = {"hide_parameters": True}
         if not self.is_sqlite:
             # Exactly this worker's share of the connection budget (config.pool_size_for): a request finding every
             # connection busy waits for one rather than opening more than PostgreSQL's max_connections allows.
@@ -67,6 +91,8 @@ class Database:
         elif parsed.database not in (None, "", ":memory:"):
             options.update(pool_size=pool_size, max_overflow=10)
         self.engine = create_engine(url, **options)
+        if not self.is_sqlite:
+            _ping_when_idle(self.engine)
         if self.is_sqlite:
             if parsed.database not in (None, "", ":memory:"):
                 _private_file(Path(parsed.database))
