@@ -6,10 +6,13 @@ Usage: python benchmarks/sync_load.py [--accounts 50] [--devices 4] [--rounds 4]
 Starts `python -m server` on a free loopback port (SQLite in a temp dir unless --database-url is given), runs
 accounts x devices concurrent devices (200 by default), each doing a round (push of 10 changes, pull, a conflict
 settled when it has one) then thinking for 0.5-1.5 x --think seconds (5 s: a desktop syncs after each save, and
-sellers save every few seconds at their busiest). Prints requests/s and latency percentiles, checks that every
-applied version was pulled exactly once by every other device of its account, that no device saw another
-account's record and that every conflict is kept. Then one device pushes --cpu-pushes batches of 10 in a row and
-the server processes' CPU time (Linux /proc) is divided by them. Each figure is printed beside its goal:
+sellers save every few seconds at their busiest); like the desktop, each pull and push carries the device's position
+(cursor, the change id at it, the epoch) for the service's restore check. The goals are for PostgreSQL with several
+workers (--database-url, --workers). Prints requests/s, latency percentiles and the CPU the server and this load
+generator used (they share the machine), checks that every applied version was pulled exactly once by every
+other device of its account, that no device saw another account's record and that every conflict is kept. Then
+one device pushes --cpu-pushes batches of 10 in a row and the server processes' CPU time (Linux /proc) is divided
+by them. Each figure is printed beside its goal:
 push p95 <= 100 ms, <= 5 ms of server CPU per push of 10; exits 1 on a miss or a lost/duplicated change.
 """
 
@@ -110,6 +113,8 @@ class Device:
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))
     access: str = ""
     cursor: int = 0
+    cursor_change: str | None = None  # the change at the cursor and the account's epoch, as the last pull said:
+    epoch: str | None = None  # sent back with every pull and push, as the desktop does (restore detection)
     known: dict[str, int] = field(default_factory=dict)
     pulled: list[tuple[str, int]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -155,12 +160,13 @@ async def _sign_in(tally: Tally, device: Device, first: bool, email: str) -> Non
 
 async def _pull(tally: Tally, device: Device) -> None:
     while True:
-        page = await _call(device, tally, "pull", "GET", "/v1/sync/pull",
-                           params={"cursor": device.cursor, "limit": 500})
+        params: dict[str, Any] = {"cursor": device.cursor, "limit": 500}
+        params.update({k: v for k, v in (("cursor_change", device.cursor_change), ("epoch", device.epoch)) if v})
+        page = await _call(device, tally, "pull", "GET", "/v1/sync/pull", params=params)
         for record in page["changes"]:
             device.pulled.append((record["id"], record["version"]))
             device.known[record["id"]] = max(device.known.get(record["id"], 0), record["version"])
-        device.cursor = page["cursor"]
+        device.cursor, device.cursor_change, device.epoch = page["cursor"], page["cursor_change"], page["epoch"]
         if not page["has_more"]:
             return
 
@@ -178,9 +184,14 @@ def _edits(device: Device, changes: int, rng: random.Random) -> dict[str, dict[s
     return edits
 
 
+def _position(device: Device) -> dict[str, Any]:
+    return {"cursor": device.cursor, "cursor_change": device.cursor_change, "epoch": device.epoch}
+
+
 async def _round(tally: Tally, device: Device, changes: int, rng: random.Random) -> None:
     edits = _edits(device, changes, rng)
-    result = await _call(device, tally, "push", "POST", "/v1/sync/push", json={"changes": list(edits.values())})
+    result = await _call(device, tally, "push", "POST", "/v1/sync/push",
+                         json={"changes": list(edits.values()), "since": _position(device)})
     for outcome in result["results"]:
         tally.statuses[outcome["status"]] += 1
         if outcome["status"] == "applied":
@@ -221,6 +232,9 @@ class Report:
     problems: list[str]
     think: float = 0.0
     cpu_per_push_ms: float | None = None
+    # CPU seconds the server and this load generator used during the rounds: both share the machine, so latency
+    # on a small one says as much about the generator as about the server.
+    load_cpu: tuple[float, float] | None = None
 
     @property
     def misses(self) -> list[str]:
@@ -246,6 +260,10 @@ class Report:
         push_p95 = self.percentiles.get("push", (0.0, 0.0, 0.0))[1] * 1000
         out.append(f"  push p95 {push_p95:.1f} ms   (goal <= {GOAL_PUSH_P95_MS:.0f} ms)   "
                    f"{'ok' if push_p95 <= GOAL_PUSH_P95_MS else 'MISSED'}")
+        if self.load_cpu is not None:
+            server, generator = self.load_cpu
+            out.append(f"  CPU during the rounds: server {server:.1f} s, load generator {generator:.1f} s "
+                       f"(of {self.seconds:.1f} s on {os.cpu_count()} cores)")
         if self.cpu_per_push_ms is not None:
             out.append(f"  server CPU per push of 10: {self.cpu_per_push_ms:.2f} ms   (goal <= "
                        f"{GOAL_CPU_PER_PUSH_MS:.0f} ms)   "
@@ -315,7 +333,7 @@ async def cpu_per_push(base_url: str, pid: int, pushes: int, changes: int) -> fl
             # device meets no conflicts).
             edits = _edits(device, changes, rng)
             result = await _call(device, tally, "push", "POST", "/v1/sync/push",
-                                 json={"changes": list(edits.values())})
+                                 json={"changes": list(edits.values()), "since": _position(device)})
             device.known.update({o["id"]: o["version"] for o in result["results"] if o["status"] == "applied"})
         return (server_cpu_seconds(pid) - before) * 1000 / pushes
 
@@ -385,8 +403,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="sellerdesk-load-") as tmp, \
                 running_server(Path(tmp), workers=args.workers, database_url=args.database_url, started=pids) as base:
             print(f"server: {base} ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers} workers)")
+            server_before, generator_before = server_cpu_seconds(pids[0]), time.process_time()
             report = asyncio.run(run_load(base, args.accounts, args.devices, args.rounds, args.changes,
                                           think=args.think))
+            # (sign-ins included: a few seconds of the run)
+            report.load_cpu = (server_cpu_seconds(pids[0]) - server_before, time.process_time() - generator_before)
             report.cpu_per_push_ms = asyncio.run(cpu_per_push(base, pids[0], args.cpu_pushes, args.changes))
     print("\n".join(report.lines()))
     return 1 if report.problems or report.misses else 0
