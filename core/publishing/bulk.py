@@ -22,7 +22,7 @@ from core.errors import SellerDeskError, ValidationError
 from core.i18n import _
 from core.platforms.connections import ends_before, platform_status
 from core.platforms.publish import approval_is_stale, stale_copy_refusal
-from core.platforms.specs import all_specs, display_name
+from core.platforms.specs import all_specs, display_name, get_spec
 from core.publishing.best_time import best_time
 from core.publishing.jobs import PRIORITY_NOW, PRIORITY_SCHEDULED, JobView, Planned
 from core.publishing.jobs import create_jobs as create_job_batch
@@ -74,7 +74,20 @@ def _problem(app: App, product_id: int, title: str, platform: str, approved: dic
     if not connected[platform]:
         return _("#{id} '{title}': {platform} is not connected (connect it in the Platforms tab)").format(
             id=product_id, title=title, platform=name)
+    if _catalogs_only(app, platform):
+        return _("#{id} '{title}': {platform} lists catalogs of designs, never one product alone (Platforms tab › "
+                 "{platform} › Publish catalog…, or: sellerdesk platforms publish-catalog {name} --products "
+                 "{id},ID,ID)").format(id=product_id, title=title, platform=name, name=platform)
     return None
+
+
+def _catalogs_only(app: App, platform: str) -> bool:
+    """Whether the platform's form lists catalogs of designs (Meesho), which a post of one product cannot be."""
+    if get_spec(platform).kind != "browser":
+        return False
+    from core.platforms.browser.spec import load_portal
+
+    return load_portal(platform, app.settings.get("browser.portals_dir") or None).designs is not None
 
 
 def _planned(repost: bool, now: bool, at: datetime) -> str:
