@@ -100,10 +100,16 @@ def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
 
 
 def _late_posts(session: Session, name: str, ends: datetime | None) -> int:
+    """This computer's posts on ``name`` scheduled after its sign-in here ends (another computer's posts go out
+    with that computer's own sign-in)."""
     if ends is None:
         return 0
+    from core.sync.moves import mine
+    from core.sync.state import device_if_known
+
     return int(session.scalar(select(func.count(PublishJob.id)).where(
-        PublishJob.platform == name, PublishJob.state == "scheduled", PublishJob.scheduled_at >= ends)) or 0)
+        PublishJob.platform == name, PublishJob.state == "scheduled", PublishJob.scheduled_at >= ends,
+        mine(device_if_known(session.connection())))) or 0)
 
 
 def _status(session: Session, spec: PlatformSpec, row: PlatformConnection | None, now: datetime) -> PlatformStatus:

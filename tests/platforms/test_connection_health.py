@@ -92,12 +92,14 @@ def test_posts_scheduled_after_the_sign_in_ends_are_flagged_on_the_platform(app:
 
     _connect(app, "pinterest", 20)
     with app.db.session() as session:
-        for key, days in (("a", 5), ("b", 25), ("c", 40)):  # one open job per product and platform
+        # one open job per product and platform; "d" is another computer's, which posts with its own sign-in
+        for key, days, owner in (("a", 5, None), ("b", 25, None), ("c", 40, None), ("d", 30, "laptop-device")):
             product = Product(title=f"Mug {key}", description="", price=1, currency="INR", quantity=1)
             session.add(product)
             session.flush()
             session.add(PublishJob(product_id=product.id, platform="pinterest", state="scheduled",
-                                   scheduled_at=utcnow() + timedelta(days=days), idempotency_key=key))
+                                   scheduled_at=utcnow() + timedelta(days=days), idempotency_key=key,
+                                   owner_device=owner, owner_name=owner and "Laptop"))
     status = platform_status(app.db, "pinterest")
     assert status.late_posts == 2 and status.state == "connected"  # 19 days left: not yet "expiring"
     assert "; 2 scheduled posts go out after that: reconnect it" in status.warning
