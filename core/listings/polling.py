@@ -24,7 +24,7 @@ from core.db.models import Listing, PlatformConnection
 from core.db.types import utcnow
 from core.errors import SellerDeskError
 from core.i18n import _
-from core.listings.stock import StockChange, describe, settle_stock
+from core.listings.stock import StockChange, describe_all, settle_stock
 from core.platforms.base import Platform
 from core.platforms.connections import platform_status
 from core.platforms.specs import all_specs, display_name
@@ -96,7 +96,7 @@ def sync_sales(app: App, name: str, *, now: datetime | None = None, opener: Open
     except SellerDeskError as exc:
         return PollResult(name, error=str(exc))
     _mark(app, name, "sales_checked_at", now)
-    return PollResult(name, report.new, stock=tuple(describe(c, app.db) for c in settle_changes(app)))
+    return PollResult(name, report.new, stock=tuple(describe_all(settle_changes(app), app.db)))
 
 
 def settle_changes(app: App) -> list[StockChange]:
@@ -136,7 +136,7 @@ def poll_due(app: App, *, now: datetime | None = None, opener: Opener | None = N
     now = now or utcnow()
     sales_every = timedelta(minutes=float(app.settings.get("listings.sales_poll_minutes")))
     engagement_every = timedelta(hours=float(app.settings.get("listings.engagement_poll_hours")))
-    lines = [describe(c, app.db) for c in settle_changes(app)]
+    lines = describe_all(settle_changes(app), app.db)
     for name, spec in sorted(all_specs().items()):
         if not _connected(app, name):
             continue

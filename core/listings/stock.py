@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select, update
 from core.db.database import Database
 from core.db.models import AuditEvent, Listing, Product, SaleEvent
 from core.errors import ValidationError
+from core.i18n import _
 from core.platforms.specs import all_specs, display_name
 
 _STOCK_KINDS = {"sale": -1, "refund": 1}
@@ -36,6 +37,7 @@ class StockChange:
 # At most this many uncounted sales (of at most BATCH_PRODUCTS products) are taken into stock per transaction.
 BATCH_SALES = 5_000
 BATCH_PRODUCTS = 200
+SHOWN_CHANGES = 5  # stock changes said one by one; more (a backlog of sales) are summed up in one line
 
 
 def settle_stock(db: Database) -> list[StockChange]:
@@ -133,3 +135,15 @@ def describe(change: StockChange, db: Database) -> str:
         verb = "taken off sale" if change.after == 0 else "updated"
         text += f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} {verb}"
     return text
+
+
+def describe_all(changes: list[StockChange], db: Database) -> list[str]:
+    """A line per stock change, or, when a backlog of sales changed many products at once, the products that sold
+    out and one line summing up the rest (a notice each for thousands of products would bury the window)."""
+    if len(changes) <= SHOWN_CHANGES:
+        return [describe(c, db) for c in changes]
+    sold_out = [c for c in changes if c.after == 0 and c.before > 0]
+    lines = [describe(c, db) for c in sold_out[:SHOWN_CHANGES - 1]]
+    lines.append(_("Stock counted from sales for {count} products ({sold_out} sold out); each change is in the audit "
+                   "log (Help › Audit log…).").format(count=f"{len(changes):,}", sold_out=f"{len(sold_out):,}"))
+    return lines

@@ -66,3 +66,29 @@ def test_a_backlog_counted_in_batches_counts_every_sale_once(app: App, monkeypat
     assert all(c.sold_on == shown for c in changes)  # every product sold on all three
     assert uncounted == 0 and audited == 5
     assert stock.settle_stock(app.db) == []  # nothing counted twice
+
+
+def test_a_backlog_over_many_products_is_one_notice_beside_the_sold_out_ones(app: App) -> None:
+    from core.listings.polling import poll_due
+
+    add_many_products(app.db, 8)
+    with app.db.session() as session:
+        ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+        for product in session.scalars(select(Product)):
+            product.quantity, product.created_at = (1 if product.id in ids[:2] else 9), ADDED
+    assert not import_sales(app.db, [
+        SaleRecord(platform="offline", external_id=f"b-{pid}", occurred_at=ADDED + timedelta(days=1),
+                   amount=Decimal(100), currency="INR", product_id=pid) for pid in ids]).problems
+    lines = poll_due(app)  # what the runner tells the window: a notice a line
+    assert len(lines) == 3, lines
+    assert [line.split(":")[0] for line in lines[:2]] == [f"#{pid} '{title}'" for pid, title in _titles(app, ids[:2])]
+    assert all(line.endswith("stock 1 → 0") for line in lines[:2])
+    assert lines[2] == ("Stock counted from sales for 8 products (2 sold out); each change is in the audit log "
+                        "(Help › Audit log…).")
+    with app.db.session() as session:
+        assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "stock.sale")) == 8
+
+
+def _titles(app: App, ids: list[int]) -> list[tuple[int, str]]:
+    with app.db.session() as session:
+        return [(pid, session.get(Product, pid).title) for pid in ids]  # type: ignore[union-attr]
