@@ -20,7 +20,12 @@ PLACEHOLDERS = {
 
 
 class MarketplaceSection(QWidget):
-    """A header button that opens and closes the marketplace fields; ``edited`` fires on every keystroke."""
+    """A header button that opens and closes the marketplace fields; ``edited`` fires on every keystroke.
+
+    The fields are built the first time the section opens (most products never open it, and the window's first
+    paint need not make and style its 37 widgets); until then :meth:`values` and :meth:`fill` work on the values
+    alone, and the fields show them once built.
+    """
 
     edited = Signal()
 
@@ -34,14 +39,30 @@ class MarketplaceSection(QWidget):
         self.toggle.setToolTip(_("MRP, net quantity, weight, origin, maker and packer, HSN and GST: Meesho needs "
                                  "them (Legal Metrology), and the bulk templates are filled from them."))
         self.toggle.toggled.connect(self.set_open)
-        self.body = QWidget()
-        form = QFormLayout(self.body)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setVerticalSpacing(4)
+        self.body: QWidget | None = None  # built on first open
         self.fields: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
+        self._values: dict[str, str] = dict.fromkeys(marketplace.FIELDS, "")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.toggle)
+
+    @property
+    def built(self) -> bool:
+        """Whether the fields exist yet (they are made on the section's first opening)."""
+        return self.body is not None
+
+    def _build(self) -> QWidget:
+        if self.body is not None:
+            return self.body
+        body = QWidget()
+        body.hide()
+        form = QFormLayout(body)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(4)
         for key in marketplace.FIELDS:
-            edit = QLineEdit(placeholderText=_(PLACEHOLDERS[key]) if key in PLACEHOLDERS else "")
+            edit = QLineEdit(self._values.get(key, ""),
+                             placeholderText=_(PLACEHOLDERS[key]) if key in PLACEHOLDERS else "")
             edit.setAccessibleName(marketplace.label(key))
             edit.textEdited.connect(self.edited)
             error = QLabel("")
@@ -51,28 +72,32 @@ class MarketplaceSection(QWidget):
             form.addRow(marketplace.label(key), edit)
             form.addRow("", error)
             self.fields[key], self.errors[key] = edit, error
-        self.body.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.toggle)
-        layout.addWidget(self.body)
+        self._layout.addWidget(body)
+        self.body = body
+        return body
 
     def set_open(self, shown: bool) -> None:
-        """Open or close the section."""
+        """Open or close the section (building its fields on the first opening)."""
         self.toggle.setChecked(shown)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.body.setVisible(shown)
+        if shown:
+            self._build().show()
+        elif self.body is not None:
+            self.body.hide()
 
     def values(self) -> dict[str, str]:
         """Every field's text by key ("" clears a field when saved)."""
-        return {key: edit.text() for key, edit in self.fields.items()}
+        if self.fields:
+            return {key: edit.text() for key, edit in self.fields.items()}
+        return dict(self._values)
 
     def fill(self, values: dict[str, object]) -> None:
         """Show ``values`` (missing keys empty), with no error shown; opens the section when any field has a value."""
+        self._values = {key: str(values.get(key) or "") for key in marketplace.FIELDS}
         for key, edit in self.fields.items():
-            edit.setText(str(values.get(key) or ""))
+            edit.setText(self._values[key])
         self.clear_errors()
-        if any(edit.text() for edit in self.fields.values()):
+        if any(self._values.values()):
             self.set_open(True)
 
     def clear_errors(self) -> None:
@@ -83,7 +108,7 @@ class MarketplaceSection(QWidget):
 
     def show_error(self, key: str, message: str) -> bool:
         """Show ``message`` under field ``key`` (opening the section); False if the field is not one of these."""
-        if key not in self.fields:
+        if key not in self._values:
             return False
         self.set_open(True)
         self.errors[key].setText(message)
