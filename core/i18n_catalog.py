@@ -48,13 +48,29 @@ def template() -> Catalog:
         for route, text in sorted(expiry.items()):
             catalog.add(text, locations=[(f"resources/platforms/{path.name}:auth.expiry.{route}", 0)])
     for path in sorted((resources_dir() / "portals").glob("*.json")):  # a page check names steps and fields
-        steps = json.loads(path.read_text(encoding="utf-8")).get("listing", {}).get("steps", [])
-        for n, step in enumerate(steps):
+        portal = json.loads(path.read_text(encoding="utf-8"))
+        for n, step in enumerate(portal.get("listing", {}).get("steps", [])):
             where = f"resources/portals/{path.name}:listing.steps.{n}"
             for text in [step.get("name"), *(f.get("label") for f in step.get("fields", []))]:
                 if text:
                     catalog.add(text, locations=[(where, 0)])
+        for where, text in _portal_words(portal, f"resources/portals/{path.name}:"):
+            catalog.add(text, locations=[(where, 0)])
     return catalog
+
+
+_PORTAL_WORDS = ("step", "open_step", "check_step", "says")  # a failed step's name, what a person must answer
+
+
+def _portal_words(value: object, where: str) -> list[tuple[str, str]]:
+    """The step names and interstitials' words anywhere in a portal data file (a portal's refusals name them)."""
+    if isinstance(value, dict):
+        found = [(f"{where}{key}", text) for key, text in value.items() if key in _PORTAL_WORDS and text
+                 and isinstance(text, str)]
+        return found + [w for key, item in value.items() for w in _portal_words(item, f"{where}{key}.")]
+    if isinstance(value, list):
+        return [w for n, item in enumerate(value) for w in _portal_words(item, f"{where}{n}.")]
+    return []
 
 
 def po_path(language: str) -> Path:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core.db.models import AuditEvent
 from core.db.types import utcnow
 from core.errors import ValidationError
+from core.i18n import _
 from core.listings.store import record_publish
 from core.platforms.base import ListingRequest, ListingResult, Platform
 from core.platforms.browser.form import choose
@@ -46,11 +47,11 @@ def check_count(platform: str, layout: Mapping[str, Any], count: int) -> None:
     """Refuse a catalog (or template file) of fewer or more products than the layout allows."""
     low, high = int(layout["min_products"]), int(layout["max_products"])
     if not low <= count <= high:
-        what = "a catalog" if platform == "meesho" else "one file"
-        raise ValidationError(f"{display_name(platform)} takes {low} to {high} products in {what}; {count} were "
-                              "chosen.", field="products",
-                              hint=f"Choose {layout.get('recommended_products', low)} products"
-                                   " (for Meesho: the designs of one product).")
+        what = _("a catalog") if platform == "meesho" else _("one file")
+        raise ValidationError(_("{platform} takes {low} to {high} products in {what}; {count} were chosen.").format(
+            platform=display_name(platform), low=low, high=high, what=what, count=count), field="products",
+                              hint=_("Choose {count} products (for Meesho: the designs of one product).").format(
+                                  count=layout.get("recommended_products", low)))
 
 
 def group_designs(app: App, platform: str, layout: Mapping[str, Any], product_ids: Sequence[int], *,
@@ -96,13 +97,15 @@ def design_values(fields: Sequence[FieldSpec], catalog: Catalog, prefs: Mapping[
         for field in fields:
             value = catalog.name if field.source == "catalog" else resolve(field, request, prefs, taken)
             if field.required and not value:
-                problems.append(f"{request.product_label}: no {field_name(field)}. {fix_for(field, catalog.platform)}")
+                problems.append(_("{product}: no {field}. {fix}").format(
+                    product=request.product_label, field=field_name(field), fix=fix_for(field, catalog.platform)))
             row[field.key] = str(value or "")
         for field in fields:
             unless = field.required_unless
             if unless is not None and not row[field.key] and row.get(unless[0], "").casefold() != unless[1].casefold():
-                problems.append(f"{request.product_label}: no {field_name(field)} (the {unless[0]} is "
-                                f"{row.get(unless[0])}). {fix_for(field, catalog.platform)}")
+                problems.append(_("{product}: no {field} (the {other} is {value}). {fix}").format(
+                    product=request.product_label, field=field_name(field), other=unless[0],
+                    value=row.get(unless[0]), fix=fix_for(field, catalog.platform)))
         rows.append(row)
     return rows, problems
 
@@ -124,8 +127,9 @@ def catalog_form(portal: PortalSpec, catalog: Catalog, prefs: Mapping[str, Any]
     shared = {key: value for key, value in designs[0].items() if key not in per_design}
     labels = {f.key: field_name(f) for f in portal.fields()}
     first = catalog.designs[0].product_label
-    problems = [f"{request.product_label} has {labels[key]} '{values[key]}' but {first} has '{value}' (a catalog "
-                "has one)." for request, values in zip(catalog.designs[1:], designs[1:], strict=True)
+    problems = [_("{product} has {field} '{value}' but {first} has '{other}' (a catalog has one).").format(
+        product=request.product_label, field=labels[key], value=values[key], first=first, other=value)
+                for request, values in zip(catalog.designs[1:], designs[1:], strict=True)
                 for key, value in shared.items() if values[key] != value]
     layout = layout_of(platform)
     category = layout_category(layout, str(shared.get("category", "")))
@@ -133,9 +137,10 @@ def catalog_form(portal: PortalSpec, catalog: Catalog, prefs: Mapping[str, Any]
         problems += design_values(column_fields(layout["categories"][category].get("columns", [])), catalog,
                                   prefs)[1]
     if problems:
-        raise ValidationError(f"The {display_name(platform)} catalog '{catalog.name}' was not sent: "
-                              + " ".join(problems), field="products",
-                              hint="Nothing was sent. Fill these in the Products tab and publish the catalog again.")
+        raise ValidationError(_("The {platform} catalog '{name}' was not sent: {problems}").format(
+            platform=display_name(platform), name=catalog.name, problems=" ".join(problems)), field="products",
+                              hint=_("Nothing was sent. Fill these in the Products tab and publish the catalog "
+                                     "again."))
     return shared, [{key: value for key, value in d.items() if key in per_design} for d in designs]
 
 
@@ -154,8 +159,9 @@ def publish_catalog(app: App, platform: str, product_ids: Sequence[int], *, cata
     client = open_platform(app, platform) if target is None else target
     try:
         if not isinstance(client, MeeshoPlatform):
-            raise ValidationError(f"{display_name(platform)} has no catalogs of designs: publish each product on "
-                                  "its own.", field="platform", hint="Catalogs of designs are Meesho's.")
+            raise ValidationError(_("{platform} has no catalogs of designs: publish each product on its own.")
+                                  .format(platform=display_name(platform)), field="platform",
+                                  hint=_("Catalogs of designs are Meesho's."))
         results = client.publish_catalog(catalog, cancel)
     except AuthExpired:
         mark_needs_attention(app.db, platform)

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import Locator
 
+from core.i18n import _
 from core.platforms.base import ListingResult
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import Cell, FieldSpec
@@ -46,8 +47,9 @@ def choose(offered: Sequence[str], wanted: str) -> int | None:
 
 
 def _refused(pp: PortalPage, field: FieldSpec, wanted: str, offered: Sequence[str]) -> ContentRejected:
-    some = f"; it offers e.g. {', '.join(offered[:5])}" if offered else ""
-    return ContentRejected(pp.platform, field.label, f"{pp.display} has no {field.label} '{wanted}'{some}",
+    some = _("; it offers e.g. {choices}").format(choices=", ".join(offered[:5])) if offered else ""
+    return ContentRejected(pp.platform, field.label, _("{platform} has no {field} '{value}'").format(
+        platform=pp.display, field=_(field.label), value=wanted) + some,
                            fix=fix_for(field, pp.platform), product=pp.product)
 
 
@@ -199,8 +201,9 @@ def _design_results(pp: PortalPage, catalog: ListingResult, designs: Sequence[Ma
             for row in marker.locator(result["design_row"]).all()}
     missing = [sku for sku in skus if not made.get(sku)]
     if missing:
-        raise OutcomeUnknown(pp.platform, f"{pp.display} made catalog {catalog.remote_id} but showed no product id "
-                                          f"for {', '.join(missing)}", product=pp.product)
+        raise OutcomeUnknown(pp.platform, _("{platform} made catalog {catalog} but showed no product id "
+                                            "for {skus}").format(platform=pp.display, catalog=catalog.remote_id,
+                                                                 skus=", ".join(missing)), product=pp.product)
     files = [f.key for f in pp.portal.fields() if f.kind == "files"]
     return [ListingResult(re.sub(r"\s+", "", made[sku]), catalog.url, catalog.state,
                           image_count=sum(len(design.get(k, ())) for k in files))
@@ -213,8 +216,8 @@ def read_result(pp: PortalPage, images: int) -> ListingResult:
     marker = pp.page.locator(result["marker"]).first
     remote_id = pp.read(marker, Cell(result["id"], result.get("id_attribute")))
     if not remote_id:
-        raise OutcomeUnknown(pp.platform, f"{pp.display} accepted the listing but showed no id for it",
-                             product=pp.product)
+        raise OutcomeUnknown(pp.platform, _("{platform} accepted the listing but showed no id for it").format(
+            platform=pp.display), product=pp.product)
     status = pp.read(marker, Cell(result["status"]))
     state = pp.state_of(status)
     if state == "unknown":
@@ -229,11 +232,13 @@ def _unknown_result(pp: PortalPage, status: str) -> PlatformError:
     portal's refusal; anything else needs the seller to look."""
     failed = pp.portal.result.get("failed", "")
     if status and failed and re.search(failed, status):
-        return ContentRejected(pp.platform, "upload", f"{pp.display} said “{status}”", product=pp.product,
-                               fix=f"Read {pp.display}'s message; fix the photos or details it names, then press "
-                                   "Retry.")
-    shown = f"“{status}”" if status else "no status"
-    return OutcomeUnknown(pp.platform, f"after submitting, {pp.display} showed {shown}, which SellerDesk does not "
-                                       "know; the listing may or may not have been created", product=pp.product,
-                          hint=f"Look for it in the {pp.display} panel. SellerDesk looks for it there before "
-                               "anything is sent again.")
+        return ContentRejected(pp.platform, "upload", _("{platform} said “{text}”").format(
+            platform=pp.display, text=status), product=pp.product,
+                               fix=_("Read {platform}'s message; fix the photos or details it names, then press "
+                                     "Retry.").format(platform=pp.display))
+    shown = f"“{status}”" if status else _("no status")
+    return OutcomeUnknown(pp.platform, _("after submitting, {platform} showed {status}, which SellerDesk does not "
+                                         "know; the listing may or may not have been created").format(
+        platform=pp.display, status=shown), product=pp.product,
+                          hint=_("Look for it in the {platform} panel. SellerDesk looks for it there before "
+                                 "anything is sent again.").format(platform=pp.display))

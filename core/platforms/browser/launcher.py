@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from core.doctor import find_browser
 from core.errors import StorageError
+from core.i18n import N_, _
 from core.paths import resources_dir
 from core.platforms.errors import PlatformError
 
 if TYPE_CHECKING:
     from core.settings import Settings
 
-INSTALL_HINT = "Install Google Chrome or Microsoft Edge, or set browser.executable_path."
+INSTALL_HINT = N_("Install Google Chrome or Microsoft Edge, or set browser.executable_path.")
 # Channels Playwright can find by itself in their usual install places (including per-user installs).
 _PLAYWRIGHT_CHANNELS = ("chrome", "msedge")
 
@@ -85,9 +86,10 @@ def launch_plan(settings: Settings, platform: str) -> LaunchPlan:
     ways: list[dict[str, str]] = []
     if configured:
         if not Path(configured).exists():
-            raise BrowserMissing(platform, f"the browser set in browser.executable_path ({configured}) does not exist",
-                                 hint=f"Correct browser.executable_path, or clear it to use Chrome or Edge. "
-                                      f"{INSTALL_HINT}")
+            raise BrowserMissing(platform, _("the browser set in browser.executable_path ({path}) does not exist")
+                                 .format(path=configured),
+                                 hint=_("Correct browser.executable_path, or clear it to use Chrome or Edge.") + " "
+                                      + _(INSTALL_HINT))
         ways.append({"executable_path": configured})
     else:
         if channel in _PLAYWRIGHT_CHANNELS:
@@ -97,7 +99,7 @@ def launch_plan(settings: Settings, platform: str) -> LaunchPlan:
         if found is not None:
             ways.append({"executable_path": found})
     if not ways:
-        raise BrowserMissing(platform, "no Chrome, Edge or Chromium was found on this computer")
+        raise BrowserMissing(platform, _("no Chrome, Edge or Chromium was found on this computer"))
     root = runs_as_root()
     args = tuple(data["args"]) + (tuple(data["root_args"]) if root else ())
     return LaunchPlan(ways=tuple(ways), args=args, sandbox=not root, locale=str(data["locale"]),

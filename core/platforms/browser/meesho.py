@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from core.errors import Cancelled, ValidationError
+from core.i18n import _
 from core.platforms.base import ListingResult
 from core.platforms.browser.catalog import Catalog, catalog_form
 from core.platforms.browser.form import create_catalog
@@ -31,12 +32,12 @@ class MeeshoPlatform(PortalPlatform):
         (the search may lag): a catalog already on Meesho is returned as it is, never sent twice. ``cancel``
         stops it at any point before the click that sends the catalog (Cancelled: nothing was sent).
         """
-        label = f"catalog '{catalog.name}'"
+        label = _("catalog '{name}'").format(name=catalog.name)
 
         def go_on() -> None:
             if cancel is not None and cancel.is_set():
-                raise Cancelled(f"Publishing the {self.portal_display} {label} was cancelled before it was sent: "
-                                "nothing was sent.")
+                raise Cancelled(_("Publishing the {platform} {catalog} was cancelled before it was sent: "
+                                  "nothing was sent.").format(platform=self.portal_display, catalog=label))
 
         def then(note: Callable[[], None]) -> Callable[[], None]:
             def commit() -> None:  # just before the click that sends the catalog
@@ -58,11 +59,13 @@ class MeeshoPlatform(PortalPlatform):
         if found:
             names = ", ".join(f"{r.product_label} ({found[r.listing_sku].remote_id})" for r in catalog.designs
                               if r.listing_sku in found)
-            raise ValidationError(f"The {self.portal_display} {label} was not sent: {names} "
-                                  f"{'is' if len(found) == 1 else 'are'} already on {self.portal_display}.",
-                                  field="products", hint=f"Publish the other designs as a catalog of their own, or "
-                                                         f"add them to that catalog in the {self.portal_display} "
-                                                         "panel.")
+            already = (_("The {platform} {catalog} was not sent: {names} is already on {platform}.")
+                       if len(found) == 1 else
+                       _("The {platform} {catalog} was not sent: {names} are already on {platform}."))
+            raise ValidationError(already.format(platform=self.portal_display, catalog=label, names=names),
+                                  field="products", hint=_("Publish the other designs as a catalog of their own, or "
+                                                           "add them to that catalog in the {platform} panel.").format(
+                                      platform=self.portal_display))
         skus = [r.listing_sku for r in catalog.designs]
         go_on()
         self.pacer.before_submit(self.portal_display, label)

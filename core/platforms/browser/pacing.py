@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import _
 from core.platforms.browser.submissions import SubmissionLog
 from core.platforms.errors import RateLimited, describe_duration
 from core.platforms.ratelimit import TokenBucket
@@ -95,9 +96,9 @@ class Pacer:
         tomorrow = midnight + timedelta(days=1)
         wait = (tomorrow - local).total_seconds() + self.rng.uniform(60, 900)
         raise RateLimited(self.platform, wait, product=product,
-                          problem=f"SellerDesk has listed {sent} products on {display} today, the daily limit set "
-                                  f"for {display} (so the account is not taken for a robot); the rest go in "
-                                  f"{describe_duration(wait)}")
+                          problem=_("SellerDesk has listed {count} products on {platform} today, the daily limit "
+                                    "set for {platform} (so the account is not taken for a robot); the rest go in "
+                                    "{wait}").format(count=sent, platform=display, wait=describe_duration(wait)))
 
     def pause(self) -> None:
         """A person's pause between two boxes or screens."""

@@ -21,6 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from core.i18n import _
 from core.platforms.base import ListingState
 from core.platforms.browser.deadline import Watchdog
 from core.platforms.browser.failures import CAPTURE_SECONDS, save_failure
@@ -126,15 +127,18 @@ class PortalPage:
             raise self._with_folder(exc, name, folder) from exc
         except PlaywrightTimeoutError as exc:
             waiting = _waiting_for(exc.message)
-            problem = (f"step '{name}' did not finish: the page did not show what SellerDesk waits for within "
-                       f"{self.timeout:g} s" + (f" (waiting for {waiting})" if waiting else ""))
+            problem = _("step '{step}' did not finish: the page did not show what SellerDesk waits for within "
+                        "{seconds} s").format(step=_(name), seconds=f"{self.timeout:g}")
+            problem += _(" (waiting for {selector})").format(selector=waiting) if waiting else ""
             raise self._failed(name, problem) from exc
         except PlaywrightError as exc:
             if self.watchdog.fired is not None:
-                problem = (f"step '{name}' did not finish: the {self.display} page stopped responding, so SellerDesk "
-                           f"closed the browser after {self.step_deadline:g} s")
+                problem = _("step '{step}' did not finish: the {platform} page stopped responding, so SellerDesk "
+                            "closed the browser after {seconds} s").format(
+                    step=_(name), platform=self.display, seconds=f"{self.step_deadline:g}")
             else:
-                problem = f"step '{name}' failed in the browser: {exc.message.splitlines()[0]}"
+                problem = _("step '{step}' failed in the browser: {reason}").format(
+                    step=_(name), reason=exc.message.splitlines()[0])
             raise self._failed(name, problem) from exc
 
     def save(self, step: str, problem: str) -> Path:
@@ -146,20 +150,24 @@ class PortalPage:
 
     def _with_folder(self, error: PlatformError, step: str, folder: Path) -> PlatformError:
         named = copy.copy(error)
-        named.hint = f"{error.hint or ''} What {self.display} showed at step '{step}' is saved in {folder}".strip()
+        saved = _("What {platform} showed at step '{step}' is saved in {folder}").format(
+            platform=self.display, step=_(step), folder=folder)
+        named.hint = f"{error.hint or ''} {saved}".strip()
         return named
 
     def _failed(self, step: str, problem: str) -> PlatformError:
         folder = self.save(step, problem)
         if self.committed:
             return OutcomeUnknown(
-                self.platform, f"{problem}; the listing may or may not have been created", product=self.product,
-                hint=f"SellerDesk looks for it on {self.display} before anything is sent again; do not list it again "
-                     f"by hand. What the page showed is saved in {folder}")
+                self.platform, _("{problem}; the listing may or may not have been created").format(problem=problem),
+                product=self.product,
+                hint=_("SellerDesk looks for it on {platform} before anything is sent again; do not list it again "
+                       "by hand. What the page showed is saved in {folder}").format(platform=self.display,
+                                                                                    folder=folder))
         return TransientFailure(
             self.platform, problem, product=self.product,
-            hint=f"SellerDesk tries again later. If it keeps happening, the {self.display} panel may have changed: "
-                 f"the screenshot and page are saved in {folder}")
+            hint=_("SellerDesk tries again later. If it keeps happening, the {platform} panel may have changed: "
+                   "the screenshot and page are saved in {folder}").format(platform=self.display, folder=folder))
 
     # --- a person's pace ---
 
@@ -264,17 +272,19 @@ class PortalPage:
         """The portal asks something only the seller can answer (``cover`` names the data file's interstitial),
         or shows an unknown page at ``address``; the job waits for the seller."""
         says = next((c.says for c in self.portal.interstitials if c.name == cover), "")
-        what = says or f"a page SellerDesk does not know ({address})"
+        what = _(says) if says else _("a page SellerDesk does not know ({address})").format(address=address)
         return SellerMustAct(
-            self.platform, f"{self.display} shows {what}, which SellerDesk cannot answer for you; the job waits",
+            self.platform, _("{platform} shows {what}, which SellerDesk cannot answer for you; the job waits").format(
+                platform=self.display, what=what),
             product=self.product,
-            hint=f"Open {self.display} from the Platforms tab with Connect (or run: sellerdesk platforms connect "
-                 f"{self.platform}) and deal with it in the window that opens; the post then goes out by itself.")
+            hint=_("Open {platform} from the Platforms tab with Connect (or run: sellerdesk platforms connect "
+                   "{name}) and deal with it in the window that opens; the post then goes out by itself.").format(
+                platform=self.display, name=self.platform))
 
     def expired(self) -> AuthExpired:
         """The portal shows its sign-in form: the saved session is over."""
-        return AuthExpired(self.platform, f"the {self.display} session has expired; sign in to {self.display} again",
-                           product=self.product)
+        return AuthExpired(self.platform, _("the {platform} session has expired; sign in to {platform} again").format(
+            platform=self.display), product=self.product)
 
     def banner_error(self) -> PlatformError:
         """The error banner's text, classified by the data file's ``errors.banners`` rules."""
@@ -285,10 +295,12 @@ class PortalPage:
                     return self.expired()
                 if rule.means == "rejected":
                     return ContentRejected(self.platform, rule.field, text, product=self.product)
-                return TransientFailure(self.platform, f"{self.display} said: “{text}”", product=self.product)
-        return PlatformError(self.platform, f"{self.display} refused it: “{text}”", product=self.product,
-                             hint=f"Read the message, fix the product or the {self.display} account, and publish "
-                                  "again.")
+                return TransientFailure(self.platform, _("{platform} said: “{text}”").format(
+                    platform=self.display, text=text), product=self.product)
+        return PlatformError(self.platform, _("{platform} refused it: “{text}”").format(
+            platform=self.display, text=text), product=self.product,
+                             hint=_("Read the message, fix the product or the {platform} account, and publish "
+                                    "again.").format(platform=self.display))
 
     def field_error(self, fields: tuple[FieldSpec, ...]) -> ContentRejected | PortalChanged:
         """The field the portal marked as wrong, with the portal's own message (or, for a box SellerDesk never
@@ -315,13 +327,15 @@ class PortalPage:
             return None
         words = f"{text} {label}".casefold()
         known = next((f.label for f in self.portal.fields() if f.label.casefold() in words), None)
-        name = known or " ".join(str(label).split()) or "a box on the form"
+        name = _(known) if known else " ".join(str(label).split()) or _("a box on the form")
         return PortalChanged(
-            self.platform, f"SellerDesk could not fill the {name}: the page changed ({self.display} says “{text}”)",
+            self.platform, _("SellerDesk could not fill the {box}: the page changed ({platform} says “{text}”)").format(
+                box=name, platform=self.display, text=text),
             product=self.product,
-            hint=f"Your product is fine: the {self.display} panel no longer matches SellerDesk's description of it "
-                 f"({self.portal.path}). Run: sellerdesk platforms check {self.platform} to see which boxes moved; "
-                 f"a corrected copy of that file goes in the folder of the setting browser.portals_dir.")
+            hint=_("Your product is fine: the {platform} panel no longer matches SellerDesk's description of it "
+                   "({path}). Run: sellerdesk platforms check {name} to see which boxes moved; "
+                   "a corrected copy of that file goes in the folder of the setting browser.portals_dir.").format(
+                platform=self.display, path=self.portal.path, name=self.platform))
 
     def mark_filled(self, selector: str | Locator) -> None:
         """Mark the box ``selector`` as filled by SellerDesk (see :meth:`field_error`)."""

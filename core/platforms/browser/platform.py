@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page
 
+from core.i18n import _
 from core.platforms.base import (
     AccountInfo,
     Choice,
@@ -158,11 +159,13 @@ class PortalPlatform(Platform):
             return existing
         if self.portal.designs is not None:
             raise ContentRejected(
-                self.name, "catalog", f"{self.portal_display} lists catalogs of designs of one product, never one "
-                                      "product alone", product=request.product_label,
-                fix=f"Publish it with its other designs as one catalog: Platforms tab › {self.portal_display} › "
-                    f"Publish catalog…, or: sellerdesk platforms publish-catalog {self.name} --products "
-                    f"{request.product_id},ID,ID")
+                self.name, "catalog", _("{platform} lists catalogs of designs of one product, never one "
+                                        "product alone").format(platform=self.portal_display),
+                product=request.product_label,
+                fix=_("Publish it with its other designs as one catalog: Platforms tab › {platform} › "
+                      "Publish catalog…, or: {command}").format(
+                    platform=self.portal_display,
+                    command=f"sellerdesk platforms publish-catalog {self.name} --products {request.product_id},ID,ID"))
         values = form_values(self.portal, request, get_preferences(self.context.db, self.name), self.name)
         self.pacer.check_daily_cap(self.portal_display, request.product_label)
         earlier = self.submissions.last(request.listing_sku)
@@ -181,7 +184,7 @@ class PortalPlatform(Platform):
         """Search for an earlier submit's listing until the portal's search lag after it has passed."""
         lag = self.portal.catalog.lag_seconds
         until = earlier.sent_time + timedelta(seconds=lag)
-        for _ in range(_LAG_SEARCHES):
+        for _search in range(_LAG_SEARCHES):
             found = self.find_existing(request)
             left = (until - self.context.now()).total_seconds()
             if found is not None or left <= 0:
@@ -221,10 +224,10 @@ class PortalPlatform(Platform):
 
     def update(self, remote_id: str, request: ListingRequest) -> ListingResult:
         """Changing a listed product's copy or photos is not automated for the portals: the seller is told so."""
-        raise NotSupported(self.name, "SellerDesk cannot change the copy or photos of a listed product here yet",
-                            product=request.product_label,
-                            hint=f"Edit it in the {self.portal_display} panel; SellerDesk keeps stock and price in "
-                                 "step by itself.")
+        raise NotSupported(self.name, _("SellerDesk cannot change the copy or photos of a listed product here yet"),
+                           product=request.product_label,
+                           hint=_("Edit it in the {platform} panel; SellerDesk keeps stock and price in "
+                                  "step by itself.").format(platform=self.portal_display))
 
     @property
     def portal_display(self) -> str:
@@ -238,9 +241,10 @@ class PortalPlatform(Platform):
                          sku: str | None = None, product: str | None = None) -> None:
         """Set the stock (and the price, when given) of a listing from the portal's catalog page."""
         if not self.capabilities.inventory:
-            raise PlatformError(self.name, f"{self.portal_display} keeps no stock count for its listings",
-                                product=product, hint=f"Change the listing in the {self.portal_display} panel if "
-                                                      "it needs to.")
+            raise PlatformError(self.name, _("{platform} keeps no stock count for its listings").format(
+                platform=self.portal_display), product=product,
+                hint=_("Change the listing in the {platform} panel if it needs to.").format(
+                    platform=self.portal_display))
         inputs = {"quantity": str(quantity)}
         if price is not None:
             inputs["price"] = format_price(price, self._price_format())
@@ -255,9 +259,10 @@ class PortalPlatform(Platform):
         catalog = self.portal.catalog
         spec = catalog.actions.get(action)
         if spec is None:
-            raise PlatformError(self.name, f"the data file {self.portal.path} has no '{action}' catalog action",
-                                product=product, hint=f"Do it in the {self.portal_display} panel, or add "
-                                                      f"catalog.actions.{action} to that file.")
+            raise PlatformError(self.name, _("the data file {path} has no '{action}' catalog action").format(
+                path=self.portal.path, action=action), product=product,
+                hint=_("Do it in the {platform} panel, or add {key} to that file.").format(
+                    platform=self.portal_display, key=f"catalog.actions.{action}"))
 
         def act(tab: PortalPage) -> None:
             with tab.step(spec["step"]):
@@ -332,9 +337,9 @@ class PortalPlatform(Platform):
     def _sale(self, row: Row) -> Sale:
         when = self._when(row.get("date", ""))
         if when is None:
-            raise PlatformError(self.name, f"a date at step '{self.portal.sales.step}' cannot be read "
-                                           f"('{row.get('date', '')}')",
-                                hint=f"Add its format to sales.date_formats in {self.portal.path}.")
+            raise PlatformError(self.name, _("a date at step '{step}' cannot be read ('{date}')").format(
+                step=_(self.portal.sales.step), date=row.get("date", "")),
+                hint=_("Add its format to {key} in {path}.").format(key="sales.date_formats", path=self.portal.path))
         return Sale(external_id=row["id"], occurred_at=when, amount=_amount(row.get("amount", "")),
                     currency=self.portal.currency, quantity=int(_amount(row.get("quantity", "")) or 1),
                     sku=row.get("sku") or None,

@@ -81,8 +81,8 @@ def check_platform_reviews(app: App, name: str) -> list[Review]:
     from core.platforms.registry import open_platform
 
     if get_spec(name).kind != "browser":
-        raise ValidationError(f"{display_name(name)} publishes at once: there is no review to follow.",
-                              field="platform")
+        raise ValidationError(_("{platform} publishes at once: there is no review to follow.").format(
+            platform=display_name(name)), field="platform")
     with open_platform(app, name) as platform:
         assert isinstance(platform, PortalPlatform)
         return check_reviews(app, platform)

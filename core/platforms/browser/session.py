@@ -16,6 +16,7 @@ from typing import TypeVar
 from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from core.i18n import _
 from core.platforms.browser.deadline import Watchdog
 from core.platforms.browser.launcher import (
     BrowserMissing,
@@ -102,8 +103,8 @@ class PortalSession:
     def _launch(self, playwright: Playwright, headless: bool, minimised: bool = False) -> BrowserContext:
         lock = _profile_lock(self.profile)
         if not lock.acquire(timeout=self._wait):
-            raise TransientFailure(self.platform, f"another SellerDesk job is using the {display_name(self.platform)} "
-                                                  "browser", hint="SellerDesk tries again when it has finished.")
+            raise TransientFailure(self.platform, _("another SellerDesk job is using the {platform} browser").format(
+                platform=display_name(self.platform)), hint=_("SellerDesk tries again when it has finished."))
         try:
             context = self._start(playwright, headless, minimised)
         except BaseException:
@@ -128,14 +129,16 @@ class PortalSession:
                 name = display_name(self.platform)
                 if is_profile_in_use(exc.message):
                     raise TransientFailure(
-                        self.platform, f"the {name} browser profile is in use by another program ({self.profile})",
-                        hint="Close other SellerDesk windows; SellerDesk tries again later.") from exc
+                        self.platform, _("the {platform} browser profile is in use by another program ({folder})")
+                        .format(platform=name, folder=self.profile),
+                        hint=_("Close other SellerDesk windows; SellerDesk tries again later.")) from exc
                 if not headless and is_no_display(exc.message):
-                    raise PlatformError(self.platform, f"there is no screen to show the {name} sign-in window on",
-                                        hint="Connect from SellerDesk on the computer's desktop.") from exc
+                    raise PlatformError(self.platform, _("there is no screen to show the {platform} sign-in window on")
+                                        .format(platform=name),
+                                        hint=_("Connect from SellerDesk on the computer's desktop.")) from exc
                 first = exc.message.splitlines()[0] if exc.message else type(exc).__name__
-                raise PlatformError(self.platform, f"the browser could not start ({first})",
-                                    hint="Run: sellerdesk doctor") from exc
+                raise PlatformError(self.platform, _("the browser could not start ({reason})").format(reason=first),
+                                    hint=_("Run: {command}").format(command="sellerdesk doctor")) from exc
         raise BrowserMissing(self.platform, "no Chrome, Edge or Chromium could be started from "
                              + ", ".join(next(iter(w.values())) for w in plan.ways))
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from core.i18n import _
 from core.platforms.base import AccountInfo
 from core.platforms.browser.page import PortalPage
 from core.platforms.errors import ConnectCancelled, PlatformError, TransientFailure, describe_duration
@@ -49,8 +50,8 @@ def wait_for_sign_in(pp: PortalPage, *, cancel: threading.Event | None, timeout:
     try:
         page.goto(pp.url(session["login_path"]), wait_until="domcontentloaded")
     except PlaywrightError as exc:
-        raise TransientFailure(pp.platform, f"the {pp.display} sign-in page could not be opened "
-                                            f"({exc.message.splitlines()[0]})") from exc
+        raise TransientFailure(pp.platform, _("the {platform} sign-in page could not be opened ({reason})").format(
+            platform=pp.display, reason=exc.message.splitlines()[0])) from exc
     if hook is not None:
         hook(page)
     deadline = time.monotonic() + timeout
@@ -59,7 +60,7 @@ def wait_for_sign_in(pp: PortalPage, *, cancel: threading.Event | None, timeout:
     checks = [page.locator(c.selector).filter(visible=True) for c in pp.portal.interstitials]
     while True:
         if cancel is not None and cancel.is_set():
-            raise ConnectCancelled(pp.platform, f"signing in to {pp.display} was cancelled")
+            raise ConnectCancelled(pp.platform, _("signing in to {platform} was cancelled").format(platform=pp.display))
         try:
             marker.wait_for(state="visible", timeout=poll * 1000)
             if any(check.count() for check in checks):
@@ -68,19 +69,21 @@ def wait_for_sign_in(pp: PortalPage, *, cancel: threading.Event | None, timeout:
             break
         except PlaywrightTimeoutError:
             if time.monotonic() >= deadline:
-                raise ConnectCancelled(pp.platform, f"signing in to {pp.display} did not finish within "
-                                                    f"{describe_duration(timeout)}") from None
+                raise ConnectCancelled(pp.platform, _("signing in to {platform} did not finish within {wait}").format(
+                    platform=pp.display, wait=describe_duration(timeout))) from None
         except PlaywrightError as exc:
             if page.is_closed():
-                raise ConnectCancelled(pp.platform, f"the {pp.display} sign-in window was closed before signing "
-                                                    "in finished") from exc
-            raise TransientFailure(pp.platform, f"the {pp.display} sign-in window failed "
-                                                f"({exc.message.splitlines()[0]})") from exc
+                raise ConnectCancelled(pp.platform, _("the {platform} sign-in window was closed before signing "
+                                                      "in finished").format(platform=pp.display)) from exc
+            raise TransientFailure(pp.platform, _("the {platform} sign-in window failed ({reason})").format(
+                platform=pp.display, reason=exc.message.splitlines()[0])) from exc
     try:
         return account(pp)
     except PlaywrightError as exc:
-        raise PlatformError(pp.platform, f"signed in, but the account name was not found on the {pp.display} page",
-                            hint=f"Check session.account_name in {pp.portal.path}.") from exc
+        raise PlatformError(pp.platform, _("signed in, but the account name was not found on the {platform} page")
+                            .format(platform=pp.display),
+                            hint=_("Check {key} in {path}.").format(key="session.account_name",
+                                                                   path=pp.portal.path)) from exc
 
 
 def check_signed_in(pp: PortalPage) -> AccountInfo:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 
 from playwright.sync_api import Locator
 
+from core.i18n import _
 from core.platforms.browser.page import PortalPage
 from core.platforms.browser.spec import TableSpec
 from core.platforms.errors import PlatformError
@@ -54,7 +55,7 @@ def read_rows(pp: PortalPage, table: TableSpec, *, enough: Callable[[Row], bool]
     pp.open(table.path, table.ready)
     rows, empty = page.locator(table.row), page.locator(table.empty)
     collected: list[Row] = []
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         if pp.first_of({"empty": empty, "rows": rows}, table.row) == "empty":
             break
         batch = [row_values(pp, table, rows.nth(i)) for i in range(rows.count())]
@@ -74,14 +75,17 @@ def row_action(pp: PortalPage, table: TableSpec, action: Mapping[str, str], remo
     the row, fill its named ``inputs`` (e.g. quantity, price), save, and wait for the portal's confirmation."""
     row = find_row(pp, table, "id", remote_id)
     if row is None:
-        raise PlatformError(pp.platform, f"listing {remote_id} is not in the {pp.display} catalog",
-                            product=pp.product,
-                            hint=f"It may have been removed in the {pp.display} panel; publish the product again.")
+        raise PlatformError(pp.platform, _("listing {id} is not in the {platform} catalog").format(
+            id=remote_id, platform=pp.display), product=pp.product,
+            hint=_("It may have been removed in the {platform} panel; publish the product again.").format(
+                platform=pp.display))
     missing = [name for name in inputs if name not in action]
     if missing:
-        raise PlatformError(pp.platform, f"the data file {pp.portal.path} names no box for the {', '.join(missing)} "
-                                         f"of the '{action['step']}' action", product=pp.product,
-                            hint=f"Change it in the {pp.display} panel, or add the box's selector to that file.")
+        raise PlatformError(pp.platform, _("the data file {path} names no box for the {boxes} of the '{step}' "
+                                           "action").format(path=pp.portal.path, boxes=", ".join(missing),
+                                                            step=_(action["step"])), product=pp.product,
+                            hint=_("Change it in the {platform} panel, or add the box's selector to that file.")
+                            .format(platform=pp.display))
     row.locator(action["open"]).click()
     for name, value in inputs.items():
         pp.page.locator(action[name]).fill(value)

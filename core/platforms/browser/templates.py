@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import StorageError, ValidationError
+from core.i18n import _
 from core.paths import resources_dir
 from core.platforms.browser.spec import FieldSpec
 from core.platforms.connections import get_preferences
@@ -54,8 +55,9 @@ def layout_of(platform: str) -> dict[str, Any]:
     """The bulk template layout of ``platform``; a platform without one is refused."""
     path = layout_path(platform)
     if not path.is_file():
-        raise ValidationError(f"{display_name(platform)} has no bulk upload template in SellerDesk.",
-                              field="platform", hint="Bulk templates exist for: meesho, snapdeal.")
+        raise ValidationError(_("{platform} has no bulk upload template in SellerDesk.").format(
+            platform=display_name(platform)), field="platform",
+                              hint=_("Bulk templates exist for: {names}.").format(names="meesho, snapdeal"))
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -77,8 +79,9 @@ def _columns(layout: dict[str, Any], category: str) -> tuple[str, list[FieldSpec
     known = {_norm(k): k for k in layout["categories"]}
     key = known.get(_norm(category))
     if key is None:
-        raise ValidationError(f"The bulk template has no category '{category}'.", field="category",
-                              hint=f"Choose one of: {', '.join(layout['categories'])}.")
+        raise ValidationError(_("The bulk template has no category '{category}'.").format(category=category),
+                              field="category", hint=_("Choose one of: {choices}.").format(
+                                  choices=", ".join(layout["categories"])))
     from core.platforms.browser.catalog import column_fields
 
     return key, column_fields(list(layout["columns"]) + list(layout["categories"][key].get("columns", [])))
@@ -94,17 +97,20 @@ def _rows(app: App, platform: str, layout: dict[str, Any], fields: list[FieldSpe
     for request, row in zip(catalog.designs, rows, strict=True):
         photos = list(request.images[:int(image_rules["max"])])
         if not photos:
-            problems.append(f"{request.product_label}: no photo. Add one in the Products tab.")
+            problems.append(_("{product}: no photo. Add one in the Products tab.").format(
+                product=request.product_label))
         low, high = image_rules.get("min_bytes", 0), image_rules.get("max_bytes", 0)
         for n, photo in enumerate(photos, 1):
             size = photo.stat().st_size
             if (low and size < low) or (high and size > high):
-                problems.append(f"{request.product_label}: photo {n} is {size // 1024} KB; {display_name(platform)} "
-                                f"takes {low // 1024} KB to {high // (1024 * 1024)} MB. Use a larger original photo.")
+                problems.append(_("{product}: photo {n} is {size} KB; {platform} takes {low} KB to {high} MB. Use a "
+                                  "larger original photo.").format(
+                    product=request.product_label, n=n, size=size // 1024, platform=display_name(platform),
+                    low=low // 1024, high=high // (1024 * 1024)))
         out.append((row, photos))
     if problems:
-        raise ValidationError(f"The {display_name(platform)} template was not written: "
-                              + " ".join(problems), field="products")
+        raise ValidationError(_("The {platform} template was not written: {problems}").format(
+            platform=display_name(platform), problems=" ".join(problems)), field="products")
     return out
 
 
@@ -142,10 +148,11 @@ def export_template(app: App, platform: str, category: str, product_ids: Sequenc
         header_row, where = _header_row(sheet, headers)
         missing = [h for h in headers if h not in where]
         if missing:
-            raise ValidationError(f"The template {template.name} has no column {', '.join(missing)}.",
-                                  field="template", hint=f"Download the '{key}' template again from the {name} "
-                                                         "panel, or correct the layout in "
-                                                         f"resources/portals/templates/{platform}.json.")
+            raise ValidationError(_("The template {name} has no column {columns}.").format(
+                name=template.name, columns=", ".join(missing)), field="template",
+                                  hint=_("Download the '{key}' template again from the {platform} panel, or correct "
+                                         "the layout in {path}.").format(
+                                      key=key, platform=name, path=f"resources/portals/templates/{platform}.json"))
         first = header_row + 1
     else:
         book = Workbook()

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from core.i18n import _
 from core.platforms.base import ListingRequest
 from core.platforms.browser.spec import FieldSpec, PortalSpec
 from core.platforms.errors import ContentRejected
@@ -81,25 +82,29 @@ def fix_for(field: FieldSpec, platform: str) -> str:
     name = display_name(platform)
     sources = field.source.split("|")
     kinds = {s.partition(":")[0] for s in sources}
+    label = _(field.label)
     if kinds & set(_COPY):
-        return f"Change the {name} {field.label} in the Content tab and publish again."
+        return _("Change the {platform} {field} in the Content tab and publish again.").format(platform=name,
+                                                                                               field=label)
     attribute = next((s.partition(":")[2] for s in sources if s.startswith("attribute:")), None)
     preference = next((s.partition(":")[2] for s in sources if s.startswith("preference:")), None)
+    command = f"sellerdesk platforms prefs {platform} {preference}=VALUE"
     detail = _detail(field)
     if detail:
-        editor = f"Fill in '{marketplace.label(detail)}' under Marketplace details in the product editor (Products tab)"
         if preference:
-            return (f"{editor}, or one value for every product: "
-                    f"sellerdesk platforms prefs {platform} {preference}=VALUE.")
-        return f"{editor} and publish again."
+            return _("Fill in '{field}' under Marketplace details in the product editor (Products tab), or one value "
+                     "for every product: {command}.").format(field=marketplace.label(detail), command=command)
+        return _("Fill in '{field}' under Marketplace details in the product editor (Products tab) and publish "
+                 "again.").format(field=marketplace.label(detail))
     if attribute and preference:
-        return (f"Set the product's '{attribute}' attribute in the Products tab, or one value for every product: "
-                f"sellerdesk platforms prefs {platform} {preference}=VALUE; then publish again.")
+        return _("Set the product's '{attribute}' attribute in the Products tab, or one value for every product: "
+                 "{command}; then publish again.").format(attribute=attribute, command=command)
     if attribute:
-        return f"Set the product's '{attribute}' attribute in the Products tab and publish again."
+        return _("Set the product's '{attribute}' attribute in the Products tab and publish again.").format(
+            attribute=attribute)
     if preference:
-        return f"Choose it once for {name}: sellerdesk platforms prefs {platform} {preference}=VALUE."
-    return f"Change the product's {field.label} in the Products tab and publish again."
+        return _("Choose it once for {platform}: {command}.").format(platform=name, command=command)
+    return _("Change the product's {field} in the Products tab and publish again.").format(field=label)
 
 
 def _detail(field: FieldSpec) -> str | None:
@@ -109,7 +114,7 @@ def _detail(field: FieldSpec) -> str | None:
 def field_name(field: FieldSpec) -> str:
     """How a message names ``field``: by the product editor's label when the value is a marketplace detail."""
     detail = _detail(field)
-    return marketplace.label(detail) if detail else field.label
+    return marketplace.label(detail) if detail else _(field.label)
 
 
 def resolve(field: FieldSpec, request: ListingRequest, prefs: Mapping[str, Any],
@@ -130,9 +135,11 @@ def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str,
     product = request.product_label
     name = display_name(platform)
     if portal.currency and request.currency != portal.currency:
-        raise ContentRejected(platform, "price", f"{name} sells in {portal.currency} but the product is priced "
-                              f"in {request.currency}", product=product,
-                              fix=f"Give the product a price in {portal.currency} before listing it on {name}.")
+        raise ContentRejected(platform, "price", _("{platform} sells in {currency} but the product is priced "
+                                                   "in {priced}").format(platform=name, currency=portal.currency,
+                                                                         priced=request.currency), product=product,
+                              fix=_("Give the product a price in {currency} before listing it on {platform}.").format(
+                                  currency=portal.currency, platform=name))
     taken = {s.partition(":")[2].lower() for f in portal.fields() for s in f.source.split("|")
              if s.startswith("attribute:")}
     values: dict[str, FieldValue] = {}
@@ -146,11 +153,14 @@ def form_values(portal: PortalSpec, request: ListingRequest, prefs: Mapping[str,
             other, allowed = field.required_unless
             if str(values.get(other, "")).casefold() != allowed.casefold():
                 label = next((field_name(f) for f in portal.fields() if f.key == other), other)
-                raise _lacking(field, platform, product, f" (the {label} is {values.get(other)})")
+                raise _lacking(field, platform, product, _(" (the {field} is {value})").format(
+                    field=label, value=values.get(other)))
     return values
 
 
 def _lacking(field: FieldSpec, platform: str, product: str, why: str = "") -> ContentRejected:
-    return ContentRejected(platform, field_name(field),
-                           f"{display_name(platform)} needs the {field_name(field)}{why} and the product has none",
+    detail = _detail(field)  # the refusal's field in English: ContentRejected translates it
+    return ContentRejected(platform, marketplace.LABELS[detail] if detail else field.label,
+                           _("{platform} needs the {field}{why} and the product has none").format(
+                               platform=display_name(platform), field=field_name(field), why=why),
                            fix=fix_for(field, platform), product=product)
