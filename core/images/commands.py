@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.cli import json_parent, print_json
+from core.i18n import _
 from core.images.batch import FileResult, make_variants
+from core.images.notes import shown
 from core.images.presets import FILLS, Focal
 
 
@@ -139,7 +141,7 @@ def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path)
         for v in result.variants:
             print(f"  {v.preset:<10} {v.width:>5}×{v.height:<5} {v.bytes / 1000:>7,.0f} KB  {v.path}")
             for note in v.notes:
-                print(f"             note: {note}")
+                print("             " + _("note: {note}").format(note=shown(note)))
     made = sum(len(result.variants) for result in results)
     good = sum(result.ok for result in results)
     refused = sum(not result.ok and result.reason != "storage" for result in results)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from core.images.geometry import Box, Plan, with_margin
+from core.images.notes import FILL_WOULD_BLUR, FILL_WOULD_CUT, note
 from core.images.presets import Preset
 
 # Aim this far above the platform's minimum: the subject box is found on a small copy of the photo and may be a
@@ -93,14 +94,10 @@ def fill_note(preset: Preset, layout: Plan, subject: Box, photo: tuple[int, int]
     if share >= preset.min_fill:
         return None
     _margin, span, whole = _limits(preset, layout, subject, photo)
+    wanted, filled_now = round(preset.min_fill * 100), round(share * 100)
     if whole * span < preset.min_fill:
-        why = "would cut the product (it is too long for the picture's shape)"
-        advice = "Photograph the product so it suits a square picture"
-    else:
-        why = f"would blow the photo up more than {ENLARGE_LIMIT:g}× (it would look soft)"
-        advice = "Take the photo closer to the product, or use a larger photo"
-    return (f"{preset.label} asks for the product to fill at least {round(preset.min_fill * 100)} % of the "
-            f"picture; in this photo it fills {round(share * 100)} %, and a closer crop {why}. {advice}")
+        return note(FILL_WOULD_CUT, platform=preset.label, wanted=wanted, share=filled_now)
+    return note(FILL_WOULD_BLUR, platform=preset.label, wanted=wanted, share=filled_now, limit=f"{ENLARGE_LIMIT:g}")
 
 
 def is_fill_note(note: str) -> bool:

@@ -31,6 +31,7 @@ from core.images.normalise import (
     to_srgb,
     upright,
 )
+from core.images.notes import PADDED_BLUR, PADDED_WHITE, TOO_FEW_BYTES, TOO_SMALL, note
 from core.images.presets import Focal, Preset
 from core.images.subject import WORK_SIZE, find_subject, refine
 from core.images.validate import load_picture, open_picture, upright_orientation
@@ -242,11 +243,8 @@ class _Maker:
             else:
                 bigger = self.plan(_grown(preset, GROW_STEP), focal, subject)
                 if bigger.scale > min(1.0, self.pyramid.decoded_scale) + 1e-9 or bigger.canvas == layout.canvas:
-                    notes += (
-                        f"{preset.label} asks for at least {preset.min_bytes / 1000:,.0f} KB; this photo makes "
-                        f"{len(data) / 1000:,.0f} KB without being enlarged (a larger or more detailed photo "
-                        "reaches it)",
-                    )
+                    notes += (note(TOO_FEW_BYTES, platform=preset.label, wanted=f"{preset.min_bytes / 1000:,.0f}",
+                                   made=f"{len(data) / 1000:,.0f}"),)
                     break
                 preset, layout = _grown(preset, GROW_STEP), bigger
             data = self.encode(layout, preset.background, fill, quality)
@@ -267,15 +265,10 @@ def _layout_notes(preset: Preset, layout: Plan, photo: tuple[int, int], name: st
     notes = []
     if layout.scale > 1.01:
         need = (math.ceil(photo[0] * layout.scale), math.ceil(photo[1] * layout.scale))
-        notes.append(
-            f"{name} is too small for {preset.label}: {photo[0]}×{photo[1]} pixels is enlarged "
-            f"{layout.scale:.1f}× and will look soft (use a photo of at least {need[0]}×{need[1]})"
-        )
+        notes.append(note(TOO_SMALL, photo=name, platform=preset.label, size=f"{photo[0]}×{photo[1]}",
+                          scale=f"{layout.scale:.1f}", need=f"{need[0]}×{need[1]}"))
     if layout.stopped:
-        padding = "a blurred extension of the photo" if fill == "blur" else "white"
-        notes.append(
-            f"{preset.label}: cropping to its shape would cut the product, so the picture is padded with {padding}"
-        )
+        notes.append(note(PADDED_BLUR if fill == "blur" else PADDED_WHITE, platform=preset.label))
     return tuple(notes)
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from core.db.models import ProductImage
 from core.errors import SellerDeskError
+from core.i18n import _
 from core.images.fill import is_fill_note
+from core.images.notes import shown
 from core.images.presets import load_presets
 from core.platforms.specs import get_spec
 from core.publishing.jobs import JobView
@@ -41,7 +43,9 @@ def flag_unfilled_photos(app: App, jobs: Sequence[JobView]) -> list[str]:
             try:
                 variant = app.image_store.variants(sha256, [job.platform], focal)[0]
             except SellerDeskError as exc:  # the publish would refuse it too: say so now
-                notes.append(f"{job.label}, photo {number}: {exc.message}")
+                notes.append(_("{product}, photo {n}: {problem}").format(product=job.label, n=number,
+                                                                          problem=exc.message))
                 continue
-            notes.extend(f"{job.label}, photo {number}: {note}." for note in variant.notes if is_fill_note(note))
+            notes.extend(_("{product}, photo {n}: {problem}.").format(product=job.label, n=number, problem=shown(note))
+                         for note in variant.notes if is_fill_note(note))
     return notes

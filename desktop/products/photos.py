@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.errors import Cancelled
 from core.i18n import N_, _
+from core.images.notes import shown
 from core.products import photos as photo_service
 from core.products.service import ImageView, ProductView
 from desktop.tasks import TaskRunner
@@ -338,7 +339,7 @@ class PhotoPanel(QWidget):
                 if handle.cancelled:
                     break
                 results[variant.preset] = (_scaled(variant.path, PREVIEW_SIZE), f"{variant.width}×{variant.height}",
-                                           variant.notes)
+                                           tuple(shown(note) for note in variant.notes))
                 handle.signals.progress.emit(n + 1, len(PREVIEW_PLATFORMS), variant.preset)
             return results
 
@@ -353,7 +354,7 @@ class PhotoPanel(QWidget):
                 mark = " ⚠" if platform_notes else ""
                 caption.setText(f"{platform_name(platform)}{mark}\n{size}")
                 notes.extend(platform_notes)
-            self.warnings.setText("\n".join(f"⚠ {note}." for note in dict.fromkeys(notes)))
+            self.warnings.setText("\n".join(_("⚠ {note}.").format(note=note) for note in dict.fromkeys(notes)))
             self.warnings.setVisible(bool(notes))
 
         self.tasks.start(_("Previewing crops"), work, on_success=done)
