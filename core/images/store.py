@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 from core.images.output import Variant, existing_variant, notes_path, write_atomically, write_variant
 from core.images.presets import Focal, Preset, load_presets, resolve
 from core.images.validate import check_picture, read_source
@@ -102,8 +103,8 @@ class ImageStore:
         matches = sorted(folder.glob(f"{sha256}.*")) if folder.is_dir() else []
         if not matches:
             raise NotFound(
-                f"Picture {sha256[:12]} is not in the image store at {self.root}.",
-                hint="Add the photo to the product again.",
+                _("Picture {id} is not in the image store at {folder}.").format(id=sha256[:12], folder=self.root),
+                hint=_("Add the photo to the product again."),
             )
         return matches[0]
 

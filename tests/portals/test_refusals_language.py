@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from core.errors import SellerDeskError
 from core.i18n import use_language
@@ -103,3 +105,22 @@ def test_a_portal_refusal_reads_in_hindi_and_stays_english_in_english() -> None:
     with pytest.raises(ContentRejected) as english:
         form_values(load_portal("meesho"), lacking, {}, "meesho")
     assert "Meesho needs the Weight (g) and the product has none" in str(english.value)
+
+
+def test_a_catalog_refused_in_the_window_is_told_in_the_interface_language(env_of: EnvOf, qtbot: Any) -> None:
+    from tests.portals.test_catalog import catalog_dialog
+
+    env = env_of("meesho")
+    alone = env.add_product(sku="MEES-LANG-W1")  # one design: a Meesho catalog takes 2 to 9
+    use_language("pseudo")
+    try:
+        _detail, dialog, tasks = catalog_dialog(env, qtbot, [alone])  # Platforms tab › Meesho › Publish catalog…
+        qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.publish_button.isEnabled(), timeout=60_000)
+        shown = dialog.status.text()
+    finally:
+        use_language("en")
+    assert tasks.shutdown(10_000)
+    assert dialog.published is None and "2" in shown and "9" in shown, shown
+    left = bypassed(re.sub(r"“[^”]*”|'[^']*'|sellerdesk [a-z-]+ [^;:.)⟧]*", " ", shown))
+    assert "⟦" in shown and not [w for w in left if w not in NAMES], (shown, left)
