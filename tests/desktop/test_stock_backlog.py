@@ -76,8 +76,8 @@ def test_a_backlog_of_sales_is_counted_into_stock_without_freezing(qtbot, app: A
         window.gate.set()
         qtbot.waitUntil(lambda: not _uncounted(app), timeout=60_000)
         meter.step = "telling the seller what moved"
-        qtbot.waitUntil(lambda: "stock" in window.schedule.state.text(), timeout=10_000)
-        qtbot.wait(500)  # the notices of every product that moved have arrived
+        qtbot.waitUntil(lambda: "Stock counted from sales for" in window.schedule.state.text(), timeout=10_000)
+        qtbot.wait(500)  # the notices (those sold out, then one for the rest) have arrived
     with app.db.engine.connect() as conn:
         after = dict(conn.execute(select(Product.id, Product.quantity)).all())
         audited = conn.execute(select(func.count()).where(AuditEvent.kind == "stock.sale")).scalar()
