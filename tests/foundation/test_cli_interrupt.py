@@ -30,6 +30,13 @@ def _read_until(fd: int, text: bytes, timeout: float = 60) -> bytes:
     return seen
 
 
+def _as_a_shell_starts_it() -> None:
+    """Ctrl+C at its default and not blocked, as a shell starts a command: the test process's own signal state
+    (which earlier tests in the run may have changed, e.g. by blocking SIGINT in the main thread) is not a seller's."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_at_a_prompt_ends_the_command_with_130(tmp_path: Path) -> None:
     # `sellerdesk platforms connect shopify --shop … --client-id …` waits for the client secret to be typed.
     env = python_subprocess_env(tmp_path / "data")
@@ -37,7 +44,8 @@ def test_ctrl_c_at_a_prompt_ends_the_command_with_130(tmp_path: Path) -> None:
                              "platforms", "connect", "shopify", "--shop", "claycorner.myshopify.com",
                              "--client-id", "0123456789abcdef"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True)  # no terminal: the prompt reads the (open, empty) pipe
+                            start_new_session=True,  # no terminal: the prompt reads the (open, empty) pipe
+                            preexec_fn=_as_a_shell_starts_it)
     assert proc.stderr is not None and proc.stdin is not None
     waiting = _read_until(proc.stderr.fileno(), b"secret: ")
     assert b"secret: " in waiting, waiting
