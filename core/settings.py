@@ -12,13 +12,15 @@ from typing import Any
 
 from core.errors import StorageError, ValidationError
 from core.fileio import atomic_write_text
+from core.i18n import N_, _
 from core.paths import resources_dir
 
 SETTINGS_FILE = "settings.json"
 ENV_PREFIX = "SELLERDESK_"
 
 _TYPES: dict[str, type[Any]] = {"str": str, "int": int, "float": float, "bool": bool}
-_TYPE_WORDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "yes or no (true or false)"}
+_TYPE_WORDS = {"str": N_("text"), "int": N_("a whole number"), "float": N_("a number"),
+               "bool": N_("yes or no (true or false)")}
 
 
 @dataclass(frozen=True)
@@ -47,18 +49,21 @@ class SettingSpec:
             else:
                 value = raw
         except ValueError:
-            raise ValidationError(f"{self.key} must be {_TYPE_WORDS[self.type]}, not {raw!r}.",
-                                  field=self.key) from None
+            raise self._refused(_("{key} must be {kind}, not {value}."), raw, kind=_(_TYPE_WORDS[self.type])) from None
         if not isinstance(value, _TYPES[self.type]) or (self.type != "bool" and isinstance(value, bool)):
-            raise ValidationError(f"{self.key} must be {_TYPE_WORDS[self.type]}, not {raw!r}.", field=self.key)
+            raise self._refused(_("{key} must be {kind}, not {value}."), raw, kind=_(_TYPE_WORDS[self.type]))
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
-            raise ValidationError(f"{self.key} must be one of {allowed}, not {raw!r}.", field=self.key)
+            raise self._refused(_("{key} must be one of {allowed}, not {value}."), raw, allowed=allowed)
         if self.minimum is not None and value < self.minimum:
-            raise ValidationError(f"{self.key} must be at least {self.minimum:g}, not {raw!r}.", field=self.key)
+            raise self._refused(_("{key} must be at least {limit}, not {value}."), raw, limit=f"{self.minimum:g}")
         if self.maximum is not None and value > self.maximum:
-            raise ValidationError(f"{self.key} must be at most {self.maximum:g}, not {raw!r}.", field=self.key)
+            raise self._refused(_("{key} must be at most {limit}, not {value}."), raw, limit=f"{self.maximum:g}")
         return value
+
+    def _refused(self, template: str, raw: Any, **values: str) -> ValidationError:
+        # the key leads the sentence in every language: the Settings window puts the field's label in its place
+        return ValidationError(template.format(key=self.key, value=repr(raw), **values), field=self.key)
 
     @property
     def env_name(self) -> str:
@@ -135,8 +140,10 @@ class Settings:
         except KeyError:
             prefix = key.split(".")[0]
             near = [k for k in schema() if k.startswith(prefix + ".")][:5]
-            hint = f"Known keys like it: {', '.join(near)}." if near else "Run 'sellerdesk config list'."
-            raise ValidationError(f"There is no setting called {key!r}.", field=key, hint=hint) from None
+            hint = (_("Known keys like it: {keys}.").format(keys=", ".join(near)) if near
+                    else _("Run 'sellerdesk config list'."))
+            raise ValidationError(_("There is no setting called {key}.").format(key=repr(key)), field=key,
+                                  hint=hint) from None
 
     def resolve(self, key: str) -> SettingValue:
         """The effective value of ``key`` with its source."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
+from core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -244,7 +245,7 @@ def _costs_set(args: argparse.Namespace, app: Any) -> int:
 
     currency = parse_currency(args.currency or app.settings.get("general.currency"))
     if args.commission_percent is None and args.listing_fee is None and args.ad_spend is None:
-        raise ValidationError("Nothing to set.", hint="Give --commission-percent, --listing-fee or --ad-spend.")
+        raise ValidationError(_("Nothing to set."), hint=_("Give --commission-percent, --listing-fee or --ad-spend."))
     result: dict[str, Any] = {}
     if args.commission_percent is not None or args.listing_fee is not None:
         commission = parse_percent(args.commission_percent) if args.commission_percent is not None else None

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.analytics.sales import parse_platform
+from core.analytics.sales import field_word, parse_platform
 from core.db.database import Database
 from core.db.models import AdSpend, PlatformCost
 from core.db.types import utcnow
 from core.errors import ValidationError
+from core.i18n import _
 
 MAX_COMMISSION = Decimal(100)
 
@@ -62,8 +63,9 @@ def parse_percent(raw: str) -> Decimal:
     try:
         return Decimal(str(raw).strip().rstrip("%").strip())
     except InvalidOperation:
-        raise ValidationError(f"The commission {raw!r} is not a number.", field="commission_percent",
-                              hint="Write it like 6.5 (per cent of each sale).") from None
+        raise ValidationError(_("The commission {value} is not a number.").format(value=repr(raw)),
+                              field="commission_percent",
+                              hint=_("Write it like 6.5 (per cent of each sale).")) from None
 
 
 def set_rate_card(db: Database, platform: str, *, commission_percent: Decimal | None = None,
@@ -74,13 +76,14 @@ def set_rate_card(db: Database, platform: str, *, commission_percent: Decimal | 
     name = parse_platform(platform)
     code = parse_currency(currency)
     if commission_percent is not None and not 0 <= commission_percent <= MAX_COMMISSION:
-        raise ValidationError(f"A commission of {commission_percent}% is not possible.", field="commission_percent",
-                              hint="Give a percentage between 0 and 100, e.g. 6.5.")
+        raise ValidationError(_("A commission of {percent}% is not possible.").format(percent=commission_percent),
+                              field="commission_percent", hint=_("Give a percentage between 0 and 100, e.g. 6.5."))
     if listing_fee is not None and listing_fee < 0:
-        raise ValidationError("The listing fee cannot be negative.", field="listing_fee")
-    for label, value in (("commission", commission_percent), ("listing fee", listing_fee)):
+        raise ValidationError(_("The listing fee cannot be negative."), field="listing_fee")
+    for label, value in ((_("commission"), commission_percent), (field_word("listing fee"), listing_fee)):
         if value is not None and value != value.quantize(Decimal("0.0001")):
-            raise ValidationError(f"The {label} {value} has more than four decimal places.")
+            raise ValidationError(_("The {field} {value} has more than four decimal places.").format(
+                field=label, value=value))
     with db.session() as session:
         card = session.scalars(select(PlatformCost).where(PlatformCost.platform == name)).first()
         if card is None:
@@ -111,7 +114,7 @@ def add_ad_spend(db: Database, platform: str, amount: Decimal, currency: str, sp
     name = parse_platform(platform)
     code = parse_currency(currency)
     if amount <= 0:
-        raise ValidationError("Ad spend must be more than zero.", field="amount")
+        raise ValidationError(_("Ad spend must be more than zero."), field="amount")
     with db.session() as session:
         entry = AdSpend(platform=name, spent_on=spent_on, amount=amount, currency=code, note=note.strip())
         session.add(entry)
@@ -145,8 +148,8 @@ def remove_ad_spend(db: Database, entry_id: int) -> AdSpendEntry:
     with db.session() as session:
         entry = session.get(AdSpend, entry_id)
         if entry is None:
-            raise NotFound(f"There is no ad spend entry {entry_id}.",
-                           hint="'sellerdesk analytics costs list' shows them with their numbers.")
+            raise NotFound(_("There is no ad spend entry {number}.").format(number=entry_id),
+                           hint=_("'sellerdesk analytics costs list' shows them with their numbers."))
         gone = AdSpendEntry(entry.id, entry.platform, entry.spent_on, entry.amount, entry.currency, entry.note)
         session.delete(entry)
         return gone

@@ -36,6 +36,7 @@ from core.db.models import Product, SaleEvent
 from core.db.types import plain_decimal, utcnow
 from core.errors import Cancelled, ValidationError
 from core.fileio import atomic_write_text
+from core.i18n import _
 from core.spreadsheet import read_cell, safe_cell
 
 COLUMNS = ["date", "platform", "order_id", "sku", "product_id", "quantity", "amount", "currency", "fees", "kind",
@@ -58,15 +59,16 @@ def parse_when(raw: str, tz: ZoneInfo) -> datetime:
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{raw!r} is not a date.", field="date",
-                              hint="Write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2025-11-01 19:30.") from None
+        raise ValidationError(_("{value} is not a date.").format(value=repr(raw)), field="date",
+                              hint=_("Write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2025-11-01 19:30.")) from None
     if len(text) == 10:
         # A day without a time: noon is safely inside that day in the seller's zone, whatever its offset.
         when = datetime.combine(when.date(), time(12), tzinfo=tz)
     elif when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     if when > utcnow() + _FUTURE:
-        raise ValidationError(f"The date {raw} is in the future.", field="date", hint="Check the year.")
+        raise ValidationError(_("The date {date} is in the future.").format(date=raw), field="date",
+                              hint=_("Check the year."))
     return when
 
 
@@ -74,31 +76,33 @@ def _read(path: Path) -> tuple[list[str], Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _csv_error(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise _csv_error(_("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror)) from exc
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _csv_error(f"{path.name} is not UTF-8 text (first bad byte on line {line}).",
-                         "In Excel choose 'Save as' → 'CSV UTF-8'; in Google Sheets 'Download' → CSV.") from None
+        raise _csv_error(_("{file} is not UTF-8 text (first bad byte on line {line}).").format(file=path.name,
+                                                                                              line=line),
+                         _("In Excel choose 'Save as' → 'CSV UTF-8'; in Google Sheets 'Download' → CSV.")) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise _csv_error(f"{path.name} is empty.", f"The first line names the columns: {', '.join(COLUMNS)}.") from None
+        raise _csv_error(_("{file} is empty.").format(file=path.name),
+                         _("The first line names the columns: {columns}.").format(columns=", ".join(COLUMNS))) from None
     except csv.Error as exc:
-        raise _csv_error(f"{path.name} is not a CSV file ({exc}).") from None
+        raise _csv_error(_("{file} is not a CSV file ({reason}).").format(file=path.name, reason=exc)) from None
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = REQUIRED - set(header)
     if missing or unknown or not {"sku", "product_id"} & set(header):
-        parts = [f"missing column(s) {', '.join(sorted(missing))}"] if missing else []
+        parts = [_("missing column(s) {columns}").format(columns=", ".join(sorted(missing)))] if missing else []
         if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
+            parts.append(_("unknown column(s) {columns}").format(columns=", ".join(unknown)))
         if not {"sku", "product_id"} & set(header):
-            parts.append("no sku or product_id column")
-        raise _csv_error(f"{path.name} has {' and '.join(parts)}.",
-                         f"Columns SellerDesk reads: {', '.join(COLUMNS)} (date, platform, amount and sku or "
-                         "product_id are needed).")
+            parts.append(_("no sku or product_id column"))
+        raise _csv_error(_("{file} has {problems}.").format(file=path.name, problems=_(" and ").join(parts)),
+                         _("Columns SellerDesk reads: {columns} (date, platform, amount and sku or product_id are "
+                           "needed).").format(columns=", ".join(COLUMNS)))
     return header, reader
 
 
@@ -111,8 +115,8 @@ def _record(values: dict[str, str], tz: ZoneInfo, default_currency: str) -> Sale
         try:
             product_id = int(values["product_id"])
         except ValueError:
-            raise ValidationError(f"The product_id {values['product_id']!r} is not a number.",
-                                  field="product_id") from None
+            raise ValidationError(_("The product_id {value} is not a number.").format(
+                value=repr(values["product_id"])), field="product_id") from None
     return SaleRecord(
         platform=parse_platform(values.get("platform")), external_id=values.get("order_id", "").strip(),
         occurred_at=parse_when(values.get("date", ""), tz), amount=parse_amount(values.get("amount"), currency),

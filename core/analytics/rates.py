@@ -13,6 +13,7 @@ from core.db.database import Database
 from core.db.models import CurrencyRate
 from core.db.types import utcnow
 from core.errors import ValidationError
+from core.i18n import _
 
 
 def parse_rate(raw: str | Decimal) -> Decimal:
@@ -20,9 +21,10 @@ def parse_rate(raw: str | Decimal) -> Decimal:
     try:
         rate = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(f"The rate {raw!r} is not a number.", field="rate", hint="Write it like 83.25.") from None
+        raise ValidationError(_("The rate {value} is not a number.").format(value=repr(raw)), field="rate",
+                              hint=_("Write it like 83.25.")) from None
     if not rate.is_finite() or rate <= 0:
-        raise ValidationError("A rate must be more than zero.", field="rate")
+        raise ValidationError(_("A rate must be more than zero."), field="rate")
     return rate
 
 
@@ -32,7 +34,7 @@ def set_rate(db: Database, currency: str, rate: Decimal, base: str) -> Decimal:
 
     code, base_code = parse_currency(currency), parse_currency(base)
     if code == base_code:
-        raise ValidationError(f"{code} needs no rate to itself.", field="currency")
+        raise ValidationError(_("{currency} needs no rate to itself.").format(currency=code), field="currency")
     rate = parse_rate(rate)
     with db.session() as session:
         row = session.scalars(select(CurrencyRate).where(CurrencyRate.currency == code,

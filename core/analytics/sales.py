@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import Product, SaleEvent, SalesDaily
 from core.errors import Cancelled, ValidationError
+from core.i18n import N_, _
 
 KINDS = ("sale", "refund", "lead")
 MAX_AMOUNT = Decimal("100000000000")  # ten thousand crore: a typo, not a sale
@@ -85,8 +86,8 @@ def parse_platform(raw: Any) -> str:
     name = "-".join(str(raw or "").strip().lower().split())
     if not _PLATFORM_RE.match(name):
         raise ValidationError(
-            f"{raw!r} is not a platform name.", field="platform",
-            hint="Use up to 30 letters, digits, '-', '_' or '.', e.g. etsy, offline, whatsapp.",
+            _("{name} is not a platform name.").format(name=repr(raw)), field="platform",
+            hint=_("Use up to 30 letters, digits, '-', '_' or '.', e.g. etsy, offline, whatsapp."),
         )
     return name
 
@@ -95,7 +96,8 @@ def parse_kind(raw: Any) -> str:
     """sale, refund or lead (empty means sale)."""
     kind = str(raw or "sale").strip().lower()
     if kind not in KINDS:
-        raise ValidationError(f"The kind {raw!r} must be one of: {', '.join(KINDS)}.", field="kind")
+        raise ValidationError(_("The kind {kind} must be one of: {kinds}.").format(
+            kind=repr(raw), kinds=", ".join(KINDS)), field="kind")
     return kind
 
 
@@ -106,15 +108,26 @@ def parse_amount(raw: Any, currency: str, field: str = "amount") -> Decimal:
     else:
         text = _SYMBOLS_RE.sub("", str(raw if raw is not None else "").strip().replace(" ", ""))
         if not _AMOUNT_RE.match(text):
-            raise ValidationError(f"The {field} {raw!r} is not an amount.", field=field,
-                                  hint="Write it like 499 or 1,299.50.")
+            raise ValidationError(_("The {field} {value} is not an amount.").format(field=field_word(field),
+                                                                                    value=repr(raw)),
+                                  field=field, hint=_("Write it like 499 or 1,299.50."))
         amount = Decimal(text.replace(",", ""))
     from babel.numbers import get_currency_precision
 
     digits = get_currency_precision(currency)
     if -amount.as_tuple().exponent > digits:  # type: ignore[operator]
-        raise ValidationError(f"The {field} {raw} has more decimals than {currency} allows ({digits}).", field=field)
+        raise ValidationError(_("The {field} {value} has more decimals than {currency} allows ({digits}).").format(
+            field=field_word(field), value=raw, currency=currency, digits=digits), field=field)
     return amount
+
+
+_FIELD_WORDS = {"amount": N_("amount"), "fees": N_("fees"), "listing fee": N_("listing fee"),
+                "ad spend": N_("ad spend")}
+
+
+def field_word(field: str) -> str:
+    """A money field as the seller calls it, in the interface language."""
+    return _(_FIELD_WORDS[field]) if field in _FIELD_WORDS else field
 
 
 def parse_quantity(raw: Any) -> int:
@@ -123,9 +136,11 @@ def parse_quantity(raw: Any) -> int:
     try:
         quantity = int(text)
     except ValueError:
-        raise ValidationError(f"The quantity {raw!r} is not a whole number.", field="quantity") from None
+        raise ValidationError(_("The quantity {quantity} is not a whole number.").format(quantity=repr(raw)),
+                              field="quantity") from None
     if not 0 <= quantity <= MAX_QUANTITY:
-        raise ValidationError(f"The quantity {quantity} must be between 0 and {MAX_QUANTITY:,}.", field="quantity")
+        raise ValidationError(_("The quantity {quantity} must be between 0 and {most}.").format(
+            quantity=quantity, most=f"{MAX_QUANTITY:,}"), field="quantity")
     return quantity
 
 
@@ -164,7 +179,7 @@ def _check(record: SaleRecord) -> dict[str, Any]:
     platform = parse_platform(record.platform)
     external_id = str(record.external_id or "").strip()
     if not external_id or len(external_id) > 255:
-        raise ValidationError("The sale has no order id (or one over 255 characters).", field="external_id")
+        raise ValidationError(_("The sale has no order id (or one over 255 characters)."), field="external_id")
     if not isinstance(record.occurred_at, datetime) or record.occurred_at.tzinfo is None:
         raise ValidationError("The sale's time has no time zone.", field="occurred_at",
                               hint="Connectors pass aware datetimes (UTC or with an offset).")
@@ -173,17 +188,20 @@ def _check(record: SaleRecord) -> dict[str, Any]:
     try:
         amount, fees = Decimal(record.amount), Decimal(record.fees)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError("The amount or fees are not numbers.", field="amount") from None
+        raise ValidationError(_("The amount or fees are not numbers."), field="amount") from None
     quantity = int(record.quantity)
     if kind == "refund":  # platforms report refunds as negative or positive amounts; stored positive
         amount, quantity = abs(amount), abs(quantity)
     for name, value in (("amount", amount), ("fees", fees)):
         if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
-            raise ValidationError(f"The {name} {value} is out of range.", field=name)
+            raise ValidationError(_("The {field} {value} is out of range.").format(field=field_word(name), value=value),
+                                  field=name)
         if value != value.quantize(Decimal("0.0001")):
-            raise ValidationError(f"The {name} {value} has more than four decimal places.", field=name)
+            raise ValidationError(_("The {field} {value} has more than four decimal places.").format(
+                field=field_word(name), value=value), field=name)
     if not 0 <= quantity <= MAX_QUANTITY:
-        raise ValidationError(f"The quantity {quantity} is out of range.", field="quantity")
+        raise ValidationError(_("The quantity {quantity} is out of range.").format(quantity=quantity),
+                              field="quantity")
     buyer = " ".join(str(record.buyer).split())[:500] if record.buyer else None
     return {"platform": platform, "external_id": external_id, "occurred_at": record.occurred_at, "kind": kind,
             "currency": currency, "amount": amount, "fees": fees, "quantity": quantity, "buyer": buyer}
@@ -207,13 +225,13 @@ def _product_ids(session: Session, records: Sequence[SaleRecord]) -> tuple[dict[
 def _link(record: SaleRecord, by_sku: dict[str, int], known: set[int]) -> int | None:
     if record.product_id is not None:
         if record.product_id not in known:
-            raise ValidationError(f"There is no product #{record.product_id}.", field="product_id")
+            raise ValidationError(_("There is no product #{id}.").format(id=record.product_id), field="product_id")
         return record.product_id
     sku = (record.product_sku or "").strip()
     if sku:
         if sku not in by_sku:
-            raise ValidationError(f"No product has the SKU {sku!r}.", field="sku",
-                                  hint="Add the product first, or fix the SKU.")
+            raise ValidationError(_("No product has the SKU {sku}.").format(sku=repr(sku)), field="sku",
+                                  hint=_("Add the product first, or fix the SKU."))
         return by_sku[sku]
     return None
 
@@ -250,8 +268,8 @@ def import_sales(db: Database, records: Iterable[SaleRecord], *, require_product
                         raise
                     row["product_id"] = None
                 if row["product_id"] is None and require_product:
-                    raise ValidationError("The sale names no product.", field="sku",
-                                          hint="Give the product's SKU or id.")
+                    raise ValidationError(_("The sale names no product."), field="sku",
+                                          hint=_("Give the product's SKU or id."))
             except ValidationError as exc:
                 report.problems.append(SaleProblem(line, exc.field, str(exc)))
                 continue

@@ -266,11 +266,10 @@ def _where(app: App) -> str:
 
 
 def _plain(exc: ValidationError, label: str) -> str:
-    """A type error from the schema names the key; the window names the field instead."""
+    """A type error from the schema names the key; the window names the field instead (wherever the interface
+    language puts it)."""
     text = str(exc)
-    if exc.field and text.startswith(exc.field):
-        return label + text[len(exc.field):]
-    return text
+    return text.replace(exc.field, label, 1) if exc.field else text
 
 
 def open_settings(window: Any, group: str = "") -> SettingsDialog:
