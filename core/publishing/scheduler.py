@@ -38,20 +38,19 @@ def fire(job_id: int) -> None:
     target(job_id)
 
 
-class _Scheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 has no type hints
-    """APScheduler's background scheduler, surviving a job removed while it fired.
+class _JobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 has no type hints
+    """APScheduler's SQLAlchemy job store, for which a job already gone counts as removed.
 
-    After handing a due one-off job to the executor, APScheduler removes it from the store; if the queue (or the
-    schedule's upkeep) removed it first, that raises JobLookupError in the scheduler's own thread, which ends the
-    thread: no scheduled post would go out again until a restart. Here that round is simply run again.
+    After handing a due one-off job to the executor, APScheduler removes it from the store in its own thread; a
+    JobLookupError there ends that thread, and no scheduled post would go out again until a restart. Within this
+    process the scheduler's lock keeps our own unplan() from getting in between, but the row lives in the app
+    database file, where another connection can delete it first. Removing is all either side wants, so a row
+    already gone is not an error.
     """
 
-    def _process_jobs(self) -> float | None:
-        try:
-            return super()._process_jobs()  # type: ignore[no-any-return]
-        except JobLookupError as exc:
-            log.info("a publish job was taken off the schedule as it fired (%s); looking again", exc)
-            return 0
+    def remove_job(self, job_id: str) -> None:
+        with contextlib.suppress(JobLookupError):
+            super().remove_job(job_id)
 
 
 class PublishScheduler:
@@ -62,8 +61,8 @@ class PublishScheduler:
                  on_missed: Callable[[int], None]) -> None:
         self._on_due = on_due
         self._on_missed = on_missed
-        self._scheduler = _Scheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        self._scheduler = BackgroundScheduler(
+            jobstores={"default": _JobStore(engine=engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(2)},
             # A wake-up later than the grace window (the computer slept) is reported as missed, not run.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": max(1, int(grace_seconds))},
@@ -88,8 +87,7 @@ class PublishScheduler:
 
     def unplan(self, job_id: int) -> None:
         """Forget ``job_id``'s time, if it has one."""
-        with contextlib.suppress(JobLookupError):
-            self._scheduler.remove_job(str(job_id))
+        self._scheduler.remove_job(str(job_id))
 
     def planned(self) -> dict[int, datetime]:
         """Every job id on the schedule with its time."""
