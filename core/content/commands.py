@@ -8,6 +8,7 @@ from typing import Any
 
 from core.cli import json_parent, print_json
 from core.errors import ValidationError
+from core.i18n import _
 from core.preferences.layout import place_of
 
 
@@ -218,8 +219,8 @@ def _from_editor(current: str) -> str:
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        raise ValidationError("No --value was given and no editor is set.",
-                              hint="Pass --value TEXT, or set the EDITOR environment variable (e.g. EDITOR=nano).")
+        raise ValidationError(_("No --value was given and no editor is set."),
+                              hint=_("Pass --value TEXT, or set the EDITOR environment variable (e.g. EDITOR=nano)."))
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "copy.txt")
         with open(path, "w", encoding="utf-8") as handle:
@@ -227,10 +228,11 @@ def _from_editor(current: str) -> str:
         try:  # the seller's own editor, named by their own environment
             ended = subprocess.run([*shlex.split(editor), path], check=False).returncode  # noqa: S603
         except OSError as exc:
-            raise ValidationError(f"The editor {editor!r} could not be started ({exc}).",
-                                  hint="Set EDITOR to an installed editor, or pass --value TEXT.") from exc
+            raise ValidationError(_("The editor {editor} could not be started ({error}).").format(
+                editor=repr(editor), error=exc),
+                hint=_("Set EDITOR to an installed editor, or pass --value TEXT.")) from exc
         if ended != 0:
-            raise ValidationError("The editor ended with an error; the copy was not changed.")
+            raise ValidationError(_("The editor ended with an error; the copy was not changed."))
         with open(path, encoding="utf-8") as handle:
             return handle.read()
 

@@ -31,7 +31,7 @@ from core.content.prompt import alt_text_limit
 from core.content.rules import load_rules
 from core.content.service import generate_copy, merge_regenerated
 from core.content.shorten import shorten
-from core.content.validate import validate
+from core.content.validate import field_word, validate
 from core.db.database import Database
 from core.db.models import ContentDraft, Product
 from core.errors import NotFound, ValidationError
@@ -305,8 +305,13 @@ def _draft(session: Session, product_id: int, platform: str) -> ContentDraft:
     row = session.scalars(select(ContentDraft).where(
         ContentDraft.product_id == product_id, ContentDraft.platform == platform)).first()
     if row is None:
-        raise NotFound(f"Product {product_id} has no {platform} copy yet.", hint="Generate it first.")
+        raise _no_copy(product_id, platform)
     return row
+
+
+def _no_copy(product_id: int, platform: str) -> NotFound:
+    return NotFound(_("Product {id} has no {platform} copy yet.").format(id=product_id, platform=platform),
+                    hint=_("Generate it first."))
 
 
 def save_draft(db: Database, product_id: int, platform: str, copy: PlatformCopy) -> DraftView:
@@ -323,13 +328,14 @@ def edit_field(db: Database, product_id: int, platform: str, name: str, value: s
     """Replace one field of a platform's copy with the seller's text (lists: one item per line, or split at
     ',' for tags and at spaces for hashtags); the copy then counts as the seller's own, not approved."""
     if name not in TEXT_FIELDS + LIST_FIELDS:
-        raise ValidationError(f"There is no copy field {name!r}.", field="field",
-                              hint=f"Fields: {', '.join(TEXT_FIELDS + LIST_FIELDS)}.")
+        raise ValidationError(_("There is no copy field {name}.").format(name=repr(name)), field="field",
+                              hint=_("Fields: {fields}.").format(fields=", ".join(TEXT_FIELDS + LIST_FIELDS)))
     if not load_rules().platform(platform).uses(name):
-        raise ValidationError(f"{load_rules().platform(platform).label} does not use {name}.", field="field")
+        raise ValidationError(_("{platform} does not use {field}.").format(
+            platform=load_rules().platform(platform).label, field=field_word(name)), field="field")
     current = list_drafts(db, product_id).get(platform)
     if current is None:
-        raise NotFound(f"Product {product_id} has no {platform} copy yet.", hint="Generate it first.")
+        raise _no_copy(product_id, platform)
     new: object = value.strip()
     if name in LIST_FIELDS:
         splitter = {"tags": r"[,\n]", "hashtags": r"[\s,]+", "bullets": r"\n"}[name]
@@ -340,15 +346,15 @@ def edit_field(db: Database, product_id: int, platform: str, name: str, value: s
 def set_status(db: Database, product_id: int, platform: str, status: str) -> DraftView:
     """Approve or reject a platform's copy; approval is refused while the copy breaks a platform rule."""
     if status not in ("approved", "rejected", "draft"):
-        raise ValidationError(f"Unknown copy status {status!r}.", field="status")
+        raise ValidationError(_("Unknown copy status {status}.").format(status=repr(status)), field="status")
     with db.session() as session:
         row = _draft(session, product_id, platform)
         if status == "approved":
             problems = validate(_copy_of(row), load_rules())
             if problems:
-                more = f"Fix all {len(problems)} problems first." if len(problems) > 1 else None
-                raise ValidationError(f"The {platform} copy cannot be approved yet: {problems[0].message}",
-                                      field=problems[0].field, hint=more)
+                more = _("Fix all {count} problems first.").format(count=len(problems)) if len(problems) > 1 else None
+                raise ValidationError(_("The {platform} copy cannot be approved yet: {problem}").format(
+                    platform=platform, problem=problems[0].message), field=problems[0].field, hint=more)
         row.status = status
         row.approved_facts = facts_fingerprint(row.product) if status == "approved" else None
         session.flush()

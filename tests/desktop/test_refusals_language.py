@@ -4,6 +4,7 @@ the English is unchanged. In the pseudo-locale any English word outside ⟦…�
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -96,3 +97,31 @@ def test_sales_and_costs_refusals_read_in_hindi_from_the_cli(hindi_cli, tmp_path
     sales.write_text("date,platform,amount,colour\n", encoding="utf-8")
     said = hindi_cli("analytics", "import-sales", str(sales))
     assert "sales.csv में: अनजान कॉलम colour और sku या product_id कॉलम नहीं है।" in said.err, said.err
+
+
+def test_a_copy_that_breaks_a_rule_is_refused_approval_in_the_interface_language(qtbot, window) -> None:
+    from tests.desktop.test_content_tab import _product, _write_all
+
+    product_id = _product(window)
+    _write_all(qtbot, window, product_id)
+    pinterest = window.content.editors["pinterest"]
+    pinterest.title.setText("Brass " * 30)  # Pinterest titles stop at 100 characters
+    pinterest.flush()
+    use_language("pseudo")
+    try:
+        window.content._set_status("pinterest", "approved")  # as if approval were forced: core refuses it
+        shown = pinterest.problems.text()
+    finally:
+        use_language("en")
+    assert shown.startswith("⟦") and not bypassed(shown.replace("pinterest", "")), shown
+
+
+def test_copy_editing_refusals_read_in_hindi_from_the_cli(hindi_cli) -> None:
+    from tests.content.test_content_review_cli import _written
+
+    product_id = _written(hindi_cli)
+    said = hindi_cli("content", "edit", product_id, "instagram", "--field", "title", "--value", "x")
+    assert "Instagram शीर्षक इस्तेमाल नहीं करता।" in said.err, said.err
+    other = json.loads(hindi_cli("products", "add", "--json", "--title", "Mug", "--price", "99").out)["id"]
+    said = hindi_cli("content", "approve", str(other), "etsy")
+    assert f"प्रोडक्ट {other} की etsy कॉपी अभी नहीं है। पहले इसे लिखवाएँ।" in said.err, said.err
