@@ -121,29 +121,42 @@ def set_stock(db: Database, product_id: int, quantity: int) -> StockChange:
 def describe(change: StockChange, db: Database) -> str:
     """"#3 'Madhubani painting': sold on Meesho, stock 1 → 0; Etsy and Shopify are taken off sale" (the seller's
     words for what a stock change sets in motion)."""
-    text = f"#{change.product_id} '{change.title}': "
-    if change.sold_on:
-        text += f"sold on {' and '.join(change.sold_on)}, "
-    text += f"stock {change.before} → {change.after}"
-    with db.session() as session:
-        # Posts show no stock: only the marketplaces whose count follows are named.
-        others = sorted({display_name(p) for p in session.scalars(
-            select(Listing.platform).where(Listing.product_id == change.product_id,
-                                           Listing.state.in_(("live", "sold_out"))))
-            if all_specs()[p].capabilities.inventory} - set(change.sold_on))
-    if others:
-        verb = "taken off sale" if change.after == 0 else "updated"
-        text += f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} {verb}"
-    return text
+    return _describe_each([change], db)[0]
+
+
+def _describe_each(changes: list[StockChange], db: Database) -> list[str]:
+    """:func:`describe` for each change, their listings read in one query."""
+    following: defaultdict[int, set[str]] = defaultdict(set)
+    if changes:
+        with db.reading() as session:
+            # Posts show no stock: only the marketplaces whose count follows are named.
+            for product_id, platform in session.execute(
+                    select(Listing.product_id, Listing.platform).where(
+                        Listing.product_id.in_({c.product_id for c in changes}),
+                        Listing.state.in_(("live", "sold_out")))):
+                if all_specs()[platform].capabilities.inventory:
+                    following[product_id].add(display_name(platform))
+    lines = []
+    for change in changes:
+        text = f"#{change.product_id} '{change.title}': "
+        if change.sold_on:
+            text += f"sold on {' and '.join(change.sold_on)}, "
+        text += f"stock {change.before} → {change.after}"
+        others = sorted(following[change.product_id] - set(change.sold_on))
+        if others:
+            verb = "taken off sale" if change.after == 0 else "updated"
+            text += f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} {verb}"
+        lines.append(text)
+    return lines
 
 
 def describe_all(changes: list[StockChange], db: Database) -> list[str]:
     """A line per stock change, or, when a backlog of sales changed many products at once, the products that sold
     out and one line summing up the rest (a notice each for thousands of products would bury the window)."""
     if len(changes) <= SHOWN_CHANGES:
-        return [describe(c, db) for c in changes]
+        return _describe_each(changes, db)
     sold_out = [c for c in changes if c.after == 0 and c.before > 0]
-    lines = [describe(c, db) for c in sold_out[:SHOWN_CHANGES - 1]]
+    lines = _describe_each(sold_out[:SHOWN_CHANGES - 1], db)
     lines.append(_("Stock counted from sales for {count} products ({sold_out} sold out); each change is in the audit "
                    "log (Help › Audit log…).").format(count=f"{len(changes):,}", sold_out=f"{len(sold_out):,}"))
     return lines

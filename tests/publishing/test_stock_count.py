@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import core.listings.stock as stock
 from core.analytics.sales import SaleRecord, import_sales
 from core.app import App
-from core.db.models import AuditEvent, Product, SaleEvent
+from core.db.models import AuditEvent, Listing, Product, SaleEvent
 from core.platforms.specs import display_name
 from tests.desktop.shop import add_many_products
 
@@ -87,6 +87,24 @@ def test_a_backlog_over_many_products_is_one_notice_beside_the_sold_out_ones(app
                         "(Help › Audit log…).")
     with app.db.session() as session:
         assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "stock.sale")) == 8
+
+
+def test_the_stock_notices_of_a_round_read_the_listings_once(app: App) -> None:
+    add_many_products(app.db, 5)
+    with app.db.session() as session:
+        ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+        for pid, platforms in zip(ids, (("etsy", "shopify"), ("meesho",), ("instagram",), (), ("etsy",)), strict=True):
+            session.add_all(Listing(product_id=pid, platform=p, remote_id=f"{p}-{pid}", sent_price=Decimal(100))
+                            for p in platforms)
+    changes = [stock.StockChange(pid, f"P{pid}", 1, after, sold)
+               for pid, after, sold in zip(ids, (0, 3, 0, 0, 0), ((), (), (), (), ("Etsy",)), strict=True)]
+    reads: list[str] = []
+    event.listen(app.db.engine, "before_cursor_execute", lambda *args: reads.append(args[2]))
+    lines = stock.describe_all(changes, app.db)
+    assert len(reads) == 2 and reads[0] == "BEGIN" and "FROM listings" in reads[1]  # one session, one query
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "stock 1 → 0; Etsy and Shopify are taken off sale", "stock 1 → 3; Meesho is updated",
+        "stock 1 → 0", "stock 1 → 0", "sold on Etsy, stock 1 → 0"]
 
 
 def _titles(app: App, ids: list[int]) -> list[tuple[int, str]]:
