@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from core.db.database import Database
 from core.db.models import ProductImage
 from core.errors import Cancelled, NotFound, ValidationError
+from core.i18n import _
 from core.products.service import ProductView, image_rows, live_product, product_view, store_photos
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ def add_photos(db: Database, store: ImageStore, product_id: int, paths: Sequence
     try:
         for done, path in enumerate(paths):
             if cancel is not None and cancel.is_set():
-                raise Cancelled(f"Adding photos was cancelled after {done} of {len(paths)}; none were added.")
+                raise Cancelled(_("Adding photos was cancelled after {done} of {total}; none were added.").format(
+                    done=done, total=len(paths)))
             stored.extend(store_photos(store, [path]))
             if progress is not None:
                 progress(done + 1, len(paths), path.name)
@@ -52,8 +54,9 @@ def _attach(db: Database, product_id: int, stored: Sequence[StoredImage]) -> Pro
                 fresh.append(item)
         if len(product.images) + len(fresh) > MAX_PHOTOS:
             raise ValidationError(
-                f"A product can have at most {MAX_PHOTOS} photos; this one has {len(product.images)}.",
-                field="images", hint="Remove some photos first.",
+                _("A product can have at most {most} photos; this one has {count}.").format(
+                    most=MAX_PHOTOS, count=len(product.images)),
+                field="images", hint=_("Remove some photos first."),
             )
         start = max((i.position for i in product.images), default=-1) + 1
         product.images.extend(image_rows(fresh, start))
@@ -65,7 +68,7 @@ def _image(product_images: list[ProductImage], image_id: int, product_id: int) -
     for image in product_images:
         if image.id == image_id:
             return image
-    raise NotFound(f"Product {product_id} has no photo {image_id}.")
+    raise NotFound(_("Product {id} has no photo {photo}.").format(id=product_id, photo=image_id))
 
 
 def remove_photo(db: Database, product_id: int, image_id: int) -> ProductView:
@@ -84,7 +87,8 @@ def reorder_photos(db: Database, product_id: int, image_ids: Sequence[int]) -> P
     with db.session() as session:
         product = live_product(session, product_id)
         if sorted(image_ids) != sorted(i.id for i in product.images):
-            raise ValidationError("The new photo order must list each of the product's photos once.", field="images")
+            raise ValidationError(_("The new photo order must list each of the product's photos once."),
+                                  field="images")
         for position, image_id in enumerate(image_ids):
             _image(product.images, image_id, product_id).position = position
         session.flush()
@@ -95,7 +99,7 @@ def reorder_photos(db: Database, product_id: int, image_ids: Sequence[int]) -> P
 def set_focal_point(db: Database, product_id: int, image_id: int, x: float, y: float) -> ProductView:
     """Where crops should centre on this photo (0..1 from the left and top)."""
     if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
-        raise ValidationError("The focal point must lie inside the photo.", field="focal")
+        raise ValidationError(_("The focal point must lie inside the photo."), field="focal")
     with db.session() as session:
         product = live_product(session, product_id)
         image = _image(product.images, image_id, product_id)
@@ -127,10 +131,10 @@ def create_from_photos(db: Database, store: ImageStore, paths: Sequence[Path], *
     from core.products.service import NO_PRICE, ProductInput, create_product
 
     if not paths:
-        raise ValidationError("Choose at least one photo.", field="images")
+        raise ValidationError(_("Choose at least one photo."), field="images")
     if len(paths) > MAX_PHOTOS:
-        raise ValidationError(f"{len(paths)} photos is more than one product can have ({MAX_PHOTOS}).",
-                              field="images", hint="Choose the best ones of one product.")
+        raise ValidationError(_("{count} photos is more than one product can have ({most}).").format(
+            count=len(paths), most=MAX_PHOTOS), field="images", hint=_("Choose the best ones of one product."))
     data = ProductInput(title=title_from_photos(paths), price=NO_PRICE, currency=F.parse_currency(currency),
                         language=F.parse_choice(language, "language", F.LANGUAGES))
     return create_product(db, data, images=paths, store=store)

@@ -125,3 +125,32 @@ def test_copy_editing_refusals_read_in_hindi_from_the_cli(hindi_cli) -> None:
     other = json.loads(hindi_cli("products", "add", "--json", "--title", "Mug", "--price", "99").out)["id"]
     said = hindi_cli("content", "approve", str(other), "etsy")
     assert f"प्रोडक्ट {other} की etsy कॉपी अभी नहीं है। पहले इसे लिखवाएँ।" in said.err, said.err
+
+
+def test_too_many_photos_for_a_new_product_are_refused_in_the_interface_language(qtbot, window) -> None:
+    use_language("pseudo")
+    try:
+        with qtbot.waitSignal(window.products.message, timeout=10_000) as said:
+            window.products.new_product_from_photos([f"/photos/diya {n}.jpg" for n in range(21)])
+    finally:
+        use_language("en")
+    shown = said.args[0]
+    assert "21" in shown and shown.startswith("⟦") and not bypassed(shown), shown
+
+
+def test_photo_order_refusals_read_in_hindi_and_stay_english_in_english(app) -> None:
+    from core.errors import ValidationError
+    from core.products.photos import reorder_photos
+    from core.products.service import create_product, product_input
+
+    product = create_product(app.db, product_input({"title": "Brass diya", "price": "499"}))
+    use_language("hi")
+    try:
+        with pytest.raises(ValidationError) as hindi:
+            reorder_photos(app.db, product.id, [7])
+    finally:
+        use_language("en")
+    assert str(hindi.value) == "तस्वीरों के नए क्रम में प्रोडक्ट की हर तस्वीर ठीक एक बार होनी चाहिए।"
+    with pytest.raises(ValidationError) as english:
+        reorder_photos(app.db, product.id, [7])
+    assert str(english.value) == "The new photo order must list each of the product's photos once."
