@@ -22,13 +22,13 @@ from core.platforms import registry
 from core.platforms.browser.catalog import catalog_form, group_designs, publish_catalog
 from core.platforms.browser.form import create_catalog
 from core.platforms.browser.templates import layout_of
-from core.platforms.connections import platform_status
 from core.platforms.errors import ContentRejected
 from core.products.service import update_product
 from desktop.platforms.catalog_dialog import CatalogDialog
 from desktop.platforms.detail import PlatformDetail
 from desktop.tasks import TaskRunner
 from tests.portals.conftest import PortalEnv, unpaced
+from tests.portals.platform_page import click_on_page, tick
 from tests.portals.test_templates import designs as photographed
 
 EnvOf = Callable[[str], PortalEnv]
@@ -215,18 +215,10 @@ def catalog_dialog(env: PortalEnv, qtbot: Any, ids: list[int]) -> tuple[Platform
     """Platforms tab › Meesho › Publish catalog…, with the designs ``ids`` ticked (the page is returned too: it
     owns the dialog)."""
     env.platform._session.close_browser()  # the dialog opens the profile in a browser of its own
-    tasks = TaskRunner()
-    detail = PlatformDetail(env.app, tasks)
-    qtbot.addWidget(detail)
-    detail.show_status(platform_status(env.app.db, "meesho"))
-    assert detail.catalog_button.isVisibleTo(detail) and detail.catalog_button.isEnabled()
-    qtbot.mouseClick(detail.catalog_button, Qt.MouseButton.LeftButton)
+    detail, tasks = click_on_page(env.app, qtbot, "meesho", "catalog_button")
     dialog = detail.catalog_dialog
     assert dialog is not None
-    for row in range(dialog.products.count()):
-        item = dialog.products.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) in ids:
-            item.setCheckState(Qt.CheckState.Checked)
+    tick(dialog.products, ids)
     return detail, dialog, tasks
 
 

@@ -7,13 +7,10 @@ import json
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
 
 from core import cli
-from core.platforms.connections import platform_status
-from desktop.platforms.detail import PlatformDetail
-from desktop.tasks import TaskRunner
 from tests.portals.conftest import PortalEnv
+from tests.portals.platform_page import click_on_page
 
 EnvOf = Callable[[str], PortalEnv]
 
@@ -59,12 +56,7 @@ def test_a_redesigned_panel_is_reported_by_selector_from_the_command_line(
 def test_check_pages_in_the_window(env_of: EnvOf, qtbot) -> None:  # type: ignore[no-untyped-def]
     env = env_of("snapdeal")
     env.platform._session.close_browser()
-    tasks = TaskRunner()
-    detail = PlatformDetail(env.app, tasks)
-    qtbot.addWidget(detail)
-    detail.show_status(platform_status(env.app.db, "snapdeal"))
-    assert detail.check_button.isVisibleTo(detail) and detail.check_button.isEnabled()
-    qtbot.mouseClick(detail.check_button, Qt.MouseButton.LeftButton)
+    detail, tasks = click_on_page(env.app, qtbot, "snapdeal", "check_button")
     dialog = detail.check_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=60_000)

@@ -7,16 +7,13 @@ import json
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from core import cli
 from core.db.models import Listing
 from core.platforms.browser.review import check_reviews
-from core.platforms.connections import platform_status
-from desktop.platforms.detail import PlatformDetail
-from desktop.tasks import TaskRunner
 from tests.portals.conftest import PortalEnv
+from tests.portals.platform_page import click_on_page
 
 EnvOf = Callable[[str], PortalEnv]
 
@@ -51,11 +48,7 @@ def test_check_review_status_in_the_window(env_of: EnvOf, qtbot) -> None:  # typ
     listed = env.publish(env.add_product(sku="MEES-QC-WINDOW"))
     env.replica.set_status(listed.remote_id, "Live")
     env.platform._session.close_browser()
-    tasks = TaskRunner()
-    detail = PlatformDetail(env.app, tasks)
-    qtbot.addWidget(detail)
-    detail.show_status(platform_status(env.app.db, "meesho"))
-    qtbot.mouseClick(detail.review_button, Qt.MouseButton.LeftButton)
+    detail, tasks = click_on_page(env.app, qtbot, "meesho", "review_button")
     qtbot.waitUntil(lambda: detail.reviews.isVisibleTo(detail), timeout=60_000)
     assert f"{listed.remote_id}) passed Meesho's review: Live." in detail.reviews.text()
     qtbot.waitUntil(lambda: not tasks._running, timeout=5_000)

@@ -17,10 +17,8 @@ from core import cli
 from core.app import App
 from core.errors import ValidationError
 from core.platforms.browser.templates import categories, export_template
-from core.platforms.connections import platform_status
-from desktop.platforms.detail import PlatformDetail
-from desktop.tasks import TaskRunner
 from tests.portals.conftest import LEGAL_METROLOGY, add_product
+from tests.portals.platform_page import click_on_page, tick
 
 CATALOG = {"mrp": "499", "gst_rate": "12", "hsn_code": "6912", "material": "Stoneware", "capacity": "350 ml",
            **LEGAL_METROLOGY}
@@ -136,19 +134,11 @@ def test_bulk_upload_file_from_the_window(app: App, tmp_path: Path, qtbot, monke
 
     ids = designs(app, "meesho", tmp_path, ["blue", "green"])
     monkeypatch.setattr(bulk_template.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "win"))
-    tasks = TaskRunner()
-    detail = PlatformDetail(app, tasks)
-    qtbot.addWidget(detail)
-    detail.show_status(platform_status(app.db, "meesho"))
-    assert detail.template_button.isVisibleTo(detail)
-    qtbot.mouseClick(detail.template_button, Qt.MouseButton.LeftButton)
+    detail, tasks = click_on_page(app, qtbot, "meesho", "template_button")
     dialog = detail.template_dialog
     assert dialog is not None and [dialog.category.itemText(i) for i in range(dialog.category.count())] == \
         categories("meesho")
-    for row in range(dialog.products.count()):
-        item = dialog.products.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) in ids:
-            item.setCheckState(Qt.CheckState.Checked)
+    tick(dialog.products, ids)
     qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=30_000)
     assert dialog.written.products == 2 and dialog.written.workbook.parent == tmp_path / "win"
