@@ -12,6 +12,7 @@ from typing import Any
 
 from core.db.database import DB_FILE, check_database_file
 from core.errors import SellerDeskError
+from core.i18n import format_duration
 
 # Where installed Chrome/Edge usually live, for the portals (Playwright drives them through "channel").
 _BROWSER_CANDIDATES = {
@@ -113,7 +114,8 @@ def check_backups(data_dir: Path) -> Check:
     newest = datetime.fromtimestamp(backups[-1].stat().st_mtime, UTC)
     age = datetime.now(UTC) - newest
     if age > timedelta(days=2):
-        return Check("backups", False, f"the newest backup is {age.days} days old ({backups[-1].name})",
+        old = format_duration(age, unit="day")
+        return Check("backups", False, f"the newest backup is {old} old ({backups[-1].name})",
                      "Run: sellerdesk data backups")
     return Check("backups", True, f"{len(backups)} daily backups, newest {backups[-1].name}")
 

@@ -11,7 +11,8 @@ see any visible text that bypassed translation.
 from __future__ import annotations
 
 import gettext
-from datetime import date, datetime
+import math
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -23,6 +24,7 @@ _ACCENTS = str.maketrans("aceinorsuyACEINORSUY", "àçéîñöŕšüýÀÇÉÎÑ
 _state: dict[str, gettext.NullTranslations] = {"current": gettext.NullTranslations()}
 _language = {"current": "en"}
 Width = Literal["abbreviated", "wide"]
+Unit = Literal["day", "hour", "minute", "second"]
 
 
 class _Catalog(gettext.NullTranslations):
@@ -91,12 +93,14 @@ def N_(message: str) -> str:
     return message
 
 
-def _date_locale() -> str:
-    """Babel's locale for names of days and months: the interface language's (pseudo reads English, wrapped)."""
+def cldr_locale() -> str:
+    """Babel's locale for words from CLDR (names of days, months, cities and countries, units): the interface
+    language's (pseudo reads English, wrapped by ``shown``)."""
     return "hi" if _language["current"] == "hi" else "en"
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
+    """``text`` taken from Babel's locale data as the interface shows it (wrapped in the pseudo language)."""
     return pseudo(text) if _language["current"] == "pseudo" else text
 
 
@@ -113,16 +117,16 @@ def day_names(width: Width = "abbreviated") -> list[str]:
     """Monday to Sunday in the interface language, from Babel's locale data (``सोम`` … ``रवि`` in Hindi)."""
     from babel.dates import get_day_names
 
-    names = get_day_names(width, locale=_date_locale())
-    return [_shown(str(names[day])) for day in range(7)]
+    names = get_day_names(width, locale=cldr_locale())
+    return [shown(str(names[day])) for day in range(7)]
 
 
 def month_names(width: Width = "wide") -> list[str]:
     """January to December in the interface language, from Babel's locale data."""
     from babel.dates import get_month_names
 
-    names = get_month_names(width, locale=_date_locale())
-    return [_shown(str(names[month])) for month in range(1, 13)]
+    names = get_month_names(width, locale=cldr_locale())
+    return [shown(str(names[month])) for month in range(1, 13)]
 
 
 def format_when(moment: date | datetime, pattern: str) -> str:
@@ -131,5 +135,19 @@ def format_when(moment: date | datetime, pattern: str) -> str:
     from babel.dates import format_date, format_datetime
 
     if isinstance(moment, datetime):
-        return _shown(format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_date_locale()))
-    return _shown(format_date(moment, pattern, locale=_date_locale()))
+        return shown(format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=cldr_locale()))
+    return shown(format_date(moment, pattern, locale=cldr_locale()))
+
+
+def format_duration(length: timedelta | float, *, direction: bool = False, unit: Unit | None = None) -> str:
+    """A length of time (or seconds) as a person reads it, in the interface language from Babel's CLDR units:
+    ``15 minutes``, ``2 hours`` (``15 मिनट``, ``2 घंटे``), rounded to its largest unit, or counted in ``unit`` (``6
+    days``, not ``1 week``); with ``direction``, ``in 3 days`` (``3 दिन में``) for a length ahead and ``3 days ago``
+    for one behind (a negative length)."""
+    from babel.dates import format_timedelta
+
+    delta = length if isinstance(length, timedelta) else timedelta(seconds=length)
+    if unit is None:
+        return shown(format_timedelta(delta, add_direction=direction, locale=cldr_locale()))
+    return shown(format_timedelta(delta, granularity=unit, threshold=math.inf, add_direction=direction,
+                                  locale=cldr_locale()))

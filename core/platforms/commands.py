@@ -12,6 +12,7 @@ from typing import Any
 from core.cli import json_parent, print_json, print_table
 from core.db.types import utcnow
 from core.errors import ValidationError
+from core.i18n import _, format_duration
 from core.platforms import service
 from core.platforms.base import ConnectOptions, Platform
 from core.platforms.connect_form import apply_connect_form, connect_form, normalise_shop
@@ -147,7 +148,8 @@ def _ends(status: Any) -> str:
     if status.expires_at is None:
         return "renewed automatically" if status.expiry_reason.startswith("renewed") else "does not expire"
     days = status.days_left or 0
-    return f"{status.expires_at.date().isoformat()} (in {days} day{'s' if days != 1 else ''})"
+    when = _("today") if days == 0 else format_duration(timedelta(days=days), direction=True, unit="day")
+    return f"{status.expires_at.date().isoformat()} ({when})"
 
 
 def _read_secret(from_stdin: bool, prompt: str) -> str:
@@ -166,9 +168,9 @@ def _connect(args: argparse.Namespace, app: Any) -> int:
     if args.no_browser:
         options.open_browser = lambda url: False
     if spec.kind == "browser":
-        minutes = round(float(app.settings.get("browser.sign_in_timeout_seconds")) / 60)
+        wait = format_duration(float(app.settings.get("browser.sign_in_timeout_seconds")))
         sys.stderr.write(f"Sign in to {spec.display_name} in the browser window SellerDesk opens "
-                         f"(SellerDesk waits up to {minutes} minutes, and never sees your OTP).\n")
+                         f"(SellerDesk waits up to {wait}, and never sees your OTP).\n")
     options = apply_connect_form(app, args.name, _typed_values(args, app), options)
     with _open(app, args.name) as platform:
         platform.ready_to_connect()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.database import Database
 from core.db.models import PlatformConnection, PublishJob
 from core.db.types import utcnow
-from core.i18n import N_, _
+from core.i18n import N_, _, format_duration
 from core.platforms.specs import PlatformSpec, all_specs
 from core.publishing.timezones import format_local
 
@@ -89,8 +89,7 @@ def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
     late = status.late_posts
     if status.expires_at is not None and (status.state == "expiring" or late):
         days = status.days_left or 0
-        when = (_("today") if days == 0 else _("in 1 day") if days == 1 else
-                _("in {days} days").format(days=days))
+        when = _("today") if days == 0 else format_duration(timedelta(days=days), direction=True, unit="day")
         posts = ("" if not late else "; " + (_("1 scheduled post goes out after that") if late == 1 else
                                              _("{count} scheduled posts go out after that").format(count=late)))
         return _("{platform}'s sign-in ends on {date} ({when}){posts}: reconnect it (Platforms tab → {platform} → "

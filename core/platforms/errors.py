@@ -10,7 +10,7 @@ import copy
 from typing import Any, ClassVar, Self
 
 from core.errors import SellerDeskError
-from core.i18n import N_, _
+from core.i18n import N_, _, format_duration
 from core.platforms.specs import display_name
 
 
@@ -70,7 +70,7 @@ class RateLimited(PlatformError):
     def __init__(self, platform: str, retry_after: float, *, product: str | None = None,
                  problem: str | None = None, hint: str | None = None) -> None:
         self.retry_after = max(0.0, float(retry_after))
-        wait = describe_duration(self.retry_after)
+        wait = format_duration(self.retry_after)
         super().__init__(platform, problem or _("too many requests; it asks to wait {wait}").format(wait=wait),
                          product=product, hint=hint)
 
@@ -134,12 +134,3 @@ def _rebuild(cls: type[PlatformError], args: tuple[Any, ...], state: dict[str, A
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
-
-
-def describe_duration(seconds: float) -> str:
-    """A wait as a person reads it: "7 s", "0.5 s", "15 min", "2.0 h"."""
-    if seconds < 90:
-        return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.1f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from core.i18n import format_duration
 from core.platforms.base import PlatformContext
-from core.platforms.errors import PlatformError, RateLimited, TransientFailure, describe_duration
+from core.platforms.errors import PlatformError, RateLimited, TransientFailure
 from core.platforms.meta_errors import ImageRejected, image_refusal
 from core.platforms.meta_graph import GraphApi
 from core.platforms.social_copy import photo_label
@@ -44,7 +45,7 @@ class Containers:
             wait = float(self._config["quota_recheck_seconds"])
             raise RateLimited(NAME, wait, product=product,
                               problem=f"the account has used its publishing limit ({used} of {total} posts in 24 "
-                                      f"hours); SellerDesk tries again in {describe_duration(wait)}")
+                                      f"hours); SellerDesk tries again in {format_duration(wait)}")
 
     def image(self, url: str, what: str, product: str, *, caption: str | None = None, alt_text: str | None = None,
               carousel_item: bool = False) -> str:
@@ -80,7 +81,7 @@ class Containers:
             if status == "EXPIRED":
                 raise TransientFailure(NAME, f"the upload of {what} expired before it was published", product=product)
             self._sleep(float(self._config["poll_seconds"]))
-        waited = describe_duration(float(self._config["poll_seconds"]) * int(self._config["max_polls"]))
+        waited = format_duration(float(self._config["poll_seconds"]) * int(self._config["max_polls"]))
         raise TransientFailure(NAME, f"was still processing {what} after {waited}", product=product)
 
     def publish(self, container_id: str, images: Sequence[Path], product: str) -> str:

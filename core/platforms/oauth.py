@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from core.platforms.errors import ConnectCancelled, PlatformError, describe_duration
+from core.i18n import format_duration
+from core.platforms.errors import ConnectCancelled, PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class LoopbackListener:
             if cancel is not None and cancel.is_set():
                 raise ConnectCancelled(self.platform, "connecting was cancelled")
             if time.monotonic() >= deadline:
-                raise ConnectCancelled(self.platform, f"the sign-in did not finish within {describe_duration(timeout)}")
+                raise ConnectCancelled(self.platform, f"the sign-in did not finish within {format_duration(timeout)}")
             self._server.handle_request()
         return self._server.callback
 

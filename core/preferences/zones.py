@@ -1,13 +1,17 @@
-"""Time zones as sellers name them: by city and country, with this computer's zone as the default.
+"""Time zones as sellers name them: by city and country in the interface language, with this computer's zone as the
+default.
 
-The names come from the tz database shipped with the ``tzdata`` package (``zone.tab`` lists each zone with its
-country, ``iso3166.tab`` names the countries), so every zone is pickable and the list follows tz updates.
+The zones come from the tz database shipped with the ``tzdata`` package (``zone.tab`` lists each zone with its
+country), so every zone is pickable and the list follows tz updates; the names of cities and countries come from
+Babel's CLDR data (``कोलकाता, भारत`` in Hindi). A zone is found by its name in the interface language, its English
+name or its IANA name, which is what is stored.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -15,7 +19,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import ValidationError
-from core.i18n import _
+from core.i18n import _, cldr_locale, language, shown
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +42,18 @@ class ZoneChoice:
     zone: str
     city: str
     country: str
+    names: tuple[str, ...] = ()  # the city's other names a seller may type (English, the tz spelling, aliases)
+    also: tuple[str, ...] = ()  # more words that find it (the country in English; the IANA name, not for aliases)
 
     def label(self, now: datetime | None = None) -> str:
         """The entry as the seller reads it, with the zone's offset from UTC at ``now``."""
         place = f"{self.city}, {self.country}" if self.country else self.city
         return f"{place} · {utc_offset(self.zone, now)}"
+
+    def search_text(self, now: datetime | None = None) -> str:
+        """Everything the entry is found by: its label, the city's other names, the country in English, the IANA
+        name."""
+        return " · ".join((self.label(now), *self.names, *self.also))
 
 
 def utc_offset(name: str, now: datetime | None = None) -> str:
@@ -58,23 +69,63 @@ def _table(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-@lru_cache(maxsize=1)
 def choices() -> tuple[ZoneChoice, ...]:
-    """Every city of the tz database (and the aliases above), sorted by city name."""
-    countries = {row[0]: row[1] for row in _table("iso3166.tab")}
-    found: list[ZoneChoice] = []
+    """Every city of the tz database (and the aliases above), named in the interface language, sorted by city."""
+    return _choices(language())
+
+
+@lru_cache(maxsize=3)
+def _choices(catalog: str) -> tuple[ZoneChoice, ...]:
+    found = list(_cities(catalog).values())
+    for zone, aliases in ALIASES.items():
+        city = found[[c.zone for c in found].index(zone)]
+        if catalog == "en":  # the aliases are English names: listed as cities of their own in English only
+            found.extend(ZoneChoice(zone, alias, city.country, also=city.also[:1]) for alias in aliases)
+    return tuple(sorted(found, key=lambda c: (_sort_key(c.city), c.city, c.country)))
+
+
+def _sort_key(city: str) -> str:
+    """``São Paulo`` beside ``Sao``, not after ``Sydney``: Latin accents (combining marks U+0300-036F) do not count;
+    Devanagari's vowel signs do."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", city.casefold()) if not "\u0300" <= ch <= "\u036f")
+
+
+@lru_cache(maxsize=3)
+def _cities(catalog: str) -> dict[str, ZoneChoice]:
+    """Each zone's own entry (no aliases), by IANA name; ``catalog`` keys the cache to the interface language."""
+    from babel import Locale
+    from babel.dates import get_timezone_location
+
+    here, english = Locale.parse(cldr_locale()), Locale.parse("en")
+    cities: dict[str, ZoneChoice] = {}
     for row in _table("zone.tab"):
         code, zone = row[0], row[2]
-        country = countries.get(code, code)
-        found.append(ZoneChoice(zone, city_of(zone), country))
-        found.extend(ZoneChoice(zone, alias, country) for alias in ALIASES.get(zone, ()))
-    found.append(ZoneChoice("UTC", "UTC (no time zone)", ""))
-    return tuple(sorted(found, key=lambda c: (c.city.casefold(), c.country)))
+        in_english = get_timezone_location(zone, english, return_city=True)
+        city = shown(get_timezone_location(zone, here, return_city=True))
+        names = (in_english, city_of(zone), *(() if catalog == "en" else ALIASES.get(zone, ())))
+        cities[zone] = ZoneChoice(zone, city, shown(here.territories.get(code, code)),
+                                  tuple(name for name in dict.fromkeys(names) if name != city),
+                                  (english.territories.get(code, code), zone))
+    universal = here.time_zones["Etc/UTC"]["long"]["standard"]  # "Coordinated Universal Time", "समन्वित वैश्विक समय"
+    cities["UTC"] = ZoneChoice("UTC", shown(universal), "", (english.time_zones["Etc/UTC"]["long"]["standard"],),
+                               ("UTC",))
+    return cities
 
 
 def city_of(zone: str) -> str:
-    """``America/Argentina/Buenos_Aires`` → ``Buenos Aires``."""
+    """``America/Argentina/Buenos_Aires`` → ``Buenos Aires`` (the tz database's spelling, in English)."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def place(zone: str) -> str:
+    """``Los Angeles, United States`` (``लॉस एंजिल्स, संयुक्त राज्य`` in Hindi); a zone outside the list by its city
+    alone."""
+    city = _cities(language()).get(zone)
+    if city is None:
+        from babel.dates import get_timezone_location
+
+        return shown(get_timezone_location(zone, cldr_locale(), return_city=True))
+    return f"{city.city}, {city.country}" if city.country else city.city
 
 
 def system_zone() -> str:
@@ -105,10 +156,7 @@ def _known(name: str | None) -> bool:
 
 def describe(zone: str) -> str:
     """How a message names a zone: ``Los Angeles, United States (UTC−08:00)``, not ``America/Los_Angeles``."""
-    for choice in choices():
-        if choice.zone == zone and choice.city == city_of(zone):
-            return f"{choice.city}, {choice.country} ({utc_offset(zone)})"
-    return f"{city_of(zone)} ({utc_offset(zone)})"
+    return f"{place(zone)} ({utc_offset(zone)})"
 
 
 def check_zone(name: str) -> str:
@@ -121,7 +169,7 @@ def check_zone(name: str) -> str:
         pass
     wanted = text.casefold().replace("_", " ")
     for choice in choices():
-        if choice.city.casefold() == wanted:
+        if wanted in (name.casefold() for name in (choice.city, *choice.names)):
             return choice.zone
     raise ValidationError(_("Time zone: {name} is not a city or time zone SellerDesk knows.").format(name=repr(name)),
                           field="general.timezone",

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from core.errors import SellerDeskError
-from core.i18n import N_, _, format_when
+from core.i18n import N_, _, format_duration, format_when
 from core.listings.actions import perform
 from core.listings.store import record_publish
 from core.platforms.base import ListingResult, Platform
@@ -30,7 +30,6 @@ from core.platforms.errors import (
     PlatformError,
     RateLimited,
     TransientFailure,
-    describe_duration,
 )
 from core.platforms.publish import VariantSource, build_listing_request, publish_listing
 from core.platforms.specs import display_name
@@ -158,7 +157,7 @@ def _platform_failure(ctx: AttemptContext, job: JobView, platform: Platform, exc
         wait = max(exc.retry_after, 1.0)
         at = now + timedelta(seconds=wait)
         view = _finish(ctx, job, "scheduled", _("{platform} asked to wait {wait}").format(
-                           platform=name, wait=describe_duration(wait)), last_error=str(exc), retry_at=at,
+                           platform=name, wait=format_duration(wait)), last_error=str(exc), retry_at=at,
                        note=_("{platform} asked SellerDesk to slow down; trying again at {time}").format(
                            platform=name, time=ctx.local(at)))
         ctx.plan(view)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Literal
 
 from core.errors import SellerDeskError
+from core.i18n import format_duration
 from server.client_models import (
     EmailUnverified,
     NotSignedIn,
@@ -49,8 +50,8 @@ def translated(doing: str) -> Iterator[None]:
     except NotSignedIn as exc:
         raise SyncError(f"The sync session has ended ({exc.message})", "signed_out", hint=SIGN_IN_HINT) from exc
     except RateLimited as exc:
-        raise SyncError(f"The sync service is busy with this account's requests and asks to wait {exc.retry_after} "
-                        f"seconds before {doing} again.", "rate_limited",
+        raise SyncError(f"The sync service is busy with this account's requests and asks to wait "
+                        f"{format_duration(exc.retry_after)} before {doing} again.", "rate_limited",
                         hint="Nothing is lost: your changes wait here and sync carries on by itself.") from exc
     except TooLarge as exc:
         if exc.code != "quota_exceeded":

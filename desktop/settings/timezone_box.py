@@ -1,12 +1,15 @@
-"""A time zone picker by city name: type "Los Angeles", "Mumbai" or "India" and choose from what matches."""
+"""A time zone picker by city name in the interface language: type "Los Angeles", "कोलकाता", "Kolkata", "India" or
+"Asia/Kolkata" and choose from what matches."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from core.preferences.zones import choices, city_of, utc_offset
+from core.preferences.zones import choices, place, utc_offset
+
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1  # what an entry is found by: its label and its names in English
 
 
 class TimeZoneBox(QComboBox):
@@ -22,12 +25,13 @@ class TimeZoneBox(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
         self._filled = False
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # The pop-up lists the entries whose search text holds what was typed; it shows (and picks) their labels.
+        self._matches = _Matches(self)
+        self._matches.setSourceModel(self.model())
+        completer = QCompleter(self._matches, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.setCompleter(completer)
-        self.addItem(f"{_label_of(zone)} · {utc_offset(zone)}", zone)
+        self.addItem(f"{place(zone)} · {utc_offset(zone)}", zone)
         self.setCurrentIndex(0)
         line = self.lineEdit()
         assert line is not None  # editable
@@ -41,8 +45,9 @@ class TimeZoneBox(QComboBox):
         zone, text = self.currentData(), self.currentText()
         self.blockSignals(True)
         self.clear()
-        for choice in choices():
+        for row, choice in enumerate(choices()):
             self.addItem(choice.label(), choice.zone)
+            self.setItemData(row, choice.search_text(), SEARCH_ROLE)
         self.blockSignals(False)
         row = self.findText(text)
         if row >= 0:
@@ -53,11 +58,9 @@ class TimeZoneBox(QComboBox):
             self.set_zone(zone)
 
     def _typed(self, text: str) -> None:
-        if not self._filled:
-            self.fill()
-            completer = self.completer()
-            completer.setCompletionPrefix(text)
-            completer.complete()
+        self.fill()
+        self._matches.search(text.strip())
+        self.completer().complete()
 
     def showPopup(self) -> None:
         self.fill()
@@ -70,13 +73,12 @@ class TimeZoneBox(QComboBox):
     def set_zone(self, zone: str) -> None:
         """Show ``zone`` chosen (its own city, not an alias; an unlisted zone is added)."""
         self.fill()
-        city = city_of(zone)
-        for row in range(self.count()):
-            if self.itemData(row) == zone and self.itemText(row).startswith(city):
-                self.setCurrentIndex(row)
-                return
-        self.addItem(f"{city} · {utc_offset(zone)}", zone)
-        self.setCurrentIndex(self.count() - 1)
+        label = f"{place(zone)} · {utc_offset(zone)}"
+        row = self.findText(label, Qt.MatchFlag.MatchExactly)
+        if row < 0:
+            self.addItem(label, zone)
+            row = self.count() - 1
+        self.setCurrentIndex(row)
 
     def zone(self) -> str:
         """The chosen IANA name; typed text that matches no entry is returned as typed, for the check to refuse."""
@@ -87,8 +89,28 @@ class TimeZoneBox(QComboBox):
         return text
 
 
-def _label_of(zone: str) -> str:
-    """``Kolkata, India`` for the chosen zone, from the cached list when it is there, else the city alone."""
-    from core.preferences.zones import describe
 
-    return describe(zone).rsplit(" (", 1)[0]
+class _Matches(QSortFilterProxyModel):
+    """The entries whose search text holds what was typed; those with a name starting with it first (``लंदन`` before
+    ``कोलंबो`` for ``लं``), otherwise in the list's order."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._typed = ""
+
+    def search(self, text: str) -> None:
+        """Keep the entries that hold ``text``, ranked for it."""
+        self._typed = text.casefold()
+        self.setFilterFixedString(text)
+        self.invalidate()  # the ranking depends on the text, not only on the rows
+        self.sort(0)
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
+                 right: QModelIndex | QPersistentModelIndex) -> bool:
+        return (self._later(left), left.row()) < (self._later(right), right.row())
+
+    def _later(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        names = str(index.data(SEARCH_ROLE) or index.data()).casefold().split(" · ")
+        return not any(name.startswith(self._typed) for name in names)

@@ -21,7 +21,7 @@ def test_messages_say_what_happened_where_and_what_next() -> None:
                              "Change the tags of the Etsy copy and publish again.")
     assert rejected.field == "tags" and not rejected.retryable
     limited = RateLimited("shopify", 9000)
-    assert str(limited) == ("Shopify: too many requests; it asks to wait 2.5 h. "
+    assert str(limited) == ("Shopify: too many requests; it asks to wait 2 hours. "
                             "SellerDesk tries again by itself after the wait.")
     assert limited.retryable and TransientFailure("etsy", "x").retryable
     assert not OutcomeUnknown("etsy", "x").retryable and not AuthExpired("etsy", "x").retryable

@@ -125,7 +125,7 @@ def test_429_waits_the_time_asked_then_goes_on(server: Scripted, fake_time: Fake
     with pytest.raises(RateLimited) as caught:
         api.request("GET", "/ping")
     api.close()
-    assert caught.value.retry_after == 900 and "15 min" in str(caught.value)
+    assert caught.value.retry_after == 900 and "15 minutes" in str(caught.value)
 
 
 def test_401_refreshes_once_then_asks_to_reconnect(server: Scripted, fake_time: FakeTime) -> None:

@@ -66,7 +66,7 @@ def test_key_entered_and_tested_on_the_command_line(app: App, api: LeadsApiStand
     assert out.index("Brass diya") < out.index("Copper lota") and "Lamp" not in out and "Please quote" in out
     assert app.secrets.get("indiamart:crm_key") == api.key
     code, out, err = _run(app, capsys, monkeypatch, "platforms", "leads", "indiamart", "--check")
-    assert code == 1 and "one leads download every 5 min; try again in 5 min" in err and len(api.calls) == 2
+    assert code == 1 and "one leads download every 5 minutes; try again in 5 minutes" in err and len(api.calls) == 2
     assert "by itself" not in err  # a read the seller asked for is not retried behind their back
     _five_minutes_later(app, api)
     code, out, err = _run(app, capsys, monkeypatch, "--json", "platforms", "leads", "indiamart")
@@ -120,7 +120,7 @@ def test_leads_window_tests_a_typed_key_and_lists_the_enquiries(app: App, api: L
     # Refresh with the stored key: too soon, said plainly; five minutes later, new enquiries appear.
     qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.refresh_button.isEnabled(), timeout=10_000)
-    assert "one leads download every 5 min" in dialog.status.text() and dialog.table.rowCount() == 2
+    assert "one leads download every 5 minutes" in dialog.status.text() and dialog.table.rowCount() == 2
     _five_minutes_later(app, api)
     api.add_lead("Q-NOW", api.now - timedelta(minutes=1), "Brass bell")
     qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)

@@ -84,7 +84,7 @@ def test_five_minutes_between_calls_and_seven_days_per_call(api: LeadsApiStandIn
     with pytest.raises(RateLimited) as caught:
         platform.fetch_sales(since)
     assert caught.value.retry_after == pytest.approx(300) and len(api.calls) == 1
-    assert "one leads download every 5 min" in str(caught.value)
+    assert "one leads download every 5 minutes" in str(caught.value)
     windows = []
     for _ in range(3):
         clock.advance(minutes=5)

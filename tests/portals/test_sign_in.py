@@ -41,7 +41,7 @@ def test_cancel_and_timeout_end_the_wait_with_a_clear_message(app: App, portals:
         threading.Timer(0.3, cancel.set).start()
         with pytest.raises(ConnectCancelled, match="signing in to Meesho was cancelled"):
             meesho.connect(ConnectOptions(cancel=cancel, timeout=30))
-        with pytest.raises(ConnectCancelled, match="did not finish within 1 s"):
+        with pytest.raises(ConnectCancelled, match="did not finish within 1 second"):
             meesho.connect(ConnectOptions(timeout=1))
 
 

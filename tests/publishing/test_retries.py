@@ -61,7 +61,7 @@ def test_a_rate_limit_waits_as_long_as_the_platform_asked(app: App, etsy_server:
     assert waiting.state in ("scheduled", "publishing", "published")
     wait_for(lambda: _state(app, job.id, "published"), message="published after the wait")
     events = job_events(app.db, job.id)
-    asked = next(e for e in events if e.message == "Etsy asked to wait 1 s")
+    asked = next(e for e in events if e.message == "Etsy asked to wait 1 second")
     second_try = [e for e in events if e.to_state == "publishing"][1]
     assert (second_try.at - asked.at).total_seconds() >= 0.95
     assert len(etsy_server.listings) == 1

@@ -105,7 +105,7 @@ def test_a_rate_limit_waits_what_pinterest_asks(pinterest_app: App, pinterest: P
     second = add_product(pinterest_app, tmp_path, photos=1, title="Green Bowl", sku="BOWL-1")
     with pytest.raises(RateLimited) as caught:
         _publish(pinterest_app, opener, second)
-    assert caught.value.retry_after == 7200 and "wait 2.0 h" in str(caught.value)
+    assert caught.value.retry_after == 7200 and "wait 2 hours" in str(caught.value)
 
 
 def test_a_bucket_that_refuses_the_upload_says_what_to_check(pinterest_app: App, s3: S3StandIn, opener: Opener,

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from core.i18n import N_, _
+from core.i18n import N_, _, format_duration
 from core.platforms.base import PlatformContext, Sale
 from core.platforms.connections import get_preferences, set_preferences
-from core.platforms.errors import AuthExpired, PlatformError, RateLimited, TransientFailure, describe_duration
+from core.platforms.errors import AuthExpired, PlatformError, RateLimited, TransientFailure
 
 if TYPE_CHECKING:
     from core.app import App
@@ -98,7 +98,7 @@ class LeadsApi:
             if waited < gap:
                 raise RateLimited(NAME, gap - waited, problem=_(
                     "IndiaMART allows one leads download every {gap}; try again in {wait}").format(
-                    gap=describe_duration(gap), wait=describe_duration(gap - waited)), hint=hint)
+                    gap=format_duration(gap), wait=format_duration(gap - waited)), hint=hint)
         return now, gap
 
     def _window(self, since: datetime, now: datetime, prefs: dict[str, Any]) -> tuple[datetime, datetime]:

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.i18n import _
+from core.i18n import _, format_duration
 from core.platforms.browser.submissions import SubmissionLog
-from core.platforms.errors import RateLimited, describe_duration
+from core.platforms.errors import RateLimited
 from core.platforms.ratelimit import TokenBucket
 from core.platforms.specs import PlatformSpec
 
@@ -98,7 +98,7 @@ class Pacer:
         raise RateLimited(self.platform, wait, product=product,
                           problem=_("SellerDesk has listed {count} products on {platform} today, the daily limit "
                                     "set for {platform} (so the account is not taken for a robot); the rest go in "
-                                    "{wait}").format(count=sent, platform=display, wait=describe_duration(wait)))
+                                    "{wait}").format(count=sent, platform=display, wait=format_duration(wait)))
 
     def pause(self) -> None:
         """A person's pause between two boxes or screens."""

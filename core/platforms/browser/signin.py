@@ -15,10 +15,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from core.i18n import _
+from core.i18n import _, format_duration
 from core.platforms.base import AccountInfo
 from core.platforms.browser.page import PortalPage
-from core.platforms.errors import ConnectCancelled, PlatformError, TransientFailure, describe_duration
+from core.platforms.errors import ConnectCancelled, PlatformError, TransientFailure
 
 SignInHook = Callable[[Page], None]
 
@@ -70,7 +70,7 @@ def wait_for_sign_in(pp: PortalPage, *, cancel: threading.Event | None, timeout:
         except PlaywrightTimeoutError:
             if time.monotonic() >= deadline:
                 raise ConnectCancelled(pp.platform, _("signing in to {platform} did not finish within {wait}").format(
-                    platform=pp.display, wait=describe_duration(timeout))) from None
+                    platform=pp.display, wait=format_duration(timeout))) from None
         except PlaywrightError as exc:
             if page.is_closed():
                 raise ConnectCancelled(pp.platform, _("the {platform} sign-in window was closed before signing "
