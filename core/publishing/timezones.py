@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.errors import ValidationError
 from core.i18n import _, format_when
 from core.preferences.layout import where
+from core.preferences.zones import place
 
 Ambiguity = Literal["earlier", "later", "refuse"]
 DEFAULT_ZONE = "Asia/Kolkata"
@@ -68,9 +69,10 @@ def local_to_utc(wall: datetime, zone: ZoneInfo, *, ambiguous: Ambiguity = "earl
         return Resolved(wall.astimezone(UTC))
     first = wall.replace(tzinfo=zone, fold=0)
     second = wall.replace(tzinfo=zone, fold=1)
-    when = _("{time} on {day} in {zone}").format(time=f"{wall:%H:%M}", day=format_when(wall, "dd MMM y"), zone=zone.key)
     if first.utcoffset() == second.utcoffset():
         return Resolved(first.astimezone(UTC))
+    when = _("{time} on {day} in {zone}").format(time=f"{wall:%H:%M}", day=format_when(wall, "dd MMM y"),
+                                                 zone=place(zone.key))
     # Round-tripping through UTC lands elsewhere only for a time that the clocks skip.
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
         jump = _transition(second.astimezone(UTC), first.astimezone(UTC), zone)
@@ -122,8 +124,8 @@ def move_to_day(moment: datetime, day: date, zone: ZoneInfo) -> Resolved:
         shifted = shifted.astimezone(UTC)
         moved = _("{time} does not exist on {day} in {zone} (the clocks jump forward); SellerDesk moved it to "
                   "{moved}.")
-        return Resolved(shifted, moved.format(time=f"{local:%H:%M}", day=format_when(day, "dd MMM y"), zone=zone.key,
-                                              moved=f"{shifted.astimezone(zone):%H:%M}"))
+        return Resolved(shifted, moved.format(time=f"{local:%H:%M}", day=format_when(day, "dd MMM y"),
+                                              zone=place(zone.key), moved=f"{shifted.astimezone(zone):%H:%M}"))
 
 
 def format_local(moment: datetime | None, zone: ZoneInfo) -> str:

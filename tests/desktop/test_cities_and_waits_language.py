@@ -104,15 +104,22 @@ def test_an_english_seller_finds_a_city_by_its_iana_name_too(qtbot, window) -> N
 
 
 def test_zone_names_in_messages_follow_the_interface_language() -> None:
-    from core.preferences.zones import check_zone, describe
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
 
+    from core.preferences.zones import check_zone, describe
+    from core.publishing.timezones import move_to_day
+
+    london, friday = ZoneInfo("Europe/London"), datetime(2026, 3, 27, 1, 30, tzinfo=UTC)
     use_language("hi")
     try:
         assert describe("Asia/Kolkata") == "कोलकाता, भारत (UTC+05:30)"
         assert check_zone("कोलकाता") == check_zone("kolkata") == check_zone("Mumbai") == "Asia/Kolkata"
+        assert "लंदन, यूनाइटेड किंगडम" in move_to_day(friday, date(2026, 3, 29), london).message  # a skipped hour
     finally:
         use_language("en")
     assert describe("Asia/Kolkata") == "Kolkata, India (UTC+05:30)"
+    assert " in London, United Kingdom (the clocks jump" in move_to_day(friday, date(2026, 3, 29), london).message
 
 
 @pytest.mark.parametrize(("language", "said"), [

@@ -66,7 +66,7 @@ def test_a_series_at_a_skipped_time_moves_later_and_says_so(shop_app: App) -> No
     result = create_jobs(shop_app, products, ["shopify"], start, now=datetime(2026, 3, 1, tzinfo=UTC), zone=LONDON,
                          spread_days=1)
     assert result.jobs[1].scheduled_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 02:30 BST
-    assert result.notes == ["01:30 does not exist on 29 Mar 2026 in Europe/London (the clocks jump forward); "
+    assert result.notes == ["01:30 does not exist on 29 Mar 2026 in London, United Kingdom (the clocks jump forward); "
                             "SellerDesk moved it to 02:30."]
 
 
