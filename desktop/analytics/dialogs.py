@@ -22,6 +22,7 @@ from core.analytics.periods import zone
 from core.analytics.sales import ProductChoice, SaleRecord, parse_amount, parse_platform
 from core.errors import ValidationError
 from core.i18n import N_, _
+from core.preferences.zones import place
 from core.products.fields import parse_currency
 from desktop.analytics.style import dress_date_edit, platform_name
 
@@ -77,7 +78,7 @@ class RecordSaleDialog(QDialog):
         form.addRow(_("Currency"), self.currency)
         form.addRow(_("Fees paid"), self.fees)
         form.addRow(_("What happened"), self.kind)
-        form.addRow(_("When ({zone})").format(zone=timezone), self.when)
+        form.addRow(_("When ({zone})").format(zone=place(timezone)), self.when)
         form.addRow(_("Buyer"), self.buyer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))

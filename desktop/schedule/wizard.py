@@ -25,6 +25,7 @@ from core.app import App
 from core.errors import ValidationError
 from core.i18n import _
 from core.platforms.connections import list_statuses
+from core.preferences.zones import place
 from core.publishing.best_time import best_time
 from core.publishing.bulk import When
 from core.publishing.timezones import Resolved, format_local, local_to_utc, seller_zone
@@ -75,7 +76,7 @@ class _WhenPage(QWizardPage):
         super().__init__()
         self.wizard_ = wizard
         self.setTitle(_("When"))
-        self.setSubTitle(_("Times are in your time zone ({zone}).").format(zone=wizard.zone.key))
+        self.setSubTitle(_("Times are in your time zone ({zone}).").format(zone=place(wizard.zone.key)))
         self.now = QRadioButton(_("Now"))
         self.at = QRadioButton(_("At"))
         self.best = QRadioButton(_("The best time for each platform"))

@@ -160,3 +160,17 @@ def test_lengths_of_time_come_from_babel_in_the_interface_language() -> None:
         use_language("en")
     assert format_duration(timedelta(days=6), direction=True, unit="day") == "in 6 days"  # not "in 1 week"
     assert (format_duration(900), format_duration(timedelta(days=6))) == ("15 minutes", "1 week")
+
+
+def test_recording_a_sale_names_the_time_zone_by_its_city(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.analytics.dialogs import RecordSaleDialog
+
+    use_language("hi")
+    try:
+        dialog = RecordSaleDialog([], [], "INR", "Asia/Kolkata")
+        qtbot.addWidget(dialog)
+        assert "कब (कोलकाता, भारत)" in [label.text() for label in dialog.findChildren(QLabel)]
+    finally:
+        use_language("en")
