@@ -123,7 +123,8 @@ def _load(session: Session, job_id: int) -> tuple[PublishJob, str]:
     row = session.execute(select(PublishJob, Product.title).join(Product, Product.id == PublishJob.product_id)
                           .where(PublishJob.id == job_id)).first()
     if row is None:
-        raise NotFound(f"There is no publish job #{job_id}.", hint="See the jobs with: sellerdesk jobs list")
+        raise NotFound(_("There is no publish job #{id}.").format(id=job_id),
+                       hint=_("See the jobs with: sellerdesk jobs list"))
     return row[0], row[1]
 
 
@@ -189,8 +190,8 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
             _record(session, job, before, message, now)
             session.flush()
             return _view(job, title, me)
-    raise StorageError(f"Publish job #{job_id} kept changing while SellerDesk tried to update it.",
-                       hint="Try again in a moment.")
+    raise StorageError(_("Publish job #{id} kept changing while SellerDesk tried to update it.").format(id=job_id),
+                       hint=_("Try again in a moment."))
 
 
 def _elsewhere(job: JobView) -> ValidationError:
@@ -205,7 +206,8 @@ def _schedule(session: Session, product_id: int, platform: str, at: datetime, pr
               now: datetime, repost: bool = False) -> JobView:
     product = session.get(Product, product_id)
     if product is None or product.deleted_at is not None:
-        raise NotFound(f"There is no product #{product_id}.", hint="See the products with: sellerdesk products list")
+        raise NotFound(_("There is no product #{id}.").format(id=product_id),
+                       hint=_("See the products with: sellerdesk products list"))
     jobs = session.scalars(select(PublishJob).where(PublishJob.product_id == product_id,
                                                     PublishJob.platform == platform,
                                                     PublishJob.action == "publish")).all()
@@ -229,12 +231,13 @@ def _already_live(product: Product, live: Listing) -> ValidationError:
     name = display_name(live.platform)
     where = f" ({live.url})" if live.url else ""
     if get_spec(live.platform).capabilities.posts:
-        hint = (f"To post it on {name} again (a promotion, a new price), use Post again… in the Listings window "
-                f"(or: sellerdesk listings repost {live.id}).")
+        hint = _("To post it on {platform} again (a promotion, a new price), use Post again… in the Listings window "
+                 "(or: sellerdesk listings repost {id}).").format(platform=name, id=live.id)
     else:
-        hint = (f"Changes to the product reach the {name} listing by themselves; see it with: "
-                f"sellerdesk listings show {live.id}")
-    return ValidationError(f"#{product.id} '{product.title}' is already on {name}{where}.", field="platform", hint=hint)
+        hint = _("Changes to the product reach the {platform} listing by themselves; see it with: "
+                 "sellerdesk listings show {id}").format(platform=name, id=live.id)
+    return ValidationError(_("#{id} '{title}' is already on {platform}{where}.").format(
+        id=product.id, title=product.title, platform=name, where=where), field="platform", hint=hint)
 
 
 def create_job(db: Database, product_id: int, platform: str, *, at: datetime, priority: int = PRIORITY_SCHEDULED,

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Final, Literal, get_args
 
 from core.errors import SellerDeskError
-from core.i18n import N_
+from core.i18n import N_, _
 
 State = Literal["draft", "scheduled", "publishing", "published", "failed", "needs_attention", "cancelled"]
 STATES: Final[tuple[State, ...]] = get_args(State)
@@ -42,9 +42,9 @@ LABELS: Final[dict[State, str]] = {  # English; the window shows _(LABELS[state]
 
 # Why a move is refused, in the seller's words, for the moves a person can ask for.
 _WHY_NOT: Final[dict[str, str]] = {
-    "publishing": "it is being published right now; wait for it to finish",
-    "published": "it is already published",
-    "cancelled": "it was cancelled; schedule the product again instead",
+    "publishing": N_("it is being published right now; wait for it to finish"),
+    "published": N_("it is already published"),
+    "cancelled": N_("it was cancelled; schedule the product again instead"),
 }
 
 
@@ -55,9 +55,15 @@ class IllegalTransition(SellerDeskError):
         self.job_id = job_id
         self.current = current
         self.wanted = wanted
-        reason = _WHY_NOT.get(current, f"a {current.replace('_', ' ')} job cannot become {wanted.replace('_', ' ')}")
-        super().__init__(f"Job #{job_id} cannot be made {wanted.replace('_', ' ')}: {reason}.",
-                         hint="See it with: sellerdesk jobs list")
+        reason = (_(_WHY_NOT[current]) if current in _WHY_NOT else
+                  _("a {current} job cannot become {wanted}").format(current=_state(current), wanted=_state(wanted)))
+        super().__init__(_("Job #{id} cannot be made {wanted}: {reason}.").format(
+            id=job_id, wanted=_state(wanted), reason=reason), hint=_("See it with: sellerdesk jobs list"))
+
+
+def _state(state: str) -> str:
+    """A state as a word in a sentence ("needs attention"), in the interface language."""
+    return _(LABELS[state]).lower() if state in LABELS else state.replace("_", " ")
 
 
 def check_transition(job_id: int, current: str, wanted: str, expect: Iterable[str] | None = None) -> None:

@@ -154,3 +154,4 @@ def test_photo_order_refusals_read_in_hindi_and_stay_english_in_english(app) -> 
     with pytest.raises(ValidationError) as english:
         reorder_photos(app.db, product.id, [7])
     assert str(english.value) == "The new photo order must list each of the product's photos once."
+
