@@ -31,6 +31,7 @@ from server.schemas import (
     Accepted,
     AccountOut,
     DeviceOut,
+    DeviceRename,
     LoginRequest,
     PasswordChangeRequest,
     PasswordConfirmation,
@@ -368,6 +369,19 @@ def account_info(caller: CallerDep, services: ServicesDep) -> AccountOut:
                       devices=[DeviceOut(id=d.device_uid, name=d.name, created_at=d.created_at,
                                          last_seen_at=d.last_seen_at, current=d.id == caller.device_id)
                                for d in devices])
+
+
+@router.post("/account/device", dependencies=[NoStore])
+def rename_device(body: DeviceRename, caller: CallerDep, services: ServicesDep) -> DeviceOut:
+    """Rename the calling computer: the account's other computers show the new name from their next round."""
+    with services.db.writer() as session:
+        device = session.get(Device, caller.device_id)
+        if device is None:
+            raise unauthorized()
+        device.name = body.name
+        session.flush()
+        return DeviceOut(id=device.device_uid, name=device.name, created_at=device.created_at,
+                         last_seen_at=device.last_seen_at, current=True)
 
 
 @router.post("/account/delete", status_code=204, dependencies=[NoStore])

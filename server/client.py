@@ -229,6 +229,10 @@ class SyncServiceClient:
         """Email, storage used and signed-in devices."""
         return AccountInfo.from_json(self._send("GET", "/v1/account", auth=True).json())
 
+    def rename_device(self, name: str) -> None:
+        """Rename this computer as the account's other computers see it (1–100 characters)."""
+        self._send("POST", "/v1/account/device", auth=True, json={"name": name})
+
     # Sync
 
     def push(self, changes: Sequence[RecordChange], since: SyncPosition | None = None) -> list[PushOutcome]:

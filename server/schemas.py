@@ -125,6 +125,24 @@ class TokenPair(BaseModel):
     expires_in: int
 
 
+DEVICE_NAME_MAX = 100  # the devices table's name column
+
+
+def _device_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("a computer's name cannot be empty")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("a computer's name cannot hold control characters")
+    return value
+
+
+class DeviceRename(Strict):
+    """A new name for the calling computer, as the seller's other computers show it ("scheduled on Shop PC")."""
+
+    name: Annotated[str, Field(max_length=DEVICE_NAME_MAX), AfterValidator(_device_name)]
+
+
 class DeviceOut(BaseModel):
     """One of the account's computers."""
 

@@ -13,7 +13,6 @@ once that sign-in succeeds, or at sign-out.
 
 from __future__ import annotations
 
-import platform
 import threading
 import time
 from collections.abc import Iterator
@@ -81,15 +80,15 @@ class SyncAccount:
         url = self._service_url(server_url)
         if not email or not password:
             raise ValidationError("Enter your email and password.", field="email")
-        device = state.device_id(self.app.db)
+        device, name = state.identity(self.app.db)  # the name as the seller set it (or the host's)
         unconfirmed: SyncError | None = None
         try:
             with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
                     translated("creating the account" if create else "signing in"):
                 if create:
-                    client.register(email, password, device, platform.node()[:100])
+                    client.register(email, password, device, name)
                 else:
-                    client.login(email, password, device, platform.node()[:100])
+                    client.login(email, password, device, name)
         except SyncError as exc:
             if exc.problem != "unconfirmed":
                 raise
@@ -209,7 +208,7 @@ class SyncAccount:
         try:
             with SyncServiceClient(url, on_tokens=self._store, http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
                     translated("signing in"):
-                client.login(email, password, state.device_id(self.app.db), platform.node()[:100])
+                client.login(email, password, *state.identity(self.app.db))
         except SyncError as exc:
             if exc.problem != "refused":
                 raise

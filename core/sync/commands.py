@@ -1,4 +1,5 @@
-"""``sellerdesk sync ...``: sign in or register, sync now, status, conflicts and their resolution, sign out."""
+"""``sellerdesk sync ...``: sign in or register, sync now, status, conflicts and their resolution, this computer's
+name and the account's computers, sign out."""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--keep", required=True, choices=["mine", "theirs"],
                    help="mine: the edit set aside; theirs: the version that stands now")
     p.set_defaults(handler=_resolve)
+    p = ssub.add_parser("rename", parents=[json_parent()],
+                        help="name this computer as your other computers show it (\"scheduled on Shop PC\")")
+    p.add_argument("name", help="the new name, e.g. \"Shop PC\" (100 characters at most)")
+    p.set_defaults(handler=_rename)
+    p = ssub.add_parser("devices", parents=[json_parent()], help="the computers signed in to your account")
+    p.set_defaults(handler=_devices)
     p = ssub.add_parser("signout", help="forget this computer's session (your data stays here)")
     p.set_defaults(handler=_sign_out)
 
@@ -153,6 +160,34 @@ def _resolve(args: argparse.Namespace, app: Any) -> int:
         print_json({"id": matches[0].conflict_id, "kept": args.keep})
     else:
         print(f"Kept {args.keep} for {matches[0].label}.")
+    return 0
+
+
+def _rename(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.devices import rename
+
+    name = rename(app.db, args.name)
+    if app.json:
+        print_json({"name": name})
+    else:
+        print(f"This computer is now called {name!r}. Your other computers show the new name once this computer "
+              "and they have synced (sellerdesk sync now).")
+    return 0
+
+
+def _devices(args: argparse.Namespace, app: Any) -> int:
+    from core.sync.account import SyncAccount
+    from core.sync.devices import account_devices
+
+    devices = account_devices(SyncAccount(app))
+    if app.json:
+        print_json([{"id": d.id, "name": d.name, "last_seen_at": d.last_seen_at.isoformat(), "current": d.current}
+                    for d in devices])
+        return 0
+    print_table([{"computer": d.name + (" (this computer)" if d.current else ""),
+                  "last seen": d.last_seen_at.strftime("%Y-%m-%d %H:%M UTC")} for d in devices],
+                ["computer", "last seen"])
+    print("Rename this computer with: sellerdesk sync rename \"NEW NAME\"")
     return 0
 
 

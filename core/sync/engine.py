@@ -21,6 +21,7 @@ from core.sync import state
 from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
 from core.sync.conflicts import has_service_conflicts, keep, mirror
+from core.sync.devices import send_name
 from core.sync.errors import SyncError, translated
 from core.sync.moves import settle as hand_over
 from core.sync.outbox import RECORD_MAX_BYTES, pending_ids, record_bytes
@@ -79,6 +80,7 @@ def sync_now(account: SyncAccount, cancelled: Callable[[], bool] = lambda: False
         try:
             with account.client() as client, translated("syncing"):
                 capture_settings(app.db, app.settings)
+                send_name(app.db, client)
                 try:
                     _round(app, client, report, cancelled)
                 except ServiceConflict as exc:

@@ -16,6 +16,7 @@ from server.client_models import SyncPosition
 
 DEVICE_ID = "device_id"
 DEVICE_NAME = "device_name"  # how the seller's other computers name this one ("scheduled on Laptop")
+NAME_UNSENT = "device_name_unsent"  # set: a rename the service has not been told yet (core.sync.devices)
 EMAIL = "email"  # the account signed in now (empty: signed out)
 ACCOUNT = "account"  # the account whose versions and cursor this database holds (kept across sign-out)
 CURSOR = "cursor"
@@ -65,8 +66,13 @@ def read_all(db: Database) -> dict[str, str]:
 
 def device_id(db: Database) -> str:
     """This data dir's device id, made on first use: the service tells this computer's changes apart by it."""
+    return identity(db)[0]
+
+
+def identity(db: Database) -> tuple[str, str]:
+    """This data dir's device id and name, made on first use."""
     with db.session() as session:
-        return here(session.connection())[0]
+        return here(session.connection())
 
 
 def here(conn: Connection) -> tuple[str, str]:

@@ -41,6 +41,7 @@ class SyncUi(QObject):
         self.sign_in_action = self._add(_("Sign &in…"), self.sign_in)
         self.sync_action = self._add(_("&Sync now"), self.controller.sync_now, "F5")
         self.conflicts_action = self._add(_("&Resolve conflicts…"), self.resolve_conflicts)
+        self.computers_action = self._add(_("Your &computers…"), self.show_computers)
         self.menu.addSeparator()
         self.sign_out_action = self._add(_("Sign &out"), self.sign_out)
         self.controller.status_changed.connect(self._update_actions)
@@ -102,6 +103,14 @@ class SyncUi(QObject):
         from desktop.sync.conflict_dialog import ConflictDialog
 
         dialog = ConflictDialog(self.controller, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def show_computers(self) -> None:
+        """Open this computer's name and the account's computers."""
+        from desktop.sync.computers_dialog import ComputersDialog
+
+        dialog = ComputersDialog(self.controller, self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

@@ -12,9 +12,11 @@ from core.app import App
 from core.i18n import _
 from core.sync.account import SyncAccount
 from core.sync.conflicts import Keep, resolve
+from core.sync.devices import account_devices, rename
 from core.sync.engine import RoundReport, sync_now
 from core.sync.status import SyncStatus, read_status
 from desktop.tasks import TaskHandle, TaskRunner
+from server.client_models import DeviceInfo
 
 _FIRST_ROUND_MS = 3_000  # after start-up, once the window is up
 
@@ -127,6 +129,18 @@ class SyncController(QObject):
         self.tasks.start(_("Setting the new password"),
                          lambda _h: self.account.reset_password(code, new_password, server_url=server_url),
                          on_success=done, on_failure=on_failure)
+
+    def rename_computer(self, name: str, on_success: Callable[[str], None],
+                        on_failure: Callable[[Exception], None]) -> None:
+        """Rename this computer (in the background); the next round tells the service and the other computers."""
+        self.tasks.start(_("Renaming this computer"), lambda _h: rename(self.app.db, name),
+                         on_success=on_success, on_failure=on_failure)
+
+    def list_devices(self, on_success: Callable[[list[DeviceInfo]], None],
+                     on_failure: Callable[[Exception], None]) -> None:
+        """The computers signed in to the account, as the service lists them (in the background)."""
+        self.tasks.start(_("Listing your computers"), lambda _h: account_devices(self.account),
+                         on_success=on_success, on_failure=on_failure)
 
     def sign_out(self) -> None:
         """Sign out in the background; local data stays."""

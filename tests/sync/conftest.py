@@ -1,6 +1,7 @@
 """The real sync service on 127.0.0.1 (uvicorn on a thread, SQLite in the test's folder), and desktop "devices":
 each an App on its own data dir with its own keychain and a network that a test can switch off or make drop the
-answer to a request."""
+answer to a request; ``computers``: a laptop and a shop computer on one account, both able to post to a platform
+stand-in."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ import pytest
 import uvicorn
 
 from core.app import App
+from core.platforms.connections import record_connected
+from core.publishing.config import load_config
+from core.publishing.service import Publisher
 from core.secrets.store import SecretStore
+from core.sync import state
 from core.sync.account import SyncAccount
 from core.sync.engine import RoundReport, sync_now
 from server.app import create_app
@@ -25,6 +30,9 @@ from server.config import Limits, PasswordCost, ServerConfig
 from server.db import Database, migrate
 from tests.fakes.mailbox import CONFIRM_SUBJECT, Mailbox, confirm
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.platforms.conftest import FakeVariants, opener
+from tests.publishing.conftest import QUICK
+from tests.publishing.generic_fake import GenericStandIn, register_fake
 
 PASSWORD = "correct horse battery staple"
 CHEAP_PASSWORDS = PasswordCost(time_cost=1, memory_kib=1024, parallelism=1, concurrent_hashes=4)
@@ -198,3 +206,52 @@ def make_device(tmp_path: Path, server: LiveServer) -> Iterator[Callable[..., De
     yield make
     for device in devices:
         device.close()
+
+
+FAKE = "fakegram"
+
+
+@pytest.fixture
+def fake_shop() -> Iterator[GenericStandIn]:
+    """The platform both computers could post to, counting every post it receives."""
+    server = GenericStandIn(per_second=50)
+    server.start()
+    with register_fake(FAKE, server, rate=20, concurrency=1):
+        yield server
+    server.stop()
+
+
+def publisher_for(device: Device, tmp_path: Path) -> Publisher:
+    """A computer's publishing with quick rounds, on the platform stand-in."""
+    return Publisher(device.app, opener=opener(device.app), variants=FakeVariants(tmp_path / "variants"),
+                     probe=lambda platform: True, config=load_config(device.app.settings, **QUICK))
+
+
+@pytest.fixture
+def run_publishing(tmp_path) -> Iterator[Callable[[Device], Publisher]]:
+    """Start a computer's publishing (as its window does), with quick rounds; stopped at the end of the test."""
+    started: list[Publisher] = []
+
+    def start(device: Device) -> Publisher:
+        publisher = publisher_for(device, tmp_path)
+        started.append(publisher)
+        assert publisher.start()
+        return publisher
+
+    yield start
+    for publisher in started:
+        publisher.stop()
+
+
+@pytest.fixture
+def computers(make_device: Callable[..., Device], server, fake_shop: GenericStandIn) -> tuple[Device, Device]:
+    """The laptop and the shop computer, signed in to one account and both connected to the platform."""
+    laptop, shop = make_device("laptop"), make_device("shop")
+    for device, name in ((laptop, "Laptop"), (shop, "Shop PC")):
+        with device.app.db.session() as session:
+            state.write(session, state.DEVICE_NAME, name)
+        record_connected(device.app.db, FAKE, "Fake shop", "1", None, {})
+    laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
+    server.confirm("asha@example.com")
+    shop.account.sign_in("asha@example.com", PASSWORD)
+    return laptop, shop

@@ -8,77 +8,24 @@ import json
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from core.db.types import utcnow
 from core.errors import ValidationError
-from core.platforms.connections import record_connected
-from core.publishing.config import load_config
 from core.publishing.jobs import JobView, claim, create_job, get_job, list_jobs, move
 from core.publishing.service import Publisher
-from core.sync import state
 from core.sync.conflicts import ConflictView
 from core.sync.moves import request_move
 from desktop.schedule.calendar import PostChip
 from desktop.schedule.tab import ScheduleTab
-from tests.platforms.conftest import FakeVariants, add_product, opener
-from tests.publishing.conftest import QUICK, wait_for
-from tests.publishing.generic_fake import GenericStandIn, register_fake
+from tests.platforms.conftest import add_product
+from tests.publishing.conftest import wait_for
 from tests.publishing.schedule_tabs import shown_tab
-from tests.sync.conftest import PASSWORD, Device
-
-FAKE = "fakegram"
-
-
-@pytest.fixture
-def fake_shop() -> Iterator[GenericStandIn]:
-    """The platform both computers could post to, counting every post it receives."""
-    server = GenericStandIn(per_second=50)
-    server.start()
-    with register_fake(FAKE, server, rate=20, concurrency=1):
-        yield server
-    server.stop()
-
-
-def _publisher(device: Device, tmp_path: Path) -> Publisher:
-    """A computer's publishing with quick rounds, on the platform stand-in."""
-    return Publisher(device.app, opener=opener(device.app), variants=FakeVariants(tmp_path / "variants"),
-                     probe=lambda platform: True, config=load_config(device.app.settings, **QUICK))
-
-
-@pytest.fixture
-def run_publishing(tmp_path) -> Iterator[Callable[[Device], Publisher]]:
-    """Start a computer's publishing (as its window does), with quick rounds; stopped at the end of the test."""
-    started: list[Publisher] = []
-
-    def start(device: Device) -> Publisher:
-        publisher = _publisher(device, tmp_path)
-        started.append(publisher)
-        assert publisher.start()
-        return publisher
-
-    yield start
-    for publisher in started:
-        publisher.stop()
-
-
-@pytest.fixture
-def computers(make_device: Callable[..., Device], server, fake_shop: GenericStandIn) -> tuple[Device, Device]:
-    """The laptop and the shop computer, signed in to one account and both connected to the platform."""
-    laptop, shop = make_device("laptop"), make_device("shop")
-    for device, name in ((laptop, "Laptop"), (shop, "Shop PC")):
-        with device.app.db.session() as session:
-            state.write(session, state.DEVICE_NAME, name)
-        record_connected(device.app.db, FAKE, "Fake shop", "1", None, {})
-    laptop.account.sign_in("asha@example.com", PASSWORD, create=True)
-    server.confirm("asha@example.com")
-    shop.account.sign_in("asha@example.com", PASSWORD)
-    return laptop, shop
+from tests.sync.conftest import FAKE, Device, publisher_for
 
 
 def _only_job(device: Device) -> JobView:
@@ -223,7 +170,7 @@ def test_a_post_being_published_or_done_is_never_moved(computers, fake_shop) -> 
 @pytest.fixture
 def shop_tab(qtbot, computers, tmp_path) -> Iterator[ScheduleTab]:
     """The shop computer's Schedule tab, publishing as its window does."""
-    yield from shown_tab(qtbot, computers[1].app, _publisher(computers[1], tmp_path))
+    yield from shown_tab(qtbot, computers[1].app, publisher_for(computers[1], tmp_path))
 
 
 def _chips(tab: ScheduleTab) -> list[PostChip]:
