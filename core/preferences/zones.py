@@ -76,11 +76,12 @@ def choices() -> tuple[ZoneChoice, ...]:
 
 @lru_cache(maxsize=3)
 def _choices(catalog: str) -> tuple[ZoneChoice, ...]:
-    found = list(_cities(catalog).values())
-    for zone, aliases in ALIASES.items():
-        city = found[[c.zone for c in found].index(zone)]
-        if catalog == "en":  # the aliases are English names: listed as cities of their own in English only
-            found.extend(ZoneChoice(zone, alias, city.country, also=city.also[:1]) for alias in aliases)
+    cities = _cities(catalog)
+    found = list(cities.values())
+    if catalog == "en":  # the aliases are English names: cities of their own in English, names of their zone's else
+        for zone, aliases in ALIASES.items():
+            city = cities[zone]
+            found.extend(ZoneChoice(zone, alias, city.country, also=city.also[:1]) for alias in aliases)  # no IANA
     return tuple(sorted(found, key=lambda c: (_sort_key(c.city), c.city, c.country)))
 
 
