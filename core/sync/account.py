@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
+from core.i18n import _
 from core.preferences.layout import where
 from core.sync import state
 from core.sync.errors import SIGN_IN_HINT, SyncError, translated
@@ -79,7 +80,7 @@ class SyncAccount:
         email = email.strip().lower()
         url = self._service_url(server_url)
         if not email or not password:
-            raise ValidationError("Enter your email and password.", field="email")
+            raise ValidationError(_("Enter your email and password."), field="email")
         device, name = state.identity(self.app.db)  # the name as the seller set it (or the host's)
         unconfirmed: SyncError | None = None
         try:
@@ -147,20 +148,20 @@ class SyncAccount:
         from server.client import SyncServiceClient
 
         if not code.strip() or not new_password:
-            raise ValidationError("Enter the code from the email and a new password.", field="code")
+            raise ValidationError(_("Enter the code from the email and a new password."), field="code")
         with SyncServiceClient(self._service_url(server_url), http=self._http, timeout=_TIMEOUT_SECONDS) as client, \
                 translated("setting the new password"):
             client.reset_password(code.strip(), new_password)
         if self.email is not None:
-            self.mark_signed_out("The password was reset; sign in with the new one.")
+            self.mark_signed_out(_("The password was reset; sign in with the new one."))
 
     def _service_url(self, server_url: str | None) -> str:
         if server_url:
             self.app.settings.set("sync.server_url", server_url.strip().rstrip("/"))
         url = self.server_url
         if not url:
-            raise ValidationError("No sync service address is set.", field="sync.server_url",
-                                  hint="Enter it in the sign-in window. " + where("sync.server_url", "URL"))
+            raise ValidationError(_("No sync service address is set."), field="sync.server_url",
+                                  hint=_("Enter it in the sign-in window.") + " " + where("sync.server_url", "URL"))
         return url
 
     def sign_out(self) -> None:
@@ -191,7 +192,8 @@ class SyncAccount:
 
         url, email = self.server_url, self.email
         if not url or email is None:
-            raise SyncError("This computer is not signed in to the sync service.", "signed_out", hint=SIGN_IN_HINT)
+            raise SyncError(_("This computer is not signed in to the sync service."), "signed_out",
+                            hint=_(SIGN_IN_HINT))
         self._sign_in_confirmed(url, email)
         with SyncServiceClient(url, tokens=self._current_tokens(), on_tokens=self._store, http=self._http,
                                timeout=_TIMEOUT_SECONDS) as client:
@@ -214,7 +216,7 @@ class SyncAccount:
                 raise
             self.secrets.delete_many([PENDING_PASSWORD])  # changed by a reset meanwhile: the seller signs in again
             self.mark_signed_out(exc.message)
-            raise SyncError(exc.message, "signed_out", hint=SIGN_IN_HINT) from exc
+            raise SyncError(exc.message, "signed_out", hint=_(SIGN_IN_HINT)) from exc
         self.secrets.delete_many([PENDING_PASSWORD])
 
     def _current_tokens(self) -> Tokens:
@@ -227,7 +229,7 @@ class SyncAccount:
         refresh = self.secrets.get(SESSION_REFRESH)
         if not refresh:
             self.mark_signed_out()
-            raise SyncError("The sync session is no longer in the keychain.", "signed_out", hint=SIGN_IN_HINT)
+            raise SyncError(_("The sync session is no longer in the keychain."), "signed_out", hint=_(SIGN_IN_HINT))
         with self._lock:
             if held is not None and held.refresh_token == refresh:
                 return held  # ours is still the newest: the client renews it itself
@@ -241,9 +243,9 @@ class SyncAccount:
         else:
             self.secrets.set(SESSION_REFRESH, tokens.refresh_token)
 
-    def mark_signed_out(self, reason: str = "The sync session has ended.") -> None:
+    def mark_signed_out(self, reason: str | None = None) -> None:
         """Record that the session is over (the service refused it, or the keychain lost it)."""
         with self.app.db.session() as session:
             state.write(session, state.EMAIL, None)
             state.write(session, state.PROBLEM, "signed_out")
-            state.write(session, state.PROBLEM_TEXT, reason)
+            state.write(session, state.PROBLEM_TEXT, reason or _("The sync session has ended."))

@@ -10,6 +10,7 @@ from typing import Any
 
 from core.cli import json_parent, print_json, print_table
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,7 +61,7 @@ def _password(create: bool) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     password = getpass.getpass("Password: ")
     if create and getpass.getpass("Password again: ") != password:
-        raise ValidationError("The two passwords differ.", field="password")
+        raise ValidationError(_("The two passwords differ."), field="password")
     return password
 
 
@@ -153,8 +154,8 @@ def _resolve(args: argparse.Namespace, app: Any) -> int:
 
     matches = [c for c in list_conflicts(app.db) if c.conflict_id.startswith(args.id)]
     if len(matches) != 1:
-        raise NotFound(f"No single conflict has an id starting {args.id!r} ({len(matches)} do).",
-                       hint="See them with: sellerdesk sync conflicts")
+        raise NotFound(_("No single conflict has an id starting {id} ({count} do).").format(
+            id=repr(args.id), count=len(matches)), hint=_("See them with: sellerdesk sync conflicts"))
     resolve(SyncAccount(app), matches[0].conflict_id, args.keep)
     if app.json:
         print_json({"id": matches[0].conflict_id, "kept": args.keep})

@@ -129,12 +129,13 @@ def mirror(session: Session, infos: list[ConflictInfo]) -> None:
 def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:
     """Settle a conflict with the seller's pick. The chosen content becomes the record everywhere."""
     if choice not in ("mine", "theirs"):
-        raise ValidationError(f"Keep 'mine' or 'theirs', not {choice!r}.", field="keep")
+        raise ValidationError(_("Keep 'mine' or 'theirs', not {choice}.").format(choice=repr(choice)), field="keep")
     db = account.app.db
     with db.session() as session:
         row = session.get(SyncConflict, conflict_id)
         if row is None:
-            raise NotFound(f"There is no conflict {conflict_id}.", hint="See them with: sellerdesk sync conflicts")
+            raise NotFound(_("There is no conflict {id}.").format(id=conflict_id),
+                           hint=_("See them with: sellerdesk sync conflicts"))
         local_only, kind, sync_id = row.local_only, row.kind, row.sync_id
         mine, mine_deleted, base = dict(row.mine_data), row.mine_deleted, row.theirs_version
     if local_only:
@@ -155,8 +156,8 @@ def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:
             if exc.code != "already_resolved":
                 with db.session() as session:
                     mirror(session, client.conflicts())
-                raise SyncError("The record changed on another computer since this conflict was shown.", "refused",
-                                hint="Look at both versions again and choose.") from exc
+                raise SyncError(_("The record changed on another computer since this conflict was shown."),
+                                "refused", hint=_("Look at both versions again and choose.")) from exc
             settled_elsewhere = True  # its outcome arrives with the next pull
     from core.sync.settings_sync import applier
 
