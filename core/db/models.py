@@ -159,8 +159,11 @@ class PublishJob(Timestamped, Base):
     __table_args__ = (
         Index("ix_publish_jobs_state_due", "state", "scheduled_at"),
         # At most one publish job per product and platform is still going somewhere (a second one would be a
-        # duplicate post), and at most one follow-up job (update, stock, take-down) per listing.
-        Index("uq_publish_jobs_open", "product_id", "platform", text("coalesce(listing_id, 0)"), unique=True,
+        # duplicate post), and at most one follow-up job (update, stock, take-down) per listing. Per computer: two
+        # computers' posts of one product, scheduled before they synced, are both kept, and one of them is held
+        # back (core.publishing.rivals).
+        Index("uq_publish_jobs_open", "product_id", "platform", text("coalesce(listing_id, 0)"),
+              text("coalesce(owner_device, '')"), unique=True,
               sqlite_where=text("state NOT IN ('published', 'cancelled')")),
     )
 

@@ -66,8 +66,8 @@ def _print_jobs(app: Any, jobs: list[Any], zone: Any) -> None:
     from core.publishing.states import LABELS
 
     print_table([{"id": j.id, "product": f"#{j.product_id} {j.product_title}", "platform": display_name(j.platform),
-                  "state": LABELS[j.state], "when": _when_text(j, zone), "computer": _computer(j),
-                  "detail": _detail(j)} for j in jobs],
+                  "state": "Held back" if j.held_back else LABELS[j.state], "when": _when_text(j, zone),
+                  "computer": _computer(j), "detail": _detail(j)} for j in jobs],
                 ["id", "product", "platform", "state", "when", "computer", "detail"])
 
 

@@ -22,6 +22,7 @@ from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
 from core.i18n import _
 from core.platforms.specs import display_name, get_spec
+from core.publishing.rivals import held_back
 from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
 from core.sync.moves import mine, owned_here
 from core.sync.state import device_if_known
@@ -66,6 +67,9 @@ class JobView:
     moving_to: str | None = None
     #: This computer asked for the move (else the owner was asked by ``moving_to``).
     moving_here: bool = False
+    #: Why this first post is held back: the same product goes to the same platform from another post (see
+    #: core.publishing.rivals); None when it goes out as scheduled. Shown as its note too.
+    held_back: str | None = None
 
     @property
     def owned_here(self) -> bool:
@@ -103,7 +107,7 @@ class EventView:
     message: str
 
 
-def _view(job: PublishJob, title: str, me: str | None) -> JobView:
+def _view(job: PublishJob, title: str, me: str | None, held: str | None = None) -> JobView:
     moving_here = job.move_to is not None and job.move_to == me
     return JobView(
         id=job.id, product_id=job.product_id, product_title=title, platform=job.platform,
@@ -111,12 +115,19 @@ def _view(job: PublishJob, title: str, me: str | None) -> JobView:
         scheduled_at=job.scheduled_at, retry_at=job.retry_at, priority=job.priority, attempts=job.attempts,
         idempotency_key=job.idempotency_key,
         remote_id=job.remote_id, remote_url=job.remote_url, last_error=job.last_error, next_step=job.next_step,
-        note=job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
+        note=held or job.note, outcome_unknown=job.outcome_unknown, started_at=job.started_at,
         published_at=job.published_at, updated_at=job.updated_at, action=job.action, listing_id=job.listing_id,
         owner_name=None if owned_here(job, me) else job.owner_name or _("another computer"),
         moving_to=None if job.move_to is None else ("this computer" if moving_here else job.move_to_name),
-        moving_here=moving_here,
+        moving_here=moving_here, held_back=held,
     )
+
+
+def _held(session: Session, job: PublishJob, me: str | None) -> str | None:
+    """Why ``job`` is held back (None: it is not)."""
+    if job.action != "publish" or job.listing_id is not None:
+        return None
+    return held_back(session, me, job.product_id, job.platform).get(job.id)
 
 
 def _load(session: Session, job_id: int) -> tuple[PublishJob, str]:
@@ -135,7 +146,9 @@ def _record(session: Session, job: PublishJob, before: str, message: str, now: d
 def get_job(db: Database, job_id: int) -> JobView:
     """The job ``job_id`` (NotFound if there is none)."""
     with db.session() as session:
-        return _view(*_load(session, job_id), _me(session))
+        job, title = _load(session, job_id)
+        me = _me(session)
+        return _view(job, title, me, _held(session, job, me))
 
 
 def _me(session: Session) -> str | None:
@@ -157,7 +170,9 @@ def list_jobs(db: Database, *, states: Iterable[str] | None = None, platform: st
         me = _me(session)
         if mine_only:
             query = query.where(mine(me))
-        views = [_view(job, title, me) for job, title in session.execute(query.order_by(PublishJob.id))]
+        held = held_back(session, me)
+        views = [_view(job, title, me, held.get(job.id))
+                 for job, title in session.execute(query.order_by(PublishJob.id))]
     return sorted(views, key=lambda v: (v.published_at or v.scheduled_at or v.updated_at, v.id))
 
 
@@ -189,7 +204,7 @@ def _cas_move(session: Session, job_id: int, to: State, message: str, now: datet
             job, title = _load(session, job_id)
             _record(session, job, before, message, now)
             session.flush()
-            return _view(job, title, me)
+            return _view(job, title, me, _held(session, job, me))
     raise StorageError(_("Publish job #{id} kept changing while SellerDesk tried to update it.").format(id=job_id),
                        hint=_("Try again in a moment."))
 
@@ -216,7 +231,9 @@ def _schedule(session: Session, product_id: int, platform: str, at: datetime, pr
                            .order_by(Listing.id.desc())).first()
     if live is not None and not (repost and get_spec(platform).capabilities.posts):
         raise _already_live(product, live)
-    open_job = next((j for j in jobs if j.state in OPEN_STATES), None)
+    me = _me(session)
+    # This computer's own open post first: another computer's (synced) one is only changed on that computer.
+    open_job = next((j for j in sorted(jobs, key=lambda j: not owned_here(j, me)) if j.state in OPEN_STATES), None)
     if open_job is None:
         # The partial unique index refuses a second open job even if another process races this one here.
         open_job = PublishJob(product_id=product_id, platform=platform, state="draft", attempts=0,
@@ -304,6 +321,11 @@ def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -
     if checking:
         condition.append(PublishJob.outcome_unknown.is_(True))
     with db.session() as session:
+        # Checked in the claim's own transaction (which holds the write lock): a post another computer sends, or
+        # already sent, that reached this one by sync is never sent a second time from here (core.publishing.rivals).
+        job = session.get(PublishJob, job_id)
+        if job is not None and not checking and _held(session, job, me) is not None:
+            return None
         result = session.execute(update(PublishJob).where(*condition).values(
             state="publishing", attempts=PublishJob.attempts + 1, started_at=now, note=None, next_step=None,
             updated_at=now))

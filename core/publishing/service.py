@@ -196,7 +196,9 @@ class Publisher:
             # Only this computer's jobs: another computer's synced posts are shown here, never sent from here.
             for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"], mine_only=True):
                 due = job.due
-                if due is None or (job.state == "needs_attention" and not job.outcome_unknown) or queue.is_busy(job.id):
+                # A held-back post waits: the same product goes to the platform from another (core.publishing.rivals).
+                if due is None or (job.state == "needs_attention" and not job.outcome_unknown) \
+                        or queue.is_busy(job.id) or job.held_back is not None:
                     continue
                 if due > now:
                     wanted[job.id] = due

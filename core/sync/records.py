@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, Table, func, select
 
 from core.db.models import ContentDraft, Product, ProductImage, PublishJob
 from core.db.types import Money, UTCDateTime
@@ -145,7 +145,8 @@ def read_records(conn: Connection, kind: Kind, ids: Iterable[int] | None = None)
 def natural_key(kind: Kind, values: dict[str, Any]) -> list[ColumnElement[bool]] | None:
     """Conditions finding another row that the local unique indexes would not allow beside one with ``values``
     (decoded column values, ``product_id`` resolved): the same live SKU, a second copy for one platform, a second
-    open job for one platform; or the same picture twice on one product. None when ``values`` cannot clash."""
+    open job for one platform from one computer; or the same picture twice on one product. None when ``values``
+    cannot clash."""
     model = kind.model
     if kind is IMAGE:
         return [model.product_id == values["product_id"], model.sha256 == values.get("sha256")]
@@ -158,8 +159,10 @@ def natural_key(kind: Kind, values: dict[str, Any]) -> list[ColumnElement[bool]]
     if kind is JOB:
         if values.get("state") in CLOSED_JOB_STATES:
             return None
+        # One computer's open post per pair: another computer's is kept beside it (core.publishing.rivals).
         return [model.product_id == values["product_id"], model.platform == values["platform"],
-                model.state.not_in(CLOSED_JOB_STATES), model.action == "publish"]
+                model.state.not_in(CLOSED_JOB_STATES), model.action == "publish",
+                func.coalesce(model.owner_device, "") == (values.get("owner_device") or "")]
     return None
 
 

@@ -104,7 +104,8 @@ def state_text(job: JobView) -> str:
         if job.moving_here:
             return _("Moving here from {computer}").format(computer=job.owner_name)
         return _("Moving to {computer}").format(computer=job.moving_to)
-    label = _(LABELS[job.state])
+    # A held-back post keeps its state; the words say it waits (its note says why: core.publishing.rivals).
+    label = _(LABELS[job.state]) if job.held_back is None else _("Held back")
     if job.owner_name is not None:
         label = _("{state} on {computer}").format(state=label, computer=job.owner_name)
     return label

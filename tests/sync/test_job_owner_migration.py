@@ -1,5 +1,6 @@
 """Migration 0100: publish jobs gain their owner computer and a pending move; existing jobs stay this computer's,
-and going down and up again keeps the jobs and the index that allows one open job per product and platform."""
+and going down and up again keeps the jobs and the index that allows one open job per product and platform.
+Migration 0101: that index is per computer; going below it leaves the post scheduled first open."""
 
 from __future__ import annotations
 
@@ -26,3 +27,19 @@ def test_down_and_up_keeps_jobs_and_the_open_job_index(app) -> None:
     assert "uq_publish_jobs_open" in indexes
     (job,) = list_jobs(app.db)
     assert job.owned_here and job.owner_name is None and job.state == "scheduled"
+
+
+def test_going_below_0101_keeps_the_post_scheduled_first_of_two_computers_open(app) -> None:
+    product = add_product(app, platforms=("etsy",), photos=0)
+    with app.db.session() as session:
+        first = PublishJob(product_id=product, platform="etsy", idempotency_key="k1", state="scheduled")
+        session.add(first)
+        session.flush()
+        session.add(PublishJob(product_id=product, platform="etsy", idempotency_key="k2", state="scheduled",
+                               owner_device="laptop", owner_name="Laptop", created_at=first.created_at))
+    cfg = alembic_config()
+    with app.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0100")
+        command.upgrade(cfg, "head")
+    assert [(job.owner_name, job.state) for job in list_jobs(app.db)] == [(None, "scheduled"), ("Laptop", "cancelled")]
