@@ -6,12 +6,15 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import create_engine, text
 
 from core.publishing.scheduler import JOBS_TABLE, PublishScheduler
 
 
-def test_a_job_removed_as_it_fires_does_not_stop_later_ones(tmp_path: Path) -> None:
+def test_a_job_removed_as_it_fires_does_not_stop_later_ones(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
     fired: list[int] = []
     second = threading.Event()
@@ -21,19 +24,18 @@ def test_a_job_removed_as_it_fires_does_not_stop_later_ones(tmp_path: Path) -> N
         if job_id == 2:
             second.set()
 
-    scheduler = PublishScheduler(engine, grace_seconds=60, on_due=due, on_missed=lambda _id: None)
-    store = scheduler._scheduler._lookup_jobstore("default")
-    remove = store.remove_job
+    remove = SQLAlchemyJobStore.remove_job
     raced: list[str] = []
 
-    def removed_already(job_id: str) -> None:  # another connection deleted job 1's row just before APScheduler did
-        if job_id == "1" and not raced:
+    def removed_already(store: SQLAlchemyJobStore, job_id: str) -> None:
+        if job_id == "1" and not raced:  # another connection deletes job 1's row just before APScheduler does
             raced.append(job_id)
             with engine.begin() as other:
                 other.execute(text(f"DELETE FROM {JOBS_TABLE} WHERE id = :id"), {"id": job_id})
-        remove(job_id)
+        remove(store, job_id)
 
-    store.remove_job = removed_already
+    monkeypatch.setattr(SQLAlchemyJobStore, "remove_job", removed_already)
+    scheduler = PublishScheduler(engine, grace_seconds=60, on_due=due, on_missed=lambda _id: None)
     scheduler.start()
     try:
         now = datetime.now(UTC)
