@@ -169,14 +169,14 @@ def app_child(data_dir: str, photos: list[str]) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from core.app import App
-    from desktop.main import check_database, settle_after_start
+    from desktop.main import prepare_database, settle_after_start
     from desktop.main_window import MainWindow
     from desktop.theme import apply_theme
 
     qt_app = QApplication([])
     (Path(data_dir) / "window.ini").unlink(missing_ok=True)  # every run opens on the Products tab
     app = App(data_dir)
-    check_database(app)
+    prepare_database(app)
     apply_theme(qt_app, "light")
     window = MainWindow(app)
     window.resize(1280, 720)

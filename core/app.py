@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,7 @@ from core.settings import Settings
 
 if TYPE_CHECKING:
     from core.db.database import Database
+    from core.db.reads import ReadOnly
     from core.images.store import ImageStore
     from core.secrets.store import SecretStore
 
@@ -58,14 +60,43 @@ class App:
         # (SELLERDESK_SECRETS_PASSPHRASE, when set, is used first and nothing is asked).
         self.ask_passphrase: Callable[[], str | None] | None = None
         self._passphrase: str | None = None
+        # The write gate: the window's quick start sets this and shows its first frame from read-only reads; the
+        # database (every way to write into it) is then handed out only once the whole file has passed its check.
+        self.check_before_open = False
+        self._checking = threading.Lock()
+        self._checked = False
+
+    @cached_property
+    def reads(self) -> ReadOnly:
+        """A read-only connection to the database file that needs no SQLAlchemy (listings; the first frame)."""
+        from core.db import DB_FILE
+        from core.db.reads import ReadOnly
+
+        return ReadOnly(self.data_dir / DB_FILE)
+
+    def check_database(self) -> None:
+        """The full integrity check (and today's backup) once per process, before the database is opened for
+        writing; a thread that asks while another checks waits for that check. Raises DamagedDatabase."""
+        from core.trust.housekeeping import check_now
+
+        with self._checking:
+            if not self._checked:
+                check_now(self.data_dir)
+                self._checked = True
 
     @cached_property
     def db(self) -> Database:
         """The migrated database, opened on first use, with its column-encryption key source attached.
 
         The first open of the day also checks the whole file, backs it up and empties the bin of what has been
-        there 30 days, whichever entry point (window, command, scheduler) opens it.
+        there 30 days, whichever entry point (window, command, scheduler) opens it. With ``check_before_open`` the
+        file is checked first at every start (:meth:`check_database`), and refused, unopened, when damaged.
         """
+        if self.check_before_open:
+            self.check_database()
+        return self._open_db()
+
+    def _open_db(self) -> Database:
         # Imported here: commands that never open the database (images variants, config) skip SQLAlchemy's ~1 s.
         from core.db.crypto import attach_key
         from core.db.database import open_database
@@ -138,5 +169,7 @@ class App:
 
     def close(self) -> None:
         """Release the database connections."""
+        if "reads" in self.__dict__:
+            self.reads.close()
         if "db" in self.__dict__:
             self.db.dispose()

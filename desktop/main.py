@@ -97,24 +97,51 @@ def install_crash_reports(app: App) -> None:
 
 def check_database(app: App) -> bool:
     """Integrity check and today's backup; a damaged database is offered its newest backup back."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from core.trust.backup import daily_backups, daily_maintenance, restore_backup
+    from core.trust.backup import daily_maintenance
 
     done = daily_maintenance(app.data_dir)
-    if done.healthy:
-        return True
+    return done.healthy or offer_backup(app, done.integrity)
+
+
+def offer_backup(app: App, integrity: str) -> bool:
+    """Tell the seller the database is damaged (SQLite found ``integrity``) and offer its newest backup back; True
+    when the backup was put in its place."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.trust.backup import daily_backups, restore_backup
+
     backups = daily_backups(app.data_dir)
     if not backups:
-        QMessageBox.critical(None, "SellerDesk", f"The database is damaged ({done.integrity}) and there is no "
+        QMessageBox.critical(None, "SellerDesk", f"The database is damaged ({integrity}) and there is no "
                              "backup yet. Nothing was changed; please contact support with the crash report.")
         return False
-    answer = QMessageBox.question(None, "SellerDesk", f"The database is damaged ({done.integrity}).\n\nRestore "
+    answer = QMessageBox.question(None, "SellerDesk", f"The database is damaged ({integrity}).\n\nRestore "
                                   f"the backup {backups[-1].name}? Changes made after it are lost; the damaged "
                                   "file is kept beside it.")
     if answer != QMessageBox.StandardButton.Yes:
         return False
+    app.close()  # the window's read-only connection too: the file is moved aside
     restore_backup(app.data_dir, backups[-1])
+    return True
+
+
+def prepare_database(app: App) -> bool:
+    """Before the window: False when the seller declined a damaged database (nothing to show).
+
+    On an ordinary start (the welcome done, the database at this version's schema) nothing is opened here: the
+    window shows its first frame from read-only reads, and the full check runs in the background after it; until
+    it has passed, nothing can write (App.check_before_open). Otherwise the database is checked and opened (and
+    migrated: a database too new is refused) before the window.
+    """
+    from core.db import DB_FILE, SCHEMA_HEAD
+    from core.db.reads import schema_revision
+
+    if app.settings.get("general.first_run_done") and schema_revision(app.data_dir / DB_FILE) == SCHEMA_HEAD:
+        app.check_before_open = True
+        return True
+    if not check_database(app):
+        return False
+    _ = app.db
     return True
 
 
@@ -147,10 +174,8 @@ def run_gui(data_dir: str | None = None) -> int:
         app.ask_passphrase = PassphraseAsker()  # used only where there is no keychain
         setup_logging(app.logs_dir, app.settings.get("logging.level"))
         install_crash_reports(app)
-        if not check_database(app):
+        if not prepare_database(app):
             return 1
-        # Open and migrate now, so a too-new database is reported before the window shows.
-        _ = app.db
     except SellerDeskError as exc:
         QMessageBox.critical(None, "SellerDesk cannot start", str(exc))
         return 1
@@ -158,9 +183,10 @@ def run_gui(data_dir: str | None = None) -> int:
     if not app.settings.get("general.first_run_done"):
         settle_after_start()  # the seller may stay a while in the welcome: collect as usual meanwhile
         WelcomeDialog(app).exec()
-    _window = show_main_window(app)  # kept: the window lives as long as the event loop runs
+    window = show_main_window(app)
     try:
-        return qt_app.exec()
+        status = qt_app.exec()
+        return 1 if window.refused else status
     finally:
         app.close()
         stop_logging()

@@ -16,7 +16,6 @@ from core.errors import SellerDeskError
 from core.i18n import N_, _
 from desktop.lazy_tabs import LazyTabs
 from desktop.products.tab import ProductsTab
-from desktop.sync import install_sync_ui
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
 
@@ -25,11 +24,15 @@ if TYPE_CHECKING:
     from desktop.content.tab import ContentTab
     from desktop.platforms.tab import PlatformsTab
     from desktop.schedule.tab import ScheduleTab
+    from desktop.sync import SyncUi
 
 STATE_FILE = "window.ini"
 # The order the tabs are made in after the first paint: Schedule first, since it runs publishing.
 BACKGROUND_ORDER = ["schedule", "content", "platforms", "analytics"]
 AFTER_FIRST_PAINT_MS = 100
+# Imported in a worker once the first frame shows, so that opening the database on the GUI thread is quick.
+OPENING_MODULES = ["core.db.database", "core.db.migrate", "core.db.crypto", "core.trust.housekeeping",
+                   "core.products.service", "desktop.sync"]
 TAB_NAMES = {"products": N_("Products"), "content": N_("Content"), "platforms": N_("Platforms"),
              "schedule": N_("Schedule"), "analytics": N_("Analytics")}
 #: What background work counts, as the status bar says it ("12 of 40 products").
@@ -47,11 +50,15 @@ class MainWindow(QMainWindow):
         self.app = app
         self.tasks = TaskRunner(self)
         self._warmed = False  # the background work after the first paint has been started
+        self._sync: SyncUi | None = None
+        self.refused = False  # the database failed its check after the first paint, and the seller closed
         self.undo = QUndoStack(self)
         self.setWindowTitle("SellerDesk")
         self.setWindowIcon(icon("app"))
         self.resize(default_size())
 
+        if not app.check_before_open:  # else opened after the first paint, once checked (desktop.main.prepare_database)
+            app.db  # noqa: B018
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.products = ProductsTab(app, self.tasks, self.undo)
@@ -73,7 +80,6 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menu()
-        self.sync = install_sync_ui(self)
         from desktop.portal_driver import install_portal_driver_ui
 
         self.portal_driver = install_portal_driver_ui(self)
@@ -86,7 +92,16 @@ class MainWindow(QMainWindow):
         self.tasks.progressed.connect(lambda _handle: self._show_work())
         self._restore_state()
 
-    # -- the tabs made on first use -------------------------------------------------------------------------
+    # -- made on first use ------------------------------------------------------------------------------------
+    @property
+    def sync(self) -> SyncUi:
+        """The Account menu and the sync status (installed once the database is open, or now when asked first)."""
+        if self._sync is None:
+            from desktop.sync import install_sync_ui
+
+            self._sync = install_sync_ui(self)
+        return self._sync
+
     @property
     def content(self) -> ContentTab:
         """The Content tab (made now if it was still waiting)."""
@@ -398,15 +413,53 @@ class MainWindow(QMainWindow):
         return False
 
     def _after_first_paint(self) -> None:
-        """What may wait until the seller sees the window: the other tabs, their modules imported in workers, then
-        matplotlib (a second of imports) for the first visit to Analytics; the GUI thread never imports it."""
+        """What may wait until the seller sees the window: the database opened (on a quick start, checked first: until
+        then nothing can write), the sync status, the other tabs, their modules imported in workers, then matplotlib
+        (a second of imports) for the first visit to Analytics; the GUI thread never imports it."""
+        self.firstPainted.emit()
+        self._open_database()
+
+    def _open_database(self) -> None:
+        def check(_handle: object) -> None:
+            if self.app.check_before_open:  # a quick start's (else checked and opened before the window)
+                self.app.check_database()
+            for module in OPENING_MODULES:
+                importlib.import_module(module)
+
+        self.tasks.start(_("Getting ready"), check, on_success=lambda _none: self._database_checked(),
+                         on_failure=self._database_refused)
+
+    def _database_checked(self) -> None:
         def charts() -> None:
             _settle_imports()
             self.tasks.start(_("Preparing charts"), lambda _h: importlib.import_module("desktop.analytics.render"),
                              on_success=lambda _m: _settle_imports())
 
-        self.firstPainted.emit()
+        if not self.isVisible():  # closed meanwhile
+            return
+        _settle_imports()
+        try:
+            self.app.db  # noqa: B018  (opened: on the GUI thread, and quick now its modules are imported)
+        except SellerDeskError as exc:
+            self._database_refused(exc)
+            return
+        self.sync  # noqa: B018  (installed: the Account menu, the status, background rounds)
         self.lazy_tabs.make_in_background(BACKGROUND_ORDER, then=charts)
+
+    def _database_refused(self, exc: BaseException) -> None:
+        """The check after the first paint found the file damaged (or it cannot be opened): nothing was written to
+        it; the newest backup is offered back, and the window starts again on it or closes."""
+        from core.trust.housekeeping import DamagedDatabase
+        from desktop.main import offer_backup
+
+        if isinstance(exc, DamagedDatabase) and offer_backup(self.app, exc.integrity):
+            self.products.model.refresh()
+            self._open_database()
+            return
+        if not isinstance(exc, DamagedDatabase):
+            QMessageBox.critical(self, "SellerDesk cannot start", str(exc))
+        self.refused = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.products.editor.save_now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,9 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.db import DB_FILE as DB_FILE  # where it always was, for its many importers
 from core.errors import SellerDeskError, StorageError
 
-DB_FILE = "sellerdesk.db"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -126,6 +126,11 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a read-only ``sql`` with ``?`` parameters (as :class:`core.db.reads.ReadOnly` reads)."""
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.exec_driver_sql(sql, tuple(params))]
 
     def dispose(self) -> None:
         """Close every pooled connection (before the file is copied, moved or deleted)."""

@@ -10,7 +10,8 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-MONEY_SCALE = 10_000  # four decimal places: exact for every ISO 4217 currency and for per-unit fees
+from core.db.reads import MONEY_SCALE as MONEY_SCALE
+from core.db.reads import plain_decimal as plain_decimal
 
 
 class Money(TypeDecorator[Decimal]):
@@ -50,34 +51,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
-
-
-def money_text(stored: int) -> str:
-    """The text of a stored Money value without building a Decimal (fast path for big listings).
-
-    Equal to ``str(plain_decimal(...))`` of the value Money reads back: 12_995_000 → "1299.5".
-    """
-    whole, part = divmod(abs(stored), MONEY_SCALE)
-    sign = "-" if stored < 0 else ""
-    return f"{sign}{whole}" if part == 0 else f"{sign}{whole}.{part:04d}".rstrip("0")
-
-
-def utc_iso(stored: str) -> str:
-    """ISO 8601 text of a stored UTCDateTime (SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff", always UTC).
-
-    Equal to ``.isoformat()`` of the aware datetime UTCDateTime reads back.
-    """
-    day, _, clock = stored.partition(" ")
-    if clock.endswith(".000000"):
-        clock = clock[:-7]
-    return f"{day}T{clock}+00:00"
-
-
-def plain_decimal(amount: Decimal) -> Decimal:
-    """``amount`` without trailing zeros and never in exponent form (1299.50 → 1299.5, 100.00 → 100)."""
-    amount = amount.normalize()
-    # normalize() turns 100 into 1E+2; keep plain digits for display and JSON.
-    return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount  # type: ignore[operator]
 
 
 def utcnow() -> datetime:

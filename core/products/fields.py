@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from core.db.types import plain_decimal
+from core.db.reads import plain_decimal
 from core.errors import ValidationError
 
 MAX_TITLE = 500

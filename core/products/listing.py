@@ -1,61 +1,53 @@
-"""Fast product listings for the CLI's ``--json`` and the desktop's table (tens of thousands of rows)."""
+"""Fast product listings for the CLI's ``--json`` and the desktop's table (tens of thousands of rows).
+
+Plain SQL on a :class:`core.db.reads.Reads` (the Database, or a read-only sqlite3 connection): the window's first
+frame lists products before SQLAlchemy is imported. The statements follow the tables of core.db.models and are
+assembled from constant fragments only (noqa: S608); every value is a ``?`` parameter.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, String, exists, func, or_, select, type_coerce
-
-from core.db.database import Database
-from core.db.models import ContentDraft, Product, ProductImage, PublishJob
-from core.db.types import money_text, utc_iso
+from core.db.reads import Reads, money_text, utc_iso
 from core.errors import ValidationError
 
 SORTS = ("id", "title", "price", "updated", "quantity", "sku", "status")
 ROW_KEYS = ("id", "title", "price", "currency", "quantity", "sku", "category", "status", "updated_at", "images")
+_COLUMNS = {"id": "id", "title": "title", "price": "price", "updated": "updated_at", "quantity": "quantity",
+            "sku": "sku", "status": "status"}
+# Price and time come back raw and are formatted by money_text/utc_iso: the per-row Decimal and datetime conversions
+# cost more than the query for 10,000 rows.
+_ROWS = ("SELECT p.id, p.title, p.price, p.currency, p.quantity, p.sku, p.category, p.status, p.updated_at, "
+         "(SELECT count(*) FROM product_images i WHERE i.product_id = p.id) FROM products p")
 
-_p = Product.__table__.c
 
-
-def _filtered(query: Select[Any], search: str, status: str | None, platform: str | None) -> Select[Any]:
-    query = query.where(_p.deleted_at.is_(None))
+def _where(search: str, status: str | None, platform: str | None) -> tuple[str, list[Any]]:
+    clauses, params = ["p.deleted_at IS NULL"], []
     if search.strip():
-        # SQLite's LIKE already ignores ASCII case; ilike's lower() on every row would double the cost.
+        # SQLite's LIKE already ignores ASCII case; lower() on every row would double the cost.
         like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(_p.title.like(like, escape="\\"), _p.sku.like(like, escape="\\"),
-                                _p.category.like(like, escape="\\")))
+        clauses.append("(p.title LIKE ? ESCAPE '\\' OR p.sku LIKE ? ESCAPE '\\' OR p.category LIKE ? ESCAPE '\\')")
+        params += [like, like, like]
     if status:
-        query = query.where(_p.status == status)
+        clauses.append("p.status = ?")
+        params.append(status)
     if platform:
-        on_platform = or_(
-            exists().where(ContentDraft.product_id == _p.id, ContentDraft.platform == platform),
-            exists().where(PublishJob.product_id == _p.id, PublishJob.platform == platform),
-        )
-        query = query.where(on_platform)
-    return query
+        clauses.append("(EXISTS (SELECT 1 FROM content_drafts d WHERE d.product_id = p.id AND d.platform = ?) OR "
+                       "EXISTS (SELECT 1 FROM publish_jobs j WHERE j.product_id = p.id AND j.platform = ?))")
+        params += [platform, platform]
+    return " WHERE " + " AND ".join(clauses), params
 
 
-def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
-    columns = {"id": _p.id, "title": _p.title, "price": _p.price, "updated": _p.updated_at, "quantity": _p.quantity,
-               "sku": _p.sku, "status": _p.status}
-    if sort not in columns:
+def _order(sort: str, descending: bool) -> str:
+    if sort not in _COLUMNS:
         raise ValidationError(f"Cannot sort by {sort!r}.", hint=f"Use one of: {', '.join(SORTS)}.")
-    column = columns[sort]
-    return query.order_by(column.desc() if descending else column, _p.id.desc() if descending else _p.id)
+    way = " DESC" if descending else ""
+    return f" ORDER BY p.{_COLUMNS[sort]}{way}, p.id{way}"
 
 
-def _rows_query() -> Select[Any]:
-    counts = select(ProductImage.product_id, func.count().label("n")).group_by(ProductImage.product_id).subquery()
-    # Price and time come back raw and are formatted by money_text/utc_iso: the per-row Decimal and datetime
-    # conversions cost more than the query for 10,000 rows.
-    return select(
-        _p.id, _p.title, type_coerce(_p.price, BigInteger), _p.currency, _p.quantity, _p.sku, _p.category,
-        _p.status, type_coerce(_p.updated_at, String), func.coalesce(counts.c.n, 0).label("images"),
-    ).outerjoin(counts, counts.c.product_id == _p.id)
-
-
-def _as_dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:
+def _as_dicts(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     # Plain tuples and zip: attribute access on 10,000 Row objects costs more than the query itself.
     return [
         dict(zip(ROW_KEYS, (id_, title, money_text(price), currency, qty, sku, category, status, utc_iso(updated),
@@ -65,7 +57,7 @@ def _as_dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def list_products(
-    db: Database,
+    db: Reads,
     *,
     search: str = "",
     status: str | None = None,
@@ -75,15 +67,16 @@ def list_products(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Live products as JSON-ready rows (id, title, price, currency, quantity, sku, category, status, images)."""
-    query = _ordered(_filtered(_rows_query(), search, status, platform), sort, descending)
+    where, params = _where(search, status, platform)
+    sql = _ROWS + where + _order(sort, descending)
     if limit:
-        query = query.limit(limit)
-    with db.engine.connect() as conn:
-        return _as_dicts(conn.execute(query).all())
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _as_dicts(db.rows(sql, params))
 
 
 def product_ids(
-    db: Database,
+    db: Reads,
     *,
     search: str = "",
     status: str | None = None,
@@ -92,32 +85,28 @@ def product_ids(
     descending: bool = False,
 ) -> list[int]:
     """Only the ids of matching products, in order: what a lazy table model holds."""
-    query = _ordered(_filtered(select(_p.id), search, status, platform), sort, descending)
-    with db.engine.connect() as conn:
-        return list(conn.execute(query).scalars().all())
+    where, params = _where(search, status, platform)
+    sql = "SELECT p.id FROM products p" + where + _order(sort, descending)  # noqa: S608
+    return [row[0] for row in db.rows(sql, params)]
 
 
-def product_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def _marks(ids: Sequence[int]) -> str:
+    return ", ".join("?" * len(ids))
+
+
+def product_rows(db: Reads, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The listing rows of ``ids`` (the ones a view is about to show), keyed by id."""
     if not ids:
         return {}
-    with db.engine.connect() as conn:
-        rows = conn.execute(_rows_query().where(_p.id.in_(list(ids)))).all()
+    rows = db.rows(f"{_ROWS} WHERE p.id IN ({_marks(ids)})", list(ids))
     return {row["id"]: row for row in _as_dicts(rows)}
 
 
-def cover_images(db: Database, ids: Sequence[int]) -> dict[int, str]:
+def cover_images(db: Reads, ids: Sequence[int]) -> dict[int, str]:
     """The first photo (sha256) of each of ``ids`` that has photos: what a product's thumbnail shows."""
     if not ids:
         return {}
-    first = (
-        select(ProductImage.product_id, func.min(ProductImage.position).label("position"))
-        .where(ProductImage.product_id.in_(list(ids)))
-        .group_by(ProductImage.product_id)
-        .subquery()
-    )
-    query = select(ProductImage.product_id, ProductImage.sha256).join(
-        first, (first.c.product_id == ProductImage.product_id) & (first.c.position == ProductImage.position)
-    )
-    with db.engine.connect() as conn:
-        return {product_id: sha for product_id, sha in conn.execute(query).all()}
+    rows = db.rows("SELECT i.product_id, i.sha256 FROM product_images i JOIN (SELECT product_id, min(position) AS "  # noqa: S608
+                   f"position FROM product_images WHERE product_id IN ({_marks(ids)}) GROUP BY product_id) f "
+                   "ON f.product_id = i.product_id AND f.position = i.position", list(ids))
+    return {product_id: sha for product_id, sha in rows}

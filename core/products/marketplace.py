@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.db.types import plain_decimal
+from core.db.reads import plain_decimal
 from core.errors import ValidationError
 from core.i18n import N_, _
 from core.products import fields as F

@@ -19,10 +19,33 @@ from core.errors import StorageError
 from core.trust.backup import BACKUP_DIR, daily_backup_name, daily_maintenance
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from core.app import App
 
 log = logging.getLogger(__name__)
 PURGE_EVENT = "data.purge"
+
+
+class DamagedDatabase(StorageError):
+    """The database file failed its full integrity check; nothing is written to it."""
+
+    def __init__(self, data_dir: Path, integrity: str) -> None:
+        super().__init__(f"The database file {data_dir / DB_FILE} is damaged ({integrity}).",
+                         hint="Nothing more is written to it. Restore the newest backup (the window offers it; "
+                         "'sellerdesk data backups' lists them).")
+        self.integrity = integrity  # what SQLite's check found
+
+
+def check_now(data_dir: Path, *, now: datetime | None = None) -> None:
+    """The full check (and today's backup, when it is not made yet) before the database is opened for writing.
+
+    Raises DamagedDatabase when the file fails it.
+    """
+    if (data_dir / DB_FILE).exists():
+        done = daily_maintenance(data_dir, today=now)
+        if not done.healthy:
+            raise DamagedDatabase(data_dir, done.integrity)
 
 
 def _purged_today(app: App, now: datetime) -> bool:
@@ -40,14 +63,11 @@ def run_daily(app: App, *, now: datetime | None = None) -> None:
     """
     moment = now or datetime.now(UTC)
     if (app.data_dir / DB_FILE).exists() and not (app.data_dir / BACKUP_DIR / daily_backup_name(moment)).exists():
-        done = daily_maintenance(app.data_dir, today=moment)
-        if not done.healthy:
-            error = StorageError(
-                f"The database file {app.data_dir / DB_FILE} is damaged ({done.integrity}).",
-                hint="Nothing more is written to it. Restore the newest backup (the window offers it; "
-                "'sellerdesk data backups' lists them).")
+        try:
+            check_now(app.data_dir, now=moment)
+        except DamagedDatabase as error:
             app.db.refuse(error)
-            raise error
+            raise
     if not _purged_today(app, moment):
         from core.trust.deletion import purge  # (and the keychain library) only once a day, not at every command
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
 from core.app import App
 from core.errors import NotFound, SellerDeskError, ValidationError
 from core.i18n import N_, _
-from core.products import marketplace, service
+from core.products import marketplace
 from core.products.autosave import AutosaveJournal
 from core.products.fields import LANGUAGES, STATUSES, format_attributes
 from desktop.products.change_bar import ChangedElsewhereBar
 from desktop.products.marketplace_section import MarketplaceSection, mark_invalid
 from desktop.products.photos import PhotoPanel
 from desktop.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from core.products.service import ProductInput, ProductView
 
 AUTOSAVE_DELAY_MS = 600
 CURRENCIES = ["INR", "USD", "EUR", "GBP", "AED", "AUD", "CAD", "SGD"]
@@ -39,8 +42,12 @@ FORM_LABELS = {"title": N_("Title"), "price": N_("Price"), "currency": N_("Price
 BASE_KEY = "_base"  # in a journal entry: the product as it was when the kept edits began
 
 
-def form_values(product: service.ProductView) -> dict[str, Any]:
+def form_values(product: ProductView) -> dict[str, Any]:
     """``product`` as the form shows it (the raw values the form holds and the service validates)."""
+    # The service (and SQLAlchemy with it) is imported when a product is first shown or saved, not for the window's
+    # first frame.
+    from core.products import service
+
     return {"title": product.title, "price": "" if product.price == service.NO_PRICE else str(product.price),
             "currency": product.currency,
             "cost_price": "" if product.cost_price is None else str(product.cost_price),
@@ -196,6 +203,8 @@ class ProductEditor(QWidget):
         if product_id == self.product_id:
             return
         self.save_now()
+        from core.products import service
+
         product = service.get_product(self.app.db, product_id)
         self.product_id = product_id
         self._base = form_values(product)
@@ -277,7 +286,9 @@ class ProductEditor(QWidget):
     def _mark(self, widget: QWidget, invalid: bool) -> None:
         mark_invalid(widget, invalid)
 
-    def _validate(self) -> service.ProductInput | None:
+    def _validate(self) -> ProductInput | None:
+        from core.products import service
+
         for label in self._errors.values():
             label.hide()
         for widget in (self.title, self.price, self.cost, self.sku, self.attributes):
@@ -312,6 +323,8 @@ class ProductEditor(QWidget):
             self.state.setText(_("Not saved yet: fix the field marked in red"))
             return False
         values, key, product_id = self.values(), self.journal_key, self.product_id
+        from core.products import service
+
         try:
             if product_id is None:
                 product = service.create_product(self.app.db, data)
@@ -336,6 +349,8 @@ class ProductEditor(QWidget):
         """The open product as the database holds it now (None: deleted or in the bin)."""
         if self.product_id is None:
             return None
+        from core.products import service
+
         try:
             return form_values(service.get_product(self.app.db, self.product_id))
         except NotFound:
@@ -420,6 +435,8 @@ class ProductEditor(QWidget):
         self._dirty = True
         current = self._stored()
         if current is None and self.product_id is not None:  # deleted meanwhile: back from the bin, or anew
+            from core.products import service
+
             try:
                 current = form_values(service.restore_product(self.app.db, self.product_id))
             except NotFound:  # gone for good: the form becomes a new product

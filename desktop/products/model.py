@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
 
-from core.db.database import Database
+from core.db.reads import Reads
 from core.i18n import N_, _
 from core.money import format_money
 from core.products.listing import cover_images, product_ids, product_rows
@@ -38,7 +38,7 @@ class ProductTableModel(QAbstractTableModel):
     countChanged = Signal(int)
     chosenChanged = Signal()
 
-    def __init__(self, db: Database, locale: str, thumbnail: Any = None) -> None:
+    def __init__(self, db: Reads, locale: str, thumbnail: Any = None) -> None:
         super().__init__()
         self.db = db
         self.locale = locale

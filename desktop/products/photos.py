@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -37,10 +38,11 @@ from core.app import App
 from core.errors import Cancelled
 from core.i18n import N_, _
 from core.images.notes import shown
-from core.products import photos as photo_service
-from core.products.service import ImageView, ProductView
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
+
+if TYPE_CHECKING:
+    from core.products.service import ImageView, ProductView
 
 PREVIEW_PLATFORMS = ["instagram", "facebook", "pinterest", "etsy", "shopify", "meesho", "snapdeal", "indiamart"]
 PHOTO_PATTERNS = "*.jpg *.jpeg *.png *.webp *.heic *.heif *.gif"
@@ -385,6 +387,8 @@ class PhotoPanel(QWidget):
             return
 
         def work(handle):  # type: ignore[no-untyped-def]
+            from core.products import photos as photo_service
+
             return photo_service.add_photos(self.app.db, self.app.image_store, product.id, [Path(p) for p in paths],
                                             progress=handle.signals.progress.emit, cancel=handle.cancel_event)
 
@@ -398,10 +402,14 @@ class PhotoPanel(QWidget):
         image = self.selected_image()
         if image is None or self.product is None:
             return
+        from core.products import photos as photo_service
+
         self._updated(photo_service.remove_photo(self.app.db, self.product.id, image.id))
 
     def _reordered(self, image_ids: list[int]) -> None:
         if self.product is not None:
+            from core.products import photos as photo_service
+
             self.product = photo_service.reorder_photos(self.app.db, self.product.id, image_ids)
             self.changed.emit()
 
@@ -409,6 +417,8 @@ class PhotoPanel(QWidget):
         image = self.selected_image()
         if image is None or self.product is None:
             return
+        from core.products import photos as photo_service
+
         self.product = photo_service.set_focal_point(self.app.db, self.product.id, image.id, x, y)
         updated = self.selected_image()
         if updated is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -20,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.app import App
+from core.errors import StorageError
 from core.i18n import _
-from core.products import service
 from desktop.products.editor import STATUS_LABELS, ProductEditor
 from desktop.products.first_run import EmptyProducts, dropped_photos
 from desktop.products.model import ProductTableModel
@@ -29,6 +32,9 @@ from desktop.products.thumbnails import ThumbnailCache
 from desktop.search_box import SearchBox
 from desktop.tasks import TaskRunner
 from desktop.theme import icon
+
+if TYPE_CHECKING:
+    from core.products.service import ProductView
 
 TITLE_MIN = 200  # pixels: two or three words a line
 COLUMN_WIDTHS = {0: 56, 2: 100, 3: 60, 4: 90, 5: 72, 6: 60, 7: 84}  # every column but the title, which stretches
@@ -47,11 +53,15 @@ class DeleteProducts(QUndoCommand):
         self.ids = ids
 
     def redo(self) -> None:
+        from core.products import service
+
         for product_id in self.ids:
             service.delete_product(self.tab.app.db, product_id)
         self.tab.model.refresh()
 
     def undo(self) -> None:
+        from core.products import service
+
         for product_id in self.ids:
             service.restore_product(self.tab.app.db, product_id)
         self.tab.model.refresh()
@@ -71,11 +81,12 @@ class ProductsTab(QWidget):
         self.tasks = tasks
         self.undo = undo
         self.thumbnails = ThumbnailCache(app, tasks, self)
-        self.model = ProductTableModel(app.db, app.settings.get("general.locale"), self.thumbnails.icon_for)
+        self.model = ProductTableModel(app.reads, app.settings.get("general.locale"), self.thumbnails.icon_for)
         self.thumbnails.ready.connect(self.model.invalidate)
         self._build()
         self.model.countChanged.connect(self._count_changed)
-        self.model.refresh()
+        with suppress(StorageError):  # a damaged file read before its check: the window says so once it has run
+            self.model.refresh()
 
     def _build(self) -> None:
         self.search = SearchBox(_("Search title, SKU or category   (Ctrl+F)"))
@@ -232,7 +243,7 @@ class ProductsTab(QWidget):
             return create_from_photos(self.app.db, self.app.image_store, [Path(p) for p in paths],
                                       currency=currency, language=language)
 
-        def done(product: service.ProductView) -> None:
+        def done(product: ProductView) -> None:
             self.editor.setEnabled(True)
             self.model.refresh()
             self.pages.setCurrentWidget(self.splitter)
