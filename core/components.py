@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import Cancelled, SellerDeskError, ValidationError
+from core.i18n import N_, _
 from core.paths import resources_dir
 
 MANIFEST_FILE = "portal-driver.json"
 COMPONENTS_ENV = "SELLERDESK_COMPONENTS_DIR"
 NODE_ENV = "PLAYWRIGHT_NODEJS_PATH"  # playwright's own override of its driver's Node
-PURPOSE = ("Meesho, Snapdeal and IndiaMART are driven through your Chrome or Edge by a helper program (Node.js, "
-           "part of Playwright). It is not part of the installer, to keep it small.")
+PURPOSE = N_("Meesho, Snapdeal and IndiaMART are driven through your Chrome or Edge by a helper program (Node.js, "
+             "part of Playwright). It is not part of the installer, to keep it small.")  # shown with _()
 CHUNK = 256 * 1024
 
 Progress = Callable[[int, int, str], None]
@@ -75,12 +76,13 @@ class DriverStatus:
     def describe(self) -> str:
         """One sentence for the seller."""
         if not self.needed:
-            return "Indian marketplaces: ready (Node.js comes with this installation)."
+            return _("Indian marketplaces: ready (Node.js comes with this installation).")
         if self.installed:
-            return f"Indian marketplaces: installed (Node.js {self.manifest.node_version if self.manifest else ''})."
-        size = f" ({self.manifest.size / 1e6:.0f} MB download)" if self.manifest else ""
-        return (f"Indian marketplaces: not added yet{size}. {PURPOSE} "
-                "Add it with Help › Add Indian marketplaces… or 'sellerdesk components add portals'.")
+            return _("Indian marketplaces: installed (Node.js {version}).").format(
+                version=self.manifest.node_version if self.manifest else "")
+        size = _(" ({size} MB download)").format(size=f"{self.manifest.size / 1e6:.0f}") if self.manifest else ""
+        return _("Indian marketplaces: not added yet{size}. {purpose} Add it with Help › Add Indian marketplaces… or "
+                 "'sellerdesk components add portals'.").format(size=size, purpose=_(PURPOSE))
 
 
 def node_name() -> str:
@@ -140,7 +142,7 @@ def install(source: str | None = None, *, progress: Progress | None = None, canc
     """
     manifest = manifest or load_manifest()
     if manifest is None:
-        raise ValidationError("this SellerDesk already carries the portal driver; nothing to add")
+        raise ValidationError(_("this SellerDesk already carries the portal driver; nothing to add"))
     target = _install_folder(manifest)
     if (target / node_name()).is_file():
         activate(manifest)
@@ -150,16 +152,16 @@ def install(source: str | None = None, *, progress: Progress | None = None, canc
         archive = Path(tmp) / manifest.file
         digest = _fetch(source or manifest.url, archive, manifest.size, progress, cancel)
         if digest != manifest.sha256:
-            raise ValidationError(f"the downloaded portal driver does not match this SellerDesk (SHA-256 "
-                                  f"{digest[:16]}… instead of {manifest.sha256[:16]}…); nothing was installed. "
-                                  "Try again, or "
-                                  "download it from the release page and add it with --from FILE.")
+            raise ValidationError(_("the downloaded portal driver does not match this SellerDesk (SHA-256 {got}… "
+                                    "instead of {wanted}…); nothing was installed. Try again, or download it from the "
+                                    "release page and add it with --from FILE.").format(got=digest[:16],
+                                                                                        wanted=manifest.sha256[:16]))
         unpacked = Path(tmp) / "unpacked"
         with tarfile.open(archive, "r:gz") as tar:
             tar.extractall(unpacked, filter="data")
         node = unpacked / node_name()
         if not node.is_file():
-            raise ValidationError(f"{manifest.file} holds no {node_name()}")
+            raise ValidationError(_("{file} holds no {node}").format(file=manifest.file, node=node_name()))
         node.chmod(0o755)
         shutil.rmtree(target, ignore_errors=True)
         unpacked.replace(target)
@@ -175,7 +177,7 @@ def _fetch(source: str, archive: Path, size: int, progress: Progress | None,
     def take(chunk: bytes) -> None:
         nonlocal done
         if cancel is not None and cancel.is_set():
-            raise Cancelled("adding the portal driver was cancelled; nothing was installed")
+            raise Cancelled(_("adding the portal driver was cancelled; nothing was installed"))
         out.write(chunk)
         digest.update(chunk)
         done += len(chunk)
@@ -189,17 +191,18 @@ def _fetch(source: str, archive: Path, size: int, progress: Progress | None,
             try:
                 with httpx.stream("GET", source, follow_redirects=True, timeout=httpx.Timeout(60, connect=15)) as got:
                     if got.status_code != 200:
-                        raise SellerDeskError(f"the portal driver could not be downloaded from {source} "
-                                              f"(HTTP {got.status_code}); nothing was installed")
+                        raise SellerDeskError(_("the portal driver could not be downloaded from {source} (HTTP "
+                                                "{status}); nothing was installed").format(source=source,
+                                                                                         status=got.status_code))
                     for chunk in got.iter_bytes(CHUNK):
                         take(chunk)
             except httpx.HTTPError as exc:
-                raise SellerDeskError(f"the portal driver could not be downloaded ({exc}); check the connection "
-                                      "and try again") from exc
+                raise SellerDeskError(_("the portal driver could not be downloaded ({error}); check the connection "
+                                        "and try again").format(error=exc)) from exc
         else:
             path = Path(source.removeprefix("file://")).expanduser()
             if not path.is_file():
-                raise ValidationError(f"{path} does not exist")
+                raise ValidationError(_("{path} does not exist").format(path=path))
             with path.open("rb") as handle:
                 while chunk := handle.read(CHUNK):
                     take(chunk)
@@ -250,15 +253,16 @@ def _add(args: argparse.Namespace, app: Any) -> int:
     if not found.needed or found.installed:
         print(found.describe())
         return 0
-    print(PURPOSE)
+    print(_(PURPOSE))
     shown = {"step": -1}
 
     def report(done: int, total: int, _what: str) -> None:
         step = done * 10 // max(total, 1)
         if step != shown["step"]:
             shown["step"] = step
-            print(f"  {done / 1e6:.0f} of {total / 1e6:.0f} MB", file=sys.stderr, flush=True)
+            print("  " + _("{done} of {total} MB").format(done=f"{done / 1e6:.0f}", total=f"{total / 1e6:.0f}"),
+                  file=sys.stderr, flush=True)
 
     node = install(args.source, progress=report)
-    print(f"Indian marketplaces added (SHA-256 checked): {node}")
+    print(_("Indian marketplaces added (SHA-256 checked): {node}").format(node=node))
     return 0

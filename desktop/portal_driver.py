@@ -45,13 +45,13 @@ class PortalDriverUi(QObject):
             self.window.show_error(exc)
             return
         if not found.needed or found.installed:
-            QMessageBox.information(self.window, "Indian marketplaces", found.describe())
+            QMessageBox.information(self.window, _("Indian marketplaces"), found.describe())
             return
         size = found.manifest.size / 1e6 if found.manifest else 0
         answer = QMessageBox.question(
-            self.window, "Add Indian marketplaces?",
-            f"{PURPOSE}\n\nDownload it now ({size:.0f} MB)? It is checked against this version of SellerDesk "
-            "before it is used.")
+            self.window, _("Add Indian marketplaces?"),
+            _(PURPOSE) + "\n\n" + _("Download it now ({size} MB)? It is checked against this version of SellerDesk "
+                                      "before it is used.").format(size=f"{size:.0f}"))
         if answer == QMessageBox.StandardButton.Yes:
             self.start()
 
@@ -64,9 +64,9 @@ class PortalDriverUi(QObject):
                 done // 1_000_000, max(total // 1_000_000, 1), ""), cancel=handle.cancel_event)
 
         self.handle = self.window.tasks.start(
-            "Adding Indian marketplaces", work, cancellable=True, unit="MB",
+            _("Adding Indian marketplaces"), work, cancellable=True, unit="MB",
             on_success=lambda _node: self.window.show_message(
-                "Indian marketplaces added: Meesho, Snapdeal and IndiaMART can be connected in Platforms."),
+                _("Indian marketplaces added: Meesho, Snapdeal and IndiaMART can be connected in Platforms.")),
             on_failure=self.window.show_error)
         return self.handle
 
