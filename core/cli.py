@@ -11,6 +11,7 @@ from typing import Any
 
 import core
 from core.errors import SellerDeskError
+from core.i18n import N_, _
 
 log = logging.getLogger("sellerdesk.cli")
 
@@ -32,13 +33,38 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
+# A table column's heading: the column's key in capitals in English, in the interface language when the table is
+# printed; the keys themselves (and --json, which scripts read) never change.
+HEADINGS = {"amount": N_("AMOUNT"), "buyer": N_("BUYER"), "change": N_("CHANGE"),
+            "commission_percent": N_("COMMISSION_PERCENT"), "computer": N_("COMPUTER"),
+            "conversion": N_("CONVERSION"), "costs": N_("COSTS"), "currency": N_("CURRENCY"),
+            "description": N_("DESCRIPTION"), "detail": N_("DETAIL"), "engagement": N_("ENGAGEMENT"),
+            "field": N_("FIELD"), "figure": N_("FIGURE"), "id": N_("ID"), "images": N_("IMAGES"), "key": N_("KEY"),
+            "kind": N_("KIND"), "last seen": N_("LAST SEEN"), "listing_fee": N_("LISTING_FEE"),
+            "message": N_("MESSAGE"), "mine": N_("MINE"), "name": N_("NAME"), "note": N_("NOTE"),
+            "orders": N_("ORDERS"), "platform": N_("PLATFORM"), "previous": N_("PREVIOUS"), "price": N_("PRICE"),
+            "product": N_("PRODUCT"), "profit": N_("PROFIT"), "quantity": N_("QUANTITY"), "rate": N_("RATE"),
+            "revenue": N_("REVENUE"), "roi": N_("ROI"), "sign-in ends": N_("SIGN-IN ENDS"), "since": N_("SINCE"),
+            "sku": N_("SKU"), "source": N_("SOURCE"), "spent_on": N_("SPENT_ON"), "state": N_("STATE"),
+            "status": N_("STATUS"), "stored": N_("STORED"), "theirs": N_("THEIRS"), "this period": N_("THIS PERIOD"),
+            "time": N_("TIME"), "title": N_("TITLE"), "units": N_("UNITS"), "value": N_("VALUE"), "what": N_("WHAT"),
+            "when": N_("WHEN"), "where": N_("WHERE")}
+
+
+def heading(column: str) -> str:
+    """The heading of the table column ``column`` in the interface language."""
+    return _(HEADINGS[column]) if column in HEADINGS else column.upper()
+
+
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """Write rows as an aligned text table (for people; scripts use --json)."""
+    """Write rows as an aligned text table (for people; scripts use --json), headed in the interface language."""
     if not rows:
         return
-    widths = {c: max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    headings = {c: heading(c) for c in columns}
+    widths = {c: max(len(headings[c]), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows))
+              for c in columns}
     widths = {c: min(w, 50) for c, w in widths.items()}
-    lines = ["  ".join(c.upper().ljust(widths[c]) for c in columns)]
+    lines = ["  ".join(headings[c].ljust(widths[c]) for c in columns)]
     for r in rows:
         cells = []
         for c in columns:
