@@ -426,10 +426,11 @@ class MainWindow(QMainWindow):
             for module in OPENING_MODULES:
                 importlib.import_module(module)
 
-        self.tasks.start(_("Getting ready"), check, on_success=lambda _none: self._database_checked(),
+        # Bound methods, not lambdas: a window deleted meanwhile (a test's) is disconnected, not called.
+        self.tasks.start(_("Getting ready"), check, on_success=self._database_checked,
                          on_failure=self._database_refused)
 
-    def _database_checked(self) -> None:
+    def _database_checked(self, _none: None = None) -> None:
         def charts() -> None:
             _settle_imports()
             self.tasks.start(_("Preparing charts"), lambda _h: importlib.import_module("desktop.analytics.render"),
