@@ -32,11 +32,11 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValidationError(
-                f"The period ends ({self.end}) before it starts ({self.start}).", hint="Swap the two dates."
-            )
+            raise ValidationError(_("The period ends ({end}) before it starts ({start}).").format(
+                end=self.end, start=self.start), hint=_("Swap the two dates."))
         if self.days > MAX_DAYS:
-            raise ValidationError(f"The period is {self.days} days long; at most {MAX_DAYS} are summed at once.")
+            raise ValidationError(_("The period is {days} days long; at most {most} are summed at once.").format(
+                days=self.days, most=MAX_DAYS))
 
     @property
     def days(self) -> int:
@@ -83,8 +83,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            f"{name!r} is not a time zone.", field="general.timezone",
-            hint="Choose your city. " + where("general.timezone", "Asia/Kolkata"),
+            _("{name} is not a time zone.").format(name=repr(name)), field="general.timezone",
+            hint=_("Choose your city.") + " " + where("general.timezone", "Asia/Kolkata"),
         ) from None
 
 
@@ -103,8 +103,8 @@ def parse_day(raw: str, field: str = "date") -> date:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValidationError(f"{raw!r} is not a date.", field=field,
-                              hint="Write it as YYYY-MM-DD, e.g. 2026-11-01.") from None
+        raise ValidationError(_("{value} is not a date.").format(value=repr(raw)), field=field,
+                              hint=_("Write it as YYYY-MM-DD, e.g. 2026-11-01.")) from None
 
 
 # The date-range picker's presets, in the order it shows them.
@@ -125,4 +125,5 @@ def preset_period(name: str, today: date) -> Period:
         return Period(end.replace(day=1), end)
     if name == "year":
         return Period(date(today.year, 1, 1), today, "last-year")
-    raise ValidationError(f"There is no date range called {name!r}.", hint=f"Use one of: {', '.join(PRESETS)}.")
+    raise ValidationError(_("There is no date range called {name}.").format(name=repr(name)),
+                          hint=_("Use one of: {names}.").format(names=", ".join(PRESETS)))

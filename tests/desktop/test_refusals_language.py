@@ -155,3 +155,11 @@ def test_photo_order_refusals_read_in_hindi_and_stay_english_in_english(app) -> 
         reorder_photos(app.db, product.id, [7])
     assert str(english.value) == "The new photo order must list each of the product's photos once."
 
+
+
+def test_a_wrong_period_is_refused_in_hindi_from_the_cli(hindi_cli) -> None:
+    said = hindi_cli("analytics", "summary", "--from", "2026-11-05", "--to", "2026-11-01")
+    assert ("अवधि शुरू होने (2026-11-05) से पहले ख़त्म (2026-11-01) हो रही है। दोनों तारीख़ें आपस में बदल दें।"
+            in said.err), said.err
+    said = hindi_cli("analytics", "summary", "--from", "5 Nov")
+    assert "'5 Nov' तारीख़ नहीं है। इसे YYYY-MM-DD की तरह लिखें, जैसे 2026-11-01।" in said.err, said.err
