@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.bundle,
     pytest.mark.skipif(sys.platform != "linux", reason="CI builds the Linux bundle; Windows and macOS on runners"),
 ]
 
