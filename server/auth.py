@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server import ratelimit
+from server import ratelimit, sync_engine
 from server.account_mail import (
     RESEND_WINDOWS,
     claimed,
@@ -67,8 +67,9 @@ def _start_session(session: Session, services: Services, account_id: int, device
     if device is None:
         device = Device(account_id=account_id, device_uid=device_uid, name=device_name, created_at=now)
         session.add(device)
-    elif device_name:
+    elif device_name and device.name != device_name:
         device.name = device_name
+        sync_engine.conflicts_changed(session, account_id)  # conflicts name the computer that set them aside
     device.last_seen_at = now
     session.flush()
     auth = AuthSession(id=uuid.uuid4().hex, account_id=account_id, device_id=device.id, created_at=now)
@@ -378,7 +379,9 @@ def rename_device(body: DeviceRename, caller: CallerDep, services: ServicesDep) 
         device = session.get(Device, caller.device_id)
         if device is None:
             raise unauthorized()
-        device.name = body.name
+        if device.name != body.name:
+            device.name = body.name
+            sync_engine.conflicts_changed(session, caller.account_id)  # conflicts name the computer
         session.flush()
         return DeviceOut(id=device.device_uid, name=device.name, created_at=device.created_at,
                          last_seen_at=device.last_seen_at, current=True)

@@ -42,6 +42,7 @@ from server.client_models import (
 )
 
 PUSH_BATCH = 500
+CONFLICT_PAGE = 500  # conflicts per page (the service sends at most 1,000)
 _REFRESH_MARGIN_SECONDS = 30  # refresh a little early so a request never starts with a token about to expire
 
 
@@ -93,6 +94,7 @@ class SyncServiceClient:
         self._on_tokens = on_tokens
         self._lock = threading.Lock()
         self.open_conflicts: int | None = None  # as the last pull said (None: no pull yet)
+        self.conflicts_etag: str | None = None  # the conflict list's ETag as the last pull said (None: not said)
 
     def close(self) -> None:
         """Close the connection pool (if this client made it)."""
@@ -260,9 +262,10 @@ class SyncServiceClient:
             params["epoch"] = position.epoch
         body = self._send("GET", "/v1/sync/pull", auth=True, params=params).json()
         self.open_conflicts = int(body["open_conflicts"])
+        self.conflicts_etag = body.get("conflicts_etag")  # a service from before conflict ETags says nothing
         after = SyncPosition(int(body["cursor"]), body.get("cursor_change"), str(body.get("epoch", "")))
         return PullPage([RecordVersion.from_json(raw) for raw in body["changes"]], after.cursor,
-                        bool(body["has_more"]), int(body["open_conflicts"]), after)
+                        bool(body["has_more"]), int(body["open_conflicts"]), after, self.conflicts_etag)
 
     def pull_since(self, position: SyncPosition,
                    include_own: bool = False) -> tuple[list[RecordVersion], SyncPosition]:
@@ -282,14 +285,29 @@ class SyncServiceClient:
 
     def conflicts(self) -> list[ConflictInfo]:
         """Every unresolved conflict of the account (page by page)."""
+        listing = self.conflicts_if_changed(None)
+        assert listing is not None  # without a tag to compare, the service always sends the list
+        return listing[0]
+
+    def conflicts_if_changed(self, etag: str | None) -> tuple[list[ConflictInfo], str | None] | None:
+        """Every unresolved conflict of the account (page by page) and the list's ETag; None when the list is
+        still the one tagged ``etag`` (the service answered 304 Not Modified, without a body)."""
         found: list[ConflictInfo] = []
-        params: dict[str, Any] = {"limit": 200}
+        params: dict[str, Any] = {"limit": CONFLICT_PAGE}
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._send("GET", "/v1/sync/conflicts", auth=True, params=params, headers=headers)
+        if response.status_code == 304:
+            return None
+        # The first page's tag: a list that changes while later pages are read gets a newer tag, which the next
+        # pull shows, so it is listed again then.
+        first = response.headers.get("ETag")
         while True:
-            body = self._send("GET", "/v1/sync/conflicts", auth=True, params=params).json()
+            body = response.json()
             found.extend(ConflictInfo.from_json(raw) for raw in body["conflicts"])
             if not body.get("next"):
-                return found
+                return found, first
             params["after"] = body["next"]
+            response = self._send("GET", "/v1/sync/conflicts", auth=True, params=params)
 
     def resolve_conflict(self, conflict_id: str, choice: str, base_version: int,
                          data: dict[str, Any] | None = None, deleted: bool = False) -> RecordVersion | None:

@@ -189,6 +189,7 @@ class PullPage:
     has_more: bool
     open_conflicts: int
     position: SyncPosition = field(default_factory=SyncPosition)
+    conflicts_etag: str | None = None  # the conflict list's ETag now (None: the service does not say)
 
 
 @dataclass(frozen=True)

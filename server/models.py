@@ -76,6 +76,10 @@ class Account(Base):
     sync_epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
     # Bytes of synced versions and kept conflicts (photos and media are summed from their own rows).
     sync_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The unresolved conflicts, and a number that moves whenever their list as devices see it changes (a conflict
+    # kept or settled, a record with one written, a device renamed): the list's ETag, without reading the list.
+    open_conflicts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    conflicts_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)  # set by an operator: no sign-in, no sync
     # When the owner opened the link in the confirmation email; None: may sign in, may not sync (if verifying).
     email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -194,6 +198,7 @@ class SyncConflict(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "change_id"),
         Index("ix_sync_conflicts_open", "account_id", "resolved_at"),
+        Index("ix_sync_conflicts_record", "account_id", "record_id"),  # a push: do its records have open ones?
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -253,6 +253,7 @@ class PullResponse(BaseModel):
     open_conflicts: int
     cursor_change: str | None
     epoch: str
+    conflicts_etag: str  # the ETag of GET /v1/sync/conflicts now: list the conflicts again only when it changed
 
 
 class ConflictList(BaseModel):

@@ -6,12 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from server import sync_engine
-from server.context import ClaimsDep, Services, ServicesDep, admit_verified, sign_in_row
+from server.context import ClaimsDep, Services, ServicesDep, admit_verified
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, utcnow
 from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
@@ -103,15 +103,21 @@ def _pull(claims: AccessClaims, services: Services, position: sync_engine.Positi
         except sync_engine.Restored:
             raise _restored(position) from None
     return PullResponse(changes=page.changes, cursor=page.cursor, has_more=page.has_more,
-                        open_conflicts=state.open_conflicts, cursor_change=page.cursor_change, epoch=page.epoch)
+                        open_conflicts=state.open_conflicts, cursor_change=page.cursor_change, epoch=page.epoch,
+                        conflicts_etag=sync_engine.conflicts_etag(caller.account_id, state.sync_epoch,
+                                                                  state.conflicts_version))
 
 
-@router.get("/conflicts")
-def list_conflicts(claims: ClaimsDep, services: ServicesDep,
+@router.get("/conflicts", response_model=ConflictList)
+def list_conflicts(claims: ClaimsDep, services: ServicesDep, response: Response,
                    after: Annotated[str | None, Query(max_length=100)] = None,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> ConflictList:
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                   if_none_match: Annotated[str | None, Header(max_length=1000)] = None) -> Response | ConflictList:
     """A page of the account's unresolved conflicts (oldest first), each beside the record as it now stands;
-    ``next`` (None on the last page) is the ``after`` of the next page."""
+    ``next`` (None on the last page) is the ``after`` of the next page.
+
+    Every page carries the list's ETag (the ``conflicts_etag`` pulls answer too); with that tag in If-None-Match
+    the answer is 304 and empty while the list is unchanged."""
     position = None
     if after is not None:
         created, _, conflict_id = after.partition("|")
@@ -122,11 +128,24 @@ def list_conflicts(claims: ClaimsDep, services: ServicesDep,
         if position[0].tzinfo is None:
             raise ApiError(422, "invalid_request", "after must be the next value of a previous page.")
     with services.db.reader() as session:
-        caller = admit_verified(claims, sign_in_row(session.connection(), claims), services)
+        state = sync_engine.account_state(session, claims.account_id, claims.session_id)
+        caller = admit_verified(claims, state, services)
+        assert state is not None  # admit refused a missing account
+        # no-cache: a cache may keep the list but must ask (If-None-Match) each time before showing it.
+        etag = sync_engine.conflicts_etag(caller.account_id, state.sync_epoch, state.conflicts_version)
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and _matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        response.headers.update(headers)
         conflicts = sync_engine.open_conflicts(session, caller.account_id, position, limit + 1)
         page = sync_engine.conflicts_out(session, caller.account_id, conflicts[:limit])
     last = conflicts[limit - 1] if len(conflicts) > limit else None
     return ConflictList(conflicts=page, next=f"{last.created_at.isoformat()}|{last.id}" if last else None)
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """Whether an If-None-Match header names ``etag`` (the weak comparison RFC 9110 asks for here)."""
+    return any(tag.strip().removeprefix("W/") in ("*", etag) for tag in if_none_match.split(","))
 
 
 @router.post("/conflicts/{conflict_id}/resolve")
@@ -170,6 +189,7 @@ def resolve(conflict_id: uuid.UUID, body: ResolveRequest, claims: ClaimsDep,
             record = sync_engine.record_out(written)
         # The kept content is no longer needed once settled: its bytes stop counting.
         account.added_bytes += ROW_OVERHEAD - conflict.size
+        account.opened -= 1
         session.execute(update(SyncConflict).where(SyncConflict.id == conflict.id)
                         .values(resolved_at=now, resolution=body.choice, data={}, size=ROW_OVERHEAD))
         sync_engine.finish(session, account, now)

@@ -70,9 +70,12 @@ class LockedAccount:
     seq: int
     epoch: str = ""
     sync_bytes: int = 0
+    open_conflicts: int = 0  # when locked
     sign_in: AnyRow | None = None
     device_name: str = ""
     added_bytes: int = 0  # by the versions and conflicts this transaction writes
+    opened: int = 0  # conflicts this transaction keeps (settles: negative)
+    conflicts_listed: bool = False  # the conflict list as devices see it changes (see conflicts_etag)
     superseded: list[int] = field(default_factory=list)  # logged versions (in the database) now superseded
     written: dict[int, Version] = field(default_factory=dict)  # versions to insert, by seq
     loaded: dict[int, Version] = field(default_factory=dict)  # versions read from the database, by seq
@@ -114,7 +117,7 @@ def lock_account(session: Session, account_id: int, session_id: str | None = Non
         row = conn.execute(sql.LOCK, {"acct": account_id, "sid": session_id}).first()
     if row is None:
         return None
-    account = LockedAccount(account_id, row.sync_seq, row.sync_epoch, row.sync_bytes)
+    account = LockedAccount(account_id, row.sync_seq, row.sync_epoch, row.sync_bytes, row.open_conflicts)
     if session_id is not None:
         account.sign_in, account.device_name = row, row.device_name or ""
     return account
@@ -208,9 +211,12 @@ def finish(session: Session, account: LockedAccount, now: datetime) -> None:
                                         for h in account.touched.values()])
         if account.superseded:
             conn.execute(writes.superseded, {"acct": account.id, "seqs": account.superseded, "now": now})
-        conn.execute(writes.account, {"acct": account.id, "last_seq": account.seq, "added": account.added_bytes})
+        conn.execute(writes.account, {"acct": account.id, "last_seq": account.seq, "added": account.added_bytes,
+                                      "opened": account.opened,
+                                      "listed": int(account.conflicts_listed or account.opened != 0)})
     account.written, account.touched, account.superseded, account.conflicts = {}, {}, [], []
-    account.added_bytes = 0
+    account.added_bytes = account.opened = 0
+    account.conflicts_listed = False
 
 
 def _one_round_trip(conn: Connection) -> AbstractContextManager[Any]:
@@ -234,8 +240,9 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
     logged: dict[str, AnyRow | Version] = {}
     kept_ids: list[str] = []
     heads: dict[tuple[str, str], Head] = {}
+    contested: set[tuple[str, str]] = set()  # records with an open conflict, shown beside it as they now stand
     held = None
-    for row in session.connection().execute(sql.KNOWN, {
+    for row in session.connection().execute(sql.KNOWN_CONTESTED if account.open_conflicts else sql.KNOWN, {
             "acct": account.id, "change_ids": change_ids, "kinds": list({c.kind for c in changes}),
             "record_ids": list({str(c.id) for c in changes}), "cursor": position.cursor if position else -1}):
         if row.what == "logged":
@@ -244,6 +251,8 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
             kept_ids.append(row.key)
         elif row.what == "head":
             heads[(row.kind, row.record_id)] = Head(row.kind, row.record_id, row.version, row.deleted, row.seq)
+        elif row.what == "open":
+            contested.add((row.kind, row.record_id))
         else:
             held = row.key
     if position is not None:
@@ -284,6 +293,7 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
                 deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now,
                 size=sizes[change_id])
             logged[change_id] = written  # the same change twice in one push: the second is a retry
+            account.conflicts_listed |= (change.kind, record_id) in contested
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))
             continue
@@ -302,6 +312,8 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
             "size": sizes[change_id]}
         account.added_bytes += conflict["size"]
         account.conflicts.append(conflict)
+        account.opened += 1
+        contested.add((change.kind, record_id))
         kept[change_id] = conflict
         lost.append((len(results), conflict, current_version))
         results.append(None)
@@ -365,6 +377,18 @@ def open_conflicts(session: Session, account_id: int, after: tuple[datetime, str
     query = sql.OPEN_CONFLICTS if after is None else sql.OPEN_CONFLICTS.where(
         tuple_(c.created_at, c.id) > tuple_(*after))
     return list(session.connection().execute(query.limit(limit), {"acct": account_id}))
+
+
+def conflicts_etag(account_id: int, epoch: str, version: int) -> str:
+    """The strong ETag of the account's conflict list (every page of it): it changes with ``accounts.conflicts_version``
+    and with the epoch (a restore may hand a version number out again), and never matches another account's."""
+    return f'"c{account_id}.{epoch or "0"}.{version}"'
+
+
+def conflicts_changed(session: Session, account_id: int) -> None:
+    """Move the account's conflict list to a new ETag: for a change its conflicts show that is made outside a
+    push or a resolve (those count it in ``finish``), such as a renamed computer."""
+    session.connection().execute(sql.CONFLICTS_CHANGED, {"acct": account_id})
 
 
 def current_records(session: Session, account_id: int, record_ids: Iterable[str]) -> dict[tuple[str, str], RecordOut]:

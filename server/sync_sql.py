@@ -18,7 +18,6 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    func,
     insert,
     literal,
     null,
@@ -50,24 +49,25 @@ _SIGNED_IN = ACCOUNTS.outerjoin(SESSIONS, and_(SESSIONS.c.id == bindparam("sid")
 
 # The account's row, locked for the transaction (FOR UPDATE OF accounts: the sign-in is only read), with the
 # sign-in the request came with and its device's name. SQLite ignores FOR UPDATE: its writer holds the database.
-LOCK = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, *SIGN_IN_COLUMNS,
+LOCK = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, ACCOUNTS.c.open_conflicts,
+               *SIGN_IN_COLUMNS,
                DEVICES.c.name.label("device_name"))
         .select_from(_SIGNED_IN.outerjoin(DEVICES, DEVICES.c.id == SESSIONS.c.device_id))
         .where(ACCOUNTS.c.id == _ACCT).with_for_update(of=ACCOUNTS))
-LOCK_ONLY = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes)
+LOCK_ONLY = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, ACCOUNTS.c.open_conflicts)
              .where(ACCOUNTS.c.id == _ACCT).with_for_update())
 
-# What a pull needs first: the sign-in, the account's sequence and epoch, and how many conflicts wait.
-ACCOUNT_STATE = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, *SIGN_IN_COLUMNS,
-                        select(func.count()).select_from(CONFLICTS)
-                        .where(CONFLICTS.c.account_id == ACCOUNTS.c.id, CONFLICTS.c.resolved_at.is_(None))
-                        .scalar_subquery().label("open_conflicts"))
+# What a pull or a conflict listing needs first: the sign-in, the account's sequence and epoch, how many conflicts
+# wait and the version of their list (both kept on the account row: nothing is counted per request).
+ACCOUNT_STATE = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.open_conflicts,
+                        ACCOUNTS.c.conflicts_version, *SIGN_IN_COLUMNS)
                  .select_from(_SIGNED_IN).where(ACCOUNTS.c.id == _ACCT))
 
 # Everything a push's changes touch, in one round trip: each change id already logged (a retried push) or kept as
-# a conflict, the head of each record, and the change id the log holds at the device's cursor. Columns: what,
-# key (a change id, or a record id for heads), kind, record_id, version, seq, deleted.
-KNOWN = union_all(
+# a conflict, the head of each record and the change id the log holds at the device's cursor; in an account with
+# open conflicts (KNOWN_CONTESTED) also each record that has one (writing it changes the conflict list). Columns:
+# what, key (a change id, or a record id for heads and open conflicts), kind, record_id, version, seq, deleted.
+_KNOWN = (
     select(literal("logged").label("what"), CHANGES.c.change_id.label("key"), CHANGES.c.kind, CHANGES.c.record_id,
            CHANGES.c.version, CHANGES.c.seq, CHANGES.c.deleted)
     .where(CHANGES.c.account_id == _ACCT, CHANGES.c.change_id.in_(_ids("change_ids"))),
@@ -79,6 +79,12 @@ KNOWN = union_all(
     select(literal("held"), CHANGES.c.change_id, null(), null(), null(), null(), null())
     .where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq == bindparam("cursor")),
 )
+KNOWN = union_all(*_KNOWN)
+KNOWN_CONTESTED = union_all(
+    *_KNOWN,
+    select(literal("open"), CONFLICTS.c.record_id, CONFLICTS.c.kind, CONFLICTS.c.record_id, null(), null(), null())
+    .where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.record_id.in_(_ids("record_ids")),
+           CONFLICTS.c.resolved_at.is_(None)))
 
 VERSIONS = select(*CHANGES.c).where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq.in_(_ids("seqs")))
 KEPT = select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.change_id.in_(_ids("change_ids")))
@@ -90,6 +96,8 @@ CURRENT = (select(*CHANGES.c).join(HEADS, and_(HEADS.c.account_id == CHANGES.c.a
            .where(HEADS.c.account_id == _ACCT, HEADS.c.record_id.in_(_ids("record_ids"))))
 OPEN_CONFLICTS = (select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.resolved_at.is_(None))
                   .order_by(CONFLICTS.c.created_at, CONFLICTS.c.id))
+CONFLICTS_CHANGED = (update(ACCOUNTS).where(ACCOUNTS.c.id == _ACCT)
+                     .values(conflicts_version=ACCOUNTS.c.conflicts_version + 1))
 DEVICE_NAMES = select(DEVICES.c.id, DEVICES.c.name).where(DEVICES.c.account_id == _ACCT)
 
 
@@ -119,6 +127,8 @@ def writes(dialect: str) -> Writes:
         superseded=(update(CHANGES).where(CHANGES.c.account_id == _ACCT, CHANGES.c.seq.in_(_ids("seqs")))
                     .values(superseded_at=bindparam("now"))),
         account=(update(ACCOUNTS).where(ACCOUNTS.c.id == _ACCT)
-                 .values(sync_seq=bindparam("last_seq"), sync_bytes=ACCOUNTS.c.sync_bytes + bindparam("added"))),
+                 .values(sync_seq=bindparam("last_seq"), sync_bytes=ACCOUNTS.c.sync_bytes + bindparam("added"),
+                         open_conflicts=ACCOUNTS.c.open_conflicts + bindparam("opened"),
+                         conflicts_version=ACCOUNTS.c.conflicts_version + bindparam("listed"))),
     )
 
