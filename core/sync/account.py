@@ -116,6 +116,7 @@ class SyncAccount:
                 conn = session.connection()
                 forget_service_state(conn)
                 session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False)))
+                state.write(session, state.CONFLICTS_ETAG, None)
                 state.store_position(session, SyncPosition())
                 state.write(session, state.ACCOUNT, email)
             seed(session.connection(), utcnow())

@@ -17,6 +17,7 @@ from core.db.database import Database
 from core.db.models import Product, SyncConflict
 from core.errors import NotFound, ValidationError
 from core.i18n import N_, _
+from core.sync import state
 from core.sync.apply import apply_version, remember, write_local
 from core.sync.capture import quietly
 from core.sync.errors import SyncError, translated
@@ -26,6 +27,7 @@ from server.client_models import ConflictInfo, RecordVersion, ServiceConflict
 
 if TYPE_CHECKING:
     from core.sync.account import SyncAccount
+    from server.client import SyncServiceClient
 
 Keep = Literal["mine", "theirs"]
 # Not the seller's words: the parent's global id, creation time, the product facts a copy's approval was given for,
@@ -97,7 +99,11 @@ def conflict_count(session: Session) -> int:
 def keep(session: Session, info: ConflictInfo, mine: dict[str, Any] | None = None, mine_deleted: bool = False) -> None:
     """Store (or refresh) a conflict the service reported; ``mine`` overrides its content with newer local edits
     that were queued behind the losing one."""
-    row = session.get(SyncConflict, info.conflict_id)
+    _store(session, session.get(SyncConflict, info.conflict_id), info, mine, mine_deleted)
+
+
+def _store(session: Session, row: SyncConflict | None, info: ConflictInfo, mine: dict[str, Any] | None = None,
+           mine_deleted: bool = False) -> None:
     if row is None:
         newer = mine is not None or mine_deleted
         row = SyncConflict(conflict_id=info.conflict_id, kind=info.kind, sync_id=info.id,
@@ -117,13 +123,37 @@ def has_service_conflicts(session: Session) -> bool:
         is not None
 
 
+def refresh(db: Database, client: SyncServiceClient) -> None:
+    """Mirror the service's open conflicts if their list changed since it was last mirrored here: the last pull
+    named the list's ETag, and it is read (every page) only when that differs from the stored one; even then the
+    stored tag goes along (If-None-Match), so an unchanged list costs an empty 304. A service that names no tag is
+    asked whenever there are conflicts, here or there."""
+    with db.session() as session:
+        stored = state.read(session, state.CONFLICTS_ETAG)
+        any_here = has_service_conflicts(session)
+    if client.conflicts_etag is not None and client.conflicts_etag == stored:
+        return
+    if client.conflicts_etag is None and not (client.open_conflicts or any_here):
+        return
+    listing = client.conflicts_if_changed(stored)
+    if listing is None:
+        return
+    infos, etag = listing
+    with db.session() as session:
+        mirror(session, infos)
+        state.write(session, state.CONFLICTS_ETAG, etag)
+
+
 def mirror(session: Session, infos: list[ConflictInfo]) -> None:
     """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go."""
     open_ids = [info.conflict_id for info in infos]
     session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
                                                SyncConflict.conflict_id.not_in(open_ids)))
+    # Read at once, not one query per conflict: a list may hold thousands.
+    stored = {row.conflict_id: row for row in session.scalars(select(SyncConflict)
+                                                              .where(SyncConflict.local_only.is_(False)))}
     for info in infos:
-        keep(session, info)
+        _store(session, stored.get(info.conflict_id), info)
 
 
 def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:

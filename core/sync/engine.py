@@ -20,7 +20,8 @@ from core.db.types import utcnow
 from core.sync import state
 from core.sync.apply import apply_version, known_version, remember
 from core.sync.capture import quietly
-from core.sync.conflicts import has_service_conflicts, keep, mirror
+from core.sync.conflicts import keep
+from core.sync.conflicts import refresh as refresh_conflicts
 from core.sync.devices import send_name
 from core.sync.errors import SyncError, translated
 from core.sync.moves import settle as hand_over
@@ -116,10 +117,7 @@ def _round(app: App, client: SyncServiceClient, report: RoundReport, cancelled: 
     hand_over(app.db)
     # Merging records that clashed here queues changes: send them now, not a round later.
     _push(app, client, report, cancelled)
-    with app.db.session() as session:
-        # Listed only when there are any, here or on the service: a round without conflicts asks nothing more.
-        if client.open_conflicts or has_service_conflicts(session):
-            mirror(session, client.conflicts())
+    refresh_conflicts(app.db, client)  # listed only when the list changed since this computer last saw it
     report.photos_down = download_missing(app, client, cancelled)
 
 
@@ -130,6 +128,7 @@ def _recover(app: App, client: SyncServiceClient, report: RoundReport) -> None:
     heads = newest(records)
     with app.db.session() as session:
         reconcile(session.connection(), heads, utcnow())
+        state.write(session, state.CONFLICTS_ETAG, None)  # the restored list may carry a tag handed out before
     _apply(app, heads.values(), position, report)
 
 

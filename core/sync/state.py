@@ -25,6 +25,7 @@ EPOCH = "epoch"  # the account's epoch on the service (changed by an operator's 
 LAST_SYNC = "last_sync_at"  # ISO time of the last complete round
 PROBLEM = "problem"  # why the last round stopped short: offline | signed_out | rate_limited | error
 PROBLEM_TEXT = "problem_text"
+CONFLICTS_ETAG = "conflicts_etag"  # the ETag of the service's conflict list as last mirrored here
 TOO_LARGE = "too_large"  # how many records the last round left out as larger than the service accepts
 
 
