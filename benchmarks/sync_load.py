@@ -2,17 +2,21 @@
 accounted for, and the server's CPU time per push is measured.
 
 Usage: python benchmarks/sync_load.py [--accounts 50] [--devices 4] [--rounds 4] [--changes 10] [--think 5]
-                                      [--workers 2] [--database-url postgresql+psycopg://...]
+                                      [--open-conflicts 0] [--workers 2] [--database-url postgresql+psycopg://...]
 Starts `python -m server` on a free loopback port (SQLite in a temp dir unless --database-url is given), runs
 accounts x devices concurrent devices (200 by default), each doing a round (push of 10 changes, pull, a conflict
 settled when it has one) then thinking for 0.5-1.5 x --think seconds (5 s: a desktop syncs after each save, and
 sellers save every few seconds at their busiest); like the desktop, each pull and push carries the device's position
-(cursor, the change id at it, the epoch) for the service's restore check. The goals are for PostgreSQL with several
-workers (--database-url, --workers). Prints requests/s, latency percentiles and the CPU the server and this load
-generator used (they share the machine), checks that every applied version was pulled exactly once by every
-other device of its account, that no device saw another account's record and that every conflict is kept. Then
-one device pushes --cpu-pushes batches of 10 in a row and the server processes' CPU time (Linux /proc) is divided
-by them. Each figure is printed beside its goal:
+(cursor, the change id at it, the epoch) for the service's restore check, and a device keeps the conflict list it
+read with its ETag, reading it again (every page, with If-None-Match) only when a pull names another tag (a service
+that names none is asked whenever there are conflicts, there or here). --open-conflicts gives each account that
+many conflicts (over shared settings) that stay open throughout, as a seller who leaves them for later has. The
+goals are for PostgreSQL with several workers (--database-url, --workers). Prints requests/s, latency percentiles,
+the CPU the server and this load generator used (they share the machine) and what the conflict listings cost
+(requests, 304s, bytes), checks that every applied version was pulled exactly once by every other device of its
+account, that no device saw another account's record and that every conflict is kept. Then one device pushes
+--cpu-pushes batches of 10 in a row and the server processes' CPU time (Linux /proc) is divided by them. Each
+figure is printed beside its goal:
 push p95 <= 100 ms, <= 5 ms of server CPU per push of 10; exits 1 on a miss or a lost/duplicated change.
 """
 
@@ -118,6 +122,11 @@ class Device:
     known: dict[str, int] = field(default_factory=dict)
     pulled: list[tuple[str, int]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    headers: httpx.Headers = field(default_factory=httpx.Headers)  # of the last answer
+    named_tag: str | None = None  # the conflict list's ETag as the last pull named it (None: not named)
+    open_conflicts: int = 0  # as the last pull said
+    listing: dict[str, dict[str, Any]] = field(default_factory=dict)  # the conflicts last read, by id
+    listing_tag: str | None = None  # and their ETag
 
 
 @dataclass
@@ -128,11 +137,14 @@ class Tally:
     applied: dict[int, dict[tuple[str, int], str]] = field(default_factory=lambda: defaultdict(dict))
     conflicts: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     statuses: Counter[str] = field(default_factory=Counter)
+    body_bytes: Counter[str] = field(default_factory=Counter)  # response bodies by kind of request
+    not_modified: Counter[str] = field(default_factory=Counter)  # 304 answers by kind of request
 
 
 async def _call(device: Device, tally: Tally, kind: str, method: str, url: str, auth: bool = True,
-                **kwargs: Any) -> Any:
-    headers = {"Authorization": f"Bearer {device.access}"} if auth else {}
+                headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """The answer's JSON body (None for 304 Not Modified); the last answer's headers go to ``device.headers``."""
+    headers = {**(headers or {}), **({"Authorization": f"Bearer {device.access}"} if auth else {})}
     for attempt in range(3):
         started = time.perf_counter()
         try:
@@ -146,6 +158,11 @@ async def _call(device: Device, tally: Tally, kind: str, method: str, url: str, 
         break
     tally.latencies[kind].append(time.perf_counter() - started)
     response.raise_for_status()
+    tally.body_bytes[kind] += len(response.content)
+    device.headers = response.headers
+    if response.status_code == 304:
+        tally.not_modified[kind] += 1
+        return None
     return response.json()
 
 
@@ -165,8 +182,10 @@ async def _pull(tally: Tally, device: Device, kind: str = "pull") -> None:
         page = await _call(device, tally, kind, "GET", "/v1/sync/pull", params=params)
         for record in page["changes"]:
             device.pulled.append((record["id"], record["version"]))
-            device.known[record["id"]] = max(device.known.get(record["id"], 0), record["version"])
+            if record["kind"] == "product":  # devices edit the products they know (not --open-conflicts' settings)
+                device.known[record["id"]] = max(device.known.get(record["id"], 0), record["version"])
         device.cursor, device.cursor_change, device.epoch = page["cursor"], page["cursor_change"], page["epoch"]
+        device.named_tag, device.open_conflicts = page.get("conflicts_etag"), page["open_conflicts"]
         if not page["has_more"]:
             return
 
@@ -190,9 +209,10 @@ def _position(device: Device) -> dict[str, Any]:
 
 async def _round(tally: Tally, device: Device, changes: int, rng: random.Random) -> None:
     edits = _edits(device, changes, rng)
-    result = await _call(device, tally, "push", "POST", "/v1/sync/push",
-                         json={"changes": list(edits.values()), "since": _position(device)})
-    for outcome in result["results"]:
+    # Nothing to send (--changes 0: a round on the desktop's timer while the seller is away): no push.
+    results = (await _call(device, tally, "push", "POST", "/v1/sync/push", json={
+        "changes": list(edits.values()), "since": _position(device)}))["results"] if edits else []
+    for outcome in results:
         tally.statuses[outcome["status"]] += 1
         if outcome["status"] == "applied":
             tally.applied[device.account][(outcome["id"], outcome["version"])] = device.uid
@@ -201,10 +221,11 @@ async def _round(tally: Tally, device: Device, changes: int, rng: random.Random)
             tally.conflicts[device.account].add(outcome["conflict"]["conflict_id"])
             device.conflicts.append(outcome["conflict"]["conflict_id"])
     await _pull(tally, device)
+    if device.open_conflicts or device.listing if device.named_tag is None else device.named_tag != device.listing_tag:
+        await _read_conflicts(tally, device)
     if device.conflicts:  # settle one of this device's conflicts per round by taking its own side
         conflict_id = device.conflicts[0]
-        listing = await _call(device, tally, "conflicts", "GET", "/v1/sync/conflicts")
-        waiting = {c["conflict_id"]: c for c in listing["conflicts"]}
+        waiting = device.listing
         if conflict_id not in waiting:
             device.conflicts.pop(0)
             return
@@ -218,6 +239,31 @@ async def _round(tally: Tally, device: Device, changes: int, rng: random.Random)
             device.known[record["id"]] = record["version"]
             device.conflicts.pop(0)
             tally.statuses["resolved"] += 1
+
+
+async def _list_conflicts(tally: Tally, device: Device, kind: str, tag: str | None = None,
+                          limit: int = 500) -> tuple[dict[str, dict[str, Any]], str | None] | None:
+    """Every open conflict of the device's account by id (every page) and the first page's ETag; None when the
+    list is still the one tagged ``tag`` (304)."""
+    found: dict[str, dict[str, Any]] = {}
+    params: dict[str, Any] = {"limit": limit}
+    page = await _call(device, tally, kind, "GET", "/v1/sync/conflicts", params=params,
+                       headers={"If-None-Match": tag} if tag else None)
+    if page is None:
+        return None
+    first = device.headers.get("ETag")
+    while True:
+        found.update((c["conflict_id"], c) for c in page["conflicts"])
+        if not page["next"]:
+            return found, first
+        params["after"] = page["next"]
+        page = await _call(device, tally, kind, "GET", "/v1/sync/conflicts", params=params)
+
+
+async def _read_conflicts(tally: Tally, device: Device) -> None:
+    listed = await _list_conflicts(tally, device, "conflicts", device.listing_tag)
+    if listed is not None:
+        device.listing, device.listing_tag = listed
 
 
 @dataclass
@@ -235,6 +281,8 @@ class Report:
     # CPU seconds the server and this load generator used during the rounds: both share the machine, so latency
     # on a small one says as much about the generator as about the server.
     load_cpu: tuple[float, float] | None = None
+    # The rounds' conflict listings: requests, of which 304 Not Modified, and bytes of response bodies.
+    listings: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def misses(self) -> list[str]:
@@ -268,6 +316,9 @@ class Report:
             out.append(f"  server CPU per push of 10: {self.cpu_per_push_ms:.2f} ms   (goal <= "
                        f"{GOAL_CPU_PER_PUSH_MS:.0f} ms)   "
                        f"{'ok' if self.cpu_per_push_ms <= GOAL_CPU_PER_PUSH_MS else 'MISSED'}")
+        asked, unchanged, size = self.listings
+        out.append(f"  conflict listings: {asked} requests ({unchanged} answered 304 Not Modified), "
+                   f"{size / 1e6:.2f} MB")
         out.append("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())))
         out.append("  verdict: " + ("every change pulled exactly once by every other device; no leaks; "
                                     "no conflict lost" if not self.problems else f"{len(self.problems)} PROBLEMS"))
@@ -299,8 +350,9 @@ async def _check(tally: Tally, devices: list[Device]) -> list[str]:
             problems.append(f"{device.name}: saw {len(leaked)} records of another account")
     for account in {d.account for d in devices}:
         first = next(d for d in devices if d.account == account)
-        listing = await _call(first, tally, "check", "GET", "/v1/sync/conflicts")
-        open_ids = {c["conflict_id"] for c in listing["conflicts"]}
+        listed = await _list_conflicts(tally, first, "check", limit=1000)
+        assert listed is not None  # asked without a tag
+        open_ids = set(listed[0])
         unresolved = {c for d in devices if d.account == account for c in d.conflicts}
         if not unresolved <= open_ids:
             problems.append(f"account {account}: {len(unresolved - open_ids)} conflicts lost")
@@ -338,8 +390,24 @@ async def cpu_per_push(base_url: str, pid: int, pushes: int, changes: int) -> fl
         return (server_cpu_seconds(pid) - before) * 1000 / pushes
 
 
+async def _open_conflicts(tally: Tally, seeder: Device, count: int) -> None:
+    """``count`` shared settings that ``seeder`` wrote twice on top of nothing: the second writes stay open
+    conflicts that no device settles (the load's devices pull the settings, and never edit them)."""
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    now = datetime.now(UTC).isoformat()
+    for value in (1, 2):
+        for start in range(0, count, 500):
+            batch = [{"change_id": str(uuid.uuid4()), "kind": "setting", "id": record, "base_version": 0,
+                      "updated_at": now, "data": {"key": f"note{start + n}", "value": value}}
+                     for n, record in enumerate(ids[start:start + 500])]
+            result = await _call(seeder, tally, "seed", "POST", "/v1/sync/push", json={"changes": batch})
+            for outcome in result["results"]:
+                if outcome["status"] == "applied":
+                    tally.applied[seeder.account][(outcome["id"], outcome["version"])] = seeder.uid
+
+
 async def run_load(base_url: str, accounts: int, devices_per_account: int, rounds: int, changes: int,
-                   seed: int = 1, think: float = 0.0) -> Report:
+                   seed: int = 1, think: float = 0.0, open_conflicts: int = 0) -> Report:
     """Sign the devices in, run the rounds concurrently, pull to the end and check every version."""
     rng = random.Random(seed)
     tally = Tally()
@@ -359,6 +427,11 @@ async def run_load(base_url: str, accounts: int, devices_per_account: int, round
 
         await asyncio.gather(*(sign_in(d) for d in devices if d.name.endswith("dev0")))
         await asyncio.gather(*(sign_in(d) for d in devices if not d.name.endswith("dev0")))
+        if open_conflicts:
+            for first in (d for d in devices if d.name.endswith("dev0")):
+                seeder = Device(first.account, f"acct{first.account}-seeder", first.http)
+                await _sign_in(tally, seeder, False, f"load-{run_id}-{first.account}@example.com")
+                await _open_conflicts(tally, seeder, open_conflicts)
         tally.latencies.clear()
         started = time.perf_counter()
 
@@ -377,7 +450,9 @@ async def run_load(base_url: str, accounts: int, devices_per_account: int, round
         problems = await _check(tally, devices)
     requests = sum(len(v) for k, v in tally.latencies.items() if k != "check")  # the check ran after the clock
     return Report(len(devices), requests, seconds, {k: _percentiles(v) for k, v in tally.latencies.items()},
-                  dict(tally.statuses), problems, think)
+                  dict(tally.statuses), problems, think,
+                  listings=(len(tally.latencies["conflicts"]), tally.not_modified["conflicts"],
+                            tally.body_bytes["conflicts"]))
 
 
 def main() -> int:
@@ -387,6 +462,8 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=4, help="devices per account")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--changes", type=int, default=10, help="changes per push")
+    parser.add_argument("--open-conflicts", type=int, default=0,
+                        help="conflicts each account has open from the start, which nobody settles")
     parser.add_argument("--think", type=float, default=5.0, help="seconds a device waits between rounds (x0.5-1.5)")
     parser.add_argument("--cpu-pushes", type=int, default=300, help="pushes in a row for the CPU figure")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
@@ -398,7 +475,7 @@ def main() -> int:
         if not args.url.startswith(("http://127.0.0.1:", "http://localhost:")):
             parser.error("--url must be a loopback address: this load is never pointed at a shared server")
         report = asyncio.run(run_load(args.url, args.accounts, args.devices, args.rounds, args.changes,
-                                      think=args.think))
+                                      think=args.think, open_conflicts=args.open_conflicts))
     else:
         pids: list[int] = []
         with tempfile.TemporaryDirectory(prefix="sellerdesk-load-") as tmp, \
@@ -406,10 +483,11 @@ def main() -> int:
             print(f"server: {base} ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers} workers)")
             server_before, generator_before = server_cpu_seconds(pids[0]), time.process_time()
             report = asyncio.run(run_load(base, args.accounts, args.devices, args.rounds, args.changes,
-                                          think=args.think))
+                                          think=args.think, open_conflicts=args.open_conflicts))
             # (sign-ins included: a few seconds of the run)
             report.load_cpu = (server_cpu_seconds(pids[0]) - server_before, time.process_time() - generator_before)
-            report.cpu_per_push_ms = asyncio.run(cpu_per_push(base, pids[0], args.cpu_pushes, args.changes))
+            # (pushes of 10 after rounds of --changes 0 too: the figure is per push of 10)
+            report.cpu_per_push_ms = asyncio.run(cpu_per_push(base, pids[0], args.cpu_pushes, args.changes or 10))
     print("\n".join(report.lines()))
     return 1 if report.problems or report.misses else 0
 
