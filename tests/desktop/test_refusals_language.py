@@ -55,9 +55,9 @@ def test_a_wrong_setting_value_is_refused_in_the_interface_language_in_the_windo
 
 def test_setting_refusals_read_in_hindi_from_the_cli_and_stay_english_in_english(hindi_cli, cli) -> None:
     said = hindi_cli("config", "set", "sync.interval_seconds", "often")
-    assert said.code != 0 and "sync.interval_seconds पूरी संख्या होना चाहिए, 'often' नहीं।" in said.err, said.err
+    assert said.code != 0 and "sync.interval_seconds में पूरी संख्या चाहिए, 'often' नहीं।" in said.err, said.err
     said = hindi_cli("config", "set", "general.theme", "purple")
-    assert "general.theme इनमें से एक होना चाहिए:" in said.err, said.err
+    assert "general.theme के लिए इनमें से एक चुनें:" in said.err, said.err
     said = hindi_cli("config", "get", "general.colour")
     assert "'general.colour' नाम की कोई सेटिंग नहीं है। इससे मिलती-जुलती सेटिंग्स: general.language" in said.err, said.err
     assert cli("config", "set", "general.language", "en").code == 0
