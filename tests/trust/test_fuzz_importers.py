@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +28,25 @@ cell = st.one_of(
 )
 
 
+@pytest.fixture(scope="module")
+def fresh_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty data folder, created (database migrated) once; each example works on a copy of it."""
+    data = tmp_path_factory.mktemp("fuzz") / "data"
+    app = App(data)
+    try:
+        assert app.db is not None  # opening it creates and migrates the database
+    finally:
+        app.close()
+    return data
+
+
+def _new_app(fresh_data: Path, tmp_path: Path) -> tuple[App, Path]:
+    """A fresh data folder for one example (a copy of ``fresh_data``) and a folder for its files."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    shutil.copytree(fresh_data, folder / "data")
+    return App(folder / "data"), folder
+
+
 def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -37,12 +58,11 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(columns=st.lists(st.sampled_from(PRODUCT_COLUMNS), min_size=1, max_size=8, unique=True),
        rows=st.lists(st.lists(cell, max_size=9), max_size=6), raw=st.none() | st.binary(max_size=200))
-def test_product_import_never_crashes_or_stores_invalid_rows(tmp_path: Path, columns: list[str],
+def test_product_import_never_crashes_or_stores_invalid_rows(tmp_path: Path, fresh_data: Path, columns: list[str],
                                                              rows: list[list[str]], raw: bytes | None) -> None:
     from core.products.csvio import import_products
 
-    tmp_path = Path(tempfile.mkdtemp(dir=tmp_path))  # a fresh data dir per example
-    app = App(tmp_path / "data")
+    app, tmp_path = _new_app(fresh_data, tmp_path)
     try:
         path = tmp_path / "in.csv"
         try:
@@ -68,11 +88,11 @@ def test_product_import_never_crashes_or_stores_invalid_rows(tmp_path: Path, col
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(columns=st.lists(st.sampled_from(SALE_COLUMNS), min_size=1, max_size=8, unique=True),
        rows=st.lists(st.lists(cell, max_size=10), max_size=6))
-def test_sales_import_never_crashes(tmp_path: Path, columns: list[str], rows: list[list[str]]) -> None:
+def test_sales_import_never_crashes(tmp_path: Path, fresh_data: Path, columns: list[str],
+                                    rows: list[list[str]]) -> None:
     from core.analytics.csvio import import_sales_csv
 
-    tmp_path = Path(tempfile.mkdtemp(dir=tmp_path))
-    app = App(tmp_path / "data")
+    app, tmp_path = _new_app(fresh_data, tmp_path)
     try:
         path = tmp_path / "sales.csv"
         try:
