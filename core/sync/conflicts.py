@@ -125,17 +125,20 @@ def has_service_conflicts(session: Session) -> bool:
 
 def refresh(db: Database, client: SyncServiceClient) -> None:
     """Mirror the service's open conflicts if their list changed since it was last mirrored here: the last pull
-    named the list's ETag, and it is read (every page) only when that differs from the stored one; even then the
-    stored tag goes along (If-None-Match), so an unchanged list costs an empty 304. A service that names no tag is
-    asked whenever there are conflicts, here or there."""
+    named the list's ETag, and it is read (every page) only when that differs from the stored one and the pull
+    counted some open conflicts (an empty list needs no asking); even then the stored tag goes along
+    (If-None-Match), so an unchanged list costs an empty 304. A service that names no tag is asked whenever there
+    are conflicts, here or there."""
     with db.session() as session:
         stored = state.read(session, state.CONFLICTS_ETAG)
         any_here = has_service_conflicts(session)
-    if client.conflicts_etag is not None and client.conflicts_etag == stored:
+    named = client.conflicts_etag
+    if named is not None and named == stored:
         return
-    if client.conflicts_etag is None and not (client.open_conflicts or any_here):
+    if named is None and not (client.open_conflicts or any_here):
         return
-    listing = client.conflicts_if_changed(stored)
+    # The pull read its count and its tag together: with none open, the list it tags is empty.
+    listing = ([], named) if named is not None and client.open_conflicts == 0 else client.conflicts_if_changed(stored)
     if listing is None:
         return
     infos, etag = listing
