@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.db.database import DB_FILE, open_database
+from tests.trust.forked import forker
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 20_000
@@ -55,26 +56,28 @@ def test_fifty_kills_leave_whole_chunks_and_a_rerun_ends_with_exactly_the_files_
     csv_path = tmp_path / "catalogue.csv"  # no SKUs: nothing but the import's own note can tell a row was stored
     csv_path.write_text("title,price\n" + "".join(f"Item {n},{n % 900 + 1}\n" for n in range(ROWS)),
                         encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", IMPORTER, str(data_dir), str(csv_path), str(CHUNK)]
+    argv = [str(data_dir), str(csv_path), str(CHUNK)]
     rng = random.Random(18)
     kills = 0
-    while kills < 50:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # this run has stored at least one chunk
-        if first.startswith("finished"):
-            break
-        time.sleep(rng.uniform(0.0, 0.05))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        kills += 1
-        count, through, _ = _state(data_dir)
-        assert count % CHUNK == 0, f"kill {kills}: {count} products is not whole chunks"
-        assert count == through - 1, f"kill {kills}: {count} products but the note says lines 2-{through}"
+    with forker(tmp_path / "runs", ["core.app", "core.products.csvio"]) as fork:
+        while kills < 50:
+            importer = fork.start(IMPORTER, argv)
+            first = importer.stdout.readline()  # this run has stored at least one chunk
+            if first.startswith("finished"):
+                importer.finish()
+                break
+            time.sleep(rng.uniform(0.0, 0.05))
+            importer.kill()
+            assert importer.finish()[1] == -signal.SIGKILL
+            kills += 1
+            count, through, _ = _state(data_dir)
+            assert count % CHUNK == 0, f"kill {kills}: {count} products is not whole chunks"
+            assert count == through - 1, f"kill {kills}: {count} products but the note says lines 2-{through}"
 
     assert kills == 50, "the import finished before fifty kills; make the file bigger"
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", IMPORTER, *argv], capture_output=True, text=True, env=env,
+                          check=True)
     assert "finished" in done.stdout
     count, through, finished = _state(data_dir)
     assert (count, through, finished) == (ROWS, ROWS + 1, True)

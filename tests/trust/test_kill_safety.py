@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from core.db.database import DB_FILE, open_database
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.trust.forked import forker
 
 WRITER = """
 import sys
@@ -40,24 +36,23 @@ def test_fifty_kills_never_corrupt_or_lose_committed_rows(tmp_path: Path) -> Non
     open_database(tmp_path).dispose()
     rng = random.Random(13)
     committed: list[int] = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for round_ in range(50):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(round_ * 100_000)],
-                                stdout=subprocess.PIPE, text=True, env=env)
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # wait until it is really writing
-        assert first.strip(), "the writer did not start"
-        committed.append(int(first))
-        time.sleep(rng.uniform(0.0, 0.15))
-        proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate()
-        committed.extend(int(line) for line in out.split())
+    with forker(tmp_path / "runs", ["core.db.database", "core.db.models"]) as fork:
+        for round_ in range(50):
+            writer = fork.start(WRITER, [str(tmp_path), str(round_ * 100_000)])
+            first = writer.stdout.readline()  # wait until it is really writing
+            assert first.strip(), "the writer did not start"
+            committed.append(int(first))
+            time.sleep(rng.uniform(0.0, 0.15))
+            writer.kill()
+            out, code = writer.finish()
+            assert code == -signal.SIGKILL, out
+            committed.extend(int(line) for line in out.split())
 
-        conn = sqlite3.connect(tmp_path / DB_FILE)
-        try:
-            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), f"round {round_}"
-        finally:
-            conn.close()
+            conn = sqlite3.connect(tmp_path / DB_FILE)
+            try:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), f"round {round_}"
+            finally:
+                conn.close()
 
     conn = sqlite3.connect(tmp_path / DB_FILE)
     titles = {row[0] for row in conn.execute("SELECT title FROM products")}
