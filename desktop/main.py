@@ -64,8 +64,9 @@ def settle_after_start() -> None:
     """Collect once, move everything start-up allocated out of the garbage collector's sight, and collect as usual
     from here on (call once the window has painted: the collection takes a few tens of milliseconds).
 
-    Start-up leaves half a million long-lived objects (Qt wrappers, SQLAlchemy, Babel data); without this the
-    first full collection lands on the seller's first keystroke as a 40 ms stall.
+    Start-up leaves long-lived objects (Qt wrappers, Babel data; SQLAlchemy's, imported once the window shows, are
+    kept out of sight the same way); without this the first full collection lands on the seller's first keystroke
+    as a 40 ms stall.
     """
     gc.collect()
     gc.freeze()
