@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+import core.products.csvio as csvio
 from core.products.csvio import CHUNK_ROWS
 from core.products.listing import product_ids
 from core.products.service import create_product, get_product, product_input
@@ -81,6 +84,20 @@ def test_cancel_stops_a_product_import_after_whole_chunks(qtbot, window, tmp_pat
         writer.writerow(["sku", "title", "price"])
         writer.writerows([f"JB-{n:05d}", f"Jute bag {n}", "250"] for n in range(8000))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(path), "")))
+    real_import = csvio.import_products
+
+    def importing_slowly(*args: Any, progress: Any, cancel: Any, **kwargs: Any) -> Any:
+        """The real import, waiting after its second chunk until Cancel is pressed (a big file on a slow disk:
+        on a fast machine these 8,000 rows could be stored before the test clicks)."""
+        def told(p: csvio.ImportProgress) -> None:
+            progress(p)
+            ends = time.monotonic() + 30
+            while p.done >= 2 * CHUNK_ROWS and not cancel() and time.monotonic() < ends:
+                time.sleep(0.01)
+
+        return real_import(*args, progress=told, cancel=cancel, **kwargs)
+
+    monkeypatch.setattr(csvio, "import_products", importing_slowly)
     messages: list[str] = []
     window.statusBar().messageChanged.connect(messages.append)
     window.import_csv()

@@ -69,6 +69,9 @@ def test_take_down_from_the_window_after_the_seller_confirms(
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(window.take_down_button, Qt.MouseButton.LeftButton)
     wait_for(lambda: next(iter(shopify_server.products.values()))["status"] == "DRAFT", message="taken down")
+    # The platform answered; the job records it a moment later (slower on a busy machine).
+    wait_for(lambda: any(v.platform == "shopify" and v.state == "taken_down" and v.open_job is None
+                         for v in list_listings(shop.db)), message="the take-down recorded")
     window.reload()
     qtbot.waitUntil(lambda: any("Taken down" in (window.table.item(r, 2).text() if window.table.item(r, 2) else "")
                                 for r in range(window.table.rowCount())))
