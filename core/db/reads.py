@@ -60,13 +60,14 @@ class ReadOnly:
 
 
 def schema_revision(path: Path) -> str | None:
-    """The schema revision stored in the database file at ``path`` (None: no file, no revision, or unreadable)."""
+    """The schema revision stored in the database file at ``path`` (None: no file, no revision, or unreadable, such
+    as a damaged file, which the full check then refuses)."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
     reader = ReadOnly(path)
     try:
         found = reader.rows("SELECT version_num FROM alembic_version")
-    except sqlite3.Error:
+    except StorageError:  # (ReadOnly's word for sqlite3's errors)
         return None
     finally:
         reader.close()
