@@ -10,6 +10,7 @@ from typing import Any
 
 from core.db.reads import plain_decimal
 from core.errors import ValidationError
+from core.i18n import N_, _
 
 MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
@@ -22,6 +23,9 @@ LANGUAGES = ("en", "hi", "hinglish")
 # Digits with optional group separators (1,234.50 or Indian 1,23,456.00) and at most one decimal point.
 _PRICE_RE = re.compile(r"^\d{1,3}(?:,\d{2,3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
+# The fields a message names, as a seller calls them (the English is the field's name, as before).
+_PRICE_WORDS = {"price": N_("price"), "cost_price": N_("cost price"), "mrp": N_("mrp")}
+_CHOICE_WORDS = {"status": N_("status"), "language": N_("language")}
 
 
 @lru_cache(maxsize=1)
@@ -35,11 +39,11 @@ def parse_title(raw: Any) -> str:
     """A non-empty, single-line title of at most 500 characters."""
     title = " ".join(str(raw or "").split())
     if not title:
-        raise ValidationError("The title is empty.", field="title", hint="Give the product a name buyers search for.")
+        raise ValidationError(_("The title is empty."), field="title",
+                              hint=_("Give the product a name buyers search for."))
     if len(title) > MAX_TITLE:
-        raise ValidationError(
-            f"The title is {len(title)} characters; at most {MAX_TITLE} are kept.", field="title"
-        )
+        raise ValidationError(_("The title is {count} characters; at most {most} are kept.").format(
+            count=len(title), most=MAX_TITLE), field="title")
     return title
 
 
@@ -47,9 +51,8 @@ def parse_description(raw: Any) -> str:
     """Free text of at most 20,000 characters (platform limits are applied per listing later)."""
     text = str(raw or "").strip()
     if len(text) > MAX_DESCRIPTION:
-        raise ValidationError(
-            f"The description is {len(text)} characters; at most {MAX_DESCRIPTION} are kept.", field="description"
-        )
+        raise ValidationError(_("The description is {count} characters; at most {most} are kept.").format(
+            count=len(text), most=MAX_DESCRIPTION), field="description")
     return text
 
 
@@ -60,26 +63,26 @@ def parse_price(raw: Any, currency: str = "INR", *, name: str = "price", zero: b
     """
     text = str(raw if raw is not None else "").strip().replace(" ", "")
     text = re.sub(r"^(?:₹|Rs\.?|INR|\$|US\$|€|£)", "", text, flags=re.IGNORECASE)
-    label = "cost price" if name == "cost_price" else name
+    label = _(_PRICE_WORDS.get(name, name))
     if not _PRICE_RE.match(text):
-        raise ValidationError(
-            f"The {label} {raw!r} is not a number.", field=name, hint="Write it like 499 or 1,299.50."
-        )
+        raise ValidationError(_("The {field} {value} is not a number.").format(field=label, value=repr(raw)),
+                              field=name, hint=_("Write it like 499 or 1,299.50."))
     try:
         price = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(f"The {label} {raw!r} is not a number.", field=name) from None
+        raise ValidationError(_("The {field} {value} is not a number.").format(field=label, value=repr(raw)),
+                              field=name) from None
     if price < 0 or (price == 0 and not zero):
-        raise ValidationError(f"The {label} must be more than zero.", field=name)
+        raise ValidationError(_("The {field} must be more than zero.").format(field=label), field=name)
     if price >= MAX_PRICE:
-        raise ValidationError(f"The {label} {raw} is too large.", field=name, hint="Check for extra digits.")
+        raise ValidationError(_("The {field} {value} is too large.").format(field=label, value=raw), field=name,
+                              hint=_("Check for extra digits."))
     from babel.numbers import get_currency_precision
 
     digits = get_currency_precision(currency)
     if -price.as_tuple().exponent > digits:  # type: ignore[operator]
-        raise ValidationError(
-            f"The {label} {raw} has more decimals than {currency} allows ({digits}).", field=name
-        )
+        raise ValidationError(_("The {field} {value} has more decimals than {currency} allows ({digits}).").format(
+            field=label, value=raw, currency=currency, digits=digits), field=name)
     return plain_decimal(price)
 
 
@@ -94,9 +97,8 @@ def parse_currency(raw: Any) -> str:
     """An ISO 4217 code such as INR, USD, EUR."""
     code = str(raw or "").strip().upper()
     if code not in _currencies():
-        raise ValidationError(
-            f"{raw!r} is not a currency code.", field="currency", hint="Use a code like INR, USD or EUR."
-        )
+        raise ValidationError(_("{value} is not a currency code.").format(value=repr(raw)), field="currency",
+                              hint=_("Use a code like INR, USD or EUR."))
     return code
 
 
@@ -105,9 +107,11 @@ def parse_quantity(raw: Any) -> int:
     try:
         qty = int(str(raw).strip())
     except ValueError:
-        raise ValidationError(f"The quantity {raw!r} is not a whole number.", field="quantity") from None
+        raise ValidationError(_("The quantity {quantity} is not a whole number.").format(quantity=repr(raw)),
+                              field="quantity") from None
     if qty < 0 or qty > 1_000_000:
-        raise ValidationError(f"The quantity {qty} must be between 0 and 1,000,000.", field="quantity")
+        raise ValidationError(_("The quantity {quantity} must be between 0 and {most}.").format(
+            quantity=qty, most="1,000,000"), field="quantity")
     return qty
 
 
@@ -118,9 +122,9 @@ def parse_sku(raw: Any) -> str | None:
         return None
     if len(sku) > MAX_SKU or not _SKU_RE.match(sku):
         raise ValidationError(
-            f"The SKU {sku!r} is not usable.",
+            _("The SKU {sku} is not usable.").format(sku=repr(sku)),
             field="sku",
-            hint=f"Use up to {MAX_SKU} letters, digits, '.', '_', '-' or '/'.",
+            hint=_("Use up to {most} letters, digits, '.', '_', '-' or '/'.").format(most=MAX_SKU),
         )
     return sku
 
@@ -129,7 +133,8 @@ def parse_category(raw: Any) -> str:
     """A free-text category (e.g. 'Home > Candles'), at most 200 characters."""
     category = " ".join(str(raw or "").split())
     if len(category) > MAX_CATEGORY:
-        raise ValidationError(f"The category is longer than {MAX_CATEGORY} characters.", field="category")
+        raise ValidationError(_("The category is longer than {most} characters.").format(most=MAX_CATEGORY),
+                              field="category")
     return category
 
 
@@ -137,7 +142,8 @@ def parse_choice(raw: Any, field: str, choices: tuple[str, ...]) -> str:
     """One of a fixed set of words (status, language)."""
     value = str(raw or "").strip().lower()
     if value not in choices:
-        raise ValidationError(f"The {field} {raw!r} must be one of: {', '.join(choices)}.", field=field)
+        raise ValidationError(_("The {field} {value} must be one of: {choices}.").format(
+            field=_(_CHOICE_WORDS.get(field, field)), value=repr(raw), choices=", ".join(choices)), field=field)
     return value
 
 
@@ -149,9 +155,9 @@ def parse_attributes(pairs: list[str] | str | dict[str, Any] | None) -> dict[str
         try:
             pairs = json.loads(pairs)
         except json.JSONDecodeError:
-            raise ValidationError("The attributes are not valid JSON.", field="attributes") from None
+            raise ValidationError(_("The attributes are not valid JSON."), field="attributes") from None
         if not isinstance(pairs, dict):
-            raise ValidationError("The attributes must be a JSON object.", field="attributes")
+            raise ValidationError(_("The attributes must be a JSON object."), field="attributes")
     if isinstance(pairs, dict):
         items = [(str(k), str(v)) for k, v in pairs.items()]
     else:
@@ -163,14 +169,15 @@ def parse_attributes(pairs: list[str] | str | dict[str, Any] | None) -> dict[str
             key, sep, value = item.partition("=")
             if not sep or not key.strip():
                 raise ValidationError(
-                    f"The attribute {item!r} is not of the form name=value.", field="attributes",
-                    hint="Write it like colour=red.",
+                    _("The attribute {item} is not of the form name=value.").format(item=repr(item)),
+                    field="attributes", hint=_("Write it like colour=red."),
                 )
             items.append((key, value))
     attrs = {" ".join(k.split()): " ".join(v.split()) for k, v in items}
     for key, value in attrs.items():
         if len(key) > 100 or len(value) > 500:
-            raise ValidationError(f"The attribute {key[:40]!r} is too long.", field="attributes")
+            raise ValidationError(_("The attribute {name} is too long.").format(name=repr(key[:40])),
+                                  field="attributes")
     return attrs
 
 

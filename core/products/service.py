@@ -16,6 +16,7 @@ from core.db.database import Database
 from core.db.models import Product, ProductImage
 from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, ValidationError
+from core.i18n import N_, _
 from core.products import fields as F
 from core.products import marketplace as M
 
@@ -139,10 +140,12 @@ def _price(raw: Any, currency: str, status: str) -> Decimal:
     if raw is None or str(raw).strip() == "":
         if status == "draft":
             return NO_PRICE
-        raise ValidationError(f"A {status} product needs a price.", field="price",
-                              hint="Enter what one costs a buyer, or keep the product as a draft.")
+        raise ValidationError(_("A {status} product needs a price.").format(status=_(_STATUS_WORDS[status])),
+                              field="price", hint=_("Enter what one costs a buyer, or keep the product as a draft."))
     return F.parse_price(raw, currency)
 
+
+_STATUS_WORDS = {"ready": N_("ready"), "archived": N_("archived")}  # a draft may wait for its price
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "title": F.parse_title,
@@ -187,14 +190,14 @@ def live_product(session: Session, product_id: int) -> Product:
     """The product ``product_id`` in ``session``; NotFound if it does not exist or is in the bin."""
     product = session.get(Product, product_id)
     if product is None or product.deleted_at is not None:
-        raise NotFound(f"There is no product with id {product_id}.", hint="'sellerdesk products list' shows them.")
+        raise NotFound(_("There is no product with id {id}.").format(id=product_id),
+                       hint=_("'sellerdesk products list' shows them."))
     return product
 
 
 def _sku_taken(sku: str | None) -> ValidationError:
-    return ValidationError(
-        f"Another product already has SKU {sku!r}.", field="sku", hint="Give each product its own SKU."
-    )
+    return ValidationError(_("Another product already has SKU {sku}.").format(sku=repr(sku)), field="sku",
+                           hint=_("Give each product its own SKU."))
 
 
 def store_photos(store: ImageStore, paths: Sequence[Path]) -> list[StoredImage]:
@@ -306,11 +309,10 @@ def restore_product(db: Database, product_id: int) -> ProductView:
         with db.session() as session:
             product = session.get(Product, product_id)
             if product is None or product.deleted_at is None:
-                raise NotFound(f"There is no deleted product with id {product_id}.")
+                raise NotFound(_("There is no deleted product with id {id}.").format(id=product_id))
             product.deleted_at = None
             session.flush()
             return product_view(product)
     except IntegrityError:
-        raise ValidationError(
-            f"Product {product_id} cannot come back with its SKU: another product uses it now.", field="sku"
-        ) from None
+        raise ValidationError(_("Product {id} cannot come back with its SKU: another product uses it now.").format(
+            id=product_id), field="sku") from None
