@@ -24,7 +24,8 @@ from core.db.database import Database
 from core.db.models import AuditEvent, Product
 from core.errors import Cancelled, SellerDeskError, ValidationError
 from core.fileio import atomic_write_text
-from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_text, records, scan
+from core.i18n import _
+from core.products.csvscan import DELIMITERS, CsvFormatError, key_hash, open_text, records, scan, unreadable
 from core.products.fields import format_attributes
 from core.products.marketplace import COLUMNS as DETAIL_COLUMNS
 from core.products.marketplace import FIELDS as MARKETPLACE_FIELDS
@@ -91,9 +92,9 @@ class ImportReport:
     def stored_lines(self) -> str:
         """Which lines of the file are in the database, e.g. "lines 2–5,001 are imported; nothing after"."""
         if self.through_line < self.first_line:
-            return "Nothing from this file was stored."
-        return f"Lines {self.first_line:,}–{self.through_line:,} are imported; nothing after line " \
-               f"{self.through_line:,} was stored."
+            return _("Nothing from this file was stored.")
+        return _("Lines {first}–{last} are imported; nothing after line {last} was stored.").format(
+            first=f"{self.first_line:,}", last=f"{self.through_line:,}")
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready summary."""
@@ -109,8 +110,8 @@ class ImportStopped(SellerDeskError):
     def __init__(self, report: ImportReport, path: Path, reason: str) -> None:
         report.stopped = reason
         super().__init__(f"{path.name}: {reason} {report.stored_lines()}",
-                         hint="Run the same import again to continue after the last stored line; "
-                              "nothing is imported twice.")
+                         hint=_("Run the same import again to continue after the last stored line; "
+                                "nothing is imported twice."))
         self.report = report
 
 
@@ -119,14 +120,16 @@ def _header_map(header: list[str], path: Path) -> dict[str, int]:
     unknown = [h for h in names if h and h not in COLUMNS and h != "id"]
     missing = REQUIRED - set(names)
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(sorted(missing))}")
-        if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        if not unknown:
+            text = _("{file} has missing column(s) {missing}.")
+        elif not missing:
+            text = _("{file} has unknown column(s) {unknown}.")
+        else:
+            text = _("{file} has missing column(s) {missing} and unknown column(s) {unknown}.")
         raise CsvFormatError(
-            f"{path.name} has {' and '.join(parts)}.",
-            hint=f"Columns SellerDesk reads (separated by commas, semicolons or tabs): {', '.join(COLUMNS)}.",
+            text.format(file=path.name, missing=", ".join(sorted(missing)), unknown=", ".join(unknown)),
+            hint=_("Columns SellerDesk reads (separated by commas, semicolons or tabs): {columns}.").format(
+                columns=", ".join(COLUMNS)),
         )
     return {name: i for i, name in enumerate(names) if name in COLUMNS}
 
@@ -143,8 +146,8 @@ def _photo_paths(cell: str, folder: Path) -> list[Path]:
         candidate = (root / name).resolve()
         if Path(name).is_absolute() or not candidate.is_relative_to(root):
             raise ValidationError(
-                f"The photo path {name!r} points outside the CSV's folder.", field="images",
-                hint="Put the photos in the CSV's folder (or below it) and give paths relative to it.",
+                _("The photo path {path} points outside the CSV's folder.").format(path=repr(name)), field="images",
+                hint=_("Put the photos in the CSV's folder (or below it) and give paths relative to it."),
             )
         paths.append(candidate)
     return paths
@@ -171,16 +174,17 @@ class _Run:
         try:
             if len(row) > self.width and any(cell.strip() for cell in row[self.width:]):
                 raise ValidationError(
-                    f"This row has {len(row)} cells but the first line names {self.width} columns; the extra "
-                    f"cells start with {row[self.width].strip()[:40]!r}.",
-                    hint="A comma inside a cell needs the cell in quotes.")
+                    _("This row has {cells} cells but the first line names {columns} columns; the extra cells "
+                      "start with {extra}.").format(cells=len(row), columns=self.width,
+                                                    extra=repr(row[self.width].strip()[:40])),
+                    hint=_("A comma inside a cell needs the cell in quotes."))
             values = {name: read_cell(row[i]) if i < len(row) else "" for name, i in self.columns.items()}
             data = product_input(values, default_currency=self.currency)
             if data.sku and key_hash(data.sku) in repeated:
                 first = self.sku_first_line.setdefault(data.sku, line)
                 if first != line:
-                    raise ValidationError(f"The SKU {data.sku!r} is also on line {first}; only that row is used.",
-                                          field="sku", hint="Give each product its own SKU.")
+                    raise ValidationError(_("The SKU {sku} is also on line {line}; only that row is used.").format(
+                        sku=repr(data.sku), line=first), field="sku", hint=_("Give each product its own SKU."))
             photos = store_photos(self.store, _photo_paths(values.get("images", ""), self.path.parent))
         except ValidationError as exc:
             self.problem(line, exc.field, str(exc))
@@ -212,7 +216,8 @@ class _Run:
                         with session.begin_nested():
                             new, changed = _apply_rows(session, [row])
                     except IntegrityError:
-                        self.problem(row[0], "sku", f"Another product already has SKU {row[1].sku!r}.")
+                        self.problem(row[0], "sku", _("Another product already has SKU {sku}.").format(
+                            sku=repr(row[1].sku)))
                         continue
                     created += new
                     updated += changed
@@ -245,14 +250,14 @@ def _fields(data: ProductInput) -> dict[str, Any]:
 
 def _apply_rows(session: Session, rows: list[tuple[int, ProductInput, list[StoredImage]]]
                 ) -> tuple[list[Product], list[Product]]:
-    skus = [data.sku for _, data, _ in rows if data.sku]
+    skus = [data.sku for _line, data, _photos in rows if data.sku]
     existing: dict[str | None, Product] = {}
     if skus:
         query = select(Product).where(Product.sku.in_(skus), Product.deleted_at.is_(None)) \
             .options(selectinload(Product.images))
         existing = {p.sku: p for p in session.scalars(query)}
     created, updated = [], []
-    for _, data, photos in rows:
+    for _line, data, photos in rows:
         product = existing.get(data.sku) if data.sku else None
         values = _fields(data)
         if product is not None:
@@ -331,7 +336,7 @@ def import_products(
                             run.sku_first_line.setdefault(sku, line)
                     continue
                 if cancel is not None and cancel():
-                    raise ImportStopped(report, path, "The import was cancelled.")
+                    raise ImportStopped(report, path, _("The import was cancelled."))
                 prepared = run.prepare(line, row, shape.repeated)
                 if prepared is not None:
                     pending.append(prepared)
@@ -346,7 +351,7 @@ def import_products(
     except ImportStopped:
         raise
     except (SellerDeskError, OSError) as exc:  # a full disk, a photo folder gone, the file changed under us
-        reason = exc.message if isinstance(exc, SellerDeskError) else f"Cannot read {path}: {exc.strerror}."
+        reason = exc.message if isinstance(exc, SellerDeskError) else unreadable(path, exc).message
         raise ImportStopped(report, path, reason) from exc
     return report
 
@@ -374,8 +379,8 @@ def export_products(db: Database, path: Path, *, store: ImageStore,
             total = session.scalar(select(func.count()).select_from(Product).where(live)) or 0
             for product in session.scalars(select(Product).where(live).order_by(Product.id)).yield_per(1000):
                 if cancel is not None and cancel():
-                    raise Cancelled(f"The export was cancelled after {count:,} of {total:,} products; "
-                                    f"{path.name} was not written.")
+                    raise Cancelled(_("The export was cancelled after {done} of {total} products; {file} was not "
+                                      "written.").format(done=f"{count:,}", total=f"{total:,}", file=path.name))
                 writer.writerow([product.id, *map(safe_cell, [
                     product.sku or "", product.title, product.description,
                     "" if product.price == NO_PRICE else str(product.price),  # a draft waiting for its price
@@ -390,7 +395,7 @@ def export_products(db: Database, path: Path, *, store: ImageStore,
         try:
             atomic_write_text(path, "\ufeff" + out.getvalue())
         except OSError as exc:
-            raise CsvFormatError(f"Cannot write {path}: {exc.strerror}.") from exc
+            raise CsvFormatError(_("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror)) from exc
     except BaseException:
         _remove_copies(copied, photo_dir)
         raise

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core.errors import SellerDeskError
+from core.i18n import _
 from core.spreadsheet import read_cell
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -54,17 +55,19 @@ def _check_bytes(path: Path) -> str:
                     # exc.object is the decoder's pending bytes + this block; the pending part holds no newline.
                     line = lines + exc.object[: exc.start].count(b"\n") + 1
                     raise CsvFormatError(
-                        f"{path.name} is not UTF-8 text (first bad byte on line {line}).",
-                        hint="In Excel choose 'Save as' → 'CSV UTF-8'; in Google Sheets 'Download' → CSV.",
+                        _("{file} is not UTF-8 text (first bad byte on line {line}).").format(file=path.name,
+                                                                                             line=line),
+                        hint=_("In Excel choose 'Save as' → 'CSV UTF-8'; in Google Sheets 'Download' → CSV."),
                     ) from None
                 lines += block.count(b"\n")
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                raise CsvFormatError(f"{path.name} is not UTF-8 text (it ends in the middle of a character).",
-                                     hint="Save it again as 'CSV UTF-8'.") from None
+                raise CsvFormatError(
+                    _("{file} is not UTF-8 text (it ends in the middle of a character).").format(file=path.name),
+                    hint=_("Save it again as 'CSV UTF-8'.")) from None
     except OSError as exc:
-        raise CsvFormatError(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise unreadable(path, exc) from exc
     return digest.hexdigest()
 
 
@@ -73,7 +76,12 @@ def open_text(path: Path) -> TextIO:
     try:
         return path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise CsvFormatError(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise unreadable(path, exc) from exc
+
+
+def unreadable(path: Path, exc: OSError) -> CsvFormatError:
+    """The refusal of a file the system would not read (the system's own reason, as it gives it)."""
+    return CsvFormatError(_("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror))
 
 
 def sniff_delimiter(first_line: str, known: Collection[str]) -> str:
@@ -114,15 +122,18 @@ def records(fh: TextIO, delimiter: str, name: str) -> Iterator[tuple[int, list[s
 def _record_error(name: str, line: int, reason: str) -> CsvFormatError:
     if "unexpected end of data" in reason or "field larger than field limit" in reason:
         return CsvFormatError(
-            f"{name}: the quote (\") that opens a cell in the record starting on line {line} is never closed.",
-            hint="Nothing was imported. Close that quote, or write a quote inside a cell as two quotes (\"\").",
+            _("{file}: the quote (\") that opens a cell in the record starting on line {line} is never closed.").format(
+                file=name, line=line),
+            hint=_("Nothing was imported. Close that quote, or write a quote inside a cell as two quotes (\"\")."),
         )
     if "expected after" in reason:
         return CsvFormatError(
-            f"{name}, line {line}: text follows a closing quote (like \"ab\"c).",
-            hint="Nothing was imported. Put the whole cell in quotes and write a quote inside it as two quotes (\"\").",
+            _("{file}, line {line}: text follows a closing quote (like \"ab\"c).").format(file=name, line=line),
+            hint=_("Nothing was imported. Put the whole cell in quotes and write a quote inside it as two quotes "
+                   "(\"\")."),
         )
-    return CsvFormatError(f"{name}, line {line}: this is not CSV ({reason}).", hint="Nothing was imported.")
+    return CsvFormatError(_("{file}, line {line}: this is not CSV ({reason}).").format(
+        file=name, line=line, reason=reason), hint=_("Nothing was imported."))
 
 
 def key_hash(value: str) -> int:
@@ -139,18 +150,19 @@ def scan(path: Path, known: Collection[str], key_column: str) -> CsvShape:
     with open_text(path) as fh:
         first_line = fh.readline()
         if not first_line.strip():
-            raise CsvFormatError(f"{path.name} is empty.",
-                                 hint=f"The first line names the columns: {', '.join(known)}.")
+            raise CsvFormatError(_("{file} is empty.").format(file=path.name),
+                                 hint=_("The first line names the columns: {columns}.").format(
+                                     columns=", ".join(known)))
         delimiter = sniff_delimiter(first_line, known)
         fh.seek(0)
         rows = records(fh, delimiter, path.name)
-        _, header = next(rows)
+        _start, header = next(rows)
         names = [h.strip().lower() for h in header]
         key = names.index(key_column) if key_column in names else None
         seen: set[int] = set()
         repeated: set[int] = set()
         count = 0
-        for _, row in rows:
+        for _line, row in rows:
             count += 1
             if key is not None and key < len(row) and (value := read_cell(row[key].strip()).strip()):
                 digest = key_hash(value)
