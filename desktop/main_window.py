@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         from desktop.listings.dialog import ListingsDialog
 
         _ = self.schedule  # made here on the GUI thread, if it was still waiting: Post again… uses it from a worker
-        dialog = ListingsDialog(self.app, self.tasks, self._post_again, self)
+        dialog = ListingsDialog(self.app, self.tasks, self._post_again, self, job_events=self.schedule.signals.event)
         dialog.message.connect(self.show_message)
         dialog.exec()
 

@@ -4,9 +4,9 @@ take a listing down, post a product again, fetch sales now. Every core call runs
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,11 @@ from core.app import App
 from core.i18n import N_, _
 from core.listings.store import ListingView
 from core.platforms.specs import all_specs, display_name
+from desktop.schedule.tab import RELOAD_DELAY_MS
 from desktop.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from core.publishing.events import PublishEvent
 
 COLUMNS = (N_("Product"), N_("Platform"), N_("State"), N_("Last change"), N_("Address"))
 Repost = Callable[[int, str], Any]  # (product id, platform) → post it again now
@@ -48,14 +52,21 @@ def _sales_lag(app: App) -> str:
 
 
 class ListingsDialog(QDialog):
-    """Every listing and post, newest first; ``product_id`` shows one product's."""
+    """Every listing and post, newest first; ``product_id`` shows one product's. With ``job_events`` (the
+    publisher's events as the Schedule tab relays them, on the GUI thread) it reads them again whenever a job
+    changes: a take-down, an update or a post shows here once it has gone out (or failed)."""
 
     message = Signal(str)
 
     def __init__(self, app: App, tasks: TaskRunner, repost: Repost, parent: QWidget | None = None, *,
-                 product_id: int | None = None) -> None:
+                 product_id: int | None = None, job_events: SignalInstance | None = None) -> None:
         super().__init__(parent)
         self.app, self.tasks, self._repost, self.product_id = app, tasks, repost, product_id
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)  # a burst of events: one read
+        self._reload_timer.timeout.connect(self.reload)
+        if job_events is not None:
+            job_events.connect(self._job_changed)
+            self.finished.connect(lambda _result: job_events.disconnect(self._job_changed))
         self.listings: list[ListingView] = []
         self.setWindowTitle(_("Listings"))
         self.resize(900, 520)
@@ -114,6 +125,10 @@ class ListingsDialog(QDialog):
         self.tasks.start(_("Reading listings"), lambda _h: (list_listings(
             self.app.db, product_id=self.product_id, pending_only=waiting), _sales_lag(self.app)),
             on_success=self._show, on_failure=self._failed)
+
+    def _job_changed(self, event: PublishEvent) -> None:
+        if event.job is not None and (self.product_id is None or event.job.product_id == self.product_id):
+            self._reload_timer.start()
 
     def _show(self, result: tuple[list[ListingView], str]) -> None:
         self.listings, lag = result
