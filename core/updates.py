@@ -25,6 +25,7 @@ from typing import Any
 
 import core
 from core.errors import Cancelled, SellerDeskError
+from core.i18n import _
 from core.paths import resources_dir
 
 ROOT_FILE = "update-root.json"
@@ -104,15 +105,15 @@ class Updater:
     def unavailable(self) -> str:
         """Why this copy cannot update itself ('' when it can)."""
         if self.install_dir is None:
-            return "this is a checkout: it updates with git and pip, not from the update feed"
+            return _("this is a checkout: it updates with git and pip, not from the update feed")
         if not self.root.is_file():
-            return "this build carries no update key (resources/update-root.json), so it cannot check a feed"
+            return _("this build carries no update key (resources/update-root.json), so it cannot check a feed")
         return ""
 
     def _client(self) -> Any:
         reason = self.unavailable()
         if reason:
-            raise SellerDeskError(f"SellerDesk cannot update itself: {reason}")
+            raise SellerDeskError(_("SellerDesk cannot update itself: {reason}").format(reason=reason))
         from tufup.client import Client
 
         metadata, targets, extract = self.work / "metadata", self.work / "downloads", self.work / "unpacked"
@@ -133,8 +134,8 @@ class Updater:
         # tuf's errors (bad signature, expired, rolled back, unreachable) all land here; tufup ends the process
         # (SystemExit) when a required refresh fails, which must not end the window.
         except (Exception, SystemExit) as exc:
-            raise SellerDeskError(f"the update feed could not be checked ({type(exc).__name__}: {exc}); "
-                                  "nothing was downloaded") from exc
+            raise SellerDeskError(_("the update feed could not be checked ({error}); nothing was downloaded").format(
+                error=f"{type(exc).__name__}: {exc}")) from exc
         if not found:
             return None
         return Update(str(found.version), int(sum(t.length for t in client.new_targets.values())))
@@ -145,7 +146,8 @@ class Updater:
         try:
             found = client.check_for_updates()
         except (Exception, SystemExit) as exc:
-            raise SellerDeskError(f"the update feed could not be checked ({type(exc).__name__}: {exc})") from exc
+            raise SellerDeskError(_("the update feed could not be checked ({error})").format(
+                error=f"{type(exc).__name__}: {exc}")) from exc
         if not found:
             return None
         unpacked = self.work / "unpacked"
@@ -154,7 +156,7 @@ class Updater:
 
         def hook(bytes_downloaded: int, bytes_expected: int) -> None:
             if cancel is not None and cancel.is_set():
-                raise Cancelled("the update download was cancelled; it starts again at the next check")
+                raise Cancelled(_("the update download was cancelled; it starts again at the next check"))
             if progress is not None:
                 progress(bytes_downloaded, bytes_expected, "update")
 
@@ -165,7 +167,7 @@ class Updater:
 
         client.download_and_apply_update(skip_confirmation=True, install=stage, progress_hook=hook)
         if not staged or not any(staged[0].source.iterdir()):
-            raise SellerDeskError("the update was downloaded but failed its checks; it was not kept")
+            raise SellerDeskError(_("the update was downloaded but failed its checks; it was not kept"))
         record = {"version": staged[0].version, "source": str(staged[0].source), "target": str(staged[0].target)}
         (self.work / STAGED_FILE).write_text(json.dumps(record), encoding="utf-8")
         return staged[0]
@@ -233,15 +235,21 @@ def _update(args: argparse.Namespace, app: Any) -> int:
     updater = Updater.from_settings(app.settings)
     if args.action == "check":
         found = updater.check()
-        print(f"SellerDesk {found.version} is available ({found.size / 1e6:.0f} MB): sellerdesk update download"
-              if found else f"SellerDesk {updater.current} is up to date.")
+        print(_("SellerDesk {version} is available ({size} MB): sellerdesk update download").format(
+            version=found.version, size=f"{found.size / 1e6:.0f}") if found else _up_to_date(updater))
     elif args.action == "download":
         staged = updater.download(progress=lambda done, total, _w: print(
-            f"  {done / 1e6:.0f} of {total / 1e6:.0f} MB", file=sys.stderr, flush=True) if done == total else None)
-        print(f"SellerDesk {staged.version} is downloaded and checked; it is put in place when SellerDesk closes "
-              "(or now: sellerdesk update apply)." if staged else f"SellerDesk {updater.current} is up to date.")
+            "  " + _("{done} of {total} MB").format(done=f"{done / 1e6:.0f}", total=f"{total / 1e6:.0f}"),
+            file=sys.stderr, flush=True) if done == total else None)
+        print(_("SellerDesk {version} is downloaded and checked; it is put in place when SellerDesk closes "
+                "(or now: sellerdesk update apply).").format(version=staged.version) if staged
+              else _up_to_date(updater))
     else:
         version = updater.apply()
-        print(f"SellerDesk {version} is in place; it runs from the next start." if version else
-              "No downloaded update is waiting.")
+        print(_("SellerDesk {version} is in place; it runs from the next start.").format(version=version)
+              if version else _("No downloaded update is waiting."))
     return 0
+
+
+def _up_to_date(updater: Updater) -> str:
+    return _("SellerDesk {version} is up to date.").format(version=updater.current)

@@ -58,27 +58,28 @@ class UpdatesUi(QObject):
         reason = self.updater.unavailable()
         if reason:
             if asked:
-                QMessageBox.information(self.window, "Updates", f"SellerDesk cannot update itself: {reason}.")
+                QMessageBox.information(self.window, _("Updates"),
+                                        _("SellerDesk cannot update itself: {reason}.").format(reason=reason))
             return None
 
         from core.updates import Update
 
         def found(update: object) -> None:
             if isinstance(update, Update):
-                self.window.show_message(f"SellerDesk {update.version} is available: downloading it in the "
-                                         "background.")
+                self.window.show_message(_("SellerDesk {version} is available: downloading it in the "
+                                           "background.").format(version=update.version))
                 self.download()
             elif asked:
-                QMessageBox.information(self.window, "Updates",
-                                        f"SellerDesk {self.updater.current} is the newest version.")
+                QMessageBox.information(self.window, _("Updates"), _("SellerDesk {version} is the newest version.")
+                                        .format(version=self.updater.current))
 
         def failed(exc: Exception) -> None:
             if asked:
                 self.window.show_error(exc)
             else:  # a quiet check says so in the status bar only
-                self.window.show_message(str(exc) if isinstance(exc, SellerDeskError) else "Update check failed.")
+                self.window.show_message(str(exc) if isinstance(exc, SellerDeskError) else _("Update check failed."))
 
-        self.handle = self.window.tasks.start("Checking for updates", lambda _h: self.updater.check(),
+        self.handle = self.window.tasks.start(_("Checking for updates"), lambda _h: self.updater.check(),
                                               on_success=found, on_failure=failed)
         return self.handle
 
@@ -91,10 +92,10 @@ class UpdatesUi(QObject):
         def done(staged: object) -> None:
             if staged is not None:
                 version = getattr(staged, "version", "")
-                self.window.show_message(f"SellerDesk {version} is ready: it is put in place when you close "
-                                         "SellerDesk, and runs from the next start.")
+                self.window.show_message(_("SellerDesk {version} is ready: it is put in place when you close "
+                                           "SellerDesk, and runs from the next start.").format(version=version))
 
-        self.handle = self.window.tasks.start("Downloading the update", work, cancellable=True, unit="MB",
+        self.handle = self.window.tasks.start(_("Downloading the update"), work, cancellable=True, unit="MB",
                                               on_success=done, on_failure=self.window.show_error)
         return self.handle
 
