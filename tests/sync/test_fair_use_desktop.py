@@ -89,7 +89,7 @@ def test_a_busy_service_asks_to_wait_and_nothing_is_lost(make_device, server: Li
     create_product(laptop.app.db, product_input({"title": "Bowl", "price": "50"}))
     with pytest.raises(SyncError) as failure:
         laptop.sync()
-    assert failure.value.problem == "rate_limited" and "wait 60 seconds" in failure.value.message
+    assert failure.value.problem == "rate_limited" and "wait 1 minute" in failure.value.message
     status = read_status(laptop.app)
     assert (status.summary, status.pending) == ("Sync paused — busy, retrying soon", 1)
 
