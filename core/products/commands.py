@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
+from core.i18n import _
 from core.products import listing, marketplace, service
 
 _LIST_COLUMNS = ["id", "title", "price", "currency", "quantity", "sku", "status", "images"]
@@ -103,20 +104,24 @@ def _print_product(app: Any, product: service.ProductView) -> None:
         print_json(product.to_json())
         return
     print(f"#{product.id}  {product.title}")
-    print(f"  price     {product.price} {product.currency}   quantity {product.quantity}   status {product.status}")
+    print("  " + _("price     {price} {currency}   quantity {quantity}   status {status}").format(
+        price=product.price, currency=product.currency, quantity=product.quantity, status=product.status))
     if product.cost_price is not None:
-        print(f"  cost      {product.cost_price} {product.currency} per item")
+        print("  " + _("cost      {cost} {currency} per item").format(cost=product.cost_price,
+                                                                      currency=product.currency))
     if product.sku:
-        print(f"  sku       {product.sku}")
+        print("  " + _("sku       {sku}").format(sku=product.sku))
     if product.category:
-        print(f"  category  {product.category}")
+        print("  " + _("category  {category}").format(category=product.category))
     for key, value in product.attributes.items():
         print(f"  {key}: {value}")
     for key, value in product.details().items():
         if value:
             print(f"  {marketplace.label(key)}: {value}")
     for image in product.images:
-        print(f"  photo {image.position + 1}: {image.original_name} ({image.width}×{image.height} {image.format})")
+        print("  " + _("photo {number}: {name} ({width}×{height} {format})").format(
+            number=image.position + 1, name=image.original_name, width=image.width, height=image.height,
+            format=image.format))
     if product.description:
         print()
         print(product.description)
@@ -131,9 +136,9 @@ def _add(args: argparse.Namespace, app: Any) -> int:
     data = service.product_input(values, default_currency=app.settings.get("general.currency"))
     product = service.create_product(app.db, data, images=images, store=app.image_store if images else None)
     if not app.json:
-        waiting = " (a draft: give it a price with --price before listing it)" if product.price == service.NO_PRICE \
-            else ""
-        print(f"Added product #{product.id}: {product.title}{waiting}")
+        added = _("Added product #{id}: {title} (a draft: give it a price with --price before listing it)") \
+            if product.price == service.NO_PRICE else _("Added product #{id}: {title}")
+        print(added.format(id=product.id, title=product.title))
     else:
         print_json(product.to_json())
     return 0
@@ -147,7 +152,7 @@ def _list(args: argparse.Namespace, app: Any) -> int:
     elif rows:
         print_table(rows, _LIST_COLUMNS)
     else:
-        print("No products yet. Add one with: sellerdesk products add --title ... --price ...")
+        print(_("No products yet. Add one with: sellerdesk products add --title ... --price ..."))
     return 0
 
 
@@ -163,7 +168,7 @@ def _edit(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(product.to_json())
     else:
-        print(f"Saved product #{product.id}: {product.title}")
+        print(_("Saved product #{id}: {title}").format(id=product.id, title=product.title))
     return follow_product_changes(app, wait=not args.no_wait, report=False)
 
 
@@ -174,7 +179,8 @@ def _delete(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"deleted": product.id})
     else:
-        print(f"Moved #{product.id} {product.title!r} to the bin. Undo: sellerdesk products restore {product.id}")
+        print(_("Moved #{id} {title} to the bin. Undo: sellerdesk products restore {id}").format(
+            id=product.id, title=repr(product.title)))
     return follow_product_changes(app, wait=not args.no_wait, report=False)
 
 
@@ -183,7 +189,7 @@ def _restore(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(product.to_json())
     else:
-        print(f"Restored #{product.id} {product.title!r}")
+        print(_("Restored #{id} {title}").format(id=product.id, title=repr(product.title)))
     return 0
 
 
@@ -209,13 +215,15 @@ def _import(args: argparse.Namespace, app: Any) -> int:
         print_json(report.to_json())
         return 1 if report.problems else 0
     if report.delimiter != ",":
-        print(f"{args.file.name} has its columns separated by {csvio.DELIMITERS[report.delimiter]}; "
-              "it was read that way.")
+        print(_("{file} has its columns separated by {delimiter}; it was read that way.").format(
+            file=args.file.name, delimiter=_(csvio.DELIMITERS[report.delimiter])))
     if report.resumed_after:
-        print(f"Continued an earlier import of this file that had stored lines up to {report.resumed_after:,}.")
+        print(_("Continued an earlier import of this file that had stored lines up to {line}.").format(
+            line=f"{report.resumed_after:,}"))
     _print_problems(args.file.name, report)
-    print(f"Imported {len(report.created)} new and updated {len(report.updated)} products"
-          + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
+    imported = _("Imported {new} new and updated {updated} products; skipped {skipped} rows.") if report.problems \
+        else _("Imported {new} new and updated {updated} products.")
+    print(imported.format(new=len(report.created), updated=len(report.updated), skipped=len(report.problems)))
     return 1 if report.problems else 0
 
 
@@ -232,8 +240,9 @@ class _Progress:
         if progress.done < progress.total and now - self._shown < 1.0:
             return
         self._shown = now
-        sys.stderr.write(f"{self._name}: {progress.done:,} of {progress.total:,} rows "
-                         f"({progress.created:,} new, {progress.updated:,} updated, {progress.skipped:,} skipped)\n")
+        sys.stderr.write(_("{file}: {done} of {total} rows ({new} new, {updated} updated, {skipped} skipped)").format(
+            file=self._name, done=f"{progress.done:,}", total=f"{progress.total:,}", new=f"{progress.created:,}",
+            updated=f"{progress.updated:,}", skipped=f"{progress.skipped:,}") + "\n")
 
     def cancelled(self) -> bool:
         return self._stop
@@ -257,7 +266,8 @@ class _Progress:
 
 def _print_problems(name: str, report: Any) -> None:
     for problem in report.problems:
-        print(f"{name}, line {problem.line}: {problem.message} (row skipped)")
+        print(_("{file}, line {line}: {problem} (row skipped)").format(file=name, line=problem.line,
+                                                                        problem=problem.message))
 
 
 def _export(args: argparse.Namespace, app: Any) -> int:
@@ -267,5 +277,5 @@ def _export(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"exported": count, "file": str(args.file)})
     else:
-        print(f"Wrote {count} products to {args.file}")
+        print(_("Wrote {count} products to {file}").format(count=count, file=args.file))
     return 0

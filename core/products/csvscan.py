@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TextIO
 
 from core.errors import SellerDeskError
-from core.i18n import _
+from core.i18n import N_, _
 from core.spreadsheet import read_cell
 
-DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+DELIMITERS = {",": N_("commas"), ";": N_("semicolons"), "\t": N_("tabs")}  # --json keeps the English
 _BLOCK = 1 << 20
 # A single cell this long is no product field; it is what an unclosed quote swallowing the file looks like.
 _CELL_LIMIT = 1 << 20

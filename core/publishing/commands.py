@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
+from core.i18n import N_, _
 
 WAIT_PATIENCE = timedelta(minutes=2)  # `publish` without --at waits through retries due this soon
 _COMMANDS = ("publish", "jobs", "run-scheduler")
@@ -66,14 +67,14 @@ def _print_jobs(app: Any, jobs: list[Any], zone: Any) -> None:
     from core.publishing.states import LABELS
 
     print_table([{"id": j.id, "product": f"#{j.product_id} {j.product_title}", "platform": display_name(j.platform),
-                  "state": "Held back" if j.held_back else LABELS[j.state], "when": _when_text(j, zone),
+                  "state": _("Held back") if j.held_back else _(LABELS[j.state]), "when": _when_text(j, zone),
                   "computer": _computer(j), "detail": _detail(j)} for j in jobs],
                 ["id", "product", "platform", "state", "when", "computer", "detail"])
 
 
 def _computer(job: Any) -> str:
     """Which of the seller's computers publishes ``job``, and a move under way."""
-    where = job.owner_name or "this computer"
+    where = job.owner_name or _("this computer")
     return f"{where} → {job.moving_to}" if job.moving_to else where
 
 
@@ -84,7 +85,7 @@ def _no_runner_hint(app: Any) -> str:
     if not lock.acquire():
         return ""
     lock.release()
-    return " It goes out while SellerDesk's window or 'sellerdesk run-scheduler' is running."
+    return _("It goes out while SellerDesk's window or 'sellerdesk run-scheduler' is running.")
 
 
 def _publish(args: argparse.Namespace, app: Any) -> int:
@@ -102,13 +103,14 @@ def _publish(args: argparse.Namespace, app: Any) -> int:
                         "notes": notes + result.notes})
         else:
             for text in notes + result.notes:
-                print(f"Note: {text}")
+                print(_("Note: {note}").format(note=text))
             for job in result.jobs:
-                print(f"Scheduled {job.label} for {format_local(job.scheduled_at, zone)} (job #{job.id}).")
+                print(_("Scheduled {post} for {time} (job #{id}).").format(
+                    post=job.label, time=format_local(job.scheduled_at, zone), id=job.id))
             for text in result.skipped:
-                print(f"Skipped {text}.")
+                print(_("Skipped {what}.").format(what=text))
             if result.jobs:
-                print(_no_runner_hint(app).strip() or "SellerDesk sends it at that time.")
+                print(_no_runner_hint(app) or _("SellerDesk sends it at that time."))
         return 0 if result.jobs and not result.skipped else 1
     return _publish_now(args, app, publisher)
 
@@ -128,28 +130,32 @@ def _publish_now(args: argparse.Namespace, app: Any, publisher: Any) -> int:
 
     publisher.add_observer(show)
     if not publisher.start() and not app.json:
-        print("Another SellerDesk on this computer is publishing; it sends these posts and this command waits.")
+        print(_("Another SellerDesk on this computer is publishing; it sends these posts and this command waits."))
     try:
         result = publisher.schedule([args.product_id], args.platform, "now")
         mine.update(j.id for j in result.jobs)
         for text in result.skipped:
             if not app.json:
-                print(f"Skipped {text}.")
+                print(_("Skipped {what}.").format(what=text))
         for text in result.notes:  # e.g. a photo in which the product fills too little of Snapdeal's picture
             if not app.json:
-                print(f"Note: {text}")
+                print(_("Note: {note}").format(note=text))
         jobs = wait_settled(publisher, mine, WAIT_PATIENCE)
     except KeyboardInterrupt:
-        sys.stderr.write("sellerdesk: stopped waiting; the posts stay queued and go out with the next run.\n")
+        sys.stderr.write("sellerdesk: " + _("stopped waiting; the posts stay queued and go out with the next run.")
+                         + "\n")
         publisher.stop()
         return 130
     publisher.stop()
     if app.json:
         print_json({"jobs": [j.to_json() for j in jobs], "skipped": result.skipped})
     else:
+        from core.publishing.states import state_word
+
         for job in jobs:
-            outcome = {"published": f"published: {job.remote_url or job.remote_id}"}.get(
-                job.state, f"{job.state.replace('_', ' ')}: {job.last_error or ''} {job.next_step or job.note or ''}")
+            outcome = _("published: {link}").format(link=job.remote_url or job.remote_id) \
+                if job.state == "published" else \
+                f"{state_word(job.state)}: {job.last_error or ''} {job.next_step or job.note or ''}"
             line = f"{job.label}: {outcome.strip()}"
             if line not in shown:
                 print(line)
@@ -166,12 +172,13 @@ def _list(args: argparse.Namespace, app: Any) -> int:
     elif jobs:
         _print_jobs(app, jobs, seller_zone(app.settings.get("general.timezone")))
     else:
-        print("No publish jobs yet. Publish with: sellerdesk publish PRODUCT_ID --platform all [--at WHEN]")
+        print(_("No publish jobs yet. Publish with: sellerdesk publish PRODUCT_ID --platform all [--at WHEN]"))
     return 0
 
 
 def _show(args: argparse.Namespace, app: Any) -> int:
     from core.publishing.jobs import get_job, job_events
+    from core.publishing.states import state_word
     from core.publishing.timezones import format_local, seller_zone
 
     job, events = get_job(app.db, args.id), job_events(app.db, args.id)
@@ -180,16 +187,17 @@ def _show(args: argparse.Namespace, app: Any) -> int:
                                                  "message": e.message} for e in events]})
         return 0
     zone = seller_zone(app.settings.get("general.timezone"))
-    print(f"Job #{job.id}: {job.label} — {job.state.replace('_', ' ')}")
-    for label, value in (("scheduled for", format_local(job.scheduled_at, zone)),
-                         ("published", format_local(job.published_at, zone)), ("listing", job.remote_url),
-                         ("computer", _computer(job) if job.owner_name or job.moving_to else None),
-                         ("status", job.note), ("problem", job.last_error), ("next step", job.next_step)):
+    print(_("Job #{id}: {post} — {state}").format(id=job.id, post=job.label, state=state_word(job.state)))
+    for label, value in ((N_("scheduled for"), format_local(job.scheduled_at, zone)),
+                         (N_("published"), format_local(job.published_at, zone)), (N_("listing"), job.remote_url),
+                         (N_("computer"), _computer(job) if job.owner_name or job.moving_to else None),
+                         (N_("status"), job.note), (N_("problem"), job.last_error), (N_("next step"), job.next_step)):
         if value:
-            print(f"  {label}: {value}")
-    print("History:")
+            print(f"  {_(label)}: {value}")
+    print(_("History:"))
     for event in events:
-        print(f"  {format_local(event.at, zone)}  {event.from_state} → {event.to_state}: {event.message}")
+        print(f"  {format_local(event.at, zone)}  {state_word(event.from_state)} → {state_word(event.to_state)}: "
+              f"{event.message}")
     return 0
 
 
@@ -201,9 +209,10 @@ def _act(args: argparse.Namespace, app: Any, action: str) -> int:
     if app.json:
         print_json(job.to_json())
     elif action == "retry":
-        print(f"Job #{job.id} ({job.label}) will be tried again now.{_no_runner_hint(app)}")
+        retried = _("Job #{id} ({post}) will be tried again now.").format(id=job.id, post=job.label)
+        print(" ".join(filter(None, (retried, _no_runner_hint(app)))))
     else:
-        print(f"Cancelled job #{job.id} ({job.label}).")
+        print(_("Cancelled job #{id} ({post}).").format(id=job.id, post=job.label))
     return 0
 
 
@@ -224,9 +233,10 @@ def _move(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(job.to_json())
     else:
-        print(f"Asked {owner} to hand job #{job.id} ({job.label}) over to this computer. {owner} keeps publishing "
-              f"it until it has synced and handed it over (a post that has started or gone out stays there); "
-              "this computer publishes it from then on. Sync now with: sellerdesk sync now")
+        print(_("Asked {computer} to hand job #{id} ({post}) over to this computer. {computer} keeps publishing it "
+                "until it has synced and handed it over (a post that has started or gone out stays there); this "
+                "computer publishes it from then on. Sync now with: sellerdesk sync now").format(
+            computer=owner, id=job.id, post=job.label))
     return 0
 
 
@@ -247,13 +257,13 @@ def _run_scheduler(args: argparse.Namespace, app: Any) -> int:
     publisher.add_observer(show)
     try:
         publisher.start()
-        print(f"Publishing from {app.data_dir}; Ctrl+C stops.", flush=True)
+        print(_("Publishing from {folder}; Ctrl+C stops.").format(folder=app.data_dir), flush=True)
         while not stop.wait(0.5):
             pass
-        print("Stopping: attempts under way may finish first…", flush=True)
+        print(_("Stopping: attempts under way may finish first…"), flush=True)
         finished = publisher.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    print("Stopped." if finished else "Stopped; an unfinished attempt is checked at the next start.", flush=True)
+    print(_("Stopped.") if finished else _("Stopped; an unfinished attempt is checked at the next start."), flush=True)
     return 0

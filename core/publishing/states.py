@@ -56,12 +56,13 @@ class IllegalTransition(SellerDeskError):
         self.current = current
         self.wanted = wanted
         reason = (_(_WHY_NOT[current]) if current in _WHY_NOT else
-                  _("a {current} job cannot become {wanted}").format(current=_state(current), wanted=_state(wanted)))
+                  _("a {current} job cannot become {wanted}").format(current=state_word(current),
+                                                                      wanted=state_word(wanted)))
         super().__init__(_("Job #{id} cannot be made {wanted}: {reason}.").format(
-            id=job_id, wanted=_state(wanted), reason=reason), hint=_("See it with: sellerdesk jobs list"))
+            id=job_id, wanted=state_word(wanted), reason=reason), hint=_("See it with: sellerdesk jobs list"))
 
 
-def _state(state: str) -> str:
+def state_word(state: str) -> str:
     """A state as a word in a sentence ("needs attention"), in the interface language."""
     return _(LABELS[state]).lower() if state in LABELS else state.replace("_", " ")
 

@@ -1,0 +1,43 @@
+"""The CLI's own lines (what it did, what to do next, the labels of ``show``) in the interface language: with
+general.language = hi a seller reads them in Hindi; ``--json`` and the English are unchanged."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from core.publishing.jobs import create_job
+from tests.desktop.test_refusals_language import hindi_cli  # noqa: F401  (the fixture)
+from tests.platforms.conftest import add_product
+
+
+def test_products_lines_read_in_hindi(hindi_cli, cli, tmp_path) -> None:  # noqa: F811
+    assert "अभी कोई प्रोडक्ट नहीं है। एक जोड़ें: sellerdesk products add" in hindi_cli("products", "list").out
+    added = hindi_cli("products", "add", "--title", "Diya")
+    assert "प्रोडक्ट #1 जोड़ा गया: Diya (यह ड्राफ़्ट है: लिस्ट करने से पहले --price से इसका दाम दें)" in added.out
+    assert "प्रोडक्ट #1 सेव हुआ: Diya" in hindi_cli("products", "edit", "1", "--price", "99", "--sku", "D-1").out
+    shown = hindi_cli("products", "show", "1").out
+    assert "  दाम       99 INR   मात्रा 1   स्थिति draft" in shown and "  SKU       D-1" in shown, shown
+    assert "#1 'Diya' को रीसायकल बिन में डाला गया।" in hindi_cli("products", "delete", "1", "--no-wait").out
+    assert "#1 'Diya' वापस लाया गया" in hindi_cli("products", "restore", "1").out
+    rows = tmp_path / "rows.csv"
+    rows.write_text("sku;title;price\nD-1;Diya;99\nD-2;;5\n", encoding="utf-8")
+    said = hindi_cli("products", "import", str(rows))
+    assert "rows.csv के कॉलम सेमीकोलन से अलग किए गए हैं; इसे उसी तरह पढ़ा गया।" in said.out, said.out
+    assert "rows.csv, पंक्ति 3: शीर्षक ख़ाली है।" in said.out and "(पंक्ति छोड़ी गई)" in said.out, said.out
+    assert "0 नए प्रोडक्ट इम्पोर्ट हुए और 1 अपडेट हुए; 1 पंक्तियाँ छोड़ी गईं।" in said.out, said.out
+    assert "1 प्रोडक्ट" in hindi_cli("products", "export", str(tmp_path / "out.csv")).out
+    assert json.loads(hindi_cli("products", "show", "1", "--json").out)["title"] == "Diya"
+    assert cli("config", "set", "general.language", "en").code == 0
+    assert "Saved product #1: Diya" in cli("products", "edit", "1", "--price", "98").out
+
+
+def test_publish_jobs_lines_read_in_hindi(hindi_cli, app) -> None:  # noqa: F811
+    assert "अभी कोई प्रकाशन जॉब नहीं है।" in hindi_cli("jobs", "list").out
+    job = create_job(app.db, add_product(app, platforms=("etsy",)), "etsy", at=datetime.now(UTC) + timedelta(days=1))
+    shown = hindi_cli("jobs", "show", str(job.id)).out
+    assert f"जॉब #{job.id}: " in shown and "  तय समय: " in shown and "इतिहास:" in shown, shown
+    listed = hindi_cli("jobs", "list").out
+    assert "तय समय पर" in listed, listed
+    cancelled = hindi_cli("jobs", "cancel", str(job.id)).out
+    assert f"जॉब #{job.id} (" in cancelled and ") रद्द किया गया।" in cancelled, cancelled
