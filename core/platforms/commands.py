@@ -138,7 +138,7 @@ def _list(args: argparse.Namespace, app: Any) -> int:
                  for s in statuses], ["name", "kind", "status", "sign-in ends"])
     for status in statuses:
         if status.warning and status.enabled:
-            sys.stderr.write(f"Warning: {status.warning}\n")
+            sys.stderr.write(_("Warning: {warning}").format(warning=status.warning) + "\n")
     return 0
 
 
@@ -146,7 +146,8 @@ def _ends(status: Any) -> str:
     if status.state in ("not_connected", "disabled"):
         return ""
     if status.expires_at is None:
-        return "renewed automatically" if status.expiry_reason.startswith("renewed") else "does not expire"
+        renewed = _("renewed automatically")  # how the data files' reasons start, in English and in the catalog
+        return renewed if status.expiry_reason.startswith(("renewed", renewed)) else _("does not expire")
     days = status.days_left or 0
     when = _("today") if days == 0 else format_duration(timedelta(days=days), direction=True, unit="day")
     return f"{status.expires_at.date().isoformat()} ({when})"
@@ -155,22 +156,23 @@ def _ends(status: Any) -> str:
 def _read_secret(from_stdin: bool, prompt: str) -> str:
     value = sys.stdin.readline() if from_stdin else getpass.getpass(f"{prompt}: ")
     if not value.strip():
-        raise ValidationError(f"Nothing was given for: {prompt}.", field="token")
+        raise ValidationError(_("Nothing was given for: {what}.").format(what=prompt), field="token")
     return value.strip()
 
 
 def _connect(args: argparse.Namespace, app: Any) -> int:
     spec = get_spec(args.name)
     def show(url: str) -> None:
-        sys.stderr.write(f"Sign in to {spec.display_name} in your browser. If it does not open, visit:\n{url}\n")
+        sys.stderr.write(_("Sign in to {platform} in your browser. If it does not open, visit:").format(
+            platform=spec.display_name) + f"\n{url}\n")
 
     options = ConnectOptions(on_url=show)
     if args.no_browser:
         options.open_browser = lambda url: False
     if spec.kind == "browser":
         wait = format_duration(float(app.settings.get("browser.sign_in_timeout_seconds")))
-        sys.stderr.write(f"Sign in to {spec.display_name} in the browser window SellerDesk opens "
-                         f"(SellerDesk waits up to {wait}, and never sees your OTP).\n")
+        sys.stderr.write(_("Sign in to {platform} in the browser window SellerDesk opens (SellerDesk waits up to "
+                           "{wait}, and never sees your OTP).").format(platform=spec.display_name, wait=wait) + "\n")
     options = apply_connect_form(app, args.name, _typed_values(args, app), options)
     with _open(app, args.name) as platform:
         platform.ready_to_connect()
@@ -184,7 +186,7 @@ def _connect(args: argparse.Namespace, app: Any) -> int:
     else:
         print(f"{status.display_name}: {status.summary}")
         if resumed:
-            print(resumed_text(resumed) + _no_runner_hint(app))
+            print(" ".join(filter(None, (resumed_text(resumed), _no_runner_hint(app)))))
     return 0
 
 
@@ -195,7 +197,8 @@ def _typed_values(args: argparse.Namespace, app: Any) -> dict[str, str]:
     values: dict[str, str] = {}
     if args.login is not None:
         if "login" not in fields:
-            raise ValidationError(f"{get_spec(args.name).display_name} has only one way to sign in.", field="login")
+            raise ValidationError(_("{platform} has only one way to sign in.").format(
+                platform=get_spec(args.name).display_name), field="login")
         app.settings.set("platforms.instagram.login", args.login)  # before the form: it decides whose app is asked
         form = connect_form(app, args.name)
         fields = {f.key: f for f in form.fields} if form is not None else {}
@@ -204,14 +207,14 @@ def _typed_values(args: argparse.Namespace, app: Any) -> dict[str, str]:
                                                                                 args.client_id))
                    if given is not None and key not in fields]
         if unknown:
-            raise ValidationError(f"{get_spec(args.name).display_name} has no {unknown[0][2:]} to set.",
-                                  field=unknown[0][2:])
+            raise ValidationError(_("{platform} has no {name} to set.").format(
+                platform=get_spec(args.name).display_name, name=unknown[0][2:]), field=unknown[0][2:])
         values.update({k: v for k, v in (("shop", args.shop), ("client_id", args.client_id)) if v is not None})
     if "shop" in values:
         values["shop"] = normalise_shop(values["shop"])
     if "shop" in fields and not (values.get("shop") or fields["shop"].value):
-        raise ValidationError("No store address is set.", field="shop",
-                              hint="Run: sellerdesk platforms connect shopify --shop mystore.myshopify.com")
+        raise ValidationError(_("No store address is set."), field="shop",
+                              hint=_("Run: sellerdesk platforms connect shopify --shop mystore.myshopify.com"))
     if "token" in fields and (args.token_stdin or not (values.get("client_id") or fields["client_id"].value)):
         values["token"] = _read_secret(args.token_stdin, fields["token"].label.removeprefix("Or: "))
         return values
@@ -228,9 +231,9 @@ def _test(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(status.to_json())
     else:
-        print(f"{status.display_name} works: {status.summary}")
+        print(_("{platform} works: {summary}").format(platform=status.display_name, summary=status.summary))
         if status.expiry_reason:
-            print(f"Sign-in: {status.expiry_reason}.")
+            print(_("Sign-in: {reason}.").format(reason=status.expiry_reason))
     return 0
 
 
@@ -240,7 +243,8 @@ def _disconnect(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(status.to_json())
     else:
-        print(f"{status.display_name}: disconnected (its credentials were removed from this computer)")
+        print(_("{platform}: disconnected (its credentials were removed from this computer)").format(
+            platform=status.display_name))
     return 0
 
 
@@ -251,7 +255,7 @@ def _parse_value(raw: str) -> Any:
         try:
             return json.loads(raw)
         except json.JSONDecodeError:
-            raise ValidationError(f"{raw!r} is not valid JSON.", field="value") from None
+            raise ValidationError(_("{value} is not valid JSON.").format(value=repr(raw)), field="value") from None
     return raw
 
 
@@ -261,7 +265,7 @@ def _prefs(args: argparse.Namespace, app: Any) -> int:
     for item in args.values:
         key, sep, raw = item.partition("=")
         if not sep or not key:
-            raise ValidationError(f"{item!r} is not KEY=VALUE.", field="values")
+            raise ValidationError(_("{item} is not KEY=VALUE.").format(item=repr(item)), field="values")
         values[key] = _parse_value(raw)
     prefs = service.save_preferences(app, args.name, values) if values else service.current_preferences(app, args.name)
     fields = []
@@ -291,7 +295,8 @@ def _publish(args: argparse.Namespace, app: Any) -> int:
         print_json({"remote_id": result.remote_id, "url": result.url, "state": result.state,
                     "images": result.image_count})
     else:
-        print(f"Published #{args.product_id} on {get_spec(args.name).display_name} ({result.state}): {result.url}")
+        print(_("Published #{id} on {platform} ({state}): {link}").format(
+            id=args.product_id, platform=get_spec(args.name).display_name, state=result.state, link=result.url))
     return 0
 
 
@@ -299,7 +304,8 @@ def _product_ids(text: str) -> list[int]:
     try:
         return [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
-        raise ValidationError(f"{text!r} is not a list of product ids like 4,5,6.", field="products") from None
+        raise ValidationError(_("{text} is not a list of product ids like 4,5,6.").format(text=repr(text)),
+                              field="products") from None
 
 
 def _publish_catalog(args: argparse.Namespace, app: Any) -> int:
@@ -313,7 +319,7 @@ def _publish_catalog(args: argparse.Namespace, app: Any) -> int:
                      "images": r.image_count} for pid, r in made])
     else:
         name = get_spec(args.name).display_name
-        print(f"Published a catalog of {len(made)} designs on {name}:")
+        print(_("Published a catalog of {count} designs on {platform}:").format(count=len(made), platform=name))
         for pid, result in made:
             print(f"  #{pid} {result.remote_id} ({result.state}): {result.url}")
     return 0
@@ -344,8 +350,10 @@ def _export_template(args: argparse.Namespace, app: Any) -> int:
         print_json({"workbook": str(done.workbook), "images": str(done.images), "products": done.products,
                     "photos": done.photos, "filled_template": done.filled_template})
     else:
-        print(f"Wrote {done.products} products to {done.workbook} and {done.photos} photos to {done.images}. "
-              f"Upload both in the {get_spec(args.name).display_name} panel's bulk upload.")
+        print(_("Wrote {products} products to {workbook} and {photos} photos to {folder}. Upload both in the "
+                "{platform} panel's bulk upload.").format(products=done.products, workbook=done.workbook,
+                                                          photos=done.photos, folder=done.images,
+                                                          platform=get_spec(args.name).display_name))
     return 0
 
 
@@ -360,7 +368,8 @@ def _review(args: argparse.Namespace, app: Any) -> int:
         for review in reviews:
             print(review.describe(args.name))
         if not reviews:
-            print(f"No {get_spec(args.name).display_name} listing is waiting for its review.")
+            print(_("No {platform} listing is waiting for its review.").format(
+                platform=get_spec(args.name).display_name))
     return 0
 
 
@@ -390,5 +399,6 @@ def _sales(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"platform": report.platform, "new": report.new, "known": report.known})
     else:
-        print(f"{get_spec(args.name).display_name}: {report.new} new sales imported, {report.known} already known")
+        print(_("{platform}: {new} new sales imported, {known} already known").format(
+            platform=get_spec(args.name).display_name, new=report.new, known=report.known))
     return 0

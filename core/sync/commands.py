@@ -59,8 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _password(create: bool) -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    password = getpass.getpass("Password: ")
-    if create and getpass.getpass("Password again: ") != password:
+    password = getpass.getpass(_("Password") + ": ")
+    if create and getpass.getpass(_("Password again") + ": ") != password:
         raise ValidationError(_("The two passwords differ."), field="password")
     return password
 
@@ -72,10 +72,10 @@ def _sign_in(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"email": email, "server_url": app.settings.get("sync.server_url")})
     elif args.create:
-        print(f"Signed in as {email}. Check your email and open the link that confirms your address; sync starts "
-              "then (sellerdesk sync now). No email? sellerdesk sync resend")
+        print(_("Signed in as {email}. Check your email and open the link that confirms your address; sync starts "
+                "then (sellerdesk sync now). No email? sellerdesk sync resend").format(email=email))
     else:
-        print(f"Signed in as {email}. Sync now with: sellerdesk sync now")
+        print(_("Signed in as {email}. Sync now with: sellerdesk sync now").format(email=email))
     return 0
 
 
@@ -92,11 +92,12 @@ def _reset_password(args: argparse.Namespace, app: Any) -> int:
     account = SyncAccount(app)
     if args.email:
         print(account.request_password_reset(args.email, server_url=args.server))
-        print("Then: sellerdesk sync reset-password --code CODE (the new password is read from stdin or asked for)")
+        print(_("Then: sellerdesk sync reset-password --code CODE (the new password is read from stdin or asked "
+                "for)"))
         return 0
     account.reset_password(args.code, _password(create=True), server_url=args.server)
-    print("The password is changed and every computer is signed out. Sign in with: sellerdesk sync signin "
-          "--email YOU@EXAMPLE.COM")
+    print(_("The password is changed and every computer is signed out. Sign in with: sellerdesk sync signin "
+            "--email YOU@EXAMPLE.COM"))
     return 0
 
 
@@ -110,13 +111,18 @@ def _now(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({**report.to_json(), "status": status.to_json()})
     else:
-        print(f"Sent {_count(report.pushed, 'change')} and {_count(report.photos_up, 'photo')}; received "
-              f"{_count(report.pulled, 'change')} and {_count(report.photos_down, 'photo')}. {status.summary}.")
+        print(_("Sent {changes} and {photos}; received {changes_in} and {photos_in}. {status}.").format(
+            changes=_changes(report.pushed), photos=_photos(report.photos_up), changes_in=_changes(report.pulled),
+            photos_in=_photos(report.photos_down), status=status.summary))
     return 0
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _changes(number: int) -> str:
+    return (_("{count} change") if number == 1 else _("{count} changes")).format(count=number)
+
+
+def _photos(number: int) -> str:
+    return (_("{count} photo") if number == 1 else _("{count} photos")).format(count=number)
 
 
 def _status(args: argparse.Namespace, app: Any) -> int:
@@ -138,13 +144,14 @@ def _conflicts(args: argparse.Namespace, app: Any) -> int:
         print_json([c.to_json() for c in conflicts])
         return 0
     if not conflicts:
-        print("No conflicts.")
+        print(_("No conflicts."))
         return 0
     for conflict in conflicts:
-        print(f"{conflict.conflict_id[:8]}  {conflict.label}  (set aside from {conflict.mine_device or 'a computer'})")
+        print(f"{conflict.conflict_id[:8]}  {conflict.label}  " + _("(set aside from {computer})").format(
+            computer=conflict.mine_device or _("a computer")))
         print_table([{"field": name, "mine": mine, "theirs": theirs}
                      for name, mine, theirs in conflict.differences() if mine != theirs], ["field", "mine", "theirs"])
-    print("Keep one side with: sellerdesk sync resolve ID --keep mine|theirs")
+    print(_("Keep one side with: sellerdesk sync resolve ID --keep mine|theirs"))
     return 0
 
 
@@ -160,7 +167,7 @@ def _resolve(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"id": matches[0].conflict_id, "kept": args.keep})
     else:
-        print(f"Kept {args.keep} for {matches[0].label}.")
+        print(_("Kept {side} for {what}.").format(side=args.keep, what=matches[0].label))
     return 0
 
 
@@ -171,8 +178,8 @@ def _rename(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"name": name})
     else:
-        print(f"This computer is now called {name!r}. Your other computers show the new name once this computer "
-              "and they have synced (sellerdesk sync now).")
+        print(_("This computer is now called {name}. Your other computers show the new name once this computer "
+                "and they have synced (sellerdesk sync now).").format(name=repr(name)))
     return 0
 
 
@@ -185,10 +192,10 @@ def _devices(args: argparse.Namespace, app: Any) -> int:
         print_json([{"id": d.id, "name": d.name, "last_seen_at": d.last_seen_at.isoformat(), "current": d.current}
                     for d in devices])
         return 0
-    print_table([{"computer": d.name + (" (this computer)" if d.current else ""),
+    print_table([{"computer": d.name + (" " + _("(this computer)") if d.current else ""),
                   "last seen": d.last_seen_at.strftime("%Y-%m-%d %H:%M UTC")} for d in devices],
                 ["computer", "last seen"])
-    print("Rename this computer with: sellerdesk sync rename \"NEW NAME\"")
+    print(_("Rename this computer with: sellerdesk sync rename \"NEW NAME\""))
     return 0
 
 
@@ -196,5 +203,5 @@ def _sign_out(args: argparse.Namespace, app: Any) -> int:
     from core.sync.account import SyncAccount
 
     SyncAccount(app).sign_out()
-    print("Signed out. Your data stays on this computer; sign in again to carry on syncing.")
+    print(_("Signed out. Your data stays on this computer; sign in again to carry on syncing."))
     return 0

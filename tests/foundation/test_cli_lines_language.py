@@ -41,3 +41,15 @@ def test_publish_jobs_lines_read_in_hindi(hindi_cli, app) -> None:  # noqa: F811
     assert "तय समय पर" in listed, listed
     cancelled = hindi_cli("jobs", "cancel", str(job.id)).out
     assert f"जॉब #{job.id} (" in cancelled and ") रद्द किया गया।" in cancelled, cancelled
+
+
+def test_platforms_and_sync_lines_read_in_hindi(hindi_cli) -> None:  # noqa: F811
+    said = hindi_cli("platforms", "prefs", "etsy", "bad")
+    assert said.code != 0 and "'bad' KEY=VALUE के रूप में नहीं है।" in said.err, said.err
+    said = hindi_cli("platforms", "publish-catalog", "meesho", "--products", "x")
+    assert "'x' 4,5,6 जैसी प्रोडक्ट id की सूची नहीं है।" in said.err, said.err
+    said = hindi_cli("platforms", "connect", "shopify")
+    assert "स्टोर का पता सेट नहीं है। चलाएँ: sellerdesk platforms connect shopify --shop" in said.err, said.err
+    assert hindi_cli("sync", "conflicts").out == "कोई टकराव नहीं है।\n"
+    assert "इस कंप्यूटर का नाम अब 'Shop PC' है।" in hindi_cli("sync", "rename", "Shop PC").out
+    assert "साइन आउट हुआ। आपका डेटा इसी कंप्यूटर पर रहता है" in hindi_cli("sync", "signout").out
