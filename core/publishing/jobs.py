@@ -339,9 +339,11 @@ def claim(db: Database, job_id: int, *, now: datetime, checking: bool = False) -
 
 
 def note(db: Database, job_ids: Iterable[int], text: str | None) -> None:
-    """Set the live status note of waiting jobs (e.g. "waiting for network"); their state does not change."""
+    """Set the live status note of waiting jobs (e.g. "waiting for network"); their state does not change (nor
+    does a job that has that note already)."""
     with db.session() as session:
-        session.execute(update(PublishJob).where(PublishJob.id.in_(list(job_ids)), PublishJob.state == "scheduled")
+        session.execute(update(PublishJob).where(PublishJob.id.in_(list(job_ids)), PublishJob.state == "scheduled",
+                                                 PublishJob.note.is_distinct_from(text))
                         .values(note=text))
 
 

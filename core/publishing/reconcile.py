@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from core.db.database import Database
 from core.i18n import N_, _
 from core.platforms.specs import display_name
-from core.publishing.jobs import JobView, list_jobs, move
+from core.publishing.jobs import JobView, list_jobs, move, note
+from core.publishing.rivals import HELD_PAST_ITS_TIME
 
 MISSED_CLOSED = N_("Missed its time while SellerDesk was closed: publish now or reschedule")
 MISSED_ASLEEP = N_("Missed its time while the computer was asleep: publish now or reschedule")
@@ -63,8 +64,11 @@ def plan_start(db: Database, now: datetime, grace: timedelta) -> StartPlan:
             continue
         if due is None or due > now:
             plan.later.append(job)
-        elif now - due <= grace or job.action != "publish":
-            # A late follow-up (stock, take-down, update) is still wanted: the listing is wrong until it goes.
+        elif job.held_back is not None:  # waits for another computer's post, not missed (core.publishing.rivals)
+            note(db, [job.id], HELD_PAST_ITS_TIME)
+        elif now - due <= grace or job.action != "publish" or job.note == HELD_PAST_ITS_TIME:
+            # A late follow-up (stock, take-down, update) is still wanted: the listing is wrong until it goes; so is
+            # a post released from being held back after its time.
             plan.run_now.append(job)
         else:
             plan.missed.append(mark_missed(db, job.id, now, MISSED_CLOSED))

@@ -9,7 +9,9 @@ published from another computer holds back an open one that was scheduled before
 listings, any open one: a second listing is never wanted), so a computer that learns of it late does not post again.
 
 Nothing here writes: the decision is made from the synced rows each time it is needed (the views and the claim),
-so it follows every change the next round brings.
+so it follows every change the next round brings. Only the publishing runner notes, on a held-back post whose time
+passes, that it was held then (:data:`HELD_PAST_ITS_TIME`): released later, it goes out at once instead of being
+counted as missed.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import PublishJob
-from core.i18n import _
+from core.i18n import N_, _
 from core.platforms.specs import all_specs
 from core.publishing.states import OPEN_STATES
+
+HELD_PAST_ITS_TIME = N_("Its time came while it was held back: it goes out as soon as the other post is cancelled")
 
 
 @dataclass(frozen=True)

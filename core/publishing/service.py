@@ -30,6 +30,7 @@ from core.publishing.jobs import PRIORITY_NOW, JobView, get_job, list_jobs, move
 from core.publishing.lock import RunnerLock
 from core.publishing.queue import Probe, PublishQueue
 from core.publishing.reconcile import MISSED_ASLEEP, mark_missed, plan_start
+from core.publishing.rivals import HELD_PAST_ITS_TIME
 from core.publishing.scheduler import PublishScheduler
 from core.publishing.states import SELLER_MOVABLE
 from core.publishing.timezones import seller_zone
@@ -196,14 +197,18 @@ class Publisher:
             # Only this computer's jobs: another computer's synced posts are shown here, never sent from here.
             for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"], mine_only=True):
                 due = job.due
-                # A held-back post waits: the same product goes to the platform from another (core.publishing.rivals).
                 if due is None or (job.state == "needs_attention" and not job.outcome_unknown) \
-                        or queue.is_busy(job.id) or job.held_back is not None:
+                        or queue.is_busy(job.id):
+                    continue
+                if job.held_back is not None:
+                    # It waits: the same product goes to the platform from another computer (core.publishing.rivals).
+                    if due <= now:  # released later, it goes out then (written once: the view shows the reason)
+                        note(self.app.db, [job.id], HELD_PAST_ITS_TIME)
                     continue
                 if due > now:
                     wanted[job.id] = due
-                elif (job.state == "scheduled" and now - due > grace and job.note != WAITING_FOR_NETWORK
-                      and job.action == "publish"):
+                elif (job.state == "scheduled" and now - due > grace and job.action == "publish"
+                      and job.note not in (WAITING_FOR_NETWORK, HELD_PAST_ITS_TIME)):
                     self._missed(job.id)  # late beyond the grace window while running: the computer slept
                 else:
                     self._enqueue(job)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from core.db.models import Product, PublishJob
 from core.db.types import utcnow
 from core.publishing.jobs import JobView, claim, create_job, get_job, list_jobs
-from core.publishing.rivals import held_back
+from core.publishing.reconcile import plan_start
+from core.publishing.rivals import HELD_PAST_ITS_TIME, held_back
 from core.publishing.service import Publisher
 from desktop.schedule.tab import ScheduleTab
 from tests.platforms.conftest import add_product
@@ -99,6 +100,42 @@ def test_a_post_already_out_from_one_computer_is_not_sent_again_from_the_other(c
     run_publishing(shop)
     time.sleep(0.8)  # several of the shop publisher's rounds (poll_seconds 0.2) with its post due
     assert len(fake_shop.items) == 1 and get_job(shop.app.db, on_shop.id).state == "scheduled"
+
+
+def _stored_note(device: Device, job_id: int) -> str | None:
+    with device.app.db.session() as session:
+        return session.scalar(select(PublishJob.note).where(PublishJob.id == job_id))
+
+
+def test_a_post_held_back_past_its_time_goes_out_once_released_not_missed(computers, fake_shop,
+                                                                          run_publishing) -> None:
+    laptop, shop = computers
+    on_laptop, on_shop = _both_schedule(laptop, shop)
+    Publisher(shop.app).reschedule(on_shop.id, utcnow() - timedelta(hours=2))  # far past the 30-minute grace
+    run_publishing(shop)
+    wait_for(lambda: _stored_note(shop, on_shop.id) == HELD_PAST_ITS_TIME, message="held past its time")
+    time.sleep(0.6)  # several of the shop publisher's rounds (poll_seconds 0.2) with its post late and held
+    assert get_job(shop.app.db, on_shop.id).state == "scheduled" and not fake_shop.items
+
+    Publisher(laptop.app).cancel(on_laptop.id)  # the seller lets the shop computer's post go after all
+    laptop.sync()
+    shop.sync()
+    wait_for(lambda: get_job(shop.app.db, on_shop.id).state == "published", message="released and published")
+    assert len(fake_shop.items) == 1
+
+
+def test_a_post_held_back_past_its_time_is_not_missed_at_the_next_start_either(computers) -> None:
+    laptop, shop = computers
+    on_laptop, on_shop = _both_schedule(laptop, shop)
+    Publisher(shop.app).reschedule(on_shop.id, utcnow() - timedelta(hours=2))
+    grace = timedelta(minutes=30)
+    plan = plan_start(shop.app.db, utcnow(), grace)  # SellerDesk starts on the shop computer
+    assert on_shop.id not in {job.id for job in plan.missed + plan.run_now}
+    assert _stored_note(shop, on_shop.id) == HELD_PAST_ITS_TIME  # (the view shows why it is held)
+    Publisher(laptop.app).cancel(on_laptop.id)
+    laptop.sync()
+    shop.sync()
+    assert on_shop.id in {job.id for job in plan_start(shop.app.db, utcnow(), grace).run_now}
 
 
 @pytest.fixture
