@@ -133,7 +133,7 @@ def _config_unset(args: argparse.Namespace, app: Any) -> int:
         from core.autostart import apply
 
         sys.stderr.write(apply(app.data_dir, bool(app.settings.get(args.key))) + "\n")
-    print(f"{args.key} is back to its default ({app.settings.get(args.key)})")
+    print(_("{key} is back to its default ({value})").format(key=args.key, value=app.settings.get(args.key)))
     return 0
 
 
@@ -220,14 +220,15 @@ def run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return _pipe_closed()
     except EOFError:
-        sys.stderr.write("sellerdesk: nothing to read: standard input is closed. Type the value at the prompt, or "
-                         "pipe it in (see the command's --help).\n")
+        sys.stderr.write("sellerdesk: " + _("nothing to read: standard input is closed. Type the value at the "
+                                            "prompt, or pipe it in (see the command's --help).") + "\n")
         return 1
     except Exception as exc:
         # A bug, not bad input: keep the details in the log, give the seller one line and where to look.
         log.exception("unexpected error in %s", args.command)
-        where = app.logs_dir if app is not None else "the log folder"
-        sys.stderr.write(f"sellerdesk: unexpected error ({type(exc).__name__}); details are in {where}\n")
+        where = app.logs_dir if app is not None else _("the log folder")
+        sys.stderr.write("sellerdesk: " + _("unexpected error ({error}); details are in {folder}").format(
+            error=type(exc).__name__, folder=where) + "\n")
         return 2
     finally:
         if app is not None:
@@ -237,7 +238,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def cancelled() -> int:
     """Ctrl+C: one line instead of a traceback, and 130 (128 + SIGINT) as a shell reports an interrupted command."""
-    sys.stderr.write("sellerdesk: cancelled\n")
+    sys.stderr.write("sellerdesk: " + _("cancelled") + "\n")
     return 130
 
 

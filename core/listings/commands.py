@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
+from core.i18n import N_, _
 
 _PATIENCE = timedelta(minutes=2)  # like `publish`: wait through retries due this soon
 
@@ -74,7 +75,7 @@ def _list(args: argparse.Namespace, app: Any) -> int:
     elif listings:
         _print_listings(app, listings)
     else:
-        print("No listings yet: a product gets one on each platform it is published to (sellerdesk publish ID).")
+        print(_("No listings yet: a product gets one on each platform it is published to (sellerdesk publish ID)."))
     return 0
 
 
@@ -87,12 +88,12 @@ def _show(args: argparse.Namespace, app: Any) -> int:
         print_json(x.to_json())
         return 0
     zone = seller_zone(app.settings.get("general.timezone"))
-    print(f"Listing #{x.id}: {x.label} — {x.status_text}")
-    for label, value in (("address", x.url), ("on the platform as", x.remote_id),
-                         ("published", format_local(x.published_at, zone)), ("last change", x.note),
-                         ("on its way", x.open_job), ("engagement", x.engagement_error)):
+    print(_("Listing #{id}: {listing} — {status}").format(id=x.id, listing=x.label, status=x.status_text))
+    for label, value in ((N_("address"), x.url), (N_("on the platform as"), x.remote_id),
+                         (N_("published"), format_local(x.published_at, zone)), (N_("last change"), x.note),
+                         (N_("on its way"), x.open_job), (N_("engagement"), x.engagement_error)):
         if value:
-            print(f"  {label}: {value}")
+            print(f"  {_(label)}: {value}")
     return 0
 
 
@@ -106,20 +107,21 @@ def carry_out(app: Any, jobs: list[Any], *, wait: bool = True, report: bool = Tr
         return 0
     if not app.json:
         for job in jobs:
-            print(f"Queued: {job.label}")
+            print(_("Queued: {post}").format(post=job.label))
     if not wait:
         return 0
     publisher = Publisher(app)
     if not publisher.start():
         publisher.stop()
         if not app.json:
-            print("Another SellerDesk on this computer is publishing; it sends these changes.")
+            print(_("Another SellerDesk on this computer is publishing; it sends these changes."))
         return 0
     ids = {job.id for job in jobs}
     try:
         done = wait_settled(publisher, ids, _PATIENCE)
     except KeyboardInterrupt:
-        sys.stderr.write("sellerdesk: stopped waiting; the changes stay queued and go out with the next run.\n")
+        sys.stderr.write("sellerdesk: " + _("stopped waiting; the changes stay queued and go out with the next run.")
+                         + "\n")
         publisher.stop()
         return 130
     publisher.stop()
@@ -127,8 +129,10 @@ def carry_out(app: Any, jobs: list[Any], *, wait: bool = True, report: bool = Tr
         if report:
             print_json({"jobs": [j.to_json() for j in done]})
     else:
+        from core.publishing.states import state_word
+
         for job in done:
-            outcome = (job.state.replace("_", " ") if job.state != "published" else "done")
+            outcome = state_word(job.state) if job.state != "published" else _("done")
             print(f"{job.label}: {outcome}. {job.last_error or ''} {job.next_step or job.note or ''}".rstrip())
     return 0 if all(j.state == "published" for j in done) else 1
 
@@ -140,7 +144,7 @@ def follow_product_changes(app: Any, *, wait: bool = True, report: bool = True) 
     planned = queue_follow_ups(app)
     if not app.json:
         for text in planned.waiting:
-            print(f"Waiting for you: {text} (see: sellerdesk listings list --waiting)")
+            print(_("Waiting for you: {what} (see: sellerdesk listings list --waiting)").format(what=text))
     return carry_out(app, planned.jobs, wait=wait, report=report)
 
 
@@ -180,8 +184,8 @@ def _repost(args: argparse.Namespace, app: Any) -> int:
 
     listing = get_listing(app.db, args.id)
     if not get_spec(listing.platform).capabilities.posts:
-        raise ValidationError(f"{display_name(listing.platform)} listings are updated in place, not posted again.",
-                              field="listing", hint=f"sellerdesk listings update {listing.id}")
+        raise ValidationError(_("{platform} listings are updated in place, not posted again.").format(
+            platform=display_name(listing.platform)), field="listing", hint=f"sellerdesk listings update {listing.id}")
     publisher = Publisher(app)
     when: Any = "now" if args.at is None else parse_when(args.at, publisher.zone).utc
     result = publisher.schedule([listing.product_id], [listing.platform], when, repost=True)
@@ -189,12 +193,12 @@ def _repost(args: argparse.Namespace, app: Any) -> int:
         print_json({"jobs": [j.to_json() for j in result.jobs], "skipped": result.skipped, "notes": result.notes})
     else:
         for text in result.notes:  # e.g. the platform's sign-in ends before the post's time
-            print(f"Note: {text}")
+            print(_("Note: {note}").format(note=text))
         for job in result.jobs:
-            print(f"Post again: {job.label} (job #{job.id}); it goes out while SellerDesk's window or "
-                  "'sellerdesk run-scheduler' is running.")
+            print(_("Post again: {post} (job #{id}); it goes out while SellerDesk's window or "
+                    "'sellerdesk run-scheduler' is running.").format(post=job.label, id=job.id))
         for text in result.skipped:
-            print(f"Skipped {text}.")
+            print(_("Skipped {what}.").format(what=text))
     return 0 if result.jobs else 1
 
 
@@ -220,7 +224,9 @@ def _sync(args: argparse.Namespace, app: Any, kind: str) -> int:
         print_json([{"platform": r.platform, "new": r.new, "error": r.error, "stock": list(r.stock)}
                     for r in results])
     elif not results:
-        print(f"No connected platform reports {kind}. Connect one with: sellerdesk platforms connect NAME")
+        print(_("No connected platform reports sales. Connect one with: sellerdesk platforms connect NAME")
+               if kind == "sales" else
+               _("No connected platform reports engagement. Connect one with: sellerdesk platforms connect NAME"))
     else:
         for result in results:
             print(result.text)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
+from core.i18n import _
 from core.preferences.layout import SECRETS
 from core.preferences.secrets import forget_secret, secret_field, store_secret, stored_secrets
 
@@ -29,17 +30,17 @@ def add_secret_commands(cfg_sub: argparse._SubParsersAction[argparse.ArgumentPar
 def _set_secret(args: argparse.Namespace, app: Any) -> int:
     field = secret_field(args.name)
     if sys.stdin.isatty():
-        value = getpass.getpass(f"{field.place.label} (not shown as you type): ")
+        value = getpass.getpass(_("{label} (not shown as you type)").format(label=_(field.place.label)) + ": ")
     else:
         value = sys.stdin.readline()
     store_secret(app.secrets, args.name, value)
-    print(f"{field.place.label} is stored in {app.secrets.location}.")
+    print(_("{label} is stored in {place}.").format(label=_(field.place.label), place=app.secrets.location))
     return 0
 
 
 def _unset_secret(args: argparse.Namespace, app: Any) -> int:
     forget_secret(app.secrets, args.name)
-    print(f"{secret_field(args.name).place.label} is no longer stored.")
+    print(_("{label} is no longer stored.").format(label=_(secret_field(args.name).place.label)))
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from core.cli import json_parent, print_json, print_table
 from core.errors import ValidationError
+from core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +51,8 @@ def _export(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"file": str(path), "bytes": path.stat().st_size})
     else:
-        print(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB). It opens without SellerDesk: see README.txt inside.")
+        print(_("Wrote {file} ({size} MB). It opens without SellerDesk: see README.txt inside.").format(
+            file=path, size=f"{path.stat().st_size / 1e6:.1f}"))
     return 0
 
 
@@ -61,8 +63,8 @@ def _purge(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(vars(report))
     else:
-        print(f"Removed for good: {report.products} products, {report.photos} photos, "
-              f"{report.trashed_sets} deleted data sets.")
+        print(_("Removed for good: {products} products, {photos} photos, {sets} deleted data sets.").format(
+            products=report.products, photos=report.photos, sets=report.trashed_sets))
     return 0
 
 
@@ -70,11 +72,12 @@ def _delete_all(args: argparse.Namespace, app: Any) -> int:
     from core.trust.deletion import delete_all_data
 
     if not args.yes:
-        raise ValidationError("Deleting all data needs --yes.",
-                              hint="It can be undone for 30 days with: sellerdesk data restore-all")
+        raise ValidationError(_("Deleting all data needs --yes."),
+                              hint=_("It can be undone for 30 days with: sellerdesk data restore-all"))
     target = delete_all_data(app)
-    print(f"All data moved to {target}, with this folder's secrets (tokens, API keys). "
-          "Undo within 30 days: sellerdesk data restore-all (or remove it for good now: sellerdesk data purge --now)")
+    print(_("All data moved to {folder}, with this folder's secrets (tokens, API keys). Undo within 30 days: "
+            "sellerdesk data restore-all (or remove it for good now: sellerdesk data purge --now)").format(
+        folder=target))
     return 0
 
 
@@ -83,7 +86,7 @@ def _restore_all(args: argparse.Namespace, app: Any) -> int:
 
     app.close()
     restore_all_data(app.data_dir, args.set)
-    print("Your data is back.")
+    print(_("Your data is back."))
     return 0
 
 
@@ -95,7 +98,7 @@ def _backups(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"integrity": done.integrity, "backups": [str(b) for b in backups]})
     else:
-        print(f"Database check: {done.integrity}")
+        print(_("Database check: {result}").format(result=done.integrity))
         for backup in backups:
             print(f"  {backup}")
     return 0 if done.healthy else 1

@@ -53,3 +53,16 @@ def test_platforms_and_sync_lines_read_in_hindi(hindi_cli) -> None:  # noqa: F81
     assert hindi_cli("sync", "conflicts").out == "कोई टकराव नहीं है।\n"
     assert "इस कंप्यूटर का नाम अब 'Shop PC' है।" in hindi_cli("sync", "rename", "Shop PC").out
     assert "साइन आउट हुआ। आपका डेटा इसी कंप्यूटर पर रहता है" in hindi_cli("sync", "signout").out
+
+
+def test_listings_data_and_config_lines_read_in_hindi(hindi_cli, app, monkeypatch) -> None:  # noqa: F811
+    import io
+
+    assert "अभी कोई लिस्टिंग नहीं है" in hindi_cli("listings", "list").out
+    assert "कोई भी जुड़ा हुआ प्लैटफ़ॉर्म बिक्री नहीं बताता।" in hindi_cli("sales", "sync").out
+    said = hindi_cli("data", "delete-all")
+    assert "सारा डेटा हटाने के लिए --yes ज़रूरी है। 30 दिन तक इसे" in said.err, said.err
+    assert "general.theme फिर से डिफ़ॉल्ट (" in hindi_cli("config", "unset", "general.theme").out
+    monkeypatch.setattr("sys.stdin", io.StringIO("indiaMartCrmKey123\n"))
+    assert "IndiaMART CRM कुंजी " in hindi_cli("config", "set-secret", "indiamart:crm_key").out
+    assert hindi_cli("config", "unset-secret", "indiamart:crm_key").out.endswith(" अब सेव नहीं है।\n")
