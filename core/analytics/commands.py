@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import json_parent, print_json, print_table
-from core.i18n import _
+from core.i18n import N_, _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -121,12 +121,16 @@ def _add_sale(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"external_id": external_id, "added": new})
     elif new:
-        print(f"Recorded {args.kind} {external_id}.")
+        print(_("Recorded {kind} {id}.").format(kind=_(_KINDS[args.kind]), id=external_id))
     else:
-        print(f"That {args.kind} was already recorded ({external_id}); nothing was added.")
+        print(_("That {kind} was already recorded ({id}); nothing was added.").format(kind=_(_KINDS[args.kind]),
+                                                                                     id=external_id))
     from core.listings.commands import settle_and_follow
 
     return settle_and_follow(app)
+
+
+_KINDS = {"sale": N_("sale"), "refund": N_("refund"), "lead": N_("lead")}  # --kind's words, as the seller reads them
 
 
 def _import(args: argparse.Namespace, app: Any) -> int:
@@ -138,9 +142,13 @@ def _import(args: argparse.Namespace, app: Any) -> int:
         print_json(report.to_json())
     else:
         for problem in report.problems:
-            print(f"{args.file.name}, line {problem.line}: {problem.message} (row skipped)")
-        print(f"Imported {report.added} new sales; {report.updated} corrected, {report.unchanged} already there"
-              + (f"; skipped {len(report.problems)} rows." if report.problems else "."))
+            print(_("{file}, line {line}: {problem} (row skipped)").format(file=args.file.name, line=problem.line,
+                                                                            problem=problem.message))
+        imported = _("Imported {added} new sales; {updated} corrected, {unchanged} already there; skipped "
+                     "{skipped} rows.") if report.problems else \
+            _("Imported {added} new sales; {updated} corrected, {unchanged} already there.")
+        print(imported.format(added=report.added, updated=report.updated, unchanged=report.unchanged,
+                              skipped=len(report.problems)))
     from core.listings.commands import settle_and_follow
 
     followed = settle_and_follow(app)
@@ -164,7 +172,7 @@ def _pct(value: float | None) -> str:
     if value is None:
         return ""
     if abs(value) < 0.0005:
-        return "no change"
+        return _("no change")
     return f"{'↑' if value > 0 else '↓'} {abs(value) * 100:.1f}%"
 
 
@@ -173,31 +181,34 @@ def _print_summary(summary: Any, locale: str) -> None:
 
     main, before, code = summary.main(), summary.previous_main(), summary.currency
     period, previous = summary.period, summary.previous_period
-    print(f"{period.start} to {period.end} ({summary.timezone}), against {previous.start} to {previous.end}")
+    print(_("{start} to {end} ({zone}), against {previous_start} to {previous_end}").format(
+        start=period.start, end=period.end, zone=summary.timezone, previous_start=previous.start,
+        previous_end=previous.end))
     if not summary.totals:
-        print("No sales in this period. Record one with: sellerdesk analytics add-sale --platform offline "
-              "--sku SKU --amount 499, or import a CSV with: sellerdesk analytics import-sales FILE.csv")
+        print(_("No sales in this period. Record one with: sellerdesk analytics add-sale --platform offline "
+                "--sku SKU --amount 499, or import a CSV with: sellerdesk analytics import-sales FILE.csv"))
         return
     changes = summary.changes()
     rows = [
-        ("Revenue", format_money(main.revenue, code, locale), format_money(before.revenue, code, locale),
+        (N_("Revenue"), format_money(main.revenue, code, locale), format_money(before.revenue, code, locale),
          changes["revenue"]),
-        ("Orders", f"{main.orders:,}", f"{before.orders:,}", changes["orders"]),
-        ("Units", f"{main.units:,}", f"{before.units:,}", changes["units"]),
-        ("Refunds", format_money(main.refunds, code, locale), format_money(before.refunds, code, locale), None),
-        ("Fees and ads", format_money(main.fees + main.ad_spend, code, locale),
+        (N_("Orders"), f"{main.orders:,}", f"{before.orders:,}", changes["orders"]),
+        (N_("Units"), f"{main.units:,}", f"{before.units:,}", changes["units"]),
+        (N_("Refunds"), format_money(main.refunds, code, locale), format_money(before.refunds, code, locale), None),
+        (N_("Fees and ads"), format_money(main.fees + main.ad_spend, code, locale),
          format_money(before.fees + before.ad_spend, code, locale), None),
-        ("Cost of goods", format_money(main.cogs, code, locale), format_money(before.cogs, code, locale), None),
-        ("Profit", format_money(main.profit, code, locale), format_money(before.profit, code, locale),
+        (N_("Cost of goods"), format_money(main.cogs, code, locale), format_money(before.cogs, code, locale), None),
+        (N_("Profit"), format_money(main.profit, code, locale), format_money(before.profit, code, locale),
          changes["profit"]),
-        ("Leads", f"{main.leads:,}", f"{before.leads:,}", None),
+        (N_("Leads"), f"{main.leads:,}", f"{before.leads:,}", None),
     ]
-    print_table([{"figure": name, "this period": now, "previous": then, "change": _pct(delta)}
+    print_table([{"figure": _(name), "this period": now, "previous": then, "change": _pct(delta)}
                  for name, now, then, delta in rows], ["figure", "this period", "previous", "change"])
     for other, figures in summary.other_currencies().items():
-        orders = f"{figures.orders} order{'' if figures.orders == 1 else 's'}"
-        print(f"Also {format_money(figures.revenue, other, locale)} revenue in {other} ({orders}), "
-              f"kept apart: set a rate with 'sellerdesk analytics rates set {other} RATE'.")
+        orders = (_("{count} order") if figures.orders == 1 else _("{count} orders")).format(count=figures.orders)
+        print(_("Also {amount} revenue in {currency} ({orders}), kept apart: set a rate with 'sellerdesk analytics "
+                "rates set {currency} RATE'.").format(amount=format_money(figures.revenue, other, locale),
+                                                      currency=other, orders=orders))
     print()
     platform_rows = []
     for p in summary.platforms:
@@ -216,12 +227,13 @@ def _print_summary(summary: Any, locale: str) -> None:
 
         print_table([{"product": p.title, "sku": p.sku or "", "revenue": format_money(p.revenue, p.currency, locale),
                       "units": p.units, "change": _pct(change(p.revenue, p.previous_revenue)),
-                      "profit": format_money(p.profit, p.currency, locale) + (" (cost unknown)" if p.uncosted_units
-                                                                              else "")}
+                      "profit": format_money(p.profit, p.currency, locale) + (" " + _("(cost unknown)")
+                                                                              if p.uncosted_units else "")}
                      for p in summary.products[:10]], ["product", "sku", "revenue", "units", "change", "profit"])
     if main.uncosted_units:
-        print(f"\n{main.uncosted_units:,} units sold have no cost price, so profit leaves their cost out. Add one: "
-              "sellerdesk products edit ID --cost 250 (or Your cost in the product's form).")
+        print("\n" + _("{units} units sold have no cost price, so profit leaves their cost out. Add one: sellerdesk "
+                       "products edit ID --cost 250 (or Your cost in the product's form).").format(
+            units=f"{main.uncosted_units:,}"))
 
 
 def _export(args: argparse.Namespace, app: Any) -> int:
@@ -232,7 +244,7 @@ def _export(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"exported": count, "file": str(args.file)})
     else:
-        print(f"Wrote {count} sales to {args.file}")
+        print(_("Wrote {count} sales to {file}").format(count=count, file=args.file))
     return 0
 
 
@@ -253,14 +265,16 @@ def _costs_set(args: argparse.Namespace, app: Any) -> int:
         card = set_rate_card(app.db, args.platform, commission_percent=commission, listing_fee=fee, currency=currency)
         result["rate_card"] = card.to_json()
         if not app.json:
-            print(f"{card.platform}: {card.commission_percent}% commission, listing fee {card.listing_fee} "
-                  f"{card.currency} per unit sold.")
+            print(_("{platform}: {percent}% commission, listing fee {fee} {currency} per unit sold.").format(
+                platform=card.platform, percent=card.commission_percent, fee=card.listing_fee,
+                currency=card.currency))
     if args.ad_spend is not None:
         day = parse_day(args.on, "on") if args.on else _today(app)
         entry = add_ad_spend(app.db, args.platform, parse_amount(args.ad_spend, currency, "ad spend"), currency, day)
         result["ad_spend"] = entry.to_json()
         if not app.json:
-            print(f"{entry.platform}: recorded {entry.amount} {entry.currency} of ad spend on {entry.spent_on}.")
+            print(_("{platform}: recorded {amount} {currency} of ad spend on {day}.").format(
+                platform=entry.platform, amount=entry.amount, currency=entry.currency, day=entry.spent_on))
     if app.json:
         print_json(result)
     return 0
@@ -270,7 +284,8 @@ def _costs_remove_ad(args: argparse.Namespace, app: Any) -> int:
     from core.analytics.costs import remove_ad_spend
 
     gone = remove_ad_spend(app.db, args.entry_id)
-    print(f"Removed the ad spend of {gone.amount} {gone.currency} on {gone.platform} on {gone.spent_on}.")
+    print(_("Removed the ad spend of {amount} {currency} on {platform} on {day}.").format(
+        amount=gone.amount, currency=gone.currency, platform=gone.platform, day=gone.spent_on))
     return 0
 
 
@@ -282,7 +297,7 @@ def _costs_list(args: argparse.Namespace, app: Any) -> int:
         print_json({"rate_cards": [c.to_json() for c in cards.values()], "ad_spend": [e.to_json() for e in spend]})
         return 0
     if not cards and not spend:
-        print("No costs yet. Set a rate card with: sellerdesk analytics costs set etsy --commission-percent 6.5")
+        print(_("No costs yet. Set a rate card with: sellerdesk analytics costs set etsy --commission-percent 6.5"))
         return 0
     print_table([c.to_json() for c in cards.values()], ["platform", "commission_percent", "listing_fee", "currency"])
     if spend:
@@ -299,7 +314,8 @@ def _rates_set(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({"currency": args.currency.upper(), "base": base, "rate": str(rate)})
     else:
-        print(f"1 {args.currency.upper()} = {rate} {base} from now on in summaries and charts.")
+        print(_("1 {currency} = {rate} {base} from now on in summaries and charts.").format(
+            currency=args.currency.upper(), rate=rate, base=base))
     return 0
 
 
@@ -313,7 +329,7 @@ def _rates_list(args: argparse.Namespace, app: Any) -> int:
     elif rates:
         print_table([{"currency": c, "rate": f"1 {c} = {r} {base}"} for c, r in rates.items()], ["currency", "rate"])
     else:
-        print(f"No rates set: amounts in other currencies are shown apart from {base}.")
+        print(_("No rates set: amounts in other currencies are shown apart from {base}.").format(base=base))
     return 0
 
 
@@ -322,7 +338,7 @@ def _rates_remove(args: argparse.Namespace, app: Any) -> int:
 
     base = app.settings.get("general.currency")
     if remove_rate(app.db, args.currency, base):
-        print(f"{args.currency.upper()} is no longer converted into {base}.")
+        print(_("{currency} is no longer converted into {base}.").format(currency=args.currency.upper(), base=base))
     else:
-        print(f"There was no rate from {args.currency.upper()} to {base}.")
+        print(_("There was no rate from {currency} to {base}.").format(currency=args.currency.upper(), base=base))
     return 0

@@ -78,9 +78,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _print_draft(platform: str, draft: Any) -> None:
-    print(f"== {platform}  [{draft.status}, {'edited by you' if draft.edited_by_seller else draft.source}]")
+    source = _("edited by you") if draft.edited_by_seller else draft.source
+    print(f"== {platform}  [{draft.status}, {source}]")
     if draft.title:
-        print(f"title: {draft.title}")
+        print(_("title: {title}").format(title=draft.title))
     if draft.description:
         print(draft.description)
     for bullet in draft.bullets:
@@ -88,11 +89,12 @@ def _print_draft(platform: str, draft: Any) -> None:
     if draft.hashtags:
         print(" ".join(draft.hashtags))
     if draft.tags:
-        print("tags: " + ", ".join(draft.tags))
+        print(_("tags: {tags}").format(tags=", ".join(draft.tags)))
     if draft.seo_title or draft.seo_description:
-        print(f"search engines: {draft.seo_title} — {draft.seo_description}")
+        print(_("search engines: {title} — {description}").format(title=draft.seo_title,
+                                                                  description=draft.seo_description))
     if draft.stale:
-        print(f"  ! Stale: {draft.stale}")
+        print("  ! " + _("Stale: {why}").format(why=draft.stale))
     for violation in draft.violations:
         print(f"  ! {violation.message}")
     for claim in draft.claims:
@@ -112,7 +114,7 @@ def _generate(args: argparse.Namespace, app: Any) -> int:
     for platform, draft in outcome.drafts.items():
         if not args.platform or platform in args.platform:
             _print_draft(platform, draft)
-    print(f"Written by {'Gemini' if outcome.writer == 'gemini' else 'the offline writer'}.")
+    print(_("Written by Gemini.") if outcome.writer == "gemini" else _("Written by the offline writer."))
     for message in outcome.messages:
         print(message)
     return 0
@@ -126,15 +128,15 @@ def _generate_many(args: argparse.Namespace, app: Any) -> int:
 
     ids = list(dict.fromkeys(args.product_ids)) or (product_ids(app.db) if args.all else [])
     if not ids:
-        raise ValidationError("Name the products to write copy for, or pass --all.",
-                              hint="e.g. sellerdesk content generate-many 3 4 7")
+        raise ValidationError(_("Name the products to write copy for, or pass --all."),
+                              hint=_("e.g. sellerdesk content generate-many 3 4 7"))
     guess = estimate(app, ids, args.platform, offline=args.offline, language=args.language)
     print(guess.text(), file=sys.stderr if app.json else sys.stdout)
     if guess.calls and not args.yes:
         if not sys.stdin.isatty():
-            raise ValidationError("A Gemini run costs tokens; confirm it with --yes.", hint="Or add --offline.")
-        if input("Go ahead? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("Nothing was written.")
+            raise ValidationError(_("A Gemini run costs tokens; confirm it with --yes."), hint=_("Or add --offline."))
+        if input(_("Go ahead? [y/N]") + " ").strip().lower() not in ("y", "yes"):
+            print(_("Nothing was written."))
             return 1
     cancel = threading.Event()
 
@@ -146,15 +148,16 @@ def _generate_many(args: argparse.Namespace, app: Any) -> int:
                                language=args.language, cancel=cancel, progress=progress)
     except KeyboardInterrupt:
         cancel.set()
-        print("Stopped: products written so far keep their copy; the others were not changed.", file=sys.stderr)
+        print(_("Stopped: products written so far keep their copy; the others were not changed."), file=sys.stderr)
         return 130
     if app.json:
         print_json({"written": sorted(result.written), "failed": result.failed, "usage": result.usage})
     else:
-        tokens = f"; Gemini used {sum(result.usage.values()):,} tokens" if result.usage else ""
-        print(f"Copy written for {len(result.written)} of {len(ids)} products{tokens}.")
+        written = _("Copy written for {done} of {count} products; Gemini used {tokens} tokens.") if result.usage \
+            else _("Copy written for {done} of {count} products.")
+        print(written.format(done=len(result.written), count=len(ids), tokens=f"{sum(result.usage.values()):,}"))
         for product_id, reason in result.failed.items():
-            print(f"  product {product_id}: {reason}")
+            print("  " + _("product {id}: {reason}").format(id=product_id, reason=reason))
     return 1 if result.failed else 0
 
 
@@ -166,7 +169,7 @@ def _show(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json({p: d.to_json() for p, d in drafts.items()})
     elif not drafts:
-        print(f"No copy yet. Write it with: sellerdesk content generate {args.product_id}")
+        print(_no_copy(args.product_id))
     for platform, draft in drafts.items():
         if not app.json:
             _print_draft(platform, draft)
@@ -185,16 +188,22 @@ def _check(args: argparse.Namespace, app: Any) -> int:
                    + [{"platform": c.platform, "field": c.field, "position": None, "rule": "unbacked_claim",
                        "message": c.message} for c in claims])
     elif not drafts:
-        print(f"No copy yet. Write it with: sellerdesk content generate {args.product_id}")
+        print(_no_copy(args.product_id))
     elif not problems and not claims:
-        print(f"All {len(drafts)} platforms' copy is within the rules and claims nothing the product does not state.")
+        print(_("All {count} platforms' copy is within the rules and claims nothing the product does not "
+                "state.").format(count=len(drafts)))
     else:
         for platform, violation in problems:
-            where = f" at {violation.position}" if violation.position is not None else ""
+            where = " " + _("at {position}").format(position=violation.position) \
+                if violation.position is not None else ""
             print(f"{platform}: {violation.field}{where}: {violation.message}")
         for claim in claims:
-            print(f"{claim.platform}: {claim.field}: unbacked claim: {claim.message}")
+            print(f"{claim.platform}: {claim.field}: " + _("unbacked claim: {claim}").format(claim=claim.message))
     return 1 if problems or claims else 0
+
+
+def _no_copy(product_id: int) -> str:
+    return _("No copy yet. Write it with: sellerdesk content generate {id}").format(id=product_id)
 
 
 def _approve(args: argparse.Namespace, app: Any) -> int:
@@ -204,9 +213,10 @@ def _approve(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(draft.to_json())
     else:
-        print(f"Approved the {args.platform} copy of product {args.product_id}.")
+        print(_("Approved the {platform} copy of product {id}.").format(platform=args.platform,
+                                                                         id=args.product_id))
         for claim in draft.claims:
-            print(f"Note: {claim.message}")
+            print(_("Note: {note}").format(note=claim.message))
     return 0
 
 
@@ -250,7 +260,7 @@ def _edit(args: argparse.Namespace, app: Any) -> int:
         print_json(draft.to_json())
     else:
         _print_draft(args.platform, draft)
-        print(f"Saved as your own {args.platform} copy (not approved yet).")
+        print(_("Saved as your own {platform} copy (not approved yet).").format(platform=args.platform))
     return 0
 
 
@@ -261,8 +271,9 @@ def _status(args: argparse.Namespace, app: Any) -> int:
     if app.json:
         print_json(draft.to_json())
     else:
-        done = "Rejected" if args.status == "rejected" else "Back to draft:"
-        print(f"{done} the {args.platform} copy of product {args.product_id}.")
+        done = _("Rejected the {platform} copy of product {id}.") if args.status == "rejected" else \
+            _("Back to draft: the {platform} copy of product {id}.")
+        print(done.format(platform=args.platform, id=args.product_id))
     return 0
 
 
@@ -270,7 +281,8 @@ def _claims(args: argparse.Namespace, app: Any) -> int:
     from core.content.claims import add_claim, claim_table, switch_claim
 
     if args.change and not args.claim_id:
-        raise ValidationError(f"Name the claim to {args.change}.", hint="See them with: sellerdesk content claims")
+        raise ValidationError(_("Name the claim to {change}.").format(change=args.change),
+                              hint=_("See them with: sellerdesk content claims"))
     if args.change == "add":
         add_claim(app.data_dir, args.claim_id, args.phrases)
     elif args.change in ("on", "off"):
@@ -290,9 +302,9 @@ def _set_key(args: argparse.Namespace, app: Any) -> int:
 
     key = sys.stdin.readline().strip()
     if not key:
-        raise ValidationError("No key was given on standard input.",
-                              hint="Run: echo YOUR_KEY | sellerdesk content set-key. In the window: "
-                                   + place_of(GEMINI_KEY).path)
+        raise ValidationError(_("No key was given on standard input."),
+                              hint=_("Run: echo YOUR_KEY | sellerdesk content set-key. In the window: {where}").format(
+                                  where=place_of(GEMINI_KEY).path))
     app.secrets.set(GEMINI_KEY, key)
-    print(f"The Gemini key is stored in {app.secrets.location}.")
+    print(_("The Gemini key is stored in {place}.").format(place=app.secrets.location))
     return 0

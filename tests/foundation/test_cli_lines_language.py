@@ -66,3 +66,20 @@ def test_listings_data_and_config_lines_read_in_hindi(hindi_cli, app, monkeypatc
     monkeypatch.setattr("sys.stdin", io.StringIO("indiaMartCrmKey123\n"))
     assert "IndiaMART CRM कुंजी " in hindi_cli("config", "set-secret", "indiamart:crm_key").out
     assert hindi_cli("config", "unset-secret", "indiamart:crm_key").out.endswith(" अब सेव नहीं है।\n")
+
+
+def test_analytics_and_content_lines_read_in_hindi(hindi_cli) -> None:  # noqa: F811
+    assert "इस अवधि में कोई बिक्री नहीं।" in hindi_cli("analytics", "summary").out
+    assert "अभी कोई लागत नहीं है।" in hindi_cli("analytics", "costs", "list").out
+    assert "कोई दर तय नहीं है:" in hindi_cli("analytics", "rates", "list").out
+    assert "1 USD = 83 INR" in hindi_cli("analytics", "rates", "set", "USD", "83").out
+    assert "USD अब INR में नहीं बदली जाती।" in hindi_cli("analytics", "rates", "remove", "USD").out
+    assert hindi_cli("products", "add", "--title", "Diya", "--price", "99", "--sku", "D-1").code == 0
+    sold = hindi_cli("analytics", "add-sale", "--platform", "offline", "--sku", "D-1", "--amount", "99",
+                     "--order-id", "W-1")
+    assert "दर्ज हुआ: बिक्री W-1।" in sold.out, sold.out
+    summary = hindi_cli("analytics", "summary").out
+    assert "आमदनी" in summary and "लागत मालूम नहीं" in summary and "तुलना" in summary, summary
+    assert "अभी कोई कॉपी नहीं है। इससे लिखवाएँ: sellerdesk content generate 1" in hindi_cli("content", "show", "1").out
+    said = hindi_cli("content", "generate-many")
+    assert "जिन प्रोडक्ट की कॉपी लिखनी है उनके नाम दें, या --all दें।" in said.err, said.err
