@@ -56,6 +56,11 @@ def heading(column: str) -> str:
     return _(HEADINGS[column]) if column in HEADINGS else column.upper()
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """``number`` with its noun in the interface language: ``one``/``many`` are N_-marked ("{count} photo")."""
+    return _(one if number == 1 else many).format(count=number)
+
+
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     """Write rows as an aligned text table (for people; scripts use --json), headed in the interface language."""
     if not rows:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from core.cli import json_parent, print_json, print_table
+from core.cli import counted, json_parent, print_json, print_table
 from core.i18n import N_, _
 
 
@@ -205,7 +205,7 @@ def _print_summary(summary: Any, locale: str) -> None:
     print_table([{"figure": _(name), "this period": now, "previous": then, "change": _pct(delta)}
                  for name, now, then, delta in rows], ["figure", "this period", "previous", "change"])
     for other, figures in summary.other_currencies().items():
-        orders = (_("{count} order") if figures.orders == 1 else _("{count} orders")).format(count=figures.orders)
+        orders = counted(figures.orders, N_("{count} order"), N_("{count} orders"))
         print(_("Also {amount} revenue in {currency} ({orders}), kept apart: set a rate with 'sellerdesk analytics "
                 "rates set {currency} RATE'.").format(amount=format_money(figures.revenue, other, locale),
                                                       currency=other, orders=orders))

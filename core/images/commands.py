@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.cli import json_parent, print_json
-from core.i18n import _
+from core.cli import counted, json_parent, print_json
+from core.i18n import N_, _
 from core.images.batch import FileResult, make_variants
 from core.images.notes import shown
 from core.images.presets import FILLS, Focal
@@ -131,11 +131,14 @@ def _as_json(results: list[FileResult], not_made: list[Path]) -> dict[str, Any]:
     }
 
 
+_PHOTOS = (N_("{count} photo"), N_("{count} photos"))
+
+
 def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path) -> None:
     for result in results:
         if not result.ok:
-            label = "Not made" if result.reason == "storage" else "Refused"
-            print(f"{label}: {result.error}", file=sys.stderr)
+            said = _("Not made: {error}") if result.reason == "storage" else _("Refused: {error}")
+            print(said.format(error=result.error), file=sys.stderr)
             continue
         print(result.source.name)
         for v in result.variants:
@@ -145,19 +148,17 @@ def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path)
     made = sum(len(result.variants) for result in results)
     good = sum(result.ok for result in results)
     refused = sum(not result.ok and result.reason != "storage" for result in results)
-    summary = f"Made {_count(made, 'picture')} from {_count(good, 'photo')} in {out_dir}"
-    print(summary + (f"; {refused} refused." if refused else "."))
+    summary = _("Made {pictures} from {photos} in {folder}; {refused} refused.") if refused else \
+        _("Made {pictures} from {photos} in {folder}.")
+    print(summary.format(pictures=counted(made, N_("{count} picture"), N_("{count} pictures")),
+                         photos=counted(good, *_PHOTOS), folder=out_dir, refused=refused))
     stopped = [result for result in results if result.reason == "storage"]
     if stopped:
         waiting = [result.source for result in stopped] + not_made
         names = ", ".join(path.name for path in waiting[:5]) + (", …" if len(waiting) > 5 else "")
-        print(
-            f"Stopped: pictures could not be written, so {_count(len(waiting), 'photo')} "
-            f"{'was' if len(waiting) == 1 else 'were'} not made ({names}). Free some space or choose another "
-            "--out folder, then run the command again for those.",
-            file=sys.stderr,
-        )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        stopped_text = _("Stopped: pictures could not be written, so {photos} was not made ({names}). Free some "
+                         "space or choose another --out folder, then run the command again for those.") \
+            if len(waiting) == 1 else \
+            _("Stopped: pictures could not be written, so {photos} were not made ({names}). Free some space or "
+              "choose another --out folder, then run the command again for those.")
+        print(stopped_text.format(photos=counted(len(waiting), *_PHOTOS), names=names), file=sys.stderr)

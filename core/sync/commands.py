@@ -8,9 +8,9 @@ import getpass
 import sys
 from typing import Any
 
-from core.cli import json_parent, print_json, print_table
+from core.cli import counted, json_parent, print_json, print_table
 from core.errors import NotFound, ValidationError
-from core.i18n import _
+from core.i18n import N_, _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -118,11 +118,11 @@ def _now(args: argparse.Namespace, app: Any) -> int:
 
 
 def _changes(number: int) -> str:
-    return (_("{count} change") if number == 1 else _("{count} changes")).format(count=number)
+    return counted(number, N_("{count} change"), N_("{count} changes"))
 
 
 def _photos(number: int) -> str:
-    return (_("{count} photo") if number == 1 else _("{count} photos")).format(count=number)
+    return counted(number, N_("{count} photo"), N_("{count} photos"))
 
 
 def _status(args: argparse.Namespace, app: Any) -> int:

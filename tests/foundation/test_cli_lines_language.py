@@ -83,3 +83,15 @@ def test_analytics_and_content_lines_read_in_hindi(hindi_cli) -> None:  # noqa: 
     assert "अभी कोई कॉपी नहीं है। इससे लिखवाएँ: sellerdesk content generate 1" in hindi_cli("content", "show", "1").out
     said = hindi_cli("content", "generate-many")
     assert "जिन प्रोडक्ट की कॉपी लिखनी है उनके नाम दें, या --all दें।" in said.err, said.err
+
+
+def test_photo_variants_lines_read_in_hindi(hindi_cli, tmp_path) -> None:  # noqa: F811
+    from tests.images.photos import encode, scene
+
+    tiny = tmp_path / "tiny.png"
+    tiny.write_bytes(encode(scene(300, 200), "PNG"))
+    (tmp_path / "notes.jpg").write_bytes(b"handle is chipped")
+    said = hindi_cli("images", "variants", str(tiny), str(tmp_path / "notes.jpg"), "--platform", "meesho",
+                     "--out", str(tmp_path / "o"))
+    assert "1 फ़ोटो से 1 तस्वीर " in said.out and "में बनीं; 1 नामंज़ूर।" in said.out, said.out
+    assert "नामंज़ूर: " in said.err, said.err
