@@ -104,6 +104,15 @@ def shown(text: str) -> str:
     return pseudo(text) if _language["current"] == "pseudo" else text
 
 
+def listed(items: list[str] | tuple[str, ...]) -> str:
+    """Names joined as a sentence joins them in the interface language, from Babel's CLDR list patterns: ``Etsy
+    and Shopify``, ``Etsy, Meesho and Shopify`` (``Etsy और Shopify``)."""
+    from babel.lists import format_list
+
+    # CLDR's English puts a comma before "and" from three names on; SellerDesk's English does not.
+    return shown(format_list(list(items), locale=cldr_locale()).replace(", and ", " and "))
+
+
 def dates_locale(locale: str) -> str:
     """The Babel locale for dates written out in ``locale``'s order and the interface language's words (``en_IN``
     becomes ``hi_IN`` when the interface is Hindi: "4 नव॰ 2026"), for formatting with a skeleton."""

@@ -71,9 +71,9 @@ def load_claims(data_dir: Path | None = None) -> list[Claim]:
                 else:
                     claims[str(raw["id"])] = _claim(raw)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise ValidationError(f"Your claims list {path} cannot be read ({exc}).",
-                                  hint='It must be JSON like {"claims": [{"id": "vegan", "phrases": ["vegan"]}]}.'
-                                  ) from exc
+            raise ValidationError(_("Your claims list {path} cannot be read ({problem}).").format(
+                path=path, problem=exc), hint=_("It must be JSON like {example}.").format(
+                                      example='{"claims": [{"id": "vegan", "phrases": ["vegan"]}]}')) from exc
     return [c for c in claims.values() if c.phrases]
 
 
@@ -97,8 +97,9 @@ def add_claim(data_dir: Path, claim_id: str, phrases: Iterable[str], label: str 
     key = "_".join(claim_id.strip().lower().split())
     words = [" ".join(p.split()) for p in phrases if p.strip()]
     if not key or not words:
-        raise ValidationError("A claim needs a name and at least one phrase.",
-                              hint='e.g. sellerdesk content claims add vegan "vegan" "plant based"')
+        raise ValidationError(_("A claim needs a name and at least one phrase."),
+                              hint=_("e.g. {command}").format(
+                                  command='sellerdesk content claims add vegan "vegan" "plant based"'))
     entries = [e for e in _seller_entries(data_dir) if e.get("id") != key]
     entries.append({"id": key, "label": label.strip() or key.replace("_", " "), "phrases": words})
     _save_seller_entries(data_dir, entries)
@@ -110,7 +111,8 @@ def switch_claim(data_dir: Path, claim_id: str, on: bool) -> None:
     known = {c.id for c in load_claims(data_dir)} | {str(e.get("id")) for e in _seller_entries(data_dir)}
     bundled = {str(raw["id"]) for raw in load_json_resource("claims.json")["claims"]}
     if claim_id not in known | bundled:
-        raise ValidationError(f"There is no claim {claim_id!r}.", hint="See them with: sellerdesk content claims")
+        raise ValidationError(_("There is no claim {id}.").format(id=repr(claim_id)),
+                              hint=_("See them with: sellerdesk content claims"))
     entries = [e for e in _seller_entries(data_dir) if not (e.get("id") == claim_id and e.get("off"))]
     if not on:
         entries.append({"id": claim_id, "off": True})

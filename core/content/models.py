@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from core.errors import ValidationError
+from core.i18n import _
 
 if TYPE_CHECKING:
     from core.content.errors import CopyError
@@ -52,20 +53,21 @@ class ProductFacts:
 
     def __post_init__(self) -> None:
         if not self.title.strip():
-            raise ValidationError("The product needs a title before copy can be written.", field="title")
+            raise ValidationError(_("The product needs a title before copy can be written."), field="title")
         if self.language not in LANGUAGES:
             raise ValidationError(
-                f"Copy language {self.language!r} is not supported.",
+                _("Copy language {language} is not supported.").format(language=repr(self.language)),
                 field="language",
-                hint="Choose en (English), hi (Hindi) or hinglish (Hindi in Roman letters).",
+                hint=_("Choose en (English), hi (Hindi) or hinglish (Hindi in Roman letters)."),
             )
         if not isinstance(self.price, Decimal) or not self.price.is_finite() or self.price < 0:
-            raise ValidationError(f"Price {self.price!r} is not a usable amount.", field="price")
+            raise ValidationError(_("Price {price} is not a usable amount.").format(price=repr(self.price)),
+                                  field="price")
         if len(self.currency) != 3 or not self.currency.isalpha():
             raise ValidationError(
-                f"Currency {self.currency!r} is not a three-letter code.",
+                _("Currency {currency} is not a three-letter code.").format(currency=repr(self.currency)),
                 field="currency",
-                hint="Use e.g. INR.",
+                hint=_("Use e.g. INR."),
             )
 
 

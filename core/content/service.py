@@ -13,6 +13,7 @@ from core.content.offline import write_offline
 from core.content.prompt import GeminiAnswer, copies_from_answer
 from core.content.rules import Rules, load_rules
 from core.errors import ValidationError
+from core.i18n import _
 
 if TYPE_CHECKING:
     # The SDK takes ~0.4 s to import; only callers that actually use Gemini should pay for it.
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def _checked_platforms(platforms: Sequence[str]) -> list[str]:
     chosen = list(dict.fromkeys(p.strip().lower() for p in platforms))
     if not chosen:
-        raise ValidationError("Choose at least one platform to write copy for.", field="platforms")
+        raise ValidationError(_("Choose at least one platform to write copy for."), field="platforms")
     unknown = [p for p in chosen if p not in PLATFORMS]
     if unknown:
         raise ValidationError(

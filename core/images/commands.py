@@ -96,9 +96,11 @@ def _focal(text: str) -> Focal:
     try:
         x, y = (float(part) for part in text.split(","))
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a point; give X,Y such as 0.5,0.3") from err
+        raise argparse.ArgumentTypeError(_("{value} is not a point; give X,Y such as 0.5,0.3").format(
+            value=f"'{text}'")) from err
     if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
-        raise argparse.ArgumentTypeError(f"'{text}' is outside the photo; use fractions from 0 to 1")
+        raise argparse.ArgumentTypeError(_("{value} is outside the photo; use fractions from 0 to 1").format(
+            value=f"'{text}'"))
     return (x, y)
 
 

@@ -148,5 +148,5 @@ class ImageStore:
 
 def _checked(sha256: str) -> str:
     if not _SHA256.match(sha256):
-        raise ValidationError(f"'{sha256}' is not a picture id (64 hex digits).", field="sha256")
+        raise ValidationError(_("{id} is not a picture id (64 hex digits).").format(id=f"'{sha256}'"), field="sha256")
     return sha256

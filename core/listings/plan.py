@@ -22,6 +22,7 @@ from sqlalchemy import select
 from core.db.models import Listing, Product
 from core.db.types import utcnow
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 from core.listings.store import copy_fingerprint
 from core.platforms.specs import all_specs, display_name
 from core.publishing.jobs import JobView, cancel_follow_up, schedule_follow_up
@@ -126,20 +127,22 @@ def request(app: App, listing_ids: list[int], action: Action, *, now: datetime |
         for listing_id in listing_ids:
             listing = session.get(Listing, listing_id)
             if listing is None:
-                raise NotFound(f"There is no listing #{listing_id}.", hint="See them with: sellerdesk listings list")
+                raise NotFound(_("There is no listing #{id}.").format(id=listing_id),
+                               hint=_("See them with: sellerdesk listings list"))
             name = display_name(listing.platform)
             if listing.state not in ACTIVE_STATES:
-                raise ValidationError(f"Listing #{listing_id} on {name} is already down.", field="listing")
+                raise ValidationError(_("Listing #{id} on {platform} is already down.").format(
+                    id=listing_id, platform=name), field="listing")
             if action == "update" and all_specs()[listing.platform].capabilities.posts:
-                raise ValidationError(f"A {name} post is not edited; post it again instead.", field="listing",
-                                      hint=f"sellerdesk listings repost {listing_id}")
+                raise ValidationError(_("A {platform} post is not edited; post it again instead.").format(
+                    platform=name), field="listing", hint=f"sellerdesk listings repost {listing_id}")
             # Kept on the listing until done, so the planner carries the seller's word instead of second-guessing it.
             listing.pending = "take_down" if action == "take_down" else "send"
             job = schedule_follow_up(session, listing, action, now,
                                      "the seller asked to take it down" if action == "take_down"
                                      else "the seller asked to send the update")
             if job is None:
-                raise ValidationError(f"Listing #{listing_id} on {name} is being changed right now.",
-                                      field="listing", hint="Try again in a minute.")
+                raise ValidationError(_("Listing #{id} on {platform} is being changed right now.").format(
+                    id=listing_id, platform=name), field="listing", hint=_("Try again in a minute."))
             jobs.append(job)
     return jobs

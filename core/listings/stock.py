@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select, update
 from core.db.database import Database
 from core.db.models import AuditEvent, Listing, Product, SaleEvent
 from core.errors import ValidationError
-from core.i18n import _
+from core.i18n import _, listed
 from core.platforms.specs import all_specs, display_name
 
 _STOCK_KINDS = {"sale": -1, "refund": 1}
@@ -107,11 +107,11 @@ def _settle_products(db: Database, product_ids: list[int | None]) -> list[StockC
 def set_stock(db: Database, product_id: int, quantity: int) -> StockChange:
     """The seller counted: set ``product_id``'s stock to ``quantity`` (its listings follow)."""
     if quantity < 0:
-        raise ValidationError("Stock cannot be negative.", field="quantity", hint="Give 0 or more.")
+        raise ValidationError(_("Stock cannot be negative."), field="quantity", hint=_("Give 0 or more."))
     with db.session() as session:
         product = session.get(Product, product_id)
         if product is None or product.deleted_at is not None:
-            raise ValidationError(f"There is no product #{product_id}.", field="product")
+            raise ValidationError(_("There is no product #{id}.").format(id=product_id), field="product")
         before, product.quantity = product.quantity, quantity
         session.add(AuditEvent(kind="stock.set", subject=f"product:{product_id}",
                                detail={"before": before, "after": quantity}))
@@ -138,15 +138,16 @@ def _describe_each(changes: list[StockChange], db: Database) -> list[str]:
                     following[product_id].add(display_name(platform))
     lines = []
     for change in changes:
-        text = f"#{change.product_id} '{change.title}': "
-        if change.sold_on:
-            text += f"sold on {' and '.join(change.sold_on)}, "
-        text += f"stock {change.before} → {change.after}"
+        counts = {"before": change.before, "after": change.after}
+        text = (_("sold on {platforms}, stock {before} → {after}").format(platforms=listed(change.sold_on), **counts)
+                if change.sold_on else _("stock {before} → {after}").format(**counts))
         others = sorted(following[change.product_id] - set(change.sold_on))
         if others:
-            verb = "taken off sale" if change.after == 0 else "updated"
-            text += f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} {verb}"
-        lines.append(text)
+            one = len(others) == 1
+            then = ((_("{platforms} is taken off sale") if one else _("{platforms} are taken off sale"))
+                    if change.after == 0 else (_("{platforms} is updated") if one else _("{platforms} are updated")))
+            text += "; " + then.format(platforms=listed(others))
+        lines.append(f"#{change.product_id} '{change.title}': {text}")
     return lines
 
 

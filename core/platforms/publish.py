@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.content.drafts import facts_fingerprint
 from core.db.models import AuditEvent, ContentDraft, Product
 from core.errors import NotFound, ValidationError
+from core.i18n import _
 from core.platforms.base import ListingCopy, ListingRequest, ListingResult, Platform
 from core.platforms.connections import mark_needs_attention
 from core.platforms.errors import AuthExpired, PlatformError
@@ -78,13 +79,14 @@ def build_listing_request(db: Database, product_id: int, platform: str, variants
     with db.session() as session:
         product = session.get(Product, product_id)
         if product is None or product.deleted_at is not None:
-            raise NotFound(f"There is no product #{product_id}.",
-                           hint="See the products with: sellerdesk products list")
+            raise NotFound(_("There is no product #{id}.").format(id=product_id),
+                           hint=_("See the products with: sellerdesk products list"))
         if product.price <= 0:  # a draft made from photos waits for its price; nothing is listed at 0
-            raise ValidationError(f"Product #{product_id} '{product.title}' has no price yet, so it cannot be "
-                                  f"published to {name}.", field="price",
-                                  hint=f"Enter its price in the Products tab (or: sellerdesk products edit "
-                                       f"{product_id} --price 499), then publish again.")
+            raise ValidationError(_("Product #{id} '{title}' has no price yet, so it cannot be published to "
+                                    "{platform}.").format(id=product_id, title=product.title, platform=name),
+                                  field="price",
+                                  hint=_("Enter its price in the Products tab (or: {command}), then publish "
+                                         "again.").format(command=f"sellerdesk products edit {product_id} --price 499"))
         draft = session.scalars(select(ContentDraft).where(
             ContentDraft.product_id == product_id, ContentDraft.platform == platform)).first()
         if draft is None or draft.status != "approved":

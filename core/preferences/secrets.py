@@ -19,8 +19,8 @@ def secret_field(name: str) -> SecretField:
     for field in SECRETS:
         if field.name == name:
             return field
-    raise ValidationError(f"There is no secret called {name!r} to set.", field="name",
-                          hint=f"Secrets you can set: {', '.join(f.name for f in SECRETS)}.")
+    raise ValidationError(_("There is no secret called {name} to set.").format(name=repr(name)), field="name",
+                          hint=_("Secrets you can set: {names}.").format(names=", ".join(f.name for f in SECRETS)))
 
 
 def clean_secret(name: str, raw: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.db.reads import Reads, money_text, utc_iso
 from core.errors import ValidationError
+from core.i18n import _
 
 SORTS = ("id", "title", "price", "updated", "quantity", "sku", "status")
 ROW_KEYS = ("id", "title", "price", "currency", "quantity", "sku", "category", "status", "updated_at", "images")
@@ -42,7 +43,8 @@ def _where(search: str, status: str | None, platform: str | None) -> tuple[str, 
 
 def _order(sort: str, descending: bool) -> str:
     if sort not in _COLUMNS:
-        raise ValidationError(f"Cannot sort by {sort!r}.", hint=f"Use one of: {', '.join(SORTS)}.")
+        raise ValidationError(_("Cannot sort by {sort}.").format(sort=repr(sort)),
+                              hint=_("Use one of: {choices}.").format(choices=", ".join(SORTS)))
     way = " DESC" if descending else ""
     return f" ORDER BY p.{_COLUMNS[sort]}{way}, p.id{way}"
 

@@ -26,8 +26,9 @@ def seller_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{name!r} is not a time zone SellerDesk knows.", field="general.timezone",
-                              hint="Choose your city. " + where("general.timezone", "Asia/Kolkata")) from None
+        raise ValidationError(_("{zone} is not a time zone SellerDesk knows.").format(zone=repr(name)),
+                              field="general.timezone",
+                              hint=_("Choose your city.") + " " + where("general.timezone", "Asia/Kolkata")) from None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from keyring.errors import KeyringError, PasswordDeleteError
 
 from core.errors import SellerDeskError, ValidationError
 from core.fileio import atomic_write_text
+from core.i18n import _
 from core.secrets.vault import EncryptedVault
 
 if TYPE_CHECKING:
@@ -102,7 +103,8 @@ def forget_folder(data_dir: Path, backend: KeyringBackend | None = None) -> int:
 
 def _check_name(name: str) -> str:
     if not _NAME.match(name) or name.endswith(":" + _BUNDLE):
-        raise ValidationError(f"{name!r} is not a secret name (like 'etsy:access_token').", field="name")
+        raise ValidationError(_("{name} is not a secret name (like {example}).").format(
+            name=repr(name), example="'etsy:access_token'"), field="name")
     return name.split(":", 1)[0]
 
 
@@ -160,7 +162,8 @@ class SecretStore:
             return
         namespaces = {_check_name(name) for name in values}
         if len(namespaces) != 1:
-            raise ValidationError("Secrets stored together must share one namespace (like 'etsy:').", field="name")
+            raise ValidationError(_("Secrets stored together must share one namespace (like {example}).").format(
+                example="'etsy:'"), field="name")
         namespace = namespaces.pop()
         if self._vault is not None:
             self._vault.update(values)
@@ -269,8 +272,9 @@ class SecretStore:
             return action(self._keyring)
         except KeyringError as exc:
             raise SecretsUnavailable(
-                f"The system keychain refused SellerDesk's request ({type(exc).__name__}).",
-                hint="Unlock the keychain (or allow SellerDesk access to it) and try again.",
+                _("The system keychain refused SellerDesk's request ({problem}).").format(
+                    problem=type(exc).__name__),
+                hint=_("Unlock the keychain (or allow SellerDesk access to it) and try again."),
             ) from exc
 
     def _audit(self, kind: str, names: list[str], *, found: bool | None = None) -> None:
