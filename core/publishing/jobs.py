@@ -20,7 +20,7 @@ from core.db.database import Database
 from core.db.models import Listing, Product, PublishJob, PublishJobEvent
 from core.db.types import utcnow
 from core.errors import NotFound, SellerDeskError, StorageError, ValidationError
-from core.i18n import _
+from core.i18n import N_, _
 from core.platforms.specs import display_name, get_spec
 from core.publishing.rivals import held_back
 from core.publishing.states import OPEN_STATES, SELLER_MOVABLE, State, check_transition
@@ -32,8 +32,13 @@ PRIORITY_FOLLOW_UP = 50  # keeping live listings true (stock, take-downs, edits)
 PRIORITY_NOW = 100  # publish-now and the seller's retries jump the queue
 
 #: How a job that is not a first publish names itself in messages ("Take-down of #3 'Mug' on Etsy").
-ACTION_LABELS: dict[str, str] = {"update": "Update of ", "stock": "Stock of ", "take_down": "Take-down of ",
-                                 "relist": "Relisting of "}
+# How messages name a job, by its action (a first post: no action named).
+LABELS: dict[str, str] = {
+    "publish": N_("#{id} '{title}' on {platform}"), "update": N_("Update of #{id} '{title}' on {platform}"),
+    "stock": N_("Stock of #{id} '{title}' on {platform}"),
+    "take_down": N_("Take-down of #{id} '{title}' on {platform}"),
+    "relist": N_("Relisting of #{id} '{title}' on {platform}"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,8 @@ class JobView:
     def label(self) -> str:
         """How messages name the job: ``#12 'Blue mug' on Etsy``."""
         title = self.product_title if len(self.product_title) <= 50 else self.product_title[:49] + "…"
-        what = ACTION_LABELS.get(self.action, "")
-        return f"{what}#{self.product_id} '{title}' on {display_name(self.platform)}"
+        return _(LABELS.get(self.action, LABELS["publish"])).format(id=self.product_id, title=title,
+                                                                   platform=display_name(self.platform))
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (times in ISO 8601 UTC)."""

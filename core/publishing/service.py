@@ -222,7 +222,7 @@ class Publisher:
     def _follow_up(self, now: datetime) -> None:
         """Queue what changed listings need (core.listings.plan)."""
         for job in queue_follow_ups(self.app, now=now).jobs:
-            self.observers.job(job, f"{job.label}: queued")
+            self.observers.job(job, f"{job.label}: " + _("queued"))
 
     def _poll(self) -> None:
         """Fetch sales and engagement from the platforms whose turn it is (outside the guard: network time)."""

@@ -56,3 +56,18 @@ def test_publishing_a_product_without_a_price_is_refused_in_hindi(app, hindi) ->
     draft = create_product(app.db, product_input({"title": "Mug", "status": "draft"})).id
     said = _refusal(lambda: publish_listing(app, draft, "etsy"))
     assert f"प्रोडक्ट #{draft} 'Mug' की अभी कोई क़ीमत नहीं है" in said
+
+
+def test_messages_name_a_publish_job_in_the_interface_language(app) -> None:
+    from core.db.types import utcnow
+    from core.publishing.jobs import create_job, get_job
+    from tests.platforms.conftest import add_product
+
+    product = add_product(app, platforms=("etsy",), photos=0, title="Mug")
+    job = create_job(app.db, product, "etsy", at=utcnow())
+    assert get_job(app.db, job.id).label == f"#{product} 'Mug' on Etsy"
+    use_language("hi")
+    try:
+        assert get_job(app.db, job.id).label == f"Etsy पर #{product} 'Mug'"
+    finally:
+        use_language("en")
