@@ -61,8 +61,8 @@ def lighten_pyside_imports() -> None:
 
 
 def settle_after_start() -> None:
-    """Collect once, move everything start-up allocated out of the garbage collector's sight, and collect as usual
-    from here on (call once the window has painted: the collection takes a few tens of milliseconds).
+    """Collect once, move everything start-up allocated out of the garbage collector's sight, and collect on the GUI
+    thread from here on (call once the window has painted: the collection takes a few tens of milliseconds).
 
     Start-up leaves long-lived objects (Qt wrappers, Babel data; SQLAlchemy's, imported once the window shows, are
     kept out of sight the same way); without this the first full collection lands on the seller's first keystroke
@@ -70,7 +70,38 @@ def settle_after_start() -> None:
     """
     gc.collect()
     gc.freeze()
-    gc.enable()
+    collect_on_the_gui_thread()
+
+
+def collect_on_the_gui_thread() -> None:
+    """Collect cyclic garbage from a timer on the GUI thread, never wherever an allocation happens to set it off.
+
+    A collection on a worker thread destroys any Qt object it finds in garbage there: Qt's destructor takes Qt's
+    lock, then PySide asks for the GIL; if the GUI thread, holding the GIL, is meanwhile deleting another Qt object,
+    it waits for that lock, and both wait forever (seen as a window frozen for good). So the automatic collector is
+    off, and every half second the GUI thread does what it would have done by then (needs a QApplication).
+    """
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    app = QCoreApplication.instance()
+    gc.disable()
+    if app is None or app.findChild(QTimer, _COLLECTOR) is not None:
+        return
+    timer = QTimer(app)
+    timer.setObjectName(_COLLECTOR)
+    timer.timeout.connect(collect_due)
+    timer.start(500)
+
+
+_COLLECTOR = "sellerdesk-garbage-collector"
+
+
+def collect_due() -> None:
+    """The collection the automatic collector would have made by now, if any (its thresholds, its generations)."""
+    limits, counts = gc.get_threshold(), gc.get_count()
+    due = [generation for generation in (2, 1, 0) if counts[generation] > limits[generation]]
+    if due:
+        gc.collect(due[0])
 
 
 def install_crash_reports(app: App) -> None:

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import gc
 import io
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,22 @@ import keyring
 import pytest
 
 from tests.fakes.memory_keyring import MemoryKeyring
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Garbage is collected on the main (GUI) thread only, after each test, as the window does
+    (desktop.main.collect_on_the_gui_thread): a collection set off on a worker thread can deadlock with Qt."""
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def collected_on_the_main_thread() -> Iterator[None]:
+    """After each test, the collection the automatic collector would have made by then (on this thread)."""
+    from desktop.main import collect_due
+
+    yield
+    gc.disable()  # whatever the test switched on
+    collect_due()
 
 
 @pytest.fixture(autouse=True)

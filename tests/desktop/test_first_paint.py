@@ -5,6 +5,7 @@ of the collector's sight, and collection as usual from then on."""
 from __future__ import annotations
 
 import gc
+import threading
 
 from core.app import App
 
@@ -13,11 +14,11 @@ def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtb
     from desktop.main import lighten_imports, show_main_window
 
     app.settings.set("general.first_run_done", True)
-    collections: list[int] = []
+    collections: list[tuple[int, str]] = []
 
     def seen(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            collections.append(info["generation"])
+            collections.append((info["generation"], threading.current_thread().name))
 
     lighten_imports()  # as desktop.main.run_gui starts
     gc.callbacks.append(seen)
@@ -26,11 +27,18 @@ def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtb
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.firstPainted, timeout=20_000):
             pass
-        assert collections == [2]  # the one full collection once the window has painted
-        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert collections == [(2, "MainThread")]  # the one full collection once the window has painted
+        assert not gc.isenabled() and gc.get_freeze_count() > 0  # from here on the GUI thread's timer collects
+        garbage = []
+        for _ in range(gc.get_threshold()[0] + 100):  # cycles: only a collection frees them
+            cycle: list[object] = []
+            cycle.append(cycle)
+            garbage.append(cycle)
+        del garbage
+        qtbot.waitUntil(lambda: len(collections) > 1, timeout=5_000)
+        assert {thread for _generation, thread in collections} == {"MainThread"}
         window.close()
         assert window.tasks.shutdown(10_000)
     finally:
         gc.callbacks.remove(seen)
-        gc.enable()
-        gc.unfreeze()  # the rest of the test run collects as usual
+        gc.unfreeze()  # the rest of the test run collects as usual (after each test: tests/conftest.py)
