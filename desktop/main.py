@@ -85,15 +85,15 @@ def collect_on_the_gui_thread() -> None:
 
     app = QCoreApplication.instance()
     gc.disable()
-    if app is None or app.findChild(QTimer, _COLLECTOR) is not None:
+    if app is None or app.findChild(QTimer, COLLECTOR) is not None:
         return
     timer = QTimer(app)
-    timer.setObjectName(_COLLECTOR)
+    timer.setObjectName(COLLECTOR)
     timer.timeout.connect(collect_due)
     timer.start(500)
 
 
-_COLLECTOR = "sellerdesk-garbage-collector"
+COLLECTOR = "sellerdesk-garbage-collector"
 
 
 def collect_due() -> None:

@@ -67,6 +67,7 @@ class ListingsDialog(QDialog):
         if job_events is not None:
             job_events.connect(self._job_changed)
             self.finished.connect(lambda _result: job_events.disconnect(self._job_changed))
+        self.finished.connect(lambda _result: self._reload_timer.stop())  # closed: no read still to come
         self.listings: list[ListingView] = []
         self.setWindowTitle(_("Listings"))
         self.resize(900, 520)
