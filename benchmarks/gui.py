@@ -79,8 +79,13 @@ def _run_until(qt_app: Any, done: Any, timeout: float = 60.0) -> None:
 
 
 def _wait(qt_app: Any, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    _run_until(qt_app, lambda: time.perf_counter() >= end)
+    """Run the event loop for ``seconds`` the way the app's own loop runs: asleep until an event comes (polling here
+    would add the harness's own CPU to every keystroke)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
 
 
 def _first_paint(qt_app: Any, window: Any) -> float:
@@ -169,7 +174,8 @@ def app_child(data_dir: str, photos: list[str]) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from core.app import App
-    from desktop.main import prepare_database, settle_after_start
+    from desktop.gui_thread import settle_after_start
+    from desktop.main import prepare_database
     from desktop.main_window import MainWindow
     from desktop.theme import apply_theme
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def lighten_imports() -> None:
     """Import less, keep less of what is imported, and do not garbage-collect while importing (call first, before
-    PySide6 is imported; :func:`settle_after_start` collects once the window has painted).
+    PySide6 is imported; desktop.gui_thread.settle_after_start collects once the window has painted).
 
     httpx loads its command-line client (rich, click and pygments: 80 modules, 6 MB and 45 ms) whenever they are
     installed; the window never runs it, so it is marked absent and httpx falls back to its stub.
@@ -58,50 +58,6 @@ def lighten_pyside_imports() -> None:
 
     uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
     feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
-
-
-def settle_after_start() -> None:
-    """Collect once, move everything start-up allocated out of the garbage collector's sight, and collect on the GUI
-    thread from here on (call once the window has painted: the collection takes a few tens of milliseconds).
-
-    Start-up leaves long-lived objects (Qt wrappers, Babel data; SQLAlchemy's, imported once the window shows, are
-    kept out of sight the same way); without this the first full collection lands on the seller's first keystroke
-    as a 40 ms stall.
-    """
-    gc.collect()
-    gc.freeze()
-    collect_on_the_gui_thread()
-
-
-def collect_on_the_gui_thread() -> None:
-    """Collect cyclic garbage from a timer on the GUI thread, never wherever an allocation happens to set it off.
-
-    A collection on a worker thread destroys any Qt object it finds in garbage there: Qt's destructor takes Qt's
-    lock, then PySide asks for the GIL; if the GUI thread, holding the GIL, is meanwhile deleting another Qt object,
-    it waits for that lock, and both wait forever (seen as a window frozen for good). So the automatic collector is
-    off, and every half second the GUI thread does what it would have done by then (needs a QApplication).
-    """
-    from PySide6.QtCore import QCoreApplication, QTimer
-
-    app = QCoreApplication.instance()
-    gc.disable()
-    if app is None or app.findChild(QTimer, COLLECTOR) is not None:
-        return
-    timer = QTimer(app)
-    timer.setObjectName(COLLECTOR)
-    timer.timeout.connect(collect_due)
-    timer.start(500)
-
-
-COLLECTOR = "sellerdesk-garbage-collector"
-
-
-def collect_due() -> None:
-    """The collection the automatic collector would have made by now, if any (its thresholds, its generations)."""
-    limits, counts = gc.get_threshold(), gc.get_count()
-    due = [generation for generation in (2, 1, 0) if counts[generation] > limits[generation]]
-    if due:
-        gc.collect(due[0])
 
 
 def install_crash_reports(app: App) -> None:
@@ -179,6 +135,7 @@ def prepare_database(app: App) -> bool:
 
 def show_main_window(app: App) -> MainWindow:
     """The main window on ``app``, shown; the garbage collector catches up once it has painted."""
+    from desktop.gui_thread import settle_after_start
     from desktop.main_window import MainWindow
 
     window = MainWindow(app)
@@ -194,6 +151,7 @@ def run_gui(data_dir: str | None = None) -> int:
 
     from core.app import App
     from core.logs import setup_logging, stop_logging
+    from desktop.gui_thread import settle_after_start
     from desktop.passphrase import PassphraseAsker
     from desktop.theme import apply_theme
     from desktop.welcome import WelcomeDialog

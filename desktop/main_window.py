@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
 
 def _settle_imports() -> None:
     """Keep what a background import loaded out of the garbage collector's sight, as start-up did for its own
-    objects (desktop.main.settle_after_start): otherwise the next full collection scans matplotlib's hundreds of
+    objects (desktop.gui_thread.settle_after_start): otherwise the next full collection scans matplotlib's hundreds of
     thousands of objects, holding the GIL for 100 ms and more while the seller works."""
     if gc.get_freeze_count():  # start-up froze the heap (a test process does not)
         gc.freeze()

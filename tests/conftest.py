@@ -22,16 +22,19 @@ from tests.fakes.memory_keyring import MemoryKeyring
 
 def pytest_configure(config: pytest.Config) -> None:
     """Garbage is collected on the main (GUI) thread only, after each test, as the window does
-    (desktop.main.collect_on_the_gui_thread): a collection set off on a worker thread can deadlock with Qt."""
+    (desktop.gui_thread): a collection set off on a worker thread can deadlock with Qt."""
     gc.disable()
 
 
 @pytest.fixture(autouse=True)
 def collected_on_the_main_thread() -> Iterator[None]:
-    """After each test, the collection the automatic collector would have made by then (on this thread)."""
-    from desktop.main import collect_due
+    """After each test, the collection the automatic collector would have made by then (on this thread), and the
+    GIL's usual hand-over (a window that painted shortened it: desktop.gui_thread.settle_after_start)."""
+    from desktop.gui_thread import collect_due
 
+    switch = sys.getswitchinterval()
     yield
+    sys.setswitchinterval(switch)
     gc.disable()  # whatever the test switched on
     collect_due()
 

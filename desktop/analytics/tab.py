@@ -126,6 +126,7 @@ class AnalyticsTab(QWidget):
         inner.addWidget(self.kpis)
         inner.addLayout(self.grid, 1)
         inner.addWidget(self.profit)
+        self._build_charts()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -191,8 +192,6 @@ class AnalyticsTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Data is loaded when the seller looks, and again on every return (connectors may have added sales)."""
         super().showEvent(event)
-        if not self.charts:
-            self._build_charts()
         self.reload()
 
     # -- the period --------------------------------------------------------------------------------------
@@ -289,8 +288,6 @@ class AnalyticsTab(QWidget):
                          on_failure=self._failed)
 
     def _show(self, summary: Summary, tables: dict[str, ChartTable]) -> None:
-        if not self.charts:
-            return
         code = self.currency.currentText() or summary.currency
         self.kpis.show_summary(summary, code, self.locale)
         self.profit.show_summary(summary, code, self.locale)

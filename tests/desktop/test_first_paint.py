@@ -5,6 +5,7 @@ of the collector's sight, and collection as usual from then on."""
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 from core.app import App
@@ -13,7 +14,8 @@ from core.app import App
 def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtbot, app: App) -> None:
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from desktop.main import COLLECTOR, lighten_imports, show_main_window
+    from desktop.gui_thread import COLLECTOR, GIL_SWITCH_S
+    from desktop.main import lighten_imports, show_main_window
 
     app.settings.set("general.first_run_done", True)
     collections: list[tuple[int, str]] = []
@@ -35,6 +37,7 @@ def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtb
             pass
         assert collections == [(2, "MainThread")]  # the one full collection once the window has painted
         assert not gc.isenabled() and gc.get_freeze_count() > 0  # from here on the GUI thread's timer collects
+        assert sys.getswitchinterval() == GIL_SWITCH_S  # and a worker hands the GIL back to it sooner
         garbage = []
         for _ in range(gc.get_threshold()[0] + 100):  # cycles: only a collection frees them
             cycle: list[object] = []
@@ -51,3 +54,24 @@ def test_nothing_is_collected_before_the_first_paint_and_everything_after_it(qtb
     finally:
         gc.callbacks.remove(seen)
         gc.unfreeze()  # the rest of the test run collects as usual (after each test: tests/conftest.py)
+
+
+def test_a_tab_made_in_the_background_is_laid_out_before_the_seller_opens_it(qtbot, app: App) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.main import show_main_window
+
+    app.settings.set("general.first_run_done", True)
+    window = show_main_window(app)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.lazy_tabs.waiting() and not window.tasks.running, timeout=30_000)
+    tab = window.analytics
+    assert not tab.isVisible()
+    assert tab.testAttribute(Qt.WidgetAttribute.WA_WState_Polished)
+    # Its cards and charts polished and placed, two by two: the seller's first click on it only paints.
+    assert all(widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished) for widget in tab.findChildren(QWidget))
+    charts = tab.charts
+    assert charts["revenue"].x() < charts["platforms"].x() and charts["revenue"].y() < charts["products"].y()
+    window.close()
+    assert window.tasks.shutdown(10_000)

@@ -23,7 +23,7 @@ SALES = 40_000
 
 @pytest.fixture
 def big_window(qtbot, app: App) -> Iterator:
-    from desktop.main import settle_after_start
+    from desktop.gui_thread import settle_after_start
     from desktop.main_window import MainWindow
 
     add_many_products(app.db, PRODUCTS)

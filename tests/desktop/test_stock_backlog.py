@@ -32,7 +32,7 @@ def backlog_window(qtbot, app: App, monkeypatch: pytest.MonkeyPatch) -> Iterator
     the runner's first count waits for ``window.gate`` (the test opens it once the window has settled)."""
     import core.listings.polling as polling
     import core.publishing.service as service
-    from desktop.main import settle_after_start
+    from desktop.gui_thread import settle_after_start
     from desktop.main_window import MainWindow
 
     add_many_products(app.db, PRODUCTS)
