@@ -47,10 +47,15 @@ def housekeep(services: Services) -> dict[str, int]:
         done["email_tokens"] = _count(session.execute(delete(EmailToken).where(EmailToken.expires_at <= now)))
         done["sessions"] = _count(session.execute(delete(AuthSession).where(
             AuthSession.revoked_at < now - timedelta(seconds=limits.refresh_ttl_seconds))))
-        done["devices"] = _count(session.execute(delete(Device).where(
+        gone = session.execute(delete(Device).where(
             Device.last_seen_at < now - _DEVICE_GONE,
             ~select(AuthSession.id).where(AuthSession.device_id == Device.id,
-                                          AuthSession.revoked_at.is_(None)).exists())))
+                                          AuthSession.revoked_at.is_(None)).exists()).returning(Device.account_id)
+        ).scalars().all()
+        done["devices"] = len(gone)
+        if gone:  # the conflicts they set aside no longer name them: those lists changed (a new ETag)
+            session.execute(update(Account).where(Account.id.in_(set(gone)), Account.open_conflicts > 0)
+                            .values(conflicts_version=Account.conflicts_version + 1))
     retention = now - timedelta(seconds=limits.sync_retention_seconds)
     for table, condition in ((SyncConflict, SyncConflict.resolved_at < retention),
                              (SyncChange, SyncChange.superseded_at < retention)):

@@ -213,7 +213,20 @@ def test_the_migration_counts_the_conflicts_already_open(tmp_path: Path) -> None
                               "(:id, 1, :id, 'product', :id, 1, 2, 0, '{}', '2026-03-01', '2026-03-01', :resolved)"),
                          {"id": f"c{n}", "resolved": resolved})
     migrate(db)
-    with db.engine.connect() as conn:
-        counts = conn.execute(text("SELECT id, open_conflicts, conflicts_version FROM accounts ORDER BY id")).all()
+    counts = _versions(db)
+    assert [(account, open_now) for account, open_now, _version in counts] == [(1, 2), (2, 0)]
+    # A list version handed out before a downgrade is never handed out again after the upgrade that follows it.
+    handed_out = counts[0][2] + 500
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE accounts SET conflicts_version = :v WHERE id = 1"), {"v": handed_out})
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+        command.upgrade(cfg, "0005")
+    assert all(version > handed_out for _account, _open, version in _versions(db))
     db.close()
-    assert [tuple(row) for row in counts] == [(1, 2, 0), (2, 0, 0)]
+
+
+def _versions(db: Database) -> list[tuple[int, int, int]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, open_conflicts, conflicts_version FROM accounts ORDER BY id")).all()
+    return [(row[0], row[1], row[2]) for row in rows]

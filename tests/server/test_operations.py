@@ -21,7 +21,7 @@ from server.config import ServerConfig
 from server.db import Database
 from server.housekeeping import housekeep
 from server.logs import JsonFormatter
-from server.models import Account, RateEvent, SyncChange, SyncConflict, utcnow
+from server.models import Account, Device, RateEvent, SyncChange, SyncConflict, utcnow
 from tests.fakes.mailbox import Mailbox, sign_up
 from tests.server.conftest import PASSWORD, PUBLIC_URL, bearer, open_http
 from tests.server.test_sync import change, new_id
@@ -114,6 +114,30 @@ def test_housekeeping_frees_old_rows_and_their_bytes(make_app: Callable[..., Fas
         rows = sum(session.scalar(select(func.coalesce(func.sum(table.size), 0))) or 0
                    for table in (SyncChange, SyncConflict))
         assert session.scalar(select(Account.sync_bytes)) == rows
+
+
+def test_a_computer_housekept_away_no_longer_names_its_conflicts_and_their_list_changes(
+        make_app: Callable[..., FastAPI], db_url: str, mailbox: Mailbox) -> None:
+    app = make_app()
+    with open_http(app) as http:
+        laptop, shop = (SyncServiceClient(PUBLIC_URL, http=http) for _ in range(2))
+        sign_up(laptop, http, mailbox, "a@example.com", PASSWORD, uuid.uuid4())
+        shop.login("a@example.com", PASSWORD, uuid.uuid4(), "Old shop PC")
+        pid = new_id()
+        laptop.push([change(pid, 0, title="first")])
+        assert shop.push([change(pid, 0, title="shop")])[0].conflict is not None
+        listed = http.get("/v1/sync/conflicts", headers=bearer(laptop))
+        assert listed.json()["conflicts"][0]["device_name"] == "Old shop PC"
+        shop.logout()
+        db = Database(db_url)
+        with db.writer() as session:  # unused for over a year, signed out
+            old = session.scalars(select(Device).where(Device.name == "Old shop PC")).one()
+            old.last_seen_at -= timedelta(days=400)
+        db.close()
+        assert housekeep(app.state.services)["devices"] == 1
+        again = http.get("/v1/sync/conflicts", headers=bearer(laptop) | {"If-None-Match": listed.headers["ETag"]})
+        assert again.status_code == 200 and again.headers["ETag"] != listed.headers["ETag"]
+        assert again.json()["conflicts"][0]["device_name"] == ""
 
 
 def test_an_untrusted_proxy_in_front_is_pointed_out_once(app: FastAPI, caplog: pytest.LogCaptureFixture) -> None:
