@@ -59,6 +59,8 @@ class ComputersDialog(QDialog):
             layout.addWidget(part)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(460)
+        self._renamed_since_round = False
+        controller.syncing_changed.connect(self._syncing_changed)
         self.load_devices()
 
     def load_devices(self) -> None:
@@ -93,7 +95,14 @@ class ComputersDialog(QDialog):
         self.notice.setText(_("This computer is now called {name}. Your other computers show it after their next "
                               "sync.").format(name=name))
         if self.controller.status().email is not None:
+            self._renamed_since_round = True
             self.controller.sync_now()  # tells the service (and sends this computer's posts with the new name)
+
+    def _syncing_changed(self, syncing: bool) -> None:
+        # The round after a rename has told the service: the list shows the new name without reopening.
+        if not syncing and self._renamed_since_round:
+            self._renamed_since_round = False
+            self.load_devices()
 
     def _failed(self, exc: Exception) -> None:
         self.rename.setEnabled(True)
