@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from core.db.models import Product, PublishJob
 from core.db.types import utcnow
@@ -114,8 +114,19 @@ def test_a_post_held_back_past_its_time_goes_out_once_released_not_missed(comput
     Publisher(shop.app).reschedule(on_shop.id, utcnow() - timedelta(hours=2))  # far past the 30-minute grace
     run_publishing(shop)
     wait_for(lambda: _stored_note(shop, on_shop.id) == HELD_PAST_ITS_TIME, message="held past its time")
-    time.sleep(0.6)  # several of the shop publisher's rounds (poll_seconds 0.2) with its post late and held
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE PUBLISH_JOBS"):
+            writes.append(statement)
+
+    event.listen(shop.app.db.engine, "before_cursor_execute", seen)
+    try:
+        time.sleep(0.6)  # several of the shop publisher's rounds (poll_seconds 0.2) with its post late and held
+    finally:
+        event.remove(shop.app.db.engine, "before_cursor_execute", seen)
     assert get_job(shop.app.db, on_shop.id).state == "scheduled" and not fake_shop.items
+    assert not writes  # the note was written once: a round takes no write lock for it again
 
     Publisher(laptop.app).cancel(on_laptop.id)  # the seller lets the shop computer's post go after all
     laptop.sync()
