@@ -8,13 +8,14 @@ accounts x devices concurrent devices (200 by default), each doing a round (push
 settled when it has one) then thinking for 0.5-1.5 x --think seconds (5 s: a desktop syncs after each save, and
 sellers save every few seconds at their busiest); like the desktop, each pull and push carries the device's position
 (cursor, the change id at it, the epoch) for the service's restore check, and a device keeps the conflict list it
-read with its ETag, reading it again (every page, with If-None-Match) only when a pull names another tag and counts
-some open conflicts (a service that names none is asked whenever there are conflicts, there or here).
+read with its ETag, asking again (with If-None-Match, for what changed since) only when a pull names another tag
+and counts some open conflicts (a service that names none is asked whenever there are conflicts, there or here).
 --open-conflicts gives each account that many conflicts (over shared settings) that stay open throughout, as a
 seller who leaves them for later has. The goals are for PostgreSQL with several workers (--database-url, --workers).
 Prints requests/s, latency percentiles, the CPU the server and this load generator used (they share the machine) and
 what the conflict listings cost (requests, 304s, bytes), checks that every applied version was pulled exactly once
-by every other device of its account, that no device saw another account's record and that every conflict is kept.
+by every other device of its account, that no device saw another account's record, that every conflict is kept and
+that each device's list, kept up to date by changes, is the service's.
 Then one device pushes --cpu-pushes batches of 10 in a row, in six spells, and the server processes' CPU time
 (Linux /proc) is divided by them: the least of the spells is the figure (the median is printed beside it).
 Each figure is printed beside its goal: push p95 <= 100 ms, <= 5 ms of server CPU per push of 10; exits 1 on a miss
@@ -28,15 +29,12 @@ import asyncio
 import contextlib
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,70 +42,14 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script: python benchmarks/sync_load.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.sync_server import running_server, server_cpu_seconds
+
 PASSWORD = "load test passphrase"
 GOAL_PUSH_P95_MS = 100.0
 GOAL_CPU_PER_PUSH_MS = 5.0
 CPU_SPELLS = 6  # the CPU figure's pushes are measured in spells (cpu_per_push)
-
-
-def free_port() -> int:
-    """A port nothing listens on right now (loopback only)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None = None,
-                   extra_env: dict[str, str] | None = None, log_path: Path | None = None,
-                   started: list[int] | None = None) -> Iterator[str]:
-    """`python -m server` on a free 127.0.0.1 port until the block ends; yields its base URL (and appends the
-    server's process id to ``started``)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERDESK_") and k != "DATABASE_URL"}
-    env.update({"PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-                # Sign-in cost is not what this measures; keep Argon2 cheap so set-up takes seconds.
-                "SELLERDESK_SERVER_ARGON2_TIME_COST": "1", "SELLERDESK_SERVER_ARGON2_MEMORY_KIB": "1024",
-                # Every simulated device signs up from 127.0.0.1.
-                "SELLERDESK_SERVER_REGISTRATIONS_PER_ADDRESS": "100000",
-                # Simulated accounts sync far more often than real ones: per-account rate limits are not measured.
-                "SELLERDESK_SERVER_PUSH_PER_MINUTE": "100000", "SELLERDESK_SERVER_PUSH_BURST": "100000",
-                "SELLERDESK_SERVER_PULL_PER_MINUTE": "100000", "SELLERDESK_SERVER_PULL_BURST": "100000",
-                **(extra_env or {})})
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    log = (log_path or data_dir / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "server", "--data-dir", str(data_dir), "--port", str(port),
-                             "--workers", str(workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    if started is not None:
-        started.append(proc.pid)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {proc.returncode}; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not become healthy within 30 s")
-            time.sleep(0.1)
-        yield base
-    except BaseException:
-        log.flush()
-        tail = Path(log.name).read_text(errors="replace").splitlines()[-40:]
-        print("server log (last lines):\n" + "\n".join(tail), file=sys.stderr)
-        raise
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @dataclass
@@ -160,12 +102,12 @@ async def _call(device: Device, tally: Tally, kind: str, method: str, url: str, 
             continue
         break
     tally.latencies[kind].append(time.perf_counter() - started)
-    response.raise_for_status()
-    tally.body_bytes[kind] += len(response.content)
     device.headers = response.headers
     if response.status_code == 304:
         tally.not_modified[kind] += 1
         return None
+    response.raise_for_status()  # (httpx counts a 304 among the redirects it raises for)
+    tally.body_bytes[kind] += len(response.content)
     return response.json()
 
 
@@ -246,17 +188,22 @@ async def _round(tally: Tally, device: Device, changes: int, rng: random.Random)
 
 async def _list_conflicts(tally: Tally, device: Device, kind: str, tag: str | None = None,
                           limit: int = 500) -> tuple[dict[str, dict[str, Any]], str | None] | None:
-    """Every open conflict of the device's account by id (every page) and the first page's ETag; None when the
+    """Every open conflict of the device's account by id and the first page's ETag: what changed since the list
+    tagged ``tag`` applied to ``device.listing`` when the service sends only that, else every page; None when the
     list is still the one tagged ``tag`` (304)."""
     found: dict[str, dict[str, Any]] = {}
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {"limit": limit} | ({"since": tag} if tag else {})
     page = await _call(device, tally, kind, "GET", "/v1/sync/conflicts", params=params,
                        headers={"If-None-Match": tag} if tag else None)
     if page is None:
         return None
     first = device.headers.get("ETag")
+    params.pop("since", None)
     while True:
         found.update((c["conflict_id"], c) for c in page["conflicts"])
+        if page.get("changed"):
+            held = {k: v for k, v in device.listing.items() if k not in set(page["gone"])}
+            return held | found, first
         if not page["next"]:
             return found, first
         params["after"] = page["next"]
@@ -363,19 +310,14 @@ async def _check(tally: Tally, devices: list[Device]) -> list[str]:
         unresolved = {c for d in devices if d.account == account for c in d.conflicts}
         if not unresolved <= open_ids:
             problems.append(f"account {account}: {len(unresolved - open_ids)} conflicts lost")
+        for device in (d for d in devices if d.account == account and d.listing_tag):
+            # What changed since the list it holds, applied to it, is the whole list as it now is.
+            caught_up = await _list_conflicts(tally, device, "check", device.listing_tag, limit=1000)
+            held = device.listing if caught_up is None else caught_up[0]
+            if held != listed[0]:
+                problems.append(f"{device.name}: its conflict list, kept up to date by changes, differs from the "
+                                f"service's ({len(set(held) ^ open_ids)} conflicts, or what they show)")
     return problems
-
-
-def server_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by process ``pid`` and its children (uvicorn's workers), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's id
-                total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 async def cpu_per_push(base_url: str, pid: int, pushes: int, changes: int) -> tuple[float, float]:

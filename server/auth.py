@@ -69,7 +69,7 @@ def _start_session(session: Session, services: Services, account_id: int, device
         session.add(device)
     elif device_name and device.name != device_name:
         device.name = device_name
-        sync_engine.conflicts_changed(session, account_id)  # conflicts name the computer that set them aside
+        sync_engine.conflicts_changed(session, account_id, [device.id])  # conflicts name the computer
     device.last_seen_at = now
     session.flush()
     auth = AuthSession(id=uuid.uuid4().hex, account_id=account_id, device_id=device.id, created_at=now)
@@ -381,7 +381,7 @@ def rename_device(body: DeviceRename, caller: CallerDep, services: ServicesDep) 
             raise unauthorized()
         if device.name != body.name:
             device.name = body.name
-            sync_engine.conflicts_changed(session, caller.account_id)  # conflicts name the computer
+            sync_engine.conflicts_changed(session, caller.account_id, [device.id])  # conflicts name the computer
         session.flush()
         return DeviceOut(id=device.device_uid, name=device.name, created_at=device.created_at,
                          last_seen_at=device.last_seen_at, current=True)

@@ -20,6 +20,7 @@ import httpx
 from server.client_models import (
     AccountInfo,
     ConflictInfo,
+    ConflictListing,
     EmailUnverified,
     Gone,
     Invalid,
@@ -287,13 +288,14 @@ class SyncServiceClient:
         """Every unresolved conflict of the account (page by page)."""
         listing = self.conflicts_if_changed(None)
         assert listing is not None  # without a tag to compare, the service always sends the list
-        return listing[0]
+        return listing.conflicts
 
-    def conflicts_if_changed(self, etag: str | None) -> tuple[list[ConflictInfo], str | None] | None:
-        """Every unresolved conflict of the account (page by page) and the list's ETag; None when the list is
-        still the one tagged ``etag`` (the service answered 304 Not Modified, without a body)."""
+    def conflicts_if_changed(self, etag: str | None) -> ConflictListing | None:
+        """What changed in the account's conflict list since the list tagged ``etag``: None when nothing did (the
+        service answered 304 Not Modified, without a body); the changes alone when the service can tell them;
+        otherwise every unresolved conflict (page by page). Each with the list's ETag now."""
         found: list[ConflictInfo] = []
-        params: dict[str, Any] = {"limit": CONFLICT_PAGE}
+        params: dict[str, Any] = {"limit": CONFLICT_PAGE} | ({"since": etag} if etag else {})
         headers = {"If-None-Match": etag} if etag else None
         response = self._send("GET", "/v1/sync/conflicts", auth=True, params=params, headers=headers)
         if response.status_code == 304:
@@ -301,11 +303,14 @@ class SyncServiceClient:
         # The first page's tag: a list that changes while later pages are read gets a newer tag, which the next
         # pull shows, so it is listed again then.
         first = response.headers.get("ETag")
+        params.pop("since", None)
         while True:
             body = response.json()
             found.extend(ConflictInfo.from_json(raw) for raw in body["conflicts"])
+            if body.get("changed"):
+                return ConflictListing(found, first, gone=[str(i) for i in body.get("gone", [])])
             if not body.get("next"):
-                return found, first
+                return ConflictListing(found, first)
             params["after"] = body["next"]
             response = self._send("GET", "/v1/sync/conflicts", auth=True, params=params)
 

@@ -124,6 +124,17 @@ class RecordVersion:
 
 
 @dataclass(frozen=True)
+class ConflictListing:
+    """The account's conflict list as the service sent it: every open conflict (``gone`` None), or only what
+    changed since the list a device holds (``conflicts`` new or changed, ``gone`` the ids settled since); ``etag``
+    tags the list as it now is."""
+
+    conflicts: list[ConflictInfo]
+    etag: str | None
+    gone: list[str] | None = None
+
+
+@dataclass(frozen=True)
 class ConflictInfo:
     """An edit that lost a race, kept for the seller: ``data`` is that edit, ``current`` the record as it stands."""
 

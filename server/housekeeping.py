@@ -10,8 +10,9 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, case, delete, literal, select, update
 
+from server import sync_engine
 from server.context import Services
 from server.media import sweep_expired
 from server.metrics import HOUSEKEEPING_RUNS
@@ -47,27 +48,38 @@ def housekeep(services: Services) -> dict[str, int]:
         done["email_tokens"] = _count(session.execute(delete(EmailToken).where(EmailToken.expires_at <= now)))
         done["sessions"] = _count(session.execute(delete(AuthSession).where(
             AuthSession.revoked_at < now - timedelta(seconds=limits.refresh_ttl_seconds))))
-        gone = session.execute(delete(Device).where(
-            Device.last_seen_at < now - _DEVICE_GONE,
-            ~select(AuthSession.id).where(AuthSession.device_id == Device.id,
-                                          AuthSession.revoked_at.is_(None)).exists()).returning(Device.account_id)
-        ).scalars().all()
-        done["devices"] = len(gone)
-        if gone:  # the conflicts they set aside no longer name them: those lists changed (a new ETag)
-            session.execute(update(Account).where(Account.id.in_(set(gone)), Account.open_conflicts > 0)
-                            .values(conflicts_version=Account.conflicts_version + 1))
+        unused = and_(Device.last_seen_at < now - _DEVICE_GONE,
+                      ~select(AuthSession.id).where(AuthSession.device_id == Device.id,
+                                                    AuthSession.revoked_at.is_(None)).exists())
+        by_account: dict[int, list[int]] = {}
+        for device_id, account_id in session.execute(select(Device.id, Device.account_id).where(unused)):
+            by_account.setdefault(account_id, []).append(device_id)
+        for account_id, device_ids in by_account.items():
+            # The conflicts they set aside are about to stop naming them: those lists change.
+            sync_engine.conflicts_changed(session, account_id, device_ids)
+        done["devices"] = _count(session.execute(delete(Device).where(
+            Device.id.in_([d for ids in by_account.values() for d in ids]), unused)))
     retention = now - timedelta(seconds=limits.sync_retention_seconds)
     for table, condition in ((SyncConflict, SyncConflict.resolved_at < retention),
                              (SyncChange, SyncChange.superseded_at < retention)):
         with services.db.writer() as session:
             # Their bytes stop counting toward each account's quota in the same transaction.
-            freed = session.execute(delete(table).where(condition).returning(table.account_id, table.size)).all()
+            stamp = SyncConflict.listed_version if table is SyncConflict else literal(0)
+            freed = session.execute(delete(table).where(condition)
+                                    .returning(table.account_id, table.size, stamp)).all()
             per_account: dict[int, int] = {}
-            for account_id, size in freed:
+            floors: dict[int, int] = {}
+            for account_id, size, listed in freed:
                 per_account[account_id] = per_account.get(account_id, 0) + size
+                floors[account_id] = max(floors.get(account_id, 0), listed)
             for account_id, size in per_account.items():
+                # Settled conflicts pruned: a device's tag from before they were settled can no longer be told
+                # what changed since (it is sent the whole list).
+                floor = floors[account_id]
                 session.execute(update(Account).where(Account.id == account_id)
-                                .values(sync_bytes=Account.sync_bytes - size))
+                                .values(sync_bytes=Account.sync_bytes - size,
+                                        conflicts_floor=case((Account.conflicts_floor < floor, floor),
+                                                             else_=Account.conflicts_floor)))
             done[table.__tablename__] = len(freed)
     done["staging_files"] = 0
     for leftover in services.store.staging_dir.glob("upload-*"):

@@ -80,6 +80,9 @@ class Account(Base):
     # kept or settled, a record with one written, a device renamed): the list's ETag, without reading the list.
     open_conflicts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     conflicts_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The oldest version the list's changes can be told since (settled conflicts before it were pruned): a device
+    # holding an older tag is sent the whole list.
+    conflicts_floor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)  # set by an operator: no sign-in, no sync
     # When the owner opened the link in the confirmation email; None: may sign in, may not sync (if verifying).
     email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -199,6 +202,7 @@ class SyncConflict(Base):
         UniqueConstraint("account_id", "change_id"),
         Index("ix_sync_conflicts_open", "account_id", "resolved_at"),
         Index("ix_sync_conflicts_record", "account_id", "record_id"),  # a push: do its records have open ones?
+        Index("ix_sync_conflicts_listed", "account_id", "listed_version"),  # what changed since a device's tag
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -216,6 +220,9 @@ class SyncConflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution: Mapped[str | None] = mapped_column(String(20), default=None)
     size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counted in accounts.sync_bytes
+    # The account's conflicts_version when this conflict, as devices see it, last changed (kept, settled, its
+    # record written, its computer renamed or removed): GET /v1/sync/conflicts?since= sends only those after a tag.
+    listed_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Blob(Base):

@@ -257,10 +257,15 @@ class PullResponse(BaseModel):
 
 
 class ConflictList(BaseModel):
-    """A page of the account's unresolved conflicts; ``next`` continues the list (None: that was all)."""
+    """A page of the account's unresolved conflicts; ``next`` continues the list (None: that was all).
+
+    With ``changed`` true it holds only what changed since the list tagged ``since``: open conflicts that are new
+    or show something new, and in ``gone`` the ids of those settled since."""
 
     conflicts: list[ConflictOut]
     next: str | None = None
+    changed: bool = False
+    gone: list[str] = Field(default_factory=list)
 
 
 class ResolveRequest(Strict):

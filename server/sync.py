@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from server import sync_engine
-from server.context import ClaimsDep, Services, ServicesDep, admit_verified
+from server.context import AnyRow, ClaimsDep, Services, ServicesDep, admit_verified
 from server.errors import ApiError, not_found
 from server.models import SyncConflict, utcnow
 from server.quota import ROW_OVERHEAD, record_size, refuse_over_quota
@@ -112,12 +112,15 @@ def _pull(claims: AccessClaims, services: Services, position: sync_engine.Positi
 def list_conflicts(claims: ClaimsDep, services: ServicesDep, response: Response,
                    after: Annotated[str | None, Query(max_length=100)] = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                   since: Annotated[str | None, Query(max_length=200)] = None,
                    if_none_match: Annotated[str | None, Header(max_length=1000)] = None) -> Response | ConflictList:
     """A page of the account's unresolved conflicts (oldest first), each beside the record as it now stands;
     ``next`` (None on the last page) is the ``after`` of the next page.
 
     Every page carries the list's ETag (the ``conflicts_etag`` pulls answer too); with that tag in If-None-Match
-    the answer is 304 and empty while the list is unchanged."""
+    the answer is 304 and empty while the list is unchanged. With ``since`` (the tag of the list the device holds)
+    the answer is only what changed since (``changed``: true), when that can be told and fits one page; otherwise
+    the list's first page as usual."""
     position = None
     if after is not None:
         created, _, conflict_id = after.partition("|")
@@ -137,10 +140,31 @@ def list_conflicts(claims: ClaimsDep, services: ServicesDep, response: Response,
         if if_none_match is not None and _matches(if_none_match, etag):
             return Response(status_code=304, headers=headers)
         response.headers.update(headers)
+        since_version = _since(since, caller.account_id, state) if position is None else None
+        if since_version is not None:
+            changed = sync_engine.changed_conflicts(session, caller.account_id, since_version, limit + 1)
+            if len(changed) <= limit:
+                still_open = [c for c in changed if c.resolved_at is None]
+                return ConflictList(conflicts=sync_engine.conflicts_out(session, caller.account_id, still_open),
+                                    changed=True, gone=[c.id for c in changed if c.resolved_at is not None])
         conflicts = sync_engine.open_conflicts(session, caller.account_id, position, limit + 1)
         page = sync_engine.conflicts_out(session, caller.account_id, conflicts[:limit])
     last = conflicts[limit - 1] if len(conflicts) > limit else None
     return ConflictList(conflicts=page, next=f"{last.created_at.isoformat()}|{last.id}" if last else None)
+
+
+def _since(tag: str | None, account_id: int, state: AnyRow) -> int | None:
+    """The list version a device's ``since`` tag names, when what changed after it can be told: a tag of this
+    account and epoch (not from before a restore), not older than the settled conflicts pruned since."""
+    if tag is None:
+        return None
+    try:
+        version = int(tag.strip('"').rpartition(".")[2])
+    except ValueError:
+        return None
+    if sync_engine.conflicts_etag(account_id, state.sync_epoch, version) != tag.strip():
+        return None
+    return version if state.conflicts_floor <= version <= state.conflicts_version else None
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -187,9 +211,11 @@ def resolve(conflict_id: uuid.UUID, body: ResolveRequest, claims: ClaimsDep,
                 change_id=str(uuid.uuid4()), deleted=deleted, data=data, updated_at=now,
                 device_id=caller.device_id, now=now)
             record = sync_engine.record_out(written)
+            account.restamp.add(conflict.record_id)  # the record's other open conflicts show it beside them
         # The kept content is no longer needed once settled: its bytes stop counting.
         account.added_bytes += ROW_OVERHEAD - conflict.size
         account.opened -= 1
+        account.settled.append(conflict.id)
         session.execute(update(SyncConflict).where(SyncConflict.id == conflict.id)
                         .values(resolved_at=now, resolution=body.choice, data={}, size=ROW_OVERHEAD))
         sync_engine.finish(session, account, now)

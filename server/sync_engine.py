@@ -71,11 +71,14 @@ class LockedAccount:
     epoch: str = ""
     sync_bytes: int = 0
     open_conflicts: int = 0  # when locked
+    conflicts_version: int = 0  # when locked
     sign_in: AnyRow | None = None
     device_name: str = ""
     added_bytes: int = 0  # by the versions and conflicts this transaction writes
     opened: int = 0  # conflicts this transaction keeps (settles: negative)
     conflicts_listed: bool = False  # the conflict list as devices see it changes (see conflicts_etag)
+    restamp: set[str] = field(default_factory=set)  # written records whose open conflicts show them (listed_version)
+    settled: list[str] = field(default_factory=list)  # ids of the conflicts this transaction settles
     superseded: list[int] = field(default_factory=list)  # logged versions (in the database) now superseded
     written: dict[int, Version] = field(default_factory=dict)  # versions to insert, by seq
     loaded: dict[int, Version] = field(default_factory=dict)  # versions read from the database, by seq
@@ -117,7 +120,8 @@ def lock_account(session: Session, account_id: int, session_id: str | None = Non
         row = conn.execute(sql.LOCK, {"acct": account_id, "sid": session_id}).first()
     if row is None:
         return None
-    account = LockedAccount(account_id, row.sync_seq, row.sync_epoch, row.sync_bytes, row.open_conflicts)
+    account = LockedAccount(account_id, row.sync_seq, row.sync_epoch, row.sync_bytes, row.open_conflicts,
+                            row.conflicts_version)
     if session_id is not None:
         account.sign_in, account.device_name = row, row.device_name or ""
     return account
@@ -200,9 +204,17 @@ def finish(session: Session, account: LockedAccount, now: datetime) -> None:
     the retention period are dropped by housekeeping (server.housekeeping), not here."""
     conn = session.connection()
     writes = sql.writes(conn.dialect.name)
+    listed = account.conflicts_listed or account.opened != 0 or bool(account.settled)
+    version = account.conflicts_version + listed  # what changed in the list is stamped with its new version
     with _one_round_trip(conn):
         if account.conflicts:
-            conn.execute(writes.conflicts, account.conflicts)
+            conn.execute(writes.conflicts, [conflict | {"listed_version": version} for conflict in account.conflicts])
+        if listed and account.restamp:
+            conn.execute(sql.STAMP_RECORDS, {"acct": account.id, "record_ids": sorted(account.restamp),
+                                             "version": version})
+        if account.settled:
+            conn.execute(sql.STAMP_SETTLED, {"acct": account.id, "conflict_ids": account.settled,
+                                             "version": version})
         if account.written:
             conn.execute(writes.changes, [vars(change) for change in account.written.values()])
         if account.touched:
@@ -212,11 +224,12 @@ def finish(session: Session, account: LockedAccount, now: datetime) -> None:
         if account.superseded:
             conn.execute(writes.superseded, {"acct": account.id, "seqs": account.superseded, "now": now})
         conn.execute(writes.account, {"acct": account.id, "last_seq": account.seq, "added": account.added_bytes,
-                                      "opened": account.opened,
-                                      "listed": int(account.conflicts_listed or account.opened != 0)})
+                                      "opened": account.opened, "listed": int(listed)})
     account.written, account.touched, account.superseded, account.conflicts = {}, {}, [], []
     account.added_bytes = account.opened = 0
     account.conflicts_listed = False
+    account.conflicts_version = version
+    account.restamp, account.settled = set(), []
 
 
 def _one_round_trip(conn: Connection) -> AbstractContextManager[Any]:
@@ -293,7 +306,9 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
                 deleted=change.deleted, data=change.data, updated_at=change.updated_at, device_id=device_id, now=now,
                 size=sizes[change_id])
             logged[change_id] = written  # the same change twice in one push: the second is a retry
-            account.conflicts_listed |= (change.kind, record_id) in contested
+            if (change.kind, record_id) in contested:  # its open conflicts show it beside them
+                account.conflicts_listed = True
+                account.restamp.add(record_id)
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))
             continue
@@ -385,10 +400,20 @@ def conflicts_etag(account_id: int, epoch: str, version: int) -> str:
     return f'"c{account_id}.{epoch or "0"}.{version}"'
 
 
-def conflicts_changed(session: Session, account_id: int) -> None:
-    """Move the account's conflict list to a new ETag: for a change its conflicts show that is made outside a
-    push or a resolve (those count it in ``finish``), such as a renamed computer."""
-    session.connection().execute(sql.CONFLICTS_CHANGED, {"acct": account_id})
+def conflicts_changed(session: Session, account_id: int, device_ids: Sequence[int]) -> None:
+    """Move the account's conflict list to a new ETag, and stamp the open conflicts the devices ``device_ids`` set
+    aside: for a change to them made outside a push or a resolve (those stamp in ``finish``), such as a renamed or
+    removed computer."""
+    conn = session.connection()
+    version = conn.execute(sql.CONFLICTS_CHANGED, {"acct": account_id}).scalar_one()
+    conn.execute(sql.STAMP_DEVICES, {"acct": account_id, "device_ids": list(device_ids), "version": version})
+
+
+def changed_conflicts(session: Session, account_id: int, since: int, limit: int) -> list[AnyRow]:
+    """Up to ``limit`` conflicts (rows of sync_conflicts, settled ones too) whose listing changed after the list's
+    version ``since``, in the order they changed."""
+    return list(session.connection().execute(sql.CHANGED_CONFLICTS, {"acct": account_id, "since": since,
+                                                                      "rows": limit}))
 
 
 def current_records(session: Session, account_id: int, record_ids: Iterable[str]) -> dict[tuple[str, str], RecordOut]:

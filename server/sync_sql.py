@@ -50,17 +50,19 @@ _SIGNED_IN = ACCOUNTS.outerjoin(SESSIONS, and_(SESSIONS.c.id == bindparam("sid")
 # The account's row, locked for the transaction (FOR UPDATE OF accounts: the sign-in is only read), with the
 # sign-in the request came with and its device's name. SQLite ignores FOR UPDATE: its writer holds the database.
 LOCK = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, ACCOUNTS.c.open_conflicts,
-               *SIGN_IN_COLUMNS,
+               ACCOUNTS.c.conflicts_version, *SIGN_IN_COLUMNS,
                DEVICES.c.name.label("device_name"))
         .select_from(_SIGNED_IN.outerjoin(DEVICES, DEVICES.c.id == SESSIONS.c.device_id))
         .where(ACCOUNTS.c.id == _ACCT).with_for_update(of=ACCOUNTS))
-LOCK_ONLY = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, ACCOUNTS.c.open_conflicts)
+LOCK_ONLY = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.sync_bytes, ACCOUNTS.c.open_conflicts,
+                    ACCOUNTS.c.conflicts_version)
              .where(ACCOUNTS.c.id == _ACCT).with_for_update())
 
 # What a pull or a conflict listing needs first: the sign-in, the account's sequence and epoch, how many conflicts
-# wait and the version of their list (both kept on the account row: nothing is counted per request).
+# wait, the version of their list and the oldest one its changes can be told since (all kept on the account row:
+# nothing is counted per request).
 ACCOUNT_STATE = (select(ACCOUNTS.c.sync_seq, ACCOUNTS.c.sync_epoch, ACCOUNTS.c.open_conflicts,
-                        ACCOUNTS.c.conflicts_version, *SIGN_IN_COLUMNS)
+                        ACCOUNTS.c.conflicts_version, ACCOUNTS.c.conflicts_floor, *SIGN_IN_COLUMNS)
                  .select_from(_SIGNED_IN).where(ACCOUNTS.c.id == _ACCT))
 
 # Everything a push's changes touch, in one round trip: each change id already logged (a retried push) or kept as
@@ -97,7 +99,20 @@ CURRENT = (select(*CHANGES.c).join(HEADS, and_(HEADS.c.account_id == CHANGES.c.a
 OPEN_CONFLICTS = (select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.resolved_at.is_(None))
                   .order_by(CONFLICTS.c.created_at, CONFLICTS.c.id))
 CONFLICTS_CHANGED = (update(ACCOUNTS).where(ACCOUNTS.c.id == _ACCT)
-                     .values(conflicts_version=ACCOUNTS.c.conflicts_version + 1))
+                     .values(conflicts_version=ACCOUNTS.c.conflicts_version + 1)
+                     .returning(ACCOUNTS.c.conflicts_version))
+# The conflicts whose listing changed after a device's tag, settled ones too (they leave its list), in that order.
+CHANGED_CONFLICTS = (select(*CONFLICTS.c)
+                     .where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.listed_version > bindparam("since"))
+                     .order_by(CONFLICTS.c.listed_version, CONFLICTS.c.id).limit(bindparam("rows")))
+# Stamping conflicts with the list's new version: the open ones beside records just written, the ones just settled,
+# the open ones set aside by a computer renamed or removed.
+_STAMP = update(CONFLICTS).values(listed_version=bindparam("version"))
+STAMP_RECORDS = _STAMP.where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.record_id.in_(_ids("record_ids")),
+                             CONFLICTS.c.resolved_at.is_(None))
+STAMP_SETTLED = _STAMP.where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.id.in_(_ids("conflict_ids")))
+STAMP_DEVICES = _STAMP.where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.device_id.in_(_ids("device_ids")),
+                             CONFLICTS.c.resolved_at.is_(None))
 DEVICE_NAMES = select(DEVICES.c.id, DEVICES.c.name).where(DEVICES.c.account_id == _ACCT)
 
 

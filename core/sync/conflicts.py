@@ -23,7 +23,7 @@ from core.sync.capture import quietly
 from core.sync.errors import SyncError, translated
 from core.sync.outbox import pending_ids
 from core.sync.records import KINDS, PARENT_KEY, SETTING
-from server.client_models import ConflictInfo, RecordVersion, ServiceConflict
+from server.client_models import ConflictInfo, ConflictListing, RecordVersion, ServiceConflict
 
 if TYPE_CHECKING:
     from core.sync.account import SyncAccount
@@ -138,13 +138,20 @@ def refresh(db: Database, client: SyncServiceClient) -> None:
     if named is None and not (client.open_conflicts or any_here):
         return
     # The pull read its count and its tag together: with none open, the list it tags is empty.
-    listing = ([], named) if named is not None and client.open_conflicts == 0 else client.conflicts_if_changed(stored)
+    listing = ConflictListing([], named) if named is not None and client.open_conflicts == 0 else \
+        client.conflicts_if_changed(stored)
     if listing is None:
         return
-    infos, etag = listing
     with db.session() as session:
-        mirror(session, infos)
-        state.write(session, state.CONFLICTS_ETAG, etag)
+        if listing.gone is None:
+            mirror(session, listing.conflicts)
+        else:  # only what changed since the stored list
+            session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
+                                                       SyncConflict.conflict_id.in_(listing.gone)))
+            stored_rows = _stored(session)
+            for info in listing.conflicts:
+                _store(session, stored_rows.get(info.conflict_id), info)
+        state.write(session, state.CONFLICTS_ETAG, listing.etag)
 
 
 def mirror(session: Session, infos: list[ConflictInfo]) -> None:
@@ -152,11 +159,15 @@ def mirror(session: Session, infos: list[ConflictInfo]) -> None:
     open_ids = [info.conflict_id for info in infos]
     session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
                                                SyncConflict.conflict_id.not_in(open_ids)))
-    # Read at once, not one query per conflict: a list may hold thousands.
-    stored = {row.conflict_id: row for row in session.scalars(select(SyncConflict)
-                                                              .where(SyncConflict.local_only.is_(False)))}
+    stored = _stored(session)
     for info in infos:
         _store(session, stored.get(info.conflict_id), info)
+
+
+def _stored(session: Session) -> dict[str, SyncConflict]:
+    # Read at once, not one query per conflict: a list may hold thousands.
+    return {row.conflict_id: row for row in session.scalars(select(SyncConflict)
+                                                            .where(SyncConflict.local_only.is_(False)))}
 
 
 def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import httpx
 
-from benchmarks.sync_load import free_port
+from benchmarks.sync_server import free_port
 from server.config import S3Settings
 
 RUNBOOK = Path(__file__).resolve().parents[2] / "docs" / "operations.md"

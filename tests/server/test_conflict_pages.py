@@ -182,9 +182,9 @@ def test_paging_reaches_every_one_of_1500_conflicts_exactly_once(
             break
     assert len(seen) == len(set(seen)) == 1500 and tags == {shop.conflicts_etag}
     listing = shop.conflicts_if_changed(None)
-    assert listing is not None
-    assert sorted(c.conflict_id for c in listing[0]) == sorted(seen) and listing[1] == shop.conflicts_etag
-    assert shop.conflicts_if_changed(listing[1]) is None
+    assert listing is not None and listing.gone is None
+    assert sorted(c.conflict_id for c in listing.conflicts) == sorted(seen) and listing.etag == shop.conflicts_etag
+    assert shop.conflicts_if_changed(listing.etag) is None
 
 
 def test_a_resolve_refused_leaves_the_etag_alone(new_device: Callable[..., SyncServiceClient],

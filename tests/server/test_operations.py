@@ -114,6 +114,9 @@ def test_housekeeping_frees_old_rows_and_their_bytes(make_app: Callable[..., Fas
         rows = sum(session.scalar(select(func.coalesce(func.sum(table.size), 0))) or 0
                    for table in (SyncChange, SyncConflict))
         assert session.scalar(select(Account.sync_bytes)) == rows
+        # The settled conflict's stamp is the oldest list version changes can be told since (it was the last).
+        floor, version = session.execute(select(Account.conflicts_floor, Account.conflicts_version)).one()
+        assert floor == version > 0
 
 
 def test_a_computer_housekept_away_no_longer_names_its_conflicts_and_their_list_changes(

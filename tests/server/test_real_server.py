@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.sync_load import run_load, running_server
+from benchmarks.sync_load import run_load
+from benchmarks.sync_server import running_server
 from server.client import SyncServiceClient
 from server.client_models import NotSignedIn, RecordChange
 

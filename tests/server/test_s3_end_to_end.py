@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from benchmarks.sync_load import running_server
+from benchmarks.sync_server import running_server
 from core.app import App
 from core.db.models import Product, ProductImage
 from core.products.photos import remove_photo

@@ -72,8 +72,10 @@ def test_a_round_where_the_conflicts_did_not_change_asks_for_no_list(make_device
     before = _stored_tag(shop)
     laptop.sync()
     shop.sync()
-    # The conflicted record changed: its conflict is shown beside it, so the list is read again (one page).
+    # The conflicted record changed: its conflict is shown beside it, so the list is read again: only what
+    # changed since the stored list (one page).
     assert [(r.status_code, r.request.headers["If-None-Match"]) for r in listed] == [(200, before)]
+    assert listed[0].request.url.params["since"] == before and listed[0].json()["changed"] is True
     assert _theirs_title(shop) == "Laptop D1 again" and _stored_tag(shop) == listed[0].headers["ETag"]
     shop.sync()
     assert len(listed) == 1
@@ -86,6 +88,28 @@ def test_a_round_where_the_conflicts_did_not_change_asks_for_no_list(make_device
     assert len(listed) == 1 and list_conflicts(shop.app.db) == [] and _stored_tag(shop) != listed[0].headers["ETag"]
     shop.sync()
     assert len(listed) == 1
+
+
+def test_a_conflict_settled_elsewhere_leaves_and_the_others_stay(make_device, server: LiveServer) -> None:
+    laptop, shop = _signed_in_pair(make_device, server)
+    for sku in ("D1", "T1", "K1"):
+        create_product(laptop.app.db, product_input({"title": f"Lamp {sku}", "price": "100", "sku": sku}))
+    laptop.sync()
+    shop.sync()
+    for sku in ("D1", "T1"):
+        update_product(laptop.app.db, _product_id(laptop, sku), {"title": f"Laptop {sku}"})
+    laptop.sync()
+    for sku in ("D1", "T1"):
+        update_product(shop.app.db, _product_id(shop, sku), {"title": f"Shop {sku}"})
+    assert shop.sync().conflicts == 2
+    laptop.sync()
+    settled = next(c for c in list_conflicts(laptop.app.db) if c.theirs and c.theirs["title"] == "Laptop T1")
+    resolve(laptop.account, settled.conflict_id, "theirs")
+    listed = _listings(shop)
+    shop.sync()
+    assert [r.json()["changed"] for r in listed] == [True] and listed[0].json()["gone"] == [settled.conflict_id]
+    assert [c.theirs["title"] for c in list_conflicts(shop.app.db) if c.theirs] == ["Laptop D1"]
+    assert _stored_tag(shop) == listed[0].headers["ETag"]
 
 
 def test_an_unchanged_list_answered_304_keeps_the_conflicts_shown(make_device, server: LiveServer,
