@@ -143,7 +143,9 @@ def list_conflicts(claims: ClaimsDep, services: ServicesDep, response: Response,
         since_version = _since(since, caller.account_id, state) if position is None else None
         if since_version is not None:
             changed = sync_engine.changed_conflicts(session, caller.account_id, since_version, limit + 1)
-            if len(changed) <= limit:
+            # The floor again, after the rows (PostgreSQL reads each statement afresh): settled conflicts pruned
+            # meanwhile may be missing from them, and then the whole list goes.
+            if len(changed) <= limit and sync_engine.conflicts_floor(session, caller.account_id) <= since_version:
                 still_open = [c for c in changed if c.resolved_at is None]
                 return ConflictList(conflicts=sync_engine.conflicts_out(session, caller.account_id, still_open),
                                     changed=True, gone=[c.id for c in changed if c.resolved_at is not None])
@@ -158,11 +160,12 @@ def _since(tag: str | None, account_id: int, state: AnyRow) -> int | None:
     account and epoch (not from before a restore), not older than the settled conflicts pruned since."""
     if tag is None:
         return None
+    tag = tag.strip().removeprefix("W/")  # a proxy that compresses may weaken the tag: it names the same list
     try:
         version = int(tag.strip('"').rpartition(".")[2])
     except ValueError:
         return None
-    if sync_engine.conflicts_etag(account_id, state.sync_epoch, version) != tag.strip():
+    if sync_engine.conflicts_etag(account_id, state.sync_epoch, version) != tag:
         return None
     return version if state.conflicts_floor <= version <= state.conflicts_version else None
 

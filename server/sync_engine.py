@@ -409,6 +409,11 @@ def conflicts_changed(session: Session, account_id: int, device_ids: Sequence[in
     conn.execute(sql.STAMP_DEVICES, {"acct": account_id, "device_ids": list(device_ids), "version": version})
 
 
+def conflicts_floor(session: Session, account_id: int) -> int:
+    """The oldest version of the account's conflict list that what changed since can be told from."""
+    return int(session.connection().execute(sql.CONFLICTS_FLOOR, {"acct": account_id}).scalar_one())
+
+
 def changed_conflicts(session: Session, account_id: int, since: int, limit: int) -> list[AnyRow]:
     """Up to ``limit`` conflicts (rows of sync_conflicts, settled ones too) whose listing changed after the list's
     version ``since``, in the order they changed."""

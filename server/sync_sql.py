@@ -101,6 +101,7 @@ OPEN_CONFLICTS = (select(*CONFLICTS.c).where(CONFLICTS.c.account_id == _ACCT, CO
 CONFLICTS_CHANGED = (update(ACCOUNTS).where(ACCOUNTS.c.id == _ACCT)
                      .values(conflicts_version=ACCOUNTS.c.conflicts_version + 1)
                      .returning(ACCOUNTS.c.conflicts_version))
+CONFLICTS_FLOOR = select(ACCOUNTS.c.conflicts_floor).where(ACCOUNTS.c.id == _ACCT)
 # The conflicts whose listing changed after a device's tag, settled ones too (they leave its list), in that order.
 CHANGED_CONFLICTS = (select(*CONFLICTS.c)
                      .where(CONFLICTS.c.account_id == _ACCT, CONFLICTS.c.listed_version > bindparam("since"))

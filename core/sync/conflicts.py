@@ -111,6 +111,8 @@ def _store(session: Session, row: SyncConflict | None, info: ConflictInfo, mine:
                            mine_deleted=mine_deleted if newer else info.deleted,
                            mine_device=info.device_name[:100], created_at=info.created_at)
         session.add(row)
+    else:
+        row.mine_device = info.device_name[:100]  # as the computer is called now (it may have been renamed)
     current = info.current
     row.theirs_data = dict(current.data) if current is not None else {}
     row.theirs_deleted = current is None or current.deleted

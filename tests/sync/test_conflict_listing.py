@@ -15,6 +15,7 @@ import pytest
 from core.products.service import create_product, product_input, update_product
 from core.sync import state
 from core.sync.conflicts import list_conflicts, resolve
+from core.sync.devices import rename, this_computer
 from core.sync.engine import sync_now
 from core.sync.status import read_status
 from desktop.sync.conflict_dialog import ConflictDialog
@@ -110,6 +111,12 @@ def test_a_conflict_settled_elsewhere_leaves_and_the_others_stay(make_device, se
     assert [r.json()["changed"] for r in listed] == [True] and listed[0].json()["gone"] == [settled.conflict_id]
     assert [c.theirs["title"] for c in list_conflicts(shop.app.db) if c.theirs] == ["Laptop D1"]
     assert _stored_tag(shop) == listed[0].headers["ETag"]
+    # The computer that set the other one aside is renamed: the laptop's copy names it so.
+    assert [c.mine_device for c in list_conflicts(laptop.app.db)] == [this_computer(shop.app.db)]
+    rename(shop.app.db, "Shop PC")
+    shop.sync()
+    laptop.sync()
+    assert [c.mine_device for c in list_conflicts(laptop.app.db)] == ["Shop PC"]
 
 
 def test_an_unchanged_list_answered_304_keeps_the_conflicts_shown(make_device, server: LiveServer,
