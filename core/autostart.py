@@ -149,11 +149,7 @@ def remove(entry: Entry) -> bool:
 
 def runner_running(data_dir: Path) -> bool:
     """Whether a background runner for ``data_dir`` is up (it holds ``background.lock``)."""
-    lock = background_lock(data_dir)
-    if lock.acquire():
-        lock.release()
-        return False
-    return True
+    return background_lock(data_dir).taken_elsewhere()
 
 
 def background_lock(data_dir: Path) -> RunnerLock:

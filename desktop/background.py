@@ -24,6 +24,9 @@ from core.publishing.service import Publisher
 from core.settings import Settings
 
 CHECK_MS = 1000  # how often the setting is read again (and Python may handle SIGTERM)
+# A process asking whether a runner is up holds the lock for an instant: one starting just then tries again meanwhile
+# (it gave up at once, and nothing posted in the background until the next login).
+LOOKING_S = 2.0
 NOTIFY = {"published": "Published", "failed": "Could not publish", "needs_attention": "Needs your attention"}
 
 
@@ -67,7 +70,7 @@ class BackgroundRunner(QObject):
 
     def start(self) -> bool:
         """Start publishing (or waiting for the window to finish); False if another background runner is up."""
-        if not self.lock.acquire():
+        if not self.lock.acquire(wait=LOOKING_S):
             return False
         self.publisher.start()
         self.timer.start()

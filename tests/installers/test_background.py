@@ -4,8 +4,10 @@ the runner stops. The Linux entry is tested for real, the macOS and Windows entr
 
 from __future__ import annotations
 
+import os
 import plistlib
 import sys
+import threading
 from pathlib import Path
 
 import keyring
@@ -145,6 +147,39 @@ def _proc_state(pid: int) -> bytes:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the XDG autostart entry is Linux's")
+def test_asking_whether_a_runner_is_up_never_turns_one_away_nor_rewrites_its_pid(tmp_path: Path) -> None:
+    from desktop.background import LOOKING_S
+
+    looking = threading.Event()
+    asked = 0
+
+    def keep_asking() -> None:  # as `sellerdesk background status`, or a test, polling while the runner starts
+        nonlocal asked
+        while not looking.is_set():
+            autostart.runner_running(tmp_path)
+            asked += 1
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        for _ in range(200):  # each start meets the asker's lock at some point of its probing
+            runner = autostart.background_lock(tmp_path)
+            assert runner.acquire(wait=LOOKING_S)
+            assert runner.holder() == str(os.getpid()) and autostart.runner_running(tmp_path)  # up: it is us
+            runner.release()
+    finally:
+        looking.set()
+        asker.join()
+    assert asked > 200
+    held = autostart.background_lock(tmp_path)
+    assert held.acquire()
+    (tmp_path / autostart.BACKGROUND_LOCK).write_text("4242", encoding="utf-8")  # as another process's pid
+    other = autostart.background_lock(tmp_path)
+    assert other.taken_elsewhere() and not other.acquire(wait=0.1)
+    assert other.holder() == "4242"  # looking did not overwrite it
+    held.release()
+
+
 def test_the_settings_checkbox_adds_and_removes_the_login_entry(window, qtbot, config_home: Path,
                                                                  isolated_env: Path) -> None:
     window.show_settings("General")
