@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until_answering(proc: subprocess.Popen[bytes], url: str, what: str, log_name: str,
+                         ready: Callable[[httpx.Response], bool] = lambda _answer: True) -> None:
+    """Wait up to 30 s for ``url`` to give an answer that is ``ready``; fail at once if ``proc`` (``what``,
+    logging to ``log_name``) exits meanwhile."""
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}; see {log_name}")
+        with contextlib.suppress(httpx.HTTPError):
+            if ready(httpx.get(url, timeout=1)):
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within 30 s")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager
@@ -50,16 +66,8 @@ def running_server(data_dir: Path, *, workers: int = 1, database_url: str | None
     if started is not None:
         started.append(proc.pid)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {proc.returncode}; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not become healthy within 30 s")
-            time.sleep(0.1)
+        wait_until_answering(proc, base + "/healthz", "the server", log.name,
+                             lambda answer: answer.status_code == 200)
         yield base
     except BaseException:
         log.flush()

@@ -6,16 +6,14 @@ import contextlib
 import re
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
-import httpx
 
-from benchmarks.sync_server import free_port
+from benchmarks.sync_server import free_port, wait_until_answering
 from server.config import S3Settings
 
 RUNBOOK = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
@@ -34,16 +32,7 @@ def running_s3(log_dir: Path) -> Iterator[str]:
                             stdout=log, stderr=subprocess.STDOUT)
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the S3 server exited with {proc.returncode}; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.get(endpoint, timeout=1)
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the S3 server did not answer within 30 s")
-            time.sleep(0.1)
+        wait_until_answering(proc, endpoint, "the S3 server", log.name)
         yield endpoint
     finally:
         proc.kill()  # it holds nothing worth a clean shutdown: the buckets live in its memory
