@@ -9,8 +9,9 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, delete, literal, select, update
+from sqlalchemy import and_, case, delete, select, update
 
 from server import sync_engine
 from server.context import Services
@@ -64,22 +65,24 @@ def housekeep(services: Services) -> dict[str, int]:
                              (SyncChange, SyncChange.superseded_at < retention)):
         with services.db.writer() as session:
             # Their bytes stop counting toward each account's quota in the same transaction.
-            stamp = SyncConflict.listed_version if table is SyncConflict else literal(0)
+            stamps = (SyncConflict.listed_version,) if table is SyncConflict else ()
             freed = session.execute(delete(table).where(condition)
-                                    .returning(table.account_id, table.size, stamp)).all()
+                                    .returning(table.account_id, table.size, *stamps)).all()
             per_account: dict[int, int] = {}
             floors: dict[int, int] = {}
-            for account_id, size, listed in freed:
+            for account_id, size, *stamp in freed:
                 per_account[account_id] = per_account.get(account_id, 0) + size
-                floors[account_id] = max(floors.get(account_id, 0), listed)
+                if stamp:
+                    floors[account_id] = max(floors.get(account_id, 0), stamp[0])
             for account_id, size in per_account.items():
-                # Settled conflicts pruned: a device's tag from before they were settled can no longer be told
-                # what changed since (it is sent the whole list).
-                floor = floors[account_id]
-                session.execute(update(Account).where(Account.id == account_id)
-                                .values(sync_bytes=Account.sync_bytes - size,
-                                        conflicts_floor=case((Account.conflicts_floor < floor, floor),
-                                                             else_=Account.conflicts_floor)))
+                values: dict[str, Any] = {"sync_bytes": Account.sync_bytes - size}
+                if account_id in floors:
+                    # Settled conflicts pruned: a device's tag from before they were settled can no longer be told
+                    # what changed since (it is sent the whole list).
+                    floor = floors[account_id]
+                    values["conflicts_floor"] = case((Account.conflicts_floor < floor, floor),
+                                                     else_=Account.conflicts_floor)
+                session.execute(update(Account).where(Account.id == account_id).values(values))
             done[table.__tablename__] = len(freed)
     done["staging_files"] = 0
     for leftover in services.store.staging_dir.glob("upload-*"):

@@ -76,7 +76,6 @@ class LockedAccount:
     device_name: str = ""
     added_bytes: int = 0  # by the versions and conflicts this transaction writes
     opened: int = 0  # conflicts this transaction keeps (settles: negative)
-    conflicts_listed: bool = False  # the conflict list as devices see it changes (see conflicts_etag)
     restamp: set[str] = field(default_factory=set)  # written records whose open conflicts show them (listed_version)
     settled: list[str] = field(default_factory=list)  # ids of the conflicts this transaction settles
     superseded: list[int] = field(default_factory=list)  # logged versions (in the database) now superseded
@@ -204,12 +203,13 @@ def finish(session: Session, account: LockedAccount, now: datetime) -> None:
     the retention period are dropped by housekeeping (server.housekeeping), not here."""
     conn = session.connection()
     writes = sql.writes(conn.dialect.name)
-    listed = account.conflicts_listed or account.opened != 0 or bool(account.settled)
+    # The list as devices see it changes (see conflicts_etag): a conflict kept or settled, or a record beside one.
+    listed = bool(account.restamp or account.settled or account.opened)
     version = account.conflicts_version + listed  # what changed in the list is stamped with its new version
     with _one_round_trip(conn):
         if account.conflicts:
             conn.execute(writes.conflicts, [conflict | {"listed_version": version} for conflict in account.conflicts])
-        if listed and account.restamp:
+        if account.restamp:
             conn.execute(sql.STAMP_RECORDS, {"acct": account.id, "record_ids": sorted(account.restamp),
                                              "version": version})
         if account.settled:
@@ -227,7 +227,6 @@ def finish(session: Session, account: LockedAccount, now: datetime) -> None:
                                       "opened": account.opened, "listed": int(listed)})
     account.written, account.touched, account.superseded, account.conflicts = {}, {}, [], []
     account.added_bytes = account.opened = 0
-    account.conflicts_listed = False
     account.conflicts_version = version
     account.restamp, account.settled = set(), []
 
@@ -307,7 +306,6 @@ def push(session: Session, account: LockedAccount, device_id: int, changes: list
                 size=sizes[change_id])
             logged[change_id] = written  # the same change twice in one push: the second is a retry
             if (change.kind, record_id) in contested:  # its open conflicts show it beside them
-                account.conflicts_listed = True
                 account.restamp.add(record_id)
             results.append(PushResult(change_id=change_id, kind=change.kind, id=record_id, status="applied",
                                       version=written.version, seq=written.seq))

@@ -40,12 +40,12 @@ class ReadOnly:
         """Every row of ``sql`` (a reader never waits for a writer: the database is in WAL mode); none while there
         is no database file yet (nothing has been stored)."""
         with self._lock:
-            if self._conn is None:
-                if not self.path.exists():
-                    return []
-                self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10,
-                                             check_same_thread=False)
+            if self._conn is None and not self.path.exists():
+                return []
             try:
+                if self._conn is None:
+                    self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10,
+                                                 check_same_thread=False)
                 return self._conn.execute(sql, tuple(params)).fetchall()
             except sqlite3.DatabaseError as exc:
                 raise StorageError(f"The database file {self.path} cannot be read ({exc}).",

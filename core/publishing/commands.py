@@ -81,10 +81,8 @@ def _computer(job: Any) -> str:
 def _no_runner_hint(app: Any) -> str:
     from core.publishing.lock import RunnerLock
 
-    lock = RunnerLock(app.data_dir)
-    if not lock.acquire():
+    if RunnerLock(app.data_dir).taken_elsewhere():
         return ""
-    lock.release()
     return _("It goes out while SellerDesk's window or 'sellerdesk run-scheduler' is running.")
 
 

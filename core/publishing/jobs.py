@@ -75,6 +75,8 @@ class JobView:
     #: Why this first post is held back: the same product goes to the same platform from another post (see
     #: core.publishing.rivals); None when it goes out as scheduled. Shown as its note too.
     held_back: str | None = None
+    #: The note as stored (``note`` shows ``held_back`` instead while it is held).
+    stored_note: str | None = None
 
     @property
     def owned_here(self) -> bool:
@@ -94,8 +96,8 @@ class JobView:
                                                                    platform=display_name(self.platform))
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (times in ISO 8601 UTC)."""
-        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        """A JSON-ready dict (times in ISO 8601 UTC; ``note`` as shown, not ``stored_note``)."""
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "stored_note"}
         for key, value in data.items():
             if isinstance(value, datetime):
                 data[key] = value.isoformat()
@@ -124,7 +126,7 @@ def _view(job: PublishJob, title: str, me: str | None, held: str | None = None) 
         published_at=job.published_at, updated_at=job.updated_at, action=job.action, listing_id=job.listing_id,
         owner_name=None if owned_here(job, me) else job.owner_name or _("another computer"),
         moving_to=None if job.move_to is None else ("this computer" if moving_here else job.move_to_name),
-        moving_here=moving_here, held_back=held,
+        moving_here=moving_here, held_back=held, stored_note=job.note,
     )
 
 

@@ -65,7 +65,8 @@ def plan_start(db: Database, now: datetime, grace: timedelta) -> StartPlan:
         if due is None or due > now:
             plan.later.append(job)
         elif job.held_back is not None:  # waits for another computer's post, not missed (core.publishing.rivals)
-            note(db, [job.id], HELD_PAST_ITS_TIME)
+            if job.stored_note != HELD_PAST_ITS_TIME:
+                note(db, [job.id], HELD_PAST_ITS_TIME)
         elif now - due <= grace or job.action != "publish" or job.note == HELD_PAST_ITS_TIME:
             # A late follow-up (stock, take-down, update) is still wanted: the listing is wrong until it goes; so is
             # a post released from being held back after its time.

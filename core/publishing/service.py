@@ -66,7 +66,6 @@ class Publisher:
         self._maintenance: threading.Thread | None = None
         self._guard = threading.RLock()
         self._seen: tuple[int, str] | None = None
-        self._held_late: set[int] = set()  # held-back posts whose time has passed, their note written
 
     # -- life ---------------------------------------------------------------------------------------------------
     @property
@@ -195,7 +194,6 @@ class Publisher:
             self._follow_up(now)
             grace = timedelta(seconds=self.config.grace_seconds)
             wanted: dict[int, datetime] = {}
-            held_late: set[int] = set()
             # Only this computer's jobs: another computer's synced posts are shown here, never sent from here.
             for job in list_jobs(self.app.db, states=["scheduled", "needs_attention"], mine_only=True):
                 due = job.due
@@ -204,10 +202,8 @@ class Publisher:
                     continue
                 if job.held_back is not None:
                     # It waits: the same product goes to the platform from another computer (core.publishing.rivals).
-                    if due <= now:  # released later, it goes out then (the view shows the reason it is held)
-                        held_late.add(job.id)
-                        if job.id not in self._held_late:  # written once, not a write lock every round
-                            note(self.app.db, [job.id], HELD_PAST_ITS_TIME)
+                    if due <= now and job.stored_note != HELD_PAST_ITS_TIME:  # released later, it goes out then
+                        note(self.app.db, [job.id], HELD_PAST_ITS_TIME)  # (once: not a write lock every round)
                     continue
                 if due > now:
                     wanted[job.id] = due
@@ -216,7 +212,6 @@ class Publisher:
                     self._missed(job.id)  # late beyond the grace window while running: the computer slept
                 else:
                     self._enqueue(job)
-            self._held_late = held_late
             planned = scheduler.planned()
             for job_id in planned.keys() - wanted.keys():
                 scheduler.unplan(job_id)
