@@ -145,31 +145,24 @@ def refresh(db: Database, client: SyncServiceClient) -> None:
     if listing is None:
         return
     with db.session() as session:
-        if listing.gone is None:
-            mirror(session, listing.conflicts)
-        else:  # only what changed since the stored list
-            session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
-                                                       SyncConflict.conflict_id.in_(listing.gone)))
-            stored_rows = _stored(session)
-            for info in listing.conflicts:
-                _store(session, stored_rows.get(info.conflict_id), info)
+        mirror(session, listing.conflicts, listing.gone)
         state.write(session, state.CONFLICTS_ETAG, listing.etag)
 
 
-def mirror(session: Session, infos: list[ConflictInfo]) -> None:
-    """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go."""
-    open_ids = [info.conflict_id for info in infos]
-    session.execute(delete(SyncConflict).where(SyncConflict.local_only.is_(False),
-                                               SyncConflict.conflict_id.not_in(open_ids)))
-    stored = _stored(session)
+def mirror(session: Session, infos: list[ConflictInfo], gone: list[str] | None = None) -> None:
+    """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go. With
+    ``gone``, ``infos`` are only those that changed and ``gone`` the ones settled since (the rest stay)."""
+    ids = [info.conflict_id for info in infos]
+    service_kept = SyncConflict.local_only.is_(False)
+    if gone is None:
+        session.execute(delete(SyncConflict).where(service_kept, SyncConflict.conflict_id.not_in(ids)))
+        wanted = service_kept  # the whole list (it may hold thousands): every row, read at once
+    else:
+        session.execute(delete(SyncConflict).where(service_kept, SyncConflict.conflict_id.in_(gone)))
+        wanted = service_kept & SyncConflict.conflict_id.in_(ids)  # a page of changes at most
+    stored = {row.conflict_id: row for row in session.scalars(select(SyncConflict).where(wanted))}
     for info in infos:
         _store(session, stored.get(info.conflict_id), info)
-
-
-def _stored(session: Session) -> dict[str, SyncConflict]:
-    # Read at once, not one query per conflict: a list may hold thousands.
-    return {row.conflict_id: row for row in session.scalars(select(SyncConflict)
-                                                            .where(SyncConflict.local_only.is_(False)))}
 
 
 def resolve(account: SyncAccount, conflict_id: str, choice: Keep) -> None:
