@@ -56,6 +56,9 @@ def heading(column: str) -> str:
     return _(HEADINGS[column]) if column in HEADINGS else column.upper()
 
 
+PHOTOS = (N_("{count} photo"), N_("{count} photos"))  # for counted(n, *PHOTOS)
+
+
 def counted(number: int, one: str, many: str) -> str:
     """``number`` with its noun in the interface language: ``one``/``many`` are N_-marked ("{count} photo")."""
     return _(one if number == 1 else many).format(count=number)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.cli import counted, json_parent, print_json
+from core.cli import PHOTOS, counted, json_parent, print_json
 from core.i18n import N_, _
 from core.images.batch import FileResult, make_variants
 from core.images.notes import shown
@@ -133,9 +133,6 @@ def _as_json(results: list[FileResult], not_made: list[Path]) -> dict[str, Any]:
     }
 
 
-_PHOTOS = (N_("{count} photo"), N_("{count} photos"))
-
-
 def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path) -> None:
     for result in results:
         if not result.ok:
@@ -153,7 +150,7 @@ def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path)
     summary = _("Made {pictures} from {photos} in {folder}; {refused} refused.") if refused else \
         _("Made {pictures} from {photos} in {folder}.")
     print(summary.format(pictures=counted(made, N_("{count} picture"), N_("{count} pictures")),
-                         photos=counted(good, *_PHOTOS), folder=out_dir, refused=refused))
+                         photos=counted(good, *PHOTOS), folder=out_dir, refused=refused))
     stopped = [result for result in results if result.reason == "storage"]
     if stopped:
         waiting = [result.source for result in stopped] + not_made
@@ -163,4 +160,4 @@ def _print_human(results: list[FileResult], not_made: list[Path], out_dir: Path)
             if len(waiting) == 1 else \
             _("Stopped: pictures could not be written, so {photos} were not made ({names}). Free some space or "
               "choose another --out folder, then run the command again for those.")
-        print(stopped_text.format(photos=counted(len(waiting), *_PHOTOS), names=names), file=sys.stderr)
+        print(stopped_text.format(photos=counted(len(waiting), *PHOTOS), names=names), file=sys.stderr)

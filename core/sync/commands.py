@@ -8,7 +8,7 @@ import getpass
 import sys
 from typing import Any
 
-from core.cli import counted, json_parent, print_json, print_table
+from core.cli import PHOTOS, counted, json_parent, print_json, print_table
 from core.errors import NotFound, ValidationError
 from core.i18n import N_, _
 
@@ -122,7 +122,7 @@ def _changes(number: int) -> str:
 
 
 def _photos(number: int) -> str:
-    return counted(number, N_("{count} photo"), N_("{count} photos"))
+    return counted(number, *PHOTOS)
 
 
 def _status(args: argparse.Namespace, app: Any) -> int:
