@@ -146,8 +146,7 @@ def _ends(status: Any) -> str:
     if status.state in ("not_connected", "disabled"):
         return ""
     if status.expires_at is None:
-        renewed = _("renewed automatically")  # how the data files' reasons start, in English and in the catalog
-        return renewed if status.expiry_reason.startswith(("renewed", renewed)) else _("does not expire")
+        return _("renewed automatically") if status.renews else _("does not expire")
     days = status.days_left or 0
     when = _("today") if days == 0 else format_duration(timedelta(days=days), direction=True, unit="day")
     return f"{status.expires_at.date().isoformat()} ({when})"

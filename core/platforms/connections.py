@@ -41,6 +41,8 @@ class PlatformStatus:
     enabled: bool = True
     #: why the sign-in ends when it does (or why it does not end), in the seller's words
     expiry_reason: str = ""
+    #: the sign-in is renewed by SellerDesk before it ends (its data file's reason says "renewed ...")
+    renews: bool = False
     #: set when the seller must act within EXPIRY_WARNING_DAYS (or now), or when posts are scheduled after the
     #: sign-in ends: what ends, when, and how to reconnect
     warning: str = ""
@@ -74,11 +76,16 @@ _PORTAL_EXPIRY = N_("the portal's sign-in cookie ends then; SellerDesk then asks
 def expiry_reason(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
     """Why ``spec``'s sign-in ends when it does, for the way it was connected (``auth.expiry`` in its data file,
     keyed by the ``auth_route`` preference the platform recorded, else ``default``)."""
+    text = _expiry_text(spec, preferences)
+    return _(text) if text else ""  # the data file's texts are in the catalog
+
+
+def _expiry_text(spec: PlatformSpec, preferences: Mapping[str, Any]) -> str:
     texts = spec.auth.get("expiry") or {}
     route = str(preferences.get("auth_route") or "default")
     if isinstance(texts, dict) and (texts.get(route) or texts.get("default")):
-        return _(str(texts.get(route) or texts["default"]))  # the data file's texts are in the catalog
-    return _(_PORTAL_EXPIRY) if spec.connect == "browser_login" else ""
+        return str(texts.get(route) or texts["default"])
+    return _PORTAL_EXPIRY if spec.connect == "browser_login" else ""
 
 
 def _warning(spec: PlatformSpec, status: PlatformStatus) -> str:
@@ -115,7 +122,9 @@ def _status(session: Session, spec: PlatformSpec, row: PlatformConnection | None
     status = _state(spec, row, now)
     if row is None or status.state in ("not_connected", "disabled"):
         return status
-    status = replace(status, expiry_reason=expiry_reason(spec, row.preferences or {}),
+    preferences = row.preferences or {}
+    status = replace(status, expiry_reason=expiry_reason(spec, preferences),
+                     renews=_expiry_text(spec, preferences).startswith("renewed"),
                      late_posts=_late_posts(session, spec.name, status.expires_at))
     return replace(status, warning=_warning(spec, status))
 

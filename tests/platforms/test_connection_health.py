@@ -34,8 +34,10 @@ def test_each_connection_says_when_and_why_it_ends(app: App) -> None:
     assert etsy.warning == "" and etsy.state == "connected"
     shopify = platform_status(app.db, "shopify")
     assert shopify.expires_at is None and shopify.expiry_reason.startswith("renewed automatically")
+    assert shopify.renews and not etsy.renews
     _connect(app, "shopify", None, auth_route="token")
-    assert "pasted Admin API token does not expire" in platform_status(app.db, "shopify").expiry_reason
+    pasted = platform_status(app.db, "shopify")
+    assert "pasted Admin API token does not expire" in pasted.expiry_reason and not pasted.renews
     assert "sign-in cookie ends then" in platform_status(app.db, "meesho").expiry_reason
     assert platform_status(app.db, "pinterest").expiry_reason == ""  # not connected: nothing to say
 
