@@ -160,12 +160,12 @@ def _since(tag: str | None, account_id: int, state: AnyRow) -> int | None:
     account and epoch (not from before a restore), not older than the settled conflicts pruned since."""
     if tag is None:
         return None
-    tag = tag.strip().removeprefix("W/")  # a proxy that compresses may weaken the tag: it names the same list
     try:
-        version = int(tag.strip('"').rpartition(".")[2])
+        version = int(tag.strip().removeprefix("W/").strip('"').rpartition(".")[2])
     except ValueError:
         return None
-    if sync_engine.conflicts_etag(account_id, state.sync_epoch, version) != tag:
+    # Compared as If-None-Match is: a proxy that compresses may weaken the tag, which still names the same list.
+    if not _matches(tag, sync_engine.conflicts_etag(account_id, state.sync_epoch, version)):
         return None
     return version if state.conflicts_floor <= version <= state.conflicts_version else None
 
