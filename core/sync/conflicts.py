@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.db.database import Database
@@ -153,7 +153,8 @@ def mirror(session: Session, infos: list[ConflictInfo], gone: list[str] | None =
     """Match the stored conflicts to the service's open ones: new ones appear, settled ones (elsewhere) go. With
     ``gone``, ``infos`` are only those that changed and ``gone`` the ones settled since (the rest stay)."""
     ids = [info.conflict_id for info in infos]
-    service_kept = SyncConflict.local_only.is_(False)
+    service_kept: ColumnElement[bool] = SyncConflict.local_only.is_(False)
+    wanted: ColumnElement[bool]
     if gone is None:
         session.execute(delete(SyncConflict).where(service_kept, SyncConflict.conflict_id.not_in(ids)))
         wanted = service_kept  # the whole list (it may hold thousands): every row, read at once
